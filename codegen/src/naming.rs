@@ -1,0 +1,166 @@
+//! Every Rust identifier the generator writes is made here, from wire names and spec names.
+
+/// Words that cannot be plain identifiers. `self`, `Self`, `super`, `crate` cannot even be raw
+/// identifiers, so every keyword is handled the same way: a trailing underscore.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Names the generated modules define or import themselves; a spec type may not take them.
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Client", "Error", "Result", "Option", "Some", "None", "Ok", "Err", "String", "Vec", "Box",
+    "Self", "Response", "Value", "Map", "Default", "Serialize", "Deserialize", "JsonSchema",
+];
+
+/// The Rust field name that holds members a spec does not list.
+pub const UNKNOWN_FIELDS: &str = "unknown_fields";
+
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// Splits a wire name into lower-case words: on every non-alphanumeric character, at a
+/// lower-to-upper change (`apiVersion`), and before the last capital of a run of capitals
+/// followed by a lower-case letter (`HTTPServer` → `http`, `server`).
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for chunk in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = chunk.chars().collect();
+        let mut current = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let boundary = i > 0
+                && c.is_ascii_uppercase()
+                && (chars[i - 1].is_ascii_lowercase()
+                    || chars[i - 1].is_ascii_digit()
+                    || (chars[i - 1].is_ascii_uppercase()
+                        && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())));
+            if boundary && !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            current.push(c.to_ascii_lowercase());
+        }
+        if !current.is_empty() {
+            words.push(current);
+        }
+    }
+    words
+}
+
+/// `os.modelarts/workspace.id` → `os_modelarts_workspace_id`, `apiVersion` → `api_version`,
+/// `type` → `type_`. `None` when the name has no ASCII letter or digit to build from.
+pub fn snake_case(name: &str) -> Option<String> {
+    let words = words(name);
+    if words.is_empty() {
+        return None;
+    }
+    let mut ident = words.join("_");
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, '_');
+    }
+    if is_keyword(&ident) {
+        ident.push('_');
+    }
+    Some(ident)
+}
+
+/// `PayPerUse` → `PAY_PER_USE`.
+pub fn shouty_snake_case(name: &str) -> Option<String> {
+    let words = words(name);
+    if words.is_empty() {
+        return None;
+    }
+    let mut ident = words.join("_").to_ascii_uppercase();
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, '_');
+    }
+    Some(ident)
+}
+
+/// `create_pool` → `CreatePool`.
+pub fn upper_camel_case(name: &str) -> Option<String> {
+    let words = words(name);
+    if words.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for word in words {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    Some(out)
+}
+
+/// `create_pool` → `create-pool` (CLI subcommands, flags).
+pub fn kebab_case(name: &str) -> Option<String> {
+    let words = words(name);
+    if words.is_empty() {
+        None
+    } else {
+        Some(words.join("-"))
+    }
+}
+
+/// A spec type or variant name must already be a Rust type identifier in UpperCamelCase.
+pub fn is_upper_camel_ident(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_uppercase())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+        && !is_keyword(name)
+}
+
+/// A `rust_name` override must be a plain snake_case identifier.
+pub fn is_snake_ident(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && name != "_"
+        && !is_keyword(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_become_snake_case() {
+        let cases = [
+            ("apiVersion", "api_version"),
+            ("os.modelarts/workspace.id", "os_modelarts_workspace_id"),
+            ("X-ModelArts-User-ID", "x_model_arts_user_id"),
+            ("error_code", "error_code"),
+            ("type", "type_"),
+            ("self", "self_"),
+            ("HTTPServer", "http_server"),
+            ("gpu2Version", "gpu2_version"),
+            ("9lives", "_9lives"),
+            ("maxCount", "max_count"),
+        ];
+        for (wire, rust) in cases {
+            assert_eq!(snake_case(wire).as_deref(), Some(rust), "{wire}");
+        }
+        assert_eq!(snake_case("/.-"), None);
+        assert_eq!(snake_case("资源"), None);
+    }
+
+    #[test]
+    fn other_cases() {
+        assert_eq!(upper_camel_case("create_pool").as_deref(), Some("CreatePool"));
+        assert_eq!(kebab_case("delete_pool").as_deref(), Some("delete-pool"));
+        assert_eq!(shouty_snake_case("PayPerUse").as_deref(), Some("PAY_PER_USE"));
+        assert!(is_upper_camel_ident("PoolSpec"));
+        assert!(!is_upper_camel_ident("poolSpec"));
+        assert!(!is_upper_camel_ident("Pool_Spec"));
+        assert!(is_snake_ident("user_id"));
+        assert!(!is_snake_ident("type"));
+    }
+}

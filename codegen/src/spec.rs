@@ -1,0 +1,297 @@
+//! Parse: the spec file as written, before any checking. Mirrors `spec/spec.schema.json`.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// Specs larger than this are refused before parsing; the real spec is about 60 KB.
+pub const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    pub format_version: u32,
+    pub service: Service,
+    #[serde(default)]
+    pub types: Vec<TypeDef>,
+    #[serde(default)]
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub schema_id_base: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TypeDef {
+    Object(ObjectDef),
+    Enum(EnumDef),
+    Flags(FlagsDef),
+}
+
+impl TypeDef {
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Object(o) => &o.name,
+            TypeDef::Enum(e) => &e.name,
+            TypeDef::Flags(f) => &f.name,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectDef {
+    pub name: String,
+    #[serde(default)]
+    pub doc_name: Option<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub decisions: Vec<String>,
+    #[serde(default)]
+    pub fields: Vec<FieldDef>,
+    #[serde(default)]
+    pub rules: Vec<RuleDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldDef {
+    pub name: String,
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    #[serde(default)]
+    pub required: Option<bool>,
+    #[serde(default)]
+    pub wire_required: Option<bool>,
+    #[serde(default)]
+    pub source_type: Option<String>,
+    #[serde(rename = "type")]
+    pub type_expr: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub min_items: Option<u64>,
+    #[serde(default)]
+    pub decision: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub id: String,
+    pub when: ConditionDef,
+    #[serde(default)]
+    pub require: Vec<String>,
+    #[serde(default)]
+    pub items_equal: Option<ItemsEqualDef>,
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionDef {
+    pub field: String,
+    pub equals: Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemsEqualDef {
+    pub array: String,
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Repr {
+    String,
+    Integer,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumDef {
+    pub name: String,
+    pub repr: Repr,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub decisions: Vec<String>,
+    pub values: Vec<ValueDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlagsDef {
+    pub name: String,
+    pub repr: Repr,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub decisions: Vec<String>,
+    pub values: Vec<ValueDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueDef {
+    pub value: Value,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    pub name: String,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub decisions: Vec<String>,
+    pub method: String,
+    pub path: String,
+    #[serde(default)]
+    pub path_params: Vec<ParamDef>,
+    #[serde(default)]
+    pub header_params: Vec<ParamDef>,
+    #[serde(default)]
+    pub request_body: Option<BodyDef>,
+    pub responses: Vec<ResponseDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamDef {
+    pub name: String,
+    #[serde(default)]
+    pub rust_name: Option<String>,
+    #[serde(default)]
+    pub required: Option<bool>,
+    #[serde(default)]
+    pub source_type: Option<String>,
+    #[serde(rename = "type", default = "string_type")]
+    pub type_expr: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub bind: Option<String>,
+    #[serde(default)]
+    pub decision: Option<String>,
+}
+
+fn string_type() -> String {
+    "string".to_owned()
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyDef {
+    #[serde(rename = "type")]
+    pub type_name: String,
+    #[serde(default)]
+    pub examples: Vec<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseDef {
+    pub status: u16,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub body: Option<String>,
+    #[serde(default)]
+    pub examples: Vec<Value>,
+}
+
+/// Reads and parses a spec file. Syntax and shape errors name the file, line, column and the JSON
+/// path that was being read.
+pub fn load(path: &Path) -> Result<Spec, Diagnostics> {
+    let file = path.display().to_string();
+    let metadata = std::fs::metadata(path)
+        .map_err(|e| Diagnostics::single(Diagnostic::file(&file, format!("cannot read the spec: {e}"))))?;
+    if metadata.len() > MAX_SPEC_BYTES {
+        return Err(Diagnostics::single(Diagnostic::file(
+            &file,
+            format!(
+                "the spec is {} bytes, more than the {MAX_SPEC_BYTES} bytes a spec may have; split it or check that the right file was given",
+                metadata.len()
+            ),
+        )));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diagnostics::single(Diagnostic::file(&file, format!("cannot read the spec: {e}"))))?;
+    parse(&file, &text)
+}
+
+/// Parses spec text; `file` is used in messages only.
+pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
+    if text.trim().is_empty() {
+        return Err(Diagnostics::single(Diagnostic::file(
+            file,
+            "the spec is empty; it must be a JSON object with `format_version`, `service`, `types` and `operations` (see spec/README.md)",
+        )));
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let result: Result<Spec, _> = serde_path_to_error::deserialize(&mut deserializer);
+    match result {
+        Ok(spec) => {
+            if let Err(e) = deserializer.end() {
+                return Err(Diagnostics::single(Diagnostic::at_line(
+                    file,
+                    e.line(),
+                    e.column(),
+                    format!("unexpected text after the spec's JSON object: {e}"),
+                )));
+            }
+            Ok(spec)
+        }
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            let mut message = inner.to_string();
+            // serde_json appends " at line L column C"; the location is reported separately.
+            if let Some(idx) = message.rfind(" at line ") {
+                message.truncate(idx);
+            }
+            let hint = match inner.classify() {
+                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                    "the file is not valid JSON"
+                }
+                _ => "the spec does not have the shape spec/spec.schema.json describes",
+            };
+            let json_path = if path == "." { None } else { Some(format!("$.{path}")) };
+            Err(Diagnostics::single(Diagnostic {
+                file: file.to_owned(),
+                line: Some(inner.line()).filter(|l| *l > 0),
+                column: Some(inner.column()).filter(|c| *c > 0),
+                json_path,
+                message: format!("{message} ({hint})"),
+            }))
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! Support for command-line tools built on the SDK: global options, building the client, reading
+//! JSON bodies, printing results, reporting errors and exit codes.
+
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::client::{Client, ClientBuilder, PROJECT_ID_ENV};
+use crate::error::{Error, json_path};
+use crate::retry::RetryPolicy;
+use crate::validation::ValidationError;
+
+/// Options every command takes. Credentials come from the environment only
+/// (`HUAWEICLOUD_SDK_AK`/`HUAWEICLOUD_SDK_SK`[/`HUAWEICLOUD_SDK_SECURITY_TOKEN`], or
+/// `HUAWEICLOUD_SDK_AUTH_TOKEN`); `HUAWEICLOUD_SDK_ENDPOINT` and `HUAWEICLOUD_SDK_REGION` are read
+/// when neither `--endpoint` nor `--region` is given.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct GlobalArgs {
+    /// Endpoint URL, such as https://modelarts.cn-north-4.myhuaweicloud.com
+    #[arg(long, value_name = "URL", global = true, conflicts_with = "region")]
+    pub endpoint: Option<String>,
+    /// Region, such as cn-north-4 (the endpoint is derived from it)
+    #[arg(long, value_name = "REGION", global = true)]
+    pub region: Option<String>,
+    /// Project ID
+    #[arg(long, value_name = "ID", global = true, env = PROJECT_ID_ENV)]
+    pub project_id: Option<String>,
+    /// Timeout of each attempt, in seconds (default 60)
+    #[arg(long, value_name = "SECONDS", global = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
+    /// Do not retry failed calls
+    #[arg(long, global = true)]
+    pub no_retry: bool,
+}
+
+/// Builds the client from the options and the environment. Fails with [`Error::Config`] (nothing
+/// sent) when the endpoint, project ID or credentials are missing.
+pub fn client_from_args(args: &GlobalArgs) -> Result<Client, Error> {
+    let mut builder = ClientBuilder::from_env();
+    if let Some(endpoint) = &args.endpoint {
+        builder = builder.endpoint(endpoint.clone());
+    } else if let Some(region) = &args.region {
+        builder = builder.region(region.clone());
+    }
+    if let Some(project_id) = &args.project_id {
+        builder = builder.project_id(project_id.clone());
+    }
+    if let Some(seconds) = args.timeout {
+        builder = builder.timeout(Duration::from_secs(seconds));
+    }
+    if args.no_retry {
+        builder = builder.retry(RetryPolicy::disabled());
+    }
+    builder.build()
+}
+
+/// A failure to read a request body given on the command line.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The file (or standard input) could not be read.
+    #[error("cannot read {file}: {source}")]
+    Read {
+        /// The file name, or `<stdin>`.
+        file: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The content is not valid JSON for the expected type.
+    #[error("{file}: line {line}, column {column}: {path}: {message}")]
+    Json {
+        /// The file name, or `<stdin>`.
+        file: String,
+        /// JSON path of the offending value, such as `$.spec.resources[0].count`.
+        path: String,
+        /// Line (1-based).
+        line: usize,
+        /// Column (1-based).
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl CliError {
+    /// The exit code for this failure (2: a usage error).
+    pub fn exit_code(&self) -> u8 {
+        2
+    }
+}
+
+impl From<CliError> for Error {
+    /// A bad body file is a request refused before sending.
+    fn from(e: CliError) -> Self {
+        let (path, message) = match &e {
+            CliError::Read { file, source } => (format!("file {file}"), source.to_string()),
+            CliError::Json {
+                file,
+                path,
+                line,
+                column,
+                message,
+            } => (
+                path.clone(),
+                format!("{message} ({file}, line {line}, column {column})"),
+            ),
+        };
+        Error::InvalidRequest(ValidationError {
+            path,
+            message,
+            rule: None,
+        })
+    }
+}
+
+/// Reads a JSON value from a file, or from standard input when `path_or_dash` is `-`.
+pub fn read_json_body<T: DeserializeOwned>(path_or_dash: &str) -> Result<T, CliError> {
+    let (file, bytes) = if path_or_dash == "-" {
+        let mut buf = Vec::new();
+        let read = std::io::stdin().lock().read_to_end(&mut buf);
+        (String::from("<stdin>"), read.map(|_| buf))
+    } else {
+        (path_or_dash.to_string(), std::fs::read(path_or_dash))
+    };
+    let bytes = bytes.map_err(|source| CliError::Read {
+        file: file.clone(),
+        source,
+    })?;
+    parse_json_body(&file, &bytes)
+}
+
+fn parse_json_body<T: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, CliError> {
+    let json_error = |path: String, e: serde_json::Error| CliError::Json {
+        file: file.to_string(),
+        path,
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = json_path(e.path());
+        json_error(path, e.into_inner())
+    })?;
+    deserializer
+        .end()
+        .map_err(|e| json_error("$".to_string(), e))?;
+    Ok(value)
+}
+
+/// Prints a value as pretty JSON on standard output.
+pub fn print_json<T: Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not worth a panic.
+            let _ = writeln!(out, "{text}");
+            let _ = out.flush();
+        }
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: cannot print the result as JSON: {e}");
+        }
+    }
+}
+
+/// The process exit code for an error: 1 when the call failed (API, transport, decode), 2 when it
+/// was refused before sending (invalid request, configuration).
+pub fn exit_code(err: &Error) -> u8 {
+    match err {
+        Error::InvalidRequest(_) | Error::Config(_) => 2,
+        Error::Api(_) | Error::Transport(_) | Error::Decode(_) => 1,
+    }
+}
+
+/// The report [`report`] writes.
+pub fn report_text(err: &Error) -> String {
+    match err {
+        Error::Api(api) => {
+            let mut text = format!(
+                "error: {} failed with HTTP {}",
+                api.operation,
+                api.status.as_u16()
+            );
+            if let Some(reason) = api.status.canonical_reason() {
+                text.push_str(&format!(" {reason}"));
+            }
+            if let Some(documented) = api.documented {
+                text.push_str(&format!(" ({documented})"));
+            }
+            text.push_str(&format!("\n  error code: {}", api.error_code));
+            text.push_str(&format!("\n  message:    {}", api.error_msg));
+            text.push_str(&format!(
+                "\n  request id: {}",
+                api.request_id.as_deref().unwrap_or("(none)")
+            ));
+            text
+        }
+        other => {
+            let mut text = format!("error: {other}");
+            if let (Some(id), Error::Decode(_)) = (other.request_id(), other) {
+                if !text.contains(id) {
+                    text.push_str(&format!("\n  request id: {id}"));
+                }
+            }
+            text
+        }
+    }
+}
+
+/// Writes an error report to standard error: for API errors the HTTP status, error code, message
+/// and request ID.
+pub fn report(err: &Error) {
+    let _ = writeln!(std::io::stderr(), "{}", report_text(err));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(clap::Parser, Debug)]
+    struct Cli {
+        #[command(flatten)]
+        global: GlobalArgs,
+    }
+
+    #[test]
+    fn global_args_parse() {
+        let cli = Cli::try_parse_from(["x", "--region", "cn-north-4", "--timeout", "5", "--no-retry"])
+            .unwrap();
+        assert_eq!(cli.global.region.as_deref(), Some("cn-north-4"));
+        assert_eq!(cli.global.timeout, Some(5));
+        assert!(cli.global.no_retry);
+        assert!(Cli::try_parse_from(["x", "--region", "r", "--endpoint", "http://h"]).is_err());
+        assert!(Cli::try_parse_from(["x", "--timeout", "0"]).is_err());
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Body {
+        spec: Spec,
+    }
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Spec {
+        count: u32,
+    }
+
+    #[test]
+    fn json_body_errors_name_path_and_position() {
+        let err = parse_json_body::<Body>("body.json", b"{\n  \"spec\": {\"count\": \"x\"}\n}")
+            .unwrap_err();
+        match &err {
+            CliError::Json {
+                path, line, column, ..
+            } => {
+                assert_eq!(path, "$.spec.count");
+                assert_eq!(*line, 2);
+                assert!(*column > 0);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(err.to_string().starts_with("body.json: line 2"), "{err}");
+        let e: Error = err.into();
+        assert_eq!(exit_code(&e), 2);
+        assert!(parse_json_body::<Body>("b", b"{\"spec\":{\"count\":1}} x").is_err());
+        parse_json_body::<Body>("b", b"{\"spec\":{\"count\":1}}").unwrap();
+    }
+
+    #[test]
+    fn read_json_body_from_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.json");
+        std::fs::write(&path, br#"{"spec":{"count":3}}"#).unwrap();
+        let body: Body = read_json_body(path.to_str().unwrap()).unwrap();
+        assert_eq!(body.spec.count, 3);
+        let missing = dir.path().join("missing.json");
+        let err = read_json_body::<Body>(missing.to_str().unwrap()).unwrap_err();
+        assert!(matches!(err, CliError::Read { .. }));
+    }
+
+    #[test]
+    fn reports_and_exit_codes() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-request-id", "rid-9".parse().unwrap());
+        let api = crate::ApiError::from_response(
+            "CreatePool",
+            http::StatusCode::CONFLICT,
+            headers,
+            br#"{"error_code":"ModelArts.50015000","error_msg":"Pool already exists."}"#,
+            None,
+        );
+        let err = Error::Api(api);
+        let text = report_text(&err);
+        for part in ["409", "ModelArts.50015000", "Pool already exists.", "rid-9"] {
+            assert!(text.contains(part), "{text}");
+        }
+        assert_eq!(exit_code(&err), 1);
+        assert_eq!(exit_code(&Error::Config("x".into())), 2);
+    }
+
+    #[test]
+    fn missing_credentials_is_config_error() {
+        // Only meaningful when the environment has no credentials, as in CI.
+        if std::env::var_os(crate::credentials::AK_ENV).is_some()
+            || std::env::var_os(crate::credentials::TOKEN_ENV).is_some()
+        {
+            return;
+        }
+        let args = GlobalArgs {
+            endpoint: Some("http://127.0.0.1:9".into()),
+            project_id: Some("p".into()),
+            ..GlobalArgs::default()
+        };
+        let err = client_from_args(&args).unwrap_err();
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        assert_eq!(exit_code(&err), 2);
+    }
+}

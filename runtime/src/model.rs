@@ -1,0 +1,141 @@
+//! Serde support that generated model types call, so the generated code stays declarative.
+//!
+//! Generated structs implement `Serialize`/`Deserialize` by hand (emitted by the generator) so that
+//! unknown members are kept without the cost of `#[serde(flatten)]`; these helpers are the shared
+//! pieces of those implementations.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, Deserialize, Deserializer, Visitor};
+
+/// Members of an object that its spec does not list, kept in arrival order and written back out.
+pub type UnknownFields = serde_json::Map<String, serde_json::Value>;
+
+/// An object key as the deserializer hands it over: borrowed from the input when it can be.
+pub struct FieldKey<'de>(pub Cow<'de, str>);
+
+impl FieldKey<'_> {
+    /// The key text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The key as an owned string, for storing among the unknown fields.
+    pub fn into_owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = FieldKey<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(FieldKey(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(FieldKey(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(FieldKey(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// A string enum whose unknown values are kept rather than rejected.
+pub trait OpenStringEnum: Sized {
+    /// What the enum is, for error messages (`"BillingMode"`).
+    const NAME: &'static str;
+    /// The variant for a wire value; `Unknown(value)` for one the spec does not list.
+    fn from_wire(value: &str) -> Self;
+    /// The variant for an owned wire value, reusing the allocation for unknown values.
+    fn from_wire_owned(value: String) -> Self {
+        Self::from_wire(&value)
+    }
+}
+
+/// Deserializes any [`OpenStringEnum`] from a JSON string.
+pub fn deserialize_open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: OpenStringEnum,
+{
+    struct EnumVisitor<T>(PhantomData<T>);
+    impl<T: OpenStringEnum> Visitor<'_> for EnumVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "a string ({})", T::NAME)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+            Ok(T::from_wire(v))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+            Ok(T::from_wire_owned(v))
+        }
+    }
+    deserializer.deserialize_str(EnumVisitor(PhantomData))
+}
+
+/// The error for a member that appears twice in one object.
+pub fn duplicate_field<E: de::Error>(wire_name: &'static str) -> E {
+    E::duplicate_field(wire_name)
+}
+
+/// The error for a required member that is absent.
+pub fn missing_field<E: de::Error>(wire_name: &'static str) -> E {
+    E::missing_field(wire_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    enum Mode {
+        On,
+        Unknown(String),
+    }
+
+    impl OpenStringEnum for Mode {
+        const NAME: &'static str = "Mode";
+        fn from_wire(value: &str) -> Self {
+            match value {
+                "on" => Mode::On,
+                other => Mode::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Mode {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            deserialize_open_enum(d)
+        }
+    }
+
+    #[test]
+    fn open_enum_keeps_unknown_values_and_rejects_non_strings() {
+        assert_eq!(serde_json::from_str::<Mode>("\"on\"").unwrap(), Mode::On);
+        assert_eq!(
+            serde_json::from_str::<Mode>("\"later\"").unwrap(),
+            Mode::Unknown("later".into())
+        );
+        let err = serde_json::from_str::<Mode>("3").unwrap_err().to_string();
+        assert!(err.contains("a string (Mode)"), "{err}");
+    }
+
+    #[test]
+    fn field_keys_borrow_when_they_can_and_unescape_when_they_must() {
+        let key: FieldKey<'_> = serde_json::from_str("\"plain\"").unwrap();
+        assert!(matches!(key.0, Cow::Borrowed("plain")));
+        let key: FieldKey<'_> = serde_json::from_str("\"a\\/b\"").unwrap();
+        assert_eq!(key.as_str(), "a/b");
+    }
+}

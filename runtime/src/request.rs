@@ -1,0 +1,294 @@
+//! The request that generated operations build, and the response they get back.
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue};
+use http::{HeaderMap, Method, StatusCode};
+
+use crate::error::Error;
+use crate::signer::encode_component;
+use crate::validation::ValidationError;
+
+/// The `Content-Type` of JSON request bodies (signed).
+pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
+
+/// Headers the client sets itself; operations may not set them.
+const MANAGED_HEADERS: &[&str] = &[
+    "host",
+    "authorization",
+    "x-sdk-date",
+    "x-auth-token",
+    "x-security-token",
+    "x-project-id",
+    "content-type",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+];
+
+fn refusal(path: String, message: impl Into<String>) -> Error {
+    Error::InvalidRequest(ValidationError {
+        path,
+        message: message.into(),
+        rule: None,
+    })
+}
+
+/// One call of an operation: method, path, headers and body, built by generated code and sent by
+/// [`Client::execute`](crate::Client::execute).
+#[derive(Clone, Debug)]
+pub struct OperationRequest {
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Option<Bytes>,
+    pub(crate) idempotent: bool,
+    pub(crate) documented_errors: &'static [(u16, &'static str)],
+}
+
+impl OperationRequest {
+    /// A request for `operation` (the spec's operation name, used in errors and hooks).
+    ///
+    /// It is idempotent by default only for `GET`, `HEAD` and `OPTIONS`; call
+    /// [`idempotent`](Self::idempotent) to say otherwise.
+    pub fn new(operation: &'static str, method: Method) -> Self {
+        let idempotent = matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+        OperationRequest {
+            operation,
+            method,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            idempotent,
+            documented_errors: &[],
+        }
+    }
+
+    /// Appends a literal path segment from the spec (such as `v2` or `pools`), sent as written.
+    pub fn push_literal(&mut self, segment: &'static str) {
+        self.path.push('/');
+        self.path.push_str(segment.trim_matches('/'));
+    }
+
+    /// Appends the value of the path parameter `name` as exactly one segment: everything except
+    /// `A-Z a-z 0-9 - _ . ~` is percent-encoded. Empty values, `.` and `..` are refused
+    /// (URL parsers would drop or resolve them even when encoded).
+    pub fn push_param(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+        let path = format!("path parameter {name}");
+        if value.is_empty() {
+            return Err(refusal(path, "must not be empty"));
+        }
+        if value == "." || value == ".." {
+            return Err(refusal(path, format!("must not be {value:?}")));
+        }
+        self.path.push('/');
+        self.path.push_str(&encode_component(value));
+        Ok(())
+    }
+
+    /// Adds a query parameter (encoded like path parameters).
+    pub fn query(&mut self, name: &str, value: &str) {
+        self.query.push((name.to_string(), value.to_string()));
+    }
+
+    /// Adds an operation header (such as `X-ModelArts-User-ID`); it is signed. Values with CR,
+    /// LF, NUL, other control bytes or non-ASCII characters are refused, and so are headers the
+    /// client manages itself (`Host`, `Authorization`, `X-Sdk-Date`, `Content-Type`...).
+    pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+        let path = format!("header {name}");
+        let header_name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| refusal(path.clone(), "is not a valid header name"))?;
+        if MANAGED_HEADERS.contains(&header_name.as_str()) {
+            return Err(refusal(path, "is set by the client and cannot be overridden"));
+        }
+        if value
+            .bytes()
+            .any(|b| b == b'\r' || b == b'\n' || b == 0 || (b < 0x20 && b != b'\t') || b == 0x7f)
+        {
+            return Err(refusal(
+                path,
+                "must not contain CR, LF, NUL or other control characters",
+            ));
+        }
+        let header_value = HeaderValue::from_str(value)
+            .map_err(|_| refusal(path, "must contain only visible ASCII characters"))?;
+        self.headers.push((header_name, header_value));
+        Ok(())
+    }
+
+    /// Sets a JSON body (`Content-Type: application/json;charset=UTF-8`).
+    pub fn json_body<B: serde::Serialize>(&mut self, body: &B) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| {
+            refusal(
+                "request body".to_string(),
+                format!("cannot be serialized: {e}"),
+            )
+        })?;
+        self.body = Some(Bytes::from(bytes));
+        Ok(())
+    }
+
+    /// Whether the operation may be repeated safely: only then are timeouts and 429/502/503/504
+    /// answers retried.
+    pub fn idempotent(&mut self, yes: bool) {
+        self.idempotent = yes;
+    }
+
+    /// The error statuses the spec documents for this operation, with their descriptions.
+    pub fn documented_errors(&mut self, statuses: &'static [(u16, &'static str)]) {
+        self.documented_errors = statuses;
+    }
+
+    /// The operation name.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path as it will be sent (percent-encoded).
+    pub fn path(&self) -> &str {
+        if self.path.is_empty() { "/" } else { &self.path }
+    }
+
+    /// The query string as it will be sent (without `?`).
+    pub fn query_string(&self) -> String {
+        self.query
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode_component(k), encode_component(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// Whether the request is marked idempotent.
+    pub fn is_idempotent(&self) -> bool {
+        self.idempotent
+    }
+
+    /// The JSON body, if any.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    pub(crate) fn documented(&self, status: StatusCode) -> Option<&'static str> {
+        self.documented_errors
+            .iter()
+            .find(|(s, _)| *s == status.as_u16())
+            .map(|(_, d)| *d)
+    }
+}
+
+/// A successful answer: status, headers, request ID and the decoded body.
+#[derive(Clone, Debug)]
+pub struct Response<T> {
+    /// HTTP status (2xx).
+    pub status: StatusCode,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The `X-Request-Id` response header.
+    pub request_id: Option<String>,
+    /// The decoded body.
+    pub body: T,
+}
+
+impl<T> Response<T> {
+    /// The decoded body.
+    pub fn into_body(self) -> T {
+        self.body
+    }
+
+    /// Transforms the body, keeping status, headers and request ID.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response {
+            status: self.status,
+            headers: self.headers,
+            request_id: self.request_id,
+            body: f(self.body),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn param(value: &str) -> Result<String, Error> {
+        let mut r = OperationRequest::new("ShowPool", Method::GET);
+        r.push_literal("v2");
+        r.push_param("pool_name", value)?;
+        Ok(r.path().to_string())
+    }
+
+    #[test]
+    fn hostile_path_values_stay_one_segment() {
+        assert_eq!(param("pool-1_a.b~c").unwrap(), "/v2/pool-1_a.b~c");
+        assert_eq!(param("a/b").unwrap(), "/v2/a%2Fb");
+        assert_eq!(param("a?b").unwrap(), "/v2/a%3Fb");
+        assert_eq!(param("a#b").unwrap(), "/v2/a%23b");
+        assert_eq!(param("100%").unwrap(), "/v2/100%25");
+        assert_eq!(param("%2e%2e").unwrap(), "/v2/%252e%252e");
+        assert_eq!(param("a b").unwrap(), "/v2/a%20b");
+        assert_eq!(param("池").unwrap(), "/v2/%E6%B1%A0");
+        assert_eq!(param("../x").unwrap(), "/v2/..%2Fx");
+        assert_eq!(param("...").unwrap(), "/v2/...");
+        assert_eq!(param("a;b=c&d+e").unwrap(), "/v2/a%3Bb%3Dc%26d%2Be");
+        for bad in ["", ".", ".."] {
+            match param(bad) {
+                Err(Error::InvalidRequest(v)) => assert_eq!(v.path, "path parameter pool_name"),
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn header_values_are_checked() {
+        let mut r = OperationRequest::new("CreatePool", Method::POST);
+        r.header("X-ModelArts-User-ID", "user-1").unwrap();
+        for bad in ["a\r\nX-Evil: 1", "a\nb", "a\rb", "a\0b", "é", "a\x1bb"] {
+            match r.header("X-ModelArts-User-ID", bad) {
+                Err(Error::InvalidRequest(v)) => {
+                    assert_eq!(v.path, "header X-ModelArts-User-ID", "{bad:?}")
+                }
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            r.header("Authorization", "x"),
+            Err(Error::InvalidRequest(_))
+        ));
+        assert!(matches!(
+            r.header("Bad Name", "x"),
+            Err(Error::InvalidRequest(_))
+        ));
+        assert_eq!(r.headers.len(), 1);
+    }
+
+    #[test]
+    fn defaults_and_body() {
+        let mut r = OperationRequest::new("CreatePool", Method::POST);
+        assert!(!r.is_idempotent());
+        assert!(OperationRequest::new("ListPools", Method::GET).is_idempotent());
+        r.json_body(&serde_json::json!({"a": 1})).unwrap();
+        assert_eq!(r.body(), Some(&b"{\"a\":1}"[..]));
+        r.query("label Selector", "a=b");
+        r.query("limit", "10");
+        assert_eq!(r.query_string(), "label%20Selector=a%3Db&limit=10");
+        r.documented_errors(&[(409, "Pool exists")]);
+        assert_eq!(r.documented(StatusCode::CONFLICT), Some("Pool exists"));
+        assert_eq!(r.documented(StatusCode::NOT_FOUND), None);
+        let resp = Response {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            request_id: Some("id".into()),
+            body: 2,
+        };
+        let resp = resp.map(|b| b * 2);
+        assert_eq!(resp.request_id.as_deref(), Some("id"));
+        assert_eq!(resp.into_body(), 4);
+    }
+}
