@@ -10,17 +10,28 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 /// Specs larger than this are refused before parsing; the real spec is about 60 KB.
 pub const MAX_SPEC_BYTES: u64 = 16 * 1024 * 1024;
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug)]
 pub struct Spec {
-    #[serde(rename = "$schema", default)]
     pub schema: Option<String>,
     pub format_version: u32,
     pub service: Service,
-    #[serde(default)]
     pub types: Vec<TypeDef>,
-    #[serde(default)]
     pub operations: Vec<Operation>,
+}
+
+/// The spec before each type is read by its `kind`: a tagged enum would buffer the whole type
+/// and lose the path of an error inside it, so types are read one by one instead.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSpec {
+    #[serde(rename = "$schema", default)]
+    schema: Option<String>,
+    format_version: u32,
+    service: Service,
+    #[serde(default)]
+    types: Vec<Value>,
+    #[serde(default)]
+    operations: Vec<Operation>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,8 +43,7 @@ pub struct Service {
     pub schema_id_base: String,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug)]
 pub enum TypeDef {
     Object(ObjectDef),
     Enum(EnumDef),
@@ -53,6 +63,8 @@ impl TypeDef {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectDef {
+    #[allow(dead_code)]
+    kind: String,
     pub name: String,
     #[serde(default)]
     pub doc_name: Option<String>,
@@ -126,6 +138,8 @@ pub enum Repr {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumDef {
+    #[allow(dead_code)]
+    kind: String,
     pub name: String,
     pub repr: Repr,
     #[serde(default)]
@@ -140,6 +154,8 @@ pub struct EnumDef {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FlagsDef {
+    #[allow(dead_code)]
+    kind: String,
     pub name: String,
     pub repr: Repr,
     #[serde(default)]
@@ -248,6 +264,48 @@ pub fn load(path: &Path) -> Result<Spec, Diagnostics> {
     parse(&file, &text)
 }
 
+fn shape_error(file: &str, prefix: &str, err: serde_path_to_error::Error<serde_json::Error>) -> Diagnostic {
+    let path = err.path().to_string();
+    let inner = err.into_inner();
+    let mut message = inner.to_string();
+    // serde_json appends " at line L column C"; the location is reported separately.
+    if let Some(idx) = message.rfind(" at line ") {
+        message.truncate(idx);
+    }
+    let hint = match inner.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "the file is not valid JSON",
+        _ => "the spec does not have the shape spec/spec.schema.json describes",
+    };
+    let json_path = match path.as_str() {
+        "." if prefix.is_empty() => None,
+        "." => Some(prefix.to_owned()),
+        p if p.starts_with('[') => Some(format!("{}{p}", if prefix.is_empty() { "$" } else { prefix })),
+        p => Some(format!("{}.{p}", if prefix.is_empty() { "$" } else { prefix })),
+    };
+    Diagnostic {
+        file: file.to_owned(),
+        line: Some(inner.line()).filter(|l| *l > 0),
+        column: Some(inner.column()).filter(|c| *c > 0),
+        json_path,
+        message: format!("{message} ({hint})"),
+    }
+}
+
+fn type_def(file: &str, index: usize, value: Value) -> Result<TypeDef, Diagnostic> {
+    let prefix = format!("$.types[{index}]");
+    let kind = value.get("kind").and_then(Value::as_str).map(str::to_owned);
+    match kind.as_deref() {
+        Some("object") => serde_path_to_error::deserialize(value).map(TypeDef::Object),
+        Some("enum") => serde_path_to_error::deserialize(value).map(TypeDef::Enum),
+        Some("flags") => serde_path_to_error::deserialize(value).map(TypeDef::Flags),
+        other => {
+            let what = other.map(|k| format!("kind {k:?} is not known")).unwrap_or_else(|| "a type needs a \"kind\"".into());
+            return Err(Diagnostic::at_path(file, format!("{prefix}.kind"), format!("{what}; use \"object\", \"enum\" or \"flags\"")));
+        }
+    }
+    .map_err(|e| shape_error(file, &prefix, e))
+}
+
 /// Parses spec text; `file` is used in messages only.
 pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
     if text.trim().is_empty() {
@@ -257,41 +315,32 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
         )));
     }
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let result: Result<Spec, _> = serde_path_to_error::deserialize(&mut deserializer);
-    match result {
-        Ok(spec) => {
-            if let Err(e) = deserializer.end() {
-                return Err(Diagnostics::single(Diagnostic::at_line(
-                    file,
-                    e.line(),
-                    e.column(),
-                    format!("unexpected text after the spec's JSON object: {e}"),
-                )));
-            }
-            Ok(spec)
-        }
-        Err(err) => {
-            let path = err.path().to_string();
-            let inner = err.into_inner();
-            let mut message = inner.to_string();
-            // serde_json appends " at line L column C"; the location is reported separately.
-            if let Some(idx) = message.rfind(" at line ") {
-                message.truncate(idx);
-            }
-            let hint = match inner.classify() {
-                serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                    "the file is not valid JSON"
-                }
-                _ => "the spec does not have the shape spec/spec.schema.json describes",
-            };
-            let json_path = if path == "." { None } else { Some(format!("$.{path}")) };
-            Err(Diagnostics::single(Diagnostic {
-                file: file.to_owned(),
-                line: Some(inner.line()).filter(|l| *l > 0),
-                column: Some(inner.column()).filter(|c| *c > 0),
-                json_path,
-                message: format!("{message} ({hint})"),
-            }))
+    let raw: RawSpec = serde_path_to_error::deserialize(&mut deserializer)
+        .map_err(|e| Diagnostics::single(shape_error(file, "", e)))?;
+    if let Err(e) = deserializer.end() {
+        return Err(Diagnostics::single(Diagnostic::at_line(
+            file,
+            e.line(),
+            e.column(),
+            "unexpected text after the spec's JSON object",
+        )));
+    }
+    let mut diagnostics = Diagnostics::default();
+    let mut types = Vec::with_capacity(raw.types.len());
+    for (index, value) in raw.types.into_iter().enumerate() {
+        match type_def(file, index, value) {
+            Ok(def) => types.push(def),
+            Err(diagnostic) => diagnostics.push(diagnostic),
         }
     }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    Ok(Spec {
+        schema: raw.schema,
+        format_version: raw.format_version,
+        service: raw.service,
+        types,
+        operations: raw.operations,
+    })
 }

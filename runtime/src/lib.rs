@@ -32,3 +32,6 @@ pub use http::{HeaderMap, Method, StatusCode};
 pub use request::{OperationRequest, Response};
 pub use retry::RetryPolicy;
 pub use validation::{JsonPath, PathSegment, ValidationError};
+
+#[cfg(test)]
+mod loopback_tests;
