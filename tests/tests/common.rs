@@ -1,0 +1,65 @@
+//! Shared helpers: the spec and the published schemas, read as users would.
+#![allow(dead_code)]
+
+use serde_json::Value;
+
+pub fn workspace_file(relative: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+pub fn spec() -> Value {
+    serde_json::from_str(&workspace_file("spec/modelarts-pools.json")).expect("the spec is JSON")
+}
+
+/// `(type name, where, example)` for every example the spec carries.
+pub fn examples() -> Vec<(String, String, Value)> {
+    let spec = spec();
+    let mut out = Vec::new();
+    for op in spec["operations"].as_array().expect("operations") {
+        let name = op["name"].as_str().expect("name");
+        if let Some(body) = op["request_body"].as_object() {
+            for example in body.get("examples").and_then(Value::as_array).into_iter().flatten() {
+                out.push((body["type"].as_str().unwrap().to_owned(), format!("{name} request"), example.clone()));
+            }
+        }
+        for response in op["responses"].as_array().expect("responses") {
+            for example in response.get("examples").and_then(Value::as_array).into_iter().flatten() {
+                out.push((
+                    response["body"].as_str().unwrap().to_owned(),
+                    format!("{name} {}", response["status"]),
+                    example.clone(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+pub fn schema(file: &str) -> Value {
+    let (_, text) = modelarts_pools::SCHEMAS
+        .iter()
+        .find(|(name, _)| *name == file)
+        .unwrap_or_else(|| panic!("no published schema {file}"));
+    serde_json::from_str(text).expect("schemas are JSON")
+}
+
+pub fn validator(file: &str) -> jsonschema::Validator {
+    jsonschema::draft202012::new(&schema(file)).unwrap_or_else(|e| panic!("{file} is a valid draft 2020-12 schema: {e}"))
+}
+
+/// Deserializes `value` as the generated type `type_name` and serializes it back.
+pub fn round_trip(type_name: &str, value: &Value) -> Value {
+    use modelarts_pools::models::*;
+    fn through<T: serde::de::DeserializeOwned + serde::Serialize>(value: &Value) -> Value {
+        let typed: T = serde_json::from_value(value.clone()).expect("the example decodes");
+        serde_json::to_value(&typed).expect("and encodes")
+    }
+    match type_name {
+        "CreatePoolRequest" => through::<CreatePoolRequest>(value),
+        "CreatePoolResponse" => through::<CreatePoolResponse>(value),
+        "DeletePoolResponse" => through::<DeletePoolResponse>(value),
+        "ModelArtsError" => through::<ModelArtsError>(value),
+        other => panic!("no round trip for {other}"),
+    }
+}

@@ -1,0 +1,44 @@
+//! Snapshots of everything the generator writes, for the real spec and for each fixture spec.
+//! Review changes with `cargo insta review`.
+
+use std::path::Path;
+
+fn snapshot_files(prefix: &str, files: &codegen::Files) {
+    for (path, contents) in files {
+        let name = format!("{prefix}__{}", path.replace(['/', '.'], "_"));
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(name, contents);
+        });
+    }
+}
+
+#[test]
+fn real_spec_output() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/modelarts-pools.json");
+    let files = codegen::generate(&spec).unwrap();
+    assert_eq!(files.len(), 10);
+    snapshot_files("spec", &files);
+}
+
+#[test]
+fn fixture_outputs() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    paths.sort();
+    assert_eq!(paths.len(), 7);
+    for path in paths {
+        let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let files = codegen::generate_from_str(&format!("{stem}.json"), &text).unwrap();
+        snapshot_files(&format!("fixture_{stem}"), &files);
+    }
+}
+
+#[test]
+fn output_is_deterministic() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/modelarts-pools.json");
+    let first = codegen::generate(&spec).unwrap();
+    for _ in 0..3 {
+        assert_eq!(codegen::generate(&spec).unwrap(), first);
+    }
+}
