@@ -214,6 +214,47 @@ pub fn report(err: &Error) {
     let _ = writeln!(std::io::stderr(), "{}", report_text(err));
 }
 
+/// The response body as the JSON the program prints (pretty, with a trailing newline).
+pub fn render_json<T: Serialize>(value: &T) -> Result<String, Error> {
+    serde_json::to_string_pretty(value)
+        .map(|mut text| {
+            text.push('\n');
+            text
+        })
+        .map_err(|e| Error::Config(format!("cannot print the result as JSON: {e}")))
+}
+
+/// Runs one command of a generated program: builds the client from `args` and the environment,
+/// runs `command` on a Tokio runtime, prints what it returns, and turns failures into a report on
+/// standard error and the exit code [`exit_code`] gives (1: the call failed; 2: refused, nothing
+/// sent).
+pub fn run<F, Fut>(args: &GlobalArgs, command: F) -> std::process::ExitCode
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = Result<String, Error>>,
+{
+    let outcome = client_from_args(args).and_then(|client| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
+        runtime.block_on(command(client))
+    });
+    match outcome {
+        Ok(text) => {
+            let mut out = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not worth a panic.
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+            std::process::ExitCode::SUCCESS
+        }
+        Err(err) => {
+            report(&err);
+            std::process::ExitCode::from(exit_code(&err))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

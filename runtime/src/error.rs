@@ -32,6 +32,16 @@ pub enum Error {
 }
 
 impl Error {
+    /// The API error inside, or the error itself when it is of another kind; for sorting errors
+    /// by status without cloning.
+    #[allow(clippy::result_large_err)]
+    pub fn into_api(self) -> Result<ApiError, Error> {
+        match self {
+            Error::Api(api) => Ok(api),
+            other => Err(other),
+        }
+    }
+
     /// The API error, when the service answered with an error status.
     pub fn api(&self) -> Option<&ApiError> {
         match self {

@@ -3,3 +3,8 @@
 #![deny(warnings)]
 
 include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
+
+/// The README's examples, compiled as doc tests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;
