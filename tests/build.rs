@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let fixtures = manifest.join("fixtures");
     println!("cargo:rerun-if-changed={}", fixtures.display());
     let mut names: Vec<PathBuf> = std::fs::read_dir(&fixtures)
@@ -18,10 +19,15 @@ fn main() {
     let mut out = String::new();
     for path in names {
         println!("cargo:rerun-if-changed={}", path.display());
-        let stem = path.file_stem().and_then(|s| s.to_str()).expect("fixture names are UTF-8").to_owned();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .expect("fixture names are UTF-8")
+            .to_owned();
         let text = std::fs::read_to_string(&path).expect("fixture is readable");
         let file = format!("{stem}.json");
-        let models = codegen::models_from_str(&file, &text).unwrap_or_else(|e| panic!("fixture {file} is a valid spec:\n{e}"));
+        let models = codegen::models_from_str(&file, &text)
+            .unwrap_or_else(|e| panic!("fixture {file} is a valid spec:\n{e}"));
         writeln!(out, "pub mod {stem} {{\n{models}\n}}").expect("writing to a String");
     }
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::ir::{PathPart, TypeRef};
 use crate::naming;
 use crate::resolve::{boxed_fields, parse_type_expr, path_parts, reachable_from};
 use crate::spec::{ObjectDef, Repr, Spec, TypeDef};
-use crate::ir::{PathPart, TypeRef};
 
 /// Client settings a path parameter may be bound to.
 pub const BINDABLE: &[&str] = &["project_id"];
@@ -51,11 +51,16 @@ pub fn check(spec: &Spec, file: &str) -> Result<(), Diagnostics> {
     {
         c.error(
             "$.service.name",
-            format!("service name {name:?} must be a crate name: lower-case letters, digits and '-'"),
+            format!(
+                "service name {name:?} must be a crate name: lower-case letters, digits and '-'"
+            ),
         );
     }
     if spec.types.is_empty() && spec.operations.is_empty() {
-        c.error("$", "the spec declares no types and no operations; there is nothing to generate");
+        c.error(
+            "$",
+            "the spec declares no types and no operations; there is nothing to generate",
+        );
     }
 
     let mut kinds: BTreeMap<&str, &TypeDef> = BTreeMap::new();
@@ -68,7 +73,10 @@ pub fn check(spec: &Spec, file: &str) -> Result<(), Diagnostics> {
             c.error(&path, format!("type name {name:?} is used by the generated code itself; choose another, such as \"Pool{name}\""));
         }
         if kinds.insert(name, def).is_some() {
-            c.error(&path, format!("type {name:?} is declared twice; each type name must be unique"));
+            c.error(
+                &path,
+                format!("type {name:?} is declared twice; each type name must be unique"),
+            );
         }
     }
 
@@ -100,21 +108,33 @@ pub fn check(spec: &Spec, file: &str) -> Result<(), Diagnostics> {
                     if let Some(wire) = wire
                         && !values.insert(wire.clone())
                     {
-                        c.error(format!("{vpath}.value"), format!("value {wire:?} is listed twice"));
+                        c.error(
+                            format!("{vpath}.value"),
+                            format!("value {wire:?} is listed twice"),
+                        );
                     }
                     if !naming::is_upper_camel_ident(&value.name) {
-                        c.error(format!("{vpath}.name"), format!("variant name {:?} must be UpperCamelCase ASCII", value.name));
+                        c.error(
+                            format!("{vpath}.name"),
+                            format!("variant name {:?} must be UpperCamelCase ASCII", value.name),
+                        );
                     } else if value.name == "Unknown" {
                         c.error(format!("{vpath}.name"), "variant name \"Unknown\" is reserved for values the spec does not list");
                     }
                     if !variants.insert(value.name.as_str()) {
-                        c.error(format!("{vpath}.name"), format!("variant name {:?} is used twice", value.name));
+                        c.error(
+                            format!("{vpath}.name"),
+                            format!("variant name {:?} is used twice", value.name),
+                        );
                     }
                 }
             }
             TypeDef::Flags(flags) => {
                 if flags.repr != Repr::Integer {
-                    c.error(format!("{base}.repr"), "a flag set must have repr \"integer\"");
+                    c.error(
+                        format!("{base}.repr"),
+                        "a flag set must have repr \"integer\"",
+                    );
                 }
                 let mut seen_values = BTreeSet::new();
                 let mut seen_consts = BTreeSet::new();
@@ -135,7 +155,10 @@ pub fn check(spec: &Spec, file: &str) -> Result<(), Diagnostics> {
                                 c.error(format!("{vpath}.name"), format!("flag name {:?} gives the constant {constant} that another flag already has", value.name));
                             }
                         }
-                        _ => c.error(format!("{vpath}.name"), format!("flag name {:?} must be UpperCamelCase ASCII", value.name)),
+                        _ => c.error(
+                            format!("{vpath}.name"),
+                            format!("flag name {:?} must be UpperCamelCase ASCII", value.name),
+                        ),
                     }
                 }
             }
@@ -176,13 +199,29 @@ pub fn check(spec: &Spec, file: &str) -> Result<(), Diagnostics> {
     for (i, op) in spec.operations.iter().enumerate() {
         let base = format!("$.operations[{i}]");
         if !naming::is_snake_ident(&op.name) {
-            c.error(format!("{base}.name"), format!("operation name {:?} must be a snake_case identifier such as \"create_pool\"", op.name));
+            c.error(
+                format!("{base}.name"),
+                format!(
+                    "operation name {:?} must be a snake_case identifier such as \"create_pool\"",
+                    op.name
+                ),
+            );
         }
         if !op_names.insert(op.name.as_str()) {
-            c.error(format!("{base}.name"), format!("operation {:?} is declared twice", op.name));
+            c.error(
+                format!("{base}.name"),
+                format!("operation {:?} is declared twice", op.name),
+            );
         }
         if !METHODS.contains(&op.method.as_str()) {
-            c.error(format!("{base}.method"), format!("method {:?} is not one of {}", op.method, METHODS.join(", ")));
+            c.error(
+                format!("{base}.method"),
+                format!(
+                    "method {:?} is not one of {}",
+                    op.method,
+                    METHODS.join(", ")
+                ),
+            );
         }
         let declared: Vec<&str> = op.path_params.iter().map(|p| p.name.as_str()).collect();
         match path_parts(&op.path) {
@@ -197,10 +236,19 @@ pub fn check(spec: &Spec, file: &str) -> Result<(), Diagnostics> {
                     .collect();
                 for name in &used {
                     if !declared.contains(name) {
-                        c.error(format!("{base}.path"), format!("path {:?} uses {{{name}}}, which path_params does not declare", op.path));
+                        c.error(
+                            format!("{base}.path"),
+                            format!(
+                                "path {:?} uses {{{name}}}, which path_params does not declare",
+                                op.path
+                            ),
+                        );
                     }
                     if used.iter().filter(|u| *u == name).count() > 1 {
-                        c.error(format!("{base}.path"), format!("path {:?} uses {{{name}}} more than once", op.path));
+                        c.error(
+                            format!("{base}.path"),
+                            format!("path {:?} uses {{{name}}} more than once", op.path),
+                        );
                     }
                 }
                 for (j, name) in declared.iter().enumerate() {
@@ -211,7 +259,10 @@ pub fn check(spec: &Spec, file: &str) -> Result<(), Diagnostics> {
             }
         }
         let mut rust_names = BTreeSet::new();
-        for (kind, params) in [("path_params", &op.path_params), ("header_params", &op.header_params)] {
+        for (kind, params) in [
+            ("path_params", &op.path_params),
+            ("header_params", &op.header_params),
+        ] {
             for (j, param) in params.iter().enumerate() {
                 let ppath = format!("{base}.{kind}[{j}]");
                 if param.type_expr != "string" {
@@ -219,16 +270,31 @@ pub fn check(spec: &Spec, file: &str) -> Result<(), Diagnostics> {
                 }
                 if kind == "header_params"
                     && (param.name.is_empty()
-                        || !param.name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)))
+                        || !param
+                            .name
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)))
                 {
-                    c.error(format!("{ppath}.name"), format!("{:?} is not a valid HTTP header name", param.name));
+                    c.error(
+                        format!("{ppath}.name"),
+                        format!("{:?} is not a valid HTTP header name", param.name),
+                    );
                 }
                 if kind == "path_params" && param.required == Some(false) {
-                    c.error(format!("{ppath}.required"), "a path parameter is always required");
+                    c.error(
+                        format!("{ppath}.required"),
+                        "a path parameter is always required",
+                    );
                 }
                 if let Some(bind) = &param.bind {
                     if kind != "path_params" || !BINDABLE.contains(&bind.as_str()) {
-                        c.error(format!("{ppath}.bind"), format!("bind {bind:?} is not supported; path parameters may bind to {}", BINDABLE.join(", ")));
+                        c.error(
+                            format!("{ppath}.bind"),
+                            format!(
+                                "bind {bind:?} is not supported; path parameters may bind to {}",
+                                BINDABLE.join(", ")
+                            ),
+                        );
                     }
                     continue;
                 }
@@ -245,29 +311,59 @@ pub fn check(spec: &Spec, file: &str) -> Result<(), Diagnostics> {
         if let Some(body) = &op.request_body {
             match kinds.get(body.type_name.as_str()) {
                 Some(TypeDef::Object(_)) => request_roots.push(body.type_name.as_str()),
-                Some(_) => c.error(format!("{base}.request_body.type"), format!("request body {:?} must be an object type", body.type_name)),
-                None => c.error(format!("{base}.request_body.type"), format!("request body type {:?} is not declared in types", body.type_name)),
+                Some(_) => c.error(
+                    format!("{base}.request_body.type"),
+                    format!("request body {:?} must be an object type", body.type_name),
+                ),
+                None => c.error(
+                    format!("{base}.request_body.type"),
+                    format!(
+                        "request body type {:?} is not declared in types",
+                        body.type_name
+                    ),
+                ),
             }
         }
         let mut statuses = BTreeSet::new();
         for (j, response) in op.responses.iter().enumerate() {
             let rpath = format!("{base}.responses[{j}]");
             if !(100..=599).contains(&response.status) {
-                c.error(format!("{rpath}.status"), format!("{} is not an HTTP status", response.status));
+                c.error(
+                    format!("{rpath}.status"),
+                    format!("{} is not an HTTP status", response.status),
+                );
             }
             if !statuses.insert(response.status) {
-                c.error(format!("{rpath}.status"), format!("status {} is listed twice", response.status));
+                c.error(
+                    format!("{rpath}.status"),
+                    format!("status {} is listed twice", response.status),
+                );
             }
             if let Some(body) = &response.body {
                 match kinds.get(body.as_str()) {
                     Some(TypeDef::Object(_)) => response_roots.push(body.as_str()),
-                    Some(_) => c.error(format!("{rpath}.body"), format!("response body {body:?} must be an object type")),
-                    None => c.error(format!("{rpath}.body"), format!("response body type {body:?} is not declared in types")),
+                    Some(_) => c.error(
+                        format!("{rpath}.body"),
+                        format!("response body {body:?} must be an object type"),
+                    ),
+                    None => c.error(
+                        format!("{rpath}.body"),
+                        format!("response body type {body:?} is not declared in types"),
+                    ),
                 }
             }
         }
-        if op.responses.iter().filter(|r| (200..300).contains(&r.status)).count() != 1 {
-            c.error(format!("{base}.responses"), "an operation needs exactly one 2xx response");
+        if op
+            .responses
+            .iter()
+            .filter(|r| (200..300).contains(&r.status))
+            .count()
+            != 1
+        {
+            c.error(
+                format!("{base}.responses"),
+                "an operation needs exactly one 2xx response",
+            );
         }
     }
 
@@ -311,7 +407,12 @@ pub fn rust_name(wire: &str, explicit: Option<&str>) -> Result<String, String> {
     }
 }
 
-fn check_object(c: &mut Checker<'_>, base: &str, object: &ObjectDef, kinds: &BTreeMap<&str, &TypeDef>) {
+fn check_object(
+    c: &mut Checker<'_>,
+    base: &str,
+    object: &ObjectDef,
+    kinds: &BTreeMap<&str, &TypeDef>,
+) {
     let mut wire_names: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
     let mut field_types: BTreeMap<&str, TypeRef> = BTreeMap::new();
@@ -321,7 +422,10 @@ fn check_object(c: &mut Checker<'_>, base: &str, object: &ObjectDef, kinds: &BTr
             c.error(format!("{fpath}.name"), "a field name cannot be empty");
         }
         if wire_names.insert(&field.name, j).is_some() {
-            c.error(format!("{fpath}.name"), format!("field {:?} appears twice in {}", field.name, object.name));
+            c.error(
+                format!("{fpath}.name"),
+                format!("field {:?} appears twice in {}", field.name, object.name),
+            );
         }
         match rust_name(&field.name, field.rust_name.as_deref()) {
             Ok(name) => {
@@ -347,13 +451,19 @@ fn check_object(c: &mut Checker<'_>, base: &str, object: &ObjectDef, kinds: &BTr
                     c.error(format!("{fpath}.type"), format!("unknown type {name:?}{hint}; declare it in types or use string, integer, number, boolean, json or array<T>"));
                 }
                 if field.min_items.is_some() && !matches!(ty, TypeRef::Array(_)) {
-                    c.error(format!("{fpath}.min_items"), "min_items applies to array fields only");
+                    c.error(
+                        format!("{fpath}.min_items"),
+                        "min_items applies to array fields only",
+                    );
                 }
                 field_types.insert(&field.name, ty);
             }
         }
         if field.wire_required.is_some() && field.required.is_none() {
-            c.error(format!("{fpath}.wire_required"), "wire_required overrides the table's \"required\"; give \"required\" too");
+            c.error(
+                format!("{fpath}.wire_required"),
+                "wire_required overrides the table's \"required\"; give \"required\" too",
+            );
         }
     }
 
@@ -361,35 +471,63 @@ fn check_object(c: &mut Checker<'_>, base: &str, object: &ObjectDef, kinds: &BTr
     for (k, rule) in object.rules.iter().enumerate() {
         let rpath = format!("{base}.rules[{k}]");
         if !rule_ids.insert(rule.id.as_str()) {
-            c.error(format!("{rpath}.id"), format!("rule {:?} is declared twice", rule.id));
+            c.error(
+                format!("{rpath}.id"),
+                format!("rule {:?} is declared twice", rule.id),
+            );
         }
         match field_types.get(rule.when.field.as_str()) {
-            None => c.error(format!("{rpath}.when.field"), format!("{} has no field {:?}", object.name, rule.when.field)),
+            None => c.error(
+                format!("{rpath}.when.field"),
+                format!("{} has no field {:?}", object.name, rule.when.field),
+            ),
             Some(ty) => {
                 let string_like = match ty {
                     TypeRef::String => true,
-                    TypeRef::Named(name) => matches!(kinds.get(name.as_str()), Some(TypeDef::Enum(e)) if e.repr == Repr::String),
+                    TypeRef::Named(name) => {
+                        matches!(kinds.get(name.as_str()), Some(TypeDef::Enum(e)) if e.repr == Repr::String)
+                    }
                     _ => false,
                 };
                 if !string_like {
-                    c.error(format!("{rpath}.when.field"), format!("rule conditions compare string fields; {:?} is not one", rule.when.field));
+                    c.error(
+                        format!("{rpath}.when.field"),
+                        format!(
+                            "rule conditions compare string fields; {:?} is not one",
+                            rule.when.field
+                        ),
+                    );
                 }
                 if !rule.when.equals.is_string() {
-                    c.error(format!("{rpath}.when.equals"), format!("{} must be a JSON string", rule.when.equals));
-                } else if let (Some(TypeDef::Enum(e)), Some(value)) = (ty.named().and_then(|n| kinds.get(n)), rule.when.equals.as_str())
-                    && !e.values.iter().any(|v| v.value.as_str() == Some(value))
+                    c.error(
+                        format!("{rpath}.when.equals"),
+                        format!("{} must be a JSON string", rule.when.equals),
+                    );
+                } else if let (Some(TypeDef::Enum(e)), Some(value)) = (
+                    ty.named().and_then(|n| kinds.get(n)),
+                    rule.when.equals.as_str(),
+                ) && !e.values.iter().any(|v| v.value.as_str() == Some(value))
                 {
-                    c.error(format!("{rpath}.when.equals"), format!("{value:?} is not a value of {}", e.name));
+                    c.error(
+                        format!("{rpath}.when.equals"),
+                        format!("{value:?} is not a value of {}", e.name),
+                    );
                 }
             }
         }
         match (&rule.items_equal, rule.require.is_empty()) {
             (None, true) => c.error(&rpath, "a rule needs \"require\" or \"items_equal\""),
-            (Some(_), false) => c.error(&rpath, "a rule has either \"require\" or \"items_equal\", not both"),
+            (Some(_), false) => c.error(
+                &rpath,
+                "a rule has either \"require\" or \"items_equal\", not both",
+            ),
             (None, false) => {
                 for (m, name) in rule.require.iter().enumerate() {
                     match wire_names.get(name.as_str()) {
-                        None => c.error(format!("{rpath}.require[{m}]"), format!("{} has no field {name:?}", object.name)),
+                        None => c.error(
+                            format!("{rpath}.require[{m}]"),
+                            format!("{} has no field {name:?}", object.name),
+                        ),
                         Some(&j) => {
                             let field = &object.fields[j];
                             if field.wire_required.or(field.required) == Some(true) {
@@ -411,15 +549,27 @@ fn check_object(c: &mut Checker<'_>, base: &str, object: &ObjectDef, kinds: &BTr
                     _ => None,
                 };
                 match item_type {
-                    None => c.error(format!("{rpath}.items_equal.array"), format!("{:?} must be a field of {} whose type is array<SomeObject>", items.array, object.name)),
+                    None => c.error(
+                        format!("{rpath}.items_equal.array"),
+                        format!(
+                            "{:?} must be a field of {} whose type is array<SomeObject>",
+                            items.array, object.name
+                        ),
+                    ),
                     Some(item) => {
                         if items.fields.len() != 2 {
-                            c.error(format!("{rpath}.items_equal.fields"), "items_equal compares exactly two fields");
+                            c.error(
+                                format!("{rpath}.items_equal.fields"),
+                                "items_equal compares exactly two fields",
+                            );
                         }
                         let mut types = Vec::new();
                         for (m, name) in items.fields.iter().enumerate() {
                             match item.fields.iter().find(|f| &f.name == name) {
-                                None => c.error(format!("{rpath}.items_equal.fields[{m}]"), format!("{} has no field {name:?}", item.name)),
+                                None => c.error(
+                                    format!("{rpath}.items_equal.fields[{m}]"),
+                                    format!("{} has no field {name:?}", item.name),
+                                ),
                                 Some(f) => types.push(&f.type_expr),
                             }
                         }

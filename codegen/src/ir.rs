@@ -168,11 +168,16 @@ pub struct OperationMethod {
 impl OperationMethod {
     /// Safe to repeat: retries on 429/502/503/504 and timeouts are allowed.
     pub fn idempotent(&self) -> bool {
-        matches!(self.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS")
+        matches!(
+            self.method.as_str(),
+            "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS"
+        )
     }
 
     pub fn success(&self) -> Option<&ResponseEntry> {
-        self.responses.iter().find(|r| (200..300).contains(&r.status))
+        self.responses
+            .iter()
+            .find(|r| (200..300).contains(&r.status))
     }
 
     pub fn errors(&self) -> impl Iterator<Item = &ResponseEntry> {

@@ -52,5 +52,6 @@ pub fn generate(spec_path: &Path) -> Result<Files, Diagnostics> {
 /// Renders only the model types of spec text as one Rust file (fixture specs in tests).
 pub fn models_from_str(file: &str, text: &str) -> Result<String, Diagnostics> {
     let api = load_api(file, text)?;
-    emit::render_models(&api, file).map_err(|message| Diagnostics::single(Diagnostic::file(file, message)))
+    emit::render_models(&api, file)
+        .map_err(|message| Diagnostics::single(Diagnostic::file(file, message)))
 }

@@ -27,8 +27,12 @@ fn workspace_root() -> PathBuf {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let spec = args.spec.unwrap_or_else(|| workspace_root().join("spec/modelarts-pools.json"));
-    let out = args.out.unwrap_or_else(|| workspace_root().join("generated"));
+    let spec = args
+        .spec
+        .unwrap_or_else(|| workspace_root().join("spec/modelarts-pools.json"));
+    let out = args
+        .out
+        .unwrap_or_else(|| workspace_root().join("generated"));
 
     let files = match codegen::generate(&spec) {
         Ok(files) => files,
@@ -48,7 +52,11 @@ fn main() -> ExitCode {
                 for drift in &drifts {
                     eprintln!("{}: {drift}", out.display());
                 }
-                eprintln!("{} file(s) differ from what {} produces; run `cargo run -p codegen`", drifts.len(), spec.display());
+                eprintln!(
+                    "{} file(s) differ from what {} produces; run `cargo run -p codegen`",
+                    drifts.len(),
+                    spec.display()
+                );
                 ExitCode::FAILURE
             }
             Err(e) => {
@@ -59,18 +67,30 @@ fn main() -> ExitCode {
     }
     match codegen::output::write_all(&out, &files) {
         Ok(changes) if changes.is_empty() => {
-            eprintln!("{} is already up to date ({} files)", out.display(), files.len());
+            eprintln!(
+                "{} is already up to date ({} files)",
+                out.display(),
+                files.len()
+            );
             ExitCode::SUCCESS
         }
         Ok(changes) => {
             for change in &changes {
                 eprintln!("{change}");
             }
-            eprintln!("wrote {} ({} files, {} changed)", out.display(), files.len(), changes.len());
+            eprintln!(
+                "wrote {} ({} files, {} changed)",
+                out.display(),
+                files.len(),
+                changes.len()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}; it was left as it was", out.display());
+            eprintln!(
+                "error: cannot write {}: {e}; it was left as it was",
+                out.display()
+            );
             ExitCode::FAILURE
         }
     }

@@ -12,8 +12,25 @@ const KEYWORDS: &[&str] = &[
 
 /// Names the generated modules define or import themselves; a spec type may not take them.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Client", "Error", "Result", "Option", "Some", "None", "Ok", "Err", "String", "Vec", "Box",
-    "Self", "Response", "Value", "Map", "Default", "Serialize", "Deserialize", "JsonSchema",
+    "Client",
+    "Error",
+    "Result",
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "Response",
+    "Value",
+    "Map",
+    "Default",
+    "Serialize",
+    "Deserialize",
+    "JsonSchema",
 ];
 
 /// The Rust field name that holds members a spec does not list.
@@ -154,9 +171,15 @@ mod tests {
 
     #[test]
     fn other_cases() {
-        assert_eq!(upper_camel_case("create_pool").as_deref(), Some("CreatePool"));
+        assert_eq!(
+            upper_camel_case("create_pool").as_deref(),
+            Some("CreatePool")
+        );
         assert_eq!(kebab_case("delete_pool").as_deref(), Some("delete-pool"));
-        assert_eq!(shouty_snake_case("PayPerUse").as_deref(), Some("PAY_PER_USE"));
+        assert_eq!(
+            shouty_snake_case("PayPerUse").as_deref(),
+            Some("PAY_PER_USE")
+        );
         assert!(is_upper_camel_ident("PoolSpec"));
         assert!(!is_upper_camel_ident("poolSpec"));
         assert!(!is_upper_camel_ident("Pool_Spec"));

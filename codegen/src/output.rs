@@ -59,7 +59,9 @@ pub fn drift(out_dir: &Path, files: &Files) -> io::Result<Vec<Drift>> {
         match fs::read(out_dir.join(path)) {
             Ok(on_disk) if on_disk == contents.as_bytes() => {}
             Ok(_) => drifts.push(Drift::Changed(path.clone())),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => drifts.push(Drift::Missing(path.clone())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                drifts.push(Drift::Missing(path.clone()))
+            }
             Err(e) => return Err(e),
         }
     }
@@ -73,9 +75,12 @@ pub fn drift(out_dir: &Path, files: &Files) -> io::Result<Vec<Drift>> {
 }
 
 fn sibling(out_dir: &Path, tag: &str) -> io::Result<PathBuf> {
-    let name = out_dir
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{} has no folder name", out_dir.display())))?;
+    let name = out_dir.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} has no folder name", out_dir.display()),
+        )
+    })?;
     let parent = out_dir.parent().unwrap_or_else(|| Path::new("."));
     Ok(parent.join(format!(".{}.codegen-{tag}", name.to_string_lossy())))
 }

@@ -23,7 +23,9 @@ pub fn parse_type_expr(expr: &str) -> Result<TypeRef, String> {
         };
         depth += 1;
         if depth > MAX_ARRAY_DEPTH {
-            return Err(format!("type {expr:?} nests arrays more than {MAX_ARRAY_DEPTH} deep"));
+            return Err(format!(
+                "type {expr:?} nests arrays more than {MAX_ARRAY_DEPTH} deep"
+            ));
         }
         rest = inner.trim();
     }
@@ -53,18 +55,24 @@ pub fn path_parts(path: &str) -> Result<Vec<PathPart>, String> {
     for segment in rest.split('/') {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             if !naming::is_snake_ident(name) {
-                return Err(format!("path parameter {{{name}}} must be a snake_case name"));
+                return Err(format!(
+                    "path parameter {{{name}}} must be a snake_case name"
+                ));
             }
             parts.push(PathPart::Param(name.to_owned()));
         } else if segment.is_empty() || segment == "." || segment == ".." {
             return Err(format!("path {path:?} has an empty, '.' or '..' segment"));
         } else if segment.contains(['{', '}']) {
-            return Err(format!("path segment {segment:?} must be a literal or a whole {{parameter}}"));
+            return Err(format!(
+                "path segment {segment:?} must be a literal or a whole {{parameter}}"
+            ));
         } else if !segment
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
         {
-            return Err(format!("literal path segment {segment:?} may use only A-Z a-z 0-9 - . _ ~"));
+            return Err(format!(
+                "literal path segment {segment:?} may use only A-Z a-z 0-9 - . _ ~"
+            ));
         } else {
             parts.push(PathPart::Literal(segment.to_owned()));
         }
@@ -85,7 +93,12 @@ fn object_refs(object: &ObjectDef, required_only: bool) -> Vec<(usize, String)> 
         .collect()
 }
 
-fn reaches(from: &str, target: &str, objects: &BTreeMap<&str, &ObjectDef>, required_only: bool) -> bool {
+fn reaches(
+    from: &str,
+    target: &str,
+    objects: &BTreeMap<&str, &ObjectDef>,
+    required_only: bool,
+) -> bool {
     let mut seen = BTreeSet::new();
     let mut stack = vec![from.to_owned()];
     while let Some(name) = stack.pop() {
@@ -96,7 +109,11 @@ fn reaches(from: &str, target: &str, objects: &BTreeMap<&str, &ObjectDef>, requi
             continue;
         }
         if let Some(object) = objects.get(name.as_str()) {
-            stack.extend(object_refs(object, required_only).into_iter().map(|(_, n)| n));
+            stack.extend(
+                object_refs(object, required_only)
+                    .into_iter()
+                    .map(|(_, n)| n),
+            );
         }
     }
     false
@@ -104,7 +121,10 @@ fn reaches(from: &str, target: &str, objects: &BTreeMap<&str, &ObjectDef>, requi
 
 /// Fields that must be boxed because they lead back to their own type without passing through
 /// an array, with whether that cycle is made of required fields only (no finite value exists).
-pub fn boxed_fields(object: &ObjectDef, objects: &BTreeMap<&str, &ObjectDef>) -> Vec<(usize, bool)> {
+pub fn boxed_fields(
+    object: &ObjectDef,
+    objects: &BTreeMap<&str, &ObjectDef>,
+) -> Vec<(usize, bool)> {
     object_refs(object, false)
         .into_iter()
         .filter(|(_, target)| reaches(target, &object.name, objects, false))
@@ -118,7 +138,10 @@ pub fn boxed_fields(object: &ObjectDef, objects: &BTreeMap<&str, &ObjectDef>) ->
 }
 
 /// Every object type reachable from `roots`, through fields and arrays.
-pub fn reachable_from<'a>(roots: &[&'a str], objects: &BTreeMap<&'a str, &'a ObjectDef>) -> BTreeSet<&'a str> {
+pub fn reachable_from<'a>(
+    roots: &[&'a str],
+    objects: &BTreeMap<&'a str, &'a ObjectDef>,
+) -> BTreeSet<&'a str> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<&str> = roots.to_vec();
     while let Some(name) = stack.pop() {
@@ -143,7 +166,8 @@ pub fn reachable_from<'a>(roots: &[&'a str], objects: &BTreeMap<&'a str, &'a Obj
 fn param(def: &ParamDef) -> Param {
     Param {
         wire_name: def.name.clone(),
-        rust_name: rust_name(&def.name, def.rust_name.as_deref()).unwrap_or_else(|_| def.name.clone()),
+        rust_name: rust_name(&def.name, def.rust_name.as_deref())
+            .unwrap_or_else(|_| def.name.clone()),
         required: def.required.unwrap_or(false),
         description: def.description.clone(),
         bind: def.bind.clone(),
@@ -177,14 +201,18 @@ pub fn resolve(spec: &Spec) -> Api {
     for def in &spec.types {
         let entry = match def {
             TypeDef::Object(object) => {
-                let boxed: BTreeSet<usize> = boxed_fields(object, &objects).into_iter().map(|(i, _)| i).collect();
+                let boxed: BTreeSet<usize> = boxed_fields(object, &objects)
+                    .into_iter()
+                    .map(|(i, _)| i)
+                    .collect();
                 let fields = object
                     .fields
                     .iter()
                     .enumerate()
                     .map(|(i, f)| Field {
                         wire_name: f.name.clone(),
-                        rust_name: rust_name(&f.name, f.rust_name.as_deref()).unwrap_or_else(|_| f.name.clone()),
+                        rust_name: rust_name(&f.name, f.rust_name.as_deref())
+                            .unwrap_or_else(|_| f.name.clone()),
                         ty: parse_type_expr(&f.type_expr).unwrap_or(TypeRef::Json),
                         required: f.wire_required.or(f.required).unwrap_or(false),
                         table_required: f.required,
@@ -236,7 +264,11 @@ pub fn resolve(spec: &Spec) -> Api {
                     .values
                     .iter()
                     .map(|v| EnumValue {
-                        wire: v.value.as_str().map(str::to_owned).unwrap_or_else(|| v.value.to_string()),
+                        wire: v
+                            .value
+                            .as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| v.value.to_string()),
                         variant: v.name.clone(),
                         description: v.description.clone(),
                     })
@@ -253,7 +285,8 @@ pub fn resolve(spec: &Spec) -> Api {
                     .map(|v| FlagValue {
                         value: v.value.as_u64().unwrap_or_default(),
                         name: v.name.clone(),
-                        const_name: naming::shouty_snake_case(&v.name).unwrap_or_else(|| v.name.clone()),
+                        const_name: naming::shouty_snake_case(&v.name)
+                            .unwrap_or_else(|| v.name.clone()),
                         description: v.description.clone(),
                     })
                     .collect(),
@@ -321,11 +354,20 @@ mod tests {
         assert_eq!(parse_type_expr("string"), Ok(TypeRef::String));
         assert_eq!(
             parse_type_expr("array<array<Pool>>"),
-            Ok(TypeRef::Array(Box::new(TypeRef::Array(Box::new(TypeRef::Named("Pool".into()))))))
+            Ok(TypeRef::Array(Box::new(TypeRef::Array(Box::new(
+                TypeRef::Named("Pool".into())
+            )))))
         );
         assert!(parse_type_expr("array<Pool").is_err());
-        assert!(parse_type_expr("Strng").is_ok(), "a name; the checker reports it unknown");
-        assert!(parse_type_expr("strng").unwrap_err().contains("unknown type"));
+        assert!(
+            parse_type_expr("Strng").is_ok(),
+            "a name; the checker reports it unknown"
+        );
+        assert!(
+            parse_type_expr("strng")
+                .unwrap_err()
+                .contains("unknown type")
+        );
     }
 
     #[test]

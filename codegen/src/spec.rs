@@ -248,8 +248,12 @@ pub struct ResponseDef {
 /// path that was being read.
 pub fn load(path: &Path) -> Result<Spec, Diagnostics> {
     let file = path.display().to_string();
-    let metadata = std::fs::metadata(path)
-        .map_err(|e| Diagnostics::single(Diagnostic::file(&file, format!("cannot read the spec: {e}"))))?;
+    let metadata = std::fs::metadata(path).map_err(|e| {
+        Diagnostics::single(Diagnostic::file(
+            &file,
+            format!("cannot read the spec: {e}"),
+        ))
+    })?;
     if metadata.len() > MAX_SPEC_BYTES {
         return Err(Diagnostics::single(Diagnostic::file(
             &file,
@@ -259,12 +263,20 @@ pub fn load(path: &Path) -> Result<Spec, Diagnostics> {
             ),
         )));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostics::single(Diagnostic::file(&file, format!("cannot read the spec: {e}"))))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostics::single(Diagnostic::file(
+            &file,
+            format!("cannot read the spec: {e}"),
+        ))
+    })?;
     parse(&file, &text)
 }
 
-fn shape_error(file: &str, prefix: &str, err: serde_path_to_error::Error<serde_json::Error>) -> Diagnostic {
+fn shape_error(
+    file: &str,
+    prefix: &str,
+    err: serde_path_to_error::Error<serde_json::Error>,
+) -> Diagnostic {
     let path = err.path().to_string();
     let inner = err.into_inner();
     let mut message = inner.to_string();
@@ -273,14 +285,22 @@ fn shape_error(file: &str, prefix: &str, err: serde_path_to_error::Error<serde_j
         message.truncate(idx);
     }
     let hint = match inner.classify() {
-        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "the file is not valid JSON",
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            "the file is not valid JSON"
+        }
         _ => "the spec does not have the shape spec/spec.schema.json describes",
     };
     let json_path = match path.as_str() {
         "." if prefix.is_empty() => None,
         "." => Some(prefix.to_owned()),
-        p if p.starts_with('[') => Some(format!("{}{p}", if prefix.is_empty() { "$" } else { prefix })),
-        p => Some(format!("{}.{p}", if prefix.is_empty() { "$" } else { prefix })),
+        p if p.starts_with('[') => Some(format!(
+            "{}{p}",
+            if prefix.is_empty() { "$" } else { prefix }
+        )),
+        p => Some(format!(
+            "{}.{p}",
+            if prefix.is_empty() { "$" } else { prefix }
+        )),
     };
     Diagnostic {
         file: file.to_owned(),
@@ -299,8 +319,14 @@ fn type_def(file: &str, index: usize, value: Value) -> Result<TypeDef, Diagnosti
         Some("enum") => serde_path_to_error::deserialize(value).map(TypeDef::Enum),
         Some("flags") => serde_path_to_error::deserialize(value).map(TypeDef::Flags),
         other => {
-            let what = other.map(|k| format!("kind {k:?} is not known")).unwrap_or_else(|| "a type needs a \"kind\"".into());
-            return Err(Diagnostic::at_path(file, format!("{prefix}.kind"), format!("{what}; use \"object\", \"enum\" or \"flags\"")));
+            let what = other
+                .map(|k| format!("kind {k:?} is not known"))
+                .unwrap_or_else(|| "a type needs a \"kind\"".into());
+            return Err(Diagnostic::at_path(
+                file,
+                format!("{prefix}.kind"),
+                format!("{what}; use \"object\", \"enum\" or \"flags\""),
+            ));
         }
     }
     .map_err(|e| shape_error(file, &prefix, e))

@@ -71,7 +71,10 @@ fn wrong_shape_names_the_json_path() {
     let message = errors_after(|s| s["types"][0]["fields"][0]["required"] = json!("yes"));
     insta::assert_snapshot!(message, @"error: bad.json: at $.types[0].fields[0].required: invalid type: string \"yes\", expected a boolean (the spec does not have the shape spec/spec.schema.json describes)");
     let message = errors_after(|s| s["types"][0]["fields"][0]["requird"] = json!(true));
-    assert!(message.contains("$.types[0].fields[0]") && message.contains("unknown field `requird`"), "{message}");
+    assert!(
+        message.contains("$.types[0].fields[0]") && message.contains("unknown field `requird`"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -156,7 +159,10 @@ fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
     let depth = 100_000;
     let mut spec = base().to_string();
     let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-    spec = spec.replace(r#""request_body":{"type":"Req"}"#, &format!(r#""request_body":{{"type":"Req","examples":[{deep}]}}"#));
+    spec = spec.replace(
+        r#""request_body":{"type":"Req"}"#,
+        &format!(r#""request_body":{{"type":"Req","examples":[{deep}]}}"#),
+    );
     assert!(spec.contains(&deep));
     let message = errors_of(&spec);
     assert!(message.contains("recursion limit exceeded"), "{message}");
@@ -169,7 +175,10 @@ fn very_large_specs_are_refused_before_parsing() {
     let file = std::fs::File::create(&path).unwrap();
     file.set_len(codegen::spec::MAX_SPEC_BYTES + 1).unwrap();
     let message = codegen::generate(&path).unwrap_err().to_string();
-    assert!(message.contains("huge.json") && message.contains("more than the"), "{message}");
+    assert!(
+        message.contains("huge.json") && message.contains("more than the"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -21,7 +21,9 @@ impl Client {
     /// A client configured from the `HUAWEICLOUD_SDK_*` environment variables the
     /// official SDKs read.
     pub fn from_env() -> Result<Self, ::modelarts_pools_runtime::Error> {
-        ::modelarts_pools_runtime::ClientBuilder::from_env().build().map(Client::new)
+        ::modelarts_pools_runtime::ClientBuilder::from_env()
+            .build()
+            .map(Client::new)
     }
     /// The runtime client underneath.
     pub fn runtime(&self) -> &::modelarts_pools_runtime::Client {
@@ -48,7 +50,8 @@ impl Client {
         ::modelarts_pools_runtime::Response<models::CreatePoolResponse>,
         ::modelarts_pools_runtime::Error,
     > {
-        body.validate().map_err(::modelarts_pools_runtime::Error::InvalidRequest)?;
+        body.validate()
+            .map_err(::modelarts_pools_runtime::Error::InvalidRequest)?;
         let mut request = ::modelarts_pools_runtime::OperationRequest::new(
             "create_pool",
             ::modelarts_pools_runtime::Method::POST,
@@ -61,8 +64,7 @@ impl Client {
         }
         request.json_body(body)?;
         request.idempotent(false);
-        request
-            .documented_errors(&[(400u16, "Bad request"), (409u16, "Already exists")]);
+        request.documented_errors(&[(400u16, "Bad request"), (409u16, "Already exists")]);
         self.inner.execute(request).await
     }
     /// 删除资源池 删除指定的资源池。
@@ -124,9 +126,7 @@ impl ::std::convert::From<::modelarts_pools_runtime::Error> for CreatePoolError 
         match error.into_api() {
             Ok(api) if api.status.as_u16() == 400u16 => CreatePoolError::BadRequest(api),
             Ok(api) if api.status.as_u16() == 409u16 => CreatePoolError::Conflict(api),
-            Ok(api) => {
-                CreatePoolError::Unhandled(::modelarts_pools_runtime::Error::Api(api))
-            }
+            Ok(api) => CreatePoolError::Unhandled(::modelarts_pools_runtime::Error::Api(api)),
             Err(other) => CreatePoolError::Unhandled(other),
         }
     }
@@ -145,9 +145,7 @@ impl ::std::convert::From<::modelarts_pools_runtime::Error> for DeletePoolError 
     fn from(error: ::modelarts_pools_runtime::Error) -> Self {
         match error.into_api() {
             Ok(api) if api.status.as_u16() == 404u16 => DeletePoolError::NotFound(api),
-            Ok(api) => {
-                DeletePoolError::Unhandled(::modelarts_pools_runtime::Error::Api(api))
-            }
+            Ok(api) => DeletePoolError::Unhandled(::modelarts_pools_runtime::Error::Api(api)),
             Err(other) => DeletePoolError::Unhandled(other),
         }
     }

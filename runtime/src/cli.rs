@@ -159,7 +159,10 @@ pub fn print_json<T: Serialize>(value: &T) {
             let _ = out.flush();
         }
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: cannot print the result as JSON: {e}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot print the result as JSON: {e}"
+            );
         }
     }
 }
@@ -268,8 +271,15 @@ mod tests {
 
     #[test]
     fn global_args_parse() {
-        let cli = Cli::try_parse_from(["x", "--region", "cn-north-4", "--timeout", "5", "--no-retry"])
-            .unwrap();
+        let cli = Cli::try_parse_from([
+            "x",
+            "--region",
+            "cn-north-4",
+            "--timeout",
+            "5",
+            "--no-retry",
+        ])
+        .unwrap();
         assert_eq!(cli.global.region.as_deref(), Some("cn-north-4"));
         assert_eq!(cli.global.timeout, Some(5));
         assert!(cli.global.no_retry);

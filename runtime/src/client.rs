@@ -414,7 +414,8 @@ impl Client {
     }
 
     /// Sends the request (signing every attempt anew), retries as the policy allows, and decodes
-    /// a 2xx JSON answer as `T`. `T = ()` ignores the body.
+    /// a 2xx JSON answer as `T`. `T = ()` ignores the body (empty or not); for any other `T` an
+    /// empty body is a decode error.
     pub async fn execute<T: DeserializeOwned>(
         &self,
         request: OperationRequest,
@@ -528,7 +529,9 @@ impl Client {
         let inner = &*self.inner;
         let operation = request.operation;
         let sdk_date = signer::format_sdk_date(SystemTime::now());
-        let mut headers = self.wire_headers(request, &sdk_date).map_err(Failure::never)?;
+        let mut headers = self
+            .wire_headers(request, &sdk_date)
+            .map_err(Failure::never)?;
         let body: Bytes = request.body.clone().unwrap_or_default();
 
         if let Credentials::AkSk { ak, sk, .. } = &inner.credentials {
@@ -751,12 +754,6 @@ fn decode<T: DeserializeOwned>(
         return T::deserialize(serde_json::Value::Null)
             .map_err(|e| error(None, e.to_string(), None, None));
     }
-    if body.trim_ascii().is_empty() {
-        // `Option<_>` and unit-like types accept an empty answer; others get serde_json's error.
-        if let Ok(value) = T::deserialize(serde_json::Value::Null) {
-            return Ok(value);
-        }
-    }
     if let Some(content_type) = headers.get(header::CONTENT_TYPE) {
         if !is_json_content_type(content_type) {
             return Err(error(
@@ -777,7 +774,12 @@ fn decode<T: DeserializeOwned>(
             let path = json_path(e.path());
             let inner = e.into_inner();
             let (line, column) = (inner.line(), inner.column());
-            return Err(error(Some(path), inner.to_string(), Some(line), Some(column)));
+            return Err(error(
+                Some(path),
+                inner.to_string(),
+                Some(line),
+                Some(column),
+            ));
         }
     };
     if let Err(e) = deserializer.end() {
@@ -870,8 +872,19 @@ mod tests {
             region_endpoint("ap-southeast-1").unwrap(),
             "https://modelarts.ap-southeast-1.myhuaweicloud.cn"
         );
-        for bad in ["", "CN-North-4", "cn north", "cn.north", "evil.com/x", "-a", "é"] {
-            assert!(matches!(region_endpoint(bad), Err(Error::Config(_))), "{bad:?}");
+        for bad in [
+            "",
+            "CN-North-4",
+            "cn north",
+            "cn.north",
+            "evil.com/x",
+            "-a",
+            "é",
+        ] {
+            assert!(
+                matches!(region_endpoint(bad), Err(Error::Config(_))),
+                "{bad:?}"
+            );
         }
     }
 
@@ -884,7 +897,10 @@ mod tests {
     #[test]
     fn build_checks_configuration() {
         let c = base().region("cn-north-4").build().unwrap();
-        assert_eq!(c.endpoint(), "https://modelarts.cn-north-4.myhuaweicloud.com");
+        assert_eq!(
+            c.endpoint(),
+            "https://modelarts.cn-north-4.myhuaweicloud.com"
+        );
         assert_eq!(c.project_id(), "p1");
         let c = base().endpoint("http://127.0.0.1:8080/").build().unwrap();
         assert_eq!(c.endpoint(), "http://127.0.0.1:8080");
@@ -907,7 +923,10 @@ mod tests {
             let err = base().endpoint(bad).build().unwrap_err();
             assert!(matches!(err, Error::Config(_)), "{bad}: {err:?}");
         }
-        assert!(matches!(base().region("Bad!").build(), Err(Error::Config(_))));
+        assert!(matches!(
+            base().region("Bad!").build(),
+            Err(Error::Config(_))
+        ));
         assert!(matches!(
             base().build(),
             Err(Error::Config(m)) if m.contains("endpoint")
@@ -935,12 +954,22 @@ mod tests {
     #[test]
     fn debug_hides_secrets() {
         let c = base()
-            .credentials(Credentials::temporary("AKEXAMPLE", "SKSECRET", "TOKENSECRET"))
+            .credentials(Credentials::temporary(
+                "AKEXAMPLE",
+                "SKSECRET",
+                "TOKENSECRET",
+            ))
             .region("cn-north-4")
             .build()
             .unwrap();
-        let out = format!("{c:?} {:?}", base().credentials(Credentials::iam_token("TOKENSECRET")));
-        assert!(!out.contains("SKSECRET") && !out.contains("TOKENSECRET"), "{out}");
+        let out = format!(
+            "{c:?} {:?}",
+            base().credentials(Credentials::iam_token("TOKENSECRET"))
+        );
+        assert!(
+            !out.contains("SKSECRET") && !out.contains("TOKENSECRET"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -956,7 +985,10 @@ mod tests {
                 .map(|(_, v)| v.to_string())
         };
         let c = ClientBuilder::from_lookup(get).build().unwrap();
-        assert_eq!(c.endpoint(), "https://modelarts.cn-east-3.myhuaweicloud.com");
+        assert_eq!(
+            c.endpoint(),
+            "https://modelarts.cn-east-3.myhuaweicloud.com"
+        );
         assert_eq!(c.project_id(), "p9");
         let get = |name: &str| (name == ENDPOINT_ENV).then(|| "http://127.0.0.1:1".to_string());
         let err = ClientBuilder::from_lookup(get).build().unwrap_err();
@@ -967,7 +999,10 @@ mod tests {
             _ => None,
         };
         let err = ClientBuilder::from_lookup(get).build().unwrap_err();
-        assert!(err.to_string().contains(crate::credentials::TOKEN_ENV), "{err}");
+        assert!(
+            err.to_string().contains(crate::credentials::TOKEN_ENV),
+            "{err}"
+        );
     }
 
     #[test]
@@ -981,7 +1016,10 @@ mod tests {
             assert!(is_json_content_type(&HeaderValue::from_static(ok)), "{ok}");
         }
         for bad in ["text/html", "text/plain", "application/jsonx", "json"] {
-            assert!(!is_json_content_type(&HeaderValue::from_static(bad)), "{bad}");
+            assert!(
+                !is_json_content_type(&HeaderValue::from_static(bad)),
+                "{bad}"
+            );
         }
     }
 
@@ -999,7 +1037,8 @@ mod tests {
         assert!(e.message.contains("trailing"), "{}", e.message);
         decode::<()>("Op", ok, &h, &None, b"{\"anything\":1}").unwrap();
         decode::<()>("Op", ok, &h, &None, b"").unwrap();
-        assert_eq!(decode::<Option<u8>>("Op", ok, &h, &None, b" ").unwrap(), None);
+        let e = decode::<Option<u8>>("Op", ok, &h, &None, b" ").unwrap_err();
+        assert!(e.message.contains("EOF"), "{}", e.message);
 
         #[derive(serde::Deserialize, Debug)]
         #[allow(dead_code)]

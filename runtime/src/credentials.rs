@@ -133,7 +133,11 @@ impl Credentials {
 
     /// Checks that the credentials can be put in HTTP headers.
     pub(crate) fn check(&self) -> Result<(), Error> {
-        let bad = |what: &str| Err(Error::Config(format!("{what} is empty or not a valid header value")));
+        let bad = |what: &str| {
+            Err(Error::Config(format!(
+                "{what} is empty or not a valid header value"
+            )))
+        };
         match self {
             Credentials::AkSk {
                 ak,
@@ -254,12 +258,21 @@ mod tests {
             (TOKEN_ENV, "tok"),
         ]))
         .unwrap();
-        assert!(matches!(c, Credentials::AkSk { security_token: Some(ref t), .. } if t.expose() == "st"));
+        assert!(
+            matches!(c, Credentials::AkSk { security_token: Some(ref t), .. } if t.expose() == "st")
+        );
         let c = Credentials::from_lookup(lookup(&[(TOKEN_ENV, "tok"), (AK_ENV, "")])).unwrap();
         assert!(matches!(c, Credentials::Token(ref t) if t.expose() == "tok"));
-        let err = Credentials::from_lookup(lookup(&[])).unwrap_err().to_string();
-        assert!(err.contains(AK_ENV) && err.contains(SK_ENV) && err.contains(TOKEN_ENV), "{err}");
-        let err = Credentials::from_lookup(lookup(&[(AK_ENV, "ak")])).unwrap_err().to_string();
+        let err = Credentials::from_lookup(lookup(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(AK_ENV) && err.contains(SK_ENV) && err.contains(TOKEN_ENV),
+            "{err}"
+        );
+        let err = Credentials::from_lookup(lookup(&[(AK_ENV, "ak")]))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(SK_ENV), "{err}");
     }
 }

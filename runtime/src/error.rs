@@ -451,21 +451,33 @@ mod tests {
         assert!(e.is_client_error() && !e.is_server_error());
 
         let e = parse(401, r#"{"errorCode":"APIG.1002","errorMsg":"bad token"}"#);
-        assert_eq!((e.error_code.as_str(), e.error_msg.as_str()), ("APIG.1002", "bad token"));
+        assert_eq!(
+            (e.error_code.as_str(), e.error_msg.as_str()),
+            ("APIG.1002", "bad token")
+        );
 
         let e = parse(500, r#"{"code":500123,"message":"boom"}"#);
-        assert_eq!((e.error_code.as_str(), e.error_msg.as_str()), ("500123", "boom"));
+        assert_eq!(
+            (e.error_code.as_str(), e.error_msg.as_str()),
+            ("500123", "boom")
+        );
         assert!(e.is_server_error());
 
         let e = parse(400, r#"{"error":{"code":"IAM.0001","message":"nested"}}"#);
-        assert_eq!((e.error_code.as_str(), e.error_msg.as_str()), ("IAM.0001", "nested"));
+        assert_eq!(
+            (e.error_code.as_str(), e.error_msg.as_str()),
+            ("IAM.0001", "nested")
+        );
 
         let e = parse(502, "<html>Bad Gateway</html>");
         assert_eq!(e.error_code, "502");
         assert_eq!(e.error_msg, "<html>Bad Gateway</html>");
 
         let e = parse(503, "");
-        assert_eq!((e.error_code.as_str(), e.error_msg.as_str()), ("503", "Service Unavailable"));
+        assert_eq!(
+            (e.error_code.as_str(), e.error_msg.as_str()),
+            ("503", "Service Unavailable")
+        );
 
         let long = "é".repeat(2000);
         let e = parse(500, &long);

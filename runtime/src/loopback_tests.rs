@@ -82,7 +82,11 @@ impl Received {
             sk,
             date,
         );
-        assert_eq!(signature, expected.signature, "{}", expected.canonical_request);
+        assert_eq!(
+            signature, expected.signature,
+            "{}",
+            expected.canonical_request
+        );
     }
 }
 
@@ -93,6 +97,8 @@ enum Reply {
     Raw(Vec<u8>),
     /// Read the request, then never answer (until the test ends).
     Hang,
+    /// Read whatever arrives first (not parsed), send these bytes, then close.
+    Blind(Vec<u8>),
 }
 
 fn reply(status: &str, headers: &[(&str, &str)], body: &str) -> Reply {
@@ -191,6 +197,13 @@ async fn read_request(stream: &mut TcpStream) -> Option<Received> {
 }
 
 async fn handle(mut stream: TcpStream, reply: Reply, log: Arc<Mutex<Vec<Received>>>) {
+    if let Reply::Blind(bytes) = reply {
+        let mut first = [0u8; 4096];
+        let _ = stream.read(&mut first).await;
+        let _ = stream.write_all(&bytes).await;
+        let _ = stream.shutdown().await;
+        return;
+    }
     if let Some(request) = read_request(&mut stream).await {
         log.lock().unwrap().push(request);
     }
@@ -200,6 +213,7 @@ async fn handle(mut stream: TcpStream, reply: Reply, log: Arc<Mutex<Vec<Received
             let _ = stream.shutdown().await;
         }
         Reply::Hang => tokio::time::sleep(Duration::from_secs(30)).await,
+        Reply::Blind(_) => {}
     }
 }
 
@@ -261,7 +275,10 @@ async fn signed_post_matches_what_arrives() {
         "/v2/proj-1/pools/a%2Fb%3Fc%23d%20%25%C3%A9..?limit=10&labelSelector=os.modelarts%2Fname%3Dx%20y"
     );
     assert_eq!(req.count("host"), 1);
-    assert_eq!(req.header("host"), Some(format!("127.0.0.1:{}", server.port).as_str()));
+    assert_eq!(
+        req.header("host"),
+        Some(format!("127.0.0.1:{}", server.port).as_str())
+    );
     assert_eq!(
         req.header("content-type"),
         Some("application/json;charset=UTF-8")
@@ -288,7 +305,9 @@ async fn signed_post_matches_what_arrives() {
 async fn iam_token_is_sent_unsigned() {
     let server = Server::start(vec![json("200 OK", "{}")]).await;
     let c = client(&server.endpoint(), Credentials::iam_token("MIItoken"));
-    c.execute::<serde_json::Value>(show_pool("p1")).await.unwrap();
+    c.execute::<serde_json::Value>(show_pool("p1"))
+        .await
+        .unwrap();
     let req = &server.received()[0];
     assert_eq!(req.header("x-auth-token"), Some("MIItoken"));
     assert!(req.header("authorization").is_none());
@@ -302,7 +321,10 @@ async fn iam_token_is_sent_unsigned() {
 async fn idempotent_calls_retry_503_and_resign() {
     let server = Server::start(vec![
         reply("503 Service Unavailable", &[("Retry-After", "100")], "busy"),
-        json("429 Too Many Requests", r#"{"error_code":"APIG.0308","error_msg":"throttled"}"#),
+        json(
+            "429 Too Many Requests",
+            r#"{"error_code":"APIG.0308","error_msg":"throttled"}"#,
+        ),
         json("200 OK", r#"{"ok":true}"#),
     ])
     .await;
@@ -322,7 +344,10 @@ async fn idempotent_calls_retry_503_and_resign() {
 #[tokio::test]
 async fn non_idempotent_calls_do_not_retry_503() {
     let server = Server::start(vec![
-        json("503 Service Unavailable", r#"{"error_code":"X","error_msg":"down"}"#),
+        json(
+            "503 Service Unavailable",
+            r#"{"error_code":"X","error_msg":"down"}"#,
+        ),
         json("200 OK", "{}"),
     ])
     .await;
@@ -366,7 +391,10 @@ async fn redirects_are_not_followed() {
     let server = Server::start(vec![
         reply(
             "302 Found",
-            &[("Location", "http://127.0.0.1:1/steal"), ("X-Request-Id", "r3")],
+            &[
+                ("Location", "http://127.0.0.1:1/steal"),
+                ("X-Request-Id", "r3"),
+            ],
             "",
         ),
         json("200 OK", "{}"),
@@ -393,8 +421,9 @@ async fn redirects_are_not_followed() {
 async fn large_bodies_are_refused() {
     let big = "x".repeat(2000);
     let chunked = {
-        let mut text =
-            String::from("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        let mut text = String::from(
+            "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+        );
         for _ in 0..10 {
             text.push_str(&format!("{:x}\r\n{}\r\n", 500, "y".repeat(500)));
         }
@@ -425,7 +454,11 @@ async fn large_bodies_are_refused() {
 #[tokio::test]
 async fn non_json_and_bad_json_success_bodies_are_decode_errors() {
     let server = Server::start(vec![
-        reply("200 OK", &[("Content-Type", "text/html")], "<html>login</html>"),
+        reply(
+            "200 OK",
+            &[("Content-Type", "text/html")],
+            "<html>login</html>",
+        ),
         json("200 OK", r#"{"items": [1, "two"]}"#),
         json("200 OK", ""),
         reply("204 No Content", &[], ""),
@@ -436,7 +469,10 @@ async fn non_json_and_bad_json_success_bodies_are_decode_errors() {
         .execute::<serde_json::Value>(show_pool("p1"))
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Decode(d) if d.message.contains("text/html")), "{err:?}");
+    assert!(
+        matches!(&err, Error::Decode(d) if d.message.contains("text/html")),
+        "{err:?}"
+    );
 
     #[derive(serde::Deserialize, Debug)]
     #[allow(dead_code)]
@@ -508,8 +544,14 @@ async fn connection_failures_retry_for_any_method() {
     assert_eq!(hook.requests.load(Ordering::SeqCst), 3);
     assert_eq!(hook.errors.load(Ordering::SeqCst), 3);
     let seen = hook.seen.lock().unwrap().join("\n");
-    assert!(seen.contains("authorization") && seen.contains("x-security-token"), "{seen}");
-    assert!(!seen.contains("SKSECRET") && !seen.contains("TOKENSECRET"), "{seen}");
+    assert!(
+        seen.contains("authorization") && seen.contains("x-security-token"),
+        "{seen}"
+    );
+    assert!(
+        !seen.contains("SKSECRET") && !seen.contains("TOKENSECRET"),
+        "{seen}"
+    );
     assert!(!seen.contains("Signature="), "{seen}");
 }
 
@@ -546,13 +588,8 @@ async fn timeouts_retry_only_idempotent_calls() {
 #[tokio::test]
 async fn tls_failures_are_their_own_kind() {
     // A plain-HTTP server answering a TLS ClientHello with HTTP text.
-    let server = Server::start(vec![reply("400 Bad Request", &[], "plain http")]).await;
-    {
-        let http = reqwest::Client::new();
-        let e = http.get(format!("https://127.0.0.1:{}", server.port)).send().await.unwrap_err();
-        let mut s: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-        while let Some(x) = s { eprintln!("CHAIN {x:?}"); if let Some(io) = x.downcast_ref::<std::io::Error>() { eprintln!("IO inner {:?}", io.get_ref()); } s = x.source(); }
-    }
+    let plain = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".to_vec();
+    let server = Server::start(vec![Reply::Blind(plain.clone()), Reply::Blind(plain)]).await;
     let c = Client::builder()
         .endpoint(format!("https://127.0.0.1:{}", server.port))
         .project_id("p")
@@ -580,5 +617,8 @@ async fn default_port_is_left_out_of_host() {
         .credentials(Credentials::ak_sk("AK", "SK"))
         .build()
         .unwrap();
-    assert_eq!(c.endpoint(), "https://modelarts.cn-north-4.myhuaweicloud.com");
+    assert_eq!(
+        c.endpoint(),
+        "https://modelarts.cn-north-4.myhuaweicloud.com"
+    );
 }

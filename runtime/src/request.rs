@@ -101,7 +101,10 @@ impl OperationRequest {
         let header_name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| refusal(path.clone(), "is not a valid header name"))?;
         if MANAGED_HEADERS.contains(&header_name.as_str()) {
-            return Err(refusal(path, "is set by the client and cannot be overridden"));
+            return Err(refusal(
+                path,
+                "is set by the client and cannot be overridden",
+            ));
         }
         if value
             .bytes()
@@ -111,6 +114,9 @@ impl OperationRequest {
                 path,
                 "must not contain CR, LF, NUL or other control characters",
             ));
+        }
+        if !value.is_ascii() {
+            return Err(refusal(path, "must contain only ASCII characters"));
         }
         let header_value = HeaderValue::from_str(value)
             .map_err(|_| refusal(path, "must contain only visible ASCII characters"))?;
@@ -153,7 +159,11 @@ impl OperationRequest {
 
     /// The path as it will be sent (percent-encoded).
     pub fn path(&self) -> &str {
-        if self.path.is_empty() { "/" } else { &self.path }
+        if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        }
     }
 
     /// The query string as it will be sent (without `?`).

@@ -56,7 +56,11 @@ impl RetryPolicy {
             .min(self.max_backoff);
         let half = full / 2;
         let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX);
-        let jitter = if nanos == 0 { 0 } else { random_u64() % (nanos + 1) };
+        let jitter = if nanos == 0 {
+            0
+        } else {
+            random_u64() % (nanos + 1)
+        };
         half + Duration::from_nanos(jitter)
     }
 }

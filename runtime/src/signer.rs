@@ -61,9 +61,8 @@ pub struct Signature {
 /// Formats a time as `X-Sdk-Date` wants it: UTC, `%Y%m%dT%H%M%SZ`.
 pub fn format_sdk_date(t: SystemTime) -> String {
     let t = time::OffsetDateTime::from(t).to_offset(time::UtcOffset::UTC);
-    let format = time::macros::format_description!(
-        "[year][month][day]T[hour repr:24][minute][second]Z"
-    );
+    let format =
+        time::macros::format_description!("[year][month][day]T[hour repr:24][minute][second]Z");
     match t.format(&format) {
         Ok(s) => s,
         // Only years outside 0..=9999 fail to format; fall back to the field values.
@@ -178,9 +177,8 @@ pub fn sign(input: &SigningInput<'_>, ak: &str, sk: &str, sdk_date: &str) -> Sig
         sha256_hex(canonical_request.as_bytes())
     );
     let signature = hmac_sha256_hex(sk.as_bytes(), string_to_sign.as_bytes());
-    let authorization = format!(
-        "{ALGORITHM} Access={ak}, SignedHeaders={signed_headers}, Signature={signature}"
-    );
+    let authorization =
+        format!("{ALGORITHM} Access={ak}, SignedHeaders={signed_headers}, Signature={signature}");
     Signature {
         authorization,
         signed_headers,

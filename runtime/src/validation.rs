@@ -126,7 +126,10 @@ mod tests {
         let spec = root.key("spec");
         let resources = spec.key("resources");
         let first = resources.index(0);
-        assert_eq!(first.key("maxCount").to_string(), "$.spec.resources[0].maxCount");
+        assert_eq!(
+            first.key("maxCount").to_string(),
+            "$.spec.resources[0].maxCount"
+        );
         let annotations = root.key("metadata");
         let annotations = annotations.key("annotations");
         assert_eq!(

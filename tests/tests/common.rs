@@ -4,7 +4,9 @@
 use serde_json::Value;
 
 pub fn workspace_file(relative: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(relative);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -19,12 +21,26 @@ pub fn examples() -> Vec<(String, String, Value)> {
     for op in spec["operations"].as_array().expect("operations") {
         let name = op["name"].as_str().expect("name");
         if let Some(body) = op["request_body"].as_object() {
-            for example in body.get("examples").and_then(Value::as_array).into_iter().flatten() {
-                out.push((body["type"].as_str().unwrap().to_owned(), format!("{name} request"), example.clone()));
+            for example in body
+                .get("examples")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                out.push((
+                    body["type"].as_str().unwrap().to_owned(),
+                    format!("{name} request"),
+                    example.clone(),
+                ));
             }
         }
         for response in op["responses"].as_array().expect("responses") {
-            for example in response.get("examples").and_then(Value::as_array).into_iter().flatten() {
+            for example in response
+                .get("examples")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 out.push((
                     response["body"].as_str().unwrap().to_owned(),
                     format!("{name} {}", response["status"]),
@@ -45,7 +61,8 @@ pub fn schema(file: &str) -> Value {
 }
 
 pub fn validator(file: &str) -> jsonschema::Validator {
-    jsonschema::draft202012::new(&schema(file)).unwrap_or_else(|e| panic!("{file} is a valid draft 2020-12 schema: {e}"))
+    jsonschema::draft202012::new(&schema(file))
+        .unwrap_or_else(|e| panic!("{file} is a valid draft 2020-12 schema: {e}"))
 }
 
 /// Deserializes `value` as the generated type `type_name` and serializes it back.

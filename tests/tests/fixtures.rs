@@ -1,6 +1,8 @@
 //! The fixture specs' generated types, used as a user would: each exercises one generator feature.
 
-use modelarts_pools_tests::{enums, keywords, nested_arrays, optional_required, recursive, unknown_fields, wire_names};
+use modelarts_pools_tests::{
+    enums, keywords, nested_arrays, optional_required, recursive, unknown_fields, wire_names,
+};
 use serde_json::json;
 
 #[test]
@@ -20,7 +22,15 @@ fn odd_wire_names_keep_their_wire_spelling() {
 fn keywords_become_trailing_underscores() {
     let body = json!({ "type": "t", "self": "s", "match": true, "async": 1.5, "crate": { "any": [1] }, "Self": "S" });
     let value: keywords::Keywords = serde_json::from_value(body.clone()).unwrap();
-    assert_eq!((value.type_.as_str(), value.self_.as_deref(), value.match_, value.async_), ("t", Some("s"), Some(true), Some(1.5)));
+    assert_eq!(
+        (
+            value.type_.as_str(),
+            value.self_.as_deref(),
+            value.match_,
+            value.async_
+        ),
+        ("t", Some("s"), Some(true), Some(1.5))
+    );
     assert_eq!(value.crate_, Some(json!({ "any": [1] })));
     assert_eq!(value.self_type.as_deref(), Some("S"));
     assert_eq!(serde_json::to_value(&value).unwrap(), body);
@@ -33,7 +43,16 @@ fn enums_keep_unknown_values_and_flags_keep_unknown_bits() {
     assert_eq!(settings.mode, enums::Mode::Unknown("7".into()));
     assert!(!settings.mode.is_known());
     assert_eq!(settings.image, Some(enums::ImageKind::Preset));
-    assert_eq!(settings.modes.as_deref(), Some(&[enums::Mode::Off, enums::Mode::On, enums::Mode::Unknown("x".into())][..]));
+    assert_eq!(
+        settings.modes.as_deref(),
+        Some(
+            &[
+                enums::Mode::Off,
+                enums::Mode::On,
+                enums::Mode::Unknown("x".into())
+            ][..]
+        )
+    );
     let control = settings.control.unwrap();
     assert!(control.contains(enums::Control::FROZEN) && !control.contains(enums::Control::LIMITED));
     assert_eq!(control.bits(), 72);
@@ -42,12 +61,18 @@ fn enums_keep_unknown_values_and_flags_keep_unknown_bits() {
     assert_eq!(enums::Mode::from("1"), enums::Mode::On);
     assert_eq!(enums::Mode::On.to_string(), "1");
     assert_eq!(enums::Mode::KNOWN, &[enums::Mode::Off, enums::Mode::On]);
-    assert!(serde_json::from_value::<enums::Settings>(json!({ "mode": 1 })).is_err(), "an enum is still a string");
+    assert!(
+        serde_json::from_value::<enums::Settings>(json!({ "mode": 1 })).is_err(),
+        "an enum is still a string"
+    );
 }
 
 #[test]
 fn nested_arrays_validate_with_precise_paths() {
-    let grid: nested_arrays::Grid = serde_json::from_value(json!({ "rows": [[{ "value": 1 }], [{ "value": 2, "notes": [] }]], "tags": [["a"], []] })).unwrap();
+    let grid: nested_arrays::Grid = serde_json::from_value(
+        json!({ "rows": [[{ "value": 1 }], [{ "value": 2, "notes": [] }]], "tags": [["a"], []] }),
+    )
+    .unwrap();
     let err = grid.validate().unwrap_err();
     assert_eq!(err.path, "$.rows[1][0].notes");
     let empty: nested_arrays::Grid = serde_json::from_value(json!({ "rows": [] })).unwrap();
@@ -56,18 +81,38 @@ fn nested_arrays_validate_with_precise_paths() {
 
 #[test]
 fn required_members_cannot_be_forgotten_and_optional_ones_are_not_written() {
-    let order = optional_required::Order::new(optional_required::Billing::PerUse, vec![optional_required::Item::new(2)]);
-    assert_eq!(order.network, None, "wire_required: false makes the table's required member optional");
-    assert_eq!(serde_json::to_value(&order).unwrap(), json!({ "billing": "0", "items": [{ "count": 2 }] }));
+    let order = optional_required::Order::new(
+        optional_required::Billing::PerUse,
+        vec![optional_required::Item::new(2)],
+    );
+    assert_eq!(
+        order.network, None,
+        "wire_required: false makes the table's required member optional"
+    );
+    assert_eq!(
+        serde_json::to_value(&order).unwrap(),
+        json!({ "billing": "0", "items": [{ "count": 2 }] })
+    );
     order.validate().unwrap();
     let mut yearly = order.clone();
     yearly.billing = optional_required::Billing::Yearly;
-    assert_eq!(yearly.validate().unwrap_err().rule, Some("yearly-needs-period"));
+    assert_eq!(
+        yearly.validate().unwrap_err().rule,
+        Some("yearly-needs-period")
+    );
     yearly.period = Some("1".into());
     yearly.items[0].max = Some(3);
     let err = yearly.validate().unwrap_err();
-    assert_eq!((err.path.as_str(), err.rule), ("$.items[0].max", Some("yearly-max-equals-count")));
-    assert!(serde_json::from_value::<optional_required::Order>(json!({ "items": [] })).unwrap_err().to_string().contains("missing field `billing`"));
+    assert_eq!(
+        (err.path.as_str(), err.rule),
+        ("$.items[0].max", Some("yearly-max-equals-count"))
+    );
+    assert!(
+        serde_json::from_value::<optional_required::Order>(json!({ "items": [] }))
+            .unwrap_err()
+            .to_string()
+            .contains("missing field `billing`")
+    );
 }
 
 #[test]
@@ -85,6 +130,12 @@ fn unknown_fields_survive_at_every_level() {
     let body = json!({ "name": "p", "extra": { "deep": [1, 2] }, "status": { "phase": "Frozen", "clusters": [] }, "n": null });
     let pool: unknown_fields::Pool = serde_json::from_value(body.clone()).unwrap();
     assert_eq!(pool.unknown_fields.len(), 2);
-    assert!(pool.status.as_ref().unwrap().unknown_fields.contains_key("clusters"));
+    assert!(
+        pool.status
+            .as_ref()
+            .unwrap()
+            .unknown_fields
+            .contains_key("clusters")
+    );
     assert_eq!(serde_json::to_value(&pool).unwrap(), body);
 }

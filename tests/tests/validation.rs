@@ -19,7 +19,9 @@ fn seed_request() -> serde_json::Value {
 }
 
 fn refusal(body: serde_json::Value) -> (String, Option<&'static str>) {
-    let err = request(body).validate().expect_err("the request breaks a rule");
+    let err = request(body)
+        .validate()
+        .expect_err("the request breaks a rule");
     (err.path, err.rule)
 }
 
@@ -34,11 +36,17 @@ fn yearly_monthly_needs_period_and_order() {
     body["metadata"]["annotations"]["os.modelarts/billing.mode"] = json!("1");
     assert_eq!(
         refusal(body.clone()),
-        ("$.metadata.annotations['os.modelarts/period.type']".into(), Some("yearly-monthly-needs-period-and-order"))
+        (
+            "$.metadata.annotations['os.modelarts/period.type']".into(),
+            Some("yearly-monthly-needs-period-and-order")
+        )
     );
     body["metadata"]["annotations"]["os.modelarts/period.type"] = json!("2");
     body["metadata"]["annotations"]["os.modelarts/period.num"] = json!("1");
-    assert_eq!(refusal(body.clone()).0, "$.metadata.annotations['os.modelarts/order.id']");
+    assert_eq!(
+        refusal(body.clone()).0,
+        "$.metadata.annotations['os.modelarts/order.id']"
+    );
     body["metadata"]["annotations"]["os.modelarts/order.id"] = json!("CS2211");
     request(body).validate().unwrap();
 }
@@ -47,7 +55,10 @@ fn yearly_monthly_needs_period_and_order() {
 fn a_dedicated_pool_needs_a_network_and_a_logical_one_does_not() {
     let mut body = seed_request();
     body["spec"].as_object_mut().unwrap().remove("network");
-    assert_eq!(refusal(body.clone()), ("$.spec.network".into(), Some("dedicate-needs-network")));
+    assert_eq!(
+        refusal(body.clone()),
+        ("$.spec.network".into(), Some("dedicate-needs-network"))
+    );
     body["spec"]["type"] = json!("Logical");
     request(body).validate().unwrap();
 }
@@ -56,7 +67,13 @@ fn a_dedicated_pool_needs_a_network_and_a_logical_one_does_not() {
 fn max_count_equals_count_in_a_dedicated_pool() {
     let mut body = seed_request();
     body["spec"]["resources"] = json!([ { "flavor": "a", "count": 2, "maxCount": 2 }, { "flavor": "b", "count": 2, "maxCount": 3 } ]);
-    assert_eq!(refusal(body.clone()), ("$.spec.resources[1].maxCount".into(), Some("dedicate-max-count-equals-count")));
+    assert_eq!(
+        refusal(body.clone()),
+        (
+            "$.spec.resources[1].maxCount".into(),
+            Some("dedicate-max-count-equals-count")
+        )
+    );
     body["spec"]["type"] = json!("Logical");
     request(body).validate().unwrap();
 }
@@ -76,5 +93,8 @@ fn validation_errors_read_well() {
     let mut body = seed_request();
     body["spec"].as_object_mut().unwrap().remove("network");
     let err = request(body).validate().unwrap_err();
-    assert_eq!(err.to_string(), "$.spec.network: network is required when type is \"Dedicate\" (physical pool).");
+    assert_eq!(
+        err.to_string(),
+        "$.spec.network: network is required when type is \"Dedicate\" (physical pool)."
+    );
 }

@@ -12,7 +12,10 @@ use crate::naming;
 pub fn client_rs(api: &Api) -> TokenStream {
     let methods = api.operations.values().map(operation_method);
     let error_enums = api.operations.values().map(error_enum);
-    let title = format!(" Client for {}: one method per operation of the spec.", api.service.title);
+    let title = format!(
+        " Client for {}: one method per operation of the spec.",
+        api.service.title
+    );
     quote! {
         //! The request client.
 
@@ -165,7 +168,13 @@ fn operation_method(op: &OperationMethod) -> TokenStream {
             "`{}`: {} ({} {})",
             param.rust_name,
             param.description,
-            if param.bind.is_some() { "path" } else if op.header_params.contains(param) { "header" } else { "path parameter" },
+            if param.bind.is_some() {
+                "path"
+            } else if op.header_params.contains(param) {
+                "header"
+            } else {
+                "path parameter"
+            },
             code(&param.wire_name)
         ));
     }
@@ -177,7 +186,10 @@ fn operation_method(op: &OperationMethod) -> TokenStream {
         .map(|r| format!("HTTP {} ({})", r.status, r.description))
         .collect();
     if !documented.is_empty() {
-        let enum_name = format!("{}Error", naming::upper_camel_case(&op.name).unwrap_or_default());
+        let enum_name = format!(
+            "{}Error",
+            naming::upper_camel_case(&op.name).unwrap_or_default()
+        );
         paragraphs.push(format!(
             "# Errors\n\nThe service documents {}; these arrive as `Error::Api`, and [`{enum_name}`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.",
             documented.join(" and ")
@@ -201,7 +213,10 @@ fn error_enum(op: &OperationMethod) -> TokenStream {
     if errors.is_empty() {
         return quote!();
     }
-    let name = format_ident!("{}Error", naming::upper_camel_case(&op.name).unwrap_or_default());
+    let name = format_ident!(
+        "{}Error",
+        naming::upper_camel_case(&op.name).unwrap_or_default()
+    );
     let variants = errors.iter().map(|r| {
         let variant = ident(&status_variant(r.status));
         let doc = format!(" HTTP {}: {}", r.status, r.description);

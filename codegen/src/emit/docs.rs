@@ -16,7 +16,11 @@ pub fn doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStre
         }
         for line in paragraph.lines() {
             let line = line.trim_end();
-            lines.push(if line.is_empty() { String::new() } else { format!(" {line}") });
+            lines.push(if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            });
         }
     }
     let attrs = lines.iter().map(|line| quote!(#[doc = #line]));

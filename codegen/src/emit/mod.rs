@@ -23,9 +23,18 @@ pub fn render(api: &Api, spec_name: &str) -> Result<Files, String> {
     );
     let mut files = Files::new();
     files.insert("Cargo.toml".into(), crate_files::cargo_toml(api, spec_name));
-    files.insert("src/lib.rs".into(), rust_file(&header, crate_files::lib_rs(api))?);
-    files.insert("src/models.rs".into(), rust_file(&header, models::models_rs(api))?);
-    files.insert("src/client.rs".into(), rust_file(&header, client::client_rs(api))?);
+    files.insert(
+        "src/lib.rs".into(),
+        rust_file(&header, crate_files::lib_rs(api))?,
+    );
+    files.insert(
+        "src/models.rs".into(),
+        rust_file(&header, models::models_rs(api))?,
+    );
+    files.insert(
+        "src/client.rs".into(),
+        rust_file(&header, client::client_rs(api))?,
+    );
     files.insert(
         format!("src/bin/{}.rs", api.service.name),
         rust_file(&header, cli::cli_rs(api))?,

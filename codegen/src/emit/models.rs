@@ -13,7 +13,11 @@ pub fn ident(name: &str) -> Ident {
 
 pub fn models_rs(api: &Api) -> TokenStream {
     let module_doc = inner_doc_lines([
-        format!("Model types of {}: one type per table of the source documents.", api.service.title).as_str(),
+        format!(
+            "Model types of {}: one type per table of the source documents.",
+            api.service.title
+        )
+        .as_str(),
         "Every object keeps the members it does not list in `unknown_fields` and writes them back, and every enumeration keeps values it does not know in `Unknown`, so a newer service loses nothing on a round trip.",
     ]);
     let items = api.types.values().map(|entry| match entry {
@@ -44,11 +48,7 @@ pub fn value_type(ty: &TypeRef, boxed: bool) -> TokenStream {
             quote!(Vec<#item>)
         }
     };
-    if boxed {
-        quote!(Box<#inner>)
-    } else {
-        inner
-    }
+    if boxed { quote!(Box<#inner>) } else { inner }
 }
 
 fn field_type(field: &Field) -> TokenStream {
@@ -70,7 +70,11 @@ fn field_doc(field: &Field) -> TokenStream {
         (Some(table), wire) if table != wire => facts.push(format!(
             "the table marks it {}, the service {}",
             if table { "required" } else { "optional" },
-            if wire { "requires it" } else { "does not require it" }
+            if wire {
+                "requires it"
+            } else {
+                "does not require it"
+            }
         )),
         (Some(true), _) => facts.push("required".into()),
         _ => {}
@@ -82,10 +86,19 @@ fn field_doc(field: &Field) -> TokenStream {
     doc_lines(paragraphs.iter().map(String::as_str))
 }
 
-fn type_doc(description: &str, doc_name: Option<&str>, source: Option<&str>, decisions: &[String]) -> TokenStream {
+fn type_doc(
+    description: &str,
+    doc_name: Option<&str>,
+    source: Option<&str>,
+    decisions: &[String],
+) -> TokenStream {
     let mut paragraphs = vec![description.to_owned()];
     match (doc_name, source) {
-        (Some(doc_name), Some(source)) => paragraphs.push(format!("Source: the {} table in {}.", code(doc_name), code(source))),
+        (Some(doc_name), Some(source)) => paragraphs.push(format!(
+            "Source: the {} table in {}.",
+            code(doc_name),
+            code(source)
+        )),
         (None, Some(source)) => paragraphs.push(format!("Source: {}.", code(source))),
         _ => {}
     }
@@ -99,9 +112,18 @@ fn has_validate(api: &Api, name: &str) -> bool {
 
 fn object_type(api: &Api, object: &ObjectType) -> TokenStream {
     let name = ident(&object.name);
-    let doc = type_doc(&object.description, object.doc_name.as_deref(), object.source.as_deref(), &object.decisions);
+    let doc = type_doc(
+        &object.description,
+        object.doc_name.as_deref(),
+        object.source.as_deref(),
+        &object.decisions,
+    );
     let all_optional = object.fields.iter().all(|f| !f.required);
-    let default_derive = if all_optional { quote!(Default,) } else { quote!() };
+    let default_derive = if all_optional {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
     let fields = object.fields.iter().map(|field| {
         let doc = field_doc(field);
         let rust = ident(&field.rust_name);
@@ -128,7 +150,11 @@ fn object_type(api: &Api, object: &ObjectType) -> TokenStream {
     });
 
     let constructor = constructor(object);
-    let validate = if object.usage.request { validate_fns(api, object) } else { quote!() };
+    let validate = if object.usage.request {
+        validate_fns(api, object)
+    } else {
+        quote!()
+    };
     let inherent = if constructor.is_empty() && validate.is_empty() {
         quote!()
     } else {
@@ -174,9 +200,18 @@ fn constructor(object: &ObjectType) -> TokenStream {
             quote!(#rust: None)
         }
     });
-    let names = required.iter().map(|f| code(&f.wire_name)).collect::<Vec<_>>().join(", ");
-    let doc = format!(" A value with the required members ({names}) set and every optional one absent.");
-    let too_many = if required.len() > 7 { quote!(#[allow(clippy::too_many_arguments)]) } else { quote!() };
+    let names = required
+        .iter()
+        .map(|f| code(&f.wire_name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let doc =
+        format!(" A value with the required members ({names}) set and every optional one absent.");
+    let too_many = if required.len() > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    };
     quote! {
         #[doc = #doc]
         #too_many
@@ -190,7 +225,13 @@ fn constructor(object: &ObjectType) -> TokenStream {
 }
 
 /// Statements that validate `value` (an expression of type `ty`, by reference) at `path`.
-fn validate_value(api: &Api, ty: &TypeRef, value: TokenStream, path: TokenStream, depth: usize) -> TokenStream {
+fn validate_value(
+    api: &Api,
+    ty: &TypeRef,
+    value: TokenStream,
+    path: TokenStream,
+    depth: usize,
+) -> TokenStream {
     match ty {
         TypeRef::Named(name) if has_validate(api, name) => {
             quote!(#value.validate_at(&#path)?;)
@@ -254,7 +295,11 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
         });
     }
     for rule in &object.rules {
-        let Some(when_field) = object.fields.iter().find(|f| f.wire_name == rule.when_field) else {
+        let Some(when_field) = object
+            .fields
+            .iter()
+            .find(|f| f.wire_name == rule.when_field)
+        else {
             continue;
         };
         let when_rust = ident(&when_field.rust_name);
@@ -330,7 +375,11 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
             }
         });
     }
-    let path_arg = if checks.is_empty() { quote!(_path) } else { quote!(path) };
+    let path_arg = if checks.is_empty() {
+        quote!(_path)
+    } else {
+        quote!(path)
+    };
     quote! {
         /// Checks the rules the source tables state (required-when, minimum counts, equal
         /// values) before anything is sent; the error names the JSON path of the offending member.

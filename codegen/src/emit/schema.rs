@@ -55,7 +55,11 @@ fn document(api: &Api, root: &ObjectType) -> Value {
     doc.insert("$schema".into(), json!(DRAFT));
     doc.insert(
         "$id".into(),
-        json!(format!("{}{}", api.service.schema_id_base, file_name(&root.name))),
+        json!(format!(
+            "{}{}",
+            api.service.schema_id_base,
+            file_name(&root.name)
+        )),
     );
     if let Value::Object(body) = object_schema(api, root, &root.name) {
         doc.extend(body);
@@ -70,10 +74,18 @@ fn document(api: &Api, root: &ObjectType) -> Value {
     Value::Object(doc)
 }
 
-fn collect_defs<'a>(api: &'a Api, object: &'a ObjectType, defs: &mut BTreeMap<&'a str, &'a TypeEntry>) {
+fn collect_defs<'a>(
+    api: &'a Api,
+    object: &'a ObjectType,
+    defs: &mut BTreeMap<&'a str, &'a TypeEntry>,
+) {
     for field in &object.fields {
-        let Some(name) = field.ty.named() else { continue };
-        let Some((key, entry)) = api.types.get_key_value(name) else { continue };
+        let Some(name) = field.ty.named() else {
+            continue;
+        };
+        let Some((key, entry)) = api.types.get_key_value(name) else {
+            continue;
+        };
         if defs.insert(key.as_str(), entry).is_none()
             && let TypeEntry::Object(child) = entry
         {
@@ -200,7 +212,11 @@ fn flags_schema(f: &FlagsType) -> Value {
     let description = if f.description.is_empty() {
         format!("Bit set; values add up. {}", meanings.join("; "))
     } else {
-        format!("{} Bit set; values add up. {}", f.description, meanings.join("; "))
+        format!(
+            "{} Bit set; values add up. {}",
+            f.description,
+            meanings.join("; ")
+        )
     };
     json!({
         "title": f.name,
