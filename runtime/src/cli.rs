@@ -201,10 +201,11 @@ pub fn report_text(err: &Error) -> String {
         }
         other => {
             let mut text = format!("error: {other}");
-            if let (Some(id), Error::Decode(_)) = (other.request_id(), other) {
-                if !text.contains(id) {
+            match (other.request_id(), other) {
+                (Some(id), Error::Decode(_)) if !text.contains(id) => {
                     text.push_str(&format!("\n  request id: {id}"));
                 }
+                _ => {}
             }
             text
         }
@@ -349,6 +350,28 @@ mod tests {
         }
         assert_eq!(exit_code(&err), 1);
         assert_eq!(exit_code(&Error::Config("x".into())), 2);
+    }
+
+    #[test]
+    fn run_reports_exit_codes() {
+        let args = GlobalArgs {
+            endpoint: Some("http://127.0.0.1:9".into()),
+            project_id: Some("p".into()),
+            ..GlobalArgs::default()
+        };
+        if std::env::var_os(crate::credentials::AK_ENV).is_some()
+            || std::env::var_os(crate::credentials::TOKEN_ENV).is_some()
+        {
+            return;
+        }
+        // No credentials in the environment: refused before the command runs.
+        let ran = std::sync::atomic::AtomicBool::new(false);
+        let code = run(&args, |_client| {
+            ran.store(true, std::sync::atomic::Ordering::SeqCst);
+            async { Ok(String::new()) }
+        });
+        assert_eq!(code, std::process::ExitCode::from(2));
+        assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
     }
 
     #[test]

@@ -687,12 +687,10 @@ async fn read_body(
         Failure::never(Error::Transport(e))
     };
     let declared = response.content_length();
-    if let Some(len) = declared {
-        if len > limit as u64 {
-            return Err(too_large(format!(
-                "Content-Length {len} exceeds the limit of {limit} bytes"
-            )));
-        }
+    if let Some(len) = declared.filter(|&len| len > limit as u64) {
+        return Err(too_large(format!(
+            "Content-Length {len} exceeds the limit of {limit} bytes"
+        )));
     }
     let capacity = declared
         .and_then(|l| usize::try_from(l).ok())
@@ -754,18 +752,19 @@ fn decode<T: DeserializeOwned>(
         return T::deserialize(serde_json::Value::Null)
             .map_err(|e| error(None, e.to_string(), None, None));
     }
-    if let Some(content_type) = headers.get(header::CONTENT_TYPE) {
-        if !is_json_content_type(content_type) {
-            return Err(error(
-                None,
-                format!(
-                    "expected a JSON answer but the Content-Type is {:?}",
-                    String::from_utf8_lossy(content_type.as_bytes())
-                ),
-                None,
-                None,
-            ));
-        }
+    let not_json = headers
+        .get(header::CONTENT_TYPE)
+        .filter(|content_type| !is_json_content_type(content_type));
+    if let Some(content_type) = not_json {
+        return Err(error(
+            None,
+            format!(
+                "expected a JSON answer but the Content-Type is {:?}",
+                String::from_utf8_lossy(content_type.as_bytes())
+            ),
+            None,
+            None,
+        ));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value: T = match serde_path_to_error::deserialize(&mut deserializer) {
@@ -811,12 +810,11 @@ fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
         if e.is::<rustls::Error>() {
             return true;
         }
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if let Some(inner) = io.get_ref() {
-                if is_tls_error(inner) {
-                    return true;
-                }
-            }
+        let wrapped = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref());
+        if wrapped.is_some_and(|inner| is_tls_error(inner)) {
+            return true;
         }
         depth += 1;
         if depth > 32 {

@@ -150,10 +150,11 @@ impl Credentials {
                 if sk.expose().is_empty() {
                     return bad("the secret access key");
                 }
-                if let Some(token) = security_token {
-                    if !header_safe(token.expose()) {
-                        return bad("the security token");
-                    }
+                if security_token
+                    .as_ref()
+                    .is_some_and(|token| !header_safe(token.expose()))
+                {
+                    return bad("the security token");
                 }
                 Ok(())
             }

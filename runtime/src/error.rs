@@ -511,6 +511,8 @@ mod tests {
         assert_eq!(err.request_id(), Some("req-1"));
         assert!(err.is_retryable());
         assert!(err.api().is_some());
+        assert_eq!(err.into_api().unwrap().status.as_u16(), 503);
+        assert!(Error::Config("c".into()).into_api().is_err());
         let err = Error::Api(parse(404, "{}"));
         assert!(!err.is_retryable());
         let err = Error::Config("x".into());
