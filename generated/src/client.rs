@@ -21,9 +21,7 @@ impl Client {
     /// A client configured from the `HUAWEICLOUD_SDK_*` environment variables the
     /// official SDKs read.
     pub fn from_env() -> Result<Self, ::modelarts_pools_runtime::Error> {
-        ::modelarts_pools_runtime::ClientBuilder::from_env()
-            .build()
-            .map(Client::new)
+        ::modelarts_pools_runtime::ClientBuilder::from_env().build().map(Client::new)
     }
     /// The runtime client underneath.
     pub fn runtime(&self) -> &::modelarts_pools_runtime::Client {
@@ -50,8 +48,7 @@ impl Client {
         ::modelarts_pools_runtime::Response<models::CreatePoolResponse>,
         ::modelarts_pools_runtime::Error,
     > {
-        body.validate()
-            .map_err(::modelarts_pools_runtime::Error::InvalidRequest)?;
+        body.validate().map_err(::modelarts_pools_runtime::Error::InvalidRequest)?;
         let mut request = ::modelarts_pools_runtime::OperationRequest::new(
             "create_pool",
             ::modelarts_pools_runtime::Method::POST,
@@ -64,7 +61,8 @@ impl Client {
         }
         request.json_body(body)?;
         request.idempotent(false);
-        request.documented_errors(&[(400u16, "Bad request"), (409u16, "Already exists")]);
+        request
+            .documented_errors(&[(400u16, "Bad request"), (409u16, "Already exists")]);
         self.inner.execute(request).await
     }
     /// 删除资源池 删除指定的资源池。
@@ -114,9 +112,9 @@ impl ::std::convert::From<::modelarts_pools_runtime::Client> for Client {
 #[non_exhaustive]
 pub enum CreatePoolError {
     /// HTTP 400: Bad request
-    BadRequest(::modelarts_pools_runtime::ApiError),
+    BadRequest(Box<::modelarts_pools_runtime::ApiError>),
     /// HTTP 409: Already exists
-    Conflict(::modelarts_pools_runtime::ApiError),
+    Conflict(Box<::modelarts_pools_runtime::ApiError>),
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(::modelarts_pools_runtime::Error),
@@ -126,7 +124,9 @@ impl ::std::convert::From<::modelarts_pools_runtime::Error> for CreatePoolError 
         match error.into_api() {
             Ok(api) if api.status.as_u16() == 400u16 => CreatePoolError::BadRequest(api),
             Ok(api) if api.status.as_u16() == 409u16 => CreatePoolError::Conflict(api),
-            Ok(api) => CreatePoolError::Unhandled(::modelarts_pools_runtime::Error::Api(api)),
+            Ok(api) => {
+                CreatePoolError::Unhandled(::modelarts_pools_runtime::Error::Api(api))
+            }
             Err(other) => CreatePoolError::Unhandled(other),
         }
     }
@@ -136,7 +136,7 @@ impl ::std::convert::From<::modelarts_pools_runtime::Error> for CreatePoolError 
 #[non_exhaustive]
 pub enum DeletePoolError {
     /// HTTP 404: Not Found。
-    NotFound(::modelarts_pools_runtime::ApiError),
+    NotFound(Box<::modelarts_pools_runtime::ApiError>),
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(::modelarts_pools_runtime::Error),
@@ -145,7 +145,9 @@ impl ::std::convert::From<::modelarts_pools_runtime::Error> for DeletePoolError 
     fn from(error: ::modelarts_pools_runtime::Error) -> Self {
         match error.into_api() {
             Ok(api) if api.status.as_u16() == 404u16 => DeletePoolError::NotFound(api),
-            Ok(api) => DeletePoolError::Unhandled(::modelarts_pools_runtime::Error::Api(api)),
+            Ok(api) => {
+                DeletePoolError::Unhandled(::modelarts_pools_runtime::Error::Api(api))
+            }
             Err(other) => DeletePoolError::Unhandled(other),
         }
     }

@@ -26,24 +26,9 @@ pub use modelarts_pools_runtime::{
 };
 /// The published JSON Schema documents: `(file name, contents)`, as under `schemas/`.
 pub const SCHEMAS: &[(&str, &str)] = &[
-    (
-        "CreatePoolRequest.json",
-        include_str!("../schemas/CreatePoolRequest.json"),
-    ),
-    (
-        "CreatePoolResponse.json",
-        include_str!("../schemas/CreatePoolResponse.json"),
-    ),
-    (
-        "DeletePoolResponse.json",
-        include_str!("../schemas/DeletePoolResponse.json"),
-    ),
-    (
-        "ModelArtsError.json",
-        include_str!("../schemas/ModelArtsError.json"),
-    ),
-    (
-        "operations.json",
-        include_str!("../schemas/operations.json"),
-    ),
+    ("CreatePoolRequest.json", include_str!("../schemas/CreatePoolRequest.json")),
+    ("CreatePoolResponse.json", include_str!("../schemas/CreatePoolResponse.json")),
+    ("DeletePoolResponse.json", include_str!("../schemas/DeletePoolResponse.json")),
+    ("ModelArtsError.json", include_str!("../schemas/ModelArtsError.json")),
+    ("operations.json", include_str!("../schemas/operations.json")),
 ];

@@ -53,12 +53,17 @@ impl ::std::fmt::Display for ApiVersion {
     }
 }
 impl ::serde::Serialize for ApiVersion {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApiVersion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }
@@ -128,12 +133,17 @@ impl ::std::fmt::Display for AutoPay {
     }
 }
 impl ::serde::Serialize for AutoPay {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoPay {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }
@@ -203,12 +213,17 @@ impl ::std::fmt::Display for AutoRenew {
     }
 }
 impl ::serde::Serialize for AutoRenew {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for AutoRenew {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }
@@ -236,7 +251,10 @@ pub enum BillingMode {
 }
 impl BillingMode {
     /// Every value the spec lists.
-    pub const KNOWN: &'static [BillingMode] = &[BillingMode::PayPerUse, BillingMode::YearlyMonthly];
+    pub const KNOWN: &'static [BillingMode] = &[
+        BillingMode::PayPerUse,
+        BillingMode::YearlyMonthly,
+    ];
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -278,12 +296,17 @@ impl ::std::fmt::Display for BillingMode {
     }
 }
 impl ::serde::Serialize for BillingMode {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for BillingMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }
@@ -314,7 +337,7 @@ impl ::schemars::JsonSchema for BillingMode {
     Ord,
     ::serde::Serialize,
     ::serde::Deserialize,
-    ::schemars::JsonSchema,
+    ::schemars::JsonSchema
 )]
 #[serde(transparent)]
 pub struct ControlMode(u64);
@@ -358,7 +381,11 @@ pub struct CreatePoolRequest {
 }
 impl CreatePoolRequest {
     /// A value with the required members (`apiVersion`, `kind`, `metadata`) set and every optional one absent.
-    pub fn new(api_version: ApiVersion, kind: PoolKind, metadata: PoolMetadataCreation) -> Self {
+    pub fn new(
+        api_version: ApiVersion,
+        kind: PoolKind,
+        metadata: PoolMetadataCreation,
+    ) -> Self {
         Self {
             api_version,
             kind,
@@ -390,7 +417,10 @@ impl CreatePoolRequest {
     }
 }
 impl ::serde::Serialize for CreatePoolRequest {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("apiVersion", &self.api_version)?;
@@ -406,11 +436,16 @@ impl ::serde::Serialize for CreatePoolRequest {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreatePoolRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct CreatePoolRequestVisitor;
         impl<'de> ::serde::de::Visitor<'de> for CreatePoolRequestVisitor {
             type Value = CreatePoolRequest;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a CreatePoolRequest object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -422,39 +457,43 @@ impl<'de> ::serde::Deserialize<'de> for CreatePoolRequest {
                 let mut metadata: Option<PoolMetadataCreation> = None;
                 let mut spec: Option<Option<PoolSpecCreation>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "apiVersion" => {
                             if api_version.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "apiVersion",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "apiVersion",
+                                    ),
+                                );
                             }
                             api_version = Some(map.next_value()?);
                         }
                         "kind" => {
                             if kind.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "kind",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("kind"),
+                                );
                             }
                             kind = Some(map.next_value()?);
                         }
                         "metadata" => {
                             if metadata.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "metadata",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "metadata",
+                                    ),
+                                );
                             }
                             metadata = Some(map.next_value()?);
                         }
                         "spec" => {
                             if spec.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "spec",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("spec"),
+                                );
                             }
                             spec = Some(map.next_value()?);
                         }
@@ -465,14 +504,18 @@ impl<'de> ::serde::Deserialize<'de> for CreatePoolRequest {
                     }
                 }
                 Ok(CreatePoolRequest {
-                    api_version: api_version.ok_or_else(|| {
-                        ::modelarts_pools_runtime::model::missing_field("apiVersion")
-                    })?,
+                    api_version: api_version
+                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field(
+                            "apiVersion",
+                        ))?,
                     kind: kind
-                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field("kind"))?,
-                    metadata: metadata.ok_or_else(|| {
-                        ::modelarts_pools_runtime::model::missing_field("metadata")
-                    })?,
+                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field(
+                            "kind",
+                        ))?,
+                    metadata: metadata
+                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field(
+                            "metadata",
+                        ))?,
                     spec: spec.flatten(),
                     unknown_fields,
                 })
@@ -514,7 +557,10 @@ pub struct CreatePoolResponse {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for CreatePoolResponse {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.api_version {
@@ -539,11 +585,16 @@ impl ::serde::Serialize for CreatePoolResponse {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for CreatePoolResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct CreatePoolResponseVisitor;
         impl<'de> ::serde::de::Visitor<'de> for CreatePoolResponseVisitor {
             type Value = CreatePoolResponse;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a CreatePoolResponse object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -556,47 +607,51 @@ impl<'de> ::serde::Deserialize<'de> for CreatePoolResponse {
                 let mut spec: Option<Option<PoolSpecModel>> = None;
                 let mut status: Option<Option<PoolStatus>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "apiVersion" => {
                             if api_version.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "apiVersion",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "apiVersion",
+                                    ),
+                                );
                             }
                             api_version = Some(map.next_value()?);
                         }
                         "kind" => {
                             if kind.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "kind",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("kind"),
+                                );
                             }
                             kind = Some(map.next_value()?);
                         }
                         "metadata" => {
                             if metadata.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "metadata",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "metadata",
+                                    ),
+                                );
                             }
                             metadata = Some(map.next_value()?);
                         }
                         "spec" => {
                             if spec.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "spec",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("spec"),
+                                );
                             }
                             spec = Some(map.next_value()?);
                         }
                         "status" => {
                             if status.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "status",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("status"),
+                                );
                             }
                             status = Some(map.next_value()?);
                         }
@@ -652,7 +707,10 @@ pub struct DeletePoolResponse {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for DeletePoolResponse {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.api_version {
@@ -677,11 +735,16 @@ impl ::serde::Serialize for DeletePoolResponse {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DeletePoolResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct DeletePoolResponseVisitor;
         impl<'de> ::serde::de::Visitor<'de> for DeletePoolResponseVisitor {
             type Value = DeletePoolResponse;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a DeletePoolResponse object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -694,47 +757,51 @@ impl<'de> ::serde::Deserialize<'de> for DeletePoolResponse {
                 let mut spec: Option<Option<PoolSpecModel>> = None;
                 let mut status: Option<Option<PoolStatus>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "apiVersion" => {
                             if api_version.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "apiVersion",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "apiVersion",
+                                    ),
+                                );
                             }
                             api_version = Some(map.next_value()?);
                         }
                         "kind" => {
                             if kind.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "kind",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("kind"),
+                                );
                             }
                             kind = Some(map.next_value()?);
                         }
                         "metadata" => {
                             if metadata.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "metadata",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "metadata",
+                                    ),
+                                );
                             }
                             metadata = Some(map.next_value()?);
                         }
                         "spec" => {
                             if spec.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "spec",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("spec"),
+                                );
                             }
                             spec = Some(map.next_value()?);
                         }
                         "status" => {
                             if status.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "status",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("status"),
+                                );
                             }
                             status = Some(map.next_value()?);
                         }
@@ -830,12 +897,17 @@ impl ::std::fmt::Display for DriverState {
     }
 }
 impl ::serde::Serialize for DriverState {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DriverState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }
@@ -864,8 +936,10 @@ pub enum DriverUpdateStrategy {
 }
 impl DriverUpdateStrategy {
     /// Every value the spec lists.
-    pub const KNOWN: &'static [DriverUpdateStrategy] =
-        &[DriverUpdateStrategy::Force, DriverUpdateStrategy::Idle];
+    pub const KNOWN: &'static [DriverUpdateStrategy] = &[
+        DriverUpdateStrategy::Force,
+        DriverUpdateStrategy::Idle,
+    ];
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -907,12 +981,17 @@ impl ::std::fmt::Display for DriverUpdateStrategy {
     }
 }
 impl ::serde::Serialize for DriverUpdateStrategy {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for DriverUpdateStrategy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }
@@ -982,12 +1061,17 @@ impl ::std::fmt::Display for ImageType {
     }
 }
 impl ::serde::Serialize for ImageType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ImageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }
@@ -1019,7 +1103,10 @@ pub struct ModelArtsError {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for ModelArtsError {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.error_code {
@@ -1035,11 +1122,16 @@ impl ::serde::Serialize for ModelArtsError {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ModelArtsError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct ModelArtsErrorVisitor;
         impl<'de> ::serde::de::Visitor<'de> for ModelArtsErrorVisitor {
             type Value = ModelArtsError;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a ModelArtsError object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -1049,23 +1141,27 @@ impl<'de> ::serde::Deserialize<'de> for ModelArtsError {
                 let mut error_code: Option<Option<String>> = None;
                 let mut error_msg: Option<Option<String>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "error_code" => {
                             if error_code.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "error_code",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "error_code",
+                                    ),
+                                );
                             }
                             error_code = Some(map.next_value()?);
                         }
                         "error_msg" => {
                             if error_msg.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "error_msg",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "error_msg",
+                                    ),
+                                );
                             }
                             error_msg = Some(map.next_value()?);
                         }
@@ -1143,12 +1239,17 @@ impl ::std::fmt::Display for PeriodType {
     }
 }
 impl ::serde::Serialize for PeriodType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PeriodType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }
@@ -1228,39 +1329,47 @@ impl PoolAnnotationsCreation {
         &self,
         path: &::modelarts_pools_runtime::JsonPath<'_>,
     ) -> Result<(), ::modelarts_pools_runtime::ValidationError> {
-        if self
-            .os_modelarts_billing_mode
-            .as_ref()
-            .map(|value| value.as_str())
-            == Some("1")
         {
-            if self.os_modelarts_period_type.is_none() {
-                return Err(::modelarts_pools_runtime::ValidationError::rule(
-                    &path.key("os.modelarts/period.type"),
-                    "yearly-monthly-needs-period-and-order",
-                    "os.modelarts/period.type, os.modelarts/period.num and os.modelarts/order.id are required when os.modelarts/billing.mode is \"1\" (yearly/monthly).",
-                ));
+            let applies = self
+                .os_modelarts_billing_mode
+                .as_ref()
+                .map(|value| value.as_str()) == Some("1");
+            if applies && self.os_modelarts_period_type.is_none() {
+                return Err(
+                    ::modelarts_pools_runtime::ValidationError::rule(
+                        &path.key("os.modelarts/period.type"),
+                        "yearly-monthly-needs-period-and-order",
+                        "os.modelarts/period.type, os.modelarts/period.num and os.modelarts/order.id are required when os.modelarts/billing.mode is \"1\" (yearly/monthly).",
+                    ),
+                );
             }
-            if self.os_modelarts_period_num.is_none() {
-                return Err(::modelarts_pools_runtime::ValidationError::rule(
-                    &path.key("os.modelarts/period.num"),
-                    "yearly-monthly-needs-period-and-order",
-                    "os.modelarts/period.type, os.modelarts/period.num and os.modelarts/order.id are required when os.modelarts/billing.mode is \"1\" (yearly/monthly).",
-                ));
+            if applies && self.os_modelarts_period_num.is_none() {
+                return Err(
+                    ::modelarts_pools_runtime::ValidationError::rule(
+                        &path.key("os.modelarts/period.num"),
+                        "yearly-monthly-needs-period-and-order",
+                        "os.modelarts/period.type, os.modelarts/period.num and os.modelarts/order.id are required when os.modelarts/billing.mode is \"1\" (yearly/monthly).",
+                    ),
+                );
             }
-            if self.os_modelarts_order_id.is_none() {
-                return Err(::modelarts_pools_runtime::ValidationError::rule(
-                    &path.key("os.modelarts/order.id"),
-                    "yearly-monthly-needs-period-and-order",
-                    "os.modelarts/period.type, os.modelarts/period.num and os.modelarts/order.id are required when os.modelarts/billing.mode is \"1\" (yearly/monthly).",
-                ));
+            if applies && self.os_modelarts_order_id.is_none() {
+                return Err(
+                    ::modelarts_pools_runtime::ValidationError::rule(
+                        &path.key("os.modelarts/order.id"),
+                        "yearly-monthly-needs-period-and-order",
+                        "os.modelarts/period.type, os.modelarts/period.num and os.modelarts/order.id are required when os.modelarts/billing.mode is \"1\" (yearly/monthly).",
+                    ),
+                );
             }
         }
         Ok(())
     }
 }
 impl ::serde::Serialize for PoolAnnotationsCreation {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.os_modelarts_description {
@@ -1297,11 +1406,16 @@ impl ::serde::Serialize for PoolAnnotationsCreation {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolAnnotationsCreation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolAnnotationsCreationVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolAnnotationsCreationVisitor {
             type Value = PoolAnnotationsCreation;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolAnnotationsCreation object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -1318,79 +1432,97 @@ impl<'de> ::serde::Deserialize<'de> for PoolAnnotationsCreation {
                 let mut os_modelarts_service_console_url: Option<Option<String>> = None;
                 let mut os_modelarts_order_id: Option<Option<String>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "os.modelarts/description" => {
                             if os_modelarts_description.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/description",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/description",
+                                    ),
+                                );
                             }
                             os_modelarts_description = Some(map.next_value()?);
                         }
                         "os.modelarts/billing.mode" => {
                             if os_modelarts_billing_mode.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/billing.mode",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/billing.mode",
+                                    ),
+                                );
                             }
                             os_modelarts_billing_mode = Some(map.next_value()?);
                         }
                         "os.modelarts/period.num" => {
                             if os_modelarts_period_num.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/period.num",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/period.num",
+                                    ),
+                                );
                             }
                             os_modelarts_period_num = Some(map.next_value()?);
                         }
                         "os.modelarts/period.type" => {
                             if os_modelarts_period_type.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/period.type",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/period.type",
+                                    ),
+                                );
                             }
                             os_modelarts_period_type = Some(map.next_value()?);
                         }
                         "os.modelarts/auto.renew" => {
                             if os_modelarts_auto_renew.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/auto.renew",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/auto.renew",
+                                    ),
+                                );
                             }
                             os_modelarts_auto_renew = Some(map.next_value()?);
                         }
                         "os.modelarts/auto.pay" => {
                             if os_modelarts_auto_pay.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/auto.pay",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/auto.pay",
+                                    ),
+                                );
                             }
                             os_modelarts_auto_pay = Some(map.next_value()?);
                         }
                         "os.modelarts/promotion.info" => {
                             if os_modelarts_promotion_info.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/promotion.info",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/promotion.info",
+                                    ),
+                                );
                             }
                             os_modelarts_promotion_info = Some(map.next_value()?);
                         }
                         "os.modelarts/service.console.url" => {
                             if os_modelarts_service_console_url.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/service.console.url",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/service.console.url",
+                                    ),
+                                );
                             }
                             os_modelarts_service_console_url = Some(map.next_value()?);
                         }
                         "os.modelarts/order.id" => {
                             if os_modelarts_order_id.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/order.id",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/order.id",
+                                    ),
+                                );
                             }
                             os_modelarts_order_id = Some(map.next_value()?);
                         }
@@ -1408,7 +1540,8 @@ impl<'de> ::serde::Deserialize<'de> for PoolAnnotationsCreation {
                     os_modelarts_auto_renew: os_modelarts_auto_renew.flatten(),
                     os_modelarts_auto_pay: os_modelarts_auto_pay.flatten(),
                     os_modelarts_promotion_info: os_modelarts_promotion_info.flatten(),
-                    os_modelarts_service_console_url: os_modelarts_service_console_url.flatten(),
+                    os_modelarts_service_console_url: os_modelarts_service_console_url
+                        .flatten(),
                     os_modelarts_order_id: os_modelarts_order_id.flatten(),
                     unknown_fields,
                 })
@@ -1461,7 +1594,10 @@ impl PoolDriver {
     }
 }
 impl ::serde::Serialize for PoolDriver {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.gpu_version {
@@ -1480,11 +1616,16 @@ impl ::serde::Serialize for PoolDriver {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolDriver {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolDriverVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolDriverVisitor {
             type Value = PoolDriver;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolDriver object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -1495,31 +1636,37 @@ impl<'de> ::serde::Deserialize<'de> for PoolDriver {
                 let mut npu_version: Option<Option<String>> = None;
                 let mut update_strategy: Option<Option<DriverUpdateStrategy>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "gpuVersion" => {
                             if gpu_version.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "gpuVersion",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "gpuVersion",
+                                    ),
+                                );
                             }
                             gpu_version = Some(map.next_value()?);
                         }
                         "npuVersion" => {
                             if npu_version.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "npuVersion",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "npuVersion",
+                                    ),
+                                );
                             }
                             npu_version = Some(map.next_value()?);
                         }
                         "updateStrategy" => {
                             if update_strategy.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "updateStrategy",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "updateStrategy",
+                                    ),
+                                );
                             }
                             update_strategy = Some(map.next_value()?);
                         }
@@ -1561,7 +1708,10 @@ pub struct PoolDriverStatus {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolDriverStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.version {
@@ -1577,11 +1727,16 @@ impl ::serde::Serialize for PoolDriverStatus {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolDriverStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolDriverStatusVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolDriverStatusVisitor {
             type Value = PoolDriverStatus;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolDriverStatus object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -1591,23 +1746,23 @@ impl<'de> ::serde::Deserialize<'de> for PoolDriverStatus {
                 let mut version: Option<Option<String>> = None;
                 let mut state: Option<Option<DriverState>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "version" => {
                             if version.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "version",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("version"),
+                                );
                             }
                             version = Some(map.next_value()?);
                         }
                         "state" => {
                             if state.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "state",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("state"),
+                                );
                             }
                             state = Some(map.next_value()?);
                         }
@@ -1660,7 +1815,10 @@ impl PoolExtendParams {
     }
 }
 impl ::serde::Serialize for PoolExtendParams {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.docker_base_size {
@@ -1673,11 +1831,16 @@ impl ::serde::Serialize for PoolExtendParams {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolExtendParams {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolExtendParamsVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolExtendParamsVisitor {
             type Value = PoolExtendParams;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolExtendParams object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -1686,15 +1849,17 @@ impl<'de> ::serde::Deserialize<'de> for PoolExtendParams {
             ) -> Result<PoolExtendParams, A::Error> {
                 let mut docker_base_size: Option<Option<String>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "dockerBaseSize" => {
                             if docker_base_size.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "dockerBaseSize",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "dockerBaseSize",
+                                    ),
+                                );
                             }
                             docker_base_size = Some(map.next_value()?);
                         }
@@ -1764,12 +1929,17 @@ impl ::std::fmt::Display for PoolKind {
     }
 }
 impl ::serde::Serialize for PoolKind {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }
@@ -1829,7 +1999,10 @@ impl PoolLabelsCreation {
     }
 }
 impl ::serde::Serialize for PoolLabelsCreation {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("os.modelarts/name", &self.os_modelarts_name)?;
@@ -1846,11 +2019,16 @@ impl ::serde::Serialize for PoolLabelsCreation {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolLabelsCreation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolLabelsCreationVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolLabelsCreationVisitor {
             type Value = PoolLabelsCreation;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolLabelsCreation object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -1861,31 +2039,37 @@ impl<'de> ::serde::Deserialize<'de> for PoolLabelsCreation {
                 let mut os_modelarts_workspace_id: Option<Option<String>> = None;
                 let mut os_modelarts_node_prefix: Option<Option<String>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "os.modelarts/name" => {
                             if os_modelarts_name.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/name",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/name",
+                                    ),
+                                );
                             }
                             os_modelarts_name = Some(map.next_value()?);
                         }
                         "os.modelarts/workspace.id" => {
                             if os_modelarts_workspace_id.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/workspace.id",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/workspace.id",
+                                    ),
+                                );
                             }
                             os_modelarts_workspace_id = Some(map.next_value()?);
                         }
                         "os.modelarts/node.prefix" => {
                             if os_modelarts_node_prefix.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/node.prefix",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/node.prefix",
+                                    ),
+                                );
                             }
                             os_modelarts_node_prefix = Some(map.next_value()?);
                         }
@@ -1896,9 +2080,10 @@ impl<'de> ::serde::Deserialize<'de> for PoolLabelsCreation {
                     }
                 }
                 Ok(PoolLabelsCreation {
-                    os_modelarts_name: os_modelarts_name.ok_or_else(|| {
-                        ::modelarts_pools_runtime::model::missing_field("os.modelarts/name")
-                    })?,
+                    os_modelarts_name: os_modelarts_name
+                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field(
+                            "os.modelarts/name",
+                        ))?,
                     os_modelarts_workspace_id: os_modelarts_workspace_id.flatten(),
                     os_modelarts_node_prefix: os_modelarts_node_prefix.flatten(),
                     unknown_fields,
@@ -1973,7 +2158,10 @@ pub struct PoolMetaAnnotations {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolMetaAnnotations {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.os_modelarts_description {
@@ -2013,11 +2201,16 @@ impl ::serde::Serialize for PoolMetaAnnotations {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolMetaAnnotations {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolMetaAnnotationsVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolMetaAnnotationsVisitor {
             type Value = PoolMetaAnnotations;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolMetaAnnotations object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -2035,87 +2228,107 @@ impl<'de> ::serde::Deserialize<'de> for PoolMetaAnnotations {
                 let mut os_modelarts_flavor_resource_ids: Option<Option<String>> = None;
                 let mut os_modelarts_tms_tags: Option<Option<String>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "os.modelarts/description" => {
                             if os_modelarts_description.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/description",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/description",
+                                    ),
+                                );
                             }
                             os_modelarts_description = Some(map.next_value()?);
                         }
                         "os.modelarts/billing.mode" => {
                             if os_modelarts_billing_mode.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/billing.mode",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/billing.mode",
+                                    ),
+                                );
                             }
                             os_modelarts_billing_mode = Some(map.next_value()?);
                         }
                         "os.modelarts/period.num" => {
                             if os_modelarts_period_num.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/period.num",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/period.num",
+                                    ),
+                                );
                             }
                             os_modelarts_period_num = Some(map.next_value()?);
                         }
                         "os.modelarts/period.type" => {
                             if os_modelarts_period_type.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/period.type",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/period.type",
+                                    ),
+                                );
                             }
                             os_modelarts_period_type = Some(map.next_value()?);
                         }
                         "os.modelarts/auto.renew" => {
                             if os_modelarts_auto_renew.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/auto.renew",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/auto.renew",
+                                    ),
+                                );
                             }
                             os_modelarts_auto_renew = Some(map.next_value()?);
                         }
                         "os.modelarts/promotion.info" => {
                             if os_modelarts_promotion_info.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/promotion.info",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/promotion.info",
+                                    ),
+                                );
                             }
                             os_modelarts_promotion_info = Some(map.next_value()?);
                         }
                         "os.modelarts/service.console.url" => {
                             if os_modelarts_service_console_url.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/service.console.url",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/service.console.url",
+                                    ),
+                                );
                             }
                             os_modelarts_service_console_url = Some(map.next_value()?);
                         }
                         "os.modelarts/order.id" => {
                             if os_modelarts_order_id.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/order.id",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/order.id",
+                                    ),
+                                );
                             }
                             os_modelarts_order_id = Some(map.next_value()?);
                         }
                         "os.modelarts/flavor.resource.ids" => {
                             if os_modelarts_flavor_resource_ids.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/flavor.resource.ids",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/flavor.resource.ids",
+                                    ),
+                                );
                             }
                             os_modelarts_flavor_resource_ids = Some(map.next_value()?);
                         }
                         "os.modelarts/tms.tags" => {
                             if os_modelarts_tms_tags.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/tms.tags",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/tms.tags",
+                                    ),
+                                );
                             }
                             os_modelarts_tms_tags = Some(map.next_value()?);
                         }
@@ -2132,9 +2345,11 @@ impl<'de> ::serde::Deserialize<'de> for PoolMetaAnnotations {
                     os_modelarts_period_type: os_modelarts_period_type.flatten(),
                     os_modelarts_auto_renew: os_modelarts_auto_renew.flatten(),
                     os_modelarts_promotion_info: os_modelarts_promotion_info.flatten(),
-                    os_modelarts_service_console_url: os_modelarts_service_console_url.flatten(),
+                    os_modelarts_service_console_url: os_modelarts_service_console_url
+                        .flatten(),
                     os_modelarts_order_id: os_modelarts_order_id.flatten(),
-                    os_modelarts_flavor_resource_ids: os_modelarts_flavor_resource_ids.flatten(),
+                    os_modelarts_flavor_resource_ids: os_modelarts_flavor_resource_ids
+                        .flatten(),
                     os_modelarts_tms_tags: os_modelarts_tms_tags.flatten(),
                     unknown_fields,
                 })
@@ -2175,7 +2390,10 @@ pub struct PoolMetaLabels {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolMetaLabels {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.os_modelarts_workspace_id {
@@ -2197,11 +2415,16 @@ impl ::serde::Serialize for PoolMetaLabels {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolMetaLabels {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolMetaLabelsVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolMetaLabelsVisitor {
             type Value = PoolMetaLabels;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolMetaLabels object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -2213,39 +2436,47 @@ impl<'de> ::serde::Deserialize<'de> for PoolMetaLabels {
                 let mut os_modelarts_resource_id: Option<Option<String>> = None;
                 let mut os_modelarts_tenant_domain_id: Option<Option<String>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "os.modelarts/workspace.id" => {
                             if os_modelarts_workspace_id.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/workspace.id",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/workspace.id",
+                                    ),
+                                );
                             }
                             os_modelarts_workspace_id = Some(map.next_value()?);
                         }
                         "os.modelarts/name" => {
                             if os_modelarts_name.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/name",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/name",
+                                    ),
+                                );
                             }
                             os_modelarts_name = Some(map.next_value()?);
                         }
                         "os.modelarts/resource.id" => {
                             if os_modelarts_resource_id.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/resource.id",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/resource.id",
+                                    ),
+                                );
                             }
                             os_modelarts_resource_id = Some(map.next_value()?);
                         }
                         "os.modelarts/tenant.domain.id" => {
                             if os_modelarts_tenant_domain_id.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os.modelarts/tenant.domain.id",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "os.modelarts/tenant.domain.id",
+                                    ),
+                                );
                             }
                             os_modelarts_tenant_domain_id = Some(map.next_value()?);
                         }
@@ -2259,7 +2490,8 @@ impl<'de> ::serde::Deserialize<'de> for PoolMetaLabels {
                     os_modelarts_workspace_id: os_modelarts_workspace_id.flatten(),
                     os_modelarts_name: os_modelarts_name.flatten(),
                     os_modelarts_resource_id: os_modelarts_resource_id.flatten(),
-                    os_modelarts_tenant_domain_id: os_modelarts_tenant_domain_id.flatten(),
+                    os_modelarts_tenant_domain_id: os_modelarts_tenant_domain_id
+                        .flatten(),
                     unknown_fields,
                 })
             }
@@ -2294,7 +2526,10 @@ pub struct PoolMetadata {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolMetadata {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.name {
@@ -2316,11 +2551,16 @@ impl ::serde::Serialize for PoolMetadata {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolMetadata {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolMetadataVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolMetadataVisitor {
             type Value = PoolMetadata;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolMetadata object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -2332,39 +2572,43 @@ impl<'de> ::serde::Deserialize<'de> for PoolMetadata {
                 let mut labels: Option<Option<PoolMetaLabels>> = None;
                 let mut annotations: Option<Option<PoolMetaAnnotations>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "name" => {
                             if name.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "name",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("name"),
+                                );
                             }
                             name = Some(map.next_value()?);
                         }
                         "creationTimestamp" => {
                             if creation_timestamp.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "creationTimestamp",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "creationTimestamp",
+                                    ),
+                                );
                             }
                             creation_timestamp = Some(map.next_value()?);
                         }
                         "labels" => {
                             if labels.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "labels",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("labels"),
+                                );
                             }
                             labels = Some(map.next_value()?);
                         }
                         "annotations" => {
                             if annotations.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "annotations",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "annotations",
+                                    ),
+                                );
                             }
                             annotations = Some(map.next_value()?);
                         }
@@ -2435,7 +2679,10 @@ impl PoolMetadataCreation {
     }
 }
 impl ::serde::Serialize for PoolMetadataCreation {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("labels", &self.labels)?;
@@ -2449,11 +2696,16 @@ impl ::serde::Serialize for PoolMetadataCreation {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolMetadataCreation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolMetadataCreationVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolMetadataCreationVisitor {
             type Value = PoolMetadataCreation;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolMetadataCreation object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -2463,23 +2715,25 @@ impl<'de> ::serde::Deserialize<'de> for PoolMetadataCreation {
                 let mut labels: Option<PoolLabelsCreation> = None;
                 let mut annotations: Option<Option<PoolAnnotationsCreation>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "labels" => {
                             if labels.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "labels",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("labels"),
+                                );
                             }
                             labels = Some(map.next_value()?);
                         }
                         "annotations" => {
                             if annotations.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "annotations",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "annotations",
+                                    ),
+                                );
                             }
                             annotations = Some(map.next_value()?);
                         }
@@ -2491,7 +2745,9 @@ impl<'de> ::serde::Deserialize<'de> for PoolMetadataCreation {
                 }
                 Ok(PoolMetadataCreation {
                     labels: labels
-                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field("labels"))?,
+                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field(
+                            "labels",
+                        ))?,
                     annotations: annotations.flatten(),
                     unknown_fields,
                 })
@@ -2532,7 +2788,10 @@ pub struct PoolMetadataDeletion {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolMetadataDeletion {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.name {
@@ -2557,11 +2816,16 @@ impl ::serde::Serialize for PoolMetadataDeletion {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolMetadataDeletion {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolMetadataDeletionVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolMetadataDeletionVisitor {
             type Value = PoolMetadataDeletion;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolMetadataDeletion object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -2574,47 +2838,53 @@ impl<'de> ::serde::Deserialize<'de> for PoolMetadataDeletion {
                 let mut labels: Option<Option<PoolMetaLabels>> = None;
                 let mut annotations: Option<Option<PoolMetaAnnotations>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "name" => {
                             if name.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "name",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("name"),
+                                );
                             }
                             name = Some(map.next_value()?);
                         }
                         "creationTimestamp" => {
                             if creation_timestamp.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "creationTimestamp",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "creationTimestamp",
+                                    ),
+                                );
                             }
                             creation_timestamp = Some(map.next_value()?);
                         }
                         "deletionTimestamp" => {
                             if deletion_timestamp.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "deletionTimestamp",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "deletionTimestamp",
+                                    ),
+                                );
                             }
                             deletion_timestamp = Some(map.next_value()?);
                         }
                         "labels" => {
                             if labels.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "labels",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("labels"),
+                                );
                             }
                             labels = Some(map.next_value()?);
                         }
                         "annotations" => {
                             if annotations.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "annotations",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "annotations",
+                                    ),
+                                );
                             }
                             annotations = Some(map.next_value()?);
                         }
@@ -2653,7 +2923,10 @@ pub struct PoolNetwork {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolNetwork {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.name {
@@ -2666,11 +2939,16 @@ impl ::serde::Serialize for PoolNetwork {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolNetwork {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolNetworkVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolNetworkVisitor {
             type Value = PoolNetwork;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolNetwork object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -2679,15 +2957,15 @@ impl<'de> ::serde::Deserialize<'de> for PoolNetwork {
             ) -> Result<PoolNetwork, A::Error> {
                 let mut name: Option<Option<String>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "name" => {
                             if name.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "name",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("name"),
+                                );
                             }
                             name = Some(map.next_value()?);
                         }
@@ -2741,7 +3019,10 @@ impl PoolNetworkCreation {
     }
 }
 impl ::serde::Serialize for PoolNetworkCreation {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
@@ -2752,11 +3033,16 @@ impl ::serde::Serialize for PoolNetworkCreation {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolNetworkCreation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolNetworkCreationVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolNetworkCreationVisitor {
             type Value = PoolNetworkCreation;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolNetworkCreation object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -2765,15 +3051,15 @@ impl<'de> ::serde::Deserialize<'de> for PoolNetworkCreation {
             ) -> Result<PoolNetworkCreation, A::Error> {
                 let mut name: Option<String> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "name" => {
                             if name.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "name",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("name"),
+                                );
                             }
                             name = Some(map.next_value()?);
                         }
@@ -2785,7 +3071,9 @@ impl<'de> ::serde::Deserialize<'de> for PoolNetworkCreation {
                 }
                 Ok(PoolNetworkCreation {
                     name: name
-                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field("name"))?,
+                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field(
+                            "name",
+                        ))?,
                     unknown_fields,
                 })
             }
@@ -2813,7 +3101,10 @@ pub struct PoolNodeAz {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolNodeAz {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.az {
@@ -2829,11 +3120,16 @@ impl ::serde::Serialize for PoolNodeAz {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolNodeAz {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolNodeAzVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolNodeAzVisitor {
             type Value = PoolNodeAz;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolNodeAz object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -2843,23 +3139,23 @@ impl<'de> ::serde::Deserialize<'de> for PoolNodeAz {
                 let mut az: Option<Option<String>> = None;
                 let mut count: Option<Option<i64>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "az" => {
                             if az.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "az",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("az"),
+                                );
                             }
                             az = Some(map.next_value()?);
                         }
                         "count" => {
                             if count.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "count",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("count"),
+                                );
                             }
                             count = Some(map.next_value()?);
                         }
@@ -2922,7 +3218,10 @@ impl PoolOs {
     }
 }
 impl ::serde::Serialize for PoolOs {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.name {
@@ -2941,11 +3240,16 @@ impl ::serde::Serialize for PoolOs {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolOs {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolOsVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolOsVisitor {
             type Value = PoolOs;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolOs object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -2956,31 +3260,33 @@ impl<'de> ::serde::Deserialize<'de> for PoolOs {
                 let mut image_id: Option<Option<String>> = None;
                 let mut image_type: Option<Option<ImageType>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "name" => {
                             if name.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "name",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("name"),
+                                );
                             }
                             name = Some(map.next_value()?);
                         }
                         "imageId" => {
                             if image_id.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "imageId",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("imageId"),
+                                );
                             }
                             image_id = Some(map.next_value()?);
                         }
                         "imageType" => {
                             if image_type.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "imageType",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "imageType",
+                                    ),
+                                );
                             }
                             image_type = Some(map.next_value()?);
                         }
@@ -3080,12 +3386,17 @@ impl ::std::fmt::Display for PoolPhase {
     }
 }
 impl ::serde::Serialize for PoolPhase {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolPhase {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }
@@ -3133,7 +3444,10 @@ pub struct PoolResource {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolResource {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.flavor {
@@ -3158,11 +3472,16 @@ impl ::serde::Serialize for PoolResource {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolResource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolResourceVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolResourceVisitor {
             type Value = PoolResource;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolResource object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -3175,47 +3494,49 @@ impl<'de> ::serde::Deserialize<'de> for PoolResource {
                 let mut extend_params: Option<Option<PoolExtendParams>> = None;
                 let mut os: Option<Option<PoolOs>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "flavor" => {
                             if flavor.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "flavor",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("flavor"),
+                                );
                             }
                             flavor = Some(map.next_value()?);
                         }
                         "count" => {
                             if count.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "count",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("count"),
+                                );
                             }
                             count = Some(map.next_value()?);
                         }
                         "azs" => {
                             if azs.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "azs",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("azs"),
+                                );
                             }
                             azs = Some(map.next_value()?);
                         }
                         "extendParams" => {
                             if extend_params.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "extendParams",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "extendParams",
+                                    ),
+                                );
                             }
                             extend_params = Some(map.next_value()?);
                         }
                         "os" => {
                             if os.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("os"),
+                                );
                             }
                             os = Some(map.next_value()?);
                         }
@@ -3305,7 +3626,10 @@ impl PoolResourceFlavor {
     }
 }
 impl ::serde::Serialize for PoolResourceFlavor {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("flavor", &self.flavor)?;
@@ -3326,11 +3650,16 @@ impl ::serde::Serialize for PoolResourceFlavor {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolResourceFlavor {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolResourceFlavorVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolResourceFlavorVisitor {
             type Value = PoolResourceFlavor;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolResourceFlavor object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -3343,47 +3672,51 @@ impl<'de> ::serde::Deserialize<'de> for PoolResourceFlavor {
                 let mut extend_params: Option<Option<PoolExtendParams>> = None;
                 let mut os: Option<Option<PoolOs>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "flavor" => {
                             if flavor.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "flavor",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("flavor"),
+                                );
                             }
                             flavor = Some(map.next_value()?);
                         }
                         "count" => {
                             if count.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "count",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("count"),
+                                );
                             }
                             count = Some(map.next_value()?);
                         }
                         "maxCount" => {
                             if max_count.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "maxCount",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "maxCount",
+                                    ),
+                                );
                             }
                             max_count = Some(map.next_value()?);
                         }
                         "extendParams" => {
                             if extend_params.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "extendParams",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "extendParams",
+                                    ),
+                                );
                             }
                             extend_params = Some(map.next_value()?);
                         }
                         "os" => {
                             if os.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "os",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("os"),
+                                );
                             }
                             os = Some(map.next_value()?);
                         }
@@ -3395,9 +3728,13 @@ impl<'de> ::serde::Deserialize<'de> for PoolResourceFlavor {
                 }
                 Ok(PoolResourceFlavor {
                     flavor: flavor
-                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field("flavor"))?,
+                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field(
+                            "flavor",
+                        ))?,
                     count: count
-                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field("count"))?,
+                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field(
+                            "count",
+                        ))?,
                     max_count: max_count.flatten(),
                     extend_params: extend_params.flatten(),
                     os: os.flatten(),
@@ -3442,7 +3779,10 @@ pub struct PoolResourceFlavorCount {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolResourceFlavorCount {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.flavor {
@@ -3467,11 +3807,16 @@ impl ::serde::Serialize for PoolResourceFlavorCount {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolResourceFlavorCount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolResourceFlavorCountVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolResourceFlavorCountVisitor {
             type Value = PoolResourceFlavorCount;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolResourceFlavorCount object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -3484,47 +3829,51 @@ impl<'de> ::serde::Deserialize<'de> for PoolResourceFlavorCount {
                 let mut azs: Option<Option<Vec<PoolNodeAz>>> = None;
                 let mut node_pool: Option<Option<String>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "flavor" => {
                             if flavor.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "flavor",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("flavor"),
+                                );
                             }
                             flavor = Some(map.next_value()?);
                         }
                         "count" => {
                             if count.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "count",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("count"),
+                                );
                             }
                             count = Some(map.next_value()?);
                         }
                         "maxCount" => {
                             if max_count.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "maxCount",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "maxCount",
+                                    ),
+                                );
                             }
                             max_count = Some(map.next_value()?);
                         }
                         "azs" => {
                             if azs.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "azs",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("azs"),
+                                );
                             }
                             azs = Some(map.next_value()?);
                         }
                         "nodePool" => {
                             if node_pool.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "nodePool",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "nodePool",
+                                    ),
+                                );
                             }
                             node_pool = Some(map.next_value()?);
                         }
@@ -3563,8 +3912,11 @@ pub enum PoolScope {
 }
 impl PoolScope {
     /// Every value the spec lists.
-    pub const KNOWN: &'static [PoolScope] =
-        &[PoolScope::Train, PoolScope::Infer, PoolScope::Notebook];
+    pub const KNOWN: &'static [PoolScope] = &[
+        PoolScope::Train,
+        PoolScope::Infer,
+        PoolScope::Notebook,
+    ];
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3609,12 +3961,17 @@ impl ::std::fmt::Display for PoolScope {
     }
 }
 impl ::serde::Serialize for PoolScope {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolScope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }
@@ -3651,7 +4008,10 @@ pub struct PoolScopeStatus {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolScopeStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.scope_type {
@@ -3667,11 +4027,16 @@ impl ::serde::Serialize for PoolScopeStatus {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolScopeStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolScopeStatusVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolScopeStatusVisitor {
             type Value = PoolScopeStatus;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolScopeStatus object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -3681,23 +4046,25 @@ impl<'de> ::serde::Deserialize<'de> for PoolScopeStatus {
                 let mut scope_type: Option<Option<PoolScope>> = None;
                 let mut state: Option<Option<ScopeState>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "scopeType" => {
                             if scope_type.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "scopeType",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "scopeType",
+                                    ),
+                                );
                             }
                             scope_type = Some(map.next_value()?);
                         }
                         "state" => {
                             if state.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "state",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("state"),
+                                );
                             }
                             state = Some(map.next_value()?);
                         }
@@ -3764,7 +4131,11 @@ pub struct PoolSpecCreation {
 }
 impl PoolSpecCreation {
     /// A value with the required members (`type`, `scope`, `resources`) set and every optional one absent.
-    pub fn new(type_: PoolType, scope: Vec<PoolScope>, resources: Vec<PoolResourceFlavor>) -> Self {
+    pub fn new(
+        type_: PoolType,
+        scope: Vec<PoolScope>,
+        resources: Vec<PoolResourceFlavor>,
+    ) -> Self {
         Self {
             type_,
             scope,
@@ -3788,21 +4159,25 @@ impl PoolSpecCreation {
         {
             let value = &self.scope;
             let scope_path = path.key("scope");
-            if value.len() < 1usize {
-                return Err(::modelarts_pools_runtime::ValidationError::new(
-                    &scope_path,
-                    "needs at least 1 element(s)",
-                ));
+            if value.is_empty() {
+                return Err(
+                    ::modelarts_pools_runtime::ValidationError::new(
+                        &scope_path,
+                        "needs at least 1 element(s)",
+                    ),
+                );
             }
         }
         {
             let value = &self.resources;
             let resources_path = path.key("resources");
-            if value.len() < 1usize {
-                return Err(::modelarts_pools_runtime::ValidationError::new(
-                    &resources_path,
-                    "needs at least 1 element(s)",
-                ));
+            if value.is_empty() {
+                return Err(
+                    ::modelarts_pools_runtime::ValidationError::new(
+                        &resources_path,
+                        "needs at least 1 element(s)",
+                    ),
+                );
             }
             for (index0, item0) in value.iter().enumerate() {
                 let item_path0 = resources_path.index(index0);
@@ -3817,26 +4192,34 @@ impl PoolSpecCreation {
             let driver_path = path.key("driver");
             value.validate_at(&driver_path)?;
         }
-        if Some(self.type_.as_str()) == Some("Dedicate") {
-            if self.network.is_none() {
-                return Err(::modelarts_pools_runtime::ValidationError::rule(
-                    &path.key("network"),
-                    "dedicate-needs-network",
-                    "network is required when type is \"Dedicate\" (physical pool).",
-                ));
+        {
+            let applies = Some(self.type_.as_str()) == Some("Dedicate");
+            if applies && self.network.is_none() {
+                return Err(
+                    ::modelarts_pools_runtime::ValidationError::rule(
+                        &path.key("network"),
+                        "dedicate-needs-network",
+                        "network is required when type is \"Dedicate\" (physical pool).",
+                    ),
+                );
             }
         }
-        if Some(self.type_.as_str()) == Some("Dedicate") {
-            for (index, item) in self.resources.iter().enumerate() {
-                let left = item.max_count.as_ref();
-                if left.is_some() && left != Some(&item.count) {
-                    let array_path = path.key("resources");
-                    let item_path = array_path.index(index);
-                    return Err(::modelarts_pools_runtime::ValidationError::rule(
-                        &item_path.key("maxCount"),
-                        "dedicate-max-count-equals-count",
-                        "In a \"Dedicate\" (physical) pool, each resources[].maxCount must equal its count.",
-                    ));
+        {
+            let applies = Some(self.type_.as_str()) == Some("Dedicate");
+            if applies {
+                for (index, item) in self.resources.iter().enumerate() {
+                    let left = item.max_count.as_ref();
+                    if left.is_some() && left != Some(&item.count) {
+                        let array_path = path.key("resources");
+                        let item_path = array_path.index(index);
+                        return Err(
+                            ::modelarts_pools_runtime::ValidationError::rule(
+                                &item_path.key("maxCount"),
+                                "dedicate-max-count-equals-count",
+                                "In a \"Dedicate\" (physical) pool, each resources[].maxCount must equal its count.",
+                            ),
+                        );
+                    }
                 }
             }
         }
@@ -3844,7 +4227,10 @@ impl PoolSpecCreation {
     }
 }
 impl ::serde::Serialize for PoolSpecCreation {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("type", &self.type_)?;
@@ -3866,11 +4252,16 @@ impl ::serde::Serialize for PoolSpecCreation {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolSpecCreation {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolSpecCreationVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolSpecCreationVisitor {
             type Value = PoolSpecCreation;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolSpecCreation object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -3884,55 +4275,59 @@ impl<'de> ::serde::Deserialize<'de> for PoolSpecCreation {
                 let mut job_flavors: Option<Option<Vec<String>>> = None;
                 let mut driver: Option<Option<PoolDriver>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "type" => {
                             if type_.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "type",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("type"),
+                                );
                             }
                             type_ = Some(map.next_value()?);
                         }
                         "scope" => {
                             if scope.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "scope",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("scope"),
+                                );
                             }
                             scope = Some(map.next_value()?);
                         }
                         "resources" => {
                             if resources.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "resources",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "resources",
+                                    ),
+                                );
                             }
                             resources = Some(map.next_value()?);
                         }
                         "network" => {
                             if network.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "network",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("network"),
+                                );
                             }
                             network = Some(map.next_value()?);
                         }
                         "jobFlavors" => {
                             if job_flavors.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "jobFlavors",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "jobFlavors",
+                                    ),
+                                );
                             }
                             job_flavors = Some(map.next_value()?);
                         }
                         "driver" => {
                             if driver.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "driver",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("driver"),
+                                );
                             }
                             driver = Some(map.next_value()?);
                         }
@@ -3944,12 +4339,17 @@ impl<'de> ::serde::Deserialize<'de> for PoolSpecCreation {
                 }
                 Ok(PoolSpecCreation {
                     type_: type_
-                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field("type"))?,
+                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field(
+                            "type",
+                        ))?,
                     scope: scope
-                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field("scope"))?,
-                    resources: resources.ok_or_else(|| {
-                        ::modelarts_pools_runtime::model::missing_field("resources")
-                    })?,
+                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field(
+                            "scope",
+                        ))?,
+                    resources: resources
+                        .ok_or_else(|| ::modelarts_pools_runtime::model::missing_field(
+                            "resources",
+                        ))?,
                     network: network.flatten(),
                     job_flavors: job_flavors.flatten(),
                     driver: driver.flatten(),
@@ -4010,7 +4410,10 @@ pub struct PoolSpecModel {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolSpecModel {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.type_ {
@@ -4041,11 +4444,16 @@ impl ::serde::Serialize for PoolSpecModel {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolSpecModel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolSpecModelVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolSpecModelVisitor {
             type Value = PoolSpecModel;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolSpecModel object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -4060,63 +4468,69 @@ impl<'de> ::serde::Deserialize<'de> for PoolSpecModel {
                 let mut driver: Option<Option<PoolDriver>> = None;
                 let mut control_mode: Option<Option<ControlMode>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "type" => {
                             if type_.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "type",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("type"),
+                                );
                             }
                             type_ = Some(map.next_value()?);
                         }
                         "scope" => {
                             if scope.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "scope",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("scope"),
+                                );
                             }
                             scope = Some(map.next_value()?);
                         }
                         "resources" => {
                             if resources.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "resources",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "resources",
+                                    ),
+                                );
                             }
                             resources = Some(map.next_value()?);
                         }
                         "network" => {
                             if network.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "network",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("network"),
+                                );
                             }
                             network = Some(map.next_value()?);
                         }
                         "jobFlavors" => {
                             if job_flavors.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "jobFlavors",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "jobFlavors",
+                                    ),
+                                );
                             }
                             job_flavors = Some(map.next_value()?);
                         }
                         "driver" => {
                             if driver.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "driver",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("driver"),
+                                );
                             }
                             driver = Some(map.next_value()?);
                         }
                         "controlMode" => {
                             if control_mode.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "controlMode",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "controlMode",
+                                    ),
+                                );
                             }
                             control_mode = Some(map.next_value()?);
                         }
@@ -4182,7 +4596,10 @@ pub struct PoolStatus {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolStatus {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.phase {
@@ -4213,11 +4630,16 @@ impl ::serde::Serialize for PoolStatus {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolStatusVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolStatusVisitor {
             type Value = PoolStatus;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolStatus object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -4232,63 +4654,65 @@ impl<'de> ::serde::Deserialize<'de> for PoolStatus {
                 let mut parent: Option<Option<String>> = None;
                 let mut root: Option<Option<String>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "phase" => {
                             if phase.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "phase",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("phase"),
+                                );
                             }
                             phase = Some(map.next_value()?);
                         }
                         "message" => {
                             if message.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "message",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("message"),
+                                );
                             }
                             message = Some(map.next_value()?);
                         }
                         "resources" => {
                             if resources.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "resources",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "resources",
+                                    ),
+                                );
                             }
                             resources = Some(map.next_value()?);
                         }
                         "scope" => {
                             if scope.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "scope",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("scope"),
+                                );
                             }
                             scope = Some(map.next_value()?);
                         }
                         "driver" => {
                             if driver.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "driver",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("driver"),
+                                );
                             }
                             driver = Some(map.next_value()?);
                         }
                         "parent" => {
                             if parent.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "parent",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("parent"),
+                                );
                             }
                             parent = Some(map.next_value()?);
                         }
                         "root" => {
                             if root.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "root",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("root"),
+                                );
                             }
                             root = Some(map.next_value()?);
                         }
@@ -4333,7 +4757,10 @@ pub struct PoolStatusDriver {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolStatusDriver {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.gpu {
@@ -4349,11 +4776,16 @@ impl ::serde::Serialize for PoolStatusDriver {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolStatusDriver {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolStatusDriverVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolStatusDriverVisitor {
             type Value = PoolStatusDriver;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolStatusDriver object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -4363,23 +4795,23 @@ impl<'de> ::serde::Deserialize<'de> for PoolStatusDriver {
                 let mut gpu: Option<Option<PoolDriverStatus>> = None;
                 let mut npu: Option<Option<PoolDriverStatus>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "gpu" => {
                             if gpu.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "gpu",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("gpu"),
+                                );
                             }
                             gpu = Some(map.next_value()?);
                         }
                         "npu" => {
                             if npu.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "npu",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field("npu"),
+                                );
                             }
                             npu = Some(map.next_value()?);
                         }
@@ -4435,7 +4867,10 @@ pub struct PoolStatusResources {
     pub unknown_fields: ::modelarts_pools_runtime::model::UnknownFields,
 }
 impl ::serde::Serialize for PoolStatusResources {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         use ::serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
         if let Some(value) = &self.creating {
@@ -4457,11 +4892,16 @@ impl ::serde::Serialize for PoolStatusResources {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolStatusResources {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         struct PoolStatusResourcesVisitor;
         impl<'de> ::serde::de::Visitor<'de> for PoolStatusResourcesVisitor {
             type Value = PoolStatusResources;
-            fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
                 formatter.write_str("a PoolStatusResources object")
             }
             fn visit_map<A: ::serde::de::MapAccess<'de>>(
@@ -4473,39 +4913,47 @@ impl<'de> ::serde::Deserialize<'de> for PoolStatusResources {
                 let mut abnormal: Option<Option<Vec<PoolResourceFlavorCount>>> = None;
                 let mut deleting: Option<Option<Vec<PoolResourceFlavorCount>>> = None;
                 let mut unknown_fields = ::modelarts_pools_runtime::model::UnknownFields::new();
-                while let Some(key) =
-                    map.next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
+                while let Some(key) = map
+                    .next_key::<::modelarts_pools_runtime::model::FieldKey<'de>>()?
                 {
                     match key.as_str() {
                         "creating" => {
                             if creating.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "creating",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "creating",
+                                    ),
+                                );
                             }
                             creating = Some(map.next_value()?);
                         }
                         "available" => {
                             if available.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "available",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "available",
+                                    ),
+                                );
                             }
                             available = Some(map.next_value()?);
                         }
                         "abnormal" => {
                             if abnormal.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "abnormal",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "abnormal",
+                                    ),
+                                );
                             }
                             abnormal = Some(map.next_value()?);
                         }
                         "deleting" => {
                             if deleting.is_some() {
-                                return Err(::modelarts_pools_runtime::model::duplicate_field(
-                                    "deleting",
-                                ));
+                                return Err(
+                                    ::modelarts_pools_runtime::model::duplicate_field(
+                                        "deleting",
+                                    ),
+                                );
                             }
                             deleting = Some(map.next_value()?);
                         }
@@ -4583,12 +5031,17 @@ impl ::std::fmt::Display for PoolType {
     }
 }
 impl ::serde::Serialize for PoolType {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PoolType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }
@@ -4673,12 +5126,17 @@ impl ::std::fmt::Display for ScopeState {
     }
 }
 impl ::serde::Serialize for ScopeState {
-    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ScopeState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
         ::modelarts_pools_runtime::model::deserialize_open_enum(deserializer)
     }
 }

@@ -343,7 +343,7 @@ mod tests {
             br#"{"error_code":"ModelArts.50015000","error_msg":"Pool already exists."}"#,
             None,
         );
-        let err = Error::Api(api);
+        let err = Error::Api(Box::new(api));
         let text = report_text(&err);
         for part in ["409", "ModelArts.50015000", "Pool already exists.", "rid-9"] {
             assert!(text.contains(part), "{text}");

@@ -621,7 +621,7 @@ impl Client {
             e.status = Some(status);
             e.location = location;
             e.request_id = request_id;
-            return Err(Failure::never(Error::Transport(e)));
+            return Err(Failure::never(Error::Transport(Box::new(e))));
         }
 
         let body = read_body(
@@ -650,7 +650,7 @@ impl Client {
                 request.documented(status),
             );
             return Err(Failure {
-                error: Error::Api(error),
+                error: Error::Api(Box::new(error)),
                 class: if retryable {
                     RetryClass::IfIdempotent
                 } else {
@@ -684,7 +684,7 @@ async fn read_body(
         let mut e = TransportError::new(TransportErrorKind::BodyTooLarge, operation, what);
         e.status = Some(status);
         e.request_id = request_id.clone();
-        Failure::never(Error::Transport(e))
+        Failure::never(Error::Transport(Box::new(e)))
     };
     let declared = response.content_length();
     if let Some(len) = declared.filter(|&len| len > limit as u64) {
@@ -736,16 +736,18 @@ fn decode<T: DeserializeOwned>(
     headers: &HeaderMap,
     request_id: &Option<String>,
     body: &[u8],
-) -> Result<T, DecodeError> {
-    let error = |path: Option<String>, message: String, line, column| DecodeError {
-        operation,
-        status,
-        request_id: request_id.clone(),
-        path,
-        message,
-        line,
-        column,
-        snippet: truncate_chars(&String::from_utf8_lossy(body), 200),
+) -> Result<T, Box<DecodeError>> {
+    let error = |path: Option<String>, message: String, line, column| {
+        Box::new(DecodeError {
+            operation,
+            status,
+            request_id: request_id.clone(),
+            path,
+            message,
+            line,
+            column,
+            snippet: truncate_chars(&String::from_utf8_lossy(body), 200),
+        })
     };
     // Operations without a response body use `()`: whatever came is ignored.
     if std::any::type_name::<T>() == "()" {
@@ -846,7 +848,7 @@ fn transport_failure(
     e.status = status;
     e.request_id = request_id;
     Failure {
-        error: Error::Transport(e),
+        error: Error::Transport(Box::new(e)),
         class,
         retry_after: None,
     }

@@ -19,13 +19,13 @@ pub enum Error {
     InvalidRequest(#[from] ValidationError),
     /// The service answered with a status >= 400.
     #[error(transparent)]
-    Api(ApiError),
+    Api(Box<ApiError>),
     /// The exchange failed: connection, timeout, TLS, redirect, body too large...
     #[error(transparent)]
-    Transport(TransportError),
+    Transport(Box<TransportError>),
     /// A successful (2xx) answer whose body does not decode as the expected type.
     #[error(transparent)]
-    Decode(DecodeError),
+    Decode(Box<DecodeError>),
     /// The client is not configured properly (endpoint, project ID, credentials...).
     #[error("configuration error: {0}")]
     Config(String),
@@ -34,8 +34,7 @@ pub enum Error {
 impl Error {
     /// The API error inside, or the error itself when it is of another kind; for sorting errors
     /// by status without cloning.
-    #[allow(clippy::result_large_err)]
-    pub fn into_api(self) -> Result<ApiError, Error> {
+    pub fn into_api(self) -> Result<Box<ApiError>, Error> {
         match self {
             Error::Api(api) => Ok(api),
             other => Err(other),
@@ -506,14 +505,14 @@ mod tests {
 
     #[test]
     fn error_accessors() {
-        let err = Error::Api(parse(503, "{}"));
+        let err = Error::Api(Box::new(parse(503, "{}")));
         assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
         assert_eq!(err.request_id(), Some("req-1"));
         assert!(err.is_retryable());
         assert!(err.api().is_some());
         assert_eq!(err.into_api().unwrap().status.as_u16(), 503);
         assert!(Error::Config("c".into()).into_api().is_err());
-        let err = Error::Api(parse(404, "{}"));
+        let err = Error::Api(Box::new(parse(404, "{}")));
         assert!(!err.is_retryable());
         let err = Error::Config("x".into());
         assert!(err.status().is_none() && err.api().is_none() && !err.is_retryable());

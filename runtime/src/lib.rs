@@ -10,7 +10,6 @@
 
 // `Error::Api` holds the `ApiError` (status, code, message, headers...) inline by design, so
 // matching on it needs no unboxing; the resulting `Result<_, Error>` is larger than clippy likes.
-#![allow(clippy::result_large_err)]
 
 pub mod cli;
 pub mod client;

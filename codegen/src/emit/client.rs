@@ -222,7 +222,7 @@ fn error_enum(op: &OperationMethod) -> TokenStream {
         let doc = format!(" HTTP {}: {}", r.status, r.description);
         quote! {
             #[doc = #doc]
-            #variant(::modelarts_pools_runtime::ApiError),
+            #variant(Box<::modelarts_pools_runtime::ApiError>),
         }
     });
     let arms = errors.iter().map(|r| {

@@ -266,8 +266,13 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
         if let Some(min) = field.min_items {
             let min = min as usize;
             let message = format!("needs at least {min} element(s)");
+            let too_few = if min == 1 {
+                quote!(value.is_empty())
+            } else {
+                quote!(value.len() < #min)
+            };
             body.push(quote! {
-                if value.len() < #min {
+                if #too_few {
                     return Err(::modelarts_pools_runtime::ValidationError::new(&#field_path, #message));
                 }
             });
@@ -318,7 +323,7 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
                     let field = object.fields.iter().find(|f| &f.wire_name == name)?;
                     let rust = ident(&field.rust_name);
                     Some(quote! {
-                        if self.#rust.is_none() {
+                        if applies && self.#rust.is_none() {
                             return Err(::modelarts_pools_runtime::ValidationError::rule(&path.key(#name), #id, #message));
                         }
                     })
@@ -369,8 +374,13 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
                 }
             }
         };
+        let check = match &rule.check {
+            RuleCheck::Require(_) => check,
+            RuleCheck::ItemsEqual { .. } => quote!(if applies { #check }),
+        };
         checks.push(quote! {
-            if #when_value == Some(#equals) {
+            {
+                let applies = #when_value == Some(#equals);
                 #check
             }
         });

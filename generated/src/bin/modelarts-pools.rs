@@ -35,19 +35,25 @@ enum Command {
 }
 fn main() -> ::std::process::ExitCode {
     let Cli { global, command } = <Cli as ::clap::Parser>::parse();
-    ::modelarts_pools_runtime::cli::run(&global, move |client| async move {
-        let client = modelarts_pools::Client::new(client);
-        match command {
-            Command::CreatePool { body, user_id } => {
-                let body: modelarts_pools::models::CreatePoolRequest =
-                    ::modelarts_pools_runtime::cli::read_json_body(&body)?;
-                let response = client.create_pool(&body, user_id.as_deref()).await?;
-                ::modelarts_pools_runtime::cli::render_json(&response.body)
+    ::modelarts_pools_runtime::cli::run(
+        &global,
+        move |client| async move {
+            let client = modelarts_pools::Client::new(client);
+            match command {
+                Command::CreatePool { body, user_id } => {
+                    let body: modelarts_pools::models::CreatePoolRequest = ::modelarts_pools_runtime::cli::read_json_body(
+                        &body,
+                    )?;
+                    let response = client.create_pool(&body, user_id.as_deref()).await?;
+                    ::modelarts_pools_runtime::cli::render_json(&response.body)
+                }
+                Command::DeletePool { pool_name, user_id } => {
+                    let response = client
+                        .delete_pool(&pool_name, user_id.as_deref())
+                        .await?;
+                    ::modelarts_pools_runtime::cli::render_json(&response.body)
+                }
             }
-            Command::DeletePool { pool_name, user_id } => {
-                let response = client.delete_pool(&pool_name, user_id.as_deref()).await?;
-                ::modelarts_pools_runtime::cli::render_json(&response.body)
-            }
-        }
-    })
+        },
+    )
 }
