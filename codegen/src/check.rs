@@ -416,6 +416,8 @@ fn check_object(
     let mut wire_names: BTreeMap<&str, usize> = BTreeMap::new();
     let mut rust_names: BTreeMap<String, &str> = BTreeMap::new();
     let mut field_types: BTreeMap<&str, TypeRef> = BTreeMap::new();
+    // Fields whose type is already reported; rules over them are not reported again.
+    let mut broken: BTreeSet<&str> = BTreeSet::new();
     for (j, field) in object.fields.iter().enumerate() {
         let fpath = format!("{base}.fields[{j}]");
         if field.name.is_empty() {
@@ -438,11 +440,15 @@ fn check_object(
             Err(message) => c.error(&fpath, message),
         }
         match parse_type_expr(&field.type_expr) {
-            Err(message) => c.error(format!("{fpath}.type"), message),
+            Err(message) => {
+                broken.insert(&field.name);
+                c.error(format!("{fpath}.type"), message);
+            }
             Ok(ty) => {
                 if let Some(name) = ty.named()
                     && !kinds.contains_key(name)
                 {
+                    broken.insert(&field.name);
                     let hint = kinds
                         .keys()
                         .find(|k| k.eq_ignore_ascii_case(name))
@@ -477,6 +483,7 @@ fn check_object(
             );
         }
         match field_types.get(rule.when.field.as_str()) {
+            _ if broken.contains(rule.when.field.as_str()) => {}
             None => c.error(
                 format!("{rpath}.when.field"),
                 format!("{} has no field {:?}", object.name, rule.when.field),

@@ -10,6 +10,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod emit;
 pub mod ir;
+pub mod locate;
 pub mod naming;
 pub mod output;
 pub mod resolve;
@@ -20,10 +21,24 @@ use std::path::Path;
 pub use diagnostics::{Diagnostic, Diagnostics};
 pub use emit::Files;
 
+/// Adds the line and column to every diagnostic that has only a JSON path.
+fn with_lines(text: &str, mut diagnostics: Diagnostics) -> Diagnostics {
+    for diagnostic in &mut diagnostics.0 {
+        if diagnostic.line.is_none()
+            && let Some(path) = &diagnostic.json_path
+            && let Some((line, column)) = locate::line_column(text, path)
+        {
+            diagnostic.line = Some(line);
+            diagnostic.column = Some(column);
+        }
+    }
+    diagnostics
+}
+
 /// Parses, checks and resolves spec text. `file` names the spec in messages.
 pub fn load_api(file: &str, text: &str) -> Result<ir::Api, Diagnostics> {
-    let spec = spec::parse(file, text)?;
-    check::check(&spec, file)?;
+    let spec = spec::parse(file, text).map_err(|d| with_lines(text, d))?;
+    check::check(&spec, file).map_err(|d| with_lines(text, d))?;
     Ok(resolve::resolve(&spec))
 }
 
@@ -41,10 +56,9 @@ pub fn generate_from_str(file: &str, text: &str) -> Result<Files, Diagnostics> {
 
 /// Renders every file of the generated crate from a spec file, in memory.
 pub fn generate(spec_path: &Path) -> Result<Files, Diagnostics> {
-    let spec = spec::load(spec_path)?;
     let display = spec_path.display().to_string();
-    check::check(&spec, &display)?;
-    let api = resolve::resolve(&spec);
+    let text = spec::read(spec_path)?;
+    let api = load_api(&display, &text)?;
     emit::render(&api, &file_label(spec_path))
         .map_err(|message| Diagnostics::single(Diagnostic::file(&display, message)))
 }

@@ -244,9 +244,8 @@ pub struct ResponseDef {
     pub examples: Vec<Value>,
 }
 
-/// Reads and parses a spec file. Syntax and shape errors name the file, line, column and the JSON
-/// path that was being read.
-pub fn load(path: &Path) -> Result<Spec, Diagnostics> {
+/// Reads a spec file's text, refusing files too large to be a spec.
+pub fn read(path: &Path) -> Result<String, Diagnostics> {
     let file = path.display().to_string();
     let metadata = std::fs::metadata(path).map_err(|e| {
         Diagnostics::single(Diagnostic::file(
@@ -263,13 +262,12 @@ pub fn load(path: &Path) -> Result<Spec, Diagnostics> {
             ),
         )));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    std::fs::read_to_string(path).map_err(|e| {
         Diagnostics::single(Diagnostic::file(
             &file,
             format!("cannot read the spec: {e}"),
         ))
-    })?;
-    parse(&file, &text)
+    })
 }
 
 fn shape_error(

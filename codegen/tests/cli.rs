@@ -162,10 +162,15 @@ fn a_bad_spec_is_refused_and_the_output_left_as_it_was() {
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
-        stderr.contains("bad.json: at $.types[4].fields[0].type: unknown type \"PoolTyp\""),
+        stderr.contains("bad.json:204:11: at $.types[4].fields[0].type: unknown type \"PoolTyp\""),
         "{stderr}"
     );
     assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("error:")).count(),
+        1,
+        "one mistake, one error: {stderr}"
+    );
     assert_eq!(snapshot_tree(&out), before);
 }
 
