@@ -4,9 +4,7 @@
 //! Generated from the spec by `cargo run -p codegen`; nothing here is edited by hand.
 //!
 //! - [`models`]: one type per table of the source documents.
-//!
 //! - [`Client`]: one async method per operation; plumbing lives in [`runtime`].
-//!
 //! - [`SCHEMAS`]: the published JSON Schema documents, one per request and response body.
 //!
 //! ```no_run

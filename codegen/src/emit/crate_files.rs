@@ -49,9 +49,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let docs = inner_doc_lines([
         format!("{}: {}", api.service.title, api.service.description).as_str(),
         "Generated from the spec by `cargo run -p codegen`; nothing here is edited by hand.",
-        "- [`models`]: one type per table of the source documents.",
-        "- [`Client`]: one async method per operation; plumbing lives in [`runtime`].",
-        "- [`SCHEMAS`]: the published JSON Schema documents, one per request and response body.",
+        "- [`models`]: one type per table of the source documents.\n- [`Client`]: one async method per operation; plumbing lives in [`runtime`].\n- [`SCHEMAS`]: the published JSON Schema documents, one per request and response body.",
         format!("```no_run\n# async fn demo() -> Result<(), {crate_name}::Error> {{\nlet client = {crate_name}::Client::from_env()?;\n# let _ = (client, \"{example_op}\");\n# Ok(())\n# }}\n```").as_str(),
     ]);
     let schemas = schema::schema_documents(api).into_iter().map(|(file, _)| {
