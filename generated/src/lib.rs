@@ -15,6 +15,7 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(rustfmt, rustfmt::skip)]
 pub mod client;
 pub mod models;
 pub use client::{Client, CreatePoolError, DeletePoolError};

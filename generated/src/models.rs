@@ -2,6 +2,7 @@
 //! Model types of ModelArts resource pools: one type per table of the source documents.
 //!
 //! Every object keeps the members it does not list in `unknown_fields` and writes them back, and every enumeration keeps values it does not know in `Unknown`, so a newer service loses nothing on a round trip.
+#![cfg_attr(rustfmt, rustfmt::skip)]
 /// API版本: values of apiVersion in the create request and the pool responses.
 ///
 /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.

@@ -57,8 +57,12 @@ pub fn render_models(api: &Api, spec_name: &str) -> Result<String, String> {
 pub use schema::schema_documents;
 
 fn rust_file(header: &str, tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens)
+    let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: the generator produced invalid Rust ({e})"))?;
+    // The output is laid out by prettyplease, deterministically and without needing rustfmt;
+    // rustfmt is asked to leave it as written so `cargo fmt --check` and the drift check agree.
+    file.attrs
+        .push(syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
     let mut out = String::from(header);
     out.push_str(&prettyplease::unparse(&file));
     Ok(out)
