@@ -23,18 +23,10 @@ use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, SamplingMode};
 use modelarts_pools_benches::{SPEC_FILE_NAME, scaled_spec_text, spec_path};
-use support::{Record, human, verdict};
+use support::{Record, human, test_mode, verdict};
 
 const REAL_SAMPLES: usize = 20;
 const SCALED_SAMPLES: usize = 10;
-
-/// Whether criterion only checks that each benchmark runs (`cargo test --benches`,
-/// `cargo bench -- --test`) or lists them, rather than measuring.
-fn test_mode() -> bool {
-    let args: Vec<String> = std::env::args().collect();
-    let has = |flag: &str| args.iter().any(|a| a == flag);
-    has("--test") || has("--list") || has("--profile-time") || !has("--bench")
-}
 
 /// The positional filter criterion was given, if any (`cargo bench --bench regenerate -- real`).
 fn filter_allows(id: &str) -> bool {
@@ -153,11 +145,8 @@ fn bench_1000x() -> Option<Duration> {
         })
         .collect();
     times.sort();
-    let median = if times.len() % 2 == 0 {
-        (times[times.len() / 2 - 1] + times[times.len() / 2]) / 2
-    } else {
-        times[times.len() / 2]
-    };
+    let n = times.len();
+    let median = (times[(n - 1) / 2] + times[n / 2]) / 2;
     println!(
         "regenerate_1000x/generate: median {} of {runs} (min {}, max {})",
         human(median),
@@ -175,6 +164,9 @@ fn main() {
     bench_scaled(&mut c, &record, factors);
     let big = bench_1000x();
     c.final_summary();
+    if test_mode() {
+        return;
+    }
 
     println!("\nregenerate summary (median time per run)");
     let real = record.median("real/generate", REAL_SAMPLES);

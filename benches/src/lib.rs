@@ -317,6 +317,7 @@ mod tests {
         assert_eq!(rename_type_expr("json", 4, &declared), "json");
     }
 
+    #[cfg(feature = "codegen")]
     fn assert_generates(factor: usize) {
         let text = scaled_spec_text(factor).unwrap();
         let files = codegen::generate_from_str(SPEC_FILE_NAME, &text)
@@ -331,6 +332,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "codegen")]
     fn scaled_specs_pass_the_generator() {
         for factor in [1, 2, 10] {
             assert_generates(factor);
@@ -338,11 +340,12 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "codegen")]
     #[ignore = "slow in debug builds; run with --release -- --ignored"]
-    fn large_scaled_specs_pass_the_generator() {
-        for factor in [100, 1000] {
-            assert_generates(factor);
-        }
+    fn large_scaled_spec_passes_the_generator() {
+        // 1000x needs about 9 GiB and a minute; `regen-memory --all` and the regenerate
+        // benchmark generate it (and fail loudly if it is refused).
+        assert_generates(100);
     }
 
     #[test]

@@ -69,7 +69,7 @@ fn trailing_text_after_the_object() {
 #[test]
 fn wrong_shape_names_the_json_path() {
     let message = errors_after(|s| s["types"][0]["fields"][0]["required"] = json!("yes"));
-    insta::assert_snapshot!(message, @"error: bad.json:41:11: at $.types[0].fields[0].required: invalid type: string \"yes\", expected a boolean (the spec does not have the shape spec/spec.schema.json describes)");
+    insta::assert_snapshot!(message, @"error: bad.json:17:11: at $.types[0].fields[0].required: invalid type: string \"yes\", expected a boolean (the spec does not have the shape spec/spec.schema.json describes)");
     let message = errors_after(|s| s["types"][0]["fields"][0]["requird"] = json!(true));
     assert!(
         message.contains("$.types[0].fields[0]") && message.contains("unknown field `requird`"),
@@ -79,9 +79,9 @@ fn wrong_shape_names_the_json_path() {
 
 #[test]
 fn unknown_and_misspelt_types() {
-    insta::assert_snapshot!(errors_after(|s| s["types"][0]["fields"][1]["type"] = json!("array<Itme>")), @r#"error: bad.json:48:11: at $.types[0].fields[1].type: unknown type "Itme"; declare it in types or use string, integer, number, boolean, json or array<T>"#);
-    insta::assert_snapshot!(errors_after(|s| s["types"][0]["fields"][1]["type"] = json!("array<item>")), @r#"error: bad.json:48:11: at $.types[0].fields[1].type: unknown type "item"; use string, integer, number, boolean, json, array<T> or the UpperCamelCase name of a declared type"#);
-    insta::assert_snapshot!(errors_after(|s| s["types"][0]["fields"][1]["type"] = json!("ITEM")), @r#"error: bad.json:48:11: at $.types[0].fields[1].type: unknown type "ITEM" (did you mean "Item"?); declare it in types or use string, integer, number, boolean, json or array<T>"#);
+    insta::assert_snapshot!(errors_after(|s| s["types"][0]["fields"][1]["type"] = json!("array<Itme>")), @r#"error: bad.json:24:11: at $.types[0].fields[1].type: unknown type "Itme"; declare it in types or use string, integer, number, boolean, json or array<T>"#);
+    insta::assert_snapshot!(errors_after(|s| s["types"][0]["fields"][1]["type"] = json!("array<item>")), @r#"error: bad.json:24:11: at $.types[0].fields[1].type: unknown type "item"; use string, integer, number, boolean, json, array<T> or the UpperCamelCase name of a declared type"#);
+    insta::assert_snapshot!(errors_after(|s| s["types"][0]["fields"][1]["type"] = json!("ITEM")), @r#"error: bad.json:24:11: at $.types[0].fields[1].type: unknown type "ITEM" (did you mean "Item"?); declare it in types or use string, integer, number, boolean, json or array<T>"#);
 }
 
 #[test]
@@ -89,18 +89,18 @@ fn duplicates() {
     insta::assert_snapshot!(errors_after(|s| {
         let copy = s["types"][1].clone();
         s["types"].as_array_mut().unwrap().push(copy);
-    }), @r#"error: bad.json:103:7: at $.types[4].name: type "Item" is declared twice; each type name must be unique"#);
+    }), @r#"error: bad.json:68:7: at $.types[4].name: type "Item" is declared twice; each type name must be unique"#);
     insta::assert_snapshot!(errors_after(|s| {
         let copy = s["types"][0]["fields"][0].clone();
         s["types"][0]["fields"].as_array_mut().unwrap().push(copy);
     }), @r#"
-    error: bad.json:52:11: at $.types[0].fields[2].name: field "mode" appears twice in Req
-    error: bad.json:50:9: at $.types[0].fields[2]: fields "mode" and "mode" of Req both become the Rust field `mode`; set "rust_name" on one of them
+    error: bad.json:28:11: at $.types[0].fields[2].name: field "mode" appears twice in Req
+    error: bad.json:27:9: at $.types[0].fields[2]: fields "mode" and "mode" of Req both become the Rust field `mode`; set "rust_name" on one of them
     "#);
     insta::assert_snapshot!(errors_after(|s| {
         let copy = s["operations"][0].clone();
         s["operations"].as_array_mut().unwrap().push(copy);
-    }), @r#"error: bad.json:30:7: at $.operations[1].name: operation "make" is declared twice"#);
+    }), @r#"error: bad.json:93:7: at $.operations[1].name: operation "make" is declared twice"#);
 }
 
 #[test]
@@ -108,41 +108,41 @@ fn two_wire_names_one_rust_identifier() {
     insta::assert_snapshot!(errors_after(|s| {
         s["types"][2]["fields"].as_array_mut().unwrap().push(json!({ "name": "I-D", "type": "string" }));
         s["types"][2]["fields"].as_array_mut().unwrap().push(json!({ "name": "i.d", "type": "string" }));
-    }), @r#"error: bad.json:79:9: at $.types[2].fields[2]: fields "I-D" and "i.d" of Resp both become the Rust field `i_d`; set "rust_name" on one of them"#);
+    }), @r#"error: bad.json:56:9: at $.types[2].fields[2]: fields "I-D" and "i.d" of Resp both become the Rust field `i_d`; set "rust_name" on one of them"#);
     insta::assert_snapshot!(errors_after(|s| {
         s["types"][2]["fields"].as_array_mut().unwrap().push(json!({ "name": "unknownFields", "type": "string" }));
-    }), @r#"error: bad.json:75:9: at $.types[2].fields[1]: field "unknownFields" becomes `unknown_fields`, the name that holds unlisted members; set another "rust_name""#);
+    }), @r#"error: bad.json:52:9: at $.types[2].fields[1]: field "unknownFields" becomes `unknown_fields`, the name that holds unlisted members; set another "rust_name""#);
 }
 
 #[test]
 fn enum_values_of_the_wrong_type() {
-    insta::assert_snapshot!(errors_after(|s| s["types"][3]["values"][0]["value"] = json!(1)), @"error: bad.json:88:11: at $.types[3].values[0].value: value 1 is not of the enum's repr String; write it as a JSON string");
-    insta::assert_snapshot!(errors_after(|s| s["types"][3]["values"][0]["name"] = json!("Unknown")), @r#"error: bad.json:87:11: at $.types[3].values[0].name: variant name "Unknown" is reserved for values the spec does not list"#);
+    insta::assert_snapshot!(errors_after(|s| s["types"][3]["values"][0]["value"] = json!(1)), @"error: bad.json:61:11: at $.types[3].values[0].value: value 1 is not of the enum's repr String; write it as a JSON string");
+    insta::assert_snapshot!(errors_after(|s| s["types"][3]["values"][0]["name"] = json!("Unknown")), @r#"error: bad.json:62:11: at $.types[3].values[0].name: variant name "Unknown" is reserved for values the spec does not list"#);
 }
 
 #[test]
 fn reference_cycles_of_required_fields_are_refused() {
     insta::assert_snapshot!(errors_after(|s| {
         s["types"][1]["fields"].as_array_mut().unwrap().push(json!({ "name": "again", "required": true, "type": "Item" }));
-    }), @r#"error: bad.json:63:9: at $.types[1].fields[1]: field "again" of Item is required and leads back to Item through required fields only, so no finite value exists; make one field of the cycle optional or an array"#);
+    }), @r#"error: bad.json:40:9: at $.types[1].fields[1]: field "again" of Item is required and leads back to Item through required fields only, so no finite value exists; make one field of the cycle optional or an array"#);
 }
 
 #[test]
 fn path_template_and_parameters_must_match() {
-    insta::assert_snapshot!(errors_after(|s| s["operations"][0]["path"] = json!("/v1/{project_id}/things/{thing}")), @r#"error: bad.json:8:7: at $.operations[0].path: path "/v1/{project_id}/things/{thing}" uses {thing}, which path_params does not declare"#);
-    insta::assert_snapshot!(errors_after(|s| s["operations"][0]["path"] = json!("/v1/things")), @r#"error: bad.json:12:11: at $.operations[0].path_params[0].name: path parameter "project_id" is declared but the path "/v1/things" does not use it"#);
-    insta::assert_snapshot!(errors_after(|s| s["operations"][0]["path"] = json!("/v1/{project_id}/../x")), @r#"error: bad.json:8:7: at $.operations[0].path: path "/v1/{project_id}/../x" has an empty, '.' or '..' segment"#);
+    insta::assert_snapshot!(errors_after(|s| s["operations"][0]["path"] = json!("/v1/{project_id}/things/{thing}")), @r#"error: bad.json:72:7: at $.operations[0].path: path "/v1/{project_id}/things/{thing}" uses {thing}, which path_params does not declare"#);
+    insta::assert_snapshot!(errors_after(|s| s["operations"][0]["path"] = json!("/v1/things")), @r#"error: bad.json:75:11: at $.operations[0].path_params[0].name: path parameter "project_id" is declared but the path "/v1/things" does not use it"#);
+    insta::assert_snapshot!(errors_after(|s| s["operations"][0]["path"] = json!("/v1/{project_id}/../x")), @r#"error: bad.json:72:7: at $.operations[0].path: path "/v1/{project_id}/../x" has an empty, '.' or '..' segment"#);
 }
 
 #[test]
 fn operations_refer_to_declared_body_types() {
-    insta::assert_snapshot!(errors_after(|s| s["operations"][0]["request_body"]["type"] = json!("Missing")), @r#"error: bad.json:18:9: at $.operations[0].request_body.type: request body type "Missing" is not declared in types"#);
-    insta::assert_snapshot!(errors_after(|s| s["operations"][0]["responses"][0]["body"] = json!("Mode")), @r#"error: bad.json:22:11: at $.operations[0].responses[0].body: response body "Mode" must be an object type"#);
+    insta::assert_snapshot!(errors_after(|s| s["operations"][0]["request_body"]["type"] = json!("Missing")), @r#"error: bad.json:83:9: at $.operations[0].request_body.type: request body type "Missing" is not declared in types"#);
+    insta::assert_snapshot!(errors_after(|s| s["operations"][0]["responses"][0]["body"] = json!("Mode")), @r#"error: bad.json:88:11: at $.operations[0].responses[0].body: response body "Mode" must be an object type"#);
 }
 
 #[test]
 fn response_types_never_require_fields() {
-    insta::assert_snapshot!(errors_after(|s| s["types"][2]["fields"][0]["required"] = json!(true)), @r#"error: bad.json:73:11: at $.types[2].fields[0].required: Resp is used in a response, and response fields are never required (a response table promises none); drop "required" or give the request its own type"#);
+    insta::assert_snapshot!(errors_after(|s| s["types"][2]["fields"][0]["required"] = json!(true)), @r#"error: bad.json:51:11: at $.types[2].fields[0].required: Resp is used in a response, and response fields are never required (a response table promises none); drop "required" or give the request its own type"#);
 }
 
 #[test]
@@ -189,7 +189,7 @@ fn rules_must_name_real_fields_and_values() {
         ]);
     });
     insta::assert_snapshot!(message, @r#"
-    error: bad.json:61:13: at $.types[0].rules[0].when.equals: "zz" is not a value of Mode
-    error: bad.json:58:13: at $.types[0].rules[0].require[0]: Req has no field "nothing"
+    error: bad.json:33:13: at $.types[0].rules[0].when.equals: "zz" is not a value of Mode
+    error: bad.json:36:13: at $.types[0].rules[0].require[0]: Req has no field "nothing"
     "#);
 }

@@ -768,6 +768,11 @@ fn decode<T: DeserializeOwned>(
             None,
         ));
     }
+    // The common case decodes at full speed; only a body that fails is decoded a second time,
+    // tracking the path, to say where it went wrong.
+    if let Ok(value) = serde_json::from_slice::<T>(body) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value: T = match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(value) => value,

@@ -11,7 +11,104 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
 /// Members of an object that its spec does not list, kept in arrival order and written back out.
-pub type UnknownFields = serde_json::Map<String, serde_json::Value>;
+///
+/// Stored behind one pointer that stays null until an unknown member arrives, so the types stay
+/// small and the common case (no unknown members) costs nothing.
+#[derive(Clone, Debug, Default)]
+pub struct UnknownFields(Option<Box<serde_json::Map<String, serde_json::Value>>>);
+
+static NULL: serde_json::Value = serde_json::Value::Null;
+
+impl UnknownFields {
+    /// No unknown members.
+    pub const fn new() -> Self {
+        UnknownFields(None)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|map| map.is_empty())
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |map| map.len())
+    }
+
+    /// The member `key`.
+    pub fn get(&self, key: &str) -> Option<&serde_json::Value> {
+        self.0.as_ref()?.get(key)
+    }
+
+    /// Whether the member `key` is there.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Adds or replaces a member, returning the value it replaced.
+    pub fn insert(&mut self, key: String, value: serde_json::Value) -> Option<serde_json::Value> {
+        self.0.get_or_insert_with(Default::default).insert(key, value)
+    }
+
+    /// Removes a member, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<serde_json::Value> {
+        let map = self.0.as_mut()?;
+        let removed = map.shift_remove(key);
+        if map.is_empty() {
+            self.0 = None;
+        }
+        removed
+    }
+
+    /// The members in arrival order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &serde_json::Value)> {
+        self.0.iter().flat_map(|map| map.iter())
+    }
+
+    /// The members as a JSON object.
+    pub fn to_map(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.0.as_deref().cloned().unwrap_or_default()
+    }
+}
+
+impl PartialEq for UnknownFields {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.is_empty() && other.is_empty(),
+        }
+    }
+}
+
+impl std::ops::Index<&str> for UnknownFields {
+    type Output = serde_json::Value;
+
+    /// The member `key`, or `null` when it is absent (as `serde_json::Value` indexes).
+    fn index(&self, key: &str) -> &serde_json::Value {
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+impl<'a> IntoIterator for &'a UnknownFields {
+    type Item = (&'a String, &'a serde_json::Value);
+    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl From<serde_json::Map<String, serde_json::Value>> for UnknownFields {
+    fn from(map: serde_json::Map<String, serde_json::Value>) -> Self {
+        if map.is_empty() { UnknownFields(None) } else { UnknownFields(Some(Box::new(map))) }
+    }
+}
+
+impl FromIterator<(String, serde_json::Value)> for UnknownFields {
+    fn from_iter<I: IntoIterator<Item = (String, serde_json::Value)>>(iter: I) -> Self {
+        serde_json::Map::from_iter(iter).into()
+    }
+}
 
 /// An object key as the deserializer hands it over: borrowed from the input when it can be.
 pub struct FieldKey<'de>(pub Cow<'de, str>);
@@ -129,6 +226,22 @@ mod tests {
         );
         let err = serde_json::from_str::<Mode>("3").unwrap_err().to_string();
         assert!(err.contains("a string (Mode)"), "{err}");
+    }
+
+    #[test]
+    fn unknown_fields_allocate_only_when_used_and_keep_arrival_order() {
+        assert_eq!(std::mem::size_of::<UnknownFields>(), std::mem::size_of::<usize>());
+        let mut fields = UnknownFields::new();
+        assert!(fields.is_empty() && fields.get("a").is_none() && fields["a"].is_null());
+        fields.insert("z".into(), 1.into());
+        fields.insert("a".into(), 2.into());
+        let keys: Vec<&String> = fields.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["z", "a"]);
+        assert_eq!(fields["a"], 2);
+        assert_eq!(fields.remove("z"), Some(1.into()));
+        assert_eq!(fields.remove("a"), Some(2.into()));
+        assert_eq!(fields, UnknownFields::new());
+        assert!(fields.0.is_none(), "emptied fields give their allocation back");
     }
 
     #[test]

@@ -266,7 +266,11 @@ async fn oversized(framing: Framing) {
     let elapsed = started.elapsed();
     match &result {
         Err(Error::Transport(t)) => {
-            assert_eq!(t.kind(), TransportErrorKind::BodyTooLarge, "{framing:?}: {t}");
+            assert_eq!(
+                t.kind(),
+                TransportErrorKind::BodyTooLarge,
+                "{framing:?}: {t}"
+            );
             assert_eq!(t.status().map(|s| s.as_u16()), Some(200));
             assert_eq!(t.request_id(), Some("rid-big"));
         }
@@ -399,11 +403,7 @@ async fn deeply_nested_arrays_are_a_decode_error_not_a_stack_overflow() {
     let message = decode_error_for(body.into_bytes()).await;
     assert!(!message.is_empty());
     // Nested inside a member the type keeps (unknown members are kept as JSON values).
-    let body = format!(
-        "{{\"x-extra\":{}{}}}",
-        "[".repeat(depth),
-        "]".repeat(depth)
-    );
+    let body = format!("{{\"x-extra\":{}{}}}", "[".repeat(depth), "]".repeat(depth));
     let message = decode_error_for(body.into_bytes()).await;
     assert!(message.contains("recursion limit"), "{message}");
     let body = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
@@ -434,7 +434,8 @@ async fn numbers_out_of_range_and_wrong_types_are_decode_errors() {
         &br#"{"x":1e400}"#[..],
         br#"{"x":-1e400}"#,
         br#"{"spec":{"resources":[{"count":18446744073709551616}]}}"#,
-        br#"{"spec":{"resources":[{"count":-1}]}}"#,
+        br#"{"spec":{"resources":[{"count":1.5}]}}"#,
+        br#"{"spec":{"controlMode":-1}}"#,
         br#"{"kind":42}"#,
         br#"{"metadata":[]}"#,
         br#"{"kind":"Pool","kind":"Pool"}"#,
@@ -616,9 +617,9 @@ async fn redirects_to_another_host_are_not_followed() {
         let requests = server.requests();
         assert_eq!(requests.len(), 2, "{status}");
         assert!(
-            requests
-                .iter()
-                .all(|r| r.to_ascii_lowercase().contains("authorization: sdk-hmac-sha256")),
+            requests.iter().all(|r| r
+                .to_ascii_lowercase()
+                .contains("authorization: sdk-hmac-sha256")),
             "{requests:?}"
         );
     }
@@ -629,7 +630,6 @@ async fn redirects_to_another_host_are_not_followed() {
 
 #[tokio::test]
 async fn relative_and_same_host_redirects_are_not_followed_either() {
-    let target = Arc::new(AtomicUsize::new(0));
     for location in ["/v2/p/pools/other", "//evil.example/x", "", "http://[::1"] {
         let reply = response("302 Found", &[("Location", location)], b"");
         let server = Server::start(move |stream| send(stream, reply.clone())).await;
@@ -638,7 +638,84 @@ async fn relative_and_same_host_redirects_are_not_followed_either() {
         // One connection, one request: the client did not come back for the new location.
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(server.connections.load(Ordering::SeqCst), 1, "{location:?}");
-        target.fetch_add(server.requests().len(), Ordering::SeqCst);
+        assert_eq!(server.requests().len(), 1, "{location:?}");
     }
-    assert_eq!(target.load(Ordering::SeqCst), 4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retry storms
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_huge_retry_after_is_capped_and_attempts_are_bounded() {
+    for retry_after in [
+        "18446744073709551615",
+        "99999999999999999999999",
+        "-1",
+        "soon",
+    ] {
+        let reply = response(
+            "503 Service Unavailable",
+            &[
+                ("Retry-After", retry_after),
+                ("Content-Type", "application/json"),
+            ],
+            br#"{"error_code":"ModelArts.0001","error_msg":"busy"}"#,
+        );
+        let server = Server::start(move |stream| send(stream, reply.clone())).await;
+        let c = modelarts_pools::Client::new(
+            builder(&server.endpoint())
+                .retry(RetryPolicy {
+                    max_attempts: 3,
+                    initial_backoff: Duration::from_millis(10),
+                    max_backoff: Duration::from_millis(100),
+                })
+                .build()
+                .unwrap(),
+        );
+        let started = Instant::now();
+        let error = c.delete_pool("pool-1", None).await.unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "Retry-After {retry_after}: took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+        assert_eq!(server.requests().len(), 3, "Retry-After {retry_after}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server text on the user's terminal
+// ---------------------------------------------------------------------------------------------
+
+/// A hostile or compromised endpoint controls `error_code`, `error_msg` and the body snippet of a
+/// decode error; the program writes them to standard error (`cli::report_text`). Escape
+/// sequences in them would reach the terminal (retitle it, rewrite the screen, set the clipboard
+/// with OSC 52), so the report must show control characters escaped.
+#[tokio::test]
+#[ignore = "cli::report_text writes server text unescaped: see SECURITY.md, Known issues"]
+async fn server_text_in_program_reports_has_no_control_characters() {
+    let api_reply = response(
+        "400 Bad Request",
+        &[("Content-Type", "application/json")],
+        br#"{"error_code":"X\u001b]0;owned\u0007","error_msg":"bad\u001b[2J\u001b]52;c;ZWNobyBwd25lZA==\u0007\rfake line"}"#,
+    );
+    let decode_reply = response(
+        "200 OK",
+        &[("Content-Type", "application/json")],
+        b"{\"kind\": 1, \"x\": \"\x1b[31mred\"}",
+    );
+    for reply in [api_reply, decode_reply] {
+        let server = Server::start(move |stream| send(stream, reply.clone())).await;
+        let error = client(&server.endpoint())
+            .delete_pool("pool-1", None)
+            .await
+            .unwrap_err();
+        let report = modelarts_pools_runtime::cli::report_text(&error);
+        assert!(
+            !report.chars().any(|c| c.is_control() && c != '\n'),
+            "{report:?}"
+        );
+    }
 }

@@ -14,20 +14,34 @@ use criterion::Criterion;
 use criterion::async_executor::AsyncExecutor;
 use criterion::measurement::WallTime;
 
-/// Criterion with short measurements: 20 samples, 1 s warm-up, 3 s of measurement. Command-line
-/// options (`--sample-size`, `--measurement-time`, a filter, `--test`) still override these.
+/// Criterion with short measurements: 20 samples, 1 s warm-up, 3 s of measurement, no plots.
+/// Command-line options (`--sample-size`, `--measurement-time`, a filter, `--test`) still
+/// override these.
 pub fn criterion() -> Criterion {
     Criterion::default()
         .sample_size(20)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
+        .without_plots()
         .configure_from_args()
 }
 
-/// Per-iteration times of every sample criterion took, by benchmark name.
+/// Whether criterion only checks that each benchmark runs (`cargo test --benches`,
+/// `cargo bench -- --test`) or lists them, rather than measuring. The summaries are skipped then:
+/// one unoptimized run is no figure.
+pub fn test_mode() -> bool {
+    let args: Vec<String> = std::env::args().collect();
+    let has = |flag: &str| args.iter().any(|a| a == flag);
+    has("--test") || has("--list") || has("--profile-time") || !has("--bench")
+}
+
+/// Each sample criterion took: iterations and their total time.
+type Samples = Vec<(u64, Duration)>;
+
+/// Every sample criterion took, by benchmark name.
 #[derive(Clone, Default)]
 pub struct Record {
-    samples: Rc<RefCell<BTreeMap<String, Vec<(u64, Duration)>>>>,
+    samples: Rc<RefCell<BTreeMap<String, Samples>>>,
 }
 
 impl Record {
@@ -98,12 +112,7 @@ impl Record {
             return None;
         }
         per_iter.sort_by(f64::total_cmp);
-        let mid = per_iter.len() / 2;
-        let median = if per_iter.len() % 2 == 0 {
-            (per_iter[mid - 1] + per_iter[mid]) / 2.0
-        } else {
-            per_iter[mid]
-        };
+        let median = median_of(&mut per_iter);
         Some(Duration::from_secs_f64(median))
     }
 }
@@ -125,4 +134,75 @@ pub fn human(d: Duration) -> String {
 /// `met` or `NOT MET`.
 pub fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "NOT MET" }
+}
+
+/// The result of [`paired`].
+pub struct Paired {
+    /// Median time per iteration of `a`.
+    pub a: Duration,
+    /// Median time per iteration of `b`.
+    pub b: Duration,
+    /// Median over the rounds of `a / b` within one round.
+    pub ratio: f64,
+}
+
+/// Compares `a` with `b` in alternating rounds, so that load from other processes on the
+/// machine falls on both alike: each round times one batch of each (order swapped every
+/// round), and the ratio is taken within the round. Each closure runs one batch and returns the
+/// time per iteration.
+pub fn paired(
+    rounds: usize,
+    mut a: impl FnMut() -> Duration,
+    mut b: impl FnMut() -> Duration,
+) -> Paired {
+    let mut times_a = Vec::with_capacity(rounds);
+    let mut times_b = Vec::with_capacity(rounds);
+    let mut ratios = Vec::with_capacity(rounds);
+    let mut a_first = true;
+    for _ in 0..rounds.max(1) {
+        let (ta, tb) = if a_first {
+            let ta = a();
+            (ta, b())
+        } else {
+            let tb = b();
+            (a(), tb)
+        };
+        a_first = !a_first;
+        times_a.push(ta.as_secs_f64());
+        times_b.push(tb.as_secs_f64());
+        ratios.push(ta.as_secs_f64() / tb.as_secs_f64());
+    }
+    Paired {
+        a: Duration::from_secs_f64(median_of(&mut times_a)),
+        b: Duration::from_secs_f64(median_of(&mut times_b)),
+        ratio: median_of(&mut ratios),
+    }
+}
+
+fn median_of(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    (values[(n - 1) / 2] + values[n / 2]) / 2.0
+}
+
+/// Times `iters` runs of `routine`, per iteration.
+pub fn per_iter<R>(iters: u32, mut routine: impl FnMut() -> R) -> Duration {
+    let started = Instant::now();
+    for _ in 0..iters {
+        black_box(routine());
+    }
+    started.elapsed() / iters
+}
+
+/// Which `unknown_fields` the generated types have in this build, for the summaries: serde_json's
+/// `preserve_order` (an IndexMap, on whenever `codegen` is in the build) or not (a BTreeMap, as
+/// in a project that depends only on `modelarts-pools`).
+pub fn unknown_fields_kind() -> &'static str {
+    let map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(r#"{"b": 1, "a": 2}"#).unwrap_or_default();
+    if map.keys().next().map(String::as_str) == Some("b") {
+        "serde_json preserve_order ON: unknown_fields is an IndexMap (this workspace's default build, where codegen turns it on)"
+    } else {
+        "serde_json preserve_order OFF: unknown_fields is a BTreeMap (as a project depending only on modelarts-pools builds it)"
+    }
 }

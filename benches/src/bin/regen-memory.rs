@@ -11,13 +11,116 @@
 //! (`/proc/self/clear_refs`), runs `codegen::generate_from_str` once and prints one line of
 //! `key=value` pairs. `--all` runs itself once per factor, each in a fresh process so the peaks do
 //! not mix, and prints a table.
+//!
+//! `--stages FACTOR` splits one regeneration into its stages (`load_api` = parse + check +
+//! resolve; `render_models` = `models.rs` alone; `render` = every file) and prints the time and
+//! the peak of live heap bytes of each, counted by this program's allocator.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::{Command, ExitCode};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use modelarts_pools_benches::{SPEC_FILE_NAME, peak_rss_kib, scaled_spec_text};
 
 const DEFAULT_FACTORS: &[usize] = &[1, 10, 100, 1000];
+
+/// The system allocator, counting live bytes and their peak (for `--stages`).
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = LIVE.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: every call is passed on to `System` unchanged; only counters are updated around it.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's guarantees for `layout` are passed on.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            grew(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` with `layout`.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as for `alloc`.
+        let ptr = unsafe { System.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            grew(layout.size());
+        }
+        ptr
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: `ptr` was allocated by `System` with `layout`; `new_size` is the caller's.
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            grew(new_size);
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Runs `stage`, printing its time and how far live heap bytes rose above where they started.
+fn stage<T>(name: &str, run: impl FnOnce() -> T) -> T {
+    let start = LIVE.load(Ordering::Relaxed);
+    PEAK.store(start, Ordering::Relaxed);
+    let started = Instant::now();
+    let value = run();
+    let elapsed = started.elapsed();
+    let peak = PEAK.load(Ordering::Relaxed);
+    let kept = LIVE.load(Ordering::Relaxed).saturating_sub(start);
+    println!(
+        "| {name} | {:.1} | {:.1} | {:.1} |",
+        elapsed.as_secs_f64() * 1e3,
+        (peak - start) as f64 / 1048576.0,
+        kept as f64 / 1048576.0,
+    );
+    value
+}
+
+fn measure_stages(factor: usize) -> Result<(), String> {
+    let text = scaled_spec_text(factor).map_err(|e| format!("cannot build the spec: {e}"))?;
+    println!("{factor}x spec, {} KiB of JSON", text.len() / 1024);
+    println!("| stage | time (ms) | peak live heap above start (MiB) | still held after (MiB) |");
+    println!("|---|---:|---:|---:|");
+    let refused = |d: codegen::Diagnostics| format!("the {factor}x spec was refused: {d:?}");
+    let api = stage("load_api (parse, check, resolve)", || {
+        codegen::load_api(SPEC_FILE_NAME, &text)
+    })
+    .map_err(refused)?;
+    let models = stage("render_models (models.rs only)", || {
+        codegen::emit::render_models(&api, SPEC_FILE_NAME)
+    })?;
+    let models_len = models.len();
+    drop(models);
+    let files = stage("render (every file)", || {
+        codegen::emit::render(&api, SPEC_FILE_NAME)
+    })?;
+    let total: usize = files.values().map(String::len).sum();
+    println!(
+        "output: {:.1} MiB in {} files, models.rs {:.1} MiB",
+        total as f64 / 1048576.0,
+        files.len(),
+        models_len as f64 / 1048576.0
+    );
+    Ok(())
+}
 
 fn current_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -128,11 +231,15 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         [all] if all == "--all" => measure_all(DEFAULT_FACTORS),
         [all, list] if all == "--all" => parse_factors(list).and_then(|f| measure_all(&f)),
+        [stages, factor] if stages == "--stages" => match factor.parse::<usize>() {
+            Ok(f) if f > 0 => measure_stages(f),
+            _ => Err(format!("{factor:?} is not a positive factor")),
+        },
         [factor] => match factor.parse::<usize>() {
             Ok(f) if f > 0 => measure_one(f),
             _ => Err(format!("{factor:?} is not a positive factor")),
         },
-        _ => Err("usage: regen-memory FACTOR | regen-memory --all [F1,F2,...]".to_string()),
+        _ => Err("usage: regen-memory FACTOR | regen-memory --all [F1,F2,...] | regen-memory --stages FACTOR".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Replays the committed regression corpora through the fuzz targets themselves, once each (no
+# fuzzing), in this folder's dependency graph, which (as a user's build, and unlike the workspace's
+# test build) has no jsonschema switching on serde_json's `float_roundtrip` feature.
+#
+#   bash fuzz/replay.sh                                # as users build it
+#   bash fuzz/replay.sh --features float_roundtrip     # as if the workspace enabled the feature
+#
+# Until the workspace enables serde_json's `float_roundtrip` feature, the first form fails on
+# tests/tests/decode_regressions/float_roundtrip/ (see SECURITY.md). Needs cargo-fuzz.
+set -euo pipefail
+cd "$(dirname "$0")"
+export RUSTC_BOOTSTRAP=1
+# libFuzzer writes inputs it finds new into its first corpus folder: give it a scratch one.
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/spec" "$scratch/response"
+# libFuzzer reads corpus folders recursively (so decode_regressions/ includes float_roundtrip/).
+cargo +stable fuzz run -a "$@" spec "$scratch/spec" ../codegen/tests/fuzz_regressions seeds/spec -- -runs=0
+cargo +stable fuzz run -a "$@" response "$scratch/response" ../tests/tests/decode_regressions seeds/response -- -runs=0
+echo "every regression input passes both fuzz targets"
