@@ -47,7 +47,9 @@ impl UnknownFields {
 
     /// Adds or replaces a member, returning the value it replaced.
     pub fn insert(&mut self, key: String, value: serde_json::Value) -> Option<serde_json::Value> {
-        self.0.get_or_insert_with(Default::default).insert(key, value)
+        self.0
+            .get_or_insert_with(Default::default)
+            .insert(key, value)
     }
 
     /// Removes a member, returning its value.
@@ -100,7 +102,11 @@ impl<'a> IntoIterator for &'a UnknownFields {
 
 impl From<serde_json::Map<String, serde_json::Value>> for UnknownFields {
     fn from(map: serde_json::Map<String, serde_json::Value>) -> Self {
-        if map.is_empty() { UnknownFields(None) } else { UnknownFields(Some(Box::new(map))) }
+        if map.is_empty() {
+            UnknownFields(None)
+        } else {
+            UnknownFields(Some(Box::new(map)))
+        }
     }
 }
 
@@ -230,7 +236,10 @@ mod tests {
 
     #[test]
     fn unknown_fields_allocate_only_when_used_and_keep_arrival_order() {
-        assert_eq!(std::mem::size_of::<UnknownFields>(), std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<UnknownFields>(),
+            std::mem::size_of::<usize>()
+        );
         let mut fields = UnknownFields::new();
         assert!(fields.is_empty() && fields.get("a").is_none() && fields["a"].is_null());
         fields.insert("z".into(), 1.into());
@@ -241,7 +250,10 @@ mod tests {
         assert_eq!(fields.remove("z"), Some(1.into()));
         assert_eq!(fields.remove("a"), Some(2.into()));
         assert_eq!(fields, UnknownFields::new());
-        assert!(fields.0.is_none(), "emptied fields give their allocation back");
+        assert!(
+            fields.0.is_none(),
+            "emptied fields give their allocation back"
+        );
     }
 
     #[test]
