@@ -63,8 +63,8 @@ impl UnknownFields {
     }
 
     /// The members in arrival order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &serde_json::Value)> {
-        self.0.iter().flat_map(|map| map.iter())
+    pub fn iter(&self) -> UnknownFieldsIter<'_> {
+        UnknownFieldsIter(self.0.as_ref().map(|map| map.iter()))
     }
 
     /// The members as a JSON object.
@@ -93,10 +93,21 @@ impl std::ops::Index<&str> for UnknownFields {
 
 impl<'a> IntoIterator for &'a UnknownFields {
     type Item = (&'a String, &'a serde_json::Value);
-    type IntoIter = Box<dyn Iterator<Item = Self::Item> + 'a>;
+    type IntoIter = UnknownFieldsIter<'a>;
 
     fn into_iter(self) -> Self::IntoIter {
-        Box::new(self.iter())
+        self.iter()
+    }
+}
+
+/// The members of [`UnknownFields`], in arrival order.
+pub struct UnknownFieldsIter<'a>(Option<serde_json::map::Iter<'a>>);
+
+impl<'a> Iterator for UnknownFieldsIter<'a> {
+    type Item = (&'a String, &'a serde_json::Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.as_mut()?.next()
     }
 }
 
