@@ -441,7 +441,7 @@ fn main() {
             record.median(&format!("{label}/decode/generated"), SAMPLES),
         ) {
             println!(
-                "  {label:>5} ({bytes:>6} B) decode as the client does (serde_path_to_error): {:>11}  = {:.2}x plain from_slice",
+                "  {label:>5} ({bytes:>6} B) decode tracking the JSON path (serde_path_to_error, the client's fallback after a failed decode): {:>11}  = {:.2}x plain from_slice",
                 human(client),
                 client.as_secs_f64() / generated.as_secs_f64()
             );

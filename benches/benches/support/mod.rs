@@ -194,15 +194,14 @@ pub fn per_iter<R>(iters: u32, mut routine: impl FnMut() -> R) -> Duration {
     started.elapsed() / iters
 }
 
-/// Which `unknown_fields` the generated types have in this build, for the summaries: serde_json's
-/// `preserve_order` (an IndexMap, on whenever `codegen` is in the build) or not (a BTreeMap, as
-/// in a project that depends only on `modelarts-pools`).
+/// Whether serde_json's `preserve_order` is on in this build, for the summaries (the runtime turns
+/// it on so unknown members keep their arrival order).
 pub fn unknown_fields_kind() -> &'static str {
     let map: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(r#"{"b": 1, "a": 2}"#).unwrap_or_default();
     if map.keys().next().map(String::as_str) == Some("b") {
-        "serde_json preserve_order ON: unknown_fields is an IndexMap (this workspace's default build, where codegen turns it on)"
+        "serde_json preserve_order ON (the runtime requires it): unknown_fields keeps arrival order"
     } else {
-        "serde_json preserve_order OFF: unknown_fields is a BTreeMap (as a project depending only on modelarts-pools builds it)"
+        "serde_json preserve_order OFF: unexpected, the runtime turns it on"
     }
 }
