@@ -56,6 +56,17 @@ pub fn check(spec: &Spec, file: &str) -> Result<(), Diagnostics> {
             ),
         );
     }
+    for (key, text) in [
+        ("title", &spec.service.title),
+        ("description", &spec.service.description),
+    ] {
+        if text.chars().any(char::is_control) {
+            c.error(
+                format!("$.service.{key}"),
+                format!("service {key} {text:?} contains control characters (line breaks, tabs, escapes); write it on one line"),
+            );
+        }
+    }
     if spec.types.is_empty() && spec.operations.is_empty() {
         c.error(
             "$",

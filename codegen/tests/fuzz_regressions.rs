@@ -84,3 +84,77 @@ fn no_regression_input_panics_or_hangs() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(refused > 0 && accepted + refused >= 20);
 }
+
+/// The keys of a manifest, table by table (`[package]`, `name`, `version`, ...).
+fn manifest_keys(manifest: &str) -> Vec<String> {
+    manifest
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            if line.starts_with('[') {
+                line.to_owned()
+            } else {
+                line.split(['=', '.'])
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned()
+            }
+        })
+        .collect()
+}
+
+/// Whether every `key = "…"` line holds exactly one TOML basic string: no raw control character,
+/// no unescaped `"` inside.
+fn strings_are_sound(manifest: &str) -> bool {
+    manifest.lines().all(|line| {
+        let Some((_, value)) = line.split_once(" = \"") else {
+            return !line.chars().any(char::is_control);
+        };
+        let Some(inner) = value.strip_suffix('"') else {
+            return false;
+        };
+        let mut escaped = false;
+        for c in inner.chars() {
+            if c.is_control() || (c == '"' && !escaped) {
+                return false;
+            }
+            escaped = c == '\\' && !escaped;
+        }
+        true
+    })
+}
+
+/// Spec text must not change the generated manifest's structure: a service title with a quote and
+/// line breaks (`service-title-injects-manifest-keys.json`) must not add keys such as `build`
+/// (a build script runs at build time), and one with a control character
+/// (`service-fields-odd.json`) must not make the manifest unparseable.
+#[test]
+fn spec_text_cannot_change_the_generated_manifest() {
+    let spec = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/modelarts-pools.json"),
+    )
+    .unwrap();
+    let reference = codegen::generate_from_str("spec.json", &spec).expect("the spec generates");
+    let expected = manifest_keys(&reference["Cargo.toml"]);
+    let mut failures = Vec::new();
+    for path in inputs() {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let Ok(files) = codegen::generate_from_str("fuzz.json", &text) else {
+            continue;
+        };
+        let manifest = &files["Cargo.toml"];
+        // A spec without operations has no program, so no `[[bin]]` table.
+        let mut expected = expected.clone();
+        if !files.keys().any(|f| f.starts_with("src/bin/")) {
+            let bin = expected.iter().position(|k| k == "[[bin]]").expect("the real spec has a program");
+            expected.drain(bin..bin + 3);
+        }
+        if manifest_keys(manifest) != expected || !strings_are_sound(manifest) {
+            failures.push(format!("{name}:\n{manifest}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -176,6 +176,20 @@ pub fn exit_code(err: &Error) -> u8 {
     }
 }
 
+/// Text from the server made safe for a terminal: control characters (escape sequences could set
+/// the clipboard or clear the screen) are shown escaped; line breaks are kept.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The report [`report`] writes.
 pub fn report_text(err: &Error) -> String {
     match err {
@@ -191,19 +205,19 @@ pub fn report_text(err: &Error) -> String {
             if let Some(documented) = api.documented {
                 text.push_str(&format!(" ({documented})"));
             }
-            text.push_str(&format!("\n  error code: {}", api.error_code));
-            text.push_str(&format!("\n  message:    {}", api.error_msg));
+            text.push_str(&format!("\n  error code: {}", printable(&api.error_code)));
+            text.push_str(&format!("\n  message:    {}", printable(&api.error_msg)));
             text.push_str(&format!(
                 "\n  request id: {}",
-                api.request_id.as_deref().unwrap_or("(none)")
+                printable(api.request_id.as_deref().unwrap_or("(none)"))
             ));
             text
         }
         other => {
-            let mut text = format!("error: {other}");
+            let mut text = printable(&format!("error: {other}"));
             match (other.request_id(), other) {
                 (Some(id), Error::Decode(_)) if !text.contains(id) => {
-                    text.push_str(&format!("\n  request id: {id}"));
+                    text.push_str(&format!("\n  request id: {}", printable(id)));
                 }
                 _ => {}
             }

@@ -694,7 +694,6 @@ async fn a_huge_retry_after_is_capped_and_attempts_are_bounded() {
 /// sequences in them would reach the terminal (retitle it, rewrite the screen, set the clipboard
 /// with OSC 52), so the report must show control characters escaped.
 #[tokio::test]
-#[ignore = "cli::report_text writes server text unescaped: see SECURITY.md, Known issues"]
 async fn server_text_in_program_reports_has_no_control_characters() {
     let api_reply = response(
         "400 Bad Request",

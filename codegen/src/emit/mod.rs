@@ -35,10 +35,12 @@ pub fn render(api: &Api, spec_name: &str) -> Result<Files, String> {
         "src/client.rs".into(),
         rust_file(&header, client::client_rs(api))?,
     );
-    files.insert(
-        format!("src/bin/{}.rs", api.service.name),
-        rust_file(&header, cli::cli_rs(api))?,
-    );
+    if !api.operations.is_empty() {
+        files.insert(
+            format!("src/bin/{}.rs", api.service.name),
+            rust_file(&header, cli::cli_rs(api))?,
+        );
+    }
     for (name, document) in schema::schema_documents(api) {
         let mut text = serde_json::to_string_pretty(&document)
             .map_err(|e| format!("cannot serialize the schema {name}: {e}"))?;
