@@ -149,7 +149,10 @@ fn spec_text_cannot_change_the_generated_manifest() {
         // A spec without operations has no program, so no `[[bin]]` table.
         let mut expected = expected.clone();
         if !files.keys().any(|f| f.starts_with("src/bin/")) {
-            let bin = expected.iter().position(|k| k == "[[bin]]").expect("the real spec has a program");
+            let bin = expected
+                .iter()
+                .position(|k| k == "[[bin]]")
+                .expect("the real spec has a program");
             expected.drain(bin..bin + 3);
         }
         if manifest_keys(manifest) != expected || !strings_are_sound(manifest) {
