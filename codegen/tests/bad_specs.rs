@@ -193,3 +193,24 @@ fn rules_must_name_real_fields_and_values() {
     error: bad.json:36:13: at $.types[0].rules[0].require[0]: Req has no field "nothing"
     "#);
 }
+
+#[test]
+fn a_spec_file_name_cannot_inject_lines_into_the_output() {
+    let files = codegen::generate_from_str("x.json\nfn injected() {}\n[evil]", &base().to_string())
+        .unwrap();
+    for (path, text) in &files {
+        assert!(
+            !text.contains("\nfn injected") && !text.contains("\n[evil]"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn service_text_with_control_characters_is_refused() {
+    let message = errors_after(|s| s["service"]["title"] = json!("Evil\"\nbuild = \"x.rs\""));
+    assert!(
+        message.contains("at $.service.title") && message.contains("control characters"),
+        "{message}"
+    );
+}
