@@ -13,6 +13,16 @@ fn real_spec() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/modelarts-pools.json")
 }
 
+/// `codegen --spec SPEC --out OUT [--check]`.
+fn run(spec: &Path, out: &Path, check: bool) -> std::process::Output {
+    let mut command = codegen();
+    command.arg("--spec").arg(spec).arg("--out").arg(out);
+    if check {
+        command.arg("--check");
+    }
+    command.output().unwrap()
+}
+
 fn snapshot_tree(root: &Path) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
@@ -37,25 +47,12 @@ fn snapshot_tree(root: &Path) -> Vec<(String, Vec<u8>)> {
 fn regenerates_into_any_folder_and_check_passes_afterwards() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let status = codegen()
-        .arg("--spec")
-        .arg(real_spec())
-        .arg("--out")
-        .arg(&out)
-        .status()
-        .unwrap();
+    let status = run(&real_spec(), &out, false).status;
     assert!(status.success());
     assert!(
         out.join("src/models.rs").is_file() && out.join("schemas/CreatePoolRequest.json").is_file()
     );
-    let check = codegen()
-        .arg("--spec")
-        .arg(real_spec())
-        .arg("--out")
-        .arg(&out)
-        .arg("--check")
-        .output()
-        .unwrap();
+    let check = run(&real_spec(), &out, true);
     assert!(
         check.status.success(),
         "{}",
@@ -73,28 +70,12 @@ fn regenerates_into_any_folder_and_check_passes_afterwards() {
 fn check_names_changed_missing_and_stray_files_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    assert!(
-        codegen()
-            .arg("--spec")
-            .arg(real_spec())
-            .arg("--out")
-            .arg(&out)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(run(&real_spec(), &out, false).status.success());
     fs::write(out.join("src/models.rs"), "// edited by hand\n").unwrap();
     fs::remove_file(out.join("schemas/ModelArtsError.json")).unwrap();
     fs::write(out.join("src/old.rs"), "// no longer produced\n").unwrap();
     let before = snapshot_tree(&out);
-    let check = codegen()
-        .arg("--spec")
-        .arg(real_spec())
-        .arg("--out")
-        .arg(&out)
-        .arg("--check")
-        .output()
-        .unwrap();
+    let check = run(&real_spec(), &out, true);
     assert_eq!(check.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&check.stderr);
     assert!(stderr.contains("out of date: src/models.rs"), "{stderr}");
@@ -106,44 +87,16 @@ fn check_names_changed_missing_and_stray_files_and_writes_nothing() {
     assert_eq!(snapshot_tree(&out), before, "--check writes nothing");
 
     // Regenerating repairs all three, removing the stray file.
-    assert!(
-        codegen()
-            .arg("--spec")
-            .arg(real_spec())
-            .arg("--out")
-            .arg(&out)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(run(&real_spec(), &out, false).status.success());
     assert!(!out.join("src/old.rs").exists());
-    assert!(
-        codegen()
-            .arg("--spec")
-            .arg(real_spec())
-            .arg("--out")
-            .arg(&out)
-            .arg("--check")
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(run(&real_spec(), &out, true).status.success());
 }
 
 #[test]
 fn a_bad_spec_is_refused_and_the_output_left_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    assert!(
-        codegen()
-            .arg("--spec")
-            .arg(real_spec())
-            .arg("--out")
-            .arg(&out)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(run(&real_spec(), &out, false).status.success());
     let before = snapshot_tree(&out);
     let bad = dir.path().join("bad.json");
     let text = fs::read_to_string(real_spec()).unwrap().replacen(
@@ -152,13 +105,7 @@ fn a_bad_spec_is_refused_and_the_output_left_as_it_was() {
         1,
     );
     fs::write(&bad, text).unwrap();
-    let run = codegen()
-        .arg("--spec")
-        .arg(&bad)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = run(&bad, &out, false);
     assert_eq!(run.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(
@@ -178,27 +125,12 @@ fn a_bad_spec_is_refused_and_the_output_left_as_it_was() {
 fn an_unchanged_spec_rewrites_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    assert!(
-        codegen()
-            .arg("--spec")
-            .arg(real_spec())
-            .arg("--out")
-            .arg(&out)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(run(&real_spec(), &out, false).status.success());
     let modified = fs::metadata(out.join("src/models.rs"))
         .unwrap()
         .modified()
         .unwrap();
-    let run = codegen()
-        .arg("--spec")
-        .arg(real_spec())
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = run(&real_spec(), &out, false);
     assert!(String::from_utf8_lossy(&run.stderr).contains("already up to date"));
     assert_eq!(
         fs::metadata(out.join("src/models.rs"))
@@ -216,16 +148,7 @@ fn a_staging_folder_left_by_a_killed_run_is_cleared() {
     let staging = dir.path().join(".out.codegen-staging");
     fs::create_dir_all(staging.join("src")).unwrap();
     fs::write(staging.join("src/half.rs"), "// half written").unwrap();
-    assert!(
-        codegen()
-            .arg("--spec")
-            .arg(real_spec())
-            .arg("--out")
-            .arg(&out)
-            .status()
-            .unwrap()
-            .success()
-    );
+    assert!(run(&real_spec(), &out, false).status.success());
     assert!(!staging.exists());
     assert!(!out.join("src/half.rs").exists());
 }
