@@ -11,23 +11,24 @@ pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-pub fn models_rs(api: &Api) -> TokenStream {
-    let module_doc = inner_doc_lines([
+/// The `//!` documentation of the models module.
+pub fn module_doc(api: &Api) -> TokenStream {
+    inner_doc_lines([
         format!(
             "Model types of {}: one type per table of the source documents.",
             api.service.title
         )
         .as_str(),
         "Every object keeps the members it does not list in `unknown_fields` and writes them back, and every enumeration keeps values it does not know in `Unknown`, so a newer service loses nothing on a round trip.",
-    ]);
-    let items = api.types.values().map(|entry| match entry {
+    ])
+}
+
+/// Everything one spec type becomes: the type and its impls.
+pub fn type_item(api: &Api, entry: &TypeEntry) -> TokenStream {
+    match entry {
         TypeEntry::Object(object) => object_type(api, object),
         TypeEntry::Enum(e) => enum_type(e),
         TypeEntry::Flags(f) => flags_type(f),
-    });
-    quote! {
-        #module_doc
-        #(#items)*
     }
 }
 
