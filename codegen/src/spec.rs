@@ -47,7 +47,7 @@ pub struct Service {
 pub enum TypeDef {
     Object(ObjectDef),
     Enum(EnumDef),
-    Flags(FlagsDef),
+    Flags(EnumDef),
 }
 
 impl TypeDef {
@@ -135,25 +135,10 @@ pub enum Repr {
     Integer,
 }
 
+/// An enum or a flag set: both are a list of named wire values.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumDef {
-    #[allow(dead_code)]
-    kind: String,
-    pub name: String,
-    pub repr: Repr,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub source: Option<String>,
-    #[serde(default)]
-    pub decisions: Vec<String>,
-    pub values: Vec<ValueDef>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FlagsDef {
     #[allow(dead_code)]
     kind: String,
     pub name: String,

@@ -42,8 +42,8 @@ pub fn inner_doc_lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Tok
     quote!(#(#attrs)*)
 }
 
-/// Escapes text for Markdown inside backticks or plain prose: rustdoc must not read `[x]` as a
-/// link or `<x>` as HTML.
+/// Text as inline code in a doc comment, so rustdoc shows wire names (`os.modelarts/name`,
+/// `array<T>`) literally rather than as links or HTML.
 pub fn code(text: &str) -> String {
     if text.contains('`') {
         format!("`` {text} ``")

@@ -517,16 +517,15 @@ fn enum_type(e: &EnumType) -> TokenStream {
         let wire = &v.wire;
         quote!(#name::#variant => #wire,)
     });
-    let from_wire = e.values.iter().map(|v| {
-        let variant = ident(&v.variant);
-        let wire = &v.wire;
-        quote!(#wire => #name::#variant,)
-    });
-    let from_wire_owned = e.values.iter().map(|v| {
-        let variant = ident(&v.variant);
-        let wire = &v.wire;
-        quote!(#wire => #name::#variant,)
-    });
+    let from_wire: Vec<TokenStream> = e
+        .values
+        .iter()
+        .map(|v| {
+            let variant = ident(&v.variant);
+            let wire = &v.wire;
+            quote!(#wire => #name::#variant,)
+        })
+        .collect();
     let known = e.values.iter().map(|v| {
         let variant = ident(&v.variant);
         quote!(#name::#variant)
@@ -569,7 +568,7 @@ fn enum_type(e: &EnumType) -> TokenStream {
             }
             fn from_wire_owned(value: String) -> Self {
                 match value.as_str() {
-                    #(#from_wire_owned)*
+                    #(#from_wire)*
                     _ => #name::Unknown(value),
                 }
             }

@@ -61,13 +61,13 @@ fn document(api: &Api, root: &ObjectType) -> Value {
             file_name(&root.name)
         )),
     );
-    if let Value::Object(body) = object_schema(api, root, &root.name) {
+    if let Value::Object(body) = object_schema(root, &root.name) {
         doc.extend(body);
     }
     if !defs.is_empty() {
         let defs: Map<String, Value> = defs
             .into_iter()
-            .map(|(name, entry)| (name.to_owned(), type_schema(api, entry, &root.name)))
+            .map(|(name, entry)| (name.to_owned(), type_schema(entry, &root.name)))
             .collect();
         doc.insert("$defs".into(), Value::Object(defs));
     }
@@ -94,9 +94,9 @@ fn collect_defs<'a>(
     }
 }
 
-fn type_schema(api: &Api, entry: &TypeEntry, root: &str) -> Value {
+fn type_schema(entry: &TypeEntry, root: &str) -> Value {
     match entry {
-        TypeEntry::Object(object) => object_schema(api, object, root),
+        TypeEntry::Object(object) => object_schema(object, root),
         TypeEntry::Enum(e) => enum_schema(e),
         TypeEntry::Flags(f) => flags_schema(f),
     }
@@ -122,7 +122,7 @@ fn value_schema(ty: &TypeRef, root: &str) -> Value {
     }
 }
 
-fn object_schema(api: &Api, object: &ObjectType, root: &str) -> Value {
+fn object_schema(object: &ObjectType, root: &str) -> Value {
     let mut properties = Map::new();
     for field in &object.fields {
         let mut schema = value_schema(&field.ty, root);
@@ -178,7 +178,6 @@ fn object_schema(api: &Api, object: &ObjectType, root: &str) -> Value {
     if !rules.is_empty() {
         schema.insert("allOf".into(), Value::Array(rules));
     }
-    let _ = api;
     Value::Object(schema)
 }
 
