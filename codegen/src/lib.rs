@@ -1,16 +1,16 @@
-//! The generator: spec → parse → check → resolve (typed intermediate model) → emit.
+//! The generator: spec → resolve → model → emit → output.
 //!
-//! - [`spec`]: parse the spec file as written.
-//! - [`check`]: every rule a spec must follow, reported with file and JSON path.
-//! - [`resolve`] → [`ir`]: the typed model the emitters read.
+//! - [`spec`]: the spec file as written, parsed.
+//! - [`resolve`]: the one pass that checks a spec (every problem, with file and JSON path) and
+//!   links it into the [`model`], deciding every Rust name.
+//! - [`model`]: the linked model (type ids, parameter kinds, names) the emitters read.
 //! - [`emit`]: Rust (through `syn`/`quote`/`prettyplease`) and JSON Schema, rendered in memory.
-//! - [`output`]: all-or-nothing writing of `generated/`, and the drift check.
+//! - [`output`]: all-or-nothing writing of the output folder, and the drift check.
 
-pub mod check;
 pub mod diagnostics;
 pub mod emit;
-pub mod ir;
 pub mod locate;
+pub mod model;
 pub mod naming;
 pub mod output;
 pub mod resolve;
@@ -35,11 +35,10 @@ fn with_lines(text: &str, mut diagnostics: Diagnostics) -> Diagnostics {
     diagnostics
 }
 
-/// Parses, checks and resolves spec text. `file` names the spec in messages.
-pub fn load_api(file: &str, text: &str) -> Result<ir::Api, Diagnostics> {
+/// Parses and resolves spec text into the linked model. `file` names the spec in messages.
+pub fn load_api(file: &str, text: &str) -> Result<model::Api, Diagnostics> {
     let spec = spec::parse(file, text).map_err(|d| with_lines(text, d))?;
-    check::check(&spec, file).map_err(|d| with_lines(text, d))?;
-    Ok(resolve::resolve(&spec))
+    resolve::resolve(&spec, file).map_err(|d| with_lines(text, d))
 }
 
 fn file_label(path: &Path) -> String {

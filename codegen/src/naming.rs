@@ -31,6 +31,43 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Serialize",
     "Deserialize",
     "JsonSchema",
+    "UnknownFields",
+    "JsonPath",
+    "ValidationError",
+];
+
+/// Names the generated `client` module and the crate root define or import; an operation's error
+/// enum (`{Operation}Error`) may not take them.
+pub const CLIENT_MODULE_NAMES: &[&str] = &[
+    "Client",
+    "ClientBuilder",
+    "Credentials",
+    "ApiError",
+    "Error",
+    "Response",
+    "RetryPolicy",
+    "ValidationError",
+    "OperationRequest",
+    "Method",
+    "Result",
+    "Option",
+    "String",
+];
+
+/// Methods the generated client has besides its operations.
+pub const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "runtime", "clone", "fmt"];
+
+/// Options every subcommand of the generated program already has (`runtime::cli::GlobalArgs`,
+/// clap's own, and the request body's).
+pub const RESERVED_FLAGS: &[&str] = &[
+    "endpoint",
+    "region",
+    "project-id",
+    "timeout",
+    "no-retry",
+    "help",
+    "version",
+    "body",
 ];
 
 /// The Rust field name that holds members a spec does not list.

@@ -1,111 +1,150 @@
-//! The command-line program: one subcommand per operation, with the plumbing (credentials,
-//! reading bodies, exit codes, error reports) in the runtime's `cli` module.
+//! `cli.rs` (the `cli` feature): the program, one subcommand per operation, with the plumbing
+//! (credentials, reading bodies, exit codes, error reports) in the runtime's `cli` module; and
+//! the binary, which only calls it.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::client::caller_params;
-use super::docs::doc_lines;
+use super::docs::{doc_lines, inner_doc_lines, prose};
 use super::models::ident;
-use crate::ir::{Api, OperationMethod};
-use crate::naming;
+use crate::model::{Api, Operation};
 
-fn variant_name(op: &OperationMethod) -> proc_macro2::Ident {
-    ident(&naming::upper_camel_case(&op.name).unwrap_or_else(|| op.name.clone()))
+fn subcommand(api: &Api, op: &Operation) -> TokenStream {
+    let variant = ident(&op.subcommand_variant);
+    let name = &op.subcommand;
+    let doc = doc_lines([format!("{} `{} {}`", prose(&op.summary), op.method.as_str(), op.path).as_str()]);
+    let mut fields = Vec::new();
+    if let Some(body) = &op.request_body {
+        let arg = ident(&body.arg);
+        let doc = format!(
+            " The request body ({}): a JSON file, or `-` to read standard input.",
+            api.ty(body.ty).name
+        );
+        fields.push(quote! {
+            #[doc = #doc]
+            #[arg(long = "body", value_name = "FILE|-")]
+            #arg: String,
+        });
+    }
+    for param in op.arguments() {
+        let field = ident(&param.rust_name);
+        let flag = &param.flag;
+        let doc = doc_lines([prose(&param.description).as_str()]);
+        let ty = if param.required {
+            quote!(String)
+        } else {
+            quote!(Option<String>)
+        };
+        fields.push(quote! {
+            #doc
+            #[arg(long = #flag)]
+            #field: #ty,
+        });
+    }
+    quote! {
+        #doc
+        #[command(name = #name)]
+        #variant {
+            #(#fields)*
+        },
+    }
+}
+
+fn arm(api: &Api, op: &Operation) -> TokenStream {
+    let variant = ident(&op.subcommand_variant);
+    let method = ident(&op.name);
+    let mut bindings = Vec::new();
+    let mut args = Vec::new();
+    let mut prelude = quote!();
+    if let Some(body) = &op.request_body {
+        let ty = ident(&api.ty(body.ty).name);
+        let arg = ident(&body.arg);
+        bindings.push(quote!(#arg));
+        prelude = quote! {
+            let #arg: models::#ty = cli::read_json_body(&#arg)?;
+        };
+        args.push(quote!(&#arg));
+    }
+    for param in op.arguments() {
+        let name = ident(&param.rust_name);
+        bindings.push(quote!(#name));
+        args.push(if param.required {
+            quote!(&#name)
+        } else {
+            quote!(#name.as_deref())
+        });
+    }
+    quote! {
+        Command::#variant { #(#bindings),* } => {
+            #prelude
+            cli::render_json(&__client.#method(#(#args),*).await?.body)
+        }
+    }
 }
 
 pub fn cli_rs(api: &Api) -> TokenStream {
-    let crate_ident = ident(&api.service.name.replace('-', "_"));
-    let bin_name = &api.service.name;
+    let bin_name = &api.service.package;
     let about = format!("{}: {}", api.service.title, api.service.description);
-    let variants = api.operations.values().map(|op| {
-        let variant = variant_name(op);
-        let doc = doc_lines([format!("{} `{} {}`", op.summary, op.method, op.path).as_str()]);
-        let mut fields = Vec::new();
-        if op.request_body.is_some() {
-            fields.push(quote! {
-                /// The request body: a JSON file, or `-` to read standard input.
-                #[arg(long, value_name = "FILE|-")]
-                body: String,
-            });
-        }
-        for param in caller_params(op) {
-            let name = ident(&param.rust_name);
-            let doc = doc_lines([param.description.as_str()]);
-            let ty = if param.required || op.path_params.contains(param) {
-                quote!(String)
-            } else {
-                quote!(Option<String>)
-            };
-            fields.push(quote! {
-                #doc
-                #[arg(long)]
-                #name: #ty,
-            });
-        }
-        quote! {
-            #doc
-            #variant {
-                #(#fields)*
-            },
-        }
-    });
-    let arms = api.operations.values().map(|op| {
-        let variant = variant_name(op);
-        let method = ident(&op.name);
-        let mut bindings = Vec::new();
-        let mut args = Vec::new();
-        let mut prelude = quote!();
-        if let Some(body) = &op.request_body {
-            let ty = ident(&body.type_name);
-            bindings.push(quote!(body));
-            prelude = quote! {
-                let body: #crate_ident::models::#ty = ::modelarts_pools_runtime::cli::read_json_body(&body)?;
-            };
-            args.push(quote!(&body));
-        }
-        for param in caller_params(op) {
-            let name = ident(&param.rust_name);
-            bindings.push(quote!(#name));
-            if param.required || op.path_params.contains(param) {
-                args.push(quote!(&#name));
-            } else {
-                args.push(quote!(#name.as_deref()));
-            }
-        }
-        quote! {
-            Command::#variant { #(#bindings),* } => {
-                #prelude
-                let response = client.#method(#(#args),*).await?;
-                ::modelarts_pools_runtime::cli::render_json(&response.body)
-            }
-        }
-    });
+    let doc = inner_doc_lines([format!(
+        "The `{bin_name}` program: one subcommand per operation of the spec. [`main`] runs it; the binary of the `cli` feature calls nothing else."
+    )
+    .as_str()]);
+    let variants = api.operations.iter().map(|op| subcommand(api, op));
+    let arms = api.operations.iter().map(|op| arm(api, op));
+    let models = if api.operations.iter().any(|op| op.request_body.is_some()) {
+        quote!(use super::models;)
+    } else {
+        quote!()
+    };
     quote! {
-        //! The `modelarts-pools` program: one subcommand per operation of the spec.
+        #doc
 
-        #[derive(::clap::Parser)]
+        use std::process::ExitCode;
+
+        use clap::{Parser, Subcommand};
+        use modelarts_pools_runtime::cli;
+
+        use super::client::Client;
+        #models
+
+        #[derive(Parser)]
         #[command(name = #bin_name, version, about = #about)]
         struct Cli {
             #[command(flatten)]
-            global: ::modelarts_pools_runtime::cli::GlobalArgs,
+            global: cli::GlobalArgs,
             #[command(subcommand)]
             command: Command,
         }
 
-        #[derive(::clap::Subcommand)]
+        #[derive(Subcommand)]
         enum Command {
             #(#variants)*
         }
 
-        fn main() -> ::std::process::ExitCode {
-            let Cli { global, command } = <Cli as ::clap::Parser>::parse();
-            ::modelarts_pools_runtime::cli::run(&global, move |client| async move {
-                let client = #crate_ident::Client::new(client);
+        /// Runs the program on the process's arguments: the response as JSON on stdout and exit
+        /// code 0; an API or transport error on stderr and 1; bad usage or a refused request 2,
+        /// with nothing sent.
+        pub fn main() -> ExitCode {
+            let Cli { global, command } = Cli::parse();
+            cli::run(&global, move |__client| async move {
+                let __client = Client::new(__client);
                 match command {
                     #(#arms)*
                 }
             })
+        }
+    }
+}
+
+/// `src/bin/{program}.rs`.
+pub fn bin_rs(api: &Api) -> TokenStream {
+    let krate = ident(&api.service.crate_ident);
+    let doc = inner_doc_lines([format!("The `{}` program; see [`{}::cli`].", api.service.package, api.service.crate_ident).as_str()]);
+    quote! {
+        #doc
+
+        fn main() -> std::process::ExitCode {
+            #krate::cli::main()
         }
     }
 }

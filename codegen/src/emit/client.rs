@@ -1,62 +1,80 @@
-//! The request client: one async method per operation, calling the hand-written runtime for
-//! signing, sending, retries and error mapping.
+//! `client.rs`: one async method per operation, calling the hand-written runtime for signing,
+//! sending, retries and error mapping, and one error enum per operation that documents failures.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::docs::{code, doc_lines};
+use super::docs::{code, doc_lines, inner_doc_lines, prose};
 use super::models::ident;
-use crate::ir::{Api, OperationMethod, Param, PathPart};
-use crate::naming;
+use crate::model::{Api, Operation, ParamKind, PathSegment, ClientSetting};
 
 pub fn client_rs(api: &Api) -> TokenStream {
-    let methods = api.operations.values().map(operation_method);
-    let error_enums = api.operations.values().map(error_enum);
+    let methods = api.operations.iter().map(|op| operation_method(api, op));
+    let error_enums = api.operations.iter().map(error_enum);
     let title = format!(
         " Client for {}: one method per operation of the spec.",
-        api.service.title
+        prose(&api.service.title)
     );
+    let doc = inner_doc_lines(["The request client, and the failures each operation documents."]);
+    let mut uses = vec![quote!(Error)];
+    if api.operations.iter().any(|op| op.error_enum.is_some()) {
+        uses.push(quote!(ApiError));
+    }
+    if !api.operations.is_empty() {
+        uses.extend([quote!(Method), quote!(OperationRequest), quote!(Response)]);
+    }
+    let models = if api
+        .operations
+        .iter()
+        .any(|op| op.request_body.is_some() || op.success.body.is_some())
+    {
+        quote!(use super::models;)
+    } else {
+        quote!()
+    };
     quote! {
-        //! The request client.
+        #doc
 
-        use crate::models;
+        use modelarts_pools_runtime::{ClientBuilder, #(#uses),*};
+
+        #models
 
         #[doc = #title]
         ///
         /// Cheap to clone: clones share one connection pool.
         #[derive(Clone, Debug)]
         pub struct Client {
-            inner: ::modelarts_pools_runtime::Client,
+            inner: modelarts_pools_runtime::Client,
         }
 
         impl Client {
             /// Wraps a configured runtime client.
-            pub fn new(inner: ::modelarts_pools_runtime::Client) -> Self {
+            pub fn new(inner: modelarts_pools_runtime::Client) -> Self {
                 Client { inner }
             }
 
             /// A builder for the endpoint (or region), project ID, credentials, timeouts, retries
             /// and hooks.
-            pub fn builder() -> ::modelarts_pools_runtime::ClientBuilder {
-                ::modelarts_pools_runtime::ClientBuilder::new()
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
             }
 
             /// A client configured from the `HUAWEICLOUD_SDK_*` environment variables the
             /// official SDKs read.
-            pub fn from_env() -> Result<Self, ::modelarts_pools_runtime::Error> {
-                ::modelarts_pools_runtime::ClientBuilder::from_env().build().map(Client::new)
+            pub fn from_env() -> Result<Self, Error> {
+                ClientBuilder::from_env().build().map(Client::new)
             }
 
             /// The runtime client underneath.
-            pub fn runtime(&self) -> &::modelarts_pools_runtime::Client {
+            pub fn runtime(&self) -> &modelarts_pools_runtime::Client {
                 &self.inner
             }
 
             #(#methods)*
         }
 
-        impl ::std::convert::From<::modelarts_pools_runtime::Client> for Client {
-            fn from(inner: ::modelarts_pools_runtime::Client) -> Self {
+        impl From<modelarts_pools_runtime::Client> for Client {
+            fn from(inner: modelarts_pools_runtime::Client) -> Self {
                 Client::new(inner)
             }
         }
@@ -65,170 +83,147 @@ pub fn client_rs(api: &Api) -> TokenStream {
     }
 }
 
-/// Arguments of an operation that the caller supplies (not bound to a client setting).
-pub fn caller_params(op: &OperationMethod) -> impl Iterator<Item = &Param> {
-    op.path_params
-        .iter()
-        .filter(|p| p.bind.is_none())
-        .chain(op.header_params.iter())
-}
-
-fn status_variant(status: u16) -> String {
-    http::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|code| code.canonical_reason())
-        .and_then(naming::upper_camel_case)
-        .unwrap_or_else(|| format!("Status{status}"))
-}
-
-fn operation_method(op: &OperationMethod) -> TokenStream {
+fn operation_method(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
-    let method = ident(&op.method);
+    let method = ident(op.method.as_str());
     let op_name = &op.name;
     let mut args = Vec::new();
     let mut steps = Vec::new();
     if let Some(body) = &op.request_body {
-        let ty = ident(&body.type_name);
-        args.push(quote!(body: &models::#ty));
-        steps.push(quote! {
-            body.validate().map_err(::modelarts_pools_runtime::Error::InvalidRequest)?;
+        let ty = ident(&api.ty(body.ty).name);
+        let arg = ident(&body.arg);
+        args.push(quote!(#arg: &models::#ty));
+        steps.push(quote!(#arg.validate().map_err(Error::InvalidRequest)?;));
+    }
+    for param in op.arguments() {
+        let arg = ident(&param.rust_name);
+        args.push(if param.required {
+            quote!(#arg: &str)
+        } else {
+            quote!(#arg: Option<&str>)
         });
     }
-    for param in &op.path_params {
-        if param.bind.is_none() {
-            let arg = ident(&param.rust_name);
-            args.push(quote!(#arg: &str));
-        }
-    }
-    for param in &op.header_params {
-        let arg = ident(&param.rust_name);
-        if param.required {
-            args.push(quote!(#arg: &str));
-        } else {
-            args.push(quote!(#arg: Option<&str>));
-        }
-    }
     steps.push(quote! {
-        let mut request = ::modelarts_pools_runtime::OperationRequest::new(#op_name, ::modelarts_pools_runtime::Method::#method);
+        let mut __request = OperationRequest::new(#op_name, Method::#method);
     });
-    for part in &op.path_parts {
-        match part {
-            PathPart::Literal(segment) => steps.push(quote!(request.push_literal(#segment);)),
-            PathPart::Param(param_name) => {
-                let value = match op.path_params.iter().find(|p| &p.wire_name == param_name) {
-                    Some(Param { bind: Some(_), .. }) => quote!(self.inner.project_id()),
-                    Some(param) => {
+    for segment in &op.path_segments {
+        match segment {
+            PathSegment::Literal(literal) => steps.push(quote!(__request.push_literal(#literal);)),
+            PathSegment::Param(index) => {
+                let param = &op.params[*index];
+                let wire = &param.wire_name;
+                let value = match param.kind {
+                    ParamKind::ClientSetting(ClientSetting::ProjectId) => quote!(self.inner.project_id()),
+                    ParamKind::Path | ParamKind::Header => {
                         let arg = ident(&param.rust_name);
                         quote!(#arg)
                     }
-                    None => continue,
                 };
-                steps.push(quote!(request.push_param(#param_name, #value)?;));
+                steps.push(quote!(__request.push_param(#wire, #value)?;));
             }
         }
     }
-    for param in &op.header_params {
+    for param in op.params.iter().filter(|p| p.kind == ParamKind::Header) {
         let arg = ident(&param.rust_name);
         let header = &param.wire_name;
-        if param.required {
-            steps.push(quote!(request.header(#header, #arg)?;));
+        steps.push(if param.required {
+            quote!(__request.header(#header, #arg)?;)
         } else {
-            steps.push(quote! {
-                if let Some(value) = #arg {
-                    request.header(#header, value)?;
+            quote! {
+                if let Some(__value) = #arg {
+                    __request.header(#header, __value)?;
                 }
-            });
-        }
+            }
+        });
     }
-    if op.request_body.is_some() {
-        steps.push(quote!(request.json_body(body)?;));
+    if let Some(body) = &op.request_body {
+        let arg = ident(&body.arg);
+        steps.push(quote!(__request.json_body(#arg)?;));
     }
-    let idempotent = op.idempotent();
-    steps.push(quote!(request.idempotent(#idempotent);));
-    let documented = op.errors().map(|r| {
-        let status = r.status;
-        let description = &r.description;
-        quote!((#status, #description))
-    });
-    steps.push(quote!(request.documented_errors(&[#(#documented),*]);));
-    let response_type = match op.success().and_then(|r| r.body.as_ref()) {
+    let idempotent = op.method.idempotent();
+    steps.push(quote!(__request.idempotent(#idempotent);));
+    if !op.errors.is_empty() {
+        let documented = op.errors.iter().map(|e| {
+            let status = e.response.status;
+            let description = &e.response.description;
+            quote!((#status, #description))
+        });
+        steps.push(quote!(__request.documented_errors(&[#(#documented),*]);));
+    }
+    let response_type = match op.success.body {
         Some(body) => {
-            let ty = ident(body);
+            let ty = ident(&api.ty(body).name);
             quote!(models::#ty)
         }
-        None => quote!(::serde_json::Value),
+        None => quote!(serde_json::Value),
     };
 
     let mut paragraphs = vec![
-        format!("{} {}", op.summary, op.description),
-        format!("`{} {}`", op.method, op.path),
+        format!("{} {}", prose(&op.summary), prose(&op.description)),
+        format!("`{} {}`", op.method.as_str(), op.path),
     ];
-    for param in caller_params(op) {
+    for param in op.arguments() {
+        let place = match param.kind {
+            ParamKind::Header => "header",
+            _ => "path parameter",
+        };
         paragraphs.push(format!(
-            "`{}`: {} ({} {})",
+            "`{}`: {} ({place} {})",
             param.rust_name,
-            param.description,
-            if param.bind.is_some() {
-                "path"
-            } else if op.header_params.contains(param) {
-                "header"
-            } else {
-                "path parameter"
-            },
+            prose(&param.description),
             code(&param.wire_name)
         ));
     }
     if op.request_body.is_some() {
         paragraphs.push("The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.".into());
     }
-    let documented: Vec<String> = op
-        .errors()
-        .map(|r| format!("HTTP {} ({})", r.status, r.description))
-        .collect();
-    if !documented.is_empty() {
-        let enum_name = format!(
-            "{}Error",
-            naming::upper_camel_case(&op.name).unwrap_or_default()
-        );
+    if let Some(error_enum) = &op.error_enum {
+        let documented: Vec<String> = op
+            .errors
+            .iter()
+            .map(|e| format!("HTTP {} ({})", e.response.status, prose(&e.response.description)))
+            .collect();
         paragraphs.push(format!(
-            "# Errors\n\nThe service documents {}; these arrive as `Error::Api`, and [`{enum_name}`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.",
+            "# Errors\n\nThe service documents {}; these arrive as `Error::Api`, and [`{error_enum}`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.",
             documented.join(" and ")
         ));
     }
-    for decision in &op.decisions {
-        paragraphs.push(format!("Decision: {decision}"));
-    }
+    paragraphs.extend(op.decisions.iter().map(|d| format!("Decision: {}", prose(d))));
     let doc = doc_lines(paragraphs.iter().map(String::as_str));
     quote! {
         #doc
-        pub async fn #name(&self, #(#args),*) -> Result<::modelarts_pools_runtime::Response<#response_type>, ::modelarts_pools_runtime::Error> {
+        pub async fn #name(&self, #(#args),*) -> Result<Response<#response_type>, Error> {
             #(#steps)*
-            self.inner.execute(request).await
+            self.inner.execute(__request).await
         }
     }
 }
 
-fn error_enum(op: &OperationMethod) -> TokenStream {
-    let errors: Vec<_> = op.errors().collect();
-    if errors.is_empty() {
+fn error_enum(op: &Operation) -> TokenStream {
+    let Some(name) = &op.error_enum else {
         return quote!();
-    }
-    let name = format_ident!(
-        "{}Error",
-        naming::upper_camel_case(&op.name).unwrap_or_default()
-    );
-    let variants = errors.iter().map(|r| {
-        let variant = ident(&status_variant(r.status));
-        let doc = format!(" HTTP {}: {}", r.status, r.description);
+    };
+    let name = ident(name);
+    let variants = op.errors.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let doc = format!(" HTTP {}: {}", e.response.status, prose(&e.response.description));
         quote! {
             #[doc = #doc]
-            #variant(Box<::modelarts_pools_runtime::ApiError>),
+            #variant(Box<ApiError>),
         }
     });
-    let arms = errors.iter().map(|r| {
-        let variant = ident(&status_variant(r.status));
-        let status = r.status;
+    let arms = op.errors.iter().map(|e| {
+        let variant = ident(&e.variant);
+        let status = e.response.status;
         quote!(Ok(api) if api.status.as_u16() == #status => #name::#variant(api),)
+    });
+    let display_arms = op.errors.iter().map(|e| {
+        let variant = ident(&e.variant);
+        quote!(#name::#variant(api) => std::fmt::Display::fmt(api, formatter),)
+    });
+    let source_arms = op.errors.iter().map(|e| {
+        let variant = ident(&e.variant);
+        quote!(#name::#variant(api) => Some(api.as_ref()),)
     });
     let doc = format!(
         " The failures `{}` documents, sorted for matching; anything else is `Unhandled`.",
@@ -242,15 +237,33 @@ fn error_enum(op: &OperationMethod) -> TokenStream {
             #(#variants)*
             /// Any other failure: another status, a transport error, an undecodable response or a
             /// refused request.
-            Unhandled(::modelarts_pools_runtime::Error),
+            Unhandled(Error),
         }
 
-        impl ::std::convert::From<::modelarts_pools_runtime::Error> for #name {
-            fn from(error: ::modelarts_pools_runtime::Error) -> Self {
+        impl From<Error> for #name {
+            fn from(error: Error) -> Self {
                 match error.into_api() {
                     #(#arms)*
-                    Ok(api) => #name::Unhandled(::modelarts_pools_runtime::Error::Api(api)),
+                    Ok(api) => #name::Unhandled(Error::Api(api)),
                     Err(other) => #name::Unhandled(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(#display_arms)*
+                    #name::Unhandled(error) => std::fmt::Display::fmt(error, formatter),
+                }
+            }
+        }
+
+        impl std::error::Error for #name {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    #(#source_arms)*
+                    #name::Unhandled(error) => Some(error),
                 }
             }
         }

@@ -5,40 +5,38 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::ir::{Api, EnumType, FlagsType, ObjectType, RuleCheck, TypeEntry, TypeRef};
+use crate::model::{Api, EnumType, FlagsType, ObjectType, RuleCheck, TypeEntry, TypeId, TypeKind, TypeRef};
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// `(file name, document)` for every body type, plus `operations.json` mapping each operation
 /// and status to its document.
 pub fn schema_documents(api: &Api) -> Vec<(String, Value)> {
-    let mut bodies: BTreeSet<&str> = BTreeSet::new();
+    let mut bodies: BTreeSet<TypeId> = BTreeSet::new();
     let mut index = Map::new();
-    for op in api.operations.values() {
+    for op in &api.operations {
         let mut responses = Map::new();
-        for response in &op.responses {
-            if let Some(body) = &response.body {
+        for response in std::iter::once(&op.success).chain(op.errors.iter().map(|e| &e.response)) {
+            if let Some(body) = response.body {
                 bodies.insert(body);
-                responses.insert(response.status.to_string(), json!(file_name(body)));
+                responses.insert(response.status.to_string(), json!(file_name(&api.ty(body).name)));
             }
         }
         let mut entry = Map::new();
-        entry.insert("method".into(), json!(op.method));
+        entry.insert("method".into(), json!(op.method.as_str()));
         entry.insert("path".into(), json!(op.path));
         if let Some(body) = &op.request_body {
-            bodies.insert(&body.type_name);
-            entry.insert("request".into(), json!(file_name(&body.type_name)));
+            bodies.insert(body.ty);
+            entry.insert("request".into(), json!(file_name(&api.ty(body.ty).name)));
         }
         entry.insert("responses".into(), Value::Object(responses));
         index.insert(op.name.clone(), Value::Object(entry));
     }
     let mut documents: Vec<(String, Value)> = bodies
         .into_iter()
-        .filter_map(|name| match api.types.get(name) {
-            Some(TypeEntry::Object(object)) => Some((file_name(name), document(api, object))),
-            _ => None,
-        })
+        .map(|id| (file_name(&api.ty(id).name), document(api, id)))
         .collect();
+    documents.sort_by(|a, b| a.0.cmp(&b.0));
     documents.push(("operations.json".into(), Value::Object(index)));
     documents
 }
@@ -47,85 +45,74 @@ pub fn file_name(type_name: &str) -> String {
     format!("{type_name}.json")
 }
 
-fn document(api: &Api, root: &ObjectType) -> Value {
-    let mut defs = BTreeMap::new();
+fn document(api: &Api, root: TypeId) -> Value {
+    let mut defs = BTreeSet::new();
     collect_defs(api, root, &mut defs);
-    defs.remove(root.name.as_str());
+    defs.remove(&root);
+    let entry = api.ty(root);
     let mut doc = Map::new();
     doc.insert("$schema".into(), json!(DRAFT));
     doc.insert(
         "$id".into(),
-        json!(format!(
-            "{}{}",
-            api.service.schema_id_base,
-            file_name(&root.name)
-        )),
+        json!(format!("{}{}", api.service.schema_id_base, file_name(&entry.name))),
     );
-    if let Value::Object(body) = object_schema(root, &root.name) {
+    if let Value::Object(body) = type_schema(api, entry, root) {
         doc.extend(body);
     }
     if !defs.is_empty() {
-        let defs: Map<String, Value> = defs
+        let defs: BTreeMap<String, Value> = defs
             .into_iter()
-            .map(|(name, entry)| (name.to_owned(), type_schema(entry, &root.name)))
+            .map(|id| (api.ty(id).name.clone(), type_schema(api, api.ty(id), root)))
             .collect();
-        doc.insert("$defs".into(), Value::Object(defs));
+        doc.insert("$defs".into(), Value::Object(defs.into_iter().collect()));
     }
     Value::Object(doc)
 }
 
-fn collect_defs<'a>(
-    api: &'a Api,
-    object: &'a ObjectType,
-    defs: &mut BTreeMap<&'a str, &'a TypeEntry>,
-) {
-    for field in &object.fields {
-        let Some(name) = field.ty.named() else {
-            continue;
-        };
-        let Some((key, entry)) = api.types.get_key_value(name) else {
-            continue;
-        };
-        if defs.insert(key.as_str(), entry).is_none()
-            && let TypeEntry::Object(child) = entry
-        {
-            collect_defs(api, child, defs);
+fn collect_defs(api: &Api, id: TypeId, defs: &mut BTreeSet<TypeId>) {
+    if let TypeKind::Object(object) = &api.ty(id).kind {
+        for field in &object.fields {
+            if let Some(target) = field.ty.named()
+                && defs.insert(target)
+            {
+                collect_defs(api, target, defs);
+            }
         }
     }
 }
 
-fn type_schema(entry: &TypeEntry, root: &str) -> Value {
-    match entry {
-        TypeEntry::Object(object) => object_schema(object, root),
-        TypeEntry::Enum(e) => enum_schema(e),
-        TypeEntry::Flags(f) => flags_schema(f),
+fn type_schema(api: &Api, entry: &TypeEntry, root: TypeId) -> Value {
+    match &entry.kind {
+        TypeKind::Object(object) => object_schema(api, entry, object, root),
+        TypeKind::Enum(e) => enum_schema(entry, e),
+        TypeKind::Flags(f) => flags_schema(entry, f),
     }
 }
 
-fn reference(name: &str, root: &str) -> Value {
-    if name == root {
+fn reference(api: &Api, id: TypeId, root: TypeId) -> Value {
+    if id == root {
         json!({ "$ref": "#" })
     } else {
-        json!({ "$ref": format!("#/$defs/{name}") })
+        json!({ "$ref": format!("#/$defs/{}", api.ty(id).name) })
     }
 }
 
-fn value_schema(ty: &TypeRef, root: &str) -> Value {
+fn value_schema(api: &Api, ty: &TypeRef, root: TypeId) -> Value {
     match ty {
         TypeRef::String => json!({ "type": "string" }),
         TypeRef::Integer => json!({ "type": "integer" }),
         TypeRef::Number => json!({ "type": "number" }),
         TypeRef::Boolean => json!({ "type": "boolean" }),
         TypeRef::Json => json!({}),
-        TypeRef::Named(name) => reference(name, root),
-        TypeRef::Array(item) => json!({ "type": "array", "items": value_schema(item, root) }),
+        TypeRef::Named(id) => reference(api, *id, root),
+        TypeRef::Array(item) => json!({ "type": "array", "items": value_schema(api, item, root) }),
     }
 }
 
-fn object_schema(object: &ObjectType, root: &str) -> Value {
+fn object_schema(api: &Api, entry: &TypeEntry, object: &ObjectType, root: TypeId) -> Value {
     let mut properties = Map::new();
     for field in &object.fields {
-        let mut schema = value_schema(&field.ty, root);
+        let mut schema = value_schema(api, &field.ty, root);
         if let Value::Object(map) = &mut schema {
             if !field.description.is_empty() {
                 map.insert("description".into(), json!(field.description));
@@ -146,10 +133,10 @@ fn object_schema(object: &ObjectType, root: &str) -> Value {
         .map(|f| f.wire_name.as_str())
         .collect();
     let mut schema = Map::new();
-    schema.insert("title".into(), json!(object.name));
-    schema.insert("description".into(), json!(object.description));
-    if !object.decisions.is_empty() {
-        schema.insert("$comment".into(), json!(object.decisions.join(" ")));
+    schema.insert("title".into(), json!(entry.name));
+    schema.insert("description".into(), json!(entry.description));
+    if !entry.decisions.is_empty() {
+        schema.insert("$comment".into(), json!(entry.decisions.join(" ")));
     }
     schema.insert("type".into(), json!("object"));
     schema.insert("properties".into(), Value::Object(properties));
@@ -160,14 +147,15 @@ fn object_schema(object: &ObjectType, root: &str) -> Value {
         .iter()
         .map(|rule| {
             let comment = format!("rule {}: {}", rule.id, rule.message);
+            let when = &object.fields[rule.when_field].wire_name;
             match &rule.check {
-                RuleCheck::Require(names) => json!({
+                RuleCheck::Require(fields) => json!({
                     "$comment": comment,
                     "if": {
-                        "properties": { rule.when_field.clone(): { "const": rule.when_equals } },
-                        "required": [rule.when_field],
+                        "properties": { when.clone(): { "const": rule.when_equals } },
+                        "required": [when],
                     },
-                    "then": { "required": names },
+                    "then": { "required": fields.iter().map(|&j| object.fields[j].wire_name.as_str()).collect::<Vec<_>>() },
                 }),
                 RuleCheck::ItemsEqual { .. } => json!({
                     "$comment": format!("{comment} (JSON Schema cannot compare two values; the generated validate() enforces this rule)"),
@@ -181,7 +169,7 @@ fn object_schema(object: &ObjectType, root: &str) -> Value {
     Value::Object(schema)
 }
 
-fn enum_schema(e: &EnumType) -> Value {
+fn enum_schema(entry: &TypeEntry, e: &EnumType) -> Value {
     let one_of: Vec<Value> = e
         .values
         .iter()
@@ -189,15 +177,15 @@ fn enum_schema(e: &EnumType) -> Value {
         .collect();
     let values: Vec<&str> = e.values.iter().map(|v| v.wire.as_str()).collect();
     json!({
-        "title": e.name,
-        "description": e.description,
+        "title": entry.name,
+        "description": entry.description,
         "type": "string",
         "enum": values,
         "oneOf": one_of,
     })
 }
 
-fn flags_schema(f: &FlagsType) -> Value {
+fn flags_schema(entry: &TypeEntry, f: &FlagsType) -> Value {
     let meanings: Vec<String> = f
         .values
         .iter()
@@ -208,17 +196,17 @@ fn flags_schema(f: &FlagsType) -> Value {
         .iter()
         .map(|v| json!({ "value": v.value, "name": v.name, "description": v.description }))
         .collect();
-    let description = if f.description.is_empty() {
+    let description = if entry.description.is_empty() {
         format!("Bit set; values add up. {}", meanings.join("; "))
     } else {
         format!(
             "{} Bit set; values add up. {}",
-            f.description,
+            entry.description,
             meanings.join("; ")
         )
     };
     json!({
-        "title": f.name,
+        "title": entry.name,
         "description": description,
         "type": "integer",
         "minimum": 0,

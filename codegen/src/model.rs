@@ -1,0 +1,323 @@
+//! The linked model: what [`crate::resolve`] makes of a spec, and all the emitters read.
+//!
+//! Types refer to each other by [`TypeId`], rules to fields by index, parameters carry their
+//! kind, and every Rust name (types, fields, variants, methods, error enums, subcommands, flags)
+//! is decided and checked for clashes before anything is emitted. Emitters only print: nothing
+//! here is looked up by name, and nothing can be missing.
+
+/// Index of a type in [`Api::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    pub service: Service,
+    /// Ordered by name, so output never depends on the spec's order.
+    pub types: Vec<TypeEntry>,
+    /// Ordered by name.
+    pub operations: Vec<Operation>,
+}
+
+impl Api {
+    pub fn ty(&self, id: TypeId) -> &TypeEntry {
+        &self.types[id.0]
+    }
+
+    /// The object type `id`, which resolve guarantees where a model says "object".
+    pub fn object(&self, id: TypeId) -> &ObjectType {
+        match &self.types[id.0].kind {
+            TypeKind::Object(object) => object,
+            _ => unreachable!("resolve links object positions to object types only"),
+        }
+    }
+
+    /// Whether the object `id` has a generated `validate()` (request types do).
+    pub fn has_validate(&self, id: TypeId) -> bool {
+        matches!(&self.types[id.0].kind, TypeKind::Object(o) if o.usage.request)
+    }
+
+    /// Whether any request type has rules or nested checks to validate.
+    pub fn has_request_types(&self) -> bool {
+        self.types
+            .iter()
+            .any(|t| matches!(&t.kind, TypeKind::Object(o) if o.usage.request))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// The package and program name (`modelarts-pools`).
+    pub package: String,
+    /// The crate as a Rust path segment (`modelarts_pools`).
+    pub crate_ident: String,
+    pub title: String,
+    pub description: String,
+    pub schema_id_base: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeEntry {
+    /// The Rust type name, which is also its schema title and file name.
+    pub name: String,
+    pub description: String,
+    /// The table's own name where it differs (`resources`), and the document it comes from.
+    pub doc_name: Option<String>,
+    pub source: Option<String>,
+    pub decisions: Vec<String>,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    Object(ObjectType),
+    Enum(EnumType),
+    Flags(FlagsType),
+}
+
+/// Where an object is used: request types get constructors and `validate()`, types used only
+/// in responses derive `Default`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub request: bool,
+    pub response: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectType {
+    pub fields: Vec<Field>,
+    pub rules: Vec<Rule>,
+    pub usage: Usage,
+}
+
+impl ObjectType {
+    pub fn required_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| f.required)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub wire_name: String,
+    /// A valid Rust field identifier, unique in its struct.
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// Whether the wire requires it: the table's 是/否, or `wire_required` where they disagree.
+    pub required: bool,
+    /// The table's own column, kept for documentation where it differs from `required`.
+    pub table_required: Option<bool>,
+    /// Boxed to break a reference cycle that would otherwise make the type infinitely large.
+    pub boxed: bool,
+    pub description: String,
+    pub source_type: Option<String>,
+    pub min_items: Option<u64>,
+    pub decision: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Json,
+    Named(TypeId),
+    Array(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The named type this refers to, through any arrays.
+    pub fn named(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(*id),
+            TypeRef::Array(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    pub id: String,
+    /// The field (index into the object's fields) whose string value triggers the rule.
+    pub when_field: usize,
+    pub when_equals: String,
+    pub check: RuleCheck,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleCheck {
+    /// These optional fields (indices) must be present.
+    Require(Vec<usize>),
+    /// In every element of the array field `array`, whose items are the object `item`, the field
+    /// `left` (when present) must equal the field `right`.
+    ItemsEqual {
+        array: usize,
+        item: TypeId,
+        left: usize,
+        right: usize,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumType {
+    pub values: Vec<EnumValue>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumValue {
+    pub wire: String,
+    pub variant: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlagsType {
+    pub values: Vec<FlagValue>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlagValue {
+    pub value: u64,
+    pub name: String,
+    pub const_name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+}
+
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 7] = [
+        HttpMethod::Get,
+        HttpMethod::Post,
+        HttpMethod::Put,
+        HttpMethod::Patch,
+        HttpMethod::Delete,
+        HttpMethod::Head,
+        HttpMethod::Options,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+        }
+    }
+
+    /// Safe to repeat (RFC 9110 §9.2.2): retries on 429/502/503/504 and timeouts are allowed.
+    pub fn idempotent(self) -> bool {
+        !matches!(self, HttpMethod::Post | HttpMethod::Patch)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The spec's name, which is also the client method's name (`create_pool`).
+    pub name: String,
+    /// The program's subcommand (`create-pool`) and its clap variant (`CreatePool`).
+    pub subcommand: String,
+    pub subcommand_variant: String,
+    pub summary: String,
+    pub description: String,
+    pub source: Option<String>,
+    pub decisions: Vec<String>,
+    pub method: HttpMethod,
+    /// The path template as the spec writes it (`/v2/{project_id}/pools`).
+    pub path: String,
+    pub path_segments: Vec<PathSegment>,
+    pub params: Vec<Param>,
+    pub request_body: Option<Body>,
+    pub success: Response,
+    /// The documented failures, by status.
+    pub errors: Vec<ErrorResponse>,
+    /// `{Operation}Error`, present when the operation documents failures.
+    pub error_enum: Option<String>,
+}
+
+impl Operation {
+    /// The parameters a caller passes as method arguments, in spec order (path, then header).
+    pub fn arguments(&self) -> impl Iterator<Item = &Param> {
+        self.params
+            .iter()
+            .filter(|p| !matches!(p.kind, ParamKind::ClientSetting(_)))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    Literal(String),
+    /// Index into [`Operation::params`].
+    Param(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub wire_name: String,
+    /// The method argument and program field (`pool_name`, `user_id`).
+    pub rust_name: String,
+    /// The program option, without its dashes (`pool-name`).
+    pub flag: String,
+    pub kind: ParamKind,
+    pub required: bool,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    Path,
+    Header,
+    /// A path parameter the client fills from its own configuration.
+    ClientSetting(ClientSetting),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientSetting {
+    ProjectId,
+}
+
+impl ClientSetting {
+    pub const ALL: [ClientSetting; 1] = [ClientSetting::ProjectId];
+
+    pub fn spec_name(self) -> &'static str {
+        match self {
+            ClientSetting::ProjectId => "project_id",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub ty: TypeId,
+    /// The method argument that carries it (`body`, unless a parameter has that name).
+    pub arg: String,
+    pub examples: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub description: String,
+    pub body: Option<TypeId>,
+    pub examples: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    pub response: Response,
+    /// The variant of the operation's error enum (`NotFound`).
+    pub variant: String,
+}

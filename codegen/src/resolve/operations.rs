@@ -1,0 +1,302 @@
+//! Operations: method, path, parameters with their kinds, bodies and responses linked to their
+//! types, and the names of the client method, error enum, variants, subcommand and options.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Resolver, TypeTable, rust_name};
+use crate::model::{
+    Body, ClientSetting, ErrorResponse, HttpMethod, Operation, Param, ParamKind, PathSegment,
+    Response, TypeEntry, TypeId, TypeKind,
+};
+use crate::naming;
+use crate::spec::{Operation as OperationDef, ParamDef, ResponseDef, Spec};
+
+pub(super) fn resolve_operations(
+    r: &mut Resolver<'_>,
+    spec: &Spec,
+    table: &TypeTable<'_>,
+    types: &[TypeEntry],
+) -> Vec<Operation> {
+    let mut operations: BTreeMap<String, Operation> = BTreeMap::new();
+    let mut subcommands: BTreeMap<String, String> = BTreeMap::new();
+    let mut error_enums: BTreeMap<String, String> = BTreeMap::new();
+    for (i, def) in spec.operations.iter().enumerate() {
+        let base = format!("$.operations[{i}]");
+        let op = operation(r, &base, def, table, types);
+        if operations.contains_key(&def.name) {
+            r.error(
+                format!("{base}.name"),
+                format!("operation {:?} is declared twice", def.name),
+            );
+            continue;
+        }
+        if let Some(other) = subcommands.insert(op.subcommand.clone(), def.name.clone()) {
+            r.error(format!("{base}.name"), format!("operations {other:?} and {:?} both become the subcommand `{}`; rename one", def.name, op.subcommand));
+        }
+        if let Some(error_enum) = &op.error_enum {
+            if naming::CLIENT_MODULE_NAMES.contains(&error_enum.as_str()) {
+                r.error(format!("{base}.name"), format!("operation {:?} gives the error enum `{error_enum}`, a name the generated crate already uses; rename the operation", def.name));
+            } else if let Some(other) = error_enums.insert(error_enum.clone(), def.name.clone()) {
+                r.error(format!("{base}.name"), format!("operations {other:?} and {:?} both give the error enum `{error_enum}`; rename one", def.name));
+            }
+        }
+        operations.insert(def.name.clone(), op);
+    }
+    operations.into_values().collect()
+}
+
+fn operation(
+    r: &mut Resolver<'_>,
+    base: &str,
+    def: &OperationDef,
+    table: &TypeTable<'_>,
+    types: &[TypeEntry],
+) -> Operation {
+    if !naming::is_snake_ident(&def.name) || def.name.starts_with("__") {
+        r.error(
+            format!("{base}.name"),
+            format!("operation name {:?} must be a snake_case identifier such as \"create_pool\"", def.name),
+        );
+    } else if naming::CLIENT_METHODS.contains(&def.name.as_str()) {
+        r.error(format!("{base}.name"), format!("operation name {:?} is a method the generated client already has; choose another", def.name));
+    }
+    let method = HttpMethod::ALL
+        .into_iter()
+        .find(|m| m.as_str() == def.method)
+        .unwrap_or_else(|| {
+            let all: Vec<&str> = HttpMethod::ALL.iter().map(|m| m.as_str()).collect();
+            r.error(
+                format!("{base}.method"),
+                format!("method {:?} is not one of {}", def.method, all.join(", ")),
+            );
+            HttpMethod::Get
+        });
+
+    let mut params = Vec::new();
+    let mut argument_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut flags: BTreeMap<String, String> = BTreeMap::new();
+    for (kind, defs) in [("path_params", &def.path_params), ("header_params", &def.header_params)] {
+        for (j, param_def) in defs.iter().enumerate() {
+            let ppath = format!("{base}.{kind}[{j}]");
+            if let Some(param) = param(r, &ppath, kind == "path_params", param_def) {
+                if !matches!(param.kind, ParamKind::ClientSetting(_)) {
+                    if let Some(other) = argument_names.insert(param.rust_name.clone(), param.wire_name.clone()) {
+                        r.error(&ppath, format!("parameters {other:?} and {:?} both become the Rust argument `{}`; set a distinct \"rust_name\"", param.wire_name, param.rust_name));
+                    }
+                    if naming::RESERVED_FLAGS.contains(&param.flag.as_str()) {
+                        r.error(&ppath, format!("parameter {:?} becomes the program option `--{}`, which every command already has; set \"rust_name\" to give it another", param.wire_name, param.flag));
+                    } else if let Some(other) = flags.insert(param.flag.clone(), param.wire_name.clone()) {
+                        r.error(&ppath, format!("parameters {other:?} and {:?} both become the program option `--{}`; set a distinct \"rust_name\"", param.wire_name, param.flag));
+                    }
+                }
+                params.push(param);
+            }
+        }
+    }
+
+    let path_segments = path_segments(r, base, def, &params);
+
+    let request_body = def.request_body.as_ref().and_then(|body| {
+        let ty = object_type(r, &format!("{base}.request_body.type"), "request body", &body.type_name, table, types)?;
+        // The argument is `body` unless a parameter took that name.
+        let arg = ["body", "request_body", "body_"]
+            .into_iter()
+            .find(|name| !argument_names.contains_key(*name))
+            .unwrap_or("body__")
+            .to_owned();
+        Some(Body {
+            ty,
+            arg,
+            examples: body.examples.clone(),
+        })
+    });
+
+    let mut statuses = BTreeSet::new();
+    let mut success = Vec::new();
+    let mut errors = Vec::new();
+    for (j, response_def) in def.responses.iter().enumerate() {
+        let rpath = format!("{base}.responses[{j}]");
+        if !statuses.insert(response_def.status) {
+            r.error(format!("{rpath}.status"), format!("status {} is listed twice", response_def.status));
+        }
+        let response = response(r, &rpath, response_def, table, types);
+        match response_def.status {
+            200..=299 => success.push(response),
+            400..=599 => {
+                let variant = status_variant(response_def.status);
+                errors.push(ErrorResponse { response, variant });
+            }
+            100..=199 | 300..=399 => r.error(format!("{rpath}.status"), format!("status {} is neither a success (2xx) nor a failure (4xx, 5xx); only those can be documented", response_def.status)),
+            other => r.error(format!("{rpath}.status"), format!("{other} is not an HTTP status")),
+        }
+    }
+    errors.sort_by_key(|e| e.response.status);
+    if success.len() != 1 {
+        r.error(format!("{base}.responses"), "an operation needs exactly one 2xx response");
+    }
+    let success = success.into_iter().next().unwrap_or(Response {
+        status: 200,
+        description: String::new(),
+        body: None,
+        examples: Vec::new(),
+    });
+    let camel = naming::upper_camel_case(&def.name).unwrap_or_default();
+    Operation {
+        name: def.name.clone(),
+        subcommand: naming::kebab_case(&def.name).unwrap_or_default(),
+        subcommand_variant: camel.clone(),
+        summary: def.summary.clone(),
+        description: def.description.clone(),
+        source: def.source.clone(),
+        decisions: def.decisions.clone(),
+        method,
+        path: def.path.clone(),
+        path_segments,
+        params,
+        request_body,
+        success,
+        error_enum: (!errors.is_empty()).then(|| format!("{camel}Error")),
+        errors,
+    }
+}
+
+fn param(r: &mut Resolver<'_>, ppath: &str, in_path: bool, def: &ParamDef) -> Option<Param> {
+    if def.type_expr != "string" {
+        r.error(format!("{ppath}.type"), format!("parameter type {:?} is not supported; path and header parameters are \"string\"", def.type_expr));
+    }
+    if def.name.is_empty() {
+        r.error(format!("{ppath}.name"), "a parameter name cannot be empty");
+        return None;
+    }
+    if !in_path
+        && !def
+            .name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    {
+        r.error(format!("{ppath}.name"), format!("{:?} is not a valid HTTP header name", def.name));
+    }
+    if in_path && def.required == Some(false) {
+        r.error(format!("{ppath}.required"), "a path parameter is always required");
+    }
+    let kind = match &def.bind {
+        Some(bind) => match ClientSetting::ALL.into_iter().find(|s| s.spec_name() == bind) {
+            Some(setting) if in_path => ParamKind::ClientSetting(setting),
+            _ => {
+                let settings: Vec<&str> = ClientSetting::ALL.iter().map(|s| s.spec_name()).collect();
+                r.error(format!("{ppath}.bind"), format!("bind {bind:?} is not supported; path parameters may bind to {}", settings.join(", ")));
+                return None;
+            }
+        },
+        None if in_path => ParamKind::Path,
+        None => ParamKind::Header,
+    };
+    let rust = match rust_name(&def.name, def.rust_name.as_deref()) {
+        Ok(name) => name,
+        Err(message) => {
+            r.error(ppath, message);
+            return None;
+        }
+    };
+    Some(Param {
+        wire_name: def.name.clone(),
+        flag: naming::kebab_case(&rust).unwrap_or_else(|| rust.clone()),
+        rust_name: rust,
+        kind,
+        required: in_path || def.required.unwrap_or(false),
+        description: def.description.clone(),
+    })
+}
+
+/// Splits `/v2/{project_id}/pools` into literal segments and links the parameter ones.
+fn path_segments(r: &mut Resolver<'_>, base: &str, def: &OperationDef, params: &[Param]) -> Vec<PathSegment> {
+    let ppath = format!("{base}.path");
+    let Some(rest) = def.path.strip_prefix('/') else {
+        r.error(ppath, format!("path {:?} must start with '/'", def.path));
+        return Vec::new();
+    };
+    let mut segments = Vec::new();
+    let mut used = BTreeSet::new();
+    for segment in rest.split('/') {
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            if name.is_empty() || name.contains(['{', '}']) {
+                r.error(&ppath, format!("path segment {segment:?} must be a literal or a whole {{parameter}}"));
+                continue;
+            }
+            if !used.insert(name) {
+                r.error(&ppath, format!("path {:?} uses {{{name}}} more than once", def.path));
+                continue;
+            }
+            match params
+                .iter()
+                .position(|p| p.wire_name == name && !matches!(p.kind, ParamKind::Header))
+            {
+                Some(index) => segments.push(PathSegment::Param(index)),
+                None if def.path_params.iter().any(|p| p.name == name) => {} // reported with the parameter
+                None => r.error(&ppath, format!("path {:?} uses {{{name}}}, which path_params does not declare", def.path)),
+            }
+        } else if segment.is_empty() || segment == "." || segment == ".." {
+            r.error(&ppath, format!("path {:?} has an empty, '.' or '..' segment", def.path));
+        } else if segment.contains(['{', '}']) {
+            r.error(&ppath, format!("path segment {segment:?} must be a literal or a whole {{parameter}}"));
+        } else if !segment.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
+            r.error(&ppath, format!("literal path segment {segment:?} may use only A-Z a-z 0-9 - . _ ~"));
+        } else {
+            segments.push(PathSegment::Literal(segment.to_owned()));
+        }
+    }
+    for (j, param) in def.path_params.iter().enumerate() {
+        if !used.contains(param.name.as_str()) {
+            r.error(format!("{base}.path_params[{j}].name"), format!("path parameter {:?} is declared but the path {:?} does not use it", param.name, def.path));
+        }
+    }
+    segments
+}
+
+fn object_type(
+    r: &mut Resolver<'_>,
+    path: &str,
+    what: &str,
+    name: &str,
+    table: &TypeTable<'_>,
+    types: &[TypeEntry],
+) -> Option<TypeId> {
+    match table.get(name) {
+        Some(id) if matches!(types[id.0].kind, TypeKind::Object(_)) => Some(id),
+        Some(_) => {
+            r.error(path, format!("{what} {name:?} must be an object type"));
+            None
+        }
+        None => {
+            r.error(path, format!("{what} type {name:?} is not declared in types"));
+            None
+        }
+    }
+}
+
+fn response(
+    r: &mut Resolver<'_>,
+    rpath: &str,
+    def: &ResponseDef,
+    table: &TypeTable<'_>,
+    types: &[TypeEntry],
+) -> Response {
+    Response {
+        status: def.status,
+        description: def.description.clone(),
+        body: def
+            .body
+            .as_deref()
+            .and_then(|name| object_type(r, &format!("{rpath}.body"), "response body", name, table, types)),
+        examples: def.examples.clone(),
+    }
+}
+
+/// `NotFound` for 404: the status's reason phrase, or `Status599` for one without.
+fn status_variant(status: u16) -> String {
+    http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|code| code.canonical_reason())
+        .and_then(naming::upper_camel_case)
+        .unwrap_or_else(|| format!("Status{status}"))
+}
