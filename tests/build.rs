@@ -1,9 +1,17 @@
-//! Renders the model types of every fixture spec in `fixtures/` into one file that `src/lib.rs`
-//! compiles under `#![deny(warnings)]`, so fixture output is proven to compile, not only to match
-//! its snapshot.
+//! Renders every fixture spec in `fixtures/` (models, client and program) into one file that
+//! `src/lib.rs` compiles under `#![deny(warnings)]`, so fixture output is proven to compile, not
+//! only to match its snapshot. Each fixture is a module: `fixtures::<file stem>::{models, client,
+//! cli}`, laid out as in a generated crate (`client` and `cli` refer to `super::models`).
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+
+/// The generated files compiled as modules; `lib.rs` (which embeds the schema files) is not.
+const MODULES: &[(&str, &str)] = &[
+    ("models", "src/models.rs"),
+    ("client", "src/client.rs"),
+    ("cli", "src/cli.rs"),
+];
 
 fn main() {
     let manifest =
@@ -26,9 +34,15 @@ fn main() {
             .to_owned();
         let text = std::fs::read_to_string(&path).expect("fixture is readable");
         let file = format!("{stem}.json");
-        let models = codegen::models_from_str(&file, &text)
+        let files = codegen::generate_from_str(&file, &text)
             .unwrap_or_else(|e| panic!("fixture {file} is a valid spec:\n{e}"));
-        writeln!(out, "pub mod {stem} {{\n{models}\n}}").expect("writing to a String");
+        writeln!(out, "pub mod {stem} {{").expect("writing to a String");
+        for (module, file) in MODULES {
+            if let Some(source) = files.get(*file) {
+                writeln!(out, "pub mod {module} {{\n{source}\n}}").expect("writing to a String");
+            }
+        }
+        writeln!(out, "}}").expect("writing to a String");
     }
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out_dir.join("fixtures.rs"), out).expect("OUT_DIR is writable");

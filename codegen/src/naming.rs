@@ -10,27 +10,19 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Names the generated modules define or import themselves; a spec type may not take them.
+/// Names `models.rs` uses unqualified (the prelude's and its own imports); a spec type may not
+/// take them. Everything else the generated code refers to by a qualified path.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Client",
-    "Error",
-    "Result",
     "Option",
     "Some",
     "None",
-    "Ok",
-    "Err",
-    "String",
     "Vec",
     "Box",
+    "String",
+    "Result",
+    "Ok",
+    "Err",
     "Self",
-    "Response",
-    "Value",
-    "Map",
-    "Default",
-    "Serialize",
-    "Deserialize",
-    "JsonSchema",
     "UnknownFields",
     "JsonPath",
     "ValidationError",

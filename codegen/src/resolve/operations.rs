@@ -83,9 +83,7 @@ fn operation(
                     if let Some(other) = argument_names.insert(param.rust_name.clone(), param.wire_name.clone()) {
                         r.error(&ppath, format!("parameters {other:?} and {:?} both become the Rust argument `{}`; set a distinct \"rust_name\"", param.wire_name, param.rust_name));
                     }
-                    if naming::RESERVED_FLAGS.contains(&param.flag.as_str()) {
-                        r.error(&ppath, format!("parameter {:?} becomes the program option `--{}`, which every command already has; set \"rust_name\" to give it another", param.wire_name, param.flag));
-                    } else if let Some(other) = flags.insert(param.flag.clone(), param.wire_name.clone()) {
+                    if let Some(other) = flags.insert(param.flag.clone(), param.wire_name.clone()) {
                         r.error(&ppath, format!("parameters {other:?} and {:?} both become the program option `--{}`; set a distinct \"rust_name\"", param.wire_name, param.flag));
                     }
                 }
@@ -198,9 +196,14 @@ fn param(r: &mut Resolver<'_>, ppath: &str, in_path: bool, def: &ParamDef) -> Op
             return None;
         }
     };
+    // A parameter named like an option every command has (`--region`, `--body`) gets `-param`.
+    let mut flag = naming::kebab_case(&rust).unwrap_or_else(|| rust.clone());
+    if naming::RESERVED_FLAGS.contains(&flag.as_str()) {
+        flag.push_str("-param");
+    }
     Some(Param {
         wire_name: def.name.clone(),
-        flag: naming::kebab_case(&rust).unwrap_or_else(|| rust.clone()),
+        flag,
         rust_name: rust,
         kind,
         required: in_path || def.required.unwrap_or(false),

@@ -1,0 +1,204 @@
+use serde_json::{Value, json};
+
+use super::*;
+use crate::model::{ClientSetting, HttpMethod, ParamKind, PathSegment, RuleCheck, TypeKind, TypeRef};
+
+fn spec(types: Value, operations: Value) -> String {
+    json!({
+        "format_version": 1,
+        "service": { "name": "unit", "title": "Unit", "description": "d", "schema_id_base": "https://example.test/" },
+        "types": types,
+        "operations": operations,
+    })
+    .to_string()
+}
+
+fn resolved(text: &str) -> Api {
+    let parsed = crate::spec::parse("unit.json", text).unwrap();
+    resolve(&parsed, "unit.json").unwrap_or_else(|d| panic!("{d}"))
+}
+
+fn errors(text: &str) -> String {
+    let parsed = crate::spec::parse("unit.json", text).unwrap();
+    match resolve(&parsed, "unit.json") {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(d) => d.to_string(),
+    }
+}
+
+fn object(name: &str, fields: Value) -> Value {
+    json!({ "name": name, "kind": "object", "description": "", "fields": fields })
+}
+
+fn op(name: &str, method: &str, path: &str, path_params: Value, body: Option<&str>) -> Value {
+    json!({
+        "name": name, "method": method, "path": path, "path_params": path_params,
+        "header_params": [{ "name": "X-ModelArts-User-ID", "rust_name": "user_id", "type": "string" }],
+        "request_body": body.map(|b| json!({ "type": b })),
+        "responses": [ { "status": 200, "body": "Out" }, { "status": 404, "body": "Out" } ],
+    })
+}
+
+#[test]
+fn types_are_linked_by_id_in_name_order() {
+    let api = resolved(&spec(
+        json!([
+            object("Zed", json!([{ "name": "a", "type": "array<Alpha>" }])),
+            object("Alpha", json!([{ "name": "z", "type": "Zed" }])),
+            object("Out", json!([])),
+        ]),
+        json!([]),
+    ));
+    let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["Alpha", "Out", "Zed"]);
+    let TypeKind::Object(zed) = &api.types[2].kind else { panic!() };
+    assert_eq!(zed.fields[0].ty, TypeRef::Array(Box::new(TypeRef::Named(TypeId(0)))));
+    let TypeKind::Object(alpha) = &api.types[0].kind else { panic!() };
+    assert_eq!(alpha.fields[0].ty, TypeRef::Named(TypeId(2)));
+    assert!(!alpha.fields[0].boxed, "the cycle passes through an array");
+}
+
+#[test]
+fn parameters_carry_their_kind_and_any_path_name_is_a_name() {
+    let api = resolved(&spec(
+        json!([object("In", json!([])), object("Out", json!([]))]),
+        json!([op(
+            "make_thing",
+            "PATCH",
+            "/v1/{project_id}/things/{type}/{body}",
+            json!([
+                { "name": "project_id", "bind": "project_id" },
+                { "name": "type" },
+                { "name": "body", "rust_name": "body_name" }
+            ]),
+            Some("In"),
+        )]),
+    ));
+    let op = &api.operations[0];
+    assert_eq!(op.method, HttpMethod::Patch);
+    assert!(!op.method.idempotent());
+    let kinds: Vec<(&str, &str, ParamKind)> = op
+        .params
+        .iter()
+        .map(|p| (p.wire_name.as_str(), p.rust_name.as_str(), p.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("project_id", "project_id", ParamKind::ClientSetting(ClientSetting::ProjectId)),
+            ("type", "type_", ParamKind::Path),
+            ("body", "body_name", ParamKind::Path),
+            ("X-ModelArts-User-ID", "user_id", ParamKind::Header),
+        ]
+    );
+    assert_eq!(op.params[1].flag, "type");
+    assert_eq!(
+        op.path_segments,
+        [
+            PathSegment::Literal("v1".into()),
+            PathSegment::Param(0),
+            PathSegment::Literal("things".into()),
+            PathSegment::Param(1),
+            PathSegment::Param(2),
+        ]
+    );
+    assert_eq!(op.request_body.as_ref().unwrap().arg, "body");
+    assert_eq!(op.error_enum.as_deref(), Some("MakeThingError"));
+    assert_eq!(op.errors[0].variant, "NotFound");
+    assert_eq!((op.subcommand.as_str(), op.subcommand_variant.as_str()), ("make-thing", "MakeThing"));
+}
+
+#[test]
+fn the_body_argument_gives_way_to_a_parameter_named_body() {
+    let api = resolved(&spec(
+        json!([object("In", json!([])), object("Out", json!([]))]),
+        json!([op("put_body", "PUT", "/v1/{body}", json!([{ "name": "body", "rust_name": "body" }]), Some("In"))]),
+    ));
+    let op = &api.operations[0];
+    assert_eq!(op.request_body.as_ref().unwrap().arg, "request_body");
+    assert_eq!(op.params[0].flag, "body-param", "the program's --body is the request body");
+}
+
+#[test]
+fn rules_point_at_fields_and_usage_and_boxing_are_decided() {
+    let api = resolved(&spec(
+        json!([
+            object("In", json!([
+                { "name": "mode", "type": "string", "required": true },
+                { "name": "items", "type": "array<Item>" },
+                { "name": "next", "type": "In" }
+            ])),
+            object("Item", json!([{ "name": "a", "type": "integer" }, { "name": "b", "type": "integer" }])),
+            object("Out", json!([])),
+        ])
+        .as_array()
+        .map(|types| {
+            let mut types = types.clone();
+            types[0]["rules"] = json!([
+                { "id": "r1", "when": { "field": "mode", "equals": "x" }, "require": ["items"], "message": "m" },
+                { "id": "r2", "when": { "field": "mode", "equals": "x" }, "items_equal": { "array": "items", "fields": ["a", "b"] }, "message": "m" }
+            ]);
+            Value::Array(types)
+        })
+        .unwrap(),
+        json!([op("make", "POST", "/v1", json!([]), Some("In"))]),
+    ));
+    let TypeKind::Object(input) = &api.types[0].kind else { panic!() };
+    assert!(input.usage.request && !input.usage.response);
+    assert!(input.fields[2].boxed, "In.next leads back to In");
+    assert_eq!(input.rules[0].when_field, 0);
+    assert_eq!(input.rules[0].check, RuleCheck::Require(vec![1]));
+    assert_eq!(
+        input.rules[1].check,
+        RuleCheck::ItemsEqual { array: 1, item: TypeId(1), left: 0, right: 1 }
+    );
+    let TypeKind::Object(out) = &api.types[2].kind else { panic!() };
+    assert!(out.usage.response && !out.usage.request);
+}
+
+#[test]
+fn clashes_of_decided_names_are_located_and_say_what_to_set() {
+    let types = json!([object("In", json!([])), object("Out", json!([]))]);
+    let message = errors(&spec(
+        types.clone(),
+        json!([op("api", "GET", "/v1", json!([]), None)]),
+    ));
+    assert!(message.contains("$.operations[0].name") && message.contains("`ApiError`"), "{message}");
+
+    let message = errors(&spec(
+        types.clone(),
+        json!([op("make", "GET", "/v1", json!([]), None), op("make_", "GET", "/v2", json!([]), None)]),
+    ));
+    assert!(message.contains("subcommand `make`"), "{message}");
+
+    let message = errors(&spec(
+        types.clone(),
+        json!([op("make", "GET", "/v1/{a}/{b}", json!([{ "name": "a", "rust_name": "x" }, { "name": "b", "rust_name": "x" }]), None)]),
+    ));
+    assert!(message.contains("$.operations[0].path_params[1]") && message.contains("`x`") && message.contains("rust_name"), "{message}");
+
+    let message = errors(&spec(
+        json!([object("In", json!([{ "name": "a", "rust_name": "__a", "type": "string" }])), object("Out", json!([]))]),
+        json!([]),
+    ));
+    assert!(message.contains("$.types[0].fields[0]") && message.contains("\"__\""), "{message}");
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let message = errors(&spec(
+        json!([
+            object("In", json!([{ "name": "a", "type": "Missing" }, { "name": "b", "type": "strng" }])),
+            object("Out", json!([{ "name": "c", "type": "string", "required": true }])),
+        ]),
+        json!([op("make", "FETCH", "/v1", json!([]), Some("Nope"))]),
+    ));
+    for expected in [
+        "$.types[0].fields[0].type: unknown type \"Missing\"",
+        "$.types[0].fields[1].type: unknown type \"strng\"",
+        "$.operations[0].method: method \"FETCH\"",
+        "$.operations[0].request_body.type: request body type \"Nope\"",
+    ] {
+        assert!(message.contains(expected), "{expected} in\n{message}");
+    }
+}
