@@ -228,6 +228,16 @@ macro_rules! open_enum {
 ///   whatever `T` makes of `null`. Other members go to `unknown_fields` as their JSON text (see
 ///   [`UnknownFields`](crate::model::UnknownFields) for which deserializers can do that).
 ///
+/// A kind other than `required` or `optional` is a compile error:
+///
+/// ```compile_fail
+/// pub struct Spec {
+///     pub count: u32,
+///     pub unknown_fields: modelarts_pools_runtime::model::UnknownFields,
+/// }
+/// modelarts_pools_runtime::object_serde!(Spec { count: "count" mandatory });
+/// ```
+///
 /// Keys are borrowed from the input when they can be and values are decoded in place, so this
 /// costs what `#[derive(Serialize, Deserialize)]` costs.
 #[macro_export]
@@ -260,8 +270,8 @@ macro_rules! object_serde {
         $crate::model::optional($slot)
     };
     (@finish $slot:ident, $wire:literal, $other:ident, $error:ty) => {
-        // The `@serialize` arm reports the mistake.
-        ::core::unreachable!()
+        // The `@serialize` arm reports the mistake; this keeps it the only error.
+        $crate::model::required::<_, $error>($slot, $wire)?
     };
     (
         $name:ident {

@@ -36,6 +36,44 @@ use serde_json::value::RawValue;
 /// parameter ties the value to that enumeration, so an unknown value of one enumeration cannot be
 /// moved into another that knows it. Hence an `E::Unknown(_)` never holds a value `E` lists, and
 /// comparing two `E`s compares their wire text.
+///
+/// ```
+/// modelarts_pools_runtime::open_enum! { pub enum Mode { On = "on" } }
+/// modelarts_pools_runtime::open_enum! { pub enum Other { Off = "off" } }
+///
+/// let value = Mode::from("off");
+/// assert!(matches!(&value, Mode::Unknown(text) if text.as_str() == "off"));
+/// assert_eq!(Other::from(value.as_str()), Other::Off);
+/// ```
+///
+/// None of these compile: there is no constructor,
+///
+/// ```compile_fail
+/// modelarts_pools_runtime::open_enum! { pub enum Mode { On = "on" } }
+/// let _ = Mode::Unknown("on".into());
+/// ```
+///
+/// ```compile_fail
+/// use modelarts_pools_runtime::model::UnknownValue;
+/// modelarts_pools_runtime::open_enum! { pub enum Mode { On = "on" } }
+/// let _ = Mode::Unknown(UnknownValue::new(String::from("on")));
+/// ```
+///
+/// ```compile_fail
+/// use modelarts_pools_runtime::model::UnknownValue;
+/// modelarts_pools_runtime::open_enum! { pub enum Mode { On = "on" } }
+/// let _ = Mode::Unknown(UnknownValue { text: String::from("on"), enumeration: Default::default() });
+/// ```
+///
+/// and an unknown value of one enumeration is not one of another:
+///
+/// ```compile_fail
+/// modelarts_pools_runtime::open_enum! { pub enum Mode { On = "on" } }
+/// modelarts_pools_runtime::open_enum! { pub enum Other { Off = "off" } }
+/// if let Mode::Unknown(value) = Mode::from("off") {
+///     let _ = Other::Unknown(value);
+/// }
+/// ```
 pub struct UnknownValue<E> {
     text: String,
     // `fn() -> E`: no drop check, auto traits or variance from `E`.
