@@ -65,3 +65,8 @@ pub use validation::{JsonPath, PathSegment, ValidationError};
 mod loopback_tests;
 #[cfg(test)]
 mod macro_tests;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
