@@ -16,6 +16,8 @@ use crate::validation::ValidationError;
 /// (`HUAWEICLOUD_SDK_AK`/`HUAWEICLOUD_SDK_SK`[/`HUAWEICLOUD_SDK_SECURITY_TOKEN`], or
 /// `HUAWEICLOUD_SDK_AUTH_TOKEN`); `HUAWEICLOUD_SDK_ENDPOINT` and `HUAWEICLOUD_SDK_REGION` are read
 /// when neither `--endpoint` nor `--region` is given.
+// The field doc comments are the `--help` text, so they stay plain (a bare URL, brackets).
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct GlobalArgs {
     /// Endpoint URL, such as https://modelarts.cn-north-4.myhuaweicloud.com
