@@ -57,7 +57,8 @@
 /// - The `cfg(feature = "schemars")` is evaluated in the crate that invokes the macro: that crate
 ///   needs a feature named `schemars` that makes `::schemars` (version 1) available, such as the
 ///   implicit feature of an optional dependency `schemars = { version = "1", optional = true }`.
-///   Without such a feature, rustc's `unexpected_cfgs` lint may point at the invocation.
+///   Without a feature of that name, rustc's `unexpected_cfgs` lint warns at every invocation
+///   ("unexpected `cfg` condition value: `schemars`"), an error under `#![deny(warnings)]`.
 /// - Nothing else: serde is reached through this crate, so the caller needs no serde dependency
 ///   of its own for the expansion.
 ///
