@@ -102,7 +102,7 @@ fn generate(args: GenerateArgs) -> ExitCode {
         .out
         .unwrap_or_else(|| workspace_root().join("generated"));
 
-    let files = match codegen::generate(&spec) {
+    let files = match codegen::generate_for(&spec, &out) {
         Ok(files) => files,
         Err(diagnostics) => {
             eprintln!("{diagnostics}");

@@ -109,7 +109,10 @@ fn manifest_keys(manifest: &str) -> Vec<String> {
 /// no unescaped `"` inside.
 fn strings_are_sound(manifest: &str) -> bool {
     manifest.lines().all(|line| {
-        let Some((_, value)) = line.split_once(" = \"") else {
+        let Some(value) = line
+            .split_once(" = ")
+            .and_then(|(_, value)| value.strip_prefix('"'))
+        else {
             return !line.chars().any(char::is_control);
         };
         let Some(inner) = value.strip_suffix('"') else {
@@ -154,7 +157,7 @@ fn spec_text_cannot_change_the_generated_manifest() {
             .filter(|key| !expected.contains(key))
             .collect();
         if !unexpected.is_empty() || !strings_are_sound(manifest) {
-            failures.push(format!("{name}:\n{manifest}"));
+            failures.push(format!("{name}: unexpected keys {unexpected:?}:\n{manifest}"));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
