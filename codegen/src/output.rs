@@ -14,7 +14,7 @@
 //! - folder without a manifest (or with a damaged one) that is not empty: everything in it is
 //!   foreign.
 //!
-//! Any foreign entry makes [`write`] refuse ([`Error::Refused`]) and change nothing, unless it is
+//! Any foreign entry makes [`write()`] refuse ([`Error::Refused`]) and change nothing, unless it is
 //! given `force`, which takes the folder over: it becomes exactly the generated files and the
 //! manifest, and everything else in it is deleted.
 //!
@@ -245,7 +245,7 @@ fn drift_path(drift: &Drift) -> &str {
     }
 }
 
-/// What [`write`] did.
+/// What [`write()`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     /// The folder before the run; with `wrote`, its `foreign` entries were deleted (`force`).
@@ -698,7 +698,7 @@ pub fn write(out_dir: &Path, files: &Files, force: bool) -> Result<Written, Erro
     })
 }
 
-/// [`write`] without `force`: refuses a folder holding anything codegen did not write.
+/// [`write()`] without `force`: refuses a folder holding anything codegen did not write.
 pub fn write_all(out_dir: &Path, files: &Files) -> Result<Written, Error> {
     write(out_dir, files, false)
 }
