@@ -34,6 +34,9 @@ pub fn module_head(api: &Api) -> TokenStream {
     if has(|k| matches!(k, TypeKind::Object(_))) {
         uses.push(quote!(use modelarts_pools_runtime::model::UnknownFields;));
     }
+    if api.has_patch_types() {
+        uses.push(quote!(use modelarts_pools_runtime::model::Patch;));
+    }
     if api.has_request_types() {
         uses.push(quote!(use modelarts_pools_runtime::{JsonPath, ValidationError};));
     }
@@ -141,6 +144,7 @@ pub fn value_type(api: &Api, ty: &TypeRef, boxed: bool) -> TokenStream {
     let inner = match ty {
         TypeRef::String => quote!(String),
         TypeRef::Integer => quote!(i64),
+        TypeRef::Int32 => quote!(i32),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(serde_json::Value),
@@ -152,16 +156,46 @@ pub fn value_type(api: &Api, ty: &TypeRef, boxed: bool) -> TokenStream {
             let item = value_type(api, item, false);
             quote!(Vec<#item>)
         }
+        TypeRef::Map(value) => {
+            let value = value_type(api, value, false);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
     };
     if boxed { quote!(Box<#inner>) } else { inner }
 }
 
-fn field_type(api: &Api, field: &Field) -> TokenStream {
+/// How a member is held: as its type, as an `Option`, or (in a merge patch) as a `Patch`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    Required,
+    Optional,
+    Patch,
+}
+
+fn presence(object: &ObjectType, field: &Field) -> Presence {
+    match (field.required, object.usage.patch) {
+        (true, _) => Presence::Required,
+        (false, false) => Presence::Optional,
+        (false, true) => Presence::Patch,
+    }
+}
+
+fn field_type(api: &Api, object: &ObjectType, field: &Field) -> TokenStream {
     let value = value_type(api, &field.ty, field.boxed);
-    if field.required {
-        value
-    } else {
-        quote!(Option<#value>)
+    match presence(object, field) {
+        Presence::Required => value,
+        Presence::Optional => quote!(Option<#value>),
+        Presence::Patch => quote!(Patch<#value>),
+    }
+}
+
+/// An expression giving the member's value as `Option<&T>`.
+fn present_value(object: &ObjectType, field: &Field, owner: TokenStream) -> TokenStream {
+    let rust = ident(&field.rust_name);
+    match presence(object, field) {
+        Presence::Required => quote!(Some(&#owner.#rust)),
+        Presence::Optional => quote!(#owner.#rust.as_ref()),
+        Presence::Patch => quote!(#owner.#rust.value()),
     }
 }
 
@@ -197,7 +231,7 @@ fn object_type(api: &Api, entry: &TypeEntry, object: &ObjectType, doc: TokenStre
     let fields = object.fields.iter().map(|field| {
         let doc = field_doc(field);
         let rust = ident(&field.rust_name);
-        let ty = field_type(api, field);
+        let ty = field_type(api, object, field);
         let wire = &field.wire_name;
         let mut schemars_args = Vec::new();
         if field.rust_name != field.wire_name {
@@ -237,7 +271,11 @@ fn object_type(api: &Api, entry: &TypeEntry, object: &ObjectType, doc: TokenStre
     let mut serde_fields = String::new();
     for field in &object.fields {
         let wire = proc_macro2::Literal::string(&field.wire_name);
-        let presence = if field.required { "required" } else { "optional" };
+        let presence = match presence(object, field) {
+            Presence::Required => "required",
+            Presence::Optional => "optional",
+            Presence::Patch => "patch",
+        };
         serde_fields.push_str(&format!("    {}: {wire} {presence},\n", field.rust_name));
     }
     let declaration = quote! {
@@ -266,15 +304,15 @@ fn constructor(api: &Api, object: &ObjectType) -> TokenStream {
     }
     let args = required.iter().map(|f| {
         let rust = ident(&f.rust_name);
-        let ty = field_type(api, f);
+        let ty = field_type(api, object, f);
         quote!(#rust: #ty)
     });
     let inits = object.fields.iter().map(|f| {
         let rust = ident(&f.rust_name);
-        if f.required {
-            quote!(#rust)
-        } else {
-            quote!(#rust: None)
+        match presence(object, f) {
+            Presence::Required => quote!(#rust),
+            Presence::Optional => quote!(#rust: None),
+            Presence::Patch => quote!(#rust: Patch::Absent),
         }
     });
     let names = required
@@ -305,6 +343,22 @@ fn constructor(api: &Api, object: &ObjectType) -> TokenStream {
 fn validate_value(api: &Api, ty: &TypeRef, value: TokenStream, path: TokenStream, depth: usize) -> TokenStream {
     match ty {
         TypeRef::Named(id) if api.has_validate(*id) => quote!(#value.validate_at(&#path)?;),
+        TypeRef::Map(value_ty) => {
+            let key = format_ident!("__key{}", depth);
+            let element = format_ident!("__item{}", depth);
+            let item_path = format_ident!("__item_path{}", depth);
+            let inner = validate_value(api, value_ty, quote!(#element), quote!(#item_path), depth + 1);
+            if inner.is_empty() {
+                quote!()
+            } else {
+                quote! {
+                    for (#key, #element) in #value {
+                        let #item_path = #path.key(#key);
+                        #inner
+                    }
+                }
+            }
+        }
         TypeRef::Array(item) => {
             let index = format_ident!("__index{}", depth);
             let element = format_ident!("__item{}", depth);
@@ -325,7 +379,7 @@ fn validate_value(api: &Api, ty: &TypeRef, value: TokenStream, path: TokenStream
     }
 }
 
-fn field_checks(api: &Api, field: &Field) -> Option<TokenStream> {
+fn field_checks(api: &Api, object: &ObjectType, field: &Field) -> Option<TokenStream> {
     let rust = ident(&field.rust_name);
     let wire = &field.wire_name;
     let mut body = Vec::new();
@@ -354,22 +408,23 @@ fn field_checks(api: &Api, field: &Field) -> Option<TokenStream> {
         let __field_path = __path.key(#wire);
         #(#body)*
     };
-    Some(if field.required {
-        quote! { { let __value = &self.#rust; #block } }
-    } else {
-        quote! { if let Some(__value) = &self.#rust { #block } }
+    Some(match presence(object, field) {
+        Presence::Required => quote! { { let __value = &self.#rust; #block } },
+        Presence::Optional => quote! { if let Some(__value) = &self.#rust { #block } },
+        Presence::Patch => quote! { if let Patch::Value(__value) = &self.#rust { #block } },
     })
 }
 
 fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
-    let mut checks: Vec<TokenStream> = object.fields.iter().filter_map(|f| field_checks(api, f)).collect();
+    let mut checks: Vec<TokenStream> = object.fields.iter().filter_map(|f| field_checks(api, object, f)).collect();
     for rule in &object.rules {
         let when = &object.fields[rule.when_field];
-        let when_rust = ident(&when.rust_name);
-        let when_value = match (&when.ty, when.required) {
-            (TypeRef::String, true) | (_, true) => quote!(Some(self.#when_rust.as_str())),
-            (TypeRef::String, false) => quote!(self.#when_rust.as_deref()),
-            (_, false) => quote!(self.#when_rust.as_ref().map(|__value| __value.as_str())),
+        let when_value = if presence(object, when) == Presence::Required {
+            let rust = ident(&when.rust_name);
+            quote!(Some(self.#rust.as_str()))
+        } else {
+            let present = present_value(object, when, quote!(self));
+            quote!(#present.map(|__value| __value.as_str()))
         };
         let equals = &rule.when_equals;
         let id = &rule.id;
@@ -379,10 +434,10 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
             RuleCheck::Require(fields) => {
                 for &j in fields {
                     let field = &object.fields[j];
-                    let rust = ident(&field.rust_name);
+                    let present = present_value(object, field, quote!(self));
                     let wire = &field.wire_name;
                     checks.push(quote! {
-                        if #condition && self.#rust.is_none() {
+                        if #condition && #present.is_none() {
                             return Err(ValidationError::rule(&__path.key(#wire), #id, #message));
                         }
                     });
@@ -393,23 +448,15 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
                 let item_type = api.object(*item);
                 let array_rust = ident(&array_field.rust_name);
                 let array_wire = &array_field.wire_name;
-                let items = if array_field.required {
-                    quote!(self.#array_rust.iter())
-                } else {
-                    quote!(self.#array_rust.iter().flatten())
-                };
-                let option_of = |f: &Field| {
-                    let rust = ident(&f.rust_name);
-                    if f.required {
-                        quote!(Some(&__item.#rust))
-                    } else {
-                        quote!(__item.#rust.as_ref())
-                    }
+                let items = match presence(object, array_field) {
+                    Presence::Required => quote!(self.#array_rust.iter()),
+                    Presence::Optional => quote!(self.#array_rust.iter().flatten()),
+                    Presence::Patch => quote!(self.#array_rust.value().into_iter().flatten()),
                 };
                 let left_field = &item_type.fields[*left];
                 let left_wire = &left_field.wire_name;
-                let left_value = option_of(left_field);
-                let right_value = option_of(&item_type.fields[*right]);
+                let left_value = present_value(item_type, left_field, quote!(__item));
+                let right_value = present_value(item_type, &item_type.fields[*right], quote!(__item));
                 checks.push(quote! {
                     if #condition {
                         for (__index, __item) in #items.enumerate() {

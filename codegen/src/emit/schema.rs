@@ -101,11 +101,13 @@ fn value_schema(api: &Api, ty: &TypeRef, root: TypeId) -> Value {
     match ty {
         TypeRef::String => json!({ "type": "string" }),
         TypeRef::Integer => json!({ "type": "integer" }),
+        TypeRef::Int32 => json!({ "type": "integer", "format": "int32" }),
         TypeRef::Number => json!({ "type": "number" }),
         TypeRef::Boolean => json!({ "type": "boolean" }),
         TypeRef::Json => json!({}),
         TypeRef::Named(id) => reference(api, *id, root),
         TypeRef::Array(item) => json!({ "type": "array", "items": value_schema(api, item, root) }),
+        TypeRef::Map(value) => json!({ "type": "object", "additionalProperties": value_schema(api, value, root) }),
     }
 }
 
@@ -113,6 +115,10 @@ fn object_schema(api: &Api, entry: &TypeEntry, object: &ObjectType, root: TypeId
     let mut properties = Map::new();
     for field in &object.fields {
         let mut schema = value_schema(api, &field.ty, root);
+        if object.usage.patch && !field.required {
+            // A merge patch removes a member with an explicit null.
+            schema = json!({ "anyOf": [schema, { "type": "null" }] });
+        }
         if let Value::Object(map) = &mut schema {
             if !field.description.is_empty() {
                 map.insert("description".into(), json!(field.description));

@@ -51,10 +51,12 @@ fn link_type(
     Some(match parsed {
         ParsedType::String => TypeRef::String,
         ParsedType::Integer => TypeRef::Integer,
+        ParsedType::Int32 => TypeRef::Int32,
         ParsedType::Number => TypeRef::Number,
         ParsedType::Boolean => TypeRef::Boolean,
         ParsedType::Json => TypeRef::Json,
         ParsedType::Array(inner) => TypeRef::Array(Box::new(link_type(r, path, inner, table)?)),
+        ParsedType::Map(inner) => TypeRef::Map(Box::new(link_type(r, path, inner, table)?)),
         ParsedType::Named(name) => match table.get(name) {
             Some(id) => TypeRef::Named(id),
             None => {
@@ -62,7 +64,7 @@ fn link_type(
                     .similar(name)
                     .map(|k| format!(" (did you mean {k:?}?)"))
                     .unwrap_or_default();
-                r.error(path, format!("unknown type {name:?}{hint}; declare it in types or use string, integer, number, boolean, json or array<T>"));
+                r.error(path, format!("unknown type {name:?}{hint}; declare it in types or use string, integer, int32, number, boolean, json, array<T> or map<T>"));
                 return None;
             }
         },
