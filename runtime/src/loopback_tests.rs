@@ -407,7 +407,7 @@ async fn timeouts_retry_only_idempotent_calls() {
         other => panic!("{other:?}"),
     }
     // The client gave up before any answer: wait until the server has recorded both attempts.
-    assert_eq!(server.wait_for_requests(2).len(), 2);
+    assert_eq!(server.wait_for_requests(2).await.len(), 2);
 
     let mut r = OperationRequest::new("CreatePool", Method::POST);
     r.push_literal("v2");
@@ -415,7 +415,7 @@ async fn timeouts_retry_only_idempotent_calls() {
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::Transport(t) if t.kind() == TransportErrorKind::Timeout));
-    assert_eq!(server.wait_for_requests(3).len(), 3);
+    assert_eq!(server.wait_for_requests(3).await.len(), 3);
 }
 
 #[tokio::test]

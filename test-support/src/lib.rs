@@ -40,7 +40,7 @@
 use std::collections::VecDeque;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
@@ -310,10 +310,10 @@ struct Log {
     problems: Vec<String>,
 }
 
-#[derive(Default)]
 struct Shared {
     log: Mutex<Log>,
-    changed: Condvar,
+    /// Told after every change of the log.
+    changed: tokio::sync::watch::Sender<()>,
 }
 
 impl Shared {
@@ -323,7 +323,7 @@ impl Shared {
 
     fn update(&self, change: impl FnOnce(&mut Log)) {
         change(&mut self.lock());
-        self.changed.notify_all();
+        self.changed.send_replace(());
     }
 }
 
@@ -354,8 +354,13 @@ impl Server {
         let listener = std::net::TcpListener::bind((ip, 0))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::default());
-        shared.lock().script = replies.into_iter().collect();
+        let shared = Arc::new(Shared {
+            log: Mutex::new(Log {
+                script: replies.into_iter().collect(),
+                ..Log::default()
+            }),
+            changed: tokio::sync::watch::Sender::new(()),
+        });
         let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
         let serving = shared.clone();
         let thread = std::thread::Builder::new()
@@ -453,39 +458,52 @@ impl Server {
         );
     }
 
-    /// Waits (blocking this thread; the server has its own) until at least `count` requests
-    /// have arrived, and returns them all. Panics after [`WAIT_LIMIT`].
+    /// Waits until at least `count` requests have arrived, and returns them all. Panics after
+    /// [`WAIT_LIMIT`] (on the clock of the Tokio runtime that awaits it).
     ///
     /// A request is recorded as soon as it has been read, before its reply; so once a client
     /// has its answer the request is there. Waiting matters when the client gave up first (a
     /// timeout against [`Reply::hang`]).
-    pub fn wait_for_requests(&self, count: usize) -> Vec<Request> {
+    ///
+    /// Await it rather than block on it: the client's connections are tasks of the test's
+    /// runtime, and they must run to close a connection the client has given up.
+    pub async fn wait_for_requests(&self, count: usize) -> Vec<Request> {
         self.wait("requests", |log| log.requests.len() >= count)
+            .await
             .requests
             .clone()
     }
 
-    /// Waits (blocking this thread) until the server has stopped writing on at least `count`
-    /// connections, and returns what it wrote. Panics after [`WAIT_LIMIT`].
-    pub fn wait_for_sent(&self, count: usize) -> Vec<Sent> {
+    /// Waits until the server has stopped writing on at least `count` connections, and returns
+    /// what it wrote on each. Panics after [`WAIT_LIMIT`], like [`Server::wait_for_requests`].
+    pub async fn wait_for_sent(&self, count: usize) -> Vec<Sent> {
         self.wait("finished replies", |log| log.sent.len() >= count)
+            .await
             .sent
             .clone()
     }
 
-    fn wait(&self, what: &str, ready: impl Fn(&Log) -> bool) -> MutexGuard<'_, Log> {
-        let (log, _) = self
-            .shared
-            .changed
-            .wait_timeout_while(self.shared.lock(), WAIT_LIMIT, |log| {
-                !ready(log) && log.problems.is_empty()
-            })
-            .unwrap_or_else(PoisonError::into_inner);
-        let ready = ready(&log);
-        drop(log);
+    async fn wait(&self, what: &str, ready: impl Fn(&Log) -> bool) -> MutexGuard<'_, Log> {
+        let mut changed = self.shared.changed.subscribe();
+        let waited = tokio::time::timeout(WAIT_LIMIT, async {
+            // Subscribed before looking, so no change is missed in between.
+            loop {
+                {
+                    let log = self.shared.lock();
+                    if ready(&log) || !log.problems.is_empty() {
+                        break;
+                    }
+                }
+                changed
+                    .changed()
+                    .await
+                    .expect("the server keeps its sender");
+            }
+        })
+        .await;
         let log = self.checked();
         assert!(
-            ready,
+            waited.is_ok() && ready(&log),
             "the test server had too few {what} after {WAIT_LIMIT:?}"
         );
         log
@@ -703,6 +721,14 @@ mod tests {
 
     use super::*;
 
+    fn block_on<T>(future: impl Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
     /// Sends `request` and reads the answer until the server closes.
     fn exchange(server: &Server, request: &[u8]) -> Vec<u8> {
         let mut stream = TcpStream::connect(server.addr()).unwrap();
@@ -770,7 +796,7 @@ mod tests {
         assert!(exchange(&server, get).ends_with(b"Connection: close\r\n\r\n   "));
         assert_eq!(exchange(&server, get), b"not HTTP");
         assert_eq!(exchange(&server, get), b"");
-        assert_eq!(server.wait_for_requests(4).len(), 4);
+        assert_eq!(block_on(server.wait_for_requests(4)).len(), 4);
     }
 
     #[test]
@@ -782,7 +808,7 @@ mod tests {
         let mut some = [0u8; 1024];
         stream.read_exact(&mut some).unwrap();
         drop(stream);
-        let sent = server.wait_for_sent(1);
+        let sent = block_on(server.wait_for_sent(1));
         assert!(
             !sent[0].complete && sent[0].bytes < total as u64,
             "{sent:?}"
@@ -816,7 +842,7 @@ mod tests {
     fn a_reply_can_go_before_any_request() {
         let server = Server::start([Reply::raw("hello").before_request()]);
         assert_eq!(exchange(&server, b"\x16\x03\x01 not HTTP"), b"hello");
-        assert_eq!(server.wait_for_sent(1).len(), 1);
+        assert_eq!(block_on(server.wait_for_sent(1)).len(), 1);
         assert!(server.requests().is_empty());
         assert_eq!(server.connections(), 1);
     }
