@@ -187,8 +187,6 @@ async fn stalls_after(prefix: &'static [u8]) {
         TransportErrorKind::Timeout,
         "{shown}"
     );
-    // The request had arrived: the stall was the server's.
-    assert_eq!(server.wait_for_requests(1).await.len(), 1);
 }
 
 #[tokio::test]
