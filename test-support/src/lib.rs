@@ -5,7 +5,8 @@
 //! `500` once the script runs out. It records every [`Request`] exactly as it arrived (method,
 //! raw target, version, headers in order, body bytes), so a test can check what went on the
 //! wire, down to recomputing a signature, and it counts connections and the bytes it wrote
-//! ([`Sent`]).
+//! ([`Sent`]). A test can await requests or finished replies ([`Server::wait_for_requests`],
+//! [`Server::wait_for_sent`]) instead of sleeping.
 //!
 //! A reply is a status, headers and a body ([`Reply::status`], [`Reply::json`],
 //! [`Reply::redirect`]), or raw bytes that need not be HTTP at all ([`Reply::raw`]), or nothing
@@ -350,6 +351,7 @@ impl Server {
             ip.is_loopback(),
             "the test server binds loopback addresses only, not {ip}"
         );
+        let started_at = SystemTime::now();
         // Bound before this returns, so connections queue even before the thread runs.
         let listener = std::net::TcpListener::bind((ip, 0))?;
         listener.set_nonblocking(true)?;
@@ -387,7 +389,7 @@ impl Server {
             })?;
         Ok(Server {
             addr,
-            started_at: SystemTime::now(),
+            started_at,
             shared,
             stop: Some(stop),
             thread: Some(thread),
