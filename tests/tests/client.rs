@@ -297,19 +297,34 @@ async fn responses_carry_status_headers_request_id_and_keep_unknown_fields() {
     assert_eq!(pool.api_version, Some(ApiVersion::V2));
     let status = pool.status.as_ref().unwrap();
     assert_eq!(status.phase, Some(PoolPhase::Creating));
-    assert_eq!(status.unknown_fields["clusters"][0]["name"], "cce-1");
+    let member = |fields: &modelarts_pools::runtime::model::UnknownFields, key: &str| {
+        fields
+            .get_value(key)
+            .expect("the member is kept")
+            .expect("it is JSON")
+    };
+    assert_eq!(
+        member(&status.unknown_fields, "clusters")[0]["name"],
+        "cce-1"
+    );
     let metadata = pool.metadata.as_ref().unwrap();
     assert_eq!(metadata.name.as_deref(), Some(POOL));
     assert_eq!(
-        metadata.labels.as_ref().unwrap().unknown_fields["os.modelarts/tenant.project.id"],
+        member(
+            &metadata.labels.as_ref().unwrap().unknown_fields,
+            "os.modelarts/tenant.project.id"
+        ),
         PROJECT
     );
     assert_eq!(
-        pool.spec.as_ref().unwrap().unknown_fields["containernetwork"]["mode"],
+        member(
+            &pool.spec.as_ref().unwrap().unknown_fields,
+            "containernetwork"
+        )["mode"],
         "overlay_l2"
     );
     assert_eq!(
-        pool.unknown_fields["newTopLevelMember"],
+        member(&pool.unknown_fields, "newTopLevelMember"),
         json!({ "nested": [1, 2, 3] })
     );
     // Nothing is lost: the typed value writes back what arrived.

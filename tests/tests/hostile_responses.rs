@@ -219,6 +219,15 @@ async fn a_server_that_never_answers_hits_the_timeout() {
 // Bodies that are not the JSON expected
 // ---------------------------------------------------------------------------------------------
 
+/// The body decoded as a delete response, which must succeed.
+async fn decoded(body: Vec<u8>) -> modelarts_pools::models::DeletePoolResponse {
+    let server = Server::start([json_reply(&body)]);
+    within_limit(client(&server.endpoint()).delete_pool("pool-1", None))
+        .await
+        .expect("the body decodes")
+        .body
+}
+
 async fn decode_error_for(body: Vec<u8>) -> String {
     let server = Server::start([json_reply(&body)]);
     let result = within_limit(client(&server.endpoint()).delete_pool("pool-1", None)).await;
@@ -226,16 +235,37 @@ async fn decode_error_for(body: Vec<u8>) -> String {
 }
 
 #[tokio::test]
-async fn deeply_nested_arrays_are_a_decode_error_not_a_stack_overflow() {
+async fn deep_nesting_is_kept_or_a_decode_error_never_a_stack_overflow() {
     let depth = 100_000;
     let body = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
     let message = decode_error_for(body.into_bytes()).await;
     assert!(!message.is_empty());
-    // Nested inside a member the type keeps (unknown members are kept as JSON values).
-    let body = format!("{{\"x-extra\":{}{}}}", "[".repeat(depth), "]".repeat(depth));
-    let message = decode_error_for(body.into_bytes()).await;
-    assert!(message.contains("recursion limit"), "{message}");
-    let body = format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth));
+    // Nested inside a member the type keeps: unknown members are kept as the JSON text received,
+    // skipped without recursion, so the depth costs no stack; reading the member as a `Value`
+    // meets serde_json's recursion limit instead.
+    let nested = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let pool = decoded(format!("{{\"x-extra\":{nested}}}").into_bytes()).await;
+    let kept = pool
+        .unknown_fields
+        .get("x-extra")
+        .expect("the member is kept");
+    assert_eq!(kept.get(), nested);
+    let parsed = pool.unknown_fields.get_value("x-extra").unwrap();
+    assert!(parsed.unwrap_err().to_string().contains("recursion limit"));
+    // Objects nested as deep, under a member the spec does not list: kept the same way.
+    let inner = format!("{}1{}", "{\"a\":".repeat(depth - 1), "}".repeat(depth - 1));
+    let pool = decoded(format!("{{\"a\":{inner}}}").into_bytes()).await;
+    assert!(
+        pool.unknown_fields
+            .get("a")
+            .is_some_and(|kept| kept.get() == inner)
+    );
+    // Under a member the spec does list, the typed decoder meets the recursion limit.
+    let body = format!(
+        "{{\"metadata\":{}1{}}}",
+        "{\"name\":".repeat(depth),
+        "}".repeat(depth)
+    );
     let message = decode_error_for(body.into_bytes()).await;
     assert!(!message.is_empty());
     // Unclosed: the whole body is brackets.
@@ -259,10 +289,15 @@ async fn invalid_utf8_is_a_decode_error() {
 
 #[tokio::test]
 async fn numbers_out_of_range_and_wrong_types_are_decode_errors() {
+    // In a member the spec does not list, such a number is kept as written, and written back.
+    for number in ["1e400", "-1e400", "18446744073709551616"] {
+        let body = format!(r#"{{"x":{number}}}"#);
+        let pool = decoded(body.clone().into_bytes()).await;
+        assert_eq!(pool.unknown_fields.get("x").unwrap().get(), number);
+        assert_eq!(serde_json::to_string(&pool).unwrap(), body);
+    }
     for body in [
-        &br#"{"x":1e400}"#[..],
-        br#"{"x":-1e400}"#,
-        br#"{"spec":{"resources":[{"count":18446744073709551616}]}}"#,
+        &br#"{"spec":{"resources":[{"count":18446744073709551616}]}}"#[..],
         br#"{"spec":{"resources":[{"count":1.5}]}}"#,
         br#"{"spec":{"controlMode":-1}}"#,
         br#"{"kind":42}"#,

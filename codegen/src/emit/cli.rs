@@ -42,7 +42,13 @@ fn argument(param: &Param) -> TokenStream {
 fn subcommand(api: &Api, op: &Operation) -> TokenStream {
     let variant = ident(&op.subcommand_variant);
     let name = &op.subcommand;
-    let doc = doc_lines([format!("{} `{} {}`", prose(&op.summary), op.method.as_str(), op.path).as_str()]);
+    let doc = doc_lines([format!(
+        "{} `{} {}`",
+        prose(&op.summary),
+        op.method.as_str(),
+        op.path
+    )
+    .as_str()]);
     let mut fields = Vec::new();
     if let Some(body) = &op.request_body {
         let arg = ident(&body.arg);
@@ -124,7 +130,9 @@ pub fn cli_rs(api: &Api) -> TokenStream {
     let variants = api.operations.iter().map(|op| subcommand(api, op));
     let arms = api.operations.iter().map(|op| arm(api, op));
     let models = if api.operations.iter().any(|op| op.request_body.is_some()) {
-        quote!(use super::models;)
+        quote!(
+            use super::models;
+        )
     } else {
         quote!()
     };
@@ -171,7 +179,11 @@ pub fn cli_rs(api: &Api) -> TokenStream {
 /// `src/bin/{program}.rs`.
 pub fn bin_rs(api: &Api) -> TokenStream {
     let krate = ident(&api.service.crate_ident);
-    let doc = inner_doc_lines([format!("The `{}` program; see [`{}::cli`].", api.service.package, api.service.crate_ident).as_str()]);
+    let doc = inner_doc_lines([format!(
+        "The `{}` program; see [`{}::cli`].",
+        api.service.package, api.service.crate_ident
+    )
+    .as_str()]);
     quote! {
         #doc
 

@@ -6,7 +6,9 @@ use quote::quote;
 
 use super::docs::{code, doc_lines, inner_doc_lines, prose};
 use super::models::ident;
-use crate::model::{Api, ClientSetting, MediaType, Operation, Param, ParamKind, PathSegment, Scalar};
+use crate::model::{
+    Api, ClientSetting, MediaType, Operation, Param, ParamKind, PathSegment, Scalar,
+};
 
 /// The Rust type of one value of a parameter, as a method argument.
 fn scalar_arg(ty: Scalar) -> TokenStream {
@@ -59,7 +61,9 @@ pub fn client_rs(api: &Api) -> TokenStream {
         .iter()
         .any(|op| op.request_body.is_some() || op.success.body.is_some())
     {
-        quote!(use super::models;)
+        quote!(
+            use super::models;
+        )
     } else {
         quote!()
     };
@@ -141,7 +145,9 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
                 let param = &op.params[*index];
                 let wire = &param.wire_name;
                 let value = match param.kind {
-                    ParamKind::ClientSetting(ClientSetting::ProjectId) => quote!(self.inner.project_id()),
+                    ParamKind::ClientSetting(ClientSetting::ProjectId) => {
+                        quote!(self.inner.project_id())
+                    }
                     ParamKind::Path | ParamKind::Query | ParamKind::Header => {
                         let arg = ident(&param.rust_name);
                         quote!(#arg)
@@ -238,17 +244,34 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         let documented: Vec<String> = op
             .errors
             .iter()
-            .map(|e| format!("HTTP {} ({})", e.response.status, prose(&e.response.description)))
+            .map(|e| {
+                format!(
+                    "HTTP {} ({})",
+                    e.response.status,
+                    prose(&e.response.description)
+                )
+            })
             .collect();
         paragraphs.push(format!(
             "# Errors\n\nThe service documents {}; these arrive as `Error::Api`, and [`{error_enum}`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.",
             documented.join(" and ")
         ));
     }
-    paragraphs.extend(op.decisions.iter().map(|d| format!("Decision: {}", prose(d))));
+    paragraphs.extend(
+        op.decisions
+            .iter()
+            .map(|d| format!("Decision: {}", prose(d))),
+    );
     let doc = doc_lines(paragraphs.iter().map(String::as_str));
+    // Counting `self`, as clippy does.
+    let too_many = if args.len() + 1 > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    };
     quote! {
         #doc
+        #too_many
         pub async fn #name(&self, #(#args),*) -> Result<Response<#response_type>, Error> {
             #(#steps)*
             self.inner.execute(__request).await
@@ -263,7 +286,11 @@ fn error_enum(op: &Operation) -> TokenStream {
     let name = ident(name);
     let variants = op.errors.iter().map(|e| {
         let variant = ident(&e.variant);
-        let doc = format!(" HTTP {}: {}", e.response.status, prose(&e.response.description));
+        let doc = format!(
+            " HTTP {}: {}",
+            e.response.status,
+            prose(&e.response.description)
+        );
         quote! {
             #[doc = #doc]
             #variant(Box<ApiError>),

@@ -32,13 +32,19 @@ pub fn module_head(api: &Api) -> TokenStream {
     }
     let mut uses = Vec::new();
     if has(|k| matches!(k, TypeKind::Object(_))) {
-        uses.push(quote!(use modelarts_pools_runtime::model::UnknownFields;));
+        uses.push(quote!(
+            use modelarts_pools_runtime::model::UnknownFields;
+        ));
     }
     if api.has_patch_types() {
-        uses.push(quote!(use modelarts_pools_runtime::model::Patch;));
+        uses.push(quote!(
+            use modelarts_pools_runtime::model::Patch;
+        ));
     }
     if api.has_request_types() {
-        uses.push(quote!(use modelarts_pools_runtime::{JsonPath, ValidationError};));
+        uses.push(quote!(
+            use modelarts_pools_runtime::{JsonPath, ValidationError};
+        ));
     }
     if !macros.is_empty() {
         uses.push(quote!(use modelarts_pools_runtime::{#(#macros),*};));
@@ -54,7 +60,10 @@ pub fn module_head(api: &Api) -> TokenStream {
 /// as raw tokens).
 pub enum Piece {
     Items(TokenStream),
-    MacroItem { mac: &'static str, item: TokenStream },
+    MacroItem {
+        mac: &'static str,
+        item: TokenStream,
+    },
     Text(String),
 }
 
@@ -67,7 +76,8 @@ pub fn type_item(api: &Api, entry: &TypeEntry) -> Vec<Piece> {
             let name = ident(&entry.name);
             let variants = e.values.iter().map(|v| {
                 let variant = ident(&v.variant);
-                let doc = doc_lines([format!("{}: {}", code(&v.wire), prose(&v.description)).as_str()]);
+                let doc =
+                    doc_lines([format!("{}: {}", code(&v.wire), prose(&v.description)).as_str()]);
                 let wire = &v.wire;
                 quote!(#doc #variant = #wire,)
             });
@@ -117,7 +127,10 @@ pub fn type_item(api: &Api, entry: &TypeEntry) -> Vec<Piece> {
             };
             vec![
                 Piece::Items(declaration),
-                Piece::Text(format!("bitflags::bitflags! {{\n    impl {}: u64 {{\n{bits}    }}\n}}\n", entry.name)),
+                Piece::Text(format!(
+                    "bitflags::bitflags! {{\n    impl {}: u64 {{\n{bits}    }}\n}}\n",
+                    entry.name
+                )),
                 Piece::Items(zero),
             ]
         }
@@ -135,7 +148,12 @@ fn type_doc(entry: &TypeEntry) -> TokenStream {
         (None, Some(source)) => paragraphs.push(format!("Source: {}.", code(source))),
         _ => {}
     }
-    paragraphs.extend(entry.decisions.iter().map(|d| format!("Decision: {}", prose(d))));
+    paragraphs.extend(
+        entry
+            .decisions
+            .iter()
+            .map(|d| format!("Decision: {}", prose(d))),
+    );
     doc_lines(paragraphs.iter().map(String::as_str))
 }
 
@@ -209,7 +227,11 @@ fn field_doc(field: &Field) -> TokenStream {
         (Some(table), wire) if table != wire => facts.push(format!(
             "the table marks it {}, the service {}",
             if table { "required" } else { "optional" },
-            if wire { "requires it" } else { "does not require it" }
+            if wire {
+                "requires it"
+            } else {
+                "does not require it"
+            }
         )),
         (Some(true), _) => facts.push("required".into()),
         _ => {}
@@ -293,7 +315,10 @@ fn object_type(api: &Api, entry: &TypeEntry, object: &ObjectType, doc: TokenStre
     };
     vec![
         Piece::Items(declaration),
-        Piece::Text(format!("object_serde!({} {{\n{serde_fields}}});\n", entry.name)),
+        Piece::Text(format!(
+            "object_serde!({} {{\n{serde_fields}}});\n",
+            entry.name
+        )),
     ]
 }
 
@@ -320,7 +345,8 @@ fn constructor(api: &Api, object: &ObjectType) -> TokenStream {
         .map(|f| code(&f.wire_name))
         .collect::<Vec<_>>()
         .join(", ");
-    let doc = format!(" A value with the required members ({names}) set and every optional one absent.");
+    let doc =
+        format!(" A value with the required members ({names}) set and every optional one absent.");
     let too_many = if required.len() > 7 {
         quote!(#[allow(clippy::too_many_arguments)])
     } else {
@@ -340,14 +366,26 @@ fn constructor(api: &Api, object: &ObjectType) -> TokenStream {
 
 /// Statements that validate `value` (an expression of type `ty`, by reference) at `path`.
 /// Locals are numbered by depth and prefixed, so no field name can meet them.
-fn validate_value(api: &Api, ty: &TypeRef, value: TokenStream, path: TokenStream, depth: usize) -> TokenStream {
+fn validate_value(
+    api: &Api,
+    ty: &TypeRef,
+    value: TokenStream,
+    path: TokenStream,
+    depth: usize,
+) -> TokenStream {
     match ty {
         TypeRef::Named(id) if api.has_validate(*id) => quote!(#value.validate_at(&#path)?;),
         TypeRef::Map(value_ty) => {
             let key = format_ident!("__key{}", depth);
             let element = format_ident!("__item{}", depth);
             let item_path = format_ident!("__item_path{}", depth);
-            let inner = validate_value(api, value_ty, quote!(#element), quote!(#item_path), depth + 1);
+            let inner = validate_value(
+                api,
+                value_ty,
+                quote!(#element),
+                quote!(#item_path),
+                depth + 1,
+            );
             if inner.is_empty() {
                 quote!()
             } else {
@@ -416,12 +454,18 @@ fn field_checks(api: &Api, object: &ObjectType, field: &Field) -> Option<TokenSt
 }
 
 fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
-    let mut checks: Vec<TokenStream> = object.fields.iter().filter_map(|f| field_checks(api, object, f)).collect();
+    let mut checks: Vec<TokenStream> = object
+        .fields
+        .iter()
+        .filter_map(|f| field_checks(api, object, f))
+        .collect();
     for rule in &object.rules {
         let when = &object.fields[rule.when_field];
+        let when_rust = ident(&when.rust_name);
         let when_value = if presence(object, when) == Presence::Required {
-            let rust = ident(&when.rust_name);
-            quote!(Some(self.#rust.as_str()))
+            quote!(Some(self.#when_rust.as_str()))
+        } else if presence(object, when) == Presence::Optional && when.ty == TypeRef::String {
+            quote!(self.#when_rust.as_deref())
         } else {
             let present = present_value(object, when, quote!(self));
             quote!(#present.map(|__value| __value.as_str()))
@@ -443,7 +487,12 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
                     });
                 }
             }
-            RuleCheck::ItemsEqual { array, item, left, right } => {
+            RuleCheck::ItemsEqual {
+                array,
+                item,
+                left,
+                right,
+            } => {
                 let array_field = &object.fields[*array];
                 let item_type = api.object(*item);
                 let array_rust = ident(&array_field.rust_name);
@@ -456,7 +505,8 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
                 let left_field = &item_type.fields[*left];
                 let left_wire = &left_field.wire_name;
                 let left_value = present_value(item_type, left_field, quote!(__item));
-                let right_value = present_value(item_type, &item_type.fields[*right], quote!(__item));
+                let right_value =
+                    present_value(item_type, &item_type.fields[*right], quote!(__item));
                 checks.push(quote! {
                     if #condition {
                         for (__index, __item) in #items.enumerate() {

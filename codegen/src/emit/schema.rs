@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::model::{Api, EnumType, FlagsType, ObjectType, RuleCheck, TypeEntry, TypeId, TypeKind, TypeRef};
+use crate::model::{
+    Api, EnumType, FlagsType, ObjectType, RuleCheck, TypeEntry, TypeId, TypeKind, TypeRef,
+};
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -19,7 +21,10 @@ pub fn schema_documents(api: &Api) -> Vec<(String, Value)> {
         for response in std::iter::once(&op.success).chain(op.errors.iter().map(|e| &e.response)) {
             if let Some(body) = response.body {
                 bodies.insert(body);
-                responses.insert(response.status.to_string(), json!(file_name(&api.ty(body).name)));
+                responses.insert(
+                    response.status.to_string(),
+                    json!(file_name(&api.ty(body).name)),
+                );
             }
         }
         let mut entry = Map::new();
@@ -54,7 +59,11 @@ fn document(api: &Api, root: TypeId) -> Value {
     doc.insert("$schema".into(), json!(DRAFT));
     doc.insert(
         "$id".into(),
-        json!(format!("{}{}", api.service.schema_id_base, file_name(&entry.name))),
+        json!(format!(
+            "{}{}",
+            api.service.schema_id_base,
+            file_name(&entry.name)
+        )),
     );
     if let Value::Object(body) = type_schema(api, entry, root) {
         doc.extend(body);
@@ -107,7 +116,9 @@ fn value_schema(api: &Api, ty: &TypeRef, root: TypeId) -> Value {
         TypeRef::Json => json!({}),
         TypeRef::Named(id) => reference(api, *id, root),
         TypeRef::Array(item) => json!({ "type": "array", "items": value_schema(api, item, root) }),
-        TypeRef::Map(value) => json!({ "type": "object", "additionalProperties": value_schema(api, value, root) }),
+        TypeRef::Map(value) => {
+            json!({ "type": "object", "additionalProperties": value_schema(api, value, root) })
+        }
     }
 }
 

@@ -93,7 +93,9 @@ pub(super) fn link(
 
     let requests = reachable(
         types,
-        operations.iter().filter_map(|op| op.request_body.as_ref().map(|b| b.ty)),
+        operations
+            .iter()
+            .filter_map(|op| op.request_body.as_ref().map(|b| b.ty)),
     );
     let bodies = |media_type: MediaType| {
         operations

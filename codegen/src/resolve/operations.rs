@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Resolver, TypeTable, rust_name};
 use super::type_expr::{ParsedType, parse_type_expr};
+use super::{Resolver, TypeTable, rust_name};
 use crate::model::{
     Body, ClientSetting, ErrorResponse, HttpMethod, MediaType, Operation, Pagination, Param,
     ParamKind, PathSegment, Response, Scalar, TypeEntry, TypeId, TypeKind, TypeRef,
@@ -40,7 +40,13 @@ pub(super) fn resolve_operations(
             continue;
         }
         if let Some(other) = subcommands.insert(op.subcommand.clone(), def.name.clone()) {
-            r.error(format!("{base}.name"), format!("operations {other:?} and {:?} both become the subcommand `{}`; rename one", def.name, op.subcommand));
+            r.error(
+                format!("{base}.name"),
+                format!(
+                    "operations {other:?} and {:?} both become the subcommand `{}`; rename one",
+                    def.name, op.subcommand
+                ),
+            );
         }
         if let Some(error_enum) = &op.error_enum {
             if naming::CLIENT_MODULE_NAMES.contains(&error_enum.as_str()) {
@@ -64,10 +70,19 @@ fn operation(
     if !naming::is_snake_ident(&def.name) || def.name.starts_with("__") {
         r.error(
             format!("{base}.name"),
-            format!("operation name {:?} must be a snake_case identifier such as \"create_pool\"", def.name),
+            format!(
+                "operation name {:?} must be a snake_case identifier such as \"create_pool\"",
+                def.name
+            ),
         );
     } else if naming::CLIENT_METHODS.contains(&def.name.as_str()) {
-        r.error(format!("{base}.name"), format!("operation name {:?} is a method the generated client already has; choose another", def.name));
+        r.error(
+            format!("{base}.name"),
+            format!(
+                "operation name {:?} is a method the generated client already has; choose another",
+                def.name
+            ),
+        );
     }
     let method = HttpMethod::ALL
         .into_iter()
@@ -98,11 +113,16 @@ fn operation(
                 param_def.name.clone()
             };
             if !wire_names.insert(wire) {
-                r.error(format!("{ppath}.name"), format!("{key} lists {:?} twice", param_def.name));
+                r.error(
+                    format!("{ppath}.name"),
+                    format!("{key} lists {:?} twice", param_def.name),
+                );
             }
             if let Some(param) = param(r, &ppath, place, param_def) {
                 if !matches!(param.kind, ParamKind::ClientSetting(_)) {
-                    if let Some(other) = argument_names.insert(param.rust_name.clone(), param.wire_name.clone()) {
+                    if let Some(other) =
+                        argument_names.insert(param.rust_name.clone(), param.wire_name.clone())
+                    {
                         r.error(&ppath, format!("parameters {other:?} and {:?} both become the Rust argument `{}`; set a distinct \"rust_name\"", param.wire_name, param.rust_name));
                     }
                     if let Some(other) = flags.insert(param.flag.clone(), param.wire_name.clone()) {
@@ -145,7 +165,10 @@ fn operation(
     for (j, response_def) in def.responses.iter().enumerate() {
         let rpath = format!("{base}.responses[{j}]");
         if !statuses.insert(response_def.status) {
-            r.error(format!("{rpath}.status"), format!("status {} is listed twice", response_def.status));
+            r.error(
+                format!("{rpath}.status"),
+                format!("status {} is listed twice", response_def.status),
+            );
         }
         let response = response(r, &rpath, response_def, table, types);
         match response_def.status {
@@ -160,7 +183,10 @@ fn operation(
     }
     errors.sort_by_key(|e| e.response.status);
     if success.len() != 1 {
-        r.error(format!("{base}.responses"), "an operation needs exactly one 2xx response");
+        r.error(
+            format!("{base}.responses"),
+            "an operation needs exactly one 2xx response",
+        );
     }
     let success = success.into_iter().next().unwrap_or(Response {
         status: 200,
@@ -168,10 +194,16 @@ fn operation(
         body: None,
         examples: Vec::new(),
     });
-    let pagination = def
-        .pagination
-        .as_ref()
-        .and_then(|p| pagination(r, &format!("{base}.pagination"), p, &params, success.body, types));
+    let pagination = def.pagination.as_ref().and_then(|p| {
+        pagination(
+            r,
+            &format!("{base}.pagination"),
+            p,
+            &params,
+            success.body,
+            types,
+        )
+    });
     let camel = naming::upper_camel_case(&def.name).unwrap_or_default();
     Operation {
         name: def.name.clone(),
@@ -209,7 +241,10 @@ fn pagination(
             .iter()
             .position(|p| p.kind == ParamKind::Query && p.wire_name == name && !p.repeated);
         if found.is_none() {
-            r.error(format!("{ppath}.{key}"), format!("{name:?} is not a (single-valued) query parameter of the operation"));
+            r.error(
+                format!("{ppath}.{key}"),
+                format!("{name:?} is not a (single-valued) query parameter of the operation"),
+            );
         }
         found
     };
@@ -228,7 +263,10 @@ fn pagination(
             _ => None,
         };
         if found.is_none() {
-            r.error(format!("{ppath}.{key}"), format!("{} has no member {name:?}", types[object.0].name));
+            r.error(
+                format!("{ppath}.{key}"),
+                format!("{} has no member {name:?}", types[object.0].name),
+            );
         }
         found
     };
@@ -238,20 +276,38 @@ fn pagination(
     for (i, step) in steps.iter().enumerate() {
         let field = member(r, "response_token", object, step)?;
         response_token.push((object, field));
-        let TypeKind::Object(o) = &types[object.0].kind else { return None };
+        let TypeKind::Object(o) = &types[object.0].kind else {
+            return None;
+        };
         match (&o.fields[field].ty, i + 1 == steps.len()) {
             (TypeRef::String, true) => {}
-            (TypeRef::Named(next), false) if matches!(types[next.0].kind, TypeKind::Object(_)) => object = *next,
+            (TypeRef::Named(next), false) if matches!(types[next.0].kind, TypeKind::Object(_)) => {
+                object = *next
+            }
             _ => {
-                r.error(format!("{ppath}.response_token"), format!("{:?} must lead through objects to a string member", def.response_token));
+                r.error(
+                    format!("{ppath}.response_token"),
+                    format!(
+                        "{:?} must lead through objects to a string member",
+                        def.response_token
+                    ),
+                );
                 return None;
             }
         }
     }
     let items_field = member(r, "items", body, &def.items)?;
-    let TypeKind::Object(o) = &types[body.0].kind else { return None };
+    let TypeKind::Object(o) = &types[body.0].kind else {
+        return None;
+    };
     if !matches!(o.fields[items_field].ty, TypeRef::Array(_)) {
-        r.error(format!("{ppath}.items"), format!("{:?} must be an array member of the success body", def.items));
+        r.error(
+            format!("{ppath}.items"),
+            format!(
+                "{:?} must be an array member of the success body",
+                def.items
+            ),
+        );
         return None;
     }
     Some(Pagination {
@@ -275,7 +331,13 @@ fn param(r: &mut Resolver<'_>, ppath: &str, place: Place, def: &ParamDef) -> Opt
         } else {
             "path and header parameters are \"string\""
         };
-        r.error(format!("{ppath}.type"), format!("parameter type {:?} is not supported; {allowed}", def.type_expr));
+        r.error(
+            format!("{ppath}.type"),
+            format!(
+                "parameter type {:?} is not supported; {allowed}",
+                def.type_expr
+            ),
+        );
         return None;
     };
     if def.name.is_empty() {
@@ -288,17 +350,33 @@ fn param(r: &mut Resolver<'_>, ppath: &str, place: Place, def: &ParamDef) -> Opt
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
     {
-        r.error(format!("{ppath}.name"), format!("{:?} is not a valid HTTP header name", def.name));
+        r.error(
+            format!("{ppath}.name"),
+            format!("{:?} is not a valid HTTP header name", def.name),
+        );
     }
     if place == Place::Path && def.required == Some(false) {
-        r.error(format!("{ppath}.required"), "a path parameter is always required");
+        r.error(
+            format!("{ppath}.required"),
+            "a path parameter is always required",
+        );
     }
     let kind = match (&def.bind, place) {
-        (Some(bind), _) => match ClientSetting::ALL.into_iter().find(|s| s.spec_name() == bind) {
+        (Some(bind), _) => match ClientSetting::ALL
+            .into_iter()
+            .find(|s| s.spec_name() == bind)
+        {
             Some(setting) if place == Place::Path => ParamKind::ClientSetting(setting),
             _ => {
-                let settings: Vec<&str> = ClientSetting::ALL.iter().map(|s| s.spec_name()).collect();
-                r.error(format!("{ppath}.bind"), format!("bind {bind:?} is not supported; path parameters may bind to {}", settings.join(", ")));
+                let settings: Vec<&str> =
+                    ClientSetting::ALL.iter().map(|s| s.spec_name()).collect();
+                r.error(
+                    format!("{ppath}.bind"),
+                    format!(
+                        "bind {bind:?} is not supported; path parameters may bind to {}",
+                        settings.join(", ")
+                    ),
+                );
                 return None;
             }
         },
@@ -342,7 +420,12 @@ fn scalar(parsed: &ParsedType) -> Option<Scalar> {
 }
 
 /// Splits `/v2/{project_id}/pools` into literal segments and links the parameter ones.
-fn path_segments(r: &mut Resolver<'_>, base: &str, def: &OperationDef, params: &[Param]) -> Vec<PathSegment> {
+fn path_segments(
+    r: &mut Resolver<'_>,
+    base: &str,
+    def: &OperationDef,
+    params: &[Param],
+) -> Vec<PathSegment> {
     let ppath = format!("{base}.path");
     let Some(rest) = def.path.strip_prefix('/') else {
         r.error(ppath, format!("path {:?} must start with '/'", def.path));
@@ -353,34 +436,64 @@ fn path_segments(r: &mut Resolver<'_>, base: &str, def: &OperationDef, params: &
     for segment in rest.split('/') {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             if name.is_empty() || name.contains(['{', '}']) {
-                r.error(&ppath, format!("path segment {segment:?} must be a literal or a whole {{parameter}}"));
+                r.error(
+                    &ppath,
+                    format!("path segment {segment:?} must be a literal or a whole {{parameter}}"),
+                );
                 continue;
             }
             if !used.insert(name) {
-                r.error(&ppath, format!("path {:?} uses {{{name}}} more than once", def.path));
+                r.error(
+                    &ppath,
+                    format!("path {:?} uses {{{name}}} more than once", def.path),
+                );
                 continue;
             }
-            match params
-                .iter()
-                .position(|p| p.wire_name == name && matches!(p.kind, ParamKind::Path | ParamKind::ClientSetting(_)))
-            {
+            match params.iter().position(|p| {
+                p.wire_name == name
+                    && matches!(p.kind, ParamKind::Path | ParamKind::ClientSetting(_))
+            }) {
                 Some(index) => segments.push(PathSegment::Param(index)),
                 None if def.path_params.iter().any(|p| p.name == name) => {} // reported with the parameter
-                None => r.error(&ppath, format!("path {:?} uses {{{name}}}, which path_params does not declare", def.path)),
+                None => r.error(
+                    &ppath,
+                    format!(
+                        "path {:?} uses {{{name}}}, which path_params does not declare",
+                        def.path
+                    ),
+                ),
             }
         } else if segment.is_empty() || segment == "." || segment == ".." {
-            r.error(&ppath, format!("path {:?} has an empty, '.' or '..' segment", def.path));
+            r.error(
+                &ppath,
+                format!("path {:?} has an empty, '.' or '..' segment", def.path),
+            );
         } else if segment.contains(['{', '}']) {
-            r.error(&ppath, format!("path segment {segment:?} must be a literal or a whole {{parameter}}"));
-        } else if !segment.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
-            r.error(&ppath, format!("literal path segment {segment:?} may use only A-Z a-z 0-9 - . _ ~"));
+            r.error(
+                &ppath,
+                format!("path segment {segment:?} must be a literal or a whole {{parameter}}"),
+            );
+        } else if !segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+        {
+            r.error(
+                &ppath,
+                format!("literal path segment {segment:?} may use only A-Z a-z 0-9 - . _ ~"),
+            );
         } else {
             segments.push(PathSegment::Literal(segment.to_owned()));
         }
     }
     for (j, param) in def.path_params.iter().enumerate() {
         if !used.contains(param.name.as_str()) {
-            r.error(format!("{base}.path_params[{j}].name"), format!("path parameter {:?} is declared but the path {:?} does not use it", param.name, def.path));
+            r.error(
+                format!("{base}.path_params[{j}].name"),
+                format!(
+                    "path parameter {:?} is declared but the path {:?} does not use it",
+                    param.name, def.path
+                ),
+            );
         }
     }
     segments
@@ -401,7 +514,10 @@ fn object_type(
             None
         }
         None => {
-            r.error(path, format!("{what} type {name:?} is not declared in types"));
+            r.error(
+                path,
+                format!("{what} type {name:?} is not declared in types"),
+            );
             None
         }
     }
@@ -417,10 +533,16 @@ fn response(
     Response {
         status: def.status,
         description: def.description.clone(),
-        body: def
-            .body
-            .as_deref()
-            .and_then(|name| object_type(r, &format!("{rpath}.body"), "response body", name, table, types)),
+        body: def.body.as_deref().and_then(|name| {
+            object_type(
+                r,
+                &format!("{rpath}.body"),
+                "response body",
+                name,
+                table,
+                types,
+            )
+        }),
         examples: def.examples.clone(),
     }
 }
