@@ -11,6 +11,10 @@ use crate::validation::ValidationError;
 /// The `Content-Type` of JSON request bodies (signed).
 pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
 
+/// The Content-Type of a JSON merge patch (RFC 7396), as the definitions of PATCH operations
+/// require it.
+pub const MERGE_PATCH_CONTENT_TYPE: &str = "application/merge-patch+json";
+
 /// Headers the client sets itself; operations may not set them.
 const MANAGED_HEADERS: &[&str] = &[
     "host",
@@ -43,6 +47,8 @@ pub struct OperationRequest {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Option<Bytes>,
+    /// The body's Content-Type.
+    pub(crate) content_type: &'static str,
     pub(crate) idempotent: bool,
     pub(crate) documented_errors: &'static [(u16, &'static str)],
 }
@@ -61,6 +67,7 @@ impl OperationRequest {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            content_type: JSON_CONTENT_TYPE,
             idempotent,
             documented_errors: &[],
         }
@@ -140,6 +147,19 @@ impl OperationRequest {
         })?;
         self.body = Some(Bytes::from(bytes));
         Ok(())
+    }
+
+    /// Sets a JSON merge-patch body (RFC 7396, `Content-Type: application/merge-patch+json`):
+    /// members left out are left alone, members set to `null` are removed.
+    pub fn merge_patch_body<B: serde::Serialize>(&mut self, body: &B) -> Result<(), Error> {
+        self.json_body(body)?;
+        self.content_type = MERGE_PATCH_CONTENT_TYPE;
+        Ok(())
+    }
+
+    /// The body's Content-Type (`application/json;charset=UTF-8` unless set otherwise).
+    pub fn content_type(&self) -> &'static str {
+        self.content_type
     }
 
     /// Whether the operation may be repeated safely: only then are timeouts and 429/502/503/504
@@ -283,6 +303,16 @@ mod tests {
             Err(Error::InvalidRequest(_))
         ));
         assert_eq!(r.headers.len(), 1);
+    }
+
+    #[test]
+    fn a_merge_patch_body_says_so_in_its_content_type() {
+        let mut r = OperationRequest::new("patch_pool", Method::PATCH);
+        assert_eq!(r.content_type(), JSON_CONTENT_TYPE);
+        r.merge_patch_body(&serde_json::json!({ "spec": { "network": null } }))
+            .unwrap();
+        assert_eq!(r.content_type(), "application/merge-patch+json");
+        assert_eq!(r.body(), Some(&br#"{"spec":{"network":null}}"#[..]));
     }
 
     #[test]
