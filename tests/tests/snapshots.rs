@@ -31,7 +31,7 @@ fn fixture_outputs() {
         .map(|e| e.unwrap().path())
         .collect();
     paths.sort();
-    assert_eq!(paths.len(), 8);
+    assert_eq!(paths.len(), 9);
     for path in paths {
         let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
         let text = std::fs::read_to_string(&path).unwrap();

@@ -89,7 +89,7 @@ path = "src/lib.rs"
     if !api.operations.is_empty() {
         out.push_str("# The program: clap, and the runtime's command-line plumbing.\ncli = [\"dep:clap\", \"modelarts-pools-runtime/cli\"]\n");
     }
-    out.push_str("# `schemars::JsonSchema` for every model type (the published schemas under schemas/ need nothing).\nschemars = [\"dep:schemars\"]\n");
+    out.push_str("# `schemars::JsonSchema` for every model type (the published schemas under schemas/ need nothing).\nschemars = [\"dep:schemars\", \"modelarts-pools-runtime/schemars\"]\n");
     out.push_str(&format!(
         "\n[dependencies]\nmodelarts-pools-runtime = {{ version = \"{RUNTIME_VERSION}\", path = {runtime_path} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
     ));

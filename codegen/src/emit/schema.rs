@@ -33,6 +33,27 @@ pub fn schema_documents(api: &Api) -> Vec<(String, Value)> {
         if let Some(body) = &op.request_body {
             bodies.insert(body.ty);
             entry.insert("request".into(), json!(file_name(&api.ty(body.ty).name)));
+            entry.insert("request_media_type".into(), json!(body.media_type.as_str()));
+        }
+        if let Some(pagination) = &op.pagination {
+            let wire = |(object, field): (TypeId, usize)| {
+                api.object(object).fields[field].wire_name.clone()
+            };
+            let token: Vec<String> = pagination
+                .response_token
+                .iter()
+                .copied()
+                .map(wire)
+                .collect();
+            entry.insert(
+                "pagination".into(),
+                json!({
+                    "page_size": pagination.page_size.map(|i| op.params[i].wire_name.clone()),
+                    "request_token": op.params[pagination.request_token].wire_name,
+                    "response_token": token.join("."),
+                    "items": wire(pagination.items),
+                }),
+            );
         }
         entry.insert("responses".into(), Value::Object(responses));
         index.insert(op.name.clone(), Value::Object(entry));
