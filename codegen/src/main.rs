@@ -154,7 +154,11 @@ fn import(args: ImportArgs) -> ExitCode {
         if outcome.changed {
             eprintln!(
                 "{display} is not in step with {definitions} ({changes}{}){review}; run `cargo run -p codegen -- import` and review the result",
-                if outcome.changes.is_empty() { ", layout only" } else { "" }
+                if outcome.changes.is_empty() {
+                    ", layout only"
+                } else {
+                    ""
+                }
             );
         } else {
             eprintln!("{display} is in step with {definitions}{review}");

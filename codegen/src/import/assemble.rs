@@ -47,7 +47,12 @@ pub fn usage(types: &BTreeMap<String, TypeDoc>, operations: &[OperationDoc]) -> 
     Usage { response, all }
 }
 
-pub fn assemble(doc: &Doc, objects: Vec<ObjectPlan>, enums: Vec<EnumPlan>, operations: &[OperationDoc]) -> Vec<TypeDoc> {
+pub fn assemble(
+    doc: &Doc,
+    objects: Vec<ObjectPlan>,
+    enums: Vec<EnumPlan>,
+    operations: &[OperationDoc],
+) -> Vec<TypeDoc> {
     let mut produced: BTreeMap<String, TypeDoc> = BTreeMap::new();
     let mut new_order: Vec<String> = Vec::new();
     let mut plans: BTreeMap<String, ObjectPlan> = BTreeMap::new();

@@ -19,7 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::doc::Doc;
-use super::tree::{Ctx, EnumId, LocId, Natural, Slot, TyShape, Tree};
+use super::tree::{Ctx, EnumId, LocId, Natural, Slot, Tree, TyShape};
 use crate::naming;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -36,6 +36,9 @@ pub enum ClassKey {
     Def(String, CtxKey),
     Inline(Box<ClassKey>, String),
     Root(usize, Slot),
+    /// An error response body of plain members: one class per set of members and types, so
+    /// every operation's `{error_code, error_msg}` is one type whatever its definition is called.
+    ErrorBody(Vec<(String, String)>),
 }
 
 #[derive(Debug, Clone)]
@@ -141,9 +144,30 @@ pub fn compute(tree: &Tree<'_>, doc: &Doc) -> Classes {
     };
     let natural = |index: usize, keys: &[ClassKey]| -> ClassKey {
         let loc = &tree.locs[index];
+        if loc.parent.is_none()
+            && matches!(loc.slot, Slot::Response(status) if status >= 400)
+            && !loc.rows.is_empty()
+            && let Some(mut members) = loc
+                .rows
+                .iter()
+                .map(|row| match &row.ty {
+                    TyShape::Scalar(scalar) => {
+                        Some((row.name.clone(), scalar.type_expr().to_owned()))
+                    }
+                    _ => None,
+                })
+                .collect::<Option<Vec<_>>>()
+        {
+            members.sort();
+            return ClassKey::ErrorBody(members);
+        }
         match &loc.natural {
-            Natural::Def(def) if loc.narrows.is_none() => ClassKey::Def(def.clone(), ctx_key(def, loc.ctx)),
-            Natural::Root | Natural::Def(_) if loc.parent.is_none() => ClassKey::Root(loc.op, loc.slot),
+            Natural::Def(def) if loc.narrows.is_none() => {
+                ClassKey::Def(def.clone(), ctx_key(def, loc.ctx))
+            }
+            Natural::Root | Natural::Def(_) if loc.parent.is_none() => {
+                ClassKey::Root(loc.op, loc.slot)
+            }
             Natural::Def(_) | Natural::Inline(_) | Natural::Root => {
                 let parent = loc.parent.expect("a member has a parent");
                 let field = loc.path.last().cloned().unwrap_or_default();
@@ -171,11 +195,21 @@ pub fn compute(tree: &Tree<'_>, doc: &Doc) -> Classes {
                     .or_insert_with(|| name.clone());
             }
         }
+        // A member has one type: the objects found at one member of one class are one class,
+        // the first one's.
+        let mut rows: BTreeMap<(ClassKey, String), ClassKey> = BTreeMap::new();
         let mut next: Vec<ClassKey> = Vec::with_capacity(count);
         for (index, loc) in tree.locs.iter().enumerate() {
-            let key = match &loc.bound {
-                Some(name) => ClassKey::Named(name.clone()),
-                None => {
+            let row = loc.parent.map(|parent| {
+                (
+                    next[parent.0].clone(),
+                    loc.path.last().cloned().unwrap_or_default(),
+                )
+            });
+            let key = match (&loc.bound, row.as_ref().and_then(|r| rows.get(r))) {
+                (Some(name), _) => ClassKey::Named(name.clone()),
+                (None, Some(first)) => first.clone(),
+                (None, None) => {
                     let own = natural(index, &next);
                     match claims.get(&own) {
                         Some(name) => ClassKey::Named(name.clone()),
@@ -183,6 +217,9 @@ pub fn compute(tree: &Tree<'_>, doc: &Doc) -> Classes {
                     }
                 }
             };
+            if let Some(row) = row {
+                rows.entry(row).or_insert_with(|| key.clone());
+            }
             next.push(key);
         }
         if next == keys {
@@ -218,7 +255,12 @@ pub fn compute(tree: &Tree<'_>, doc: &Doc) -> Classes {
     }
 }
 
-fn name_objects(tree: &Tree<'_>, classes: &mut [Class], of_loc: &[usize], taken: &mut BTreeSet<String>) {
+fn name_objects(
+    tree: &Tree<'_>,
+    classes: &mut [Class],
+    of_loc: &[usize],
+    taken: &mut BTreeSet<String>,
+) {
     let defs_with = |ctx: CtxKey| -> BTreeSet<String> {
         classes
             .iter()
@@ -253,6 +295,7 @@ fn name_objects(tree: &Tree<'_>, classes: &mut [Class], of_loc: &[usize], taken:
             ClassKey::Def(_, CtxKey::Request) => 2,
             ClassKey::Def(_, CtxKey::Patch) => 3,
             ClassKey::Root(..) => 4,
+            ClassKey::ErrorBody(_) => 5,
         };
         order.push((priority, index));
     }
@@ -279,6 +322,10 @@ fn name_objects(tree: &Tree<'_>, classes: &mut [Class], of_loc: &[usize], taken:
                 format!("{id}Response")
             }
             ClassKey::Root(_, Slot::Response(status)) => format!("{id}Response{status}"),
+            ClassKey::ErrorBody(_) => match &tree.locs[class.locs[0].0].natural {
+                Natural::Def(def) => def.clone(),
+                _ => format!("{id}Error"),
+            },
             ClassKey::Named(_) | ClassKey::Inline(..) => continue,
         };
         if usable(&preferred) && !taken.contains(&preferred) {
@@ -296,7 +343,8 @@ fn name_objects(tree: &Tree<'_>, classes: &mut [Class], of_loc: &[usize], taken:
         let candidate = match first.parent {
             Some(parent) => {
                 let parent_name = classes[of_loc[parent.0]].name.clone();
-                let member = member_camel(first.path.last().map(String::as_str).unwrap_or("member"));
+                let member =
+                    member_camel(first.path.last().map(String::as_str).unwrap_or("member"));
                 match (first.ctx, parent_name.strip_suffix("Patch")) {
                     (Ctx::Patch, Some(base)) => format!("{base}{member}Patch"),
                     _ => format!("{parent_name}{member}"),
@@ -352,7 +400,10 @@ fn enum_classes(
             Some(name) => EnumKey::Named(name.clone()),
             None => {
                 let own = natural(id);
-                claims.get(&own).map(|n| EnumKey::Named(n.clone())).unwrap_or(own)
+                claims
+                    .get(&own)
+                    .map(|n| EnumKey::Named(n.clone()))
+                    .unwrap_or(own)
             }
         })
         .collect();
@@ -382,7 +433,10 @@ fn enum_classes(
     for g in order {
         let members = groups[g].1.clone();
         let set = values(&members);
-        let fields: BTreeSet<String> = members.iter().map(|id| tree.enums[*id].field.clone()).collect();
+        let fields: BTreeSet<String> = members
+            .iter()
+            .map(|id| tree.enums[*id].field.clone())
+            .collect();
         if matches!(groups[g].0, EnumKey::Named(_)) {
             home[g] = g;
             for field in fields {
@@ -402,7 +456,10 @@ fn enum_classes(
         let class = *class_of_group.entry(target).or_insert_with(|| {
             let (name, bound) = match &groups[target].0 {
                 EnumKey::Named(name) => (name.clone(), true),
-                EnumKey::At(owner, field) => (format!("{}{}", classes[*owner].name, member_camel(field)), false),
+                EnumKey::At(owner, field) => (
+                    format!("{}{}", classes[*owner].name, member_camel(field)),
+                    false,
+                ),
             };
             enums.push(EnumClass {
                 locs: Vec::new(),

@@ -62,7 +62,10 @@ fn operations(out: &mut Vec<String>, old: &[OperationDoc], new: &[OperationDoc])
                 "{p}: added ({} {}{})",
                 op.method,
                 op.path,
-                op.source.as_deref().map(|s| format!(", from {s}")).unwrap_or_default()
+                op.source
+                    .as_deref()
+                    .map(|s| format!(", from {s}"))
+                    .unwrap_or_default()
             ));
             continue;
         };
@@ -70,7 +73,10 @@ fn operations(out: &mut Vec<String>, old: &[OperationDoc], new: &[OperationDoc])
     }
     for op in old {
         if !after.contains_key(op.name.as_str()) {
-            out.push(format!("operation {}: removed ({} {})", op.name, op.method, op.path));
+            out.push(format!(
+                "operation {}: removed ({} {})",
+                op.name, op.method, op.path
+            ));
         }
     }
 }
@@ -84,16 +90,25 @@ fn operation(out: &mut Vec<String>, p: &str, was: &OperationDoc, op: &OperationD
         ));
     }
     if (was.method.as_str(), was.path.as_str()) != (op.method.as_str(), op.path.as_str()) {
-        out.push(format!("{p}: {} {} → {} {}", was.method, was.path, op.method, op.path));
+        out.push(format!(
+            "{p}: {} {} → {} {}",
+            was.method, was.path, op.method, op.path
+        ));
     }
     if was.summary != op.summary {
-        out.push(format!("{p}: summary now {:?}", op.summary.as_deref().unwrap_or("")));
+        out.push(format!(
+            "{p}: summary now {:?}",
+            op.summary.as_deref().unwrap_or("")
+        ));
     }
     if was.description != op.description {
         out.push(format!("{p}: description changed"));
     }
     if was.source != op.source {
-        out.push(format!("{p}: source now {}", op.source.as_deref().unwrap_or("(none)")));
+        out.push(format!(
+            "{p}: source now {}",
+            op.source.as_deref().unwrap_or("(none)")
+        ));
     }
     for (key, a, b) in [
         ("path", &was.path_params, &op.path_params),
@@ -107,7 +122,10 @@ fn operation(out: &mut Vec<String>, p: &str, was: &OperationDoc, op: &OperationD
         (Some(_), None) => out.push(format!("{p}: request body removed")),
         (Some(a), Some(b)) => {
             if a.type_name != b.type_name {
-                out.push(format!("{p}: request body {} → {}", a.type_name, b.type_name));
+                out.push(format!(
+                    "{p}: request body {} → {}",
+                    a.type_name, b.type_name
+                ));
             }
             if a.media_type != b.media_type {
                 out.push(format!(
@@ -153,7 +171,10 @@ fn operation(out: &mut Vec<String>, p: &str, was: &OperationDoc, op: &OperationD
                 pg.request_token,
                 pg.response_token,
                 pg.items,
-                pg.page_size.as_deref().map(|s| format!(", page size {s}")).unwrap_or_default()
+                pg.page_size
+                    .as_deref()
+                    .map(|s| format!(", page size {s}"))
+                    .unwrap_or_default()
             )),
             None => out.push(format!("{p}: pagination removed")),
         }
@@ -179,7 +200,11 @@ fn params(out: &mut Vec<String>, p: &str, key: &str, old: &[ParamDoc], new: &[Pa
                 "{pp} added ({}, {}{})",
                 param.type_expr.as_deref().unwrap_or("string"),
                 required_word(param.required),
-                param.source.as_deref().map(|s| format!(", from {s}")).unwrap_or_default()
+                param
+                    .source
+                    .as_deref()
+                    .map(|s| format!(", from {s}"))
+                    .unwrap_or_default()
             ));
             continue;
         };
@@ -233,7 +258,10 @@ fn types(out: &mut Vec<String>, old: &[TypeDoc], new: &[TypeDoc]) {
                 o.name,
                 o.fields.len(),
                 if o.fields.len() == 1 { "" } else { "s" },
-                o.source.as_deref().map(|s| format!(", from {s}")).unwrap_or_default()
+                o.source
+                    .as_deref()
+                    .map(|s| format!(", from {s}"))
+                    .unwrap_or_default()
             )),
             (None, TypeDoc::Enum(e)) => out.push(format!(
                 "enum {}: added (values {})",
@@ -246,14 +274,21 @@ fn types(out: &mut Vec<String>, old: &[TypeDoc], new: &[TypeDoc]) {
             )),
             (Some(TypeDoc::Object(a)), TypeDoc::Object(b)) => object(out, a, b),
             (Some(TypeDoc::Enum(a)), TypeDoc::Enum(b)) => enumeration(out, a, b),
-            (Some(_), _) => out.push(format!("type {}: replaced by a type of another kind", ty.name())),
+            (Some(_), _) => out.push(format!(
+                "type {}: replaced by a type of another kind",
+                ty.name()
+            )),
         }
     }
     for ty in old {
         if !after.contains_key(ty.name()) {
             out.push(format!(
                 "{} {}: removed",
-                if matches!(ty, TypeDoc::Enum(_)) { "enum" } else { "type" },
+                if matches!(ty, TypeDoc::Enum(_)) {
+                    "enum"
+                } else {
+                    "type"
+                },
                 ty.name()
             ));
         }
@@ -266,10 +301,16 @@ fn object(out: &mut Vec<String>, was: &ObjectDoc, now: &ObjectDoc) {
         out.push(format!("{p}: description changed"));
     }
     if was.source != now.source {
-        out.push(format!("{p}: source now {}", now.source.as_deref().unwrap_or("(none)")));
+        out.push(format!(
+            "{p}: source now {}",
+            now.source.as_deref().unwrap_or("(none)")
+        ));
     }
     if was.doc_name != now.doc_name {
-        out.push(format!("{p}: doc_name now {}", now.doc_name.as_deref().unwrap_or("(none)")));
+        out.push(format!(
+            "{p}: doc_name now {}",
+            now.doc_name.as_deref().unwrap_or("(none)")
+        ));
     }
     list_decisions(out, &p, &was.decisions, &now.decisions);
     if was.rules != now.rules {
@@ -282,7 +323,11 @@ fn object(out: &mut Vec<String>, was: &ObjectDoc, now: &ObjectDoc) {
                 "{fp} added ({}, {}{})",
                 field.type_expr,
                 required_word(field.wire_required.or(field.required)),
-                field.source.as_deref().map(|s| format!(", from {s}")).unwrap_or_default()
+                field
+                    .source
+                    .as_deref()
+                    .map(|s| format!(", from {s}"))
+                    .unwrap_or_default()
             ));
             continue;
         };
@@ -309,18 +354,32 @@ fn row(out: &mut Vec<String>, fp: &str, old: &FieldDoc, new: &FieldDoc) {
     if effective(old) != effective(new) {
         out.push(format!(
             "{fp}: now {} (was {})",
-            if effective(new) { "required" } else { "optional" },
-            if effective(old) { "required" } else { "optional" }
+            if effective(new) {
+                "required"
+            } else {
+                "optional"
+            },
+            if effective(old) {
+                "required"
+            } else {
+                "optional"
+            }
         ));
     }
     if old.description != new.description {
         out.push(format!("{fp}: description changed"));
     }
     if old.min_items != new.min_items {
-        out.push(format!("{fp}: min_items {:?} → {:?}", old.min_items, new.min_items));
+        out.push(format!(
+            "{fp}: min_items {:?} → {:?}",
+            old.min_items, new.min_items
+        ));
     }
     if old.source != new.source {
-        out.push(format!("{fp}: source now {}", new.source.as_deref().unwrap_or("(none)")));
+        out.push(format!(
+            "{fp}: source now {}",
+            new.source.as_deref().unwrap_or("(none)")
+        ));
     }
     if old.rust_name != new.rust_name {
         out.push(format!(
@@ -338,7 +397,10 @@ fn enumeration(out: &mut Vec<String>, was: &EnumDoc, now: &EnumDoc) {
         out.push(format!("{p}: description changed"));
     }
     if was.source != now.source {
-        out.push(format!("{p}: source now {}", now.source.as_deref().unwrap_or("(none)")));
+        out.push(format!(
+            "{p}: source now {}",
+            now.source.as_deref().unwrap_or("(none)")
+        ));
     }
     list_decisions(out, &p, &was.decisions, &now.decisions);
     for value in &now.values {
@@ -347,12 +409,19 @@ fn enumeration(out: &mut Vec<String>, was: &EnumDoc, now: &EnumDoc) {
                 "{p}: value {} added ({}{})",
                 value.value,
                 value.name,
-                value.description.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+                value
+                    .description
+                    .as_deref()
+                    .map(|d| format!(": {d}"))
+                    .unwrap_or_default()
             ));
             continue;
         };
         if old.name != value.name {
-            out.push(format!("{p}: value {}: variant {} → {}", value.value, old.name, value.name));
+            out.push(format!(
+                "{p}: value {}: variant {} → {}",
+                value.value, old.name, value.name
+            ));
         }
         if old.description != value.description {
             out.push(format!(
@@ -371,7 +440,10 @@ fn enumeration(out: &mut Vec<String>, was: &EnumDoc, now: &EnumDoc) {
     }
     for value in &was.values {
         if !now.values.iter().any(|v| v.value == value.value) {
-            out.push(format!("{p}: value {} removed ({})", value.value, value.name));
+            out.push(format!(
+                "{p}: value {} removed ({})",
+                value.value, value.name
+            ));
         }
     }
 }

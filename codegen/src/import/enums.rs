@@ -60,14 +60,26 @@ pub fn build(tree: &Tree<'_>, classes: &Classes, doc: &Doc) -> Vec<EnumPlan> {
     classes
         .enums
         .iter()
-        .map(|class| build_one(tree, classes, class, existing.get(class.name.as_str()).copied()))
+        .map(|class| {
+            build_one(
+                tree,
+                classes,
+                class,
+                existing.get(class.name.as_str()).copied(),
+            )
+        })
         .collect()
 }
 
 /// (value, meaning, first file).
 type Listed = (String, Option<String>, String);
 
-fn build_one(tree: &Tree<'_>, classes: &Classes, class: &EnumClass, old: Option<&EnumDoc>) -> EnumPlan {
+fn build_one(
+    tree: &Tree<'_>,
+    classes: &Classes,
+    class: &EnumClass,
+    old: Option<&EnumDoc>,
+) -> EnumPlan {
     let mut listed: Vec<Listed> = Vec::new();
     for id in &class.locs {
         let e = &tree.enums[id.0];
@@ -82,7 +94,11 @@ fn build_one(tree: &Tree<'_>, classes: &Classes, class: &EnumClass, old: Option<
             }
         }
     }
-    let files: BTreeSet<&str> = class.locs.iter().map(|id| tree.enums[id.0].file.as_str()).collect();
+    let files: BTreeSet<&str> = class
+        .locs
+        .iter()
+        .map(|id| tree.enums[id.0].file.as_str())
+        .collect();
     let imported = old.is_none_or(|o| imported_source(o.source.as_deref()));
 
     if let Some(old) = old
@@ -100,7 +116,10 @@ fn build_one(tree: &Tree<'_>, classes: &Classes, class: &EnumClass, old: Option<
             match &value.source {
                 None => values.push(value.clone()),
                 Some(_) => {
-                    if let Some((_, meaning, file)) = listed.iter().find(|(v, ..)| value.value.as_str() == Some(v)) {
+                    if let Some((_, meaning, file)) = listed
+                        .iter()
+                        .find(|(v, ..)| value.value.as_str() == Some(v))
+                    {
                         values.push(ValueDoc {
                             description: meaning.clone(),
                             source: Some(file.clone()),
@@ -136,7 +155,10 @@ fn build_one(tree: &Tree<'_>, classes: &Classes, class: &EnumClass, old: Option<
     let mut order: Vec<&Listed> = Vec::new();
     if let Some(old) = old {
         for value in &old.values {
-            if let Some(entry) = listed.iter().find(|(v, ..)| value.value.as_str() == Some(v)) {
+            if let Some(entry) = listed
+                .iter()
+                .find(|(v, ..)| value.value.as_str() == Some(v))
+            {
                 order.push(entry);
             }
         }
@@ -178,7 +200,13 @@ fn build_one(tree: &Tree<'_>, classes: &Classes, class: &EnumClass, old: Option<
         format!("{gist}: values of {owner}.{}.", first.field)
     };
     let decisions = old
-        .map(|o| o.decisions.iter().filter(|d| !is_import_decision(d)).cloned().collect())
+        .map(|o| {
+            o.decisions
+                .iter()
+                .filter(|d| !is_import_decision(d))
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
     EnumPlan {
         doc: EnumDoc {
@@ -208,6 +236,9 @@ mod tests {
         assert_eq!(variant_name("", 0), "Empty");
         assert_eq!(variant_name("Unknown", 0), "UnknownValue");
         assert_eq!(variant_name("资源", 2), "Value3");
-        assert_eq!(variant_name("application/merge-patch+json", 0), "ApplicationMergePatchJson");
+        assert_eq!(
+            variant_name("application/merge-patch+json", 0),
+            "ApplicationMergePatchJson"
+        );
     }
 }

@@ -50,14 +50,20 @@ impl std::fmt::Display for Issue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} at {}: ", self.example, self.path)?;
         match &self.problem {
-            Problem::ArrayForObject { owner, field, object } => write!(
+            Problem::ArrayForObject {
+                owner,
+                field,
+                object,
+            } => write!(
                 f,
                 "{owner}.{field} is one {object} object, but the example sends an array"
             ),
             Problem::UnlistedValue { owner, value } => {
                 write!(f, "{value:?} is not a value of {owner}")
             }
-            Problem::Mismatch { expected, found, .. } => write!(f, "expected {expected}, found {found}"),
+            Problem::Mismatch {
+                expected, found, ..
+            } => write!(f, "expected {expected}, found {found}"),
             Problem::MissingRequired { owner, field } => {
                 write!(f, "{owner}'s required member {field:?} is missing")
             }
@@ -109,11 +115,17 @@ impl Checker<'_> {
         }
     }
 
-    fn mismatch(&mut self, ty: &ParsedType, value: &Value, path: &str, member: Option<(&str, &str)>) {
-        let widen = if *ty == ParsedType::Int32 && (value.is_i64() || value.is_u64()) {
-            "integer"
-        } else {
-            "json"
+    fn mismatch(
+        &mut self,
+        ty: &ParsedType,
+        value: &Value,
+        path: &str,
+        member: Option<(&str, &str)>,
+    ) {
+        let widen = match ty {
+            ParsedType::Int32 if value.is_i64() || value.is_u64() => "integer",
+            ParsedType::Int32 | ParsedType::Integer if value.is_number() => "number",
+            _ => "json",
         };
         self.issue(
             path,
@@ -137,7 +149,12 @@ impl Checker<'_> {
                         match map.get(&field.name) {
                             Some(item) => {
                                 if let Ok(parsed) = parse_type_expr(&field.type_expr) {
-                                    self.check(&parsed, item, &child, Some((&object.name, &field.name)));
+                                    self.check(
+                                        &parsed,
+                                        item,
+                                        &child,
+                                        Some((&object.name, &field.name)),
+                                    );
                                 }
                             }
                             None if field.wire_required.or(field.required) == Some(true) => {
@@ -172,7 +189,8 @@ impl Checker<'_> {
                     Problem::Mismatch {
                         expected: format!("a {name} object"),
                         found: super::swagger::kind(other),
-                        row: member.map(|(owner, field)| (owner.to_owned(), field.to_owned(), "json")),
+                        row: member
+                            .map(|(owner, field)| (owner.to_owned(), field.to_owned(), "json")),
                     },
                 ),
             },
@@ -199,7 +217,8 @@ impl Checker<'_> {
                         Problem::Mismatch {
                             expected: format!("a {} value of {}", e.repr, e.name),
                             found: super::swagger::kind(value),
-                            row: member.map(|(owner, field)| (owner.to_owned(), field.to_owned(), "json")),
+                            row: member
+                                .map(|(owner, field)| (owner.to_owned(), field.to_owned(), "json")),
                         },
                     );
                 }
@@ -258,7 +277,10 @@ fn widened(expr: &str, to: &str) -> Option<String> {
     let mut wrappers = Vec::new();
     let mut rest = expr.trim();
     loop {
-        if let Some(inner) = rest.strip_prefix("array<").and_then(|r| r.strip_suffix('>')) {
+        if let Some(inner) = rest
+            .strip_prefix("array<")
+            .and_then(|r| r.strip_suffix('>'))
+        {
             wrappers.push("array");
             rest = inner;
         } else if let Some(inner) = rest.strip_prefix("map<").and_then(|r| r.strip_suffix('>')) {
@@ -269,11 +291,17 @@ fn widened(expr: &str, to: &str) -> Option<String> {
         }
     }
     let base = match (rest, to) {
-        ("int32", "integer") => "integer",
         ("json", _) => return None,
+        ("int32", "integer") => "integer",
+        ("int32" | "integer", "number") => "number",
         _ => "json",
     };
-    Some(wrappers.iter().rev().fold(base.to_owned(), |inner, w| format!("{w}<{inner}>")))
+    Some(
+        wrappers
+            .iter()
+            .rev()
+            .fold(base.to_owned(), |inner, w| format!("{w}<{inner}>")),
+    )
 }
 
 fn add_decision(current: &mut Option<String>, note: &str) {
@@ -285,9 +313,17 @@ fn add_decision(current: &mut Option<String>, note: &str) {
 }
 
 /// Applies what the examples show to the importer's rows and enums, and returns what is left.
+///
+/// A row declared as one object whose examples send an array of them becomes an array; a row
+/// whose examples send values its type cannot hold is widened as little as takes them (`int32` →
+/// `integer` → `number`, anything else → `json`). Each such row gets one decision naming the
+/// first example that showed it. Rows the importer does not own are left alone (warnings).
 pub fn apply(types: &mut [TypeDoc], operations: &[OperationDoc]) -> Vec<Issue> {
-    for _ in 0..8 {
+    // (owner, field) → (the definition's type, the first issue).
+    let mut touched: BTreeMap<(String, String), (String, Issue)> = BTreeMap::new();
+    for _ in 0..16 {
         let issues = check(types, operations);
+        let mut rows_seen = BTreeSet::new();
         let mut changed = false;
         for issue in &issues {
             let (owner, field) = match &issue.problem {
@@ -298,6 +334,9 @@ pub fn apply(types: &mut [TypeDoc], operations: &[OperationDoc]) -> Vec<Issue> {
                 } => (owner, field),
                 _ => continue,
             };
+            if !rows_seen.insert((owner.clone(), field.clone())) {
+                continue;
+            }
             let Some(TypeDoc::Object(o)) = types.iter_mut().find(|t| t.name() == owner) else {
                 continue;
             };
@@ -310,43 +349,65 @@ pub fn apply(types: &mut [TypeDoc], operations: &[OperationDoc]) -> Vec<Issue> {
             if !owned {
                 continue;
             }
-            let old = row.type_expr.clone();
-            let note = match &issue.problem {
+            let new = match &issue.problem {
                 Problem::ArrayForObject { object, .. } if row.type_expr == *object => {
-                    row.type_expr = format!("array<{object}>");
-                    format!(
-                        "The definition declares one {object} object, but the examples send an array ({} at {}); the wire wins, so it is array<{object}>.",
-                        issue.example, issue.path
-                    )
+                    format!("array<{object}>")
                 }
                 Problem::Mismatch {
-                    found,
                     row: Some((_, _, widen)),
                     ..
-                } => {
-                    let Some(new) = widened(&row.type_expr, widen) else {
-                        continue;
-                    };
-                    row.type_expr = new;
-                    format!(
-                        "The definition types it {old}, but the examples send {found} ({} at {}); the wire wins, so it is {}.",
-                        issue.example, issue.path, row.type_expr
-                    )
-                }
+                } => match widened(&row.type_expr, widen) {
+                    Some(new) => new,
+                    None => continue,
+                },
                 _ => continue,
             };
-            add_decision(&mut row.decision, &note);
+            touched
+                .entry((owner.clone(), field.clone()))
+                .or_insert_with(|| (row.type_expr.clone(), issue.clone()));
+            row.type_expr = new;
             changed = true;
         }
         if !changed {
             break;
         }
     }
+    for ((owner, field), (was, issue)) in &touched {
+        let Some(TypeDoc::Object(o)) = types.iter_mut().find(|t| t.name() == owner) else {
+            continue;
+        };
+        let Some(row) = o.fields.iter_mut().find(|f| f.name == *field) else {
+            continue;
+        };
+        let note = match &issue.problem {
+            Problem::ArrayForObject { object, .. } => format!(
+                "The definition declares one {object} object, but the examples send an array of them ({} at {}); the wire wins, so it is {}.",
+                issue.example, issue.path, row.type_expr
+            ),
+            Problem::Mismatch { found, .. } => format!(
+                "The definition types it {was}, but the examples send {} ({} at {}); the wire wins, so it is {}.",
+                if was.contains("int32") && *found == "a number" {
+                    "an integer beyond 32 bits"
+                } else {
+                    found
+                },
+                issue.example,
+                issue.path,
+                row.type_expr
+            ),
+            _ => continue,
+        };
+        add_decision(&mut row.decision, &note);
+    }
+
     let issues = check(types, operations);
     let mut unlisted: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for issue in &issues {
         if let Problem::UnlistedValue { owner, value } = &issue.problem {
-            unlisted.entry(owner.clone()).or_default().insert(value.clone());
+            unlisted
+                .entry(owner.clone())
+                .or_default()
+                .insert(value.clone());
         }
     }
     for (owner, values) in unlisted {

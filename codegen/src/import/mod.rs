@@ -101,11 +101,17 @@ pub fn read_definitions(inputs: &[PathBuf]) -> Result<Vec<DefFile>, Diagnostics>
                         .collect();
                     found.sort();
                     if found.is_empty() {
-                        diagnostics.push(Diagnostic::file(&display, "the folder holds no .json definitions"));
+                        diagnostics.push(Diagnostic::file(
+                            &display,
+                            "the folder holds no .json definitions",
+                        ));
                     }
                     paths.extend(found);
                 }
-                Err(e) => diagnostics.push(Diagnostic::file(&display, format!("cannot read the folder: {e}"))),
+                Err(e) => diagnostics.push(Diagnostic::file(
+                    &display,
+                    format!("cannot read the folder: {e}"),
+                )),
             }
         } else {
             paths.push(input.clone());
@@ -129,7 +135,10 @@ pub fn read_definitions(inputs: &[PathBuf]) -> Result<Vec<DefFile>, Diagnostics>
         let text = match text {
             Ok(text) => text,
             Err(e) => {
-                diagnostics.push(Diagnostic::file(&display, format!("cannot read the definition: {e}")));
+                diagnostics.push(Diagnostic::file(
+                    &display,
+                    format!("cannot read the definition: {e}"),
+                ));
                 continue;
             }
         };
@@ -139,7 +148,11 @@ pub fn read_definitions(inputs: &[PathBuf]) -> Result<Vec<DefFile>, Diagnostics>
                     diagnostics.push(Diagnostic::file(&display, format!("a second definition named {name}; each definition's file name must be unique")));
                     continue;
                 }
-                files.push(DefFile { name, display, root });
+                files.push(DefFile {
+                    name,
+                    display,
+                    root,
+                });
             }
             Err(e) => diagnostics.push(Diagnostic::at_line(
                 &display,
@@ -169,10 +182,16 @@ pub fn import(spec_file: &str, spec_text: &str, files: &[DefFile]) -> Result<Out
     for file in files {
         match swagger::read_operation(file) {
             Ok(op) => {
-                if let Some(other) = ops.iter().find(|o: &&swagger::DefOp<'_>| o.operation_id == op.operation_id) {
+                if let Some(other) = ops
+                    .iter()
+                    .find(|o: &&swagger::DefOp<'_>| o.operation_id == op.operation_id)
+                {
                     diagnostics.push(Diagnostic::file(
                         &file.display,
-                        format!("operation {} is also defined by {}", op.operation_id, other.file.display),
+                        format!(
+                            "operation {} is also defined by {}",
+                            op.operation_id, other.file.display
+                        ),
                     ));
                     continue;
                 }
@@ -185,7 +204,8 @@ pub fn import(spec_file: &str, spec_text: &str, files: &[DefFile]) -> Result<Out
         return Err(Error::Definitions(diagnostics));
     }
 
-    let mut tree = tree::Tree::build(ops).map_err(|e| Error::Definitions(Diagnostics::single(def_error(e))))?;
+    let mut tree = tree::Tree::build(ops)
+        .map_err(|e| Error::Definitions(Diagnostics::single(def_error(e))))?;
     tree::bind(&mut tree, &old);
     let classes = classes::compute(&tree, &old);
     let mut contradictions = Vec::new();
@@ -221,8 +241,14 @@ pub fn import(spec_file: &str, spec_text: &str, files: &[DefFile]) -> Result<Out
 /// Replaces `path` with `text` all at once: a temporary file beside it, flushed, then renamed
 /// over it. On failure the spec is as it was.
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temp = dir.join(format!(".{name}.import-{}", std::process::id()));
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;

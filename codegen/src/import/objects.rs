@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::classes::{ClassKey, Classes};
+use super::classes::Classes;
 use super::doc::{Doc, FieldDoc, IMPORT_TAG, ObjectDoc, ObjectKind, TypeDoc, is_import_decision};
 use super::tree::{Ctx, LocId, Natural, RowOcc, Tree};
 
@@ -72,7 +72,7 @@ pub fn build(
         .iter()
         .map(|class| {
             let old = existing.get(class.name.as_str()).copied();
-            build_one(tree, classes, &class.key, &class.name, &class.locs, old, contradictions)
+            build_one(tree, classes, &class.name, &class.locs, old, contradictions)
         })
         .collect()
 }
@@ -85,7 +85,6 @@ struct Merged<'t> {
 fn build_one(
     tree: &Tree<'_>,
     classes: &Classes,
-    key: &ClassKey,
     name: &str,
     locs: &[LocId],
     old: Option<&ObjectDoc>,
@@ -114,7 +113,10 @@ fn build_one(
         for field in &old.fields {
             let import_owned = imported || field.source.is_some();
             let computed = merged.iter().find(|m| m.name == field.name);
-            let person = field.decision.as_deref().is_some_and(|d| !is_import_decision(d));
+            let person = field
+                .decision
+                .as_deref()
+                .is_some_and(|d| !is_import_decision(d));
             if !import_owned || person {
                 if import_owned && person {
                     contradict(tree, classes, name, field, computed, contradictions);
@@ -175,7 +177,7 @@ fn build_one(
                         .collect()
                 })
                 .unwrap_or_default();
-            decisions.extend(type_decisions(tree, key, locs));
+            decisions.extend(type_decisions(tree, locs));
             ObjectDoc {
                 name: name.to_owned(),
                 kind: ObjectKind::Object,
@@ -206,7 +208,7 @@ fn build_one(
     }
 }
 
-fn type_decisions(tree: &Tree<'_>, key: &ClassKey, locs: &[LocId]) -> Vec<String> {
+fn type_decisions(tree: &Tree<'_>, locs: &[LocId]) -> Vec<String> {
     let mut decisions = Vec::new();
     let first = &tree.locs[locs[0].0];
     if let Some((base, required)) = &first.narrows {
@@ -225,7 +227,7 @@ fn type_decisions(tree: &Tree<'_>, key: &ClassKey, locs: &[LocId]) -> Vec<String
             stray.into_iter().collect::<Vec<_>>().join(", ")
         ));
     }
-    if matches!(key, ClassKey::Root(..)) && first.rows.is_empty() {
+    if first.parent.is_none() && first.natural == Natural::Root && first.rows.is_empty() {
         decisions.push(format!(
             "{IMPORT_TAG}The definition's body is any JSON object; the type lists no members and keeps every member it is sent."
         ));
@@ -256,7 +258,12 @@ fn row(tree: &Tree<'_>, classes: &Classes, m: &Merged<'_>, authored: bool) -> (F
     if !other_types.is_empty() {
         let others: Vec<String> = other_types
             .iter()
-            .map(|(ty, files)| format!("{ty} in {}", files.iter().cloned().collect::<Vec<_>>().join(", ")))
+            .map(|(ty, files)| {
+                format!(
+                    "{ty} in {}",
+                    files.iter().cloned().collect::<Vec<_>>().join(", ")
+                )
+            })
             .collect();
         notes.push(format!(
             "The definitions disagree on its type: {expr} in {} (used), {}.",

@@ -8,11 +8,14 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::classes::Classes;
-use super::doc::{BodyDoc, Doc, IMPORT_TAG, OperationDoc, PaginationDoc, ParamDoc, ResponseDoc, is_import_decision};
+use super::doc::{
+    BodyDoc, Doc, IMPORT_TAG, OperationDoc, PaginationDoc, ParamDoc, ResponseDoc,
+    is_import_decision,
+};
 use super::objects::{imported_source, join_decision};
 use super::prose;
 use super::swagger::{self, DefError, DefOp, DefParam, ParamIn, Scalar, Shape};
-use super::tree::{self, Slot, TyShape, Tree};
+use super::tree::{self, Slot, Tree, TyShape};
 use crate::naming;
 
 const MERGE_PATCH: &str = "application/merge-patch+json";
@@ -55,7 +58,12 @@ pub fn build(
             out.push(old.clone());
         }
     }
-    out.extend(built.into_iter().filter(|(o, _)| o.is_none()).map(|(_, new)| new));
+    out.extend(
+        built
+            .into_iter()
+            .filter(|(o, _)| o.is_none())
+            .map(|(_, new)| new),
+    );
     let _ = matched;
     Ok(out)
 }
@@ -66,7 +74,9 @@ fn nonempty(text: &str) -> Option<String> {
 
 /// Parameters the spec does not list as parameters: a merge patch's `Content-Type`.
 fn skipped(op: &DefOp<'_>, param: &DefParam<'_>, merge_patch: bool) -> bool {
-    param.location == ParamIn::Header && param.name.eq_ignore_ascii_case("Content-Type") && (merge_patch || op.body.is_some())
+    param.location == ParamIn::Header
+        && param.name.eq_ignore_ascii_case("Content-Type")
+        && (merge_patch || op.body.is_some())
 }
 
 fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDoc, DefError> {
@@ -78,11 +88,15 @@ fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDoc, Def
     };
     let type_expr = match (param.location, &shape) {
         (ParamIn::Query, Shape::Array { items, .. }) if scalar(items).is_some() => {
-            format!("array<{}>", scalar(items).unwrap_or(Scalar::String).type_expr())
+            format!(
+                "array<{}>",
+                scalar(items).unwrap_or(Scalar::String).type_expr()
+            )
         }
-        (ParamIn::Query, other) if scalar(other).is_some() => {
-            scalar(other).unwrap_or(Scalar::String).type_expr().to_owned()
-        }
+        (ParamIn::Query, other) if scalar(other).is_some() => scalar(other)
+            .unwrap_or(Scalar::String)
+            .type_expr()
+            .to_owned(),
         (_, other) if scalar(other) == Some(Scalar::String) => "string".to_owned(),
         (location, _) => {
             notes.push(format!(
@@ -99,13 +113,23 @@ fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDoc, Def
         }
     };
     if let Shape::Scalar {
-        keyword_values, note, ..
+        keyword_values,
+        note,
+        ..
     } = &shape
     {
         notes.extend(note.clone());
         let listed = keyword_values
             .clone()
-            .map(|values| values.into_iter().map(|value| prose::ListedValue { value, meaning: None }).collect())
+            .map(|values| {
+                values
+                    .into_iter()
+                    .map(|value| prose::ListedValue {
+                        value,
+                        meaning: None,
+                    })
+                    .collect()
+            })
             .or_else(|| prose::listed_values(&param.description));
         if let Some(listed) = listed
             && type_expr != "boolean"
@@ -129,7 +153,8 @@ fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDoc, Def
         source_type: Some(swagger::describe(&param.at)),
         type_expr: Some(type_expr),
         description: nonempty(&param.description),
-        bind: (param.location == ParamIn::Path && param.name == "project_id").then(|| "project_id".to_owned()),
+        bind: (param.location == ParamIn::Path && param.name == "project_id")
+            .then(|| "project_id".to_owned()),
         rust_name,
         source: source.map(str::to_owned),
         decision: join_decision(&notes),
@@ -138,9 +163,15 @@ fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDoc, Def
 
 /// A seed operation: everything it has stays; it gains its operation ID and the definition's
 /// other query and header parameters.
-fn authored(op: &DefOp<'_>, old: &OperationDoc, index: usize, tree: &Tree<'_>) -> Result<OperationDoc, DefError> {
+fn authored(
+    op: &DefOp<'_>,
+    old: &OperationDoc,
+    index: usize,
+    tree: &Tree<'_>,
+) -> Result<OperationDoc, DefError> {
     let mut new = old.clone();
-    new.operation_id.get_or_insert_with(|| op.operation_id.clone());
+    new.operation_id
+        .get_or_insert_with(|| op.operation_id.clone());
     for place in [ParamIn::Query, ParamIn::Header] {
         let list = match place {
             ParamIn::Query => &mut new.query_params,
@@ -155,16 +186,27 @@ fn authored(op: &DefOp<'_>, old: &OperationDoc, index: usize, tree: &Tree<'_>) -
         };
         let mut kept: Vec<ParamDoc> = Vec::new();
         for existing in list.iter() {
-            if existing.source.is_none() || existing.decision.as_deref().is_some_and(|d| !is_import_decision(d)) {
+            if existing.source.is_none()
+                || existing
+                    .decision
+                    .as_deref()
+                    .is_some_and(|d| !is_import_decision(d))
+            {
                 kept.push(existing.clone());
-            } else if let Some(param) = op.params.iter().find(|p| p.location == place && same(&p.name, &existing.name)) {
+            } else if let Some(param) = op
+                .params
+                .iter()
+                .find(|p| p.location == place && same(&p.name, &existing.name))
+            {
                 let mut param = added_param(param, op)?;
                 param.rust_name = existing.rust_name.clone().or(param.rust_name);
                 kept.push(param);
             }
         }
         for param in op.params.iter().filter(|p| p.location == place) {
-            if skipped(op, param, tree.merge_patch[index]) || kept.iter().any(|k| same(&k.name, &param.name)) {
+            if skipped(op, param, tree.merge_patch[index])
+                || kept.iter().any(|k| same(&k.name, &param.name))
+            {
                 continue;
             }
             kept.push(added_param(param, op)?);
@@ -216,7 +258,11 @@ fn imported(
             ParamIn::Header => header_params.push(doc),
         }
     }
-    path_params.sort_by_key(|p| op.path.find(&format!("{{{}}}", p.name)).unwrap_or(usize::MAX));
+    path_params.sort_by_key(|p| {
+        op.path
+            .find(&format!("{{{}}}", p.name))
+            .unwrap_or(usize::MAX)
+    });
     if let Some(media) = tree::content_type(op)
         && op.params.iter().any(|p| skipped(op, p, merge_patch))
     {
@@ -238,12 +284,17 @@ fn imported(
                 if place != key {
                     continue;
                 }
-                let person = existing.decision.as_deref().is_some_and(|d| !is_import_decision(d));
+                let person = existing
+                    .decision
+                    .as_deref()
+                    .is_some_and(|d| !is_import_decision(d));
                 let found = list.iter().position(|p| p.name == existing.name);
                 match (found, person) {
                     (Some(i), true) => {
                         let now = &list[i];
-                        if now.source_type != existing.source_type || now.required != existing.required {
+                        if now.source_type != existing.source_type
+                            || now.required != existing.required
+                        {
                             contradictions.push(format!(
                                 "operation {name}, {place} parameter {:?}: the definition now says {} ({}) where the row says {} ({}); kept because of its decision: {:?}",
                                 existing.name,
@@ -279,12 +330,16 @@ fn imported(
     let request_body = match (&op.body, tree.roots.get(&(index, Slot::Request))) {
         (Some(body), Some(root)) => {
             if !body.required {
-                decisions.push("The definition marks the request body optional; the format always sends one, so callers send {} when they have nothing to say.".to_owned());
+                decisions.push("The definition marks the request body optional; the format always sends one, so callers send {} when they have nothing to send.".to_owned());
             }
             if !op.unparsed_request_examples.is_empty() {
                 decisions.push(format!(
                     "Request example(s) {} are not JSON and are left out.",
-                    op.unparsed_request_examples.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+                    op.unparsed_request_examples
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ));
             }
             Some(BodyDoc {
@@ -340,7 +395,13 @@ fn imported(
 
     let pagination = pagination(tree, index, &query_params, &mut decisions);
     let pagination = match (pagination, old) {
-        (None, Some(old)) if old.pagination.is_some() && !old.decisions.iter().any(|d| d.starts_with(&format!("{IMPORT_TAG}Pagination"))) => {
+        (None, Some(old))
+            if old.pagination.is_some()
+                && !old
+                    .decisions
+                    .iter()
+                    .any(|d| d.starts_with(&format!("{IMPORT_TAG}Pagination"))) =>
+        {
             old.pagination.clone()
         }
         (p, _) => p,
@@ -348,7 +409,13 @@ fn imported(
     keyword_members(&request_body, &responses, &mut decisions);
 
     let mut all_decisions: Vec<String> = old
-        .map(|o| o.decisions.iter().filter(|d| !is_import_decision(d)).cloned().collect())
+        .map(|o| {
+            o.decisions
+                .iter()
+                .filter(|d| !is_import_decision(d))
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
     all_decisions.extend(decisions.into_iter().map(|d| format!("{IMPORT_TAG}{d}")));
     Ok(OperationDoc {
@@ -377,7 +444,10 @@ fn distinct_rust_names(path: &mut [ParamDoc], query: &mut [ParamDoc], header: &m
             if param.bind.is_some() {
                 continue;
             }
-            let rust = param.rust_name.clone().or_else(|| naming::snake_case(&param.name));
+            let rust = param
+                .rust_name
+                .clone()
+                .or_else(|| naming::snake_case(&param.name));
             let Some(rust) = rust else { continue };
             if !seen.insert(rust.clone()) {
                 let renamed = format!("{}_{place}", rust.trim_end_matches('_'));
@@ -397,8 +467,18 @@ fn pagination(
     decisions: &mut Vec<String>,
 ) -> Option<PaginationDoc> {
     let op = &tree.ops[index];
-    let find = |name: &str| query.iter().find(|p| p.name == name && p.type_expr.as_deref().is_some_and(|t| !t.starts_with("array<")));
-    let success = op.responses.iter().find(|r| (200..300).contains(&r.status))?;
+    let find = |name: &str| {
+        query.iter().find(|p| {
+            p.name == name
+                && p.type_expr
+                    .as_deref()
+                    .is_some_and(|t| !t.starts_with("array<"))
+        })
+    };
+    let success = op
+        .responses
+        .iter()
+        .find(|r| (200..300).contains(&r.status))?;
     let root = tree.roots.get(&(index, Slot::Response(success.status)));
     let token = find("continue");
     let limit = find("limit");
@@ -424,8 +504,8 @@ fn pagination(
     }
     decisions.push(format!(
         "Pagination is described only in prose: the query parameter continue ({:?}) takes metadata.continue ({:?}) of the previous page{}; recorded as pagination.",
-        token.description.as_deref().unwrap_or_default(),
-        next.description,
+        prose::gist(token.description.as_deref().unwrap_or_default()),
+        prose::gist(&next.description),
         if limit.is_some() { ", and limit sets the page size" } else { "" }
     ));
     Some(PaginationDoc {
@@ -436,18 +516,40 @@ fn pagination(
     })
 }
 
-const SCHEMA_TYPES: [&str; 7] = ["string", "integer", "number", "boolean", "array", "object", "null"];
-const SCHEMA_FORMATS: [&str; 9] = ["int32", "int64", "float", "double", "date-time", "date", "byte", "binary", "password"];
+const SCHEMA_TYPES: [&str; 7] = [
+    "string", "integer", "number", "boolean", "array", "object", "null",
+];
+const SCHEMA_FORMATS: [&str; 9] = [
+    "int32",
+    "int64",
+    "float",
+    "double",
+    "date-time",
+    "date",
+    "byte",
+    "binary",
+    "password",
+];
 
 /// Members of the examples named like JSON Schema keywords (`type`, `format`) whose values no
 /// schema has (`"type": "Dedicate"`, `"format": "combined"`): data, which a reader taking the
 /// examples for schema would trip over.
 fn keyword_members(body: &Option<BodyDoc>, responses: &[ResponseDoc], decisions: &mut Vec<String>) {
-    fn visit(label: &str, path: &str, value: &Value, seen: &mut BTreeSet<(String, String)>, found: &mut Vec<String>) {
+    fn visit(
+        label: &str,
+        path: &str,
+        value: &Value,
+        seen: &mut BTreeSet<(String, String)>,
+        found: &mut Vec<String>,
+    ) {
         match value {
             Value::Object(map) => {
                 for (key, member) in map {
-                    let child = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                    let child = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
                     if let Value::String(text) = member {
                         let odd = match key.as_str() {
                             "type" => !SCHEMA_TYPES.contains(&text.as_str()),
@@ -478,7 +580,13 @@ fn keyword_members(body: &Option<BodyDoc>, responses: &[ResponseDoc], decisions:
     }
     for response in responses {
         for example in &response.examples {
-            visit(&response.status.to_string(), "", example, &mut seen, &mut found);
+            visit(
+                &response.status.to_string(),
+                "",
+                example,
+                &mut seen,
+                &mut found,
+            );
         }
     }
     if !found.is_empty() {

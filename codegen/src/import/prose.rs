@@ -37,9 +37,7 @@ pub fn listed_values(description: &str) -> Option<Vec<ListedValue>> {
         if item.is_empty() {
             continue;
         }
-        let split = item
-            .char_indices()
-            .find(|(_, c)| *c == ':' || *c == '：');
+        let split = item.char_indices().find(|(_, c)| *c == ':' || *c == '：');
         let (raw_value, meaning) = match split {
             Some((i, c)) => (&item[..i], Some(item[i + c.len_utf8()..].trim())),
             None => (item, None),
@@ -59,10 +57,7 @@ pub fn listed_values(description: &str) -> Option<Vec<ListedValue>> {
 
 fn unquote(value: &str) -> &str {
     for (open, close) in [('"', '"'), ('“', '”'), ('\'', '\'')] {
-        if let Some(inner) = value
-            .strip_prefix(open)
-            .and_then(|v| v.strip_suffix(close))
-        {
+        if let Some(inner) = value.strip_prefix(open).and_then(|v| v.strip_suffix(close)) {
             return inner;
         }
     }
@@ -133,12 +128,12 @@ mod tests {
         );
         assert_eq!(
             pairs("可选值如下：\n- 2：月 \n- 3:年"),
-            [("2".into(), Some("月".into())), ("3".into(), Some("年".into()))]
+            [
+                ("2".into(), Some("月".into())),
+                ("3".into(), Some("年".into()))
+            ]
         );
-        assert_eq!(
-            pairs("API版本。可选值如下:\n- v2"),
-            [("v2".into(), None)]
-        );
+        assert_eq!(pairs("API版本。可选值如下:\n- v2"), [("v2".into(), None)]);
         assert_eq!(
             pairs("可选值如下:\n- application/merge-patch+json。"),
             [("application/merge-patch+json".into(), None)]
@@ -154,7 +149,10 @@ mod tests {
     #[test]
     fn a_truncated_list_or_none_at_all() {
         assert_eq!(listed_values("API版本。可选值如下:"), None);
-        assert_eq!(listed_values("包周期订购类型。可选值如下:\n当计费模式为包周期时该参数必传。"), None);
+        assert_eq!(
+            listed_values("包周期订购类型。可选值如下:\n当计费模式为包周期时该参数必传。"),
+            None
+        );
         assert_eq!(listed_values("资源池的描述信息。"), None);
     }
 
@@ -165,7 +163,10 @@ mod tests {
             gist("**参数解释**:资源池类型。\n**约束限制**:不涉及。"),
             "资源池类型"
         );
-        assert_eq!(gist("**参数描述**: 作业类型。\n**取值范围**: 可选值如下:"), "作业类型");
+        assert_eq!(
+            gist("**参数描述**: 作业类型。\n**取值范围**: 可选值如下:"),
+            "作业类型"
+        );
         assert_eq!(gist("计费模式,可选值如下:"), "计费模式");
     }
 }

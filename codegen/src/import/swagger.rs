@@ -87,9 +87,12 @@ impl<'a> At<'a> {
     }
 
     pub fn object(&self) -> Result<&'a Map<String, Value>, DefError> {
-        self.value()
-            .as_object()
-            .ok_or_else(|| self.error(format!("expected a JSON object, found {}", kind(self.value()))))
+        self.value().as_object().ok_or_else(|| {
+            self.error(format!(
+                "expected a JSON object, found {}",
+                kind(self.value())
+            ))
+        })
     }
 
     /// The member `key`, if present (and not null).
@@ -125,18 +128,20 @@ impl<'a> At<'a> {
     pub fn get_bool(&self, key: &str) -> Result<Option<bool>, DefError> {
         self.get(key)?
             .map(|at| {
-                at.value()
-                    .as_bool()
-                    .ok_or_else(|| at.error(format!("expected true or false, found {}", kind(at.value()))))
+                at.value().as_bool().ok_or_else(|| {
+                    at.error(format!(
+                        "expected true or false, found {}",
+                        kind(at.value())
+                    ))
+                })
             })
             .transpose()
     }
 
     pub fn items(&self) -> Result<Vec<At<'a>>, DefError> {
-        let array = self
-            .value()
-            .as_array()
-            .ok_or_else(|| self.error(format!("expected an array, found {}", kind(self.value()))))?;
+        let array = self.value().as_array().ok_or_else(|| {
+            self.error(format!("expected an array, found {}", kind(self.value())))
+        })?;
         Ok(array
             .iter()
             .enumerate()
@@ -271,9 +276,9 @@ pub fn read_operation(file: &DefFile) -> Result<DefOp<'_>, DefError> {
     };
     let operation_id = op.need("operationId")?.str()?.to_owned();
     if !crate::naming::is_upper_camel_ident(&operation_id) {
-        return Err(op
-            .need("operationId")?
-            .error(format!("operation ID {operation_id:?} is not an UpperCamelCase identifier")));
+        return Err(op.need("operationId")?.error(format!(
+            "operation ID {operation_id:?} is not an UpperCamelCase identifier"
+        )));
     }
     if !path.starts_with('/') {
         return Err(paths.error(format!("path {path:?} must start with '/'")));
@@ -448,14 +453,25 @@ fn resolve_ref<'a>(at: &At<'a>, reference: &str) -> Result<(String, At<'a>), Def
         )));
     };
     let definitions = At::root(at.node.file).need("definitions")?;
-    let target = definitions
-        .get(name)?
-        .ok_or_else(|| at.error(format!("$ref {reference:?}: there is no definition {name:?}")))?;
+    let target = definitions.get(name)?.ok_or_else(|| {
+        at.error(format!(
+            "$ref {reference:?}: there is no definition {name:?}"
+        ))
+    })?;
     Ok((name.to_owned(), target))
 }
 
 const KNOWN_STRING_FORMATS: [&str; 10] = [
-    "date-time", "date", "byte", "binary", "password", "uri", "email", "uuid", "hostname", "ipv4",
+    "date-time",
+    "date",
+    "byte",
+    "binary",
+    "password",
+    "uri",
+    "email",
+    "uuid",
+    "hostname",
+    "ipv4",
 ];
 
 /// Reads the schema at `at`. `depth` guards against `$ref` loops through `allOf`.
@@ -519,7 +535,9 @@ fn shape_depth<'a>(at: &At<'a>, via: Option<String>, depth: usize) -> Result<Sha
                 Some("int64") | None => (Scalar::Integer, None),
                 Some(other) => (
                     Scalar::Integer,
-                    Some(format!("its format {other:?} is not an integer format; read as a 64-bit integer")),
+                    Some(format!(
+                        "its format {other:?} is not an integer format; read as a 64-bit integer"
+                    )),
                 ),
             };
             Ok(Shape::Scalar {
@@ -612,7 +630,10 @@ fn all_of_shape<'a>(
     let mut referenced = Vec::new();
     let mut extra_required = Vec::new();
     for member in all_of.items()? {
-        let member_ref = member.get("$ref")?.map(|r| r.str().map(str::to_owned)).transpose()?;
+        let member_ref = member
+            .get("$ref")?
+            .map(|r| r.str().map(str::to_owned))
+            .transpose()?;
         match shape_depth(&member, None, depth + 1)? {
             Shape::Object(object) => {
                 if let Some(name) = member_ref {
@@ -692,7 +713,10 @@ pub fn describe(at: &At<'_>) -> String {
         None => "untyped".to_owned(),
     };
     let mut text = match base.as_str() {
-        "array" => format!("array of {}", child("items").unwrap_or_else(|| "untyped".into())),
+        "array" => format!(
+            "array of {}",
+            child("items").unwrap_or_else(|| "untyped".into())
+        ),
         "object" if value.get("properties").is_none() => match child("additionalProperties") {
             Some(inner) => format!("map of {inner}"),
             None => "object".to_owned(),

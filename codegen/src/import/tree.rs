@@ -140,7 +140,13 @@ impl<'a> Tree<'a> {
                 } else {
                     Ctx::Request
                 };
-                let id = tree.root(index, Slot::Request, ctx, &body.schema, Some(&body.description))?;
+                let id = tree.root(
+                    index,
+                    Slot::Request,
+                    ctx,
+                    &body.schema,
+                    Some(&body.description),
+                )?;
                 tree.roots.insert((index, Slot::Request), id);
             }
             for response in &op.responses {
@@ -174,16 +180,25 @@ impl<'a> Tree<'a> {
                 at: schema.clone(),
             },
             _ => {
-                return Err(schema.error(
-                    "a body must be a JSON object (the spec's bodies are object types)",
-                ));
+                return Err(schema
+                    .error("a body must be a JSON object (the spec's bodies are object types)"));
             }
         };
         let natural = match &object.def_name {
             Some(name) => Natural::Def(name.clone()),
             None => Natural::Root,
         };
-        self.object(op, slot, Vec::new(), None, ctx, natural, object, description, &[])
+        self.object(
+            op,
+            slot,
+            Vec::new(),
+            None,
+            ctx,
+            natural,
+            object,
+            description,
+            &[],
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -310,7 +325,9 @@ impl<'a> Tree<'a> {
                             (None, listed) => listed,
                         };
                         let words = values.as_ref().is_some_and(|values| {
-                            values.iter().any(|v| v.value.chars().any(|c| !c.is_ascii() || c.is_whitespace()))
+                            values.iter().any(|v| {
+                                v.value.chars().any(|c| !c.is_ascii() || c.is_whitespace())
+                            })
                         });
                         if words && let Some(values) = &values {
                             notes.push(format!(
@@ -431,10 +448,9 @@ pub fn is_merge_patch(op: &DefOp<'_>) -> bool {
 
 /// The media type a required `Content-Type` header parameter asks for.
 pub fn content_type(op: &DefOp<'_>) -> Option<String> {
-    let param = op
-        .params
-        .iter()
-        .find(|p| p.location == swagger::ParamIn::Header && p.name.eq_ignore_ascii_case("Content-Type"))?;
+    let param = op.params.iter().find(|p| {
+        p.location == swagger::ParamIn::Header && p.name.eq_ignore_ascii_case("Content-Type")
+    })?;
     if let Some(values) = prose::listed_values(&param.description)
         && let [only] = values.as_slice()
     {
@@ -454,7 +470,10 @@ pub fn bind(tree: &mut Tree<'_>, doc: &Doc) {
         let Some(index) = tree.ops.iter().position(|op| matches_op(spec_op, op)) else {
             continue;
         };
-        if let (Some(body), Some(&root)) = (&spec_op.request_body, tree.roots.get(&(index, Slot::Request))) {
+        if let (Some(body), Some(&root)) = (
+            &spec_op.request_body,
+            tree.roots.get(&(index, Slot::Request)),
+        ) {
             bind_object(tree, &types, &body.type_name, root);
         }
         for response in &spec_op.responses {
@@ -473,7 +492,9 @@ pub fn bind(tree: &mut Tree<'_>, doc: &Doc) {
 pub fn matches_op(spec_op: &super::doc::OperationDoc, op: &DefOp<'_>) -> bool {
     match &spec_op.operation_id {
         Some(id) => *id == op.operation_id,
-        None => crate::naming::snake_case(&op.operation_id).as_deref() == Some(spec_op.name.as_str()),
+        None => {
+            crate::naming::snake_case(&op.operation_id).as_deref() == Some(spec_op.name.as_str())
+        }
     }
 }
 
@@ -494,7 +515,9 @@ fn bind_object(tree: &mut Tree<'_>, types: &BTreeMap<&str, &TypeDoc>, name: &str
                 bind_object(tree, types, inner, child);
             }
             (Some(TyShape::Enum(id)), Some(TypeDoc::Enum(_))) => {
-                tree.enums[id.0].bound.get_or_insert_with(|| inner.to_owned());
+                tree.enums[id.0]
+                    .bound
+                    .get_or_insert_with(|| inner.to_owned());
             }
             _ => {}
         }
@@ -504,12 +527,12 @@ fn bind_object(tree: &mut Tree<'_>, types: &BTreeMap<&str, &TypeDoc>, name: &str
 /// The type name inside `array<…>` and `map<…>`, if the expression names one.
 pub fn inner_name(expr: &str) -> Option<&str> {
     let mut rest = expr.trim();
-    loop {
-        if let Some(inner) = rest.strip_prefix("array<").or_else(|| rest.strip_prefix("map<")) {
-            rest = inner.strip_suffix('>')?.trim();
-        } else {
-            break;
-        }
+    while let Some(inner) = rest
+        .strip_prefix("array<")
+        .or_else(|| rest.strip_prefix("map<"))
+    {
+        rest = inner.strip_suffix('>')?.trim();
     }
-    rest.starts_with(|c: char| c.is_ascii_uppercase()).then_some(rest)
+    rest.starts_with(|c: char| c.is_ascii_uppercase())
+        .then_some(rest)
 }
