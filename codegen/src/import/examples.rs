@@ -75,6 +75,8 @@ struct Checker<'t> {
     types: BTreeMap<&'t str, &'t TypeDoc>,
     issues: Vec<Issue>,
     example: String,
+    /// Checking a merge patch: an optional member may be `null` (remove it).
+    patch: bool,
 }
 
 impl Checker<'_> {
@@ -146,7 +148,9 @@ impl Checker<'_> {
                 Value::Object(map) => {
                     for field in &object.fields {
                         let child = super::swagger::child_path(path, &field.name);
+                        let required = field.wire_required.or(field.required) == Some(true);
                         match map.get(&field.name) {
+                            Some(Value::Null) if self.patch && !required => {}
                             Some(item) => {
                                 if let Ok(parsed) = parse_type_expr(&field.type_expr) {
                                     self.check(
@@ -157,7 +161,7 @@ impl Checker<'_> {
                                     );
                                 }
                             }
-                            None if field.wire_required.or(field.required) == Some(true) => {
+                            None if required => {
                                 self.issue(
                                     path,
                                     Problem::MissingRequired {
@@ -247,15 +251,18 @@ pub fn check(types: &[TypeDoc], operations: &[OperationDoc]) -> Vec<Issue> {
         types: types.iter().map(|t| (t.name(), t)).collect(),
         issues: Vec::new(),
         example: String::new(),
+        patch: false,
     };
     for op in operations {
         if let Some(body) = &op.request_body
             && let Ok(parsed) = parse_type_expr(&body.type_name)
         {
+            checker.patch = body.media_type.as_deref() == Some("application/merge-patch+json");
             for (i, example) in body.examples.iter().enumerate() {
                 checker.example = format!("{} request example {}", op.name, i + 1);
                 checker.check(&parsed, example, "$", None);
             }
+            checker.patch = false;
         }
         for response in &op.responses {
             let Some(Ok(parsed)) = response.body.as_deref().map(parse_type_expr) else {

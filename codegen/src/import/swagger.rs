@@ -522,7 +522,7 @@ fn shape_depth<'a>(at: &At<'a>, via: Option<String>, depth: usize) -> Result<Sha
             };
             let note = format
                 .filter(|f| !KNOWN_STRING_FORMATS.contains(f))
-                .map(|f| format!("its format {f:?} is not a JSON Schema string format; the value is a plain string"));
+                .map(|f| format!("The definition's format {f:?} is not a JSON Schema string format; the value is a plain string."));
             Ok(Shape::Scalar {
                 scalar: Scalar::String,
                 keyword_values,
