@@ -13,8 +13,10 @@
 //! `Response` added where requests and responses have a type each; `{OperationId}Request` for a
 //! merge-patch body and `{Base}Patch` for the types in it; `{Parent}{Member}` for inline objects
 //! and for a definition whose name is taken; a number added while a name is still taken.
-//! Enumerations: a bound one keeps its name; the same member with the same values is one enum;
-//! otherwise `{Owner}{Member}`.
+//! Enumerations: a bound one keeps its name; the same member with the same values is one enum,
+//! named `{Owner}{Member}` after the shortest name among the types using it (`WorkloadType`),
+//! except that a one-value enum used by types of different families (names that do not start
+//! with the shortest) is `{Value}{Member}` (`NodePoolKind`, `V1ApiVersion`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -481,13 +483,33 @@ fn enum_classes(
     order.sort_by_key(|e| enums[*e].locs.iter().min().copied());
     for e in order {
         let first = &tree.enums[enums[e].locs[0].0];
-        let owner = enums[e]
+        let owners: Vec<&str> = enums[e]
             .locs
             .iter()
             .map(|id| classes[of_loc[tree.enums[id.0].owner.0]].name.as_str())
+            .collect();
+        let shortest = owners
+            .iter()
+            .copied()
             .min_by_key(|name| name.len())
             .unwrap_or_default();
-        let candidate = format!("{owner}{}", member_camel(&first.field));
+        let family = owners.iter().all(|owner| {
+            owner.strip_prefix(shortest).is_some_and(|rest| {
+                rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_uppercase())
+            })
+        });
+        let member = member_camel(&first.field);
+        let values: BTreeSet<&str> = enums[e]
+            .locs
+            .iter()
+            .flat_map(|id| tree.enums[id.0].values.iter().map(|v| v.value.as_str()))
+            .collect();
+        let candidate = match values.iter().next() {
+            Some(only) if values.len() == 1 && !family => {
+                format!("{}{member}", super::enums::variant_name(only, 0))
+            }
+            _ => format!("{shortest}{member}"),
+        };
         enums[e].name = free_name(&candidate, taken);
     }
     for e in &enums {
