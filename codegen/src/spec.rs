@@ -43,6 +43,10 @@ pub struct Service {
     pub schema_id_base: String,
     #[serde(default)]
     pub repository: Option<String>,
+    /// The service's endpoint, with `{region}` where the region goes; the OpenAPI documents'
+    /// server.
+    #[serde(default)]
+    pub endpoint: Option<String>,
 }
 
 #[derive(Debug)]

@@ -19,7 +19,7 @@ fn snapshot_files(prefix: &str, files: &codegen::Files) {
 fn real_spec_output() {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/modelarts-pools.json");
     let files = codegen::generate(&spec).unwrap();
-    assert_eq!(files.len(), 13);
+    assert_eq!(files.len(), 15);
     snapshot_files("spec", &files);
 }
 
