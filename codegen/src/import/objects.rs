@@ -217,9 +217,14 @@ fn type_decisions(tree: &Tree<'_>, locs: &[LocId]) -> Vec<String> {
             required.join(", ")
         ));
     }
+    let members: BTreeSet<&str> = locs
+        .iter()
+        .flat_map(|l| tree.locs[l.0].rows.iter().map(|r| r.name.as_str()))
+        .collect();
     let stray: BTreeSet<&str> = locs
         .iter()
         .flat_map(|l| tree.locs[l.0].stray_required.iter().map(String::as_str))
+        .filter(|name| !members.contains(name))
         .collect();
     if !stray.is_empty() {
         decisions.push(format!(
