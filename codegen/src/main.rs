@@ -49,8 +49,12 @@ struct ImportArgs {
     /// The spec to update [default: spec/modelarts-pools.json in this workspace]
     #[arg(long, value_name = "FILE")]
     spec: Option<PathBuf>,
-    /// Write nothing; exit 1 listing what the import would change, and any row a person's
-    /// decision keeps against the definitions
+    /// The seed documents the spec's seed rows must still be rows of [default:
+    /// spec/sources/seeds in this workspace]
+    #[arg(long, value_name = "DIR")]
+    seeds: Option<PathBuf>,
+    /// Write nothing; exit 1 listing what the import would change, any row a person's decision
+    /// keeps against the definitions, and any seed row its document no longer has
     #[arg(long)]
     check: bool,
 }
@@ -111,13 +115,21 @@ fn import(args: ImportArgs) -> ExitCode {
     } else {
         args.inputs
     };
+    let seeds = args
+        .seeds
+        .unwrap_or_else(|| codegen::import::default_seeds(&workspace_root()));
     let display = spec.display().to_string();
     let outcome = codegen::spec::read(&spec)
         .map_err(codegen::import::Error::Spec)
         .and_then(|text| {
             let files = codegen::import::read_definitions(&inputs)
                 .map_err(codegen::import::Error::Definitions)?;
-            Ok((codegen::import::import(&display, &text, &files)?, text))
+            let seeds = codegen::import::seeds::read_seeds(&seeds)
+                .map_err(codegen::import::Error::Definitions)?;
+            Ok((
+                codegen::import::import(&display, &text, &files, &seeds)?,
+                text,
+            ))
         });
     let (outcome, _) = match outcome {
         Ok(found) => found,
@@ -133,22 +145,31 @@ fn import(args: ImportArgs) -> ExitCode {
     for line in &outcome.contradictions {
         println!("kept by decision: {line}");
     }
+    for line in &outcome.seed_mismatches {
+        println!("not in the seeds: {line}");
+    }
     for line in &outcome.warnings {
         eprintln!("warning: example not accepted: {line}");
     }
     let definitions = plural(outcome.definitions, "definition", "definitions");
     let changes = plural(outcome.changes.len(), "change", "changes");
-    let review = if outcome.contradictions.is_empty() {
-        String::new()
-    } else {
-        format!(
+    let mut review = String::new();
+    if !outcome.contradictions.is_empty() {
+        review.push_str(&format!(
             "; {} a person's decision keeps against the definitions: review and update the row (its source_type or required) or its decision",
             plural(outcome.contradictions.len(), "row", "rows")
-        )
-    };
+        ));
+    }
+    if !outcome.seed_mismatches.is_empty() {
+        review.push_str(&format!(
+            "; {} the seed documents do not have as written: the importer never changes seed rows, so re-encode them from the documents by hand",
+            plural(outcome.seed_mismatches.len(), "seed row", "seed rows")
+        ));
+    }
+    let clean = outcome.contradictions.is_empty() && outcome.seed_mismatches.is_empty();
     if args.check {
-        if !outcome.changed && outcome.contradictions.is_empty() {
-            eprintln!("{display} is in step with {definitions}");
+        if !outcome.changed && clean {
+            eprintln!("{display} is in step with {definitions} and the seed documents");
             return ExitCode::SUCCESS;
         }
         if outcome.changed {

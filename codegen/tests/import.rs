@@ -48,11 +48,12 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// A temporary copy of the spec and of every definition, to change at will.
+/// A temporary copy of the spec, of every definition and of the seed documents, to change at will.
 struct Workspace {
     _dir: tempfile::TempDir,
     spec: PathBuf,
     definitions: PathBuf,
+    seeds: PathBuf,
 }
 
 impl Workspace {
@@ -66,15 +67,32 @@ impl Workspace {
             let path = entry.unwrap().path();
             fs::copy(&path, definitions.join(path.file_name().unwrap())).unwrap();
         }
+        let seeds = dir.path().join("seeds");
+        fs::create_dir(&seeds).unwrap();
+        for entry in fs::read_dir(repo().join("spec/sources/seeds")).unwrap() {
+            let path = entry.unwrap().path();
+            fs::copy(&path, seeds.join(path.file_name().unwrap())).unwrap();
+        }
         Workspace {
             _dir: dir,
             spec,
             definitions,
+            seeds,
         }
     }
 
     fn run(&self, check: bool) -> Output {
-        import(&self.spec, &[&self.definitions], check)
+        let mut command = codegen();
+        command
+            .arg("import")
+            .arg("--spec")
+            .arg(&self.spec)
+            .arg("--seeds")
+            .arg(&self.seeds);
+        if check {
+            command.arg("--check");
+        }
+        command.arg(&self.definitions).output().unwrap()
     }
 
     fn spec_text(&self) -> String {
@@ -501,6 +519,35 @@ fn a_decision_survives_reimport_and_a_contradiction_is_reported_not_applied() {
         stdout(&check),
         stderr(&check)
     );
+}
+
+#[test]
+fn a_seed_row_its_document_no_longer_has_fails_the_check() {
+    let work = Workspace::new();
+    let before = fs::read(&work.spec).unwrap();
+    let seed = work.seeds.join("000_fd1b90e008afa7f1.txt");
+    let text = fs::read_to_string(&seed).unwrap();
+    fs::write(
+        &seed,
+        text.replacen("用户指定的资源池名称。", "用户指定的资源池显示名称。", 1),
+    )
+    .unwrap();
+    let check = work.run(true);
+    assert_eq!(check.status.code(), Some(1));
+    let out = stdout(&check);
+    assert!(
+        out.contains("not in the seeds: seed row PoolLabelsCreation.os.modelarts/name is not the row of 000_fd1b90e008afa7f1.txt as written (the row there reads 是, \"String\", \"用户指定的资源池显示名称。\")"),
+        "{out}"
+    );
+    assert!(
+        stderr(&check).contains("1 seed row the seed documents do not have as written"),
+        "{}",
+        stderr(&check)
+    );
+    // The importer never rewrites a seed row: a person re-encodes it.
+    let run = work.run(false);
+    assert!(run.status.success());
+    assert_eq!(fs::read(&work.spec).unwrap(), before);
 }
 
 #[test]

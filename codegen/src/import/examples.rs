@@ -417,19 +417,38 @@ pub fn apply(types: &mut [TypeDoc], operations: &[OperationDoc]) -> Vec<Issue> {
                 .insert(value.clone());
         }
     }
+    let mut added: BTreeSet<String> = BTreeSet::new();
     for (owner, values) in unlisted {
         if let Some(TypeDoc::Enum(e)) = types.iter_mut().find(|t| t.name() == owner)
             && imported_source(e.source.as_deref())
         {
             let list: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+            let mut used: BTreeSet<String> = e.values.iter().map(|v| v.name.clone()).collect();
+            for value in &values {
+                let base = super::enums::variant_name(value, e.values.len());
+                let mut name = base.clone();
+                let mut n = 2;
+                while used.contains(&name) {
+                    name = format!("{base}{n}");
+                    n += 1;
+                }
+                used.insert(name.clone());
+                e.values.push(super::doc::ValueDoc {
+                    value: Value::String(value.clone()),
+                    name,
+                    description: None,
+                    source: None,
+                });
+            }
             e.decisions.push(format!(
-                "{IMPORT_TAG}The examples also send {}, which the value list does not have; such values are read and written back as unknown values.",
+                "{IMPORT_TAG}The examples also send {}, which the definitions do not list; added from the examples, without a meaning.",
                 list.join(", ")
             ));
+            added.insert(owner);
         }
     }
     issues
         .into_iter()
-        .filter(|i| !matches!(i.problem, Problem::UnlistedValue { .. }))
+        .filter(|i| !matches!(&i.problem, Problem::UnlistedValue { owner, .. } if added.contains(owner)))
         .collect()
 }

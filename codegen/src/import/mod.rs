@@ -11,7 +11,8 @@
 //!   people decided;
 //! - [`assemble`] orders the types and decides `required` by usage; [`examples`] checks every
 //!   example against its type and applies what the wire shows;
-//! - [`diff`] says what changed, one line per change.
+//! - [`diff`] says what changed, one line per change;
+//! - [`seeds`] proves the rows the spec took from the seed documents are still theirs.
 //!
 //! Nothing is written unless the result resolves (the generator accepts it), and then atomically.
 
@@ -24,6 +25,7 @@ pub mod examples;
 pub mod objects;
 pub mod operations;
 pub mod prose;
+pub mod seeds;
 pub mod swagger;
 pub mod tree;
 
@@ -47,6 +49,8 @@ pub struct Outcome {
     pub contradictions: Vec<String>,
     /// Examples their types still do not accept.
     pub warnings: Vec<String>,
+    /// Seed rows of the spec that the seed documents do not have as written.
+    pub seed_mismatches: Vec<String>,
     /// How many definitions were read.
     pub definitions: usize,
 }
@@ -83,6 +87,11 @@ const MAX_DEFINITION_BYTES: u64 = 16 * 1024 * 1024;
 /// The default input: every definition in the repository.
 pub fn default_inputs(workspace: &Path) -> Vec<PathBuf> {
     vec![workspace.join("spec/sources/api-definitions/ModelArts")]
+}
+
+/// The seed documents in the repository.
+pub fn default_seeds(workspace: &Path) -> PathBuf {
+    workspace.join("spec/sources/seeds")
 }
 
 /// Reads the definitions: each input is a `.json` file or a folder of them. Sorted by file name;
@@ -173,8 +182,14 @@ fn def_error(e: swagger::DefError) -> Diagnostic {
     Diagnostic::at_path(&e.file, e.path, e.message)
 }
 
-/// Imports `files` into the spec text `spec_text` (named `spec_file` in messages), in memory.
-pub fn import(spec_file: &str, spec_text: &str, files: &[DefFile]) -> Result<Outcome, Error> {
+/// Imports `files` into the spec text `spec_text` (named `spec_file` in messages), in memory, and
+/// checks the seed rows against `seeds`.
+pub fn import(
+    spec_file: &str,
+    spec_text: &str,
+    files: &[DefFile],
+    seeds: &[seeds::SeedFile],
+) -> Result<Outcome, Error> {
     let old = doc::parse(spec_file, spec_text).map_err(Error::Spec)?;
 
     let mut ops = Vec::new();
@@ -229,6 +244,7 @@ pub fn import(spec_file: &str, spec_text: &str, files: &[DefFile]) -> Result<Out
     let text = doc::render(&new);
     crate::load_api(spec_file, &text).map_err(Error::Unresolvable)?;
     Ok(Outcome {
+        seed_mismatches: seeds::check(&new, seeds),
         changed: text != spec_text,
         changes: diff::changes(&old, &new),
         text,

@@ -311,6 +311,19 @@ impl<'a> Tree<'a> {
                 match scalar {
                     Scalar::String => {
                         let values = match (keyword_values, listed) {
+                            (Some(keyword), Some(listed))
+                                if keyword.len() != listed.len()
+                                    || keyword
+                                        .iter()
+                                        .any(|k| !listed.iter().any(|l| l.value == *k)) =>
+                            {
+                                notes.push(format!(
+                                    "The definition's enum keyword lists {}, but its description lists {}; the description's list is used.",
+                                    keyword.iter().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", "),
+                                    listed_text(&listed)
+                                ));
+                                Some(listed)
+                            }
                             (Some(keyword), listed) => Some(
                                 keyword
                                     .into_iter()
