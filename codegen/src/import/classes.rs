@@ -318,6 +318,15 @@ fn name_objects(
                     format!("{def}Response")
                 }
             }
+            // A request body definition that an operation answers with (the node pool it was
+            // sent, echoed): named as that operation's response.
+            ClassKey::Def(def, _)
+                if request_looking(def)
+                    && is_root(class)
+                    && matches!(tree.locs[class.locs[0].0].slot, Slot::Response(_)) =>
+            {
+                format!("{id}Response")
+            }
             ClassKey::Def(def, _) => def.clone(),
             ClassKey::Root(_, Slot::Request) => format!("{id}Request"),
             ClassKey::Root(_, Slot::Response(status)) if (200..300).contains(status) => {
