@@ -209,6 +209,11 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         steps.push(quote!(__request.documented_errors(&[#(#documented),*]);));
     }
     let response_type = match op.success.body {
+        // A 204 is No Content, whatever the definition says: its body is `None` when none comes.
+        Some(body) if op.success.status == 204 => {
+            let ty = ident(&api.ty(body).name);
+            quote!(Option<models::#ty>)
+        }
         Some(body) => {
             let ty = ident(&api.ty(body).name);
             quote!(models::#ty)
