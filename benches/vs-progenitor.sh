@@ -1,0 +1,237 @@
+#!/usr/bin/env bash
+# Side by side with cargo-progenitor 0.15.1: regeneration time (whole process, release binaries),
+# debug rebuild time of the generated library after `touch src/lib.rs`, lines of generated Rust and
+# size of the generated crate, on the same API scaled the same way.
+#
+#   bash benches/vs-progenitor.sh                     # factors 1 10 100, 5 runs each
+#   FACTORS="1 10" RUNS=3 bash benches/vs-progenitor.sh
+#   ONLY=progenitor bash benches/vs-progenitor.sh     # progenitor's side alone (ours: ONLY=ours)
+#
+# Settings (environment):
+#   FACTORS        spec sizes, as multiples of spec/modelarts-pools.json        [1 10 100]
+#   RUNS           timed runs per figure and contestant, after one untimed warm-up  [5]
+#   BUILD_FACTORS  factors whose generated crates are built and timed           [= FACTORS]
+#   NONINCR=1      also time the rebuild with CARGO_INCREMENTAL=0 (a real change's upper bound)
+#   ONLY           "ours" or "progenitor": measure one side only
+#   CARGO_TARGET_DIR  as for cargo; everything this script makes goes under $CARGO_TARGET_DIR/vs-progenitor
+#
+# What it does, per factor N:
+#   1. `scaled-spec --factor N` writes our spec N× the real one (benches/src/lib.rs `scale_spec`), and
+#      `spec-to-openapi --factor N` the OpenAPI 3.0.3 document of the same scaled spec
+#      (benches/src/openapi.rs says what maps to what).
+#   2. Regeneration: `target/release/codegen --spec FILE --out DIR` and
+#      `cargo-progenitor progenitor -i FILE -o DIR -n modelarts-pools -v 0.1.0` (the installed binary,
+#      called directly, as `cargo progenitor` would after cargo's own start-up), each into a fresh
+#      folder it creates itself, alternated (ours, progenitor, ours, progenitor, …), wall time of the
+#      process. Progenitor formats its output with rustfmt, which it runs as a child process: that is
+#      part of its process's time.
+#   3. Build: each generated crate is copied into its own one-member scratch workspace under the
+#      work folder (ours with its runtime dependency's path pointed at this workspace's runtime/ and
+#      this workspace's Cargo.lock; progenitor's with the dependencies its Cargo.toml names, resolved
+#      fresh). Each side has one target folder for all its factors. `cargo build --lib` once builds
+#      every dependency; then `touch src/lib.rs && cargo build --lib` (debug, default features,
+#      Cargo's default incremental setting) is timed, alternated as above.
+#   4. Counts: lines of generated Rust (every .rs file the generator wrote) and the size of the
+#      generated crate (every file it wrote, in bytes).
+#
+# Medians are printed in one table at the end, and every single run in $WORK/runs.tsv. The machine
+# is shared: other work running at the same time slows both sides alike only because they alternate.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+case "$CARGO_TARGET_DIR" in /*) ;; *) CARGO_TARGET_DIR="$root/$CARGO_TARGET_DIR" ;; esac
+work="$CARGO_TARGET_DIR/vs-progenitor"
+factors="${FACTORS:-1 10 100}"
+build_factors="${BUILD_FACTORS:-$factors}"
+runs="${RUNS:-5}"
+nonincr="${NONINCR:-0}"
+only="${ONLY:-}"
+progenitor_version=0.15.1
+tools="$work/tools"
+progenitor="$tools/bin/cargo-progenitor"
+mkdir -p "$work"
+
+want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
+log() { printf '%s\n' "$*" >&2; }
+
+# --- tools -------------------------------------------------------------------------------------
+if want progenitor; then
+    if ! [ -x "$progenitor" ] || ! "$progenitor" progenitor --help >/dev/null 2>&1 ||
+        ! grep -q "cargo-progenitor $progenitor_version" "$tools/.crates.toml" 2>/dev/null; then
+        log "installing cargo-progenitor $progenitor_version into $tools (a few minutes, once)"
+        CARGO_TARGET_DIR="$work/install-build" \
+            cargo install cargo-progenitor --version "$progenitor_version" --locked --root "$tools" --force
+    fi
+    # Progenitor formats its output by running rustfmt.
+    if ! rustfmt --version >/dev/null 2>&1; then
+        log "installing rustfmt (cargo-progenitor runs it)"
+        rustup component add rustfmt
+    fi
+fi
+log "building codegen (release) and the spec tools"
+cargo build -q --release -p codegen
+cargo build -q --release -p modelarts-pools-benches --bin scaled-spec --bin spec-to-openapi
+codegen="$CARGO_TARGET_DIR/release/codegen"
+
+# --- helpers -----------------------------------------------------------------------------------
+now() { echo "${EPOCHREALTIME/,/.}"; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
+median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit } if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+rust_lines() { find "$1" -name '*.rs' -type f -print0 | xargs -0 cat | wc -l | tr -d ' '; }
+tree_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
+record() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$work/runs.tsv"; }
+
+regen_ours() { # spec out
+    rm -rf "$2"
+    "$codegen" --spec "$1" --out "$2" >/dev/null 2>>"$work/regen-ours.log"
+}
+regen_progenitor() { # openapi out
+    rm -rf "$2"
+    "$progenitor" progenitor -i "$1" -o "$2" -n modelarts-pools -v 0.1.0 >/dev/null 2>>"$work/regen-progenitor.log"
+}
+
+# A one-member workspace at $1 holding a copy of the generated crate $2 (in $1/crate).
+scratch_workspace() { # dir generated
+    rm -rf "$1"
+    mkdir -p "$1"
+    cp -a "$2" "$1/crate"
+    printf '[workspace]\nresolver = "3"\nmembers = ["crate"]\n' >"$1/Cargo.toml"
+}
+
+declare -A med
+printf 'factor\tside\tmeasure\trun\tvalue\n' >"$work/runs.tsv"
+: >"$work/regen-ours.log"
+: >"$work/regen-progenitor.log"
+
+for n in $factors; do
+    dir="$work/f$n"
+    mkdir -p "$dir"
+    log "factor $n: specs"
+    "$CARGO_TARGET_DIR/release/scaled-spec" --factor "$n" --out "$dir/spec.json"
+    "$CARGO_TARGET_DIR/release/spec-to-openapi" --factor "$n" --out "$dir/openapi.json"
+
+    # Regeneration, alternated; one untimed warm-up of each first.
+    log "factor $n: regeneration, $runs runs each, alternated"
+    want ours && regen_ours "$dir/spec.json" "$dir/ours"
+    want progenitor && regen_progenitor "$dir/openapi.json" "$dir/progenitor"
+    ours_t=""
+    prog_t=""
+    for run in $(seq 1 "$runs"); do
+        if want ours; then
+            a=$(now); regen_ours "$dir/spec.json" "$dir/ours"; b=$(now)
+            t=$(elapsed "$a" "$b"); ours_t+=" $t"; record "$n" ours regen "$run" "$t"
+        fi
+        if want progenitor; then
+            a=$(now); regen_progenitor "$dir/openapi.json" "$dir/progenitor"; b=$(now)
+            t=$(elapsed "$a" "$b"); prog_t+=" $t"; record "$n" progenitor regen "$run" "$t"
+        fi
+    done
+    med[$n,ours,regen]=$(echo "$ours_t" | median)
+    med[$n,progenitor,regen]=$(echo "$prog_t" | median)
+    for side in ours progenitor; do
+        if want "$side"; then
+            med[$n,$side,lines]=$(rust_lines "$dir/$side")
+            med[$n,$side,bytes]=$(tree_bytes "$dir/$side")
+        else
+            med[$n,$side,lines]="-"
+            med[$n,$side,bytes]="-"
+        fi
+    done
+
+    case " $build_factors " in *" $n "*) ;; *) continue ;; esac
+
+    # Build: scratch workspaces, dependencies first.
+    if want ours; then
+        scratch_workspace "$dir/build-ours" "$dir/ours"
+        # Point the runtime dependency at this workspace's runtime/, wherever codegen said it was.
+        sed -i -E "s#^(modelarts-pools-runtime = \\{.*path = )\"[^\"]*\"#\\1\"$root/runtime\"#" \
+            "$dir/build-ours/crate/Cargo.toml"
+        grep -q "path = \"$root/runtime\"" "$dir/build-ours/crate/Cargo.toml" || {
+            log "cannot find the runtime dependency in $dir/build-ours/crate/Cargo.toml"
+            exit 1
+        }
+        cp "$root/Cargo.lock" "$dir/build-ours/Cargo.lock"
+    fi
+    want progenitor && scratch_workspace "$dir/build-progenitor" "$dir/progenitor"
+    build() { # side [env...]
+        local side="$1"
+        shift
+        (cd "$work/f$n/build-$side" &&
+            env CARGO_TARGET_DIR="$work/target-$side" "$@" cargo build -q --lib)
+    }
+    for side in ours progenitor; do
+        if want "$side"; then
+            log "factor $n: building $side's crate and its dependencies (untimed)"
+            build "$side"
+        fi
+    done
+
+    configs=("incr|")
+    [ "$nonincr" = 1 ] && configs+=("nonincr|CARGO_INCREMENTAL=0")
+    for config in "${configs[@]}"; do
+        measure="${config%%|*}"
+        extra=()
+        [ -n "${config#*|}" ] && extra=("${config#*|}")
+        log "factor $n: touch src/lib.rs && cargo build --lib ($measure), $runs runs each, alternated"
+        for side in ours progenitor; do # warm-up
+            if want "$side"; then touch "$dir/build-$side/crate/src/lib.rs"; build "$side" "${extra[@]}"; fi
+        done
+        ours_t=""
+        prog_t=""
+        for run in $(seq 1 "$runs"); do
+            for side in ours progenitor; do
+                want "$side" || continue
+                touch "$dir/build-$side/crate/src/lib.rs"
+                a=$(now); build "$side" "${extra[@]}"; b=$(now)
+                t=$(elapsed "$a" "$b")
+                record "$n" "$side" "build-$measure" "$run" "$t"
+                if [ "$side" = ours ]; then ours_t+=" $t"; else prog_t+=" $t"; fi
+            done
+        done
+        med[$n,ours,build-$measure]=$(echo "$ours_t" | median)
+        med[$n,progenitor,build-$measure]=$(echo "$prog_t" | median)
+    done
+done
+
+# --- report ------------------------------------------------------------------------------------
+get() { echo "${med[$1]:--}"; }
+secs() { awk -v v="$1" 'BEGIN { if (v == "-") print "-"; else if (v < 1) printf "%.0f ms", v * 1000; else printf "%.2f s", v }'; }
+kib() { awk -v v="$1" 'BEGIN { if (v == "-") print "-"; else printf "%.0f KiB", v / 1024 }'; }
+
+echo
+echo "machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/^Mem:/ {print $2 " GiB"}') memory, shared with other work; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+echo "rustc: $(rustc --version); cargo-progenitor $progenitor_version; $runs runs per figure (after one warm-up), contestants alternated, medians"
+echo
+header="| factor | regenerate: ours | progenitor | ratio | debug rebuild: ours | progenitor | ratio |"
+rule="|---:|---:|---:|---:|---:|---:|---:|"
+if [ "$nonincr" = 1 ]; then
+    header+=" rebuild, CARGO_INCREMENTAL=0: ours | progenitor | ratio |"
+    rule+="---:|---:|---:|"
+fi
+header+=" lines of Rust: ours | progenitor | ratio | crate size: ours | progenitor | ratio |"
+rule+="---:|---:|---:|---:|---:|---:|"
+echo "$header"
+echo "$rule"
+for n in $factors; do
+    row="| ${n}× | $(secs "$(get "$n,ours,regen")") | $(secs "$(get "$n,progenitor,regen")") | $(ratio "$(get "$n,ours,regen")" "$(get "$n,progenitor,regen")") |"
+    row+=" $(secs "$(get "$n,ours,build-incr")") | $(secs "$(get "$n,progenitor,build-incr")") | $(ratio "$(get "$n,ours,build-incr")" "$(get "$n,progenitor,build-incr")") |"
+    if [ "$nonincr" = 1 ]; then
+        row+=" $(secs "$(get "$n,ours,build-nonincr")") | $(secs "$(get "$n,progenitor,build-nonincr")") | $(ratio "$(get "$n,ours,build-nonincr")" "$(get "$n,progenitor,build-nonincr")") |"
+    fi
+    row+=" $(get "$n,ours,lines") | $(get "$n,progenitor,lines") | $(ratio "$(get "$n,ours,lines")" "$(get "$n,progenitor,lines")") |"
+    row+=" $(kib "$(get "$n,ours,bytes")") | $(kib "$(get "$n,progenitor,bytes")") | $(ratio "$(get "$n,ours,bytes")" "$(get "$n,progenitor,bytes")") |"
+    echo "$row"
+done
+echo
+echo "targets (ratio = ours / progenitor):"
+for n in 1 10; do
+    r=$(ratio "$(get "$n,ours,build-incr")" "$(get "$n,progenitor,build-incr")")
+    [ "$r" = "-" ] && continue
+    awk -v r="$r" -v n="$n" 'BEGIN { printf "  debug rebuild at %s×: %s (target ≤ 1.0): %s\n", n, r, (r <= 1.0 ? "met" : "NOT MET") }'
+done
+r=$(ratio "$(get "100,ours,regen")" "$(get "100,progenitor,regen")")
+[ "$r" != "-" ] && awk -v r="$r" 'BEGIN { printf "  regeneration at 100×: %s (target ≤ 0.5): %s\n", r, (r <= 0.5 ? "met" : "NOT MET") }'
+echo "every run: $work/runs.tsv"
