@@ -18,9 +18,7 @@ if [[ "${1:-}" == "--full" ]]; then
         exit 1
     fi
     RUSTC_BOOTSTRAP=1 cargo +stable fuzz build -O
-    RUSTC_BOOTSTRAP=1 cargo +stable fuzz build -O --features float_roundtrip
 else
     cargo check --locked --bins
-    cargo check --locked --bins --features float_roundtrip
 fi
 echo "fuzz targets build"

@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # Replays the committed regression corpora through the fuzz targets themselves, once each (no
 # fuzzing), in this folder's dependency graph, which (as a user's build, and unlike the workspace's
-# test build) has no jsonschema switching on serde_json's `float_roundtrip` feature.
+# test build) has no test-only crates switching serde_json features on.
 #
-#   bash fuzz/replay.sh                                # as users build it
-#   bash fuzz/replay.sh --features float_roundtrip     # as if the workspace enabled the feature
+#   bash fuzz/replay.sh
 #
-# Until the workspace enables serde_json's `float_roundtrip` feature, the first form fails on
-# tests/tests/decode_regressions/float_roundtrip/ (see SECURITY.md). Needs cargo-fuzz.
+# Needs cargo-fuzz.
 set -euo pipefail
 cd "$(dirname "$0")"
 export RUSTC_BOOTSTRAP=1

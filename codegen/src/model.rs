@@ -53,6 +53,8 @@ pub struct Service {
     pub title: String,
     pub description: String,
     pub schema_id_base: String,
+    /// The generated crate's source repository, for its manifest.
+    pub repository: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -41,6 +41,8 @@ pub struct Service {
     pub title: String,
     pub description: String,
     pub schema_id_base: String,
+    #[serde(default)]
+    pub repository: Option<String>,
 }
 
 #[derive(Debug)]

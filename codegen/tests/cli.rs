@@ -1,5 +1,6 @@
 //! The `codegen` program as users run it: regeneration is all or nothing, `--check` names every
-//! difference, and a bad spec leaves the output exactly as it was.
+//! difference, and a bad spec leaves the output exactly as it was. What codegen may replace or
+//! delete in a folder (its manifest, refusals, `--force`) is in `output_safety.rs`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -73,7 +74,11 @@ fn check_names_changed_missing_and_stray_files_and_writes_nothing() {
     assert!(run(&real_spec(), &out, false).status.success());
     fs::write(out.join("src/models.rs"), "// edited by hand\n").unwrap();
     fs::remove_file(out.join("schemas/ModelArtsError.json")).unwrap();
+    // A file an earlier run wrote (so its manifest lists it) that the spec no longer produces.
     fs::write(out.join("src/old.rs"), "// no longer produced\n").unwrap();
+    let manifest = out.join(".codegen-manifest");
+    let listed = fs::read_to_string(&manifest).unwrap() + "src/old.rs\n";
+    fs::write(&manifest, listed).unwrap();
     let before = snapshot_tree(&out);
     let check = run(&real_spec(), &out, true);
     assert_eq!(check.status.code(), Some(1));
@@ -83,7 +88,15 @@ fn check_names_changed_missing_and_stray_files_and_writes_nothing() {
         stderr.contains("missing: schemas/ModelArtsError.json"),
         "{stderr}"
     );
-    assert!(stderr.contains("stray): src/old.rs"), "{stderr}");
+    assert!(
+        stderr.contains("no longer produced (the next run deletes it): src/old.rs"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("out of date: .codegen-manifest"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("foreign"), "{stderr}");
     assert_eq!(snapshot_tree(&out), before, "--check writes nothing");
 
     // Regenerating repairs all three, removing the stray file.
@@ -131,7 +144,8 @@ fn an_unchanged_spec_rewrites_nothing() {
         .modified()
         .unwrap();
     let run = run(&real_spec(), &out, false);
-    assert!(String::from_utf8_lossy(&run.stderr).contains("already up to date"));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("is up to date"), "{stderr}");
     assert_eq!(
         fs::metadata(out.join("src/models.rs"))
             .unwrap()

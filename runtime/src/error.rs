@@ -1,9 +1,11 @@
 //! Errors: refused before sending, answered with an error status, failed in transport, or a body
 //! that does not decode.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use http::{HeaderMap, StatusCode};
+use serde_json::value::RawValue;
 
 use crate::validation::ValidationError;
 
@@ -132,8 +134,10 @@ impl ApiError {
         documented: Option<&'static str>,
     ) -> Self {
         let raw_body = String::from_utf8_lossy(body).into_owned();
-        let parsed = serde_json::from_slice::<serde_json::Value>(body).ok();
-        let object = parsed.as_ref().and_then(|v| v.as_object());
+        // Members as their JSON text: numbers keep their digits, and a member holding a number
+        // too large for an f64 does not stop the others from being read.
+        let object = members(body);
+        let object = object.as_ref();
         let mut code_msg = object.and_then(|o| {
             [
                 ("error_code", "error_msg"),
@@ -143,20 +147,23 @@ impl ApiError {
             .iter()
             .find_map(|(c, m)| {
                 let code = scalar_text(o.get(*c)?)?;
-                Some((code, o.get(*m).and_then(scalar_text).unwrap_or_default()))
+                Some((
+                    code,
+                    o.get(*m).and_then(|v| scalar_text(v)).unwrap_or_default(),
+                ))
             })
         });
         // Some Huawei Cloud services nest the pair: {"error": {"code": ..., "message": ...}}.
         if code_msg.is_none() {
             code_msg = object
                 .and_then(|o| o.get("error"))
-                .and_then(|e| e.as_object())
+                .and_then(|e| members(e.get().as_bytes()))
                 .and_then(|e| {
                     let code = scalar_text(e.get("code").or_else(|| e.get("error_code"))?)?;
                     let msg = e
                         .get("message")
                         .or_else(|| e.get("error_msg"))
-                        .and_then(scalar_text)
+                        .and_then(|v| scalar_text(v))
                         .unwrap_or_default();
                     Some((code, msg))
                 });
@@ -173,8 +180,8 @@ impl ApiError {
         let request_id = header_text(&headers, REQUEST_ID_HEADER).or_else(|| {
             object
                 .and_then(|o| o.get("request_id").or_else(|| o.get("requestId")))
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
+                .filter(|v| v.get().starts_with('"'))
+                .and_then(|v| serde_json::from_str::<String>(v.get()).ok())
         });
         ApiError {
             status,
@@ -189,10 +196,17 @@ impl ApiError {
     }
 }
 
-fn scalar_text(v: &serde_json::Value) -> Option<String> {
-    match v {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
+/// The members of a JSON object, each as its text; for a key that appears twice, the last.
+fn members(json: &[u8]) -> Option<HashMap<String, &RawValue>> {
+    serde_json::from_slice(json).ok()
+}
+
+/// A string's content, or a number's text exactly as written.
+fn scalar_text(v: &RawValue) -> Option<String> {
+    let text = v.get();
+    match text.as_bytes().first()? {
+        b'"' => serde_json::from_str(text).ok(),
+        b'-' | b'0'..=b'9' => Some(text.to_owned()),
         _ => None,
     }
 }
@@ -501,6 +515,24 @@ mod tests {
             None,
         );
         assert_eq!(e.request_id.as_deref(), Some("body-id"));
+
+        // Numbers keep their text; one too large for an f64 spoils nothing.
+        let e = parse(
+            500,
+            r#"{"code":1.10,"message":"m","detail":1e400,"request_id":7}"#,
+        );
+        assert_eq!((e.error_code.as_str(), e.error_msg.as_str()), ("1.10", "m"));
+        assert_eq!(e.request_id.as_deref(), Some("req-1"));
+        let e = parse(
+            400,
+            r#"{"error":{"code":"IAM.\u0031","message":["not","text"]}}"#,
+        );
+        assert_eq!((e.error_code.as_str(), e.error_msg.as_str()), ("IAM.1", ""));
+        let e = parse(400, r#"{"code":"a","code":"b","message":"m"}"#);
+        assert_eq!(
+            e.error_code, "b",
+            "the last of a repeated key, as serde_json::Value"
+        );
     }
 
     #[test]

@@ -113,16 +113,12 @@ fn no_input_panics_and_decoded_values_survive_a_round_trip() {
     assert!(decoded >= 20, "only {decoded} (input, type) pairs decoded");
 }
 
-/// Floats in members the spec does not list are kept as `serde_json::Value`s. Without
-/// serde_json's `float_roundtrip` feature its float parser is not correctly rounded: `8e-32`
-/// decodes to `7.999999999999999e-32`, and every decode of the re-encoding moves it by one more
-/// unit in the last place, so "unknown members are written back unchanged" does not hold for
-/// them. The `response` fuzz target found this (`fuzz-crash-8e-32.json`).
-///
-/// This test passes here only because this crate's test build has the feature anyway: the
-/// `jsonschema` dev-dependency enables it, and Cargo unifies features. A user's build of
-/// `modelarts-pools` does not, and neither does `fuzz/`, whose dependency graph is a user's:
-/// `fuzz/replay.sh` replays these files there and fails until the workspace enables the feature.
+/// Floats in members the spec does not list once drifted: parsed into `serde_json::Value`
+/// without serde_json's `float_roundtrip` feature, `8e-32` decoded to `7.999999999999999e-32`,
+/// moving one more unit in the last place on every round trip. The `response` fuzz target found
+/// this (`fuzz-crash-8e-32.json`). Unknown members are now kept as the JSON text received, so no
+/// float in them is parsed, whatever serde_json features a build has (`fuzz/replay.sh` replays
+/// these files in a user's dependency graph).
 #[test]
 fn floats_in_unknown_members_survive_a_round_trip() {
     let (failures, decoded) = replay("float_roundtrip");

@@ -1,8 +1,13 @@
 //! The fixture specs' generated types, used as a user would: each exercises one generator feature.
 
-use modelarts_pools_tests::{
-    enums, keywords, nested_arrays, optional_required, recursive, unknown_fields, wire_names,
-};
+use modelarts_pools_tests::enums::models as enums;
+use modelarts_pools_tests::hazards;
+use modelarts_pools_tests::keywords::models as keywords;
+use modelarts_pools_tests::nested_arrays::models as nested_arrays;
+use modelarts_pools_tests::optional_required::models as optional_required;
+use modelarts_pools_tests::recursive::models as recursive;
+use modelarts_pools_tests::unknown_fields::models as unknown_fields;
+use modelarts_pools_tests::wire_names::models as wire_names;
 use serde_json::json;
 
 #[test]
@@ -40,8 +45,9 @@ fn keywords_become_trailing_underscores() {
 fn enums_keep_unknown_values_and_flags_keep_unknown_bits() {
     let body = json!({ "mode": "7", "image": "", "modes": ["0", "1", "x"], "control": 8 + 64 });
     let settings: enums::Settings = serde_json::from_value(body.clone()).unwrap();
-    assert_eq!(settings.mode, enums::Mode::Unknown("7".into()));
     assert!(!settings.mode.is_known());
+    assert_eq!(settings.mode.as_str(), "7");
+    assert_eq!(settings.mode, enums::Mode::from("7"));
     assert_eq!(settings.image, Some(enums::ImageKind::Preset));
     assert_eq!(
         settings.modes.as_deref(),
@@ -49,7 +55,7 @@ fn enums_keep_unknown_values_and_flags_keep_unknown_bits() {
             &[
                 enums::Mode::Off,
                 enums::Mode::On,
-                enums::Mode::Unknown("x".into())
+                enums::Mode::from("x")
             ][..]
         )
     );
@@ -138,4 +144,54 @@ fn unknown_fields_survive_at_every_level() {
             .contains_key("clusters")
     );
     assert_eq!(serde_json::to_value(&pool).unwrap(), body);
+}
+
+#[test]
+fn an_unknown_value_can_never_stand_for_a_known_one() {
+    // Every way in gives the known variant for a listed value, so equality and the round trip
+    // agree: there is no `Unknown` holding "1".
+    for mode in [
+        enums::Mode::from("1"),
+        "1".parse::<enums::Mode>().unwrap(),
+        serde_json::from_value::<enums::Mode>(json!("1")).unwrap(),
+    ] {
+        assert_eq!(mode, enums::Mode::On);
+        assert!(mode.is_known());
+    }
+    let later = enums::Mode::from("later");
+    assert!(matches!(&later, enums::Mode::Unknown(value) if value.as_str() == "later"));
+    assert_ne!(later, enums::Mode::from("sooner"));
+    assert_eq!(serde_json::to_value(&later).unwrap(), json!("later"));
+}
+
+#[test]
+fn hazard_names_compile_round_trip_and_keep_their_wire_names() {
+    use hazards::models::{Error, Map, Visitor};
+    let body = json!({
+        "map": "m", "key": "k", "value": 1, "self": "s", "type": "x", "Ok": "o", "Some": "so",
+        "None": "n", "visitor": "v", "formatter": "f", "state": "st", "deserializer": "d",
+        "serializer": "se", "unknown": "u", "path": "p", "item": [{ "value": 2, "map": 3 }],
+        "applies": true, "request": "r", "body": "b", "client": "c", "response": "re", "error": "e",
+        "__private": "pr", "r#raw": "raw", "crate": { "any": [1] }, "super": { "inner": "i", "new": "n" },
+        "Error": "Ok", "result": "res", "index": 4, "len": 5, "Self": "S", "unlisted": { "z": 1, "a": 2 }
+    });
+    let visitor: Visitor = serde_json::from_str(&body.to_string()).unwrap();
+    assert_eq!((visitor.map.as_str(), visitor.key.as_deref(), visitor.value), ("m", Some("k"), Some(1)));
+    assert_eq!((visitor.self_.as_deref(), visitor.type_.as_deref(), visitor.ok.as_deref()), (Some("s"), Some("x"), Some("o")));
+    assert_eq!(visitor.error_kind, Some(Error::Ok));
+    assert_eq!(visitor.self_type.as_deref(), Some("S"));
+    assert_eq!(visitor.unknown_fields.len(), 1);
+    assert_eq!(serde_json::to_value(&visitor).unwrap(), body);
+    // The rule names the member by its wire name; `type` "x" needs `key` and `value`.
+    let mut missing = visitor.clone();
+    missing.value = None;
+    assert_eq!(missing.validate().unwrap_err().path, "$.value");
+    let empty_items = Visitor { item: Some(Vec::new()), ..visitor.clone() };
+    assert_eq!(empty_items.validate().unwrap_err().path, "$.item");
+    // Enum values that are Rust words, the empty string, and the word "Unknown" are all known.
+    for (wire, known) in [("Ok", Error::Ok), ("self", Error::SelfValue), ("", Error::Empty), ("Unknown", Error::UnknownValue)] {
+        assert_eq!(serde_json::from_value::<Error>(json!(wire)).unwrap(), known);
+    }
+    let map: Map = serde_json::from_value(json!({ "state": "self", "visitor": "v", "response": { "key": "k" } })).unwrap();
+    assert_eq!(map.state, Some(Error::SelfValue));
 }

@@ -9,6 +9,9 @@ use super::models::ident;
 use super::schema;
 use crate::model::Api;
 
+/// The license the generated crate carries (its manifest says Apache-2.0).
+pub const LICENSE: &str = include_str!("../../../LICENSE");
+
 /// The runtime's version the generated code is written against.
 pub const RUNTIME_VERSION: &str = "0.1.0";
 /// The oldest Rust the generated crate and its locked dependencies build with.
@@ -45,6 +48,12 @@ pub fn cargo_toml(api: &Api, header: &str, placement: &Placement<'_>) -> String 
         if api.operations.is_empty() { "" } else { ", with a command-line program behind the `cli` feature" }
     ));
     let runtime_path = toml_string(placement.runtime_path);
+    let repository = api
+        .service
+        .repository
+        .as_deref()
+        .map(|url| format!("repository = {}\n", toml_string(url)))
+        .unwrap_or_default();
     let has_flags = api
         .types
         .iter()
@@ -59,8 +68,9 @@ edition = "2024"
 rust-version = "{RUST_VERSION}"
 license = "Apache-2.0"
 description = {description}
+{repository}documentation = "https://docs.rs/{name}"
 readme = "README.md"
-include = ["src/**", "schemas/**", "Cargo.toml", "README.md"]
+include = ["src/**", "schemas/**", "Cargo.toml", "README.md", "LICENSE"]
 
 [lib]
 path = "src/lib.rs"

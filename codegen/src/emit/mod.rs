@@ -32,6 +32,7 @@ pub fn render_with(api: &Api, spec_name: &str, placement: &Placement<'_>) -> Res
     let mut files = Files::new();
     files.insert("Cargo.toml".into(), crate_files::cargo_toml(api, &header, placement));
     files.insert("README.md".into(), crate_files::readme(api, &header));
+    files.insert("LICENSE".into(), crate_files::LICENSE.to_owned());
     files.insert("src/lib.rs".into(), rust_file(&header, crate_files::lib_rs(api))?);
     files.insert("src/models.rs".into(), models_file(&header, api)?);
     files.insert("src/client.rs".into(), rust_file(&header, client::client_rs(api))?);

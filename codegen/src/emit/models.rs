@@ -374,19 +374,19 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
         let equals = &rule.when_equals;
         let id = &rule.id;
         let message = &rule.message;
-        let check = match &rule.check {
+        let condition = quote!(#when_value == Some(#equals));
+        match &rule.check {
             RuleCheck::Require(fields) => {
-                let requires = fields.iter().map(|&j| {
+                for &j in fields {
                     let field = &object.fields[j];
                     let rust = ident(&field.rust_name);
                     let wire = &field.wire_name;
-                    quote! {
-                        if self.#rust.is_none() {
+                    checks.push(quote! {
+                        if #condition && self.#rust.is_none() {
                             return Err(ValidationError::rule(&__path.key(#wire), #id, #message));
                         }
-                    }
-                });
-                quote!(#(#requires)*)
+                    });
+                }
             }
             RuleCheck::ItemsEqual { array, item, left, right } => {
                 let array_field = &object.fields[*array];
@@ -410,23 +410,20 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
                 let left_wire = &left_field.wire_name;
                 let left_value = option_of(left_field);
                 let right_value = option_of(&item_type.fields[*right]);
-                quote! {
-                    for (__index, __item) in #items.enumerate() {
-                        let __left = #left_value;
-                        if __left.is_some() && __left != #right_value {
-                            let __array_path = __path.key(#array_wire);
-                            let __item_path = __array_path.index(__index);
-                            return Err(ValidationError::rule(&__item_path.key(#left_wire), #id, #message));
+                checks.push(quote! {
+                    if #condition {
+                        for (__index, __item) in #items.enumerate() {
+                            let __left = #left_value;
+                            if __left.is_some() && __left != #right_value {
+                                let __array_path = __path.key(#array_wire);
+                                let __item_path = __array_path.index(__index);
+                                return Err(ValidationError::rule(&__item_path.key(#left_wire), #id, #message));
+                            }
                         }
                     }
-                }
+                });
             }
-        };
-        checks.push(quote! {
-            if #when_value == Some(#equals) {
-                #check
-            }
-        });
+        }
     }
     let path_arg = if checks.is_empty() {
         quote!(_path)

@@ -120,6 +120,7 @@ fn service(r: &mut Resolver<'_>, spec: &Spec) -> Service {
     for (key, text) in [
         ("title", &spec.service.title),
         ("description", &spec.service.description),
+        ("repository", spec.service.repository.as_ref().unwrap_or(&String::new())),
     ] {
         if text.chars().any(char::is_control) {
             r.error(
@@ -134,6 +135,7 @@ fn service(r: &mut Resolver<'_>, spec: &Spec) -> Service {
         title: spec.service.title.clone(),
         description: spec.service.description.clone(),
         schema_id_base: spec.service.schema_id_base.clone(),
+        repository: spec.service.repository.clone(),
     }
 }
 

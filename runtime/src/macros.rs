@@ -1,0 +1,364 @@
+//! The macros generated model types are written with: [`open_enum!`](crate::open_enum) for string
+//! enumerations, [`object_serde!`](crate::object_serde) for the serde implementations of objects.
+//!
+//! Both expand to fully qualified paths (`::core::…`, `$crate::…`) and keep their own local names
+//! hygienic, so no type or field name of the calling crate (`Option`, `Result`, `Ok`, `Some`,
+//! `Visitor`, `Value`, fields named `map`, `key`, `value`, `serializer`, …) can change their
+//! meaning. Names beginning with two underscores are reserved for the expansion.
+
+/// Defines an open string enumeration: the listed variants, each with its wire text, plus
+/// `Unknown` for any other text.
+///
+/// ```
+/// modelarts_pools_runtime::open_enum! {
+///     /// API version.
+///     pub enum ApiVersion {
+///         /// `v2`: API version v2
+///         V2 = "v2",
+///         /// `v3`
+///         V3 = "v3",
+///     }
+/// }
+///
+/// assert_eq!("v2".parse::<ApiVersion>().unwrap(), ApiVersion::V2);
+/// let later = ApiVersion::from("v4");
+/// assert!(!later.is_known());
+/// assert_eq!(later.as_str(), "v4");
+/// assert!(matches!(&later, ApiVersion::Unknown(value) if value.as_str() == "v4"));
+/// assert_eq!(serde_json::to_string(&later).unwrap(), r#""v4""#);
+/// ```
+///
+/// Attributes (doc comments included) on the enumeration and on each variant are kept. The
+/// expansion is:
+///
+/// - the enum, with a last variant
+///   `Unknown(`[`UnknownValue<Self>`](crate::model::UnknownValue)`)` — "a value this version of
+///   the crate does not know, kept exactly as received" — and
+///   `#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]`;
+/// - [`OpenEnum`](crate::model::OpenEnum);
+/// - inherent `pub const KNOWN: &'static [Self]` (the listed variants, in order),
+///   `pub fn as_str(&self) -> &str` and `pub fn is_known(&self) -> bool`;
+/// - `Display` (the wire text), `FromStr` (`Err = Infallible`), `From<&str>`, `From<String>`;
+/// - `Serialize` (the wire text) and `Deserialize` (a string; any other JSON value is an error
+///   naming the enumeration);
+/// - with `cfg(feature = "schemars")`: `schemars::JsonSchema`, the schema
+///   `{"type": "string", "enum": [<the listed values>]}`.
+///
+/// `Unknown` only ever holds text that is none of the listed values: [`UnknownValue`] has no
+/// public constructor and is tied to its enumeration, so `ApiVersion::from("v2")` is
+/// `ApiVersion::V2` and there is no way to write an `ApiVersion::Unknown` holding `"v2"`.
+/// Equal values therefore have equal wire text and the other way round.
+///
+/// Wire texts may be any string literal (`""`, `"true"`, `"0"`, non-ASCII); each must appear
+/// once, and no listed variant may be called `Unknown`.
+///
+/// # Requirements on the calling crate
+///
+/// - The `cfg(feature = "schemars")` is evaluated in the crate that invokes the macro: that crate
+///   needs a feature named `schemars` that makes `::schemars` (version 1) available, such as the
+///   implicit feature of an optional dependency `schemars = { version = "1", optional = true }`.
+///   Without a feature of that name, rustc's `unexpected_cfgs` lint warns at every invocation
+///   ("unexpected `cfg` condition value: `schemars`"), an error under `#![deny(warnings)]`.
+/// - Nothing else: serde is reached through this crate, so the caller needs no serde dependency
+///   of its own for the expansion.
+///
+/// [`UnknownValue`]: crate::model::UnknownValue
+#[macro_export]
+macro_rules! open_enum {
+    (
+        $(#[$enum_meta:meta])*
+        $vis:vis enum $name:ident {
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident = $wire:literal
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$enum_meta])*
+        #[derive(
+            ::core::clone::Clone,
+            ::core::fmt::Debug,
+            ::core::cmp::PartialEq,
+            ::core::cmp::Eq,
+            ::core::hash::Hash,
+            ::core::cmp::PartialOrd,
+            ::core::cmp::Ord
+        )]
+        $vis enum $name {
+            $(
+                $(#[$variant_meta])*
+                $variant,
+            )*
+            /// A value this version of the crate does not know, kept exactly as received.
+            Unknown($crate::model::UnknownValue<$name>),
+        }
+
+        impl $name {
+            /// Every value the spec lists, in its order.
+            pub const KNOWN: &'static [Self] = &[$($name::$variant),*];
+
+            /// The value as it appears on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $wire,)*
+                    $name::Unknown(value) => value.as_str(),
+                }
+            }
+
+            /// Whether this is a value the spec lists (not `Unknown`).
+            pub fn is_known(&self) -> bool {
+                !::core::matches!(self, $name::Unknown(_))
+            }
+        }
+
+        impl $crate::model::OpenEnum for $name {
+            const NAME: &'static str = ::core::stringify!($name);
+
+            fn known(wire: &str) -> ::core::option::Option<Self> {
+                match wire {
+                    $($wire => ::core::option::Option::Some($name::$variant),)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+
+            fn unknown(value: $crate::model::UnknownValue<Self>) -> Self {
+                $name::Unknown(value)
+            }
+
+            fn as_str(&self) -> &str {
+                $name::as_str(self)
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                formatter.pad($name::as_str(self))
+            }
+        }
+
+        impl ::core::str::FromStr for $name {
+            type Err = ::core::convert::Infallible;
+
+            fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
+                ::core::result::Result::Ok($crate::model::parse_open_enum(wire))
+            }
+        }
+
+        impl ::core::convert::From<&str> for $name {
+            fn from(wire: &str) -> Self {
+                $crate::model::parse_open_enum(wire)
+            }
+        }
+
+        impl ::core::convert::From<$crate::model::__private::String> for $name {
+            fn from(wire: $crate::model::__private::String) -> Self {
+                $crate::model::parse_open_enum_owned(wire)
+            }
+        }
+
+        impl $crate::model::__private::serde::Serialize for $name {
+            fn serialize<__S>(
+                &self,
+                serializer: __S,
+            ) -> ::core::result::Result<__S::Ok, __S::Error>
+            where
+                __S: $crate::model::__private::serde::Serializer,
+            {
+                serializer.serialize_str($name::as_str(self))
+            }
+        }
+
+        impl<'de> $crate::model::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<__D>(deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+            where
+                __D: $crate::model::__private::serde::Deserializer<'de>,
+            {
+                $crate::model::deserialize_open_enum(deserializer)
+            }
+        }
+
+        #[cfg(feature = "schemars")]
+        impl ::schemars::JsonSchema for $name {
+            fn schema_name() -> $crate::model::__private::Cow<'static, str> {
+                $crate::model::__private::Cow::Borrowed(::core::stringify!($name))
+            }
+
+            fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+                ::schemars::json_schema!({ "type": "string", "enum": [$($wire),*] })
+            }
+        }
+    };
+}
+
+/// Implements `Serialize` and `Deserialize` for an object type whose members the spec lists,
+/// keeping the others in its last field, `unknown_fields:`
+/// [`UnknownFields`](crate::model::UnknownFields).
+///
+/// ```
+/// use modelarts_pools_runtime::model::UnknownFields;
+///
+/// #[derive(Debug, PartialEq)]
+/// pub struct Spec {
+///     pub type_: String,
+///     pub count: Option<u32>,
+///     pub unknown_fields: UnknownFields,
+/// }
+///
+/// modelarts_pools_runtime::object_serde!(Spec {
+///     type_: "type" required,
+///     count: "count" optional,
+/// });
+///
+/// let spec: Spec = serde_json::from_str(r#"{"type":"Dedicate","later":{"b":1,"a":0.1}}"#).unwrap();
+/// assert_eq!(spec.count, None);
+/// assert_eq!(spec.unknown_fields.get("later").unwrap().get(), r#"{"b":1,"a":0.1}"#);
+/// assert_eq!(
+///     serde_json::to_string(&spec).unwrap(),
+///     r#"{"type":"Dedicate","later":{"b":1,"a":0.1}}"#
+/// );
+/// ```
+///
+/// Each entry is `field: "wire name" required` or `field: "wire name" optional`. The types come
+/// from the struct: a `required` field has the member's type `T`, an `optional` one `Option<T>`.
+///
+/// - Serializing writes the listed members in the order given (an optional one only when it is
+///   `Some`), then the unknown members in their order, as one map of unknown length.
+/// - Deserializing reads a map. A listed member that appears twice is a `duplicate_field` error,
+///   as is an unknown one; a required member that is absent is a `missing_field` error; an
+///   optional member that is absent or `null` is `None`; a `null` for a required member is
+///   whatever `T` makes of `null`. Other members go to `unknown_fields` as their JSON text (see
+///   [`UnknownFields`](crate::model::UnknownFields) for which deserializers can do that).
+///
+/// A kind other than `required` or `optional` is a compile error:
+///
+/// ```compile_fail
+/// pub struct Spec {
+///     pub count: u32,
+///     pub unknown_fields: modelarts_pools_runtime::model::UnknownFields,
+/// }
+/// modelarts_pools_runtime::object_serde!(Spec { count: "count" mandatory });
+/// ```
+///
+/// Keys are borrowed from the input when they can be and values are decoded in place, so this
+/// costs what `#[derive(Serialize, Deserialize)]` costs.
+#[macro_export]
+macro_rules! object_serde {
+    (@serialize $map:ident, $value:expr, $wire:literal, required) => {
+        $crate::model::__private::serde::ser::SerializeMap::serialize_entry(
+            &mut $map, $wire, &$value,
+        )?;
+    };
+    (@serialize $map:ident, $value:expr, $wire:literal, optional) => {
+        if let ::core::option::Option::Some(value) = &$value {
+            $crate::model::__private::serde::ser::SerializeMap::serialize_entry(
+                &mut $map, $wire, value,
+            )?;
+        }
+    };
+    (@serialize $map:ident, $value:expr, $wire:literal, $other:ident) => {
+        ::core::compile_error!(::core::concat!(
+            "object_serde!: expected `required` or `optional` after \"",
+            $wire,
+            "\", found `",
+            ::core::stringify!($other),
+            "`",
+        ));
+    };
+    (@finish $slot:ident, $wire:literal, required, $error:ty) => {
+        $crate::model::required::<_, $error>($slot, $wire)?
+    };
+    (@finish $slot:ident, $wire:literal, optional, $error:ty) => {
+        $crate::model::optional($slot)
+    };
+    (@finish $slot:ident, $wire:literal, $other:ident, $error:ty) => {
+        // The `@serialize` arm reports the mistake; this keeps it the only error.
+        $crate::model::required::<_, $error>($slot, $wire)?
+    };
+    (
+        $name:ident {
+            $($field:ident : $wire:literal $kind:ident),* $(,)?
+        }
+    ) => {
+        const _: () = {
+            impl $crate::model::__private::serde::Serialize for $name {
+                fn serialize<__S>(
+                    &self,
+                    serializer: __S,
+                ) -> ::core::result::Result<__S::Ok, __S::Error>
+                where
+                    __S: $crate::model::__private::serde::Serializer,
+                {
+                    let mut map = $crate::model::__private::serde::Serializer::serialize_map(
+                        serializer,
+                        ::core::option::Option::None,
+                    )?;
+                    $($crate::object_serde!(@serialize map, self.$field, $wire, $kind);)*
+                    $crate::model::__private::serialize_unknown(&mut map, &self.unknown_fields)?;
+                    $crate::model::__private::serde::ser::SerializeMap::end(map)
+                }
+            }
+
+            struct __ObjectVisitor;
+
+            impl<'de> $crate::model::__private::serde::de::Visitor<'de> for __ObjectVisitor {
+                type Value = $name;
+
+                fn expecting(
+                    &self,
+                    formatter: &mut ::core::fmt::Formatter<'_>,
+                ) -> ::core::fmt::Result {
+                    formatter.write_str(::core::concat!("a ", ::core::stringify!($name), " object"))
+                }
+
+                #[inline]
+                fn visit_map<__A>(
+                    self,
+                    mut map: __A,
+                ) -> ::core::result::Result<$name, __A::Error>
+                where
+                    __A: $crate::model::__private::serde::de::MapAccess<'de>,
+                {
+                    $(let mut $field = ::core::option::Option::None;)*
+                    let mut unknown_fields = $crate::model::UnknownFields::new();
+                    while let ::core::option::Option::Some(key) =
+                        map.next_key::<$crate::model::FieldKey<'de>>()?
+                    {
+                        match key.as_str() {
+                            $(
+                                $wire => {
+                                    if $field.is_some() {
+                                        return ::core::result::Result::Err(
+                                            $crate::model::duplicate_field($wire),
+                                        );
+                                    }
+                                    $field = ::core::option::Option::Some(map.next_value()?);
+                                }
+                            )*
+                            _ => $crate::model::__private::unknown_member(
+                                &mut unknown_fields,
+                                key,
+                                &mut map,
+                            )?,
+                        }
+                    }
+                    ::core::result::Result::Ok($name {
+                        $($field: $crate::object_serde!(@finish $field, $wire, $kind, __A::Error),)*
+                        unknown_fields: $crate::model::__private::finish_unknown(unknown_fields)?,
+                    })
+                }
+            }
+
+            impl<'de> $crate::model::__private::serde::Deserialize<'de> for $name {
+                fn deserialize<__D>(deserializer: __D) -> ::core::result::Result<Self, __D::Error>
+                where
+                    __D: $crate::model::__private::serde::Deserializer<'de>,
+                {
+                    $crate::model::__private::serde::Deserializer::deserialize_map(
+                        deserializer,
+                        __ObjectVisitor,
+                    )
+                }
+            }
+        };
+    };
+}
