@@ -10,6 +10,7 @@
 # Settings (environment):
 #   FACTORS        spec sizes, as multiples of spec/modelarts-pools.json        [1 10 100]
 #   RUNS           timed runs per figure and contestant, after one untimed warm-up  [5]
+#   BUILD_RUNS     the same for the builds                                       [= RUNS]
 #   BUILD_FACTORS  factors whose generated crates are built and timed           [= FACTORS]
 #   NONINCR=1      also time the rebuild with CARGO_INCREMENTAL=0 (a real change's upper bound)
 #   ONLY           "ours" or "progenitor": measure one side only
@@ -46,6 +47,7 @@ work="$CARGO_TARGET_DIR/vs-progenitor"
 factors="${FACTORS:-1 10 100}"
 build_factors="${BUILD_FACTORS:-$factors}"
 runs="${RUNS:-5}"
+build_runs="${BUILD_RUNS:-$runs}"
 nonincr="${NONINCR:-0}"
 only="${ONLY:-}"
 progenitor_version=0.15.1
@@ -81,6 +83,7 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", b - a }'; }
 median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit } if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 rust_lines() { find "$1" -name '*.rs' -type f -print0 | xargs -0 cat | wc -l | tr -d ' '; }
+rust_bytes() { find "$1" -name '*.rs' -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
 tree_bytes() { find "$1" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >>"$work/runs.tsv"; }
 
@@ -134,10 +137,9 @@ for n in $factors; do
     for side in ours progenitor; do
         if want "$side"; then
             med[$n,$side,lines]=$(rust_lines "$dir/$side")
+            med[$n,$side,rsbytes]=$(rust_bytes "$dir/$side")
             med[$n,$side,bytes]=$(tree_bytes "$dir/$side")
-        else
-            med[$n,$side,lines]="-"
-            med[$n,$side,bytes]="-"
+            med[$n,$side,files]=$(find "$dir/$side" -type f | wc -l | tr -d ' ')
         fi
     done
 
@@ -175,13 +177,13 @@ for n in $factors; do
         measure="${config%%|*}"
         extra=()
         [ -n "${config#*|}" ] && extra=("${config#*|}")
-        log "factor $n: touch src/lib.rs && cargo build --lib ($measure), $runs runs each, alternated"
+        log "factor $n: touch src/lib.rs && cargo build --lib ($measure), $build_runs runs each, alternated"
         for side in ours progenitor; do # warm-up
             if want "$side"; then touch "$dir/build-$side/crate/src/lib.rs"; build "$side" "${extra[@]}"; fi
         done
         ours_t=""
         prog_t=""
-        for run in $(seq 1 "$runs"); do
+        for run in $(seq 1 "$build_runs"); do
             for side in ours progenitor; do
                 want "$side" || continue
                 touch "$dir/build-$side/crate/src/lib.rs"
@@ -200,30 +202,33 @@ done
 get() { echo "${med[$1]:--}"; }
 secs() { awk -v v="$1" 'BEGIN { if (v == "-") print "-"; else if (v < 1) printf "%.0f ms", v * 1000; else printf "%.2f s", v }'; }
 kib() { awk -v v="$1" 'BEGIN { if (v == "-") print "-"; else printf "%.0f KiB", v / 1024 }'; }
+cell() { # key formatter: "ours | progenitor | ratio"
+    echo "$($2 "$(get "$1,ours,$3")") | $($2 "$(get "$1,progenitor,$3")") | $(ratio "$(get "$1,ours,$3")" "$(get "$1,progenitor,$3")")"
+}
+plain() { echo "$1"; }
 
 echo
 echo "machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/^Mem:/ {print $2 " GiB"}') memory, shared with other work; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-echo "rustc: $(rustc --version); cargo-progenitor $progenitor_version; $runs runs per figure (after one warm-up), contestants alternated, medians"
+echo "rustc: $(rustc --version); cargo-progenitor $progenitor_version; medians of $runs regeneration runs and $build_runs build runs per figure (after one warm-up each), contestants alternated"
 echo
 header="| factor | regenerate: ours | progenitor | ratio | debug rebuild: ours | progenitor | ratio |"
 rule="|---:|---:|---:|---:|---:|---:|---:|"
 if [ "$nonincr" = 1 ]; then
-    header+=" rebuild, CARGO_INCREMENTAL=0: ours | progenitor | ratio |"
+    header+=" same, CARGO_INCREMENTAL=0: ours | progenitor | ratio |"
     rule+="---:|---:|---:|"
 fi
-header+=" lines of Rust: ours | progenitor | ratio | crate size: ours | progenitor | ratio |"
-rule+="---:|---:|---:|---:|---:|---:|"
 echo "$header"
 echo "$rule"
 for n in $factors; do
-    row="| ${n}× | $(secs "$(get "$n,ours,regen")") | $(secs "$(get "$n,progenitor,regen")") | $(ratio "$(get "$n,ours,regen")" "$(get "$n,progenitor,regen")") |"
-    row+=" $(secs "$(get "$n,ours,build-incr")") | $(secs "$(get "$n,progenitor,build-incr")") | $(ratio "$(get "$n,ours,build-incr")" "$(get "$n,progenitor,build-incr")") |"
-    if [ "$nonincr" = 1 ]; then
-        row+=" $(secs "$(get "$n,ours,build-nonincr")") | $(secs "$(get "$n,progenitor,build-nonincr")") | $(ratio "$(get "$n,ours,build-nonincr")" "$(get "$n,progenitor,build-nonincr")") |"
-    fi
-    row+=" $(get "$n,ours,lines") | $(get "$n,progenitor,lines") | $(ratio "$(get "$n,ours,lines")" "$(get "$n,progenitor,lines")") |"
-    row+=" $(kib "$(get "$n,ours,bytes")") | $(kib "$(get "$n,progenitor,bytes")") | $(ratio "$(get "$n,ours,bytes")" "$(get "$n,progenitor,bytes")") |"
+    row="| ${n}× | $(cell "$n" secs regen) | $(cell "$n" secs build-incr) |"
+    [ "$nonincr" = 1 ] && row+=" $(cell "$n" secs build-nonincr) |"
     echo "$row"
+done
+echo
+echo "| factor | lines of Rust: ours | progenitor | ratio | Rust source: ours | progenitor | ratio | whole crate: ours | progenitor | ratio | files: ours | progenitor |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for n in $factors; do
+    echo "| ${n}× | $(cell "$n" plain lines) | $(cell "$n" kib rsbytes) | $(cell "$n" kib bytes) | $(get "$n,ours,files") | $(get "$n,progenitor,files") |"
 done
 echo
 echo "targets (ratio = ours / progenitor):"
