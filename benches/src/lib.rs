@@ -268,11 +268,9 @@ impl SpecArgs {
                 "--out" => parsed.out = Some(PathBuf::from(value()?)),
                 "--factor" => {
                     let text = value()?;
-                    parsed.factor = text
-                        .parse()
-                        .ok()
-                        .filter(|n| *n >= 1)
-                        .ok_or_else(|| format!("--factor takes a whole number from 1, not {text:?}"))?;
+                    parsed.factor = text.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                        format!("--factor takes a whole number from 1, not {text:?}")
+                    })?;
                 }
                 other => return Err(format!("unknown argument {other:?}")),
             }
@@ -303,7 +301,11 @@ mod tests {
         let args = |list: &[&str]| SpecArgs::parse(list.iter().map(|s| s.to_string()));
         assert_eq!(
             args(&[]).unwrap(),
-            SpecArgs { spec: None, factor: 1, out: None }
+            SpecArgs {
+                spec: None,
+                factor: 1,
+                out: None
+            }
         );
         assert_eq!(
             args(&["--factor", "10", "--out=o.json", "--spec", "s.json"]).unwrap(),

@@ -12,13 +12,14 @@
 //!   spec sets it, since that is what the wire and the generated code follow); enums become string
 //!   enums; flag sets become `integer` (`int64`); `integer` is `int64`, `number` is `double`,
 //!   `array<T>` is `type: array` (with `minItems` where set) and `json` is `{}`;
-//! - descriptions are kept: an enum's or flag set's per-value descriptions are appended to its
+//! - descriptions are kept, each followed by the spec's `decision`/`decisions` notes as
+//!   `Decision: …` paragraphs (as the generated crate's doc comments have them); an enum's or flag set's per-value descriptions are appended to its
 //!   description as a list (OpenAPI 3.0 has no per-value description), and a property that
 //!   refers to a named type is written `allOf: [{$ref}]` beside its `description`, because
 //!   OpenAPI 3.0 ignores anything next to a bare `$ref`.
 //!
 //! What it leaves out: the spec's cross-field `rules` (OpenAPI 3.0 has no `if`/`then`), the
-//! `decisions` notes, and that objects keep unknown members and enums unknown values (OpenAPI
+//! `source`/`source_type` bookkeeping, and that objects keep unknown members and enums unknown values (OpenAPI
 //! objects allow extra members by default; what a generator does with them is its own choice).
 
 use serde_json::{Map, Value, json};
@@ -58,6 +59,25 @@ fn list<'a>(value: &'a Value, key: &str) -> &'a [Value] {
     value[key].as_array().map(Vec::as_slice).unwrap_or(&[])
 }
 
+/// `description` followed by one `Decision: …` paragraph per note in `notes` (a string or a list
+/// of strings); empty when both are.
+fn with_decisions(description: &str, notes: &Value) -> String {
+    let mut text = description.to_owned();
+    let notes: Vec<&str> = match notes {
+        Value::String(note) => vec![note.as_str()],
+        Value::Array(list) => list.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    for note in notes.into_iter().filter(|n| !n.is_empty()) {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str("Decision: ");
+        text.push_str(note);
+    }
+    text
+}
+
 fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
@@ -83,22 +103,23 @@ fn type_expr(expr: &str) -> Value {
 
 /// A property's or parameter's schema with its description; a bare reference is wrapped in
 /// `allOf` so the description is not dropped.
-fn described(expr: &str, description: Option<&str>, min_items: Option<&Value>) -> Value {
+fn described(expr: &str, description: &str, min_items: Option<&Value>) -> Value {
     let mut schema = type_expr(expr);
-    if schema.get("$ref").is_some() && description.is_some() {
+    if schema.get("$ref").is_some() && !description.is_empty() {
         schema = json!({ "allOf": [schema] });
     }
     if let Some(min) = min_items {
         schema["minItems"] = min.clone();
     }
-    if let Some(text) = description.filter(|d| !d.is_empty()) {
-        schema["description"] = Value::String(text.to_owned());
+    if !description.is_empty() {
+        schema["description"] = Value::String(description.to_owned());
     }
     schema
 }
 
 fn type_schema(ty: &Value) -> Value {
-    let description = ty["description"].as_str().unwrap_or("");
+    let description = with_decisions(ty["description"].as_str().unwrap_or(""), &ty["decisions"]);
+    let description = description.as_str();
     match ty["kind"].as_str() {
         Some("enum") | Some("flags") => {
             let values = list(ty, "values");
@@ -140,7 +161,10 @@ fn type_schema(ty: &Value) -> Value {
                     name.to_owned(),
                     described(
                         field["type"].as_str().unwrap_or("json"),
-                        field["description"].as_str(),
+                        &with_decisions(
+                            field["description"].as_str().unwrap_or(""),
+                            &field["decision"],
+                        ),
                         field.get("min_items"),
                     ),
                 );
@@ -164,8 +188,12 @@ fn parameter(param: &Value, location: &str) -> Value {
         "required": location == "path" || param["required"].as_bool().unwrap_or(false),
         "schema": type_expr(param["type"].as_str().unwrap_or("string")),
     });
-    if let Some(text) = param["description"].as_str().filter(|d| !d.is_empty()) {
-        out["description"] = Value::String(text.to_owned());
+    let text = with_decisions(
+        param["description"].as_str().unwrap_or(""),
+        &param["decision"],
+    );
+    if !text.is_empty() {
+        out["description"] = Value::String(text);
     }
     out
 }
@@ -185,16 +213,22 @@ fn json_content(body_type: &str, examples: &[Value]) -> Value {
 
 fn operation(op: &Value) -> Value {
     let mut out = json!({ "operationId": op["name"] });
-    for key in ["summary", "description"] {
-        if let Some(text) = op[key].as_str().filter(|d| !d.is_empty()) {
-            out[key] = Value::String(text.to_owned());
-        }
+    if let Some(text) = op["summary"].as_str().filter(|d| !d.is_empty()) {
+        out["summary"] = Value::String(text.to_owned());
+    }
+    let text = with_decisions(op["description"].as_str().unwrap_or(""), &op["decisions"]);
+    if !text.is_empty() {
+        out["description"] = Value::String(text);
     }
     let mut parameters: Vec<Value> = list(op, "path_params")
         .iter()
         .map(|p| parameter(p, "path"))
         .collect();
-    parameters.extend(list(op, "header_params").iter().map(|p| parameter(p, "header")));
+    parameters.extend(
+        list(op, "header_params")
+            .iter()
+            .map(|p| parameter(p, "header")),
+    );
     if !parameters.is_empty() {
         out["parameters"] = Value::Array(parameters);
     }
@@ -258,7 +292,10 @@ mod tests {
         let schemas = &doc["components"]["schemas"];
         let spec_creation = &schemas["PoolSpecCreation"];
         // `network` is `required` in the table but `wire_required: false`.
-        assert_eq!(spec_creation["required"], json!(["type", "scope", "resources"]));
+        assert_eq!(
+            spec_creation["required"],
+            json!(["type", "scope", "resources"])
+        );
         assert_eq!(spec_creation["properties"]["scope"]["minItems"], 1);
         assert_eq!(
             spec_creation["properties"]["scope"]["items"]["$ref"],
@@ -269,6 +306,13 @@ mod tests {
             "#/components/schemas/PoolDriver"
         );
         assert_eq!(schemas["BillingMode"]["enum"], json!(["0", "1"]));
+        let network = spec_creation["properties"]["network"]["description"]
+            .as_str()
+            .unwrap();
+        assert!(
+            network.contains("\n\nDecision: The table marks network"),
+            "{network}"
+        );
         assert_eq!(schemas["ControlMode"]["type"], "integer");
         let delete = &doc["paths"]["/v2/{project_id}/pools/{pool_name}"]["delete"];
         assert_eq!(delete["operationId"], "delete_pool");
