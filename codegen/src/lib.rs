@@ -110,7 +110,18 @@ fn relative_path(from: &Path, to: &Path) -> Option<String> {
     for part in &to[common..] {
         parts.push(part.as_os_str().to_str()?.to_owned());
     }
-    Some(if parts.is_empty() { ".".to_owned() } else { parts.join("/") })
+    Some(if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    })
+}
+
+/// Renders only the model types of spec text as one Rust file (fixture specs in tests).
+pub fn models_from_str(file: &str, text: &str) -> Result<String, Diagnostics> {
+    let api = load_api(file, text)?;
+    emit::render_models(&api, file)
+        .map_err(|message| Diagnostics::single(Diagnostic::file(file, message)))
 }
 
 #[cfg(test)]
@@ -131,11 +142,4 @@ mod tests {
             Some("../../../work/runtime")
         );
     }
-}
-
-/// Renders only the model types of spec text as one Rust file (fixture specs in tests).
-pub fn models_from_str(file: &str, text: &str) -> Result<String, Diagnostics> {
-    let api = load_api(file, text)?;
-    emit::render_models(&api, file)
-        .map_err(|message| Diagnostics::single(Diagnostic::file(file, message)))
 }

@@ -36,6 +36,13 @@ impl Api {
         matches!(&self.types[id.0].kind, TypeKind::Object(o) if o.usage.request)
     }
 
+    /// Whether any object is a merge patch (its optional members are `Patch<T>`).
+    pub fn has_patch_types(&self) -> bool {
+        self.types
+            .iter()
+            .any(|t| matches!(&t.kind, TypeKind::Object(o) if o.usage.patch))
+    }
+
     /// Whether any request type has rules or nested checks to validate.
     pub fn has_request_types(&self) -> bool {
         self.types
@@ -82,6 +89,8 @@ pub enum TypeKind {
 pub struct Usage {
     pub request: bool,
     pub response: bool,
+    /// Reachable from a merge-patch body: each optional member can be absent, set or `null`.
+    pub patch: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -119,19 +128,22 @@ pub struct Field {
 pub enum TypeRef {
     String,
     Integer,
+    Int32,
     Number,
     Boolean,
     Json,
     Named(TypeId),
     Array(Box<TypeRef>),
+    /// A JSON object with arbitrary keys and values of one type (`additionalProperties`).
+    Map(Box<TypeRef>),
 }
 
 impl TypeRef {
-    /// The named type this refers to, through any arrays.
+    /// The named type this refers to, through any arrays and maps.
     pub fn named(&self) -> Option<TypeId> {
         match self {
             TypeRef::Named(id) => Some(*id),
-            TypeRef::Array(inner) => inner.named(),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.named(),
             _ => None,
         }
     }
@@ -230,6 +242,8 @@ impl HttpMethod {
 pub struct Operation {
     /// The spec's name, which is also the client method's name (`create_pool`).
     pub name: String,
+    /// The official operation ID (`CreatePool`), where the spec gives it.
+    pub operation_id: Option<String>,
     /// The program's subcommand (`create-pool`) and its clap variant (`CreatePool`).
     pub subcommand: String,
     pub subcommand_variant: String,
@@ -248,6 +262,20 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// `{Operation}Error`, present when the operation documents failures.
     pub error_enum: Option<String>,
+    pub pagination: Option<Pagination>,
+}
+
+/// How a list operation pages: linked to its parameters and its success body's members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The query parameter (index into [`Operation::params`]) that sets the page size.
+    pub page_size: Option<usize>,
+    /// The query parameter that asks for the page after a token.
+    pub request_token: usize,
+    /// The members, from the success body down, that hold the next token: `(object, field)`.
+    pub response_token: Vec<(TypeId, usize)>,
+    /// The success body's member holding the items: `(object, field)`.
+    pub items: (TypeId, usize),
 }
 
 impl Operation {
@@ -276,11 +304,26 @@ pub struct Param {
     pub kind: ParamKind,
     pub required: bool,
     pub description: String,
+    /// The value's type: path and header parameters are strings.
+    pub ty: Scalar,
+    /// A query parameter that repeats its key once per value (`hostip=a&hostip=b`).
+    pub repeated: bool,
+}
+
+/// The type of a parameter's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    String,
+    Integer,
+    Int32,
+    Number,
+    Boolean,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamKind {
     Path,
+    Query,
     Header,
     /// A path parameter the client fills from its own configuration.
     ClientSetting(ClientSetting),
@@ -304,9 +347,28 @@ impl ClientSetting {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
     pub ty: TypeId,
+    pub media_type: MediaType,
     /// The method argument that carries it (`body`, unless a parameter has that name).
     pub arg: String,
     pub examples: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaType {
+    Json,
+    /// RFC 7396: absent members are left alone, `null` removes one.
+    MergePatch,
+}
+
+impl MediaType {
+    pub const ALL: [MediaType; 2] = [MediaType::Json, MediaType::MergePatch];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaType::Json => "application/json",
+            MediaType::MergePatch => "application/merge-patch+json",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

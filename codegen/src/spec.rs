@@ -167,6 +167,9 @@ pub struct ValueDef {
 #[serde(deny_unknown_fields)]
 pub struct Operation {
     pub name: String,
+    /// The official operation ID (`ListPools`), which `name` is the snake_case of.
+    #[serde(default)]
+    pub operation_id: Option<String>,
     #[serde(default)]
     pub summary: String,
     #[serde(default)]
@@ -180,10 +183,30 @@ pub struct Operation {
     #[serde(default)]
     pub path_params: Vec<ParamDef>,
     #[serde(default)]
+    pub query_params: Vec<ParamDef>,
+    #[serde(default)]
     pub header_params: Vec<ParamDef>,
     #[serde(default)]
     pub request_body: Option<BodyDef>,
     pub responses: Vec<ResponseDef>,
+    #[serde(default)]
+    pub pagination: Option<PaginationDef>,
+}
+
+/// Which request parameters and response members page through a list.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationDef {
+    /// The query parameter (wire name) that sets the page size (`limit`).
+    #[serde(default)]
+    pub page_size: Option<String>,
+    /// The query parameter (wire name) that asks for the page after a token (`continue`).
+    pub request_token: String,
+    /// The dotted path of wire names, in the success body, of the next page's token
+    /// (`metadata.continue`); absent or empty on the last page.
+    pub response_token: String,
+    /// The member of the success body that holds the page's items (`items`).
+    pub items: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -215,6 +238,10 @@ fn string_type() -> String {
 pub struct BodyDef {
     #[serde(rename = "type")]
     pub type_name: String,
+    /// `application/json` when absent; `application/merge-patch+json` makes the body a JSON
+    /// merge patch (RFC 7396).
+    #[serde(default)]
+    pub media_type: Option<String>,
     #[serde(default)]
     pub examples: Vec<Value>,
 }

@@ -79,9 +79,9 @@ fn wrong_shape_names_the_json_path() {
 
 #[test]
 fn unknown_and_misspelt_types() {
-    insta::assert_snapshot!(errors_after(|s| s["types"][0]["fields"][1]["type"] = json!("array<Itme>")), @r#"error: bad.json:24:11: at $.types[0].fields[1].type: unknown type "Itme"; declare it in types or use string, integer, number, boolean, json or array<T>"#);
-    insta::assert_snapshot!(errors_after(|s| s["types"][0]["fields"][1]["type"] = json!("array<item>")), @r#"error: bad.json:24:11: at $.types[0].fields[1].type: unknown type "item"; use string, integer, number, boolean, json, array<T> or the UpperCamelCase name of a declared type"#);
-    insta::assert_snapshot!(errors_after(|s| s["types"][0]["fields"][1]["type"] = json!("ITEM")), @r#"error: bad.json:24:11: at $.types[0].fields[1].type: unknown type "ITEM" (did you mean "Item"?); declare it in types or use string, integer, number, boolean, json or array<T>"#);
+    insta::assert_snapshot!(errors_after(|s| s["types"][0]["fields"][1]["type"] = json!("array<Itme>")), @r#"error: bad.json:24:11: at $.types[0].fields[1].type: unknown type "Itme"; declare it in types or use string, integer, int32, number, boolean, json, array<T> or map<T>"#);
+    insta::assert_snapshot!(errors_after(|s| s["types"][0]["fields"][1]["type"] = json!("array<item>")), @r#"error: bad.json:24:11: at $.types[0].fields[1].type: unknown type "item"; use string, integer, int32, number, boolean, json, array<T>, map<T> or the UpperCamelCase name of a declared type"#);
+    insta::assert_snapshot!(errors_after(|s| s["types"][0]["fields"][1]["type"] = json!("ITEM")), @r#"error: bad.json:24:11: at $.types[0].fields[1].type: unknown type "ITEM" (did you mean "Item"?); declare it in types or use string, integer, int32, number, boolean, json, array<T> or map<T>"#);
 }
 
 #[test]

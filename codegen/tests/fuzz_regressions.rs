@@ -157,7 +157,9 @@ fn spec_text_cannot_change_the_generated_manifest() {
             .filter(|key| !expected.contains(key))
             .collect();
         if !unexpected.is_empty() || !strings_are_sound(manifest) {
-            failures.push(format!("{name}: unexpected keys {unexpected:?}:\n{manifest}"));
+            failures.push(format!(
+                "{name}: unexpected keys {unexpected:?}:\n{manifest}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

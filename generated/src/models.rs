@@ -417,7 +417,7 @@ impl PoolAnnotationsCreation {
     /// [`Self::validate`] for a value found at `path` inside a larger document.
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if self.os_modelarts_billing_mode.as_ref().map(|__value| __value.as_str())
-            == Some("1") && self.os_modelarts_period_type.is_none()
+            == Some("1") && self.os_modelarts_period_type.as_ref().is_none()
         {
             return Err(
                 ValidationError::rule(
@@ -428,7 +428,7 @@ impl PoolAnnotationsCreation {
             );
         }
         if self.os_modelarts_billing_mode.as_ref().map(|__value| __value.as_str())
-            == Some("1") && self.os_modelarts_period_num.is_none()
+            == Some("1") && self.os_modelarts_period_num.as_ref().is_none()
         {
             return Err(
                 ValidationError::rule(
@@ -439,7 +439,7 @@ impl PoolAnnotationsCreation {
             );
         }
         if self.os_modelarts_billing_mode.as_ref().map(|__value| __value.as_str())
-            == Some("1") && self.os_modelarts_order_id.is_none()
+            == Some("1") && self.os_modelarts_order_id.as_ref().is_none()
         {
             return Err(
                 ValidationError::rule(
@@ -1363,7 +1363,9 @@ impl PoolSpecCreation {
             let __field_path = __path.key("driver");
             __value.validate_at(&__field_path)?;
         }
-        if Some(self.type_.as_str()) == Some("Dedicate") && self.network.is_none() {
+        if Some(self.type_.as_str()) == Some("Dedicate")
+            && self.network.as_ref().is_none()
+        {
             return Err(
                 ValidationError::rule(
                     &__path.key("network"),

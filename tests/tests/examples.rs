@@ -103,7 +103,9 @@ fn fields_and_enum_values_a_newer_service_adds_survive_a_round_trip() {
     );
     let spec = pool.spec.as_ref().unwrap();
     assert_eq!(spec.type_.as_ref().map(PoolType::as_str), Some("Hybrid"));
-    assert!(matches!(&spec.scope.as_ref().unwrap()[1], PoolScope::Unknown(v) if v.as_str() == "Batch"));
+    assert!(
+        matches!(&spec.scope.as_ref().unwrap()[1], PoolScope::Unknown(v) if v.as_str() == "Batch")
+    );
     assert!(spec.unknown_fields.contains_key("containernetwork"));
     let control = spec.control_mode.unwrap();
     assert!(

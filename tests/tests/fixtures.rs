@@ -51,13 +51,7 @@ fn enums_keep_unknown_values_and_flags_keep_unknown_bits() {
     assert_eq!(settings.image, Some(enums::ImageKind::Preset));
     assert_eq!(
         settings.modes.as_deref(),
-        Some(
-            &[
-                enums::Mode::Off,
-                enums::Mode::On,
-                enums::Mode::from("x")
-            ][..]
-        )
+        Some(&[enums::Mode::Off, enums::Mode::On, enums::Mode::from("x")][..])
     );
     let control = settings.control.unwrap();
     assert!(control.contains(enums::Control::FROZEN) && !control.contains(enums::Control::LIMITED));
@@ -176,8 +170,18 @@ fn hazard_names_compile_round_trip_and_keep_their_wire_names() {
         "Error": "Ok", "result": "res", "index": 4, "len": 5, "Self": "S", "unlisted": { "z": 1, "a": 2 }
     });
     let visitor: Visitor = serde_json::from_str(&body.to_string()).unwrap();
-    assert_eq!((visitor.map.as_str(), visitor.key.as_deref(), visitor.value), ("m", Some("k"), Some(1)));
-    assert_eq!((visitor.self_.as_deref(), visitor.type_.as_deref(), visitor.ok.as_deref()), (Some("s"), Some("x"), Some("o")));
+    assert_eq!(
+        (visitor.map.as_str(), visitor.key.as_deref(), visitor.value),
+        ("m", Some("k"), Some(1))
+    );
+    assert_eq!(
+        (
+            visitor.self_.as_deref(),
+            visitor.type_.as_deref(),
+            visitor.ok.as_deref()
+        ),
+        (Some("s"), Some("x"), Some("o"))
+    );
     assert_eq!(visitor.error_kind, Some(Error::Ok));
     assert_eq!(visitor.self_type.as_deref(), Some("S"));
     assert_eq!(visitor.unknown_fields.len(), 1);
@@ -186,12 +190,23 @@ fn hazard_names_compile_round_trip_and_keep_their_wire_names() {
     let mut missing = visitor.clone();
     missing.value = None;
     assert_eq!(missing.validate().unwrap_err().path, "$.value");
-    let empty_items = Visitor { item: Some(Vec::new()), ..visitor.clone() };
+    let empty_items = Visitor {
+        item: Some(Vec::new()),
+        ..visitor.clone()
+    };
     assert_eq!(empty_items.validate().unwrap_err().path, "$.item");
     // Enum values that are Rust words, the empty string, and the word "Unknown" are all known.
-    for (wire, known) in [("Ok", Error::Ok), ("self", Error::SelfValue), ("", Error::Empty), ("Unknown", Error::UnknownValue)] {
+    for (wire, known) in [
+        ("Ok", Error::Ok),
+        ("self", Error::SelfValue),
+        ("", Error::Empty),
+        ("Unknown", Error::UnknownValue),
+    ] {
         assert_eq!(serde_json::from_value::<Error>(json!(wire)).unwrap(), known);
     }
-    let map: Map = serde_json::from_value(json!({ "state": "self", "visitor": "v", "response": { "key": "k" } })).unwrap();
+    let map: Map = serde_json::from_value(
+        json!({ "state": "self", "visitor": "v", "response": { "key": "k" } }),
+    )
+    .unwrap();
     assert_eq!(map.state, Some(Error::SelfValue));
 }

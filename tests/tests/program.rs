@@ -6,56 +6,21 @@
 mod server;
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use server::{AK, PROJECT, REQUEST_ID, Reply, SK, Server};
+use server::{AK, PROJECT, REQUEST_ID, SK, Server, Wire, json_reply};
 
 const POOL: &str = "auto-pool-os-86c13962597848eeb29c5861153a391f";
-/// Longest a run of the program may take before it is killed and the test fails.
-const DEADLINE: Duration = Duration::from_secs(20);
+/// Longest a run of the program may take before it is killed and the test fails: far longer
+/// than any run takes, even on a loaded machine; reaching it means the program hung.
+const DEADLINE: Duration = Duration::from_secs(60);
 
-/// The `modelarts-pools` binary of this build: `target/<profile>/modelarts-pools`, next to the
-/// `deps/` folder holding this test. Under `cargo test` (`CARGO` is set) it is built once first,
-/// so a stale binary is never tested (a no-op when `cargo test --workspace` already built it).
-fn program() -> &'static Path {
-    static PROGRAM: OnceLock<PathBuf> = OnceLock::new();
-    PROGRAM.get_or_init(|| {
-        let exe = std::env::current_exe().expect("the test executable's path");
-        let profile_dir = exe
-            .parent()
-            .and_then(Path::parent)
-            .expect("the test runs from target/<profile>/deps");
-        let binary = profile_dir.join(format!("modelarts-pools{}", std::env::consts::EXE_SUFFIX));
-        if let Some(cargo) = std::env::var_os("CARGO") {
-            let profile = match profile_dir.file_name().and_then(|n| n.to_str()) {
-                Some("debug") | None => "dev",
-                Some(other) => other,
-            };
-            let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-            let output = Command::new(cargo)
-                .current_dir(&workspace)
-                .args(["build", "-p", "modelarts-pools", "--bin", "modelarts-pools"])
-                .args(["--profile", profile])
-                .output()
-                .expect("cargo runs");
-            assert!(
-                output.status.success(),
-                "cargo build -p modelarts-pools failed:\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        assert!(
-            binary.is_file(),
-            "{} is missing: run `cargo build -p modelarts-pools` (or `cargo test --workspace`)",
-            binary.display()
-        );
-        binary
-    })
-}
+/// The generated `modelarts-pools` program, built by Cargo as this package's binary
+/// `modelarts-pools-under-test` (from `generated/src/bin/modelarts-pools.rs`; see `Cargo.toml`)
+/// before the tests run.
+const PROGRAM: &str = env!("CARGO_BIN_EXE_modelarts-pools-under-test");
 
 /// What a run of the program did.
 #[derive(Debug)]
@@ -88,7 +53,7 @@ fn credentials() -> Vec<(&'static str, String)> {
 /// Runs the program with a cleared environment (only `PATH` and `env` are set), `args`, and
 /// `stdin` (closed when `None`), killing it should it outlive [`DEADLINE`].
 fn run(args: &[&str], env: &[(&str, String)], stdin: Option<&[u8]>) -> Run {
-    let mut command = Command::new(program());
+    let mut command = Command::new(PROGRAM);
     command.env_clear();
     if let Some(path) = std::env::var_os("PATH") {
         command.env("PATH", path);
@@ -156,7 +121,7 @@ fn write_body(dir: &tempfile::TempDir, body: &Value) -> String {
 
 #[test]
 fn create_pool_sends_the_file_body_and_prints_the_answer() {
-    let server = Server::start(vec![Reply::json(200, &server::created_pool().to_string())]);
+    let server = Server::start(vec![json_reply(200, &server::created_pool().to_string())]);
     let dir = tempfile::tempdir().unwrap();
     let file = write_body(&dir, &body_file_json());
     let endpoint = server.endpoint();
@@ -200,7 +165,7 @@ fn create_pool_sends_the_file_body_and_prints_the_answer() {
 
 #[test]
 fn create_pool_reads_the_body_from_stdin() {
-    let server = Server::start(vec![Reply::json(200, &server::created_pool().to_string())]);
+    let server = Server::start(vec![json_reply(200, &server::created_pool().to_string())]);
     let endpoint = server.endpoint();
     let body = serde_json::to_vec(&body_file_json()).unwrap();
     let out = run(
@@ -219,7 +184,7 @@ fn create_pool_reads_the_body_from_stdin() {
 #[test]
 fn delete_pool_prints_the_answer() {
     let example = server::seed_response("delete_pool", 200);
-    let server = Server::start(vec![Reply::json(200, &example.to_string())]);
+    let server = Server::start(vec![json_reply(200, &example.to_string())]);
     let endpoint = server.endpoint();
     let out = run(
         &["--endpoint", &endpoint, "delete-pool", "--pool-name", POOL],
@@ -239,7 +204,7 @@ fn delete_pool_prints_the_answer() {
 
 #[test]
 fn delete_pool_sends_a_hostile_name_as_one_segment_and_refuses_dot_dot() {
-    let server = Server::start(vec![Reply::json(
+    let server = Server::start(vec![json_reply(
         200,
         &server::seed_response("delete_pool", 200).to_string(),
     )]);
@@ -268,13 +233,13 @@ fn delete_pool_sends_a_hostile_name_as_one_segment_and_refuses_dot_dot() {
     );
     out.assert_code(2);
     assert!(out.stderr.contains("pool_name"), "{out:?}");
-    assert_eq!(server.received().len(), 1, "'..' was sent");
+    assert_eq!(server.requests().len(), 1, "'..' was sent");
 }
 
 #[test]
 fn an_api_error_exits_1_naming_status_code_message_and_request_id() {
     let not_found = server::seed_response("delete_pool", 404).to_string();
-    let server = Server::start(vec![Reply::json(404, &not_found)]);
+    let server = Server::start(vec![json_reply(404, &not_found)]);
     let endpoint = server.endpoint();
     let out = run(
         &["--endpoint", &endpoint, "delete-pool", "--pool-name", POOL],
@@ -286,14 +251,14 @@ fn an_api_error_exits_1_naming_status_code_message_and_request_id() {
     for part in ["404", "ModelArts.50015001", "pool not found", REQUEST_ID] {
         assert!(out.stderr.contains(part), "{part} missing: {out:?}");
     }
-    assert_eq!(server.received().len(), 1);
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[test]
 fn a_server_error_exits_1_and_no_retry_sends_once() {
     let server = Server::start(vec![
-        Reply::json(503, r#"{"error_code":"APIG.0201","error_msg":"busy"}"#),
-        Reply::json(200, &server::seed_response("delete_pool", 200).to_string()),
+        json_reply(503, r#"{"error_code":"APIG.0201","error_msg":"busy"}"#),
+        json_reply(200, &server::seed_response("delete_pool", 200).to_string()),
     ]);
     let endpoint = server.endpoint();
     let out = run(
@@ -312,7 +277,7 @@ fn a_server_error_exits_1_and_no_retry_sends_once() {
     for part in ["503", "APIG.0201", "busy", REQUEST_ID] {
         assert!(out.stderr.contains(part), "{part} missing: {out:?}");
     }
-    assert_eq!(server.received().len(), 1);
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[test]
@@ -340,7 +305,7 @@ fn a_connection_failure_exits_1() {
 
 #[test]
 fn an_iam_token_and_endpoint_from_the_environment_work() {
-    let server = Server::start(vec![Reply::json(
+    let server = Server::start(vec![json_reply(
         200,
         &server::seed_response("delete_pool", 200).to_string(),
     )]);
@@ -359,7 +324,7 @@ fn an_iam_token_and_endpoint_from_the_environment_work() {
 
 #[test]
 fn without_credentials_it_exits_2_and_sends_nothing() {
-    let server = Server::start(vec![]);
+    let server = Server::start([]);
     let dir = tempfile::tempdir().unwrap();
     let file = write_body(&dir, &body_file_json());
     let endpoint = server.endpoint();
@@ -437,7 +402,7 @@ fn invalid_bodies() -> Vec<(&'static str, Vec<u8>, &'static str)> {
 
 #[test]
 fn invalid_body_files_exit_2_and_send_nothing() {
-    let server = Server::start(vec![]);
+    let server = Server::start([]);
     let endpoint = server.endpoint();
     let dir = tempfile::tempdir().unwrap();
     for (what, bytes, expected) in invalid_bodies() {
@@ -480,7 +445,7 @@ fn invalid_body_files_exit_2_and_send_nothing() {
 
 #[test]
 fn invalid_bodies_on_stdin_and_bad_user_ids_exit_2_and_send_nothing() {
-    let server = Server::start(vec![]);
+    let server = Server::start([]);
     let endpoint = server.endpoint();
     for (what, bytes, expected) in invalid_bodies() {
         let out = run(
@@ -516,7 +481,7 @@ fn invalid_bodies_on_stdin_and_bad_user_ids_exit_2_and_send_nothing() {
 
 #[test]
 fn bad_usage_exits_2_and_sends_nothing() {
-    let server = Server::start(vec![]);
+    let server = Server::start([]);
     let endpoint = server.endpoint();
     let cases: &[&[&str]] = &[
         &["--endpoint", &endpoint],

@@ -7,12 +7,48 @@ use quote::quote;
 
 use super::docs::{doc_lines, inner_doc_lines, prose};
 use super::models::ident;
-use crate::model::{Api, Operation};
+use crate::model::{Api, Operation, Param, Scalar};
+
+/// The clap field type of a parameter.
+fn field_type(param: &Param) -> TokenStream {
+    let one = match param.ty {
+        Scalar::String => quote!(String),
+        Scalar::Integer => quote!(i64),
+        Scalar::Int32 => quote!(i32),
+        Scalar::Number => quote!(f64),
+        Scalar::Boolean => quote!(bool),
+    };
+    if param.repeated {
+        quote!(Vec<#one>)
+    } else if param.required {
+        one
+    } else {
+        quote!(Option<#one>)
+    }
+}
+
+/// The field as the client method's argument.
+fn argument(param: &Param) -> TokenStream {
+    let name = ident(&param.rust_name);
+    match (param.ty, param.repeated, param.required) {
+        (Scalar::String, true, _) => quote!(&#name.iter().map(String::as_str).collect::<Vec<_>>()),
+        (_, true, _) => quote!(&#name),
+        (Scalar::String, false, true) => quote!(&#name),
+        (Scalar::String, false, false) => quote!(#name.as_deref()),
+        (_, false, _) => quote!(#name),
+    }
+}
 
 fn subcommand(api: &Api, op: &Operation) -> TokenStream {
     let variant = ident(&op.subcommand_variant);
     let name = &op.subcommand;
-    let doc = doc_lines([format!("{} `{} {}`", prose(&op.summary), op.method.as_str(), op.path).as_str()]);
+    let doc = doc_lines([format!(
+        "{} `{} {}`",
+        prose(&op.summary),
+        op.method.as_str(),
+        op.path
+    )
+    .as_str()]);
     let mut fields = Vec::new();
     if let Some(body) = &op.request_body {
         let arg = ident(&body.arg);
@@ -30,14 +66,20 @@ fn subcommand(api: &Api, op: &Operation) -> TokenStream {
         let field = ident(&param.rust_name);
         let flag = &param.flag;
         let doc = doc_lines([prose(&param.description).as_str()]);
-        let ty = if param.required {
-            quote!(String)
+        let ty = field_type(param);
+        // A boolean takes a value (`--ascend true`), as the query parameter does.
+        let action = match (param.ty, param.repeated) {
+            (Scalar::Boolean, false) => quote!(, action = clap::ArgAction::Set),
+            _ => quote!(),
+        };
+        let required = if param.repeated && param.required {
+            quote!(, required = true)
         } else {
-            quote!(Option<String>)
+            quote!()
         };
         fields.push(quote! {
             #doc
-            #[arg(long = #flag)]
+            #[arg(long = #flag #action #required)]
             #field: #ty,
         });
     }
@@ -68,11 +110,7 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
     for param in op.arguments() {
         let name = ident(&param.rust_name);
         bindings.push(quote!(#name));
-        args.push(if param.required {
-            quote!(&#name)
-        } else {
-            quote!(#name.as_deref())
-        });
+        args.push(argument(param));
     }
     quote! {
         Command::#variant { #(#bindings),* } => {
@@ -92,7 +130,9 @@ pub fn cli_rs(api: &Api) -> TokenStream {
     let variants = api.operations.iter().map(|op| subcommand(api, op));
     let arms = api.operations.iter().map(|op| arm(api, op));
     let models = if api.operations.iter().any(|op| op.request_body.is_some()) {
-        quote!(use super::models;)
+        quote!(
+            use super::models;
+        )
     } else {
         quote!()
     };
@@ -139,7 +179,11 @@ pub fn cli_rs(api: &Api) -> TokenStream {
 /// `src/bin/{program}.rs`.
 pub fn bin_rs(api: &Api) -> TokenStream {
     let krate = ident(&api.service.crate_ident);
-    let doc = inner_doc_lines([format!("The `{}` program; see [`{}::cli`].", api.service.package, api.service.crate_ident).as_str()]);
+    let doc = inner_doc_lines([format!(
+        "The `{}` program; see [`{}::cli`].",
+        api.service.package, api.service.crate_ident
+    )
+    .as_str()]);
     quote! {
         #doc
 

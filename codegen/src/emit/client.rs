@@ -6,7 +6,40 @@ use quote::quote;
 
 use super::docs::{code, doc_lines, inner_doc_lines, prose};
 use super::models::ident;
-use crate::model::{Api, Operation, ParamKind, PathSegment, ClientSetting};
+use crate::model::{
+    Api, ClientSetting, MediaType, Operation, Param, ParamKind, PathSegment, Scalar,
+};
+
+/// The Rust type of one value of a parameter, as a method argument.
+fn scalar_arg(ty: Scalar) -> TokenStream {
+    match ty {
+        Scalar::String => quote!(&str),
+        Scalar::Integer => quote!(i64),
+        Scalar::Int32 => quote!(i32),
+        Scalar::Number => quote!(f64),
+        Scalar::Boolean => quote!(bool),
+    }
+}
+
+/// The method argument of a parameter: `&str`, `Option<i64>`, `&[&str]`…
+pub fn param_arg(param: &Param) -> TokenStream {
+    let one = scalar_arg(param.ty);
+    if param.repeated {
+        quote!(&[#one])
+    } else if param.required {
+        one
+    } else {
+        quote!(Option<#one>)
+    }
+}
+
+/// `value` (one value of the parameter, by value or by reference) as the `&str` to send.
+fn as_text(ty: Scalar, value: TokenStream) -> TokenStream {
+    match ty {
+        Scalar::String => value,
+        _ => quote!(&#value.to_string()),
+    }
+}
 
 pub fn client_rs(api: &Api) -> TokenStream {
     let methods = api.operations.iter().map(|op| operation_method(api, op));
@@ -28,7 +61,9 @@ pub fn client_rs(api: &Api) -> TokenStream {
         .iter()
         .any(|op| op.request_body.is_some() || op.success.body.is_some())
     {
-        quote!(use super::models;)
+        quote!(
+            use super::models;
+        )
     } else {
         quote!()
     };
@@ -97,11 +132,8 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
     }
     for param in op.arguments() {
         let arg = ident(&param.rust_name);
-        args.push(if param.required {
-            quote!(#arg: &str)
-        } else {
-            quote!(#arg: Option<&str>)
-        });
+        let ty = param_arg(param);
+        args.push(quote!(#arg: #ty));
     }
     steps.push(quote! {
         let mut __request = OperationRequest::new(#op_name, Method::#method);
@@ -113,8 +145,10 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
                 let param = &op.params[*index];
                 let wire = &param.wire_name;
                 let value = match param.kind {
-                    ParamKind::ClientSetting(ClientSetting::ProjectId) => quote!(self.inner.project_id()),
-                    ParamKind::Path | ParamKind::Header => {
+                    ParamKind::ClientSetting(ClientSetting::ProjectId) => {
+                        quote!(self.inner.project_id())
+                    }
+                    ParamKind::Path | ParamKind::Query | ParamKind::Header => {
                         let arg = ident(&param.rust_name);
                         quote!(#arg)
                     }
@@ -122,6 +156,27 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
                 steps.push(quote!(__request.push_param(#wire, #value)?;));
             }
         }
+    }
+    for param in op.params.iter().filter(|p| p.kind == ParamKind::Query) {
+        let arg = ident(&param.rust_name);
+        let wire = &param.wire_name;
+        let each = as_text(param.ty, quote!(__value));
+        steps.push(if param.repeated {
+            quote! {
+                for __value in #arg {
+                    __request.query(#wire, #each);
+                }
+            }
+        } else if param.required {
+            let text = as_text(param.ty, quote!(#arg));
+            quote!(__request.query(#wire, #text);)
+        } else {
+            quote! {
+                if let Some(__value) = #arg {
+                    __request.query(#wire, #each);
+                }
+            }
+        });
     }
     for param in op.params.iter().filter(|p| p.kind == ParamKind::Header) {
         let arg = ident(&param.rust_name);
@@ -138,7 +193,10 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.request_body {
         let arg = ident(&body.arg);
-        steps.push(quote!(__request.json_body(#arg)?;));
+        steps.push(match body.media_type {
+            MediaType::Json => quote!(__request.json_body(#arg)?;),
+            MediaType::MergePatch => quote!(__request.merge_patch_body(#arg)?;),
+        });
     }
     let idempotent = op.method.idempotent();
     steps.push(quote!(__request.idempotent(#idempotent);));
@@ -155,7 +213,7 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
             let ty = ident(&api.ty(body).name);
             quote!(models::#ty)
         }
-        None => quote!(serde_json::Value),
+        None => quote!(()),
     };
 
     let mut paragraphs = vec![
@@ -165,6 +223,8 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
     for param in op.arguments() {
         let place = match param.kind {
             ParamKind::Header => "header",
+            ParamKind::Query if param.repeated => "query parameter, repeated once per value",
+            ParamKind::Query => "query parameter",
             _ => "path parameter",
         };
         paragraphs.push(format!(
@@ -174,24 +234,44 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
             code(&param.wire_name)
         ));
     }
-    if op.request_body.is_some() {
+    if let Some(body) = &op.request_body {
         paragraphs.push("The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.".into());
+        if body.media_type == MediaType::MergePatch {
+            paragraphs.push("The body is a JSON merge patch (RFC 7396, sent as `application/merge-patch+json`): a member left `Patch::Absent` is left alone, `Patch::Null` removes it, `Patch::Value` sets it.".into());
+        }
     }
     if let Some(error_enum) = &op.error_enum {
         let documented: Vec<String> = op
             .errors
             .iter()
-            .map(|e| format!("HTTP {} ({})", e.response.status, prose(&e.response.description)))
+            .map(|e| {
+                format!(
+                    "HTTP {} ({})",
+                    e.response.status,
+                    prose(&e.response.description)
+                )
+            })
             .collect();
         paragraphs.push(format!(
             "# Errors\n\nThe service documents {}; these arrive as `Error::Api`, and [`{error_enum}`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.",
             documented.join(" and ")
         ));
     }
-    paragraphs.extend(op.decisions.iter().map(|d| format!("Decision: {}", prose(d))));
+    paragraphs.extend(
+        op.decisions
+            .iter()
+            .map(|d| format!("Decision: {}", prose(d))),
+    );
     let doc = doc_lines(paragraphs.iter().map(String::as_str));
+    // Counting `self`, as clippy does.
+    let too_many = if args.len() + 1 > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    };
     quote! {
         #doc
+        #too_many
         pub async fn #name(&self, #(#args),*) -> Result<Response<#response_type>, Error> {
             #(#steps)*
             self.inner.execute(__request).await
@@ -206,7 +286,11 @@ fn error_enum(op: &Operation) -> TokenStream {
     let name = ident(name);
     let variants = op.errors.iter().map(|e| {
         let variant = ident(&e.variant);
-        let doc = format!(" HTTP {}: {}", e.response.status, prose(&e.response.description));
+        let doc = format!(
+            " HTTP {}: {}",
+            e.response.status,
+            prose(&e.response.description)
+        );
         quote! {
             #[doc = #doc]
             #variant(Box<ApiError>),

@@ -45,7 +45,11 @@ pub fn cargo_toml(api: &Api, header: &str, placement: &Placement<'_>) -> String 
         "{}: {} Typed models and an async client{}, generated from the API's tables.",
         api.service.title,
         api.service.description,
-        if api.operations.is_empty() { "" } else { ", with a command-line program behind the `cli` feature" }
+        if api.operations.is_empty() {
+            ""
+        } else {
+            ", with a command-line program behind the `cli` feature"
+        }
     ));
     let runtime_path = toml_string(placement.runtime_path);
     let repository = api

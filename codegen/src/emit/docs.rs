@@ -91,11 +91,7 @@ fn lines<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 /// Text as inline code in a doc comment, so rustdoc shows wire names (`os.modelarts/name`,
 /// `array<T>`) literally rather than as links or HTML.
 pub fn code(text: &str) -> String {
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     if longest == 0 {
         format!("`{text}`")
     } else {
@@ -110,7 +106,10 @@ mod tests {
 
     #[test]
     fn prose_cannot_become_html_links_code_or_doctests() {
-        assert_eq!(prose("array<PoolResourceFlavorCount>"), "array\\<PoolResourceFlavorCount\\>");
+        assert_eq!(
+            prose("array<PoolResourceFlavorCount>"),
+            "array\\<PoolResourceFlavorCount\\>"
+        );
         assert_eq!(prose("see [1] and a_b"), "see \\[1\\] and a_b");
         assert_eq!(prose("    indented\n```rust"), "indented\n\\`\\`\\`rust");
         assert_eq!(

@@ -32,10 +32,19 @@ pub fn module_head(api: &Api) -> TokenStream {
     }
     let mut uses = Vec::new();
     if has(|k| matches!(k, TypeKind::Object(_))) {
-        uses.push(quote!(use modelarts_pools_runtime::model::UnknownFields;));
+        uses.push(quote!(
+            use modelarts_pools_runtime::model::UnknownFields;
+        ));
+    }
+    if api.has_patch_types() {
+        uses.push(quote!(
+            use modelarts_pools_runtime::model::Patch;
+        ));
     }
     if api.has_request_types() {
-        uses.push(quote!(use modelarts_pools_runtime::{JsonPath, ValidationError};));
+        uses.push(quote!(
+            use modelarts_pools_runtime::{JsonPath, ValidationError};
+        ));
     }
     if !macros.is_empty() {
         uses.push(quote!(use modelarts_pools_runtime::{#(#macros),*};));
@@ -51,7 +60,10 @@ pub fn module_head(api: &Api) -> TokenStream {
 /// as raw tokens).
 pub enum Piece {
     Items(TokenStream),
-    MacroItem { mac: &'static str, item: TokenStream },
+    MacroItem {
+        mac: &'static str,
+        item: TokenStream,
+    },
     Text(String),
 }
 
@@ -64,7 +76,8 @@ pub fn type_item(api: &Api, entry: &TypeEntry) -> Vec<Piece> {
             let name = ident(&entry.name);
             let variants = e.values.iter().map(|v| {
                 let variant = ident(&v.variant);
-                let doc = doc_lines([format!("{}: {}", code(&v.wire), prose(&v.description)).as_str()]);
+                let doc =
+                    doc_lines([format!("{}: {}", code(&v.wire), prose(&v.description)).as_str()]);
                 let wire = &v.wire;
                 quote!(#doc #variant = #wire,)
             });
@@ -114,7 +127,10 @@ pub fn type_item(api: &Api, entry: &TypeEntry) -> Vec<Piece> {
             };
             vec![
                 Piece::Items(declaration),
-                Piece::Text(format!("bitflags::bitflags! {{\n    impl {}: u64 {{\n{bits}    }}\n}}\n", entry.name)),
+                Piece::Text(format!(
+                    "bitflags::bitflags! {{\n    impl {}: u64 {{\n{bits}    }}\n}}\n",
+                    entry.name
+                )),
                 Piece::Items(zero),
             ]
         }
@@ -132,7 +148,12 @@ fn type_doc(entry: &TypeEntry) -> TokenStream {
         (None, Some(source)) => paragraphs.push(format!("Source: {}.", code(source))),
         _ => {}
     }
-    paragraphs.extend(entry.decisions.iter().map(|d| format!("Decision: {}", prose(d))));
+    paragraphs.extend(
+        entry
+            .decisions
+            .iter()
+            .map(|d| format!("Decision: {}", prose(d))),
+    );
     doc_lines(paragraphs.iter().map(String::as_str))
 }
 
@@ -141,6 +162,7 @@ pub fn value_type(api: &Api, ty: &TypeRef, boxed: bool) -> TokenStream {
     let inner = match ty {
         TypeRef::String => quote!(String),
         TypeRef::Integer => quote!(i64),
+        TypeRef::Int32 => quote!(i32),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean => quote!(bool),
         TypeRef::Json => quote!(serde_json::Value),
@@ -152,16 +174,46 @@ pub fn value_type(api: &Api, ty: &TypeRef, boxed: bool) -> TokenStream {
             let item = value_type(api, item, false);
             quote!(Vec<#item>)
         }
+        TypeRef::Map(value) => {
+            let value = value_type(api, value, false);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
     };
     if boxed { quote!(Box<#inner>) } else { inner }
 }
 
-fn field_type(api: &Api, field: &Field) -> TokenStream {
+/// How a member is held: as its type, as an `Option`, or (in a merge patch) as a `Patch`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    Required,
+    Optional,
+    Patch,
+}
+
+fn presence(object: &ObjectType, field: &Field) -> Presence {
+    match (field.required, object.usage.patch) {
+        (true, _) => Presence::Required,
+        (false, false) => Presence::Optional,
+        (false, true) => Presence::Patch,
+    }
+}
+
+fn field_type(api: &Api, object: &ObjectType, field: &Field) -> TokenStream {
     let value = value_type(api, &field.ty, field.boxed);
-    if field.required {
-        value
-    } else {
-        quote!(Option<#value>)
+    match presence(object, field) {
+        Presence::Required => value,
+        Presence::Optional => quote!(Option<#value>),
+        Presence::Patch => quote!(Patch<#value>),
+    }
+}
+
+/// An expression giving the member's value as `Option<&T>`.
+fn present_value(object: &ObjectType, field: &Field, owner: TokenStream) -> TokenStream {
+    let rust = ident(&field.rust_name);
+    match presence(object, field) {
+        Presence::Required => quote!(Some(&#owner.#rust)),
+        Presence::Optional => quote!(#owner.#rust.as_ref()),
+        Presence::Patch => quote!(#owner.#rust.value()),
     }
 }
 
@@ -175,7 +227,11 @@ fn field_doc(field: &Field) -> TokenStream {
         (Some(table), wire) if table != wire => facts.push(format!(
             "the table marks it {}, the service {}",
             if table { "required" } else { "optional" },
-            if wire { "requires it" } else { "does not require it" }
+            if wire {
+                "requires it"
+            } else {
+                "does not require it"
+            }
         )),
         (Some(true), _) => facts.push("required".into()),
         _ => {}
@@ -197,7 +253,7 @@ fn object_type(api: &Api, entry: &TypeEntry, object: &ObjectType, doc: TokenStre
     let fields = object.fields.iter().map(|field| {
         let doc = field_doc(field);
         let rust = ident(&field.rust_name);
-        let ty = field_type(api, field);
+        let ty = field_type(api, object, field);
         let wire = &field.wire_name;
         let mut schemars_args = Vec::new();
         if field.rust_name != field.wire_name {
@@ -237,7 +293,11 @@ fn object_type(api: &Api, entry: &TypeEntry, object: &ObjectType, doc: TokenStre
     let mut serde_fields = String::new();
     for field in &object.fields {
         let wire = proc_macro2::Literal::string(&field.wire_name);
-        let presence = if field.required { "required" } else { "optional" };
+        let presence = match presence(object, field) {
+            Presence::Required => "required",
+            Presence::Optional => "optional",
+            Presence::Patch => "patch",
+        };
         serde_fields.push_str(&format!("    {}: {wire} {presence},\n", field.rust_name));
     }
     let declaration = quote! {
@@ -255,7 +315,10 @@ fn object_type(api: &Api, entry: &TypeEntry, object: &ObjectType, doc: TokenStre
     };
     vec![
         Piece::Items(declaration),
-        Piece::Text(format!("object_serde!({} {{\n{serde_fields}}});\n", entry.name)),
+        Piece::Text(format!(
+            "object_serde!({} {{\n{serde_fields}}});\n",
+            entry.name
+        )),
     ]
 }
 
@@ -266,15 +329,15 @@ fn constructor(api: &Api, object: &ObjectType) -> TokenStream {
     }
     let args = required.iter().map(|f| {
         let rust = ident(&f.rust_name);
-        let ty = field_type(api, f);
+        let ty = field_type(api, object, f);
         quote!(#rust: #ty)
     });
     let inits = object.fields.iter().map(|f| {
         let rust = ident(&f.rust_name);
-        if f.required {
-            quote!(#rust)
-        } else {
-            quote!(#rust: None)
+        match presence(object, f) {
+            Presence::Required => quote!(#rust),
+            Presence::Optional => quote!(#rust: None),
+            Presence::Patch => quote!(#rust: Patch::Absent),
         }
     });
     let names = required
@@ -282,7 +345,8 @@ fn constructor(api: &Api, object: &ObjectType) -> TokenStream {
         .map(|f| code(&f.wire_name))
         .collect::<Vec<_>>()
         .join(", ");
-    let doc = format!(" A value with the required members ({names}) set and every optional one absent.");
+    let doc =
+        format!(" A value with the required members ({names}) set and every optional one absent.");
     let too_many = if required.len() > 7 {
         quote!(#[allow(clippy::too_many_arguments)])
     } else {
@@ -302,9 +366,37 @@ fn constructor(api: &Api, object: &ObjectType) -> TokenStream {
 
 /// Statements that validate `value` (an expression of type `ty`, by reference) at `path`.
 /// Locals are numbered by depth and prefixed, so no field name can meet them.
-fn validate_value(api: &Api, ty: &TypeRef, value: TokenStream, path: TokenStream, depth: usize) -> TokenStream {
+fn validate_value(
+    api: &Api,
+    ty: &TypeRef,
+    value: TokenStream,
+    path: TokenStream,
+    depth: usize,
+) -> TokenStream {
     match ty {
         TypeRef::Named(id) if api.has_validate(*id) => quote!(#value.validate_at(&#path)?;),
+        TypeRef::Map(value_ty) => {
+            let key = format_ident!("__key{}", depth);
+            let element = format_ident!("__item{}", depth);
+            let item_path = format_ident!("__item_path{}", depth);
+            let inner = validate_value(
+                api,
+                value_ty,
+                quote!(#element),
+                quote!(#item_path),
+                depth + 1,
+            );
+            if inner.is_empty() {
+                quote!()
+            } else {
+                quote! {
+                    for (#key, #element) in #value {
+                        let #item_path = #path.key(#key);
+                        #inner
+                    }
+                }
+            }
+        }
         TypeRef::Array(item) => {
             let index = format_ident!("__index{}", depth);
             let element = format_ident!("__item{}", depth);
@@ -325,7 +417,7 @@ fn validate_value(api: &Api, ty: &TypeRef, value: TokenStream, path: TokenStream
     }
 }
 
-fn field_checks(api: &Api, field: &Field) -> Option<TokenStream> {
+fn field_checks(api: &Api, object: &ObjectType, field: &Field) -> Option<TokenStream> {
     let rust = ident(&field.rust_name);
     let wire = &field.wire_name;
     let mut body = Vec::new();
@@ -354,22 +446,29 @@ fn field_checks(api: &Api, field: &Field) -> Option<TokenStream> {
         let __field_path = __path.key(#wire);
         #(#body)*
     };
-    Some(if field.required {
-        quote! { { let __value = &self.#rust; #block } }
-    } else {
-        quote! { if let Some(__value) = &self.#rust { #block } }
+    Some(match presence(object, field) {
+        Presence::Required => quote! { { let __value = &self.#rust; #block } },
+        Presence::Optional => quote! { if let Some(__value) = &self.#rust { #block } },
+        Presence::Patch => quote! { if let Patch::Value(__value) = &self.#rust { #block } },
     })
 }
 
 fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
-    let mut checks: Vec<TokenStream> = object.fields.iter().filter_map(|f| field_checks(api, f)).collect();
+    let mut checks: Vec<TokenStream> = object
+        .fields
+        .iter()
+        .filter_map(|f| field_checks(api, object, f))
+        .collect();
     for rule in &object.rules {
         let when = &object.fields[rule.when_field];
         let when_rust = ident(&when.rust_name);
-        let when_value = match (&when.ty, when.required) {
-            (TypeRef::String, true) | (_, true) => quote!(Some(self.#when_rust.as_str())),
-            (TypeRef::String, false) => quote!(self.#when_rust.as_deref()),
-            (_, false) => quote!(self.#when_rust.as_ref().map(|__value| __value.as_str())),
+        let when_value = if presence(object, when) == Presence::Required {
+            quote!(Some(self.#when_rust.as_str()))
+        } else if presence(object, when) == Presence::Optional && when.ty == TypeRef::String {
+            quote!(self.#when_rust.as_deref())
+        } else {
+            let present = present_value(object, when, quote!(self));
+            quote!(#present.map(|__value| __value.as_str()))
         };
         let equals = &rule.when_equals;
         let id = &rule.id;
@@ -379,37 +478,35 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
             RuleCheck::Require(fields) => {
                 for &j in fields {
                     let field = &object.fields[j];
-                    let rust = ident(&field.rust_name);
+                    let present = present_value(object, field, quote!(self));
                     let wire = &field.wire_name;
                     checks.push(quote! {
-                        if #condition && self.#rust.is_none() {
+                        if #condition && #present.is_none() {
                             return Err(ValidationError::rule(&__path.key(#wire), #id, #message));
                         }
                     });
                 }
             }
-            RuleCheck::ItemsEqual { array, item, left, right } => {
+            RuleCheck::ItemsEqual {
+                array,
+                item,
+                left,
+                right,
+            } => {
                 let array_field = &object.fields[*array];
                 let item_type = api.object(*item);
                 let array_rust = ident(&array_field.rust_name);
                 let array_wire = &array_field.wire_name;
-                let items = if array_field.required {
-                    quote!(self.#array_rust.iter())
-                } else {
-                    quote!(self.#array_rust.iter().flatten())
-                };
-                let option_of = |f: &Field| {
-                    let rust = ident(&f.rust_name);
-                    if f.required {
-                        quote!(Some(&__item.#rust))
-                    } else {
-                        quote!(__item.#rust.as_ref())
-                    }
+                let items = match presence(object, array_field) {
+                    Presence::Required => quote!(self.#array_rust.iter()),
+                    Presence::Optional => quote!(self.#array_rust.iter().flatten()),
+                    Presence::Patch => quote!(self.#array_rust.value().into_iter().flatten()),
                 };
                 let left_field = &item_type.fields[*left];
                 let left_wire = &left_field.wire_name;
-                let left_value = option_of(left_field);
-                let right_value = option_of(&item_type.fields[*right]);
+                let left_value = present_value(item_type, left_field, quote!(__item));
+                let right_value =
+                    present_value(item_type, &item_type.fields[*right], quote!(__item));
                 checks.push(quote! {
                     if #condition {
                         for (__index, __item) in #items.enumerate() {

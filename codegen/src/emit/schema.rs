@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
-use crate::model::{Api, EnumType, FlagsType, ObjectType, RuleCheck, TypeEntry, TypeId, TypeKind, TypeRef};
+use crate::model::{
+    Api, EnumType, FlagsType, ObjectType, RuleCheck, TypeEntry, TypeId, TypeKind, TypeRef,
+};
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -19,7 +21,10 @@ pub fn schema_documents(api: &Api) -> Vec<(String, Value)> {
         for response in std::iter::once(&op.success).chain(op.errors.iter().map(|e| &e.response)) {
             if let Some(body) = response.body {
                 bodies.insert(body);
-                responses.insert(response.status.to_string(), json!(file_name(&api.ty(body).name)));
+                responses.insert(
+                    response.status.to_string(),
+                    json!(file_name(&api.ty(body).name)),
+                );
             }
         }
         let mut entry = Map::new();
@@ -28,6 +33,27 @@ pub fn schema_documents(api: &Api) -> Vec<(String, Value)> {
         if let Some(body) = &op.request_body {
             bodies.insert(body.ty);
             entry.insert("request".into(), json!(file_name(&api.ty(body.ty).name)));
+            entry.insert("request_media_type".into(), json!(body.media_type.as_str()));
+        }
+        if let Some(pagination) = &op.pagination {
+            let wire = |(object, field): (TypeId, usize)| {
+                api.object(object).fields[field].wire_name.clone()
+            };
+            let token: Vec<String> = pagination
+                .response_token
+                .iter()
+                .copied()
+                .map(wire)
+                .collect();
+            entry.insert(
+                "pagination".into(),
+                json!({
+                    "page_size": pagination.page_size.map(|i| op.params[i].wire_name.clone()),
+                    "request_token": op.params[pagination.request_token].wire_name,
+                    "response_token": token.join("."),
+                    "items": wire(pagination.items),
+                }),
+            );
         }
         entry.insert("responses".into(), Value::Object(responses));
         index.insert(op.name.clone(), Value::Object(entry));
@@ -54,7 +80,11 @@ fn document(api: &Api, root: TypeId) -> Value {
     doc.insert("$schema".into(), json!(DRAFT));
     doc.insert(
         "$id".into(),
-        json!(format!("{}{}", api.service.schema_id_base, file_name(&entry.name))),
+        json!(format!(
+            "{}{}",
+            api.service.schema_id_base,
+            file_name(&entry.name)
+        )),
     );
     if let Value::Object(body) = type_schema(api, entry, root) {
         doc.extend(body);
@@ -101,11 +131,15 @@ fn value_schema(api: &Api, ty: &TypeRef, root: TypeId) -> Value {
     match ty {
         TypeRef::String => json!({ "type": "string" }),
         TypeRef::Integer => json!({ "type": "integer" }),
+        TypeRef::Int32 => json!({ "type": "integer", "format": "int32" }),
         TypeRef::Number => json!({ "type": "number" }),
         TypeRef::Boolean => json!({ "type": "boolean" }),
         TypeRef::Json => json!({}),
         TypeRef::Named(id) => reference(api, *id, root),
         TypeRef::Array(item) => json!({ "type": "array", "items": value_schema(api, item, root) }),
+        TypeRef::Map(value) => {
+            json!({ "type": "object", "additionalProperties": value_schema(api, value, root) })
+        }
     }
 }
 
@@ -113,6 +147,10 @@ fn object_schema(api: &Api, entry: &TypeEntry, object: &ObjectType, root: TypeId
     let mut properties = Map::new();
     for field in &object.fields {
         let mut schema = value_schema(api, &field.ty, root);
+        if object.usage.patch && !field.required {
+            // A merge patch removes a member with an explicit null.
+            schema = json!({ "anyOf": [schema, { "type": "null" }] });
+        }
         if let Value::Object(map) = &mut schema {
             if !field.description.is_empty() {
                 map.insert("description".into(), json!(field.description));

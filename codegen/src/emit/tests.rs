@@ -41,15 +41,33 @@ fn models_print_declarations_and_one_serde_line_per_object() {
     let text = render_models(&api, "unit.json").unwrap();
     assert!(text.contains("open_enum! {\n    /// mode\n    pub enum Mode {\n        /// `a`: first\n        A = \"a\",\n"), "{text}");
     assert!(text.contains("object_serde!(In {\n    type_: \"type\" required,\n    map: \"map\" optional,\n    say_hi: \"say \\\"hi\\\"\" optional,\n});"), "{text}");
-    assert!(text.contains("/// In \\[1\\] \\<b\\>"), "prose is escaped: {text}");
+    assert!(
+        text.contains("/// In \\[1\\] \\<b\\>"),
+        "prose is escaped: {text}"
+    );
     assert!(text.contains("bitflags::bitflags! {\n    impl Flags: u64 {\n        /// `4`: four\n        const BIG = 4;"), "{text}");
-    assert!(text.contains("pub const NONE: Self = Self::empty();"), "{text}");
+    assert!(
+        text.contains("pub const NONE: Self = Self::empty();"),
+        "{text}"
+    );
     // Locals of validate() are prefixed: no field (`map`, `type_`) can meet them.
-    assert!(text.contains("let __field_path = __path.key(\"map\");"), "{text}");
-    assert!(text.contains("ValidationError::rule(&__path.key(\"map\"), \"needs-map\", \"map needed\")"), "{text}");
-    assert!(!text.contains("impl Out {"), "a response type gets no constructor or validate(): {text}");
+    assert!(
+        text.contains("let __field_path = __path.key(\"map\");"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ValidationError::rule(&__path.key(\"map\"), \"needs-map\", \"map needed\")"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("impl Out {"),
+        "a response type gets no constructor or validate(): {text}"
+    );
     assert!(text.contains("#[derive(Clone, Debug, Default, PartialEq)]\n#[cfg_attr(feature = \"schemars\", derive(schemars::JsonSchema))]\npub struct Out"), "{text}");
-    assert!(text.contains("\n\n/// "), "items are separated by blank lines");
+    assert!(
+        text.contains("\n\n/// "),
+        "items are separated by blank lines"
+    );
 }
 
 #[test]
@@ -57,39 +75,90 @@ fn client_methods_take_arguments_by_kind_and_prefix_their_locals() {
     let files = render(&api(), "unit.json").unwrap();
     let client = &files["src/client.rs"];
     assert!(client.contains("pub async fn put_thing(\n        &self,\n        body: &models::In,\n        type_: &str,\n        request: Option<&str>,\n    )"), "{client}");
-    assert!(client.contains("let mut __request = OperationRequest::new(\"put_thing\", Method::PUT);"), "{client}");
-    assert!(client.contains("__request.push_param(\"project_id\", self.inner.project_id())?;"), "{client}");
-    assert!(client.contains("__request.push_param(\"type\", type_)?;"), "{client}");
+    assert!(
+        client.contains("let mut __request = OperationRequest::new(\"put_thing\", Method::PUT);"),
+        "{client}"
+    );
+    assert!(
+        client.contains("__request.push_param(\"project_id\", self.inner.project_id())?;"),
+        "{client}"
+    );
+    assert!(
+        client.contains("__request.push_param(\"type\", type_)?;"),
+        "{client}"
+    );
     assert!(client.contains("__request.idempotent(true);"), "{client}");
-    assert!(client.contains("pub enum PutThingError {\n    /// HTTP 409: Taken\n    Conflict(Box<ApiError>),"), "{client}");
+    assert!(
+        client.contains(
+            "pub enum PutThingError {\n    /// HTTP 409: Taken\n    Conflict(Box<ApiError>),"
+        ),
+        "{client}"
+    );
     let lib = &files["src/lib.rs"];
-    assert!(lib.contains("pub use client::{Client, PutThingError};"), "{lib}");
-    assert!(lib.contains("#[cfg(feature = \"cli\")]\npub mod cli;"), "{lib}");
+    assert!(
+        lib.contains("pub use client::{Client, PutThingError};"),
+        "{lib}"
+    );
+    assert!(
+        lib.contains("#[cfg(feature = \"cli\")]\npub mod cli;"),
+        "{lib}"
+    );
 }
 
 #[test]
 fn the_program_has_a_subcommand_and_options_per_operation() {
     let files = render(&api(), "unit.json").unwrap();
     let cli = &files["src/cli.rs"];
-    assert!(cli.contains("#[command(name = \"put-thing\")]\n    PutThing {"), "{cli}");
-    assert!(cli.contains("#[arg(long = \"type\")]\n        type_: String,"), "{cli}");
-    assert!(cli.contains("#[arg(long = \"request\")]\n        request: Option<String>,"), "{cli}");
-    assert!(cli.contains(".put_thing(&body, &type_, request.as_deref())"), "{cli}");
+    assert!(
+        cli.contains("#[command(name = \"put-thing\")]\n    PutThing {"),
+        "{cli}"
+    );
+    assert!(
+        cli.contains("#[arg(long = \"type\")]\n        type_: String,"),
+        "{cli}"
+    );
+    assert!(
+        cli.contains("#[arg(long = \"request\")]\n        request: Option<String>,"),
+        "{cli}"
+    );
+    assert!(
+        cli.contains(".put_thing(&body, &type_, request.as_deref())"),
+        "{cli}"
+    );
     assert_eq!(
-        files["src/bin/unit-svc.rs"].lines().filter(|l| l.contains("unit_svc::cli::main()")).count(),
+        files["src/bin/unit-svc.rs"]
+            .lines()
+            .filter(|l| l.contains("unit_svc::cli::main()"))
+            .count(),
         1
     );
 }
 
 #[test]
 fn the_manifest_stands_alone_with_features_for_the_program_and_schemars() {
-    let files = render_with(&api(), "unit.json", &Placement { runtime_path: "../../rt" }).unwrap();
+    let files = render_with(
+        &api(),
+        "unit.json",
+        &Placement {
+            runtime_path: "../../rt",
+        },
+    )
+    .unwrap();
     let manifest = &files["Cargo.toml"];
     assert!(!manifest.contains("workspace"), "{manifest}");
-    assert!(manifest.contains("modelarts-pools-runtime = { version = \"0.1.0\", path = \"../../rt\" }"), "{manifest}");
-    assert!(manifest.contains("required-features = [\"cli\"]"), "{manifest}");
+    assert!(
+        manifest.contains("modelarts-pools-runtime = { version = \"0.1.0\", path = \"../../rt\" }"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("required-features = [\"cli\"]"),
+        "{manifest}"
+    );
     assert!(manifest.contains("default = []"), "{manifest}");
-    assert!(manifest.contains("clap = { version = \"4\", features = [\"derive\"], optional = true }"), "{manifest}");
+    assert!(
+        manifest.contains("clap = { version = \"4\", features = [\"derive\"], optional = true }"),
+        "{manifest}"
+    );
     assert!(manifest.contains("bitflags = \"2\""), "{manifest}");
     assert!(files.contains_key("README.md"));
 }
@@ -110,5 +179,8 @@ fn schemas_link_types_and_state_rules() {
 #[test]
 fn members_of_blocks_get_a_blank_line_between_them() {
     let text = "impl A {\n    fn a() {\n    }\n    fn b() {}\n}\n";
-    assert_eq!(space_members(text), "impl A {\n    fn a() {\n    }\n\n    fn b() {}\n}\n");
+    assert_eq!(
+        space_members(text),
+        "impl A {\n    fn a() {\n    }\n\n    fn b() {}\n}\n"
+    );
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{Resolver, TypeTable};
-use crate::model::{Operation, TypeEntry, TypeId, TypeKind, TypeRef};
+use crate::model::{MediaType, Operation, TypeEntry, TypeId, TypeKind, TypeRef};
 use crate::spec::Spec;
 
 /// Direct (not through an array) object references of `id`: `(field index, target, required)`.
@@ -93,8 +93,19 @@ pub(super) fn link(
 
     let requests = reachable(
         types,
-        operations.iter().filter_map(|op| op.request_body.as_ref().map(|b| b.ty)),
+        operations
+            .iter()
+            .filter_map(|op| op.request_body.as_ref().map(|b| b.ty)),
     );
+    let bodies = |media_type: MediaType| {
+        operations
+            .iter()
+            .filter_map(move |op| op.request_body.as_ref())
+            .filter(move |b| b.media_type == media_type)
+            .map(|b| b.ty)
+    };
+    let patches = reachable(types, bodies(MediaType::MergePatch));
+    let plain_requests = reachable(types, bodies(MediaType::Json));
     let responses = reachable(
         types,
         operations.iter().flat_map(|op| {
@@ -109,6 +120,11 @@ pub(super) fn link(
         if let TypeKind::Object(object) = &mut entry.kind {
             object.usage.request = requests.contains(&id);
             object.usage.response = responses.contains(&id);
+            object.usage.patch = patches.contains(&id);
+            if object.usage.patch && (object.usage.response || plain_requests.contains(&id)) {
+                let (declaration, _) = table.def(spec, id);
+                r.error(format!("$.types[{declaration}].name"), format!("{name} is part of a merge-patch body, where each optional member can also be null, and is used elsewhere too; give the merge-patch body its own types"));
+            }
             if object.usage.response {
                 let (declaration, _) = table.def(spec, id);
                 for (j, field) in object.fields.iter().enumerate() {

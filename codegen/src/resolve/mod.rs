@@ -120,7 +120,10 @@ fn service(r: &mut Resolver<'_>, spec: &Spec) -> Service {
     for (key, text) in [
         ("title", &spec.service.title),
         ("description", &spec.service.description),
-        ("repository", spec.service.repository.as_ref().unwrap_or(&String::new())),
+        (
+            "repository",
+            spec.service.repository.as_ref().unwrap_or(&String::new()),
+        ),
     ] {
         if text.chars().any(char::is_control) {
             r.error(

@@ -3,13 +3,22 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::type_expr::{ParsedType, parse_type_expr};
 use super::{Resolver, TypeTable, rust_name};
 use crate::model::{
-    Body, ClientSetting, ErrorResponse, HttpMethod, Operation, Param, ParamKind, PathSegment,
-    Response, TypeEntry, TypeId, TypeKind,
+    Body, ClientSetting, ErrorResponse, HttpMethod, MediaType, Operation, Pagination, Param,
+    ParamKind, PathSegment, Response, Scalar, TypeEntry, TypeId, TypeKind, TypeRef,
 };
 use crate::naming;
-use crate::spec::{Operation as OperationDef, ParamDef, ResponseDef, Spec};
+use crate::spec::{Operation as OperationDef, PaginationDef, ParamDef, ResponseDef, Spec};
+
+/// Where a parameter goes, as the spec lists them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Path,
+    Query,
+    Header,
+}
 
 pub(super) fn resolve_operations(
     r: &mut Resolver<'_>,
@@ -31,7 +40,13 @@ pub(super) fn resolve_operations(
             continue;
         }
         if let Some(other) = subcommands.insert(op.subcommand.clone(), def.name.clone()) {
-            r.error(format!("{base}.name"), format!("operations {other:?} and {:?} both become the subcommand `{}`; rename one", def.name, op.subcommand));
+            r.error(
+                format!("{base}.name"),
+                format!(
+                    "operations {other:?} and {:?} both become the subcommand `{}`; rename one",
+                    def.name, op.subcommand
+                ),
+            );
         }
         if let Some(error_enum) = &op.error_enum {
             if naming::CLIENT_MODULE_NAMES.contains(&error_enum.as_str()) {
@@ -55,10 +70,19 @@ fn operation(
     if !naming::is_snake_ident(&def.name) || def.name.starts_with("__") {
         r.error(
             format!("{base}.name"),
-            format!("operation name {:?} must be a snake_case identifier such as \"create_pool\"", def.name),
+            format!(
+                "operation name {:?} must be a snake_case identifier such as \"create_pool\"",
+                def.name
+            ),
         );
     } else if naming::CLIENT_METHODS.contains(&def.name.as_str()) {
-        r.error(format!("{base}.name"), format!("operation name {:?} is a method the generated client already has; choose another", def.name));
+        r.error(
+            format!("{base}.name"),
+            format!(
+                "operation name {:?} is a method the generated client already has; choose another",
+                def.name
+            ),
+        );
     }
     let method = HttpMethod::ALL
         .into_iter()
@@ -75,12 +99,30 @@ fn operation(
     let mut params = Vec::new();
     let mut argument_names: BTreeMap<String, String> = BTreeMap::new();
     let mut flags: BTreeMap<String, String> = BTreeMap::new();
-    for (kind, defs) in [("path_params", &def.path_params), ("header_params", &def.header_params)] {
+    for (key, place, defs) in [
+        ("path_params", Place::Path, &def.path_params),
+        ("query_params", Place::Query, &def.query_params),
+        ("header_params", Place::Header, &def.header_params),
+    ] {
+        let mut wire_names = BTreeSet::new();
         for (j, param_def) in defs.iter().enumerate() {
-            let ppath = format!("{base}.{kind}[{j}]");
-            if let Some(param) = param(r, &ppath, kind == "path_params", param_def) {
+            let ppath = format!("{base}.{key}[{j}]");
+            let wire = if place == Place::Header {
+                param_def.name.to_ascii_lowercase()
+            } else {
+                param_def.name.clone()
+            };
+            if !wire_names.insert(wire) {
+                r.error(
+                    format!("{ppath}.name"),
+                    format!("{key} lists {:?} twice", param_def.name),
+                );
+            }
+            if let Some(param) = param(r, &ppath, place, param_def) {
                 if !matches!(param.kind, ParamKind::ClientSetting(_)) {
-                    if let Some(other) = argument_names.insert(param.rust_name.clone(), param.wire_name.clone()) {
+                    if let Some(other) =
+                        argument_names.insert(param.rust_name.clone(), param.wire_name.clone())
+                    {
                         r.error(&ppath, format!("parameters {other:?} and {:?} both become the Rust argument `{}`; set a distinct \"rust_name\"", param.wire_name, param.rust_name));
                     }
                     if let Some(other) = flags.insert(param.flag.clone(), param.wire_name.clone()) {
@@ -95,6 +137,13 @@ fn operation(
     let path_segments = path_segments(r, base, def, &params);
 
     let request_body = def.request_body.as_ref().and_then(|body| {
+        let media_type = match body.media_type.as_deref() {
+            None => MediaType::Json,
+            Some(name) => MediaType::ALL.into_iter().find(|m| m.as_str() == name).unwrap_or_else(|| {
+                r.error(format!("{base}.request_body.media_type"), format!("media type {name:?} is not supported; use \"application/json\" or \"application/merge-patch+json\""));
+                MediaType::Json
+            }),
+        };
         let ty = object_type(r, &format!("{base}.request_body.type"), "request body", &body.type_name, table, types)?;
         // The argument is `body` unless a parameter took that name.
         let arg = ["body", "request_body", "body_"]
@@ -104,6 +153,7 @@ fn operation(
             .to_owned();
         Some(Body {
             ty,
+            media_type,
             arg,
             examples: body.examples.clone(),
         })
@@ -115,7 +165,10 @@ fn operation(
     for (j, response_def) in def.responses.iter().enumerate() {
         let rpath = format!("{base}.responses[{j}]");
         if !statuses.insert(response_def.status) {
-            r.error(format!("{rpath}.status"), format!("status {} is listed twice", response_def.status));
+            r.error(
+                format!("{rpath}.status"),
+                format!("status {} is listed twice", response_def.status),
+            );
         }
         let response = response(r, &rpath, response_def, table, types);
         match response_def.status {
@@ -130,7 +183,10 @@ fn operation(
     }
     errors.sort_by_key(|e| e.response.status);
     if success.len() != 1 {
-        r.error(format!("{base}.responses"), "an operation needs exactly one 2xx response");
+        r.error(
+            format!("{base}.responses"),
+            "an operation needs exactly one 2xx response",
+        );
     }
     let success = success.into_iter().next().unwrap_or(Response {
         status: 200,
@@ -138,9 +194,20 @@ fn operation(
         body: None,
         examples: Vec::new(),
     });
+    let pagination = def.pagination.as_ref().and_then(|p| {
+        pagination(
+            r,
+            &format!("{base}.pagination"),
+            p,
+            &params,
+            success.body,
+            types,
+        )
+    });
     let camel = naming::upper_camel_case(&def.name).unwrap_or_default();
     Operation {
         name: def.name.clone(),
+        operation_id: def.operation_id.clone(),
         subcommand: naming::kebab_case(&def.name).unwrap_or_default(),
         subcommand_variant: camel.clone(),
         summary: def.summary.clone(),
@@ -155,39 +222,167 @@ fn operation(
         success,
         error_enum: (!errors.is_empty()).then(|| format!("{camel}Error")),
         errors,
+        pagination,
     }
 }
 
-fn param(r: &mut Resolver<'_>, ppath: &str, in_path: bool, def: &ParamDef) -> Option<Param> {
-    if def.type_expr != "string" {
-        r.error(format!("{ppath}.type"), format!("parameter type {:?} is not supported; path and header parameters are \"string\"", def.type_expr));
+/// Links the pagination members: token and page-size query parameters, and the token and items
+/// members of the success body.
+fn pagination(
+    r: &mut Resolver<'_>,
+    ppath: &str,
+    def: &PaginationDef,
+    params: &[Param],
+    body: Option<TypeId>,
+    types: &[TypeEntry],
+) -> Option<Pagination> {
+    let query = |r: &mut Resolver<'_>, key: &str, name: &str| {
+        let found = params
+            .iter()
+            .position(|p| p.kind == ParamKind::Query && p.wire_name == name && !p.repeated);
+        if found.is_none() {
+            r.error(
+                format!("{ppath}.{key}"),
+                format!("{name:?} is not a (single-valued) query parameter of the operation"),
+            );
+        }
+        found
+    };
+    let page_size = match &def.page_size {
+        Some(name) => Some(query(r, "page_size", name)?),
+        None => None,
+    };
+    let request_token = query(r, "request_token", &def.request_token)?;
+    let Some(body) = body else {
+        r.error(ppath, "a paginated operation needs a success body");
+        return None;
+    };
+    let member = |r: &mut Resolver<'_>, key: &str, object: TypeId, name: &str| {
+        let found = match &types[object.0].kind {
+            TypeKind::Object(o) => o.fields.iter().position(|f| f.wire_name == name),
+            _ => None,
+        };
+        if found.is_none() {
+            r.error(
+                format!("{ppath}.{key}"),
+                format!("{} has no member {name:?}", types[object.0].name),
+            );
+        }
+        found
+    };
+    let mut response_token = Vec::new();
+    let mut object = body;
+    let steps: Vec<&str> = def.response_token.split('.').collect();
+    for (i, step) in steps.iter().enumerate() {
+        let field = member(r, "response_token", object, step)?;
+        response_token.push((object, field));
+        let TypeKind::Object(o) = &types[object.0].kind else {
+            return None;
+        };
+        match (&o.fields[field].ty, i + 1 == steps.len()) {
+            (TypeRef::String, true) => {}
+            (TypeRef::Named(next), false) if matches!(types[next.0].kind, TypeKind::Object(_)) => {
+                object = *next
+            }
+            _ => {
+                r.error(
+                    format!("{ppath}.response_token"),
+                    format!(
+                        "{:?} must lead through objects to a string member",
+                        def.response_token
+                    ),
+                );
+                return None;
+            }
+        }
     }
+    let items_field = member(r, "items", body, &def.items)?;
+    let TypeKind::Object(o) = &types[body.0].kind else {
+        return None;
+    };
+    if !matches!(o.fields[items_field].ty, TypeRef::Array(_)) {
+        r.error(
+            format!("{ppath}.items"),
+            format!(
+                "{:?} must be an array member of the success body",
+                def.items
+            ),
+        );
+        return None;
+    }
+    Some(Pagination {
+        page_size,
+        request_token,
+        response_token,
+        items: (body, items_field),
+    })
+}
+
+fn param(r: &mut Resolver<'_>, ppath: &str, place: Place, def: &ParamDef) -> Option<Param> {
+    let (ty, repeated) = match (place, parse_type_expr(&def.type_expr)) {
+        (Place::Query, Ok(ParsedType::Array(inner))) => (scalar(&inner), true),
+        (Place::Query, Ok(parsed)) => (scalar(&parsed), false),
+        (_, Ok(ParsedType::String)) => (Some(Scalar::String), false),
+        _ => (None, false),
+    };
+    let Some(ty) = ty else {
+        let allowed = if place == Place::Query {
+            "query parameters are string, integer, int32, number or boolean, or an array<…> of one of them"
+        } else {
+            "path and header parameters are \"string\""
+        };
+        r.error(
+            format!("{ppath}.type"),
+            format!(
+                "parameter type {:?} is not supported; {allowed}",
+                def.type_expr
+            ),
+        );
+        return None;
+    };
     if def.name.is_empty() {
         r.error(format!("{ppath}.name"), "a parameter name cannot be empty");
         return None;
     }
-    if !in_path
+    if place == Place::Header
         && !def
             .name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
     {
-        r.error(format!("{ppath}.name"), format!("{:?} is not a valid HTTP header name", def.name));
+        r.error(
+            format!("{ppath}.name"),
+            format!("{:?} is not a valid HTTP header name", def.name),
+        );
     }
-    if in_path && def.required == Some(false) {
-        r.error(format!("{ppath}.required"), "a path parameter is always required");
+    if place == Place::Path && def.required == Some(false) {
+        r.error(
+            format!("{ppath}.required"),
+            "a path parameter is always required",
+        );
     }
-    let kind = match &def.bind {
-        Some(bind) => match ClientSetting::ALL.into_iter().find(|s| s.spec_name() == bind) {
-            Some(setting) if in_path => ParamKind::ClientSetting(setting),
+    let kind = match (&def.bind, place) {
+        (Some(bind), _) => match ClientSetting::ALL
+            .into_iter()
+            .find(|s| s.spec_name() == bind)
+        {
+            Some(setting) if place == Place::Path => ParamKind::ClientSetting(setting),
             _ => {
-                let settings: Vec<&str> = ClientSetting::ALL.iter().map(|s| s.spec_name()).collect();
-                r.error(format!("{ppath}.bind"), format!("bind {bind:?} is not supported; path parameters may bind to {}", settings.join(", ")));
+                let settings: Vec<&str> =
+                    ClientSetting::ALL.iter().map(|s| s.spec_name()).collect();
+                r.error(
+                    format!("{ppath}.bind"),
+                    format!(
+                        "bind {bind:?} is not supported; path parameters may bind to {}",
+                        settings.join(", ")
+                    ),
+                );
                 return None;
             }
         },
-        None if in_path => ParamKind::Path,
-        None => ParamKind::Header,
+        (None, Place::Path) => ParamKind::Path,
+        (None, Place::Query) => ParamKind::Query,
+        (None, Place::Header) => ParamKind::Header,
     };
     let rust = match rust_name(&def.name, def.rust_name.as_deref()) {
         Ok(name) => name,
@@ -206,13 +401,31 @@ fn param(r: &mut Resolver<'_>, ppath: &str, in_path: bool, def: &ParamDef) -> Op
         flag,
         rust_name: rust,
         kind,
-        required: in_path || def.required.unwrap_or(false),
+        required: place == Place::Path || def.required.unwrap_or(false),
         description: def.description.clone(),
+        ty,
+        repeated,
+    })
+}
+
+fn scalar(parsed: &ParsedType) -> Option<Scalar> {
+    Some(match parsed {
+        ParsedType::String => Scalar::String,
+        ParsedType::Integer => Scalar::Integer,
+        ParsedType::Int32 => Scalar::Int32,
+        ParsedType::Number => Scalar::Number,
+        ParsedType::Boolean => Scalar::Boolean,
+        _ => return None,
     })
 }
 
 /// Splits `/v2/{project_id}/pools` into literal segments and links the parameter ones.
-fn path_segments(r: &mut Resolver<'_>, base: &str, def: &OperationDef, params: &[Param]) -> Vec<PathSegment> {
+fn path_segments(
+    r: &mut Resolver<'_>,
+    base: &str,
+    def: &OperationDef,
+    params: &[Param],
+) -> Vec<PathSegment> {
     let ppath = format!("{base}.path");
     let Some(rest) = def.path.strip_prefix('/') else {
         r.error(ppath, format!("path {:?} must start with '/'", def.path));
@@ -223,34 +436,64 @@ fn path_segments(r: &mut Resolver<'_>, base: &str, def: &OperationDef, params: &
     for segment in rest.split('/') {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             if name.is_empty() || name.contains(['{', '}']) {
-                r.error(&ppath, format!("path segment {segment:?} must be a literal or a whole {{parameter}}"));
+                r.error(
+                    &ppath,
+                    format!("path segment {segment:?} must be a literal or a whole {{parameter}}"),
+                );
                 continue;
             }
             if !used.insert(name) {
-                r.error(&ppath, format!("path {:?} uses {{{name}}} more than once", def.path));
+                r.error(
+                    &ppath,
+                    format!("path {:?} uses {{{name}}} more than once", def.path),
+                );
                 continue;
             }
-            match params
-                .iter()
-                .position(|p| p.wire_name == name && !matches!(p.kind, ParamKind::Header))
-            {
+            match params.iter().position(|p| {
+                p.wire_name == name
+                    && matches!(p.kind, ParamKind::Path | ParamKind::ClientSetting(_))
+            }) {
                 Some(index) => segments.push(PathSegment::Param(index)),
                 None if def.path_params.iter().any(|p| p.name == name) => {} // reported with the parameter
-                None => r.error(&ppath, format!("path {:?} uses {{{name}}}, which path_params does not declare", def.path)),
+                None => r.error(
+                    &ppath,
+                    format!(
+                        "path {:?} uses {{{name}}}, which path_params does not declare",
+                        def.path
+                    ),
+                ),
             }
         } else if segment.is_empty() || segment == "." || segment == ".." {
-            r.error(&ppath, format!("path {:?} has an empty, '.' or '..' segment", def.path));
+            r.error(
+                &ppath,
+                format!("path {:?} has an empty, '.' or '..' segment", def.path),
+            );
         } else if segment.contains(['{', '}']) {
-            r.error(&ppath, format!("path segment {segment:?} must be a literal or a whole {{parameter}}"));
-        } else if !segment.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
-            r.error(&ppath, format!("literal path segment {segment:?} may use only A-Z a-z 0-9 - . _ ~"));
+            r.error(
+                &ppath,
+                format!("path segment {segment:?} must be a literal or a whole {{parameter}}"),
+            );
+        } else if !segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+        {
+            r.error(
+                &ppath,
+                format!("literal path segment {segment:?} may use only A-Z a-z 0-9 - . _ ~"),
+            );
         } else {
             segments.push(PathSegment::Literal(segment.to_owned()));
         }
     }
     for (j, param) in def.path_params.iter().enumerate() {
         if !used.contains(param.name.as_str()) {
-            r.error(format!("{base}.path_params[{j}].name"), format!("path parameter {:?} is declared but the path {:?} does not use it", param.name, def.path));
+            r.error(
+                format!("{base}.path_params[{j}].name"),
+                format!(
+                    "path parameter {:?} is declared but the path {:?} does not use it",
+                    param.name, def.path
+                ),
+            );
         }
     }
     segments
@@ -271,7 +514,10 @@ fn object_type(
             None
         }
         None => {
-            r.error(path, format!("{what} type {name:?} is not declared in types"));
+            r.error(
+                path,
+                format!("{what} type {name:?} is not declared in types"),
+            );
             None
         }
     }
@@ -287,10 +533,16 @@ fn response(
     Response {
         status: def.status,
         description: def.description.clone(),
-        body: def
-            .body
-            .as_deref()
-            .and_then(|name| object_type(r, &format!("{rpath}.body"), "response body", name, table, types)),
+        body: def.body.as_deref().and_then(|name| {
+            object_type(
+                r,
+                &format!("{rpath}.body"),
+                "response body",
+                name,
+                table,
+                types,
+            )
+        }),
         examples: def.examples.clone(),
     }
 }

@@ -1,7 +1,9 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::model::{ClientSetting, HttpMethod, ParamKind, PathSegment, RuleCheck, TypeKind, TypeRef};
+use crate::model::{
+    ClientSetting, HttpMethod, ParamKind, PathSegment, RuleCheck, TypeKind, TypeRef,
+};
 
 fn spec(types: Value, operations: Value) -> String {
     json!({
@@ -51,9 +53,16 @@ fn types_are_linked_by_id_in_name_order() {
     ));
     let names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, ["Alpha", "Out", "Zed"]);
-    let TypeKind::Object(zed) = &api.types[2].kind else { panic!() };
-    assert_eq!(zed.fields[0].ty, TypeRef::Array(Box::new(TypeRef::Named(TypeId(0)))));
-    let TypeKind::Object(alpha) = &api.types[0].kind else { panic!() };
+    let TypeKind::Object(zed) = &api.types[2].kind else {
+        panic!()
+    };
+    assert_eq!(
+        zed.fields[0].ty,
+        TypeRef::Array(Box::new(TypeRef::Named(TypeId(0))))
+    );
+    let TypeKind::Object(alpha) = &api.types[0].kind else {
+        panic!()
+    };
     assert_eq!(alpha.fields[0].ty, TypeRef::Named(TypeId(2)));
     assert!(!alpha.fields[0].boxed, "the cycle passes through an array");
 }
@@ -85,7 +94,11 @@ fn parameters_carry_their_kind_and_any_path_name_is_a_name() {
     assert_eq!(
         kinds,
         [
-            ("project_id", "project_id", ParamKind::ClientSetting(ClientSetting::ProjectId)),
+            (
+                "project_id",
+                "project_id",
+                ParamKind::ClientSetting(ClientSetting::ProjectId)
+            ),
             ("type", "type_", ParamKind::Path),
             ("body", "body_name", ParamKind::Path),
             ("X-ModelArts-User-ID", "user_id", ParamKind::Header),
@@ -105,18 +118,30 @@ fn parameters_carry_their_kind_and_any_path_name_is_a_name() {
     assert_eq!(op.request_body.as_ref().unwrap().arg, "body");
     assert_eq!(op.error_enum.as_deref(), Some("MakeThingError"));
     assert_eq!(op.errors[0].variant, "NotFound");
-    assert_eq!((op.subcommand.as_str(), op.subcommand_variant.as_str()), ("make-thing", "MakeThing"));
+    assert_eq!(
+        (op.subcommand.as_str(), op.subcommand_variant.as_str()),
+        ("make-thing", "MakeThing")
+    );
 }
 
 #[test]
 fn the_body_argument_gives_way_to_a_parameter_named_body() {
     let api = resolved(&spec(
         json!([object("In", json!([])), object("Out", json!([]))]),
-        json!([op("put_body", "PUT", "/v1/{body}", json!([{ "name": "body", "rust_name": "body" }]), Some("In"))]),
+        json!([op(
+            "put_body",
+            "PUT",
+            "/v1/{body}",
+            json!([{ "name": "body", "rust_name": "body" }]),
+            Some("In")
+        )]),
     ));
     let op = &api.operations[0];
     assert_eq!(op.request_body.as_ref().unwrap().arg, "request_body");
-    assert_eq!(op.params[0].flag, "body-param", "the program's --body is the request body");
+    assert_eq!(
+        op.params[0].flag, "body-param",
+        "the program's --body is the request body"
+    );
 }
 
 #[test]
@@ -143,16 +168,25 @@ fn rules_point_at_fields_and_usage_and_boxing_are_decided() {
         .unwrap(),
         json!([op("make", "POST", "/v1", json!([]), Some("In"))]),
     ));
-    let TypeKind::Object(input) = &api.types[0].kind else { panic!() };
+    let TypeKind::Object(input) = &api.types[0].kind else {
+        panic!()
+    };
     assert!(input.usage.request && !input.usage.response);
     assert!(input.fields[2].boxed, "In.next leads back to In");
     assert_eq!(input.rules[0].when_field, 0);
     assert_eq!(input.rules[0].check, RuleCheck::Require(vec![1]));
     assert_eq!(
         input.rules[1].check,
-        RuleCheck::ItemsEqual { array: 1, item: TypeId(1), left: 0, right: 1 }
+        RuleCheck::ItemsEqual {
+            array: 1,
+            item: TypeId(1),
+            left: 0,
+            right: 1
+        }
     );
-    let TypeKind::Object(out) = &api.types[2].kind else { panic!() };
+    let TypeKind::Object(out) = &api.types[2].kind else {
+        panic!()
+    };
     assert!(out.usage.response && !out.usage.request);
 }
 
@@ -163,33 +197,65 @@ fn clashes_of_decided_names_are_located_and_say_what_to_set() {
         types.clone(),
         json!([op("api", "GET", "/v1", json!([]), None)]),
     ));
-    assert!(message.contains("$.operations[0].name") && message.contains("`ApiError`"), "{message}");
+    assert!(
+        message.contains("$.operations[0].name") && message.contains("`ApiError`"),
+        "{message}"
+    );
 
     let message = errors(&spec(
         types.clone(),
-        json!([op("make", "GET", "/v1", json!([]), None), op("make_", "GET", "/v2", json!([]), None)]),
+        json!([
+            op("make", "GET", "/v1", json!([]), None),
+            op("make_", "GET", "/v2", json!([]), None)
+        ]),
     ));
     assert!(message.contains("subcommand `make`"), "{message}");
 
     let message = errors(&spec(
         types.clone(),
-        json!([op("make", "GET", "/v1/{a}/{b}", json!([{ "name": "a", "rust_name": "x" }, { "name": "b", "rust_name": "x" }]), None)]),
+        json!([op(
+            "make",
+            "GET",
+            "/v1/{a}/{b}",
+            json!([{ "name": "a", "rust_name": "x" }, { "name": "b", "rust_name": "x" }]),
+            None
+        )]),
     ));
-    assert!(message.contains("$.operations[0].path_params[1]") && message.contains("`x`") && message.contains("rust_name"), "{message}");
+    assert!(
+        message.contains("$.operations[0].path_params[1]")
+            && message.contains("`x`")
+            && message.contains("rust_name"),
+        "{message}"
+    );
 
     let message = errors(&spec(
-        json!([object("In", json!([{ "name": "a", "rust_name": "__a", "type": "string" }])), object("Out", json!([]))]),
+        json!([
+            object(
+                "In",
+                json!([{ "name": "a", "rust_name": "__a", "type": "string" }])
+            ),
+            object("Out", json!([]))
+        ]),
         json!([]),
     ));
-    assert!(message.contains("$.types[0].fields[0]") && message.contains("\"__\""), "{message}");
+    assert!(
+        message.contains("$.types[0].fields[0]") && message.contains("\"__\""),
+        "{message}"
+    );
 }
 
 #[test]
 fn every_problem_is_reported_at_once() {
     let message = errors(&spec(
         json!([
-            object("In", json!([{ "name": "a", "type": "Missing" }, { "name": "b", "type": "strng" }])),
-            object("Out", json!([{ "name": "c", "type": "string", "required": true }])),
+            object(
+                "In",
+                json!([{ "name": "a", "type": "Missing" }, { "name": "b", "type": "strng" }])
+            ),
+            object(
+                "Out",
+                json!([{ "name": "c", "type": "string", "required": true }])
+            ),
         ]),
         json!([op("make", "FETCH", "/v1", json!([]), Some("Nope"))]),
     ));

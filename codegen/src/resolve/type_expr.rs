@@ -1,9 +1,9 @@
 //! Type expressions as the spec writes them: `string`, `integer`, `number`, `boolean`, `json`, a
-//! type name, or `array<T>`.
+//! type name, `array<T>` or `map<T>`.
 
 use crate::naming;
 
-/// Type expressions nest `array<…>` at most this deep.
+/// Type expressions nest `array<…>` and `map<…>` at most this deep.
 const MAX_ARRAY_DEPTH: usize = 8;
 
 /// A type expression before its name, if any, is linked to a declared type.
@@ -11,18 +11,20 @@ const MAX_ARRAY_DEPTH: usize = 8;
 pub enum ParsedType {
     String,
     Integer,
+    Int32,
     Number,
     Boolean,
     Json,
     Named(String),
     Array(Box<ParsedType>),
+    Map(Box<ParsedType>),
 }
 
 impl ParsedType {
     pub fn named(&self) -> Option<&str> {
         match self {
             ParsedType::Named(name) => Some(name),
-            ParsedType::Array(inner) => inner.named(),
+            ParsedType::Array(inner) | ParsedType::Map(inner) => inner.named(),
             _ => None,
         }
     }
@@ -31,14 +33,26 @@ impl ParsedType {
 pub fn parse_type_expr(expr: &str) -> Result<ParsedType, String> {
     let mut rest = expr.trim();
     let mut depth = 0;
-    while let Some(inner) = rest.strip_prefix("array<") {
-        let Some(inner) = inner.strip_suffix('>') else {
-            return Err(format!("type {expr:?} opens array< without a closing >"));
+    let mut wrappers = Vec::new();
+    loop {
+        let (inner, map) = if let Some(inner) = rest.strip_prefix("array<") {
+            (inner, false)
+        } else if let Some(inner) = rest.strip_prefix("map<") {
+            (inner, true)
+        } else {
+            break;
         };
+        let Some(inner) = inner.strip_suffix('>') else {
+            return Err(format!(
+                "type {expr:?} opens {}< without a closing >",
+                if map { "map" } else { "array" }
+            ));
+        };
+        wrappers.push(map);
         depth += 1;
         if depth > MAX_ARRAY_DEPTH {
             return Err(format!(
-                "type {expr:?} nests arrays more than {MAX_ARRAY_DEPTH} deep"
+                "type {expr:?} nests arrays and maps more than {MAX_ARRAY_DEPTH} deep"
             ));
         }
         rest = inner.trim();
@@ -46,6 +60,7 @@ pub fn parse_type_expr(expr: &str) -> Result<ParsedType, String> {
     let base = match rest {
         "string" => ParsedType::String,
         "integer" => ParsedType::Integer,
+        "int32" => ParsedType::Int32,
         "number" => ParsedType::Number,
         "boolean" => ParsedType::Boolean,
         "json" => ParsedType::Json,
@@ -53,9 +68,15 @@ pub fn parse_type_expr(expr: &str) -> Result<ParsedType, String> {
         "" => return Err(format!("type {expr:?} is empty")),
         other => {
             return Err(format!(
-                "unknown type {other:?}; use string, integer, number, boolean, json, array<T> or the UpperCamelCase name of a declared type"
+                "unknown type {other:?}; use string, integer, int32, number, boolean, json, array<T>, map<T> or the UpperCamelCase name of a declared type"
             ));
         }
     };
-    Ok((0..depth).fold(base, |ty, _| ParsedType::Array(Box::new(ty))))
+    Ok(wrappers.into_iter().rev().fold(base, |ty, map| {
+        if map {
+            ParsedType::Map(Box::new(ty))
+        } else {
+            ParsedType::Array(Box::new(ty))
+        }
+    }))
 }

@@ -15,17 +15,25 @@ use crate::naming;
 use crate::spec::{EnumDef, ObjectDef, Repr, RuleDef, Spec, TypeDef};
 
 /// Every declared type, by id. Usage and boxing are filled in by [`super::graph::link`].
-pub(super) fn resolve_types(r: &mut Resolver<'_>, spec: &Spec, table: &TypeTable<'_>) -> Vec<TypeEntry> {
+pub(super) fn resolve_types(
+    r: &mut Resolver<'_>,
+    spec: &Spec,
+    table: &TypeTable<'_>,
+) -> Vec<TypeEntry> {
     (0..table.len())
         .map(|id| {
             let (index, def) = table.def(spec, crate::model::TypeId(id));
             let base = format!("$.types[{index}]");
             let (doc_name, source, description, decisions) = match def {
                 TypeDef::Object(o) => (o.doc_name.clone(), &o.source, &o.description, &o.decisions),
-                TypeDef::Enum(e) | TypeDef::Flags(e) => (None, &e.source, &e.description, &e.decisions),
+                TypeDef::Enum(e) | TypeDef::Flags(e) => {
+                    (None, &e.source, &e.description, &e.decisions)
+                }
             };
             let kind = match def {
-                TypeDef::Object(object) => TypeKind::Object(object_type(r, &base, object, spec, table)),
+                TypeDef::Object(object) => {
+                    TypeKind::Object(object_type(r, &base, object, spec, table))
+                }
                 TypeDef::Enum(e) => TypeKind::Enum(enum_type(r, &base, e)),
                 TypeDef::Flags(f) => TypeKind::Flags(flags_type(r, &base, f)),
             };
@@ -51,10 +59,12 @@ fn link_type(
     Some(match parsed {
         ParsedType::String => TypeRef::String,
         ParsedType::Integer => TypeRef::Integer,
+        ParsedType::Int32 => TypeRef::Int32,
         ParsedType::Number => TypeRef::Number,
         ParsedType::Boolean => TypeRef::Boolean,
         ParsedType::Json => TypeRef::Json,
         ParsedType::Array(inner) => TypeRef::Array(Box::new(link_type(r, path, inner, table)?)),
+        ParsedType::Map(inner) => TypeRef::Map(Box::new(link_type(r, path, inner, table)?)),
         ParsedType::Named(name) => match table.get(name) {
             Some(id) => TypeRef::Named(id),
             None => {
@@ -62,7 +72,7 @@ fn link_type(
                     .similar(name)
                     .map(|k| format!(" (did you mean {k:?}?)"))
                     .unwrap_or_default();
-                r.error(path, format!("unknown type {name:?}{hint}; declare it in types or use string, integer, number, boolean, json or array<T>"));
+                r.error(path, format!("unknown type {name:?}{hint}; declare it in types or use string, integer, int32, number, boolean, json, array<T> or map<T>"));
                 return None;
             }
         },
@@ -120,7 +130,10 @@ fn object_type(
             TypeRef::Json
         });
         if def.min_items.is_some() && !matches!(ty, TypeRef::Array(_)) && !broken.contains(&j) {
-            r.error(format!("{fpath}.min_items"), "min_items applies to array fields only");
+            r.error(
+                format!("{fpath}.min_items"),
+                "min_items applies to array fields only",
+            );
         }
         if def.wire_required.is_some() && def.required.is_none() {
             r.error(
@@ -147,9 +160,22 @@ fn object_type(
     for (k, def) in object.rules.iter().enumerate() {
         let rpath = format!("{base}.rules[{k}]");
         if !rule_ids.insert(def.id.as_str()) {
-            r.error(format!("{rpath}.id"), format!("rule {:?} is declared twice", def.id));
+            r.error(
+                format!("{rpath}.id"),
+                format!("rule {:?} is declared twice", def.id),
+            );
         }
-        if let Some(rule) = rule(r, &rpath, def, object, &fields, &wire_names, &broken, spec, table) {
+        if let Some(rule) = rule(
+            r,
+            &rpath,
+            def,
+            object,
+            &fields,
+            &wire_names,
+            &broken,
+            spec,
+            table,
+        ) {
             rules.push(rule);
         }
     }
@@ -194,7 +220,10 @@ fn rule(
                 (None, _) => {
                     r.error(
                         format!("{rpath}.when.field"),
-                        format!("rule conditions compare string fields; {:?} is not one", def.when.field),
+                        format!(
+                            "rule conditions compare string fields; {:?} is not one",
+                            def.when.field
+                        ),
                     );
                     None
                 }
@@ -224,7 +253,10 @@ fn rule(
             None
         }
         (Some(_), false) => {
-            r.error(rpath, "a rule has either \"require\" or \"items_equal\", not both");
+            r.error(
+                rpath,
+                "a rule has either \"require\" or \"items_equal\", not both",
+            );
             None
         }
         (None, false) => {
@@ -257,7 +289,10 @@ fn rule(
                 (Some(j), _) if broken.contains(&j) => None,
                 (Some(array), Some((item_id, item))) => {
                     if items.fields.len() != 2 {
-                        r.error(format!("{rpath}.items_equal.fields"), "items_equal compares exactly two fields");
+                        r.error(
+                            format!("{rpath}.items_equal.fields"),
+                            "items_equal compares exactly two fields",
+                        );
                     }
                     let mut found = Vec::new();
                     for (m, name) in items.fields.iter().enumerate() {
@@ -271,12 +306,18 @@ fn rule(
                     }
                     match found[..] {
                         [left, right] if items.fields.len() == 2 => {
-                            let (a, b) = (&item.fields[left].type_expr, &item.fields[right].type_expr);
+                            let (a, b) =
+                                (&item.fields[left].type_expr, &item.fields[right].type_expr);
                             if a != b {
                                 r.error(format!("{rpath}.items_equal.fields"), format!("the fields have different types ({a} and {b}) and can never be equal"));
                                 None
                             } else {
-                                Some(RuleCheck::ItemsEqual { array, item: item_id, left, right })
+                                Some(RuleCheck::ItemsEqual {
+                                    array,
+                                    item: item_id,
+                                    left,
+                                    right,
+                                })
                             }
                         }
                         _ => None,
@@ -285,7 +326,10 @@ fn rule(
                 _ => {
                     r.error(
                         format!("{rpath}.items_equal.array"),
-                        format!("{:?} must be a field of {} whose type is array<SomeObject>", items.array, object.name),
+                        format!(
+                            "{:?} must be a field of {} whose type is array<SomeObject>",
+                            items.array, object.name
+                        ),
                     );
                     None
                 }
@@ -316,7 +360,12 @@ fn enum_type(r: &mut Resolver<'_>, base: &str, e: &EnumDef) -> EnumType {
         let wire = match &value.value {
             Value::String(s) if e.repr == Repr::String => Some(s.clone()),
             other if e.repr == Repr::String => {
-                r.error(format!("{vpath}.value"), format!("value {other} is not of the enum's repr String; write it as a JSON string"));
+                r.error(
+                    format!("{vpath}.value"),
+                    format!(
+                        "value {other} is not of the enum's repr String; write it as a JSON string"
+                    ),
+                );
                 None
             }
             _ => None,
@@ -324,7 +373,10 @@ fn enum_type(r: &mut Resolver<'_>, base: &str, e: &EnumDef) -> EnumType {
         if let Some(wire) = &wire
             && !wires.insert(wire.clone())
         {
-            r.error(format!("{vpath}.value"), format!("value {wire:?} is listed twice"));
+            r.error(
+                format!("{vpath}.value"),
+                format!("value {wire:?} is listed twice"),
+            );
         }
         if !naming::is_upper_camel_ident(&value.name) {
             r.error(
@@ -332,7 +384,10 @@ fn enum_type(r: &mut Resolver<'_>, base: &str, e: &EnumDef) -> EnumType {
                 format!("variant name {:?} must be UpperCamelCase ASCII", value.name),
             );
         } else if value.name == "Unknown" {
-            r.error(format!("{vpath}.name"), "variant name \"Unknown\" is reserved for values the spec does not list");
+            r.error(
+                format!("{vpath}.name"),
+                "variant name \"Unknown\" is reserved for values the spec does not list",
+            );
         }
         if !variants.insert(value.name.as_str()) {
             r.error(
@@ -351,7 +406,10 @@ fn enum_type(r: &mut Resolver<'_>, base: &str, e: &EnumDef) -> EnumType {
 
 fn flags_type(r: &mut Resolver<'_>, base: &str, flags: &EnumDef) -> FlagsType {
     if flags.repr != Repr::Integer {
-        r.error(format!("{base}.repr"), "a flag set must have repr \"integer\"");
+        r.error(
+            format!("{base}.repr"),
+            "a flag set must have repr \"integer\"",
+        );
     }
     let mut seen_values = BTreeSet::new();
     let mut seen_consts = BTreeSet::new();
@@ -361,7 +419,10 @@ fn flags_type(r: &mut Resolver<'_>, base: &str, flags: &EnumDef) -> FlagsType {
         let bits = match value.value.as_u64() {
             Some(v) if v == 0 || v.is_power_of_two() => {
                 if !seen_values.insert(v) {
-                    r.error(format!("{vpath}.value"), format!("flag value {v} is listed twice"));
+                    r.error(
+                        format!("{vpath}.value"),
+                        format!("flag value {v} is listed twice"),
+                    );
                 }
                 v
             }
@@ -370,7 +431,13 @@ fn flags_type(r: &mut Resolver<'_>, base: &str, flags: &EnumDef) -> FlagsType {
                 v
             }
             None => {
-                r.error(format!("{vpath}.value"), format!("flag value {} must be a non-negative JSON integer", value.value));
+                r.error(
+                    format!("{vpath}.value"),
+                    format!(
+                        "flag value {} must be a non-negative JSON integer",
+                        value.value
+                    ),
+                );
                 0
             }
         };
