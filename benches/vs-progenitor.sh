@@ -32,6 +32,7 @@
 #      fresh). Each side has one target folder for all its factors. `cargo build --lib` once builds
 #      every dependency; then `touch src/lib.rs && cargo build --lib` (debug, default features,
 #      Cargo's default incremental setting) is timed, alternated as above.
+#      A build with nothing changed (no touch) is timed too: what Cargo itself costs before rustc.
 #   4. Counts: lines of generated Rust (every .rs file the generator wrote) and the size of the
 #      generated crate (every file it wrote, in bytes).
 #
@@ -171,6 +172,22 @@ for n in $factors; do
         fi
     done
 
+    # Cargo's own cost: a build with nothing changed (fingerprints of the crate and every dependency).
+    log "factor $n: cargo build --lib with nothing changed, $build_runs runs each, alternated"
+    ours_t=""
+    prog_t=""
+    for run in $(seq 1 "$build_runs"); do
+        for side in ours progenitor; do
+            want "$side" || continue
+            a=$(now); build "$side"; b=$(now)
+            t=$(elapsed "$a" "$b")
+            record "$n" "$side" build-noop "$run" "$t"
+            if [ "$side" = ours ]; then ours_t+=" $t"; else prog_t+=" $t"; fi
+        done
+    done
+    med[$n,ours,build-noop]=$(echo "$ours_t" | median)
+    med[$n,progenitor,build-noop]=$(echo "$prog_t" | median)
+
     configs=("incr|")
     [ "$nonincr" = 1 ] && configs+=("nonincr|CARGO_INCREMENTAL=0")
     for config in "${configs[@]}"; do
@@ -217,11 +234,14 @@ if [ "$nonincr" = 1 ]; then
     header+=" same, CARGO_INCREMENTAL=0: ours | progenitor | ratio |"
     rule+="---:|---:|---:|"
 fi
+header+=" nothing changed: ours | progenitor |"
+rule+="---:|---:|"
 echo "$header"
 echo "$rule"
 for n in $factors; do
     row="| ${n}× | $(cell "$n" secs regen) | $(cell "$n" secs build-incr) |"
     [ "$nonincr" = 1 ] && row+=" $(cell "$n" secs build-nonincr) |"
+    row+=" $(secs "$(get "$n,ours,build-noop")") | $(secs "$(get "$n,progenitor,build-noop")") |"
     echo "$row"
 done
 echo

@@ -91,13 +91,16 @@ pub fn scaled_spec_text(factor: usize) -> Result<String, Box<dyn std::error::Err
 }
 
 /// Renames a type expression's references to declared types: `T` → `Tn`, `array<T>` →
-/// `array<Tn>`; builtin types (`string`, `integer`, …) stay.
+/// `array<Tn>`, `map<T>` → `map<Tn>`; builtin types (`string`, `integer`, …) stay.
 fn rename_type_expr(expr: &str, n: usize, declared: &[&str]) -> String {
-    if let Some(inner) = expr
-        .strip_prefix("array<")
-        .and_then(|rest| rest.strip_suffix('>'))
-    {
-        return format!("array<{}>", rename_type_expr(inner, n, declared));
+    for wrapper in ["array", "map"] {
+        if let Some(inner) = expr
+            .strip_prefix(wrapper)
+            .and_then(|rest| rest.strip_prefix('<'))
+            .and_then(|rest| rest.strip_suffix('>'))
+        {
+            return format!("{wrapper}<{}>", rename_type_expr(inner, n, declared));
+        }
     }
     if declared.contains(&expr) {
         format!("{expr}{n}")
@@ -130,10 +133,13 @@ fn copy_operation(op: &Value, n: usize, declared: &[&str]) -> Value {
     if let Some(Value::String(name)) = op.get_mut("name") {
         name.push_str(&format!("_{n}"));
     }
+    if let Some(Value::String(id)) = op.get_mut("operation_id") {
+        id.push_str(&n.to_string());
+    }
     if let Some(Value::String(path)) = op.get_mut("path") {
         *path = suffix_last_literal_segment(path, n);
     }
-    for list in ["path_params", "header_params"] {
+    for list in ["path_params", "query_params", "header_params"] {
         if let Some(Value::Array(params)) = op.get_mut(list) {
             for param in params {
                 rename_in_place(param, "type", n, declared);
@@ -403,6 +409,10 @@ mod tests {
             "array<string>"
         );
         assert_eq!(rename_type_expr("json", 4, &declared), "json");
+        assert_eq!(
+            rename_type_expr("map<array<PoolScope>>", 3, &declared),
+            "map<array<PoolScope3>>"
+        );
     }
 
     #[cfg(feature = "codegen")]

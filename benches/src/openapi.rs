@@ -5,21 +5,23 @@
 //!
 //! - every operation becomes `paths[path][method]` with `operationId` = the spec operation's
 //!   `name`, its `summary` and `description`; path parameters (those with `bind` too, as ordinary
-//!   required path parameters) and header parameters become `parameters`;
+//!   required path parameters), query parameters and header parameters become `parameters`;
 //! - the request body and every response (2xx and the documented errors) refer to
-//!   `#/components/schemas/{Type}` as `application/json`, with the spec's examples;
+//!   `#/components/schemas/{Type}` as `application/json`, with the spec's examples (a
+//!   `application/merge-patch+json` request body too: progenitor takes no other JSON media type);
 //! - objects become `type: object` with `properties` and `required` (`wire_required` where the
 //!   spec sets it, since that is what the wire and the generated code follow); enums become string
-//!   enums; flag sets become `integer` (`int64`); `integer` is `int64`, `number` is `double`,
-//!   `array<T>` is `type: array` (with `minItems` where set) and `json` is `{}`;
+//!   enums; flag sets become `integer` (`int64`); `integer` is `int64`, `int32` is `int32`,
+//!   `number` is `double`, `array<T>` is `type: array` (with `minItems` where set), `map<T>` is an
+//!   object with `additionalProperties: T`, and `json` is `{}`;
 //! - descriptions are kept, each followed by the spec's `decision`/`decisions` notes as
 //!   `Decision: …` paragraphs (as the generated crate's doc comments have them); an enum's or flag set's per-value descriptions are appended to its
 //!   description as a list (OpenAPI 3.0 has no per-value description), and a property that
 //!   refers to a named type is written `allOf: [{$ref}]` beside its `description`, because
 //!   OpenAPI 3.0 ignores anything next to a bare `$ref`.
 //!
-//! What it leaves out: the spec's cross-field `rules` (OpenAPI 3.0 has no `if`/`then`), the
-//! `source`/`source_type` bookkeeping, and that objects keep unknown members and enums unknown values (OpenAPI
+//! What it leaves out: the spec's cross-field `rules` (OpenAPI 3.0 has no `if`/`then`),
+//! `pagination` (no OpenAPI 3.0 equivalent), the `source`/`source_type` bookkeeping, and that objects keep unknown members and enums unknown values (OpenAPI
 //! objects allow extra members by default; what a generator does with them is its own choice).
 
 use serde_json::{Map, Value, json};
@@ -82,8 +84,8 @@ fn schema_ref(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
 }
 
-/// The schema of a type expression: `string`, `integer`, `number`, `boolean`, `json`, a type
-/// name, or `array<T>`.
+/// The schema of a type expression: `string`, `integer`, `int32`, `number`, `boolean`, `json`, a
+/// type name, `array<T>` or `map<T>`.
 fn type_expr(expr: &str) -> Value {
     if let Some(inner) = expr
         .strip_prefix("array<")
@@ -91,9 +93,16 @@ fn type_expr(expr: &str) -> Value {
     {
         return json!({ "type": "array", "items": type_expr(inner) });
     }
+    if let Some(inner) = expr
+        .strip_prefix("map<")
+        .and_then(|rest| rest.strip_suffix('>'))
+    {
+        return json!({ "type": "object", "additionalProperties": type_expr(inner) });
+    }
     match expr {
         "string" => json!({ "type": "string" }),
         "integer" => json!({ "type": "integer", "format": "int64" }),
+        "int32" => json!({ "type": "integer", "format": "int32" }),
         "number" => json!({ "type": "number", "format": "double" }),
         "boolean" => json!({ "type": "boolean" }),
         "json" => json!({}),
@@ -233,6 +242,8 @@ fn operation(op: &Value) -> Value {
         out["parameters"] = Value::Array(parameters);
     }
     if let Some(body_type) = op["request_body"]["type"].as_str() {
+        // Progenitor takes only application/json among the JSON media types, so a merge-patch
+        // body (`application/merge-patch+json`) is written as application/json.
         out["requestBody"] = json!({
             "required": true,
             "content": json_content(body_type, list(&op["request_body"], "examples")),
