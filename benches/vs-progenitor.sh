@@ -51,6 +51,7 @@ runs="${RUNS:-5}"
 build_runs="${BUILD_RUNS:-$runs}"
 nonincr="${NONINCR:-0}"
 only="${ONLY:-}"
+rustfmt_note="its own choice of rustfmt"
 progenitor_version=0.15.1
 tools="$work/tools"
 progenitor="$tools/bin/cargo-progenitor"
@@ -67,10 +68,31 @@ if want progenitor; then
         CARGO_TARGET_DIR="$work/install-build" \
             cargo install cargo-progenitor --version "$progenitor_version" --locked --root "$tools" --force
     fi
-    # Progenitor formats its output by running rustfmt.
+    # Progenitor formats its output by running rustfmt: $RUSTFMT if set, else the rustfmt of the
+    # installed toolchain with the highest rustc version, always with --unstable-features (for
+    # wrap_comments and normalize_doc_attributes), which only a nightly rustfmt accepts; with a
+    # stable one, cargo-progenitor 0.15.1 panics. If that happens here, run it through a shim that
+    # drops the flag: stable rustfmt then formats without those two options (it warns and goes on).
     if ! rustfmt --version >/dev/null 2>&1; then
         log "installing rustfmt (cargo-progenitor runs it)"
         rustup component add rustfmt
+    fi
+    probe="$work/progenitor-probe"
+    mkdir -p "$probe"
+    printf '{"openapi":"3.0.3","info":{"title":"probe","version":"0.1.0"},"paths":{"/a":{"get":{"operationId":"a","responses":{"200":{"description":"ok","content":{"application/json":{"schema":{"type":"string"}}}}}}}}}\n' >"$probe/openapi.json"
+    if ! "$progenitor" progenitor -i "$probe/openapi.json" -o "$probe/out" -n probe -v 0.1.0 >/dev/null 2>"$probe/stderr"; then
+        shim="$tools/rustfmt-stable-shim"
+        printf '#!/usr/bin/env bash\n# cargo-progenitor passes --unstable-features, which a stable rustfmt refuses.\nargs=()\nfor a in "$@"; do [ "$a" = --unstable-features ] || args+=("$a"); done\nexec rustfmt "${args[@]}" 2>/dev/null\n' >"$shim"
+        chmod +x "$shim"
+        export RUSTFMT="$shim"
+        if ! "$progenitor" progenitor -i "$probe/openapi.json" -o "$probe/out" -n probe -v 0.1.0 >/dev/null 2>>"$probe/stderr"; then
+            log "cargo-progenitor fails even on a one-operation document:"
+            cat "$probe/stderr" >&2
+            exit 1
+        fi
+        log "NOTE: no nightly rustfmt here; progenitor's output is formatted by stable rustfmt through $shim"
+        log "      (no comment wrapping), and its regeneration time includes that shim"
+        rustfmt_note="stable rustfmt through a shim (no nightly rustfmt found)"
     fi
 fi
 log "building codegen (release) and the spec tools"
@@ -226,7 +248,7 @@ plain() { echo "$1"; }
 
 echo
 echo "machine: $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1)), $(free -g | awk '/^Mem:/ {print $2 " GiB"}') memory, shared with other work; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-echo "rustc: $(rustc --version); cargo-progenitor $progenitor_version; medians of $runs regeneration runs and $build_runs build runs per figure (after one warm-up each), contestants alternated"
+echo "rustc: $(rustc --version); cargo-progenitor $progenitor_version, formatting with $rustfmt_note; medians of $runs regeneration runs and $build_runs build runs per figure (after one warm-up each), contestants alternated"
 echo
 header="| factor | regenerate: ours | progenitor | ratio | debug rebuild: ours | progenitor | ratio |"
 rule="|---:|---:|---:|---:|---:|---:|---:|"
@@ -259,4 +281,22 @@ for n in 1 10; do
 done
 r=$(ratio "$(get "100,ours,regen")" "$(get "100,progenitor,regen")")
 [ "$r" != "-" ] && awk -v r="$r" 'BEGIN { printf "  regeneration at 100×: %s (target ≤ 0.5): %s\n", r, (r <= 0.5 ? "met" : "NOT MET") }'
+if [ -z "$only" ]; then
+    echo
+    echo "median of the per-run ratios (each run's ours / the progenitor run right after it), with their range:"
+    awk -F'\t' 'NR > 1 { v[$1 SUBSEP $3 SUBSEP $4 SUBSEP $2] = $5; if (!(($1 SUBSEP $3) in seen)) { seen[$1 SUBSEP $3] = 1; order[++k] = $1 SUBSEP $3 } }
+        END {
+            for (i = 1; i <= k; i++) {
+                split(order[i], fm, SUBSEP); n = 0
+                for (r = 1; (fm[1] SUBSEP fm[2] SUBSEP r SUBSEP "ours") in v; r++) {
+                    p = v[fm[1] SUBSEP fm[2] SUBSEP r SUBSEP "progenitor"]
+                    if (p > 0) x[++n] = v[fm[1] SUBSEP fm[2] SUBSEP r SUBSEP "ours"] / p
+                }
+                if (n == 0) continue
+                for (a = 1; a <= n; a++) for (b = a + 1; b <= n; b++) if (x[b] < x[a]) { t = x[a]; x[a] = x[b]; x[b] = t }
+                m = (n % 2) ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2
+                printf "  %s× %s: %.2f (%.2f to %.2f, %d runs)\n", fm[1], fm[2], m, x[1], x[n], n
+            }
+        }' "$work/runs.tsv"
+fi
 echo "every run: $work/runs.tsv"
