@@ -46,4 +46,46 @@ fn main() {
     }
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out_dir.join("fixtures.rs"), out).expect("OUT_DIR is writable");
+    std::fs::write(out_dir.join("body_types.rs"), body_types(&manifest))
+        .expect("OUT_DIR is writable");
+}
+
+/// `round_trip(type name, JSON text)` over every request and response body type of the real
+/// spec, so tests can put each operation's own examples through the generated crate's types.
+fn body_types(manifest: &std::path::Path) -> String {
+    let spec = manifest.join("../spec/modelarts-pools.json");
+    println!("cargo:rerun-if-changed={}", spec.display());
+    let text = std::fs::read_to_string(&spec).expect("the spec is readable");
+    let api = codegen::load_api("modelarts-pools.json", &text)
+        .unwrap_or_else(|e| panic!("the spec resolves:\n{e}"));
+    let mut names = std::collections::BTreeSet::new();
+    for op in &api.operations {
+        if let Some(body) = &op.request_body {
+            names.insert(api.ty(body.ty).name.clone());
+        }
+        for response in std::iter::once(&op.success).chain(op.errors.iter().map(|e| &e.response)) {
+            if let Some(body) = response.body {
+                names.insert(api.ty(body).name.clone());
+            }
+        }
+    }
+    let mut out = String::from(
+        "/// Decodes `text` as the generated body type `type_name` and encodes it back; `None` for\n\
+         /// a name that is not a body type of the spec.\n\
+         pub fn round_trip(type_name: &str, text: &str) -> Option<Result<String, String>> {\n\
+         \x20   fn through<T: serde::de::DeserializeOwned + serde::Serialize>(text: &str) -> Result<String, String> {\n\
+         \x20       let typed: T = serde_json::from_str(text).map_err(|e| format!(\"decode: {e}\"))?;\n\
+         \x20       serde_json::to_string(&typed).map_err(|e| format!(\"encode: {e}\"))\n\
+         \x20   }\n\
+         \x20   Some(match type_name {\n",
+    );
+    for name in names {
+        writeln!(
+            out,
+            "        {name:?} => through::<modelarts_pools::models::{name}>(text),"
+        )
+        .expect("writing to a String");
+    }
+    out.push_str("        _ => return None,\n    })\n}\n");
+    out
 }

@@ -6,9 +6,11 @@
 //! - [`model`]: the linked model (type ids, parameter kinds, names) the emitters read.
 //! - [`emit`]: Rust (through `syn`/`quote`/`prettyplease`) and JSON Schema, rendered in memory.
 //! - [`output`]: all-or-nothing writing of the output folder, and the drift check.
+//! - [`import`]: Huawei's API definitions → the spec (`codegen import`).
 
 pub mod diagnostics;
 pub mod emit;
+pub mod import;
 pub mod locate;
 pub mod model;
 pub mod naming;

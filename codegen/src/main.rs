@@ -1,4 +1,5 @@
 //! `cargo run -p codegen [-- --spec FILE --out DIR --check --force --verbose]`
+//! `cargo run -p codegen -- import [--spec FILE] [--check] [FILE|DIR]...`
 //!
 //! With no subcommand, `codegen` generates; further subcommands go in [`Command`].
 
@@ -28,6 +29,34 @@ struct Cli {
 enum Command {
     /// Regenerate the crate from the spec (what `codegen` does with no subcommand)
     Generate(GenerateArgs),
+    /// Update the spec from Huawei's API definitions, and say what changed
+    Import(ImportArgs),
+}
+
+/// Rewrites the spec's operations, parameters and types from the API Explorer definitions.
+///
+/// The seeds stay the authority for the rows they have; rows a person decided (a decision that
+/// does not start with "[import]") are kept, and a definition that now says otherwise is
+/// reported. Importing unchanged definitions changes nothing. The spec is written only if the
+/// result resolves, and all at once.
+#[derive(Args)]
+struct ImportArgs {
+    /// The definitions: .json files or folders of them, the whole set to import (an operation
+    /// the importer added whose file is not among them is removed) [default:
+    /// spec/sources/api-definitions/ModelArts in this workspace]
+    #[arg(value_name = "FILE|DIR")]
+    inputs: Vec<PathBuf>,
+    /// The spec to update [default: spec/modelarts-pools.json in this workspace]
+    #[arg(long, value_name = "FILE")]
+    spec: Option<PathBuf>,
+    /// The seed documents the spec's seed rows must still be rows of [default:
+    /// spec/sources/seeds in this workspace]
+    #[arg(long, value_name = "DIR")]
+    seeds: Option<PathBuf>,
+    /// Write nothing; exit 1 listing what the import would change, any row a person's decision
+    /// keeps against the definitions, and any seed row its document no longer has
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Args)]
@@ -73,7 +102,102 @@ fn main() -> ExitCode {
     match cli.command {
         None => generate(cli.generate),
         Some(Command::Generate(args)) => generate(args),
+        Some(Command::Import(args)) => import(args),
     }
+}
+
+fn import(args: ImportArgs) -> ExitCode {
+    let spec = args
+        .spec
+        .unwrap_or_else(|| workspace_root().join("spec/modelarts-pools.json"));
+    let inputs = if args.inputs.is_empty() {
+        codegen::import::default_inputs(&workspace_root())
+    } else {
+        args.inputs
+    };
+    let seeds = args
+        .seeds
+        .unwrap_or_else(|| codegen::import::default_seeds(&workspace_root()));
+    let display = spec.display().to_string();
+    let outcome = codegen::spec::read(&spec)
+        .map_err(codegen::import::Error::Spec)
+        .and_then(|text| {
+            let files = codegen::import::read_definitions(&inputs)
+                .map_err(codegen::import::Error::Definitions)?;
+            let seeds = codegen::import::seeds::read_seeds(&seeds)
+                .map_err(codegen::import::Error::Definitions)?;
+            Ok((
+                codegen::import::import(&display, &text, &files, &seeds)?,
+                text,
+            ))
+        });
+    let (outcome, _) = match outcome {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!("nothing was written; {display} is unchanged");
+            return ExitCode::FAILURE;
+        }
+    };
+    for line in &outcome.changes {
+        println!("{line}");
+    }
+    for line in &outcome.contradictions {
+        println!("kept by decision: {line}");
+    }
+    for line in &outcome.seed_mismatches {
+        println!("not in the seeds: {line}");
+    }
+    for line in &outcome.warnings {
+        eprintln!("warning: example not accepted: {line}");
+    }
+    let definitions = plural(outcome.definitions, "definition", "definitions");
+    let changes = plural(outcome.changes.len(), "change", "changes");
+    let mut review = String::new();
+    if !outcome.contradictions.is_empty() {
+        review.push_str(&format!(
+            "; {} a person's decision keeps against the definitions: review and update the row (its source_type or required) or its decision",
+            plural(outcome.contradictions.len(), "row", "rows")
+        ));
+    }
+    if !outcome.seed_mismatches.is_empty() {
+        review.push_str(&format!(
+            "; {} the seed documents do not have as written: the importer never changes seed rows, so re-encode them from the documents by hand",
+            plural(outcome.seed_mismatches.len(), "seed row", "seed rows")
+        ));
+    }
+    let clean = outcome.contradictions.is_empty() && outcome.seed_mismatches.is_empty();
+    if args.check {
+        if !outcome.changed && clean {
+            eprintln!("{display} is in step with {definitions} and the seed documents");
+            return ExitCode::SUCCESS;
+        }
+        if outcome.changed {
+            eprintln!(
+                "{display} is not in step with {definitions} ({changes}{}){review}; run `cargo run -p codegen -- import` and review the result",
+                if outcome.changes.is_empty() {
+                    ", layout only"
+                } else {
+                    ""
+                }
+            );
+        } else {
+            eprintln!("{display} is in step with {definitions}{review}");
+        }
+        return ExitCode::FAILURE;
+    }
+    if !outcome.changed {
+        eprintln!("{display} is up to date with {definitions}{review}");
+        return ExitCode::SUCCESS;
+    }
+    if let Err(e) = codegen::import::write_atomically(&spec, &outcome.text) {
+        eprintln!("error: cannot write {display}: {e}; it was left as it was");
+        return ExitCode::FAILURE;
+    }
+    eprintln!(
+        "wrote {display} from {definitions} ({changes}){review}; next: `cargo run -p codegen` to regenerate, then review both diffs"
+    );
+    ExitCode::SUCCESS
 }
 
 fn plural(count: usize, one: &str, many: &str) -> String {

@@ -62,6 +62,8 @@ pub struct Service {
     pub schema_id_base: String,
     /// The generated crate's source repository, for its manifest.
     pub repository: Option<String>,
+    /// The endpoint template (`https://modelarts.{region}.myhuaweicloud.com`).
+    pub endpoint: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -43,6 +43,10 @@ pub struct Service {
     pub schema_id_base: String,
     #[serde(default)]
     pub repository: Option<String>,
+    /// The service's endpoint, with `{region}` where the region goes; the OpenAPI documents'
+    /// server.
+    #[serde(default)]
+    pub endpoint: Option<String>,
 }
 
 #[derive(Debug)]
@@ -100,6 +104,10 @@ pub struct FieldDef {
     pub description: String,
     #[serde(default)]
     pub min_items: Option<u64>,
+    /// The definition file a row comes from, on rows the importer added to a type whose own
+    /// `source` is another document (a seed's).
+    #[serde(default)]
+    pub source: Option<String>,
     #[serde(default)]
     pub decision: Option<String>,
 }
@@ -161,6 +169,10 @@ pub struct ValueDef {
     pub name: String,
     #[serde(default)]
     pub description: String,
+    /// The definition file a value comes from, on values the importer added to an enum whose
+    /// own `source` is another document (or none).
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -225,6 +237,10 @@ pub struct ParamDef {
     pub description: String,
     #[serde(default)]
     pub bind: Option<String>,
+    /// As [`FieldDef::source`], on parameters the importer added to an operation whose own
+    /// `source` is another document.
+    #[serde(default)]
+    pub source: Option<String>,
     #[serde(default)]
     pub decision: Option<String>,
 }

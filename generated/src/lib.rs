@@ -6,6 +6,7 @@
 //! - [`models`]: one type per table of the source documents.
 //! - [`Client`]: one async method per operation; plumbing lives in [`runtime`].
 //! - [`SCHEMAS`]: the published JSON Schema documents, one per request and response body.
+//! - [`OPENAPI`], [`OPENAPI_3_0`]: the API as OpenAPI 3.1 and 3.0.3 documents.
 //!
 //! ```no_run
 //! async fn demo() -> Result<(), modelarts_pools::Error> {
@@ -38,3 +39,10 @@ pub const SCHEMAS: &[(&str, &str)] = &[
     ("ModelArtsError.json", include_str!("../schemas/ModelArtsError.json")),
     ("operations.json", include_str!("../schemas/operations.json")),
 ];
+
+/// The OpenAPI 3.1 document of the API (`openapi.json`): the published schemas as its
+/// components, the AK/SK security scheme, the examples and the documented errors.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+/// The same API as OpenAPI 3.0.3 (`openapi-3.0.json`), for tools that do not read 3.1.
+pub const OPENAPI_3_0: &str = include_str!("../openapi-3.0.json");

@@ -16,7 +16,7 @@ use crate::error::{
     header_text, is_retryable_status, json_path, truncate_chars,
 };
 use crate::hook::{ErrorInfo, Hook, RequestInfo, ResponseInfo};
-use crate::request::{JSON_CONTENT_TYPE, OperationRequest, Response};
+use crate::request::{OperationRequest, Response};
 use crate::retry::RetryPolicy;
 use crate::signer::{self, SigningInput};
 use crate::validation::ValidationError;
@@ -510,7 +510,7 @@ impl Client {
         if request.body.is_some() {
             headers.push((
                 header::CONTENT_TYPE,
-                HeaderValue::from_static(JSON_CONTENT_TYPE),
+                HeaderValue::from_static(request.content_type),
             ));
         }
         headers.extend(request.headers.iter().cloned());

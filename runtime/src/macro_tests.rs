@@ -2,7 +2,7 @@
 //! names that would break an unhygienic or unqualified expansion; no warning may come out.
 #![deny(warnings)]
 
-use crate::model::{OpenEnum, UnknownFields};
+use crate::model::{OpenEnum, Patch, UnknownFields};
 
 /// Every name here shadows one the expansions could have used unqualified.
 #[allow(dead_code, non_camel_case_types, clippy::upper_case_acronyms)]
@@ -22,6 +22,9 @@ mod hostile {
     pub struct Default;
     pub struct MapAccess;
     pub struct SerializeMap;
+    pub struct Patch;
+    pub struct Absent;
+    pub struct Null;
     pub trait Serialize {}
     pub trait Deserialize {}
     pub trait Serializer {}
@@ -121,9 +124,53 @@ mod hostile {
     }
 
     crate::object_serde!(Empty {});
+
+    /// Merge-patch members next to required and optional ones, some named like the expansion's
+    /// locals (`value`, `map`, `key`).
+    #[derive(::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq)]
+    pub struct Merge {
+        pub id: u32,
+        pub count: ::core::option::Option<u32>,
+        pub a: crate::model::Patch<u32>,
+        pub value: crate::model::Patch<::std::string::String>,
+        pub map: crate::model::Patch<::std::vec::Vec<Odd>>,
+        pub key: crate::model::Patch<bool>,
+        pub spec: crate::model::Patch<SpecPatch>,
+        pub unknown_fields: crate::model::UnknownFields,
+    }
+
+    crate::object_serde!(Merge {
+        id: "id" required,
+        count: "count" optional,
+        a: "a" patch,
+        value: "value" patch,
+        map: "map" patch,
+        key: "key" patch,
+        spec: "spec" patch,
+    });
+
+    /// Only optional and patch members, of types without `Default` (`ApiVersion`, `Value`):
+    /// `Default` still derives.
+    #[derive(
+        ::core::clone::Clone, ::core::fmt::Debug, ::core::cmp::PartialEq, ::core::default::Default,
+    )]
+    pub struct SpecPatch {
+        pub flavor: crate::model::Patch<ApiVersion>,
+        pub value: crate::model::Patch<Value>,
+        pub note: ::core::option::Option<::std::string::String>,
+        pub nodes: crate::model::Patch<::std::vec::Vec<SpecPatch>>,
+        pub unknown_fields: crate::model::UnknownFields,
+    }
+
+    crate::object_serde!(SpecPatch {
+        flavor: "flavor" patch,
+        value: "value" patch,
+        note: "note" optional,
+        nodes: "nodes" patch,
+    });
 }
 
-use hostile::{ApiVersion, Empty, Nothing, Odd, Value, Visitor};
+use hostile::{ApiVersion, Empty, Merge, Nothing, Odd, SpecPatch, Value, Visitor};
 
 #[test]
 fn known_and_unknown_values() {
@@ -458,4 +505,232 @@ fn enum_schemas_list_the_known_values() {
     assert_eq!(json["title"], "Odd");
     let schema = schemars::schema_for!(UnknownFields);
     assert_eq!(serde_json::to_value(&schema).unwrap()["type"], "object");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Merge-patch members
+// ---------------------------------------------------------------------------------------------
+
+fn merge(json: &str) -> Merge {
+    serde_json::from_str(json).unwrap()
+}
+
+fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap()
+}
+
+#[test]
+fn patch_members_absent_are_absent_and_not_written() {
+    let m = merge(r#"{"id":1}"#);
+    assert_eq!(m.count, None);
+    assert!(m.a.is_absent() && m.value.is_absent() && m.map.is_absent());
+    assert!(m.key.is_absent() && m.spec.is_absent());
+    assert_eq!(json(&m), r#"{"id":1}"#);
+    // A type with only optional and patch members: `{}` round-trips, and is its default.
+    let s: SpecPatch = serde_json::from_str("{}").unwrap();
+    assert_eq!(s, SpecPatch::default());
+    assert_eq!(json(&s), "{}");
+}
+
+#[test]
+fn patch_members_null_is_kept_and_written_back_as_null() {
+    let m = merge(r#"{"id":1,"a":null}"#);
+    assert_eq!(m.a, Patch::Null);
+    assert!(m.value.is_absent());
+    assert_eq!(json(&m), r#"{"id":1,"a":null}"#);
+    // Every patch member null, written in the listed order whatever the input order.
+    let all = r#"{"spec":null,"key":null,"map":null,"value":null,"a":null,"id":2}"#;
+    let m = merge(all);
+    assert!(
+        [
+            m.a.is_null(),
+            m.value.is_null(),
+            m.map.is_null(),
+            m.key.is_null()
+        ]
+        .iter()
+        .all(|&null| null)
+    );
+    assert_eq!(m.spec, Patch::Null);
+    assert_eq!(
+        json(&m),
+        r#"{"id":2,"a":null,"value":null,"map":null,"key":null,"spec":null}"#
+    );
+}
+
+#[test]
+fn patch_members_with_values_round_trip() {
+    let m = merge(r#"{"id":1,"a":1}"#);
+    assert_eq!(m.a, Patch::Value(1));
+    assert_eq!(json(&m), r#"{"id":1,"a":1}"#);
+    let full = r#"{"id":3,"count":4,"a":0,"value":"","map":["v2","?"],"key":false,"spec":{"flavor":"v3"},"later":[null]}"#;
+    let m = merge(full);
+    assert_eq!(m.count, Some(4));
+    assert_eq!(m.a.value(), Some(&0));
+    assert_eq!(m.value.value().map(String::as_str), Some(""));
+    assert_eq!(m.map, Patch::Value(vec![Odd::from("v2"), Odd::from("?")]));
+    assert_eq!(m.key, Patch::Value(false));
+    assert_eq!(
+        m.spec.value().map(|s| &s.flavor),
+        Some(&Patch::Value(ApiVersion::V3))
+    );
+    assert_eq!(m.unknown_fields.get("later").unwrap().get(), "[null]");
+    assert_eq!(json(&m), full);
+}
+
+#[test]
+fn option_members_given_null_read_as_none_and_are_not_written() {
+    let m = merge(r#"{"id":1,"count":null,"a":null}"#);
+    assert_eq!(m.count, None);
+    assert_eq!(m.a, Patch::Null);
+    assert_eq!(json(&m), r#"{"id":1,"a":null}"#);
+    let s: SpecPatch = serde_json::from_str(r#"{"note":null}"#).unwrap();
+    assert_eq!(s.note, None);
+    assert_eq!(json(&s), "{}");
+}
+
+#[test]
+fn nested_patch_objects() {
+    let text = r#"{"id":1,"spec":{"flavor":null,"value":{"count":3,"x":1},"note":null,"nodes":[{"value":null},{}]}}"#;
+    let m = merge(text);
+    let spec = m.spec.value().unwrap();
+    assert_eq!(spec.flavor, Patch::Null);
+    let value = spec.value.value().unwrap();
+    assert_eq!(value.count, 3);
+    assert_eq!(value.unknown_fields.get("x").unwrap().get(), "1");
+    assert_eq!(spec.note, None);
+    let nodes = spec.nodes.value().unwrap();
+    assert_eq!(nodes[0].value, Patch::Null);
+    assert_eq!(nodes[1], SpecPatch::default());
+    assert_eq!(
+        json(&m),
+        r#"{"id":1,"spec":{"flavor":null,"value":{"count":3,"x":1},"nodes":[{"value":null},{}]}}"#
+    );
+    // Built by hand: leave everything alone but remove `spec.flavor`.
+    let m = Merge {
+        id: 9,
+        count: None,
+        a: Patch::Absent,
+        value: Patch::default(),
+        map: Patch::Absent,
+        key: Patch::Absent,
+        spec: Patch::from(SpecPatch {
+            flavor: Patch::Null,
+            ..SpecPatch::default()
+        }),
+        unknown_fields: UnknownFields::new(),
+    };
+    assert_eq!(json(&m), r#"{"id":9,"spec":{"flavor":null}}"#);
+    assert_eq!(merge(&json(&m)), m);
+    // Through a serde_json::Value and serde_path_to_error too.
+    let again: Merge = serde_json::from_value(serde_json::to_value(&m).unwrap()).unwrap();
+    assert_eq!(again, m);
+    let bad = r#"{"id":1,"spec":{"nodes":[{},{"value":{"count":"x"}}]}}"#;
+    let mut de = serde_json::Deserializer::from_str(bad);
+    let err = serde_path_to_error::deserialize::<_, Merge>(&mut de).unwrap_err();
+    assert_eq!(err.path().to_string(), "spec.nodes[1].value.count");
+}
+
+#[test]
+fn patch_members_duplicate_and_wrong_values_are_errors() {
+    let error = |text: &str| serde_json::from_str::<Merge>(text).unwrap_err().to_string();
+    let err = error(r#"{"id":1,"a":null,"a":1}"#);
+    assert!(err.starts_with("duplicate field `a`"), "{err}");
+    let err = error(r#"{"id":1,"a":1,"a":null}"#);
+    assert!(err.starts_with("duplicate field `a`"), "{err}");
+    let err = error(r#"{"id":1,"spec":{"flavor":null,"flavor":"v2"}}"#);
+    assert!(err.starts_with("duplicate field `flavor`"), "{err}");
+    let err = error(r#"{"id":1,"a":"x"}"#);
+    assert!(
+        err.starts_with("invalid type: string \"x\", expected u32"),
+        "{err}"
+    );
+    let err = error(r#"{"id":1,"spec":[]}"#);
+    assert!(err.contains("expected a SpecPatch object"), "{err}");
+    let err = error(r#"{"a":1}"#);
+    assert!(err.starts_with("missing field `id`"), "{err}");
+    let err = error(r#"{"id":1,"x":1,"a":null,"x":2}"#);
+    assert!(err.starts_with("duplicate field `x`"), "{err}");
+}
+
+#[test]
+fn patch_conversions_and_accessors() {
+    assert_eq!(Patch::<u32>::from(None::<u32>), Patch::Null);
+    let from_none: Patch<u32> = Patch::from(None::<u32>);
+    assert!(from_none.is_null());
+    assert_eq!(Patch::from(Some(3_u32)), Patch::Value(3));
+    assert_eq!(Patch::from(3_u32), Patch::Value(3));
+    let absent: Patch<u32> = Patch::default();
+    assert_eq!(absent, Patch::Absent);
+    assert_eq!(absent.into_option(), None);
+    assert_eq!(Patch::<u32>::Null.into_option(), Some(None));
+    assert_eq!(Patch::Value(1).into_option(), Some(Some(1)));
+    let mut p = Patch::Value(String::from("a"));
+    assert_eq!(p.as_ref(), Patch::Value(&String::from("a")));
+    if let Patch::Value(s) = p.as_mut() {
+        s.push('b');
+    }
+    p.value_mut().unwrap().push('c');
+    assert_eq!(p.value().map(String::as_str), Some("abc"));
+    assert_eq!(p.clone().map(|s| s.len()), Patch::Value(3));
+    assert_eq!(Patch::<String>::Null.map(|s| s.len()), Patch::Null);
+    assert_eq!(Patch::<String>::Absent.map(|s| s.len()), Patch::Absent);
+    assert_eq!(p.into_value().as_deref(), Some("abc"));
+    assert!(Patch::Value(()).is_value() && !Patch::<()>::Null.is_value());
+    assert_eq!(Patch::<u8>::Null.value(), None);
+    let set: std::collections::HashSet<Patch<u8>> =
+        [Patch::Absent, Patch::Null, Patch::Value(0), Patch::Null].into();
+    assert_eq!(set.len(), 3);
+}
+
+#[test]
+fn patch_alone_reads_null_as_null_and_writes_absent_as_null() {
+    assert_eq!(
+        serde_json::from_str::<Patch<u32>>("null").unwrap(),
+        Patch::Null
+    );
+    assert_eq!(
+        serde_json::from_str::<Patch<u32>>("7").unwrap(),
+        Patch::Value(7)
+    );
+    assert!(serde_json::from_str::<Patch<u32>>("\"7\"").is_err());
+    assert_eq!(json(&Patch::Value(7)), "7");
+    assert_eq!(json(&Patch::<u32>::Null), "null");
+    assert_eq!(json(&Patch::<u32>::Absent), "null");
+    let list: Vec<Patch<Odd>> = serde_json::from_str(r#"[null,"0"]"#).unwrap();
+    assert_eq!(list, [Patch::Null, Patch::Value(Odd::Zero)]);
+    assert_eq!(json(&list), r#"[null,"0"]"#);
+}
+
+/// `Patch<T>: Default` for a `T` without `Default`.
+#[test]
+fn patch_is_default_without_a_default_value_type() {
+    fn default_of<T: Default>() -> T {
+        T::default()
+    }
+    assert_eq!(default_of::<Patch<Value>>(), Patch::Absent);
+    assert_eq!(default_of::<Patch<ApiVersion>>(), Patch::Absent);
+    let s = default_of::<SpecPatch>();
+    assert!(s.flavor.is_absent() && s.value.is_absent() && s.nodes.is_absent());
+}
+
+#[cfg(feature = "schemars")]
+#[test]
+fn patch_schemas_are_the_value_or_null_and_not_required() {
+    let schema = serde_json::to_value(schemars::schema_for!(Patch<u32>)).unwrap();
+    assert_eq!(schema["type"], serde_json::json!(["integer", "null"]));
+
+    #[derive(schemars::JsonSchema)]
+    #[allow(dead_code)]
+    struct Derived {
+        required: u32,
+        optional: Option<u32>,
+        patch: Patch<Vec<bool>>,
+    }
+    let schema = serde_json::to_value(schemars::schema_for!(Derived)).unwrap();
+    assert_eq!(schema["required"], serde_json::json!(["required"]));
+    assert_eq!(
+        schema["properties"]["patch"]["type"],
+        serde_json::json!(["array", "null"])
+    );
 }

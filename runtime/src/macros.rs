@@ -218,18 +218,50 @@ macro_rules! open_enum {
 /// );
 /// ```
 ///
-/// Each entry is `field: "wire name" required` or `field: "wire name" optional`. The types come
-/// from the struct: a `required` field has the member's type `T`, an `optional` one `Option<T>`.
+/// Each entry is `field: "wire name" kind`, the kind saying how the member's presence is told:
 ///
-/// - Serializing writes the listed members in the order given (an optional one only when it is
-///   `Some`), then the unknown members in their order, as one map of unknown length.
-/// - Deserializing reads a map. A listed member that appears twice is a `duplicate_field` error,
-///   as is an unknown one; a required member that is absent is a `missing_field` error; an
-///   optional member that is absent or `null` is `None`; a `null` for a required member is
-///   whatever `T` makes of `null`. Other members go to `unknown_fields` as their JSON text (see
+/// | Kind       | Field type                                 | Absent                  | `null`                     | A value        |
+/// |------------|--------------------------------------------|-------------------------|----------------------------|----------------|
+/// | `required` | `T`                                        | `missing_field` error   | whatever `T` makes of it   | read as `T`    |
+/// | `optional` | `Option<T>`                                | `None`                  | `None`                     | `Some(value)`  |
+/// | `patch`    | [`Patch<T>`](crate::model::Patch)          | `Patch::Absent`         | `Patch::Null`              | `Patch::Value(value)` |
+///
+/// `patch` is for the members of JSON merge patches (RFC 7396), where an absent member is left
+/// alone and a `null` one removed; `optional` drops that difference.
+///
+/// - Serializing writes the listed members in the order given, then the unknown members in their
+///   order, as one map of unknown length. An `optional` member is written only when it is `Some`;
+///   a `patch` member is left out when it is `Absent`, written as `null` when it is `Null` and as
+///   the value when it is `Value`.
+/// - Deserializing reads a map. A listed member that appears twice (even as `null`) is a
+///   `duplicate_field` error, as is an unknown one; the table above says what an absent member,
+///   a `null` and a value become. Other members go to `unknown_fields` as their JSON text (see
 ///   [`UnknownFields`](crate::model::UnknownFields) for which deserializers can do that).
 ///
-/// A kind other than `required` or `optional` is a compile error:
+/// ```
+/// use modelarts_pools_runtime::model::{Patch, UnknownFields};
+///
+/// #[derive(Debug, PartialEq)]
+/// pub struct NodePoolPatch {
+///     pub name: String,
+///     pub count: Option<u32>,
+///     pub taints: Patch<Vec<String>>,
+///     pub unknown_fields: UnknownFields,
+/// }
+///
+/// modelarts_pools_runtime::object_serde!(NodePoolPatch {
+///     name: "name" required,
+///     count: "count" optional,
+///     taints: "taints" patch,
+/// });
+///
+/// let patch: NodePoolPatch =
+///     serde_json::from_str(r#"{"name":"np","count":null,"taints":null}"#).unwrap();
+/// assert_eq!((patch.count, &patch.taints), (None, &Patch::Null));
+/// assert_eq!(serde_json::to_string(&patch).unwrap(), r#"{"name":"np","taints":null}"#);
+/// ```
+///
+/// A kind other than `required`, `optional` or `patch` is a compile error:
 ///
 /// ```compile_fail
 /// pub struct Spec {
@@ -237,6 +269,16 @@ macro_rules! open_enum {
 ///     pub unknown_fields: modelarts_pools_runtime::model::UnknownFields,
 /// }
 /// modelarts_pools_runtime::object_serde!(Spec { count: "count" mandatory });
+/// ```
+///
+/// and so is a `patch` member whose field is not a `Patch`:
+///
+/// ```compile_fail
+/// pub struct Spec {
+///     pub count: Option<u32>,
+///     pub unknown_fields: modelarts_pools_runtime::model::UnknownFields,
+/// }
+/// modelarts_pools_runtime::object_serde!(Spec { count: "count" patch });
 /// ```
 ///
 /// Keys are borrowed from the input when they can be and values are decoded in place, so this
@@ -255,9 +297,26 @@ macro_rules! object_serde {
             )?;
         }
     };
+    (@serialize $map:ident, $value:expr, $wire:literal, patch) => {
+        match &$value {
+            $crate::model::Patch::Absent => {}
+            $crate::model::Patch::Null => {
+                $crate::model::__private::serde::ser::SerializeMap::serialize_entry(
+                    &mut $map,
+                    $wire,
+                    &::core::option::Option::None::<()>,
+                )?;
+            }
+            $crate::model::Patch::Value(value) => {
+                $crate::model::__private::serde::ser::SerializeMap::serialize_entry(
+                    &mut $map, $wire, value,
+                )?;
+            }
+        }
+    };
     (@serialize $map:ident, $value:expr, $wire:literal, $other:ident) => {
         ::core::compile_error!(::core::concat!(
-            "object_serde!: expected `required` or `optional` after \"",
+            "object_serde!: expected `required`, `optional` or `patch` after \"",
             $wire,
             "\", found `",
             ::core::stringify!($other),
@@ -269,6 +328,9 @@ macro_rules! object_serde {
     };
     (@finish $slot:ident, $wire:literal, optional, $error:ty) => {
         $crate::model::optional($slot)
+    };
+    (@finish $slot:ident, $wire:literal, patch, $error:ty) => {
+        $crate::model::patch($slot)
     };
     (@finish $slot:ident, $wire:literal, $other:ident, $error:ty) => {
         // The `@serialize` arm reports the mistake; this keeps it the only error.

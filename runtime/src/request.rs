@@ -11,6 +11,10 @@ use crate::validation::ValidationError;
 /// The `Content-Type` of JSON request bodies (signed).
 pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
 
+/// The Content-Type of a JSON merge patch (RFC 7396), as the definitions of PATCH operations
+/// require it.
+pub const MERGE_PATCH_CONTENT_TYPE: &str = "application/merge-patch+json";
+
 /// Headers the client sets itself; operations may not set them.
 const MANAGED_HEADERS: &[&str] = &[
     "host",
@@ -43,6 +47,8 @@ pub struct OperationRequest {
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) body: Option<Bytes>,
+    /// The body's Content-Type.
+    pub(crate) content_type: &'static str,
     pub(crate) idempotent: bool,
     pub(crate) documented_errors: &'static [(u16, &'static str)],
 }
@@ -61,6 +67,7 @@ impl OperationRequest {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            content_type: JSON_CONTENT_TYPE,
             idempotent,
             documented_errors: &[],
         }
@@ -88,7 +95,13 @@ impl OperationRequest {
         Ok(())
     }
 
-    /// Adds a query parameter (encoded like path parameters).
+    /// Adds a query parameter `name=value`, both percent-encoded as the official SDKs do:
+    /// everything except `A-Z a-z 0-9 - _ . ~` as `%XX` of its UTF-8 bytes (upper-case hex; a
+    /// space is `%20`, `+` is `%2B`).
+    ///
+    /// Parameters are sent in the order they are added, so an array parameter is one call per
+    /// element (`hostip=a&hostip=b`, in the array's order). The signature does not depend on that
+    /// order: [`canonical_query`](crate::signer::canonical_query) sorts by key, then value.
     pub fn query(&mut self, name: &str, value: &str) {
         self.query.push((name.to_string(), value.to_string()));
     }
@@ -134,6 +147,19 @@ impl OperationRequest {
         })?;
         self.body = Some(Bytes::from(bytes));
         Ok(())
+    }
+
+    /// Sets a JSON merge-patch body (RFC 7396, `Content-Type: application/merge-patch+json`):
+    /// members left out are left alone, members set to `null` are removed.
+    pub fn merge_patch_body<B: serde::Serialize>(&mut self, body: &B) -> Result<(), Error> {
+        self.json_body(body)?;
+        self.content_type = MERGE_PATCH_CONTENT_TYPE;
+        Ok(())
+    }
+
+    /// The body's Content-Type (`application/json;charset=UTF-8` unless set otherwise).
+    pub fn content_type(&self) -> &'static str {
+        self.content_type
     }
 
     /// Whether the operation may be repeated safely: only then are timeouts and 429/502/503/504
@@ -226,6 +252,7 @@ impl<T> Response<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::signer::canonical_query;
 
     fn param(value: &str) -> Result<String, Error> {
         let mut r = OperationRequest::new("ShowPool", Method::GET);
@@ -276,6 +303,80 @@ mod tests {
             Err(Error::InvalidRequest(_))
         ));
         assert_eq!(r.headers.len(), 1);
+    }
+
+    #[test]
+    fn a_merge_patch_body_says_so_in_its_content_type() {
+        let mut r = OperationRequest::new("patch_pool", Method::PATCH);
+        assert_eq!(r.content_type(), JSON_CONTENT_TYPE);
+        r.merge_patch_body(&serde_json::json!({ "spec": { "network": null } }))
+            .unwrap();
+        assert_eq!(r.content_type(), "application/merge-patch+json");
+        assert_eq!(r.body(), Some(&br#"{"spec":{"network":null}}"#[..]));
+    }
+
+    #[test]
+    fn repeated_query_keys_keep_their_order_and_sign_sorted() {
+        let mut r = OperationRequest::new("ListPoolNodes", Method::GET);
+        r.query("hostip", "10.0.0.2");
+        r.query("limit", &10.to_string());
+        r.query("hostip", "10.0.0.1");
+        r.query("hostip", "10.0.0.10");
+        r.query("ascend", &true.to_string());
+        assert_eq!(
+            r.query_string(),
+            "hostip=10.0.0.2&limit=10&hostip=10.0.0.1&hostip=10.0.0.10&ascend=true"
+        );
+        assert_eq!(
+            canonical_query(&r.query_string()),
+            "ascend=true&hostip=10.0.0.1&hostip=10.0.0.10&hostip=10.0.0.2&limit=10"
+        );
+    }
+
+    #[test]
+    fn query_values_are_percent_encoded_like_the_official_sdks() {
+        let mut r = OperationRequest::new("ListPools", Method::GET);
+        r.query(
+            "labelSelector",
+            "os.modelarts/name=a b&c,d;e+f?g#h%i*j'k(l)m!n~o_p-q.r",
+        );
+        r.query("name", "物理池 é");
+        r.query("empty", "");
+        let sent = r.query_string();
+        assert_eq!(
+            sent,
+            "labelSelector=os.modelarts%2Fname%3Da%20b%26c%2Cd%3Be%2Bf%3Fg%23h%25i%2Aj%27k%28l%29m%21n~o_p-q.r\
+             &name=%E7%89%A9%E7%90%86%E6%B1%A0%20%C3%A9&empty="
+        );
+        // One pair per parameter: nothing in a value can start another pair or key.
+        assert_eq!(sent.matches('&').count(), 2);
+        assert_eq!(sent.matches('=').count(), 3);
+        // The signed form has the same encoding, sorted.
+        assert_eq!(
+            canonical_query(&sent),
+            "empty=&labelSelector=os.modelarts%2Fname%3Da%20b%26c%2Cd%3Be%2Bf%3Fg%23h%25i%2Aj%27k%28l%29m%21n~o_p-q.r\
+             &name=%E7%89%A9%E7%90%86%E6%B1%A0%20%C3%A9"
+        );
+        // The URL parser sends it as built (the client checks this before sending).
+        let url = reqwest::Url::parse(&format!("http://127.0.0.1/v2?{sent}")).unwrap();
+        assert_eq!(url.query(), Some(sent.as_str()));
+    }
+
+    #[test]
+    fn signed_query_sorts_values_before_encoding_them() {
+        // Sorted by the raw text, as the official SDKs sort: `.` (0x2E) before `/` (0x2F) and
+        // ASCII before `é`, although their encodings `%2F` and `%C3%A9` sort before `.` and `z`.
+        let mut r = OperationRequest::new("ListPools", Method::GET);
+        for value in ["a/b", "a.b", "é", "z", "a b", "a"] {
+            r.query("labelSelector", value);
+        }
+        r.query("a-b", "1");
+        r.query("a", "2");
+        assert_eq!(
+            canonical_query(&r.query_string()),
+            "a=2&a-b=1&labelSelector=a&labelSelector=a%20b&labelSelector=a.b\
+             &labelSelector=a%2Fb&labelSelector=z&labelSelector=%C3%A9"
+        );
     }
 
     #[test]

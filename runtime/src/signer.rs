@@ -98,20 +98,31 @@ pub fn canonical_uri(path: &str) -> String {
     out
 }
 
-/// Canonical query string: pairs sorted by key then value, each re-encoded, joined with `&`.
+/// Canonical query string: pairs percent-decoded, sorted by key then value, encoded, joined with
+/// `&`.
+///
+/// The sort is on the decoded bytes, as the official SDKs sort the raw parameter values before
+/// encoding them: `a.b` comes before `a/b` although `a%2Fb` would sort first.
 pub fn canonical_query(query: &str) -> String {
-    let mut pairs: Vec<(String, String)> = query
+    let decode = |s: &str| percent_decode_str(s).collect::<Vec<u8>>();
+    let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = query
         .split('&')
         .filter(|p| !p.is_empty())
         .map(|pair| match pair.split_once('=') {
-            Some((k, v)) => (recode(k), recode(v)),
-            None => (recode(pair), String::new()),
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(pair), Vec::new()),
         })
         .collect();
     pairs.sort();
     pairs
         .iter()
-        .map(|(k, v)| format!("{k}={v}"))
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                percent_encoding::percent_encode(k, UNRESERVED),
+                percent_encoding::percent_encode(v, UNRESERVED)
+            )
+        })
         .collect::<Vec<_>>()
         .join("&")
 }

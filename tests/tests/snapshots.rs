@@ -19,7 +19,7 @@ fn snapshot_files(prefix: &str, files: &codegen::Files) {
 fn real_spec_output() {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/modelarts-pools.json");
     let files = codegen::generate(&spec).unwrap();
-    assert_eq!(files.len(), 13);
+    assert_eq!(files.len(), 15);
     snapshot_files("spec", &files);
 }
 
@@ -31,7 +31,7 @@ fn fixture_outputs() {
         .map(|e| e.unwrap().path())
         .collect();
     paths.sort();
-    assert_eq!(paths.len(), 8);
+    assert_eq!(paths.len(), 9);
     for path in paths {
         let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
         let text = std::fs::read_to_string(&path).unwrap();

@@ -74,7 +74,7 @@ license = "Apache-2.0"
 description = {description}
 {repository}documentation = "https://docs.rs/{name}"
 readme = "README.md"
-include = ["src/**", "schemas/**", "Cargo.toml", "README.md", "LICENSE"]
+include = ["src/**", "schemas/**", "openapi.json", "openapi-3.0.json", "Cargo.toml", "README.md", "LICENSE"]
 
 [lib]
 path = "src/lib.rs"
@@ -89,7 +89,7 @@ path = "src/lib.rs"
     if !api.operations.is_empty() {
         out.push_str("# The program: clap, and the runtime's command-line plumbing.\ncli = [\"dep:clap\", \"modelarts-pools-runtime/cli\"]\n");
     }
-    out.push_str("# `schemars::JsonSchema` for every model type (the published schemas under schemas/ need nothing).\nschemars = [\"dep:schemars\"]\n");
+    out.push_str("# `schemars::JsonSchema` for every model type (the published schemas under schemas/ need nothing).\nschemars = [\"dep:schemars\", \"modelarts-pools-runtime/schemars\"]\n");
     out.push_str(&format!(
         "\n[dependencies]\nmodelarts-pools-runtime = {{ version = \"{RUNTIME_VERSION}\", path = {runtime_path} }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
     ));
@@ -128,7 +128,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let docs = inner_doc_lines([
         format!("{}: {}", prose(&api.service.title), prose(&api.service.description)).as_str(),
         "Generated from the spec by the generator; nothing here is edited by hand.",
-        "- [`models`]: one type per table of the source documents.\n- [`Client`]: one async method per operation; plumbing lives in [`runtime`].\n- [`SCHEMAS`]: the published JSON Schema documents, one per request and response body.",
+        "- [`models`]: one type per table of the source documents.\n- [`Client`]: one async method per operation; plumbing lives in [`runtime`].\n- [`SCHEMAS`]: the published JSON Schema documents, one per request and response body.\n- [`OPENAPI`], [`OPENAPI_3_0`]: the API as OpenAPI 3.1 and 3.0.3 documents.",
         format!("```no_run\nasync fn demo() -> Result<(), {krate}::Error> {{\n    let client = {krate}::Client::from_env()?;\n    let _ = client;\n    Ok(())\n}}\n```").as_str(),
     ]);
     let schemas = schema::schema_documents(api).into_iter().map(|(file, _)| {
@@ -162,5 +162,12 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 
         /// The published JSON Schema documents: `(file name, contents)`, as under `schemas/`.
         pub const SCHEMAS: &[(&str, &str)] = &[#(#schemas),*];
+
+        /// The OpenAPI 3.1 document of the API (`openapi.json`): the published schemas as its
+        /// components, the AK/SK security scheme, the examples and the documented errors.
+        pub const OPENAPI: &str = include_str!("../openapi.json");
+
+        /// The same API as OpenAPI 3.0.3 (`openapi-3.0.json`), for tools that do not read 3.1.
+        pub const OPENAPI_3_0: &str = include_str!("../openapi-3.0.json");
     }
 }

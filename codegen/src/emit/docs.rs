@@ -11,11 +11,23 @@ pub fn prose(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     // A carriage return alone would end a `///` line early; rustdoc refuses it anyway.
     let text = text.replace('\r', "\n");
+    let is_item = |line: &str| {
+        line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") || {
+            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+            digits > 0 && matches!(line.as_bytes().get(digits), Some(b'.' | b')'))
+        }
+    };
+    let mut previous_item = false;
     for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
         if i > 0 {
             out.push('\n');
+            // A line after a list item would continue it; it is its own paragraph.
+            if previous_item && !is_item(line) && !line.is_empty() {
+                out.push('\n');
+            }
         }
-        let line = line.trim();
+        previous_item = is_item(line);
         let mut rest = line;
         while !rest.is_empty() {
             let url_at = ["https://", "http://"]
@@ -115,6 +127,14 @@ mod tests {
         assert_eq!(
             prose("见 https://support.huaweicloud.com/x.html。"),
             "见 <https://support.huaweicloud.com/x.html>。"
+        );
+    }
+
+    #[test]
+    fn a_line_after_a_list_ends_the_list() {
+        assert_eq!(
+            prose("取值:可选值如下:\n- a:first\n- b:second\n**默认取值**:a"),
+            "取值:可选值如下:\n- a:first\n- b:second\n\n**默认取值**:a"
         );
     }
 

@@ -6,6 +6,7 @@ mod client;
 mod crate_files;
 mod docs;
 mod models;
+mod openapi;
 mod schema;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use proc_macro2::TokenStream;
 use crate::model::Api;
 
 pub use crate_files::{Placement, RUNTIME_VERSION, RUST_VERSION};
+pub use openapi::openapi_documents;
 pub use schema::schema_documents;
 
 /// Every file of the generated crate, by path relative to the output folder.
@@ -51,6 +53,12 @@ pub fn render_with(api: &Api, spec_name: &str, placement: &Placement<'_>) -> Res
             format!("src/bin/{}.rs", api.service.package),
             rust_file(&header, cli::bin_rs(api))?,
         );
+    }
+    for (name, document) in openapi::openapi_documents(api) {
+        let mut text = serde_json::to_string_pretty(&document)
+            .map_err(|e| format!("cannot serialize the OpenAPI document {name}: {e}"))?;
+        text.push('\n');
+        files.insert(name, text);
     }
     for (name, document) in schema::schema_documents(api) {
         let mut text = serde_json::to_string_pretty(&document)

@@ -86,13 +86,18 @@ fn document(api: &Api, root: TypeId) -> Value {
             file_name(&entry.name)
         )),
     );
-    if let Value::Object(body) = type_schema(api, entry, root) {
+    if let Value::Object(body) = type_schema(api, entry, Refs::Document { root }) {
         doc.extend(body);
     }
     if !defs.is_empty() {
         let defs: BTreeMap<String, Value> = defs
             .into_iter()
-            .map(|id| (api.ty(id).name.clone(), type_schema(api, api.ty(id), root)))
+            .map(|id| {
+                (
+                    api.ty(id).name.clone(),
+                    type_schema(api, api.ty(id), Refs::Document { root }),
+                )
+            })
             .collect();
         doc.insert("$defs".into(), Value::Object(defs.into_iter().collect()));
     }
@@ -111,23 +116,32 @@ fn collect_defs(api: &Api, id: TypeId, defs: &mut BTreeSet<TypeId>) {
     }
 }
 
-fn type_schema(api: &Api, entry: &TypeEntry, root: TypeId) -> Value {
+pub fn type_schema(api: &Api, entry: &TypeEntry, refs: Refs) -> Value {
     match &entry.kind {
-        TypeKind::Object(object) => object_schema(api, entry, object, root),
+        TypeKind::Object(object) => object_schema(api, entry, object, refs),
         TypeKind::Enum(e) => enum_schema(entry, e),
         TypeKind::Flags(f) => flags_schema(entry, f),
     }
 }
 
-fn reference(api: &Api, id: TypeId, root: TypeId) -> Value {
-    if id == root {
-        json!({ "$ref": "#" })
-    } else {
-        json!({ "$ref": format!("#/$defs/{}", api.ty(id).name) })
+/// Where references to named types point.
+#[derive(Clone, Copy)]
+pub enum Refs {
+    /// A standalone document whose root is this type: `#` for it, `#/$defs/Name` for the others.
+    Document { root: TypeId },
+    /// An OpenAPI document: `#/components/schemas/Name`.
+    Components,
+}
+
+fn reference(api: &Api, id: TypeId, refs: Refs) -> Value {
+    match refs {
+        Refs::Document { root } if id == root => json!({ "$ref": "#" }),
+        Refs::Document { .. } => json!({ "$ref": format!("#/$defs/{}", api.ty(id).name) }),
+        Refs::Components => json!({ "$ref": format!("#/components/schemas/{}", api.ty(id).name) }),
     }
 }
 
-fn value_schema(api: &Api, ty: &TypeRef, root: TypeId) -> Value {
+pub fn value_schema(api: &Api, ty: &TypeRef, refs: Refs) -> Value {
     match ty {
         TypeRef::String => json!({ "type": "string" }),
         TypeRef::Integer => json!({ "type": "integer" }),
@@ -135,18 +149,18 @@ fn value_schema(api: &Api, ty: &TypeRef, root: TypeId) -> Value {
         TypeRef::Number => json!({ "type": "number" }),
         TypeRef::Boolean => json!({ "type": "boolean" }),
         TypeRef::Json => json!({}),
-        TypeRef::Named(id) => reference(api, *id, root),
-        TypeRef::Array(item) => json!({ "type": "array", "items": value_schema(api, item, root) }),
+        TypeRef::Named(id) => reference(api, *id, refs),
+        TypeRef::Array(item) => json!({ "type": "array", "items": value_schema(api, item, refs) }),
         TypeRef::Map(value) => {
-            json!({ "type": "object", "additionalProperties": value_schema(api, value, root) })
+            json!({ "type": "object", "additionalProperties": value_schema(api, value, refs) })
         }
     }
 }
 
-fn object_schema(api: &Api, entry: &TypeEntry, object: &ObjectType, root: TypeId) -> Value {
+fn object_schema(api: &Api, entry: &TypeEntry, object: &ObjectType, refs: Refs) -> Value {
     let mut properties = Map::new();
     for field in &object.fields {
-        let mut schema = value_schema(api, &field.ty, root);
+        let mut schema = value_schema(api, &field.ty, refs);
         if object.usage.patch && !field.required {
             // A merge patch removes a member with an explicit null.
             schema = json!({ "anyOf": [schema, { "type": "null" }] });

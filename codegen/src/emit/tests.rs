@@ -184,3 +184,57 @@ fn members_of_blocks_get_a_blank_line_between_them() {
         "impl A {\n    fn a() {\n    }\n\n    fn b() {}\n}\n"
     );
 }
+
+#[test]
+fn openapi_3_0_keeps_the_meaning_of_what_3_1_says_in_newer_keywords() {
+    let mut schema = json!({
+        "type": "object", "required": [], "$comment": "why",
+        "properties": {
+            "a": { "$ref": "#/components/schemas/A", "description": "an A" },
+            "b": { "anyOf": [{ "type": "integer" }, { "type": "null" }] },
+            "c": { "const": "x" }
+        },
+        "allOf": [{ "if": { "properties": { "c": { "const": "x" } } }, "then": { "required": ["a"] } }]
+    });
+    openapi::schema_3_0(&mut schema);
+    assert_eq!(
+        schema,
+        json!({
+            "type": "object", "x-comment": "why",
+            "properties": {
+                "a": { "allOf": [{ "$ref": "#/components/schemas/A" }], "description": "an A" },
+                "b": { "allOf": [{ "type": "integer" }], "nullable": true },
+                "c": { "enum": ["x"] }
+            },
+            "x-rules": [{ "if": { "properties": { "c": { "const": "x" } } }, "then": { "required": ["a"] } }]
+        })
+    );
+}
+
+#[test]
+fn openapi_operations_carry_ids_parameters_media_types_and_errors() {
+    let documents = openapi_documents(&api());
+    let op = &documents[0].1["paths"]["/v1/{project_id}/things/{type}"]["put"];
+    assert_eq!(op["operationId"], "PutThing");
+    assert_eq!(op["x-rust-method"], "put_thing");
+    let places: Vec<(&str, &str)> = op["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["in"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("project_id", "path"),
+            ("type", "path"),
+            ("X-Request", "header")
+        ]
+    );
+    assert_eq!(
+        op["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/In"
+    );
+    assert_eq!(op["responses"]["409"]["description"], "Taken");
+    assert_eq!(documents[1].1["openapi"], "3.0.3");
+}

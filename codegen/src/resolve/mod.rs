@@ -139,6 +139,7 @@ fn service(r: &mut Resolver<'_>, spec: &Spec) -> Service {
         description: spec.service.description.clone(),
         schema_id_base: spec.service.schema_id_base.clone(),
         repository: spec.service.repository.clone(),
+        endpoint: spec.service.endpoint.clone(),
     }
 }
 
