@@ -4,11 +4,15 @@
 //!   regeneration grows.
 //! - [`delete_example`] and [`large_delete_response`]: response bodies for the codec benchmarks.
 //! - [`peak_rss_kib`]: the process's peak resident memory, for `regen-memory`.
+//! - [`openapi::spec_to_openapi`]: an OpenAPI 3.0.3 document of a spec, for measuring other
+//!   generators on the same API (`vs-progenitor.sh`).
 //!
 //! The benchmarks themselves are under `benches/`; `README.md` says how to run them and what they
 //! measured.
 
 use std::path::PathBuf;
+
+pub mod openapi;
 
 use serde_json::{Value, json};
 
@@ -87,13 +91,16 @@ pub fn scaled_spec_text(factor: usize) -> Result<String, Box<dyn std::error::Err
 }
 
 /// Renames a type expression's references to declared types: `T` → `Tn`, `array<T>` →
-/// `array<Tn>`; builtin types (`string`, `integer`, …) stay.
+/// `array<Tn>`, `map<T>` → `map<Tn>`; builtin types (`string`, `integer`, …) stay.
 fn rename_type_expr(expr: &str, n: usize, declared: &[&str]) -> String {
-    if let Some(inner) = expr
-        .strip_prefix("array<")
-        .and_then(|rest| rest.strip_suffix('>'))
-    {
-        return format!("array<{}>", rename_type_expr(inner, n, declared));
+    for wrapper in ["array", "map"] {
+        if let Some(inner) = expr
+            .strip_prefix(wrapper)
+            .and_then(|rest| rest.strip_prefix('<'))
+            .and_then(|rest| rest.strip_suffix('>'))
+        {
+            return format!("{wrapper}<{}>", rename_type_expr(inner, n, declared));
+        }
     }
     if declared.contains(&expr) {
         format!("{expr}{n}")
@@ -126,10 +133,13 @@ fn copy_operation(op: &Value, n: usize, declared: &[&str]) -> Value {
     if let Some(Value::String(name)) = op.get_mut("name") {
         name.push_str(&format!("_{n}"));
     }
+    if let Some(Value::String(id)) = op.get_mut("operation_id") {
+        id.push_str(&n.to_string());
+    }
     if let Some(Value::String(path)) = op.get_mut("path") {
         *path = suffix_last_literal_segment(path, n);
     }
-    for list in ["path_params", "header_params"] {
+    for list in ["path_params", "query_params", "header_params"] {
         if let Some(Value::Array(params)) = op.get_mut(list) {
             for param in params {
                 rename_in_place(param, "type", n, declared);
@@ -228,9 +238,93 @@ pub fn peak_rss_kib() -> Option<u64> {
         .ok()
 }
 
+/// Command-line options of the `scaled-spec` and `spec-to-openapi` programs:
+/// `[--spec FILE] [--factor N] [--out FILE]`.
+#[derive(Debug, Default, PartialEq)]
+pub struct SpecArgs {
+    /// The spec to read; `None` is `spec/modelarts-pools.json`.
+    pub spec: Option<PathBuf>,
+    /// How many times to scale it ([`scale_spec`]); 1 when not given.
+    pub factor: usize,
+    /// Where to write; `None` is standard output.
+    pub out: Option<PathBuf>,
+}
+
+impl SpecArgs {
+    /// Parses the options (without the program name).
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<SpecArgs, String> {
+        let mut parsed = SpecArgs {
+            factor: 1,
+            ..SpecArgs::default()
+        };
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (key, inline) = match arg.split_once('=') {
+                Some((key, value)) => (key.to_owned(), Some(value.to_owned())),
+                None => (arg, None),
+            };
+            let mut value = || {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or_else(|| format!("{key} needs a value"))
+            };
+            match key.as_str() {
+                "--spec" => parsed.spec = Some(PathBuf::from(value()?)),
+                "--out" => parsed.out = Some(PathBuf::from(value()?)),
+                "--factor" => {
+                    let text = value()?;
+                    parsed.factor = text.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                        format!("--factor takes a whole number from 1, not {text:?}")
+                    })?;
+                }
+                other => return Err(format!("unknown argument {other:?}")),
+            }
+        }
+        Ok(parsed)
+    }
+
+    /// Writes `text` to `--out`, or to standard output.
+    pub fn write(&self, text: &str) -> Result<(), String> {
+        use std::io::Write;
+        match &self.out {
+            Some(path) => std::fs::write(path, text)
+                .map_err(|e| format!("cannot write {}: {e}", path.display())),
+            None => std::io::stdout()
+                .lock()
+                .write_all(text.as_bytes())
+                .map_err(|e| format!("cannot write to standard output: {e}")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spec_args_parse() {
+        let args = |list: &[&str]| SpecArgs::parse(list.iter().map(|s| s.to_string()));
+        assert_eq!(
+            args(&[]).unwrap(),
+            SpecArgs {
+                spec: None,
+                factor: 1,
+                out: None
+            }
+        );
+        assert_eq!(
+            args(&["--factor", "10", "--out=o.json", "--spec", "s.json"]).unwrap(),
+            SpecArgs {
+                spec: Some(PathBuf::from("s.json")),
+                factor: 10,
+                out: Some(PathBuf::from("o.json")),
+            }
+        );
+        assert!(args(&["--factor", "0"]).is_err());
+        assert!(args(&["--factor"]).is_err());
+        assert!(args(&["--bogus"]).is_err());
+    }
 
     fn names(spec: &Value, list: &str) -> Vec<String> {
         spec[list]
@@ -315,6 +409,10 @@ mod tests {
             "array<string>"
         );
         assert_eq!(rename_type_expr("json", 4, &declared), "json");
+        assert_eq!(
+            rename_type_expr("map<array<PoolScope>>", 3, &declared),
+            "map<array<PoolScope3>>"
+        );
     }
 
     #[cfg(feature = "codegen")]
