@@ -4,6 +4,7 @@
 
 use modelarts_pools_runtime::{
     ClientBuilder, Error, ApiError, Method, OperationRequest, Response,
+    waiter::{Verdict, WaiterConfig, WaiterError},
 };
 use super::models;
 
@@ -1613,6 +1614,259 @@ impl Client {
         __request
             .documented_errors(&[(400u16, "Bad Request。"), (404u16, "Not Found。")]);
         self.inner.execute(__request).await
+    }
+
+    /// Every page of [`Self::list_networks`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    pub fn list_networks_pages<'a>(
+        &'a self,
+        label_selector: Option<&'a str>,
+        limit: Option<i32>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::NetworkList, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::pages(
+            move |__token: Option<String>| async move {
+                self.list_networks(label_selector, limit, __token.as_deref())
+                    .await
+                    .map(|__response| __response.body)
+            },
+            |__page: &models::NetworkList| {
+                __page.metadata.as_ref().and_then(|__v| __v.continue_.as_ref()).cloned()
+            },
+        )
+    }
+
+    /// Every item of every page of [`Self::list_networks`] (see [`Self::list_networks_pages`]).
+    pub fn list_networks_items<'a>(
+        &'a self,
+        label_selector: Option<&'a str>,
+        limit: Option<i32>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::Network, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::items(
+            self.list_networks_pages(label_selector, limit),
+            |__page: models::NetworkList| __page.items.unwrap_or_default(),
+        )
+    }
+
+    /// Every page of [`Self::list_node_pool_nodes`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    pub fn list_node_pool_nodes_pages<'a>(
+        &'a self,
+        pool_name: &'a str,
+        nodepool_name: &'a str,
+        limit: Option<&'a str>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::NodeList, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::pages(
+            move |__token: Option<String>| async move {
+                self.list_node_pool_nodes(
+                        pool_name,
+                        nodepool_name,
+                        __token.as_deref(),
+                        limit,
+                    )
+                    .await
+                    .map(|__response| __response.body)
+            },
+            |__page: &models::NodeList| {
+                __page.metadata.as_ref().and_then(|__v| __v.continue_.as_ref()).cloned()
+            },
+        )
+    }
+
+    /// Every item of every page of [`Self::list_node_pool_nodes`] (see [`Self::list_node_pool_nodes_pages`]).
+    pub fn list_node_pool_nodes_items<'a>(
+        &'a self,
+        pool_name: &'a str,
+        nodepool_name: &'a str,
+        limit: Option<&'a str>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::Node, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::items(
+            self.list_node_pool_nodes_pages(pool_name, nodepool_name, limit),
+            |__page: models::NodeList| __page.items.unwrap_or_default(),
+        )
+    }
+
+    /// Every page of [`Self::list_pool_nodes`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    pub fn list_pool_nodes_pages<'a>(
+        &'a self,
+        pool_name: &'a str,
+        limit: Option<i64>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::NodeList, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::pages(
+            move |__token: Option<String>| async move {
+                self.list_pool_nodes(pool_name, __token.as_deref(), limit)
+                    .await
+                    .map(|__response| __response.body)
+            },
+            |__page: &models::NodeList| {
+                __page.metadata.as_ref().and_then(|__v| __v.continue_.as_ref()).cloned()
+            },
+        )
+    }
+
+    /// Every item of every page of [`Self::list_pool_nodes`] (see [`Self::list_pool_nodes_pages`]).
+    pub fn list_pool_nodes_items<'a>(
+        &'a self,
+        pool_name: &'a str,
+        limit: Option<i64>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::Node, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::items(
+            self.list_pool_nodes_pages(pool_name, limit),
+            |__page: models::NodeList| __page.items.unwrap_or_default(),
+        )
+    }
+
+    /// Every page of [`Self::list_resource_flavors`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    pub fn list_resource_flavors_pages<'a>(
+        &'a self,
+        limit: Option<i64>,
+        label_selector: Option<&'a str>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::ResourceFlavorList, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::pages(
+            move |__token: Option<String>| async move {
+                self.list_resource_flavors(__token.as_deref(), limit, label_selector)
+                    .await
+                    .map(|__response| __response.body)
+            },
+            |__page: &models::ResourceFlavorList| {
+                __page.metadata.as_ref().and_then(|__v| __v.continue_.as_ref()).cloned()
+            },
+        )
+    }
+
+    /// Every item of every page of [`Self::list_resource_flavors`] (see [`Self::list_resource_flavors_pages`]).
+    pub fn list_resource_flavors_items<'a>(
+        &'a self,
+        limit: Option<i64>,
+        label_selector: Option<&'a str>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::ResourceFlavor, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::items(
+            self.list_resource_flavors_pages(limit, label_selector),
+            |__page: models::ResourceFlavorList| __page.items.unwrap_or_default(),
+        )
+    }
+
+    /// The delays the spec gives [`Self::wait_until_pool_deleted`]: 5 s growing to 60 s, for at most 3600 s.
+    pub fn wait_until_pool_deleted_config() -> WaiterConfig {
+        WaiterConfig::new(
+            std::time::Duration::from_secs(5u64),
+            std::time::Duration::from_secs(60u64),
+            std::time::Duration::from_secs(3600u64),
+        )
+    }
+
+    /// Waits until a pool is gone (show_pool answers 404), after delete_pool.
+    ///
+    /// Polls [`Self::show_pool`] and reads `status.phase`: `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it successfully. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::pool_deleted_config`] gives the spec's: 5 s to 60 s, for at most 3600 s).
+    ///
+    /// Decision: A deleted pool passes through Deleting and then show_pool answers 404 (ModelArts.50015001 in the reference's error shapes): gone is the success. Error while deleting ends the wait.
+    pub async fn wait_until_pool_deleted(
+        &self,
+        pool_name: &str,
+        user_id: Option<&str>,
+        config: &WaiterConfig,
+        on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>),
+    ) -> Result<(), WaiterError<models::PoolModel, Error>> {
+        modelarts_pools_runtime::waiter::wait_until(
+                config,
+                || async move {
+                    self.show_pool(pool_name, user_id)
+                        .await
+                        .map(|__response| __response.body)
+                },
+                |__result: &Result<models::PoolModel, Error>| match __result {
+                    Ok(__value) => {
+                        let __state = __value
+                            .status
+                            .as_ref()
+                            .and_then(|__v| __v.phase.as_ref())
+                            .map(|__v| __v.as_str().to_owned());
+                        let __verdict = match __state.as_deref() {
+                            Some("Error") => Verdict::Failure,
+                            _ => Verdict::Retry,
+                        };
+                        (__verdict, __state)
+                    }
+                    Err(
+                        __error,
+                    ) if __error.status().map(|__s| __s.as_u16()) == Some(404) => {
+                        (Verdict::Success, Some("gone".to_owned()))
+                    }
+                    Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
+                    Err(_) => (Verdict::Failure, None),
+                },
+                on_progress,
+            )
+            .await
+            .map(|_| ())
+    }
+
+    /// The delays the spec gives [`Self::wait_until_pool_running`]: 5 s growing to 60 s, for at most 3600 s.
+    pub fn wait_until_pool_running_config() -> WaiterConfig {
+        WaiterConfig::new(
+            std::time::Duration::from_secs(5u64),
+            std::time::Duration::from_secs(60u64),
+            std::time::Duration::from_secs(3600u64),
+        )
+    }
+
+    /// Waits until a pool is Running: after create_pool, or after patch_pool resizes it.
+    ///
+    /// Polls [`Self::show_pool`] and reads `status.phase`: `Running` ends it successfully; `Abnormal`, `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it as a failure. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::pool_running_config`] gives the spec's: 5 s to 60 s, for at most 3600 s).
+    ///
+    /// Decision: The definitions give no timing. A dedicated pool takes minutes to become Running, so the poll starts at 5 s and backs off to 60 s, for at most an hour; Abnormal and Error are PoolPhase's failure states, and a pool that disappears (404) while awaited is a failure.
+    pub async fn wait_until_pool_running(
+        &self,
+        pool_name: &str,
+        user_id: Option<&str>,
+        config: &WaiterConfig,
+        on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>),
+    ) -> Result<models::PoolModel, WaiterError<models::PoolModel, Error>> {
+        modelarts_pools_runtime::waiter::wait_for_value(
+                config,
+                || async move {
+                    self.show_pool(pool_name, user_id)
+                        .await
+                        .map(|__response| __response.body)
+                },
+                |__result: &Result<models::PoolModel, Error>| match __result {
+                    Ok(__value) => {
+                        let __state = __value
+                            .status
+                            .as_ref()
+                            .and_then(|__v| __v.phase.as_ref())
+                            .map(|__v| __v.as_str().to_owned());
+                        let __verdict = match __state.as_deref() {
+                            Some("Running") => Verdict::Success,
+                            Some("Abnormal" | "Error") => Verdict::Failure,
+                            _ => Verdict::Retry,
+                        };
+                        (__verdict, __state)
+                    }
+                    Err(
+                        __error,
+                    ) if __error.status().map(|__s| __s.as_u16()) == Some(404) => {
+                        (Verdict::Failure, Some("gone".to_owned()))
+                    }
+                    Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
+                    Err(_) => (Verdict::Failure, None),
+                },
+                on_progress,
+            )
+            .await
     }
 }
 

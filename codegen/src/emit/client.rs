@@ -24,9 +24,20 @@ fn scalar_arg(ty: Scalar) -> TokenStream {
 
 /// The method argument of a parameter: `&str`, `Option<i64>`, `&[&str]`…
 pub fn param_arg(param: &Param) -> TokenStream {
-    let one = scalar_arg(param.ty);
+    param_arg_living(param, None)
+}
+
+/// [`param_arg`] with its borrows living for `'a` (for methods returning a stream that holds them).
+fn param_arg_living(param: &Param, lifetime: Option<&syn::Lifetime>) -> TokenStream {
+    let one = match (param.ty, lifetime) {
+        (Scalar::String, Some(lifetime)) => quote!(&#lifetime str),
+        (ty, _) => scalar_arg(ty),
+    };
     if param.repeated {
-        quote!(&[#one])
+        match lifetime {
+            Some(lifetime) => quote!(&#lifetime [#one]),
+            None => quote!(&[#one]),
+        }
     } else if param.required {
         one
     } else {
@@ -391,12 +402,22 @@ fn member_chain(api: &Api, root: TokenStream, path: &[(TypeId, usize)]) -> Token
 
 /// The arguments of `op` as a method takes them, and as a call passes them on, with `token`
 /// (the pagination token parameter) left out of the first and given as `replacement` in the second.
-fn arguments_but(op: &Operation, token: Option<usize>, replacement: TokenStream) -> (Vec<TokenStream>, Vec<TokenStream>) {
+fn arguments_but(
+    api: &Api,
+    op: &Operation,
+    token: Option<usize>,
+    replacement: TokenStream,
+    lifetime: Option<&syn::Lifetime>,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut declared = Vec::new();
     let mut passed = Vec::new();
     if let Some(body) = &op.request_body {
         let arg = ident(&body.arg);
-        declared.push(quote!(#arg));
+        let ty = ident(&api.ty(body.ty).name);
+        declared.push(match lifetime {
+            Some(lifetime) => quote!(#arg: &#lifetime models::#ty),
+            None => quote!(#arg: &models::#ty),
+        });
         passed.push(quote!(#arg));
     }
     for (index, param) in op.params.iter().enumerate() {
@@ -407,7 +428,7 @@ fn arguments_but(op: &Operation, token: Option<usize>, replacement: TokenStream)
         if Some(index) == token {
             passed.push(replacement.clone());
         } else {
-            let ty = param_arg(param);
+            let ty = param_arg_living(param, lifetime);
             declared.push(quote!(#arg: #ty));
             passed.push(quote!(#arg));
         }
@@ -426,8 +447,15 @@ fn paginator_methods(api: &Api, op: &Operation) -> TokenStream {
     let method = ident(&op.name);
     let pages = format_ident!("{}_pages", op.name);
     let items = format_ident!("{}_items", op.name);
-    let (declared, passed) = arguments_but(op, Some(pagination.request_token), quote!(__token.as_deref()));
-    let (_, pages_args) = arguments_but(op, Some(pagination.request_token), quote!());
+    let lifetime: syn::Lifetime = syn::parse_quote!('a);
+    let (declared, passed) = arguments_but(
+        api,
+        op,
+        Some(pagination.request_token),
+        quote!(__token.as_deref()),
+        Some(&lifetime),
+    );
+    let (_, pages_args) = arguments_but(api, op, Some(pagination.request_token), quote!(), None);
     let pages_args: Vec<&TokenStream> = pages_args.iter().filter(|t| !t.is_empty()).collect();
     let next = member_chain(api, quote!(__page), &pagination.response_token);
     let (items_object, items_field) = pagination.items;
@@ -436,7 +464,13 @@ fn paginator_methods(api: &Api, op: &Operation) -> TokenStream {
     let TypeRef::Array(item_type) = &items_field.ty else {
         return quote!();
     };
-    let item_type = super::models::value_type(api, item_type, false);
+    let item_type = match item_type.as_ref() {
+        TypeRef::Named(id) => {
+            let name = ident(&api.ty(*id).name);
+            quote!(models::#name)
+        }
+        other => super::models::value_type(api, other, false),
+    };
     let take = if items_field.required {
         quote!(__page.#items_rust)
     } else {
@@ -486,7 +520,7 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
         return quote!();
     };
     let value_type = ident(&api.ty(body).name);
-    let (declared, passed) = arguments_but(op, None, quote!());
+    let (declared, passed) = arguments_but(api, op, None, quote!(), None);
     let state = member_chain(api, quote!(__value), &waiter.member);
     let success = &waiter.success;
     let failure = &waiter.failure;
@@ -501,8 +535,12 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
         quote!(Some(#(#failure)|*) => Verdict::Failure,)
     };
     let gone_arm = match waiter.gone {
-        Gone::Success => quote!(Err(__error) if __error.status().map(|__s| __s.as_u16()) == Some(404) => (Verdict::Success, Some("gone".to_owned())),),
-        Gone::Failure => quote!(Err(__error) if __error.status().map(|__s| __s.as_u16()) == Some(404) => (Verdict::Failure, Some("gone".to_owned())),),
+        Gone::Success => {
+            quote!(Err(__error) if __error.status().map(|__s| __s.as_u16()) == Some(404) => (Verdict::Success, Some("gone".to_owned())),)
+        }
+        Gone::Failure => {
+            quote!(Err(__error) if __error.status().map(|__s| __s.as_u16()) == Some(404) => (Verdict::Failure, Some("gone".to_owned())),)
+        }
         Gone::Error => quote!(),
     };
     let member_path: Vec<String> = waiter
@@ -532,14 +570,22 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
     }
     let doc = doc_lines(paragraphs.iter().map(String::as_str));
     let config_fn = format_ident!("wait_until_{}_config", waiter.name);
-    let config_doc = format!(" The delays the spec gives [`Self::{name}`]: {} s growing to {} s, for at most {} s.", waiter.min_delay_seconds, waiter.max_delay_seconds, waiter.max_wait_seconds);
-    let (min, max, total) = (waiter.min_delay_seconds, waiter.max_delay_seconds, waiter.max_wait_seconds);
-    let (result_type, finish) = if waiter.gone == Gone::Success {
-        (quote!(()), quote!(.map(|_| ())))
+    let config_doc = format!(
+        " The delays the spec gives [`Self::{name}`]: {} s growing to {} s, for at most {} s.",
+        waiter.min_delay_seconds, waiter.max_delay_seconds, waiter.max_wait_seconds
+    );
+    let (min, max, total) = (
+        waiter.min_delay_seconds,
+        waiter.max_delay_seconds,
+        waiter.max_wait_seconds,
+    );
+    let (result_type, engine, finish) = if waiter.gone == Gone::Success {
+        (quote!(()), quote!(wait_until), quote!(.map(|_| ())))
     } else {
         (
             quote!(models::#value_type),
-            quote!(.and_then(|__value| __value.ok_or(WaiterError::Gone))),
+            quote!(wait_for_value),
+            quote!(),
         )
     };
     quote! {
@@ -554,7 +600,7 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
 
         #doc
         pub async fn #name(&self, #(#declared,)* config: &WaiterConfig, on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>)) -> Result<#result_type, WaiterError<models::#value_type, Error>> {
-            modelarts_pools_runtime::waiter::wait_until(
+            modelarts_pools_runtime::waiter::#engine(
                 config,
                 || async move { self.#method(#(#passed),*).await.map(|__response| __response.body) },
                 |__result: &Result<models::#value_type, Error>| match __result {

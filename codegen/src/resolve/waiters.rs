@@ -42,12 +42,18 @@ fn waiter(
     types: &[TypeEntry],
 ) -> Option<Waiter> {
     let Some(operation) = operations.iter().position(|op| op.name == def.operation) else {
-        r.error(format!("{base}.operation"), format!("{:?} is not an operation of the spec", def.operation));
+        r.error(
+            format!("{base}.operation"),
+            format!("{:?} is not an operation of the spec", def.operation),
+        );
         return None;
     };
     let op = &operations[operation];
     let Some(body) = op.success.body else {
-        r.error(format!("{base}.operation"), format!("{} has no success body to read a state from", op.name));
+        r.error(
+            format!("{base}.operation"),
+            format!("{} has no success body to read a state from", op.name),
+        );
         return None;
     };
     let mut member = Vec::new();
@@ -56,11 +62,17 @@ fn waiter(
     let mut values: Option<Vec<String>> = None;
     for (i, step) in steps.iter().enumerate() {
         let TypeKind::Object(o) = &types[object.0].kind else {
-            r.error(format!("{base}.member"), format!("{:?} does not lead through objects", def.member));
+            r.error(
+                format!("{base}.member"),
+                format!("{:?} does not lead through objects", def.member),
+            );
             return None;
         };
         let Some(field) = o.fields.iter().position(|f| f.wire_name == *step) else {
-            r.error(format!("{base}.member"), format!("{} has no member {step:?}", types[object.0].name));
+            r.error(
+                format!("{base}.member"),
+                format!("{} has no member {step:?}", types[object.0].name),
+            );
             return None;
         };
         member.push((object, field));
@@ -68,15 +80,29 @@ fn waiter(
         match (&o.fields[field].ty, last) {
             (TypeRef::String, true) => {}
             (TypeRef::Named(id), true) => match &types[id.0].kind {
-                TypeKind::Enum(e) => values = Some(e.values.iter().map(|v| v.wire.clone()).collect()),
+                TypeKind::Enum(e) => {
+                    values = Some(e.values.iter().map(|v| v.wire.clone()).collect())
+                }
                 _ => {
-                    r.error(format!("{base}.member"), format!("{:?} must end at a string or string enum member", def.member));
+                    r.error(
+                        format!("{base}.member"),
+                        format!(
+                            "{:?} must end at a string or string enum member",
+                            def.member
+                        ),
+                    );
                     return None;
                 }
             },
             (TypeRef::Named(id), false) => object = *id,
             _ => {
-                r.error(format!("{base}.member"), format!("{:?} must lead through objects to a string or string enum member", def.member));
+                r.error(
+                    format!("{base}.member"),
+                    format!(
+                        "{:?} must lead through objects to a string or string enum member",
+                        def.member
+                    ),
+                );
                 return None;
             }
         }
@@ -85,7 +111,14 @@ fn waiter(
         for (key, states) in [("success", &def.success), ("failure", &def.failure)] {
             for (j, state) in states.iter().enumerate() {
                 if !values.contains(state) {
-                    r.error(format!("{base}.{key}[{j}]"), format!("{state:?} is not a value of {:?} ({})", def.member, values.join(", ")));
+                    r.error(
+                        format!("{base}.{key}[{j}]"),
+                        format!(
+                            "{state:?} is not a value of {:?} ({})",
+                            def.member,
+                            values.join(", ")
+                        ),
+                    );
                 }
             }
         }
@@ -95,18 +128,36 @@ fn waiter(
         Some("success") => Gone::Success,
         Some("failure") => Gone::Failure,
         Some(other) => {
-            r.error(format!("{base}.gone"), format!("gone {other:?} must be \"success\" or \"failure\" (or absent)"));
+            r.error(
+                format!("{base}.gone"),
+                format!("gone {other:?} must be \"success\" or \"failure\" (or absent)"),
+            );
             Gone::Error
         }
     };
     if gone != Gone::Error && !op.errors.iter().any(|e| e.response.status == 404) {
-        r.error(format!("{base}.gone"), format!("{} does not document a 404, so gone can never be seen", op.name));
+        r.error(
+            format!("{base}.gone"),
+            format!(
+                "{} does not document a 404, so gone can never be seen",
+                op.name
+            ),
+        );
     }
     if def.success.is_empty() && gone != Gone::Success {
-        r.error(format!("{base}.success"), "a waiter needs a success state, or gone: \"success\"");
+        r.error(
+            format!("{base}.success"),
+            "a waiter needs a success state, or gone: \"success\"",
+        );
     }
-    if def.min_delay_seconds == 0 || def.min_delay_seconds > def.max_delay_seconds || def.max_wait_seconds < def.max_delay_seconds {
-        r.error(base, "delays must satisfy 0 < min_delay_seconds <= max_delay_seconds <= max_wait_seconds");
+    if def.min_delay_seconds == 0
+        || def.min_delay_seconds > def.max_delay_seconds
+        || def.max_wait_seconds < def.max_delay_seconds
+    {
+        r.error(
+            base,
+            "delays must satisfy 0 < min_delay_seconds <= max_delay_seconds <= max_wait_seconds",
+        );
     }
     Some(Waiter {
         name: def.name.clone(),
