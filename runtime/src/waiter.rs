@@ -290,6 +290,18 @@ mod tests {
         )
     }
 
+    /// A poll that counts its calls in `count` and answers `answer(call number)`.
+    fn poller<'a>(
+        count: &'a Cell<usize>,
+        answer: &'a impl Fn(usize) -> Result<String, String>,
+    ) -> impl FnMut() -> std::future::Ready<Result<String, String>> + 'a {
+        move || {
+            let i = count.get();
+            count.set(i + 1);
+            std::future::ready(answer(i))
+        }
+    }
+
     /// A poll that answers the given states in turn (the last one forever); "404" is an error.
     fn answers(
         states: &'static [&'static str],
@@ -319,16 +331,9 @@ mod tests {
         let (count, answer) = answers(&["Creating", "Creating", "Creating", "Running"]);
         let delays = RefCell::new(Vec::new());
         let started = Instant::now();
-        let value = wait_until(
-            &config(),
-            || {
-                let i = count.get();
-                count.set(i + 1);
-                std::future::ready(answer(i))
-            },
-            judge,
-            |p| delays.borrow_mut().push(p.next_delay.unwrap()),
-        )
+        let value = wait_until(&config(), poller(&count, &answer), judge, |p| {
+            delays.borrow_mut().push(p.next_delay.unwrap())
+        })
         .await
         .unwrap();
         assert_eq!(value.as_deref(), Some("Running"));
@@ -354,18 +359,9 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_failure_state_ends_at_once_with_the_value_as_last_seen() {
         let (count, answer) = answers(&["Creating", "Abnormal", "Running"]);
-        let error = wait_until(
-            &config(),
-            || {
-                let i = count.get();
-                count.set(i + 1);
-                std::future::ready(answer(i))
-            },
-            judge,
-            |_| {},
-        )
-        .await
-        .unwrap_err();
+        let error = wait_until(&config(), poller(&count, &answer), judge, |_| {})
+            .await
+            .unwrap_err();
         match error {
             WaiterError::FailureState {
                 state, last, polls, ..
@@ -383,18 +379,9 @@ mod tests {
     async fn running_out_of_time_says_the_last_state_the_time_and_the_polls() {
         let (count, answer) = answers(&["Creating"]);
         let started = Instant::now();
-        let error = wait_until(
-            &config(),
-            || {
-                let i = count.get();
-                count.set(i + 1);
-                std::future::ready(answer(i))
-            },
-            judge,
-            |_| {},
-        )
-        .await
-        .unwrap_err();
+        let error = wait_until(&config(), poller(&count, &answer), judge, |_| {})
+            .await
+            .unwrap_err();
         match &error {
             WaiterError::TimedOut {
                 last_state,
@@ -427,18 +414,9 @@ mod tests {
                 answer(i)
             }
         };
-        let value = wait_until(
-            &config(),
-            || {
-                let i = count.get();
-                count.set(i + 1);
-                std::future::ready(answer(i))
-            },
-            judge,
-            |_| {},
-        )
-        .await
-        .unwrap();
+        let value = wait_until(&config(), poller(&count, &answer), judge, |_| {})
+            .await
+            .unwrap();
         assert_eq!(value, None, "gone");
         assert_eq!(count.get(), 3);
     }
