@@ -1770,7 +1770,7 @@ impl Client {
 
     /// Waits until a pool is gone (show_pool answers 404), after delete_pool.
     ///
-    /// Polls [`Self::show_pool`] and reads `status.phase`: `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it successfully. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::pool_deleted_config`] gives the spec's: 5 s to 60 s, for at most 3600 s).
+    /// Polls [`Self::show_pool`] and reads `status.phase`: `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it successfully. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::wait_until_pool_deleted_config`] gives the spec's: 5 s to 60 s, for at most 3600 s).
     ///
     /// Decision: A deleted pool passes through Deleting and then show_pool answers 404 (ModelArts.50015001 in the reference's error shapes): gone is the success. Error while deleting ends the wait.
     pub async fn wait_until_pool_deleted(
@@ -1825,7 +1825,7 @@ impl Client {
 
     /// Waits until a pool is Running: after create_pool, or after patch_pool resizes it.
     ///
-    /// Polls [`Self::show_pool`] and reads `status.phase`: `Running` ends it successfully; `Abnormal`, `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it as a failure. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::pool_running_config`] gives the spec's: 5 s to 60 s, for at most 3600 s).
+    /// Polls [`Self::show_pool`] and reads `status.phase`: `Running` ends it successfully; `Abnormal`, `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it as a failure. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::wait_until_pool_running_config`] gives the spec's: 5 s to 60 s, for at most 3600 s).
     ///
     /// Decision: The definitions give no timing. A dedicated pool takes minutes to become Running, so the poll starts at 5 s and backs off to 60 s, for at most an hour; Abnormal and Error are PoolPhase's failure states, and a pool that disappears (404) while awaited is a failure.
     pub async fn wait_until_pool_running(

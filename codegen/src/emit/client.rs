@@ -551,7 +551,7 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
     let member_path = member_path.join(".");
     let mut paragraphs = vec![prose(&waiter.description)];
     paragraphs.push(format!(
-        "Polls [`Self::{}`] and reads `{member_path}`: {}{}{} Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::{}_config`] gives the spec's: {} s to {} s, for at most {} s).",
+        "Polls [`Self::{}`] and reads `{member_path}`: {}{}{} Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::wait_until_{}_config`] gives the spec's: {} s to {} s, for at most {} s).",
         op.name,
         if success.is_empty() { String::new() } else { format!("{} ends it successfully; ", success.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")) },
         if failure.is_empty() { String::new() } else { format!("{} ends it at once as a failure, with the value as last seen; ", failure.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")) },
