@@ -16,6 +16,37 @@ pub struct Api {
     pub types: Vec<TypeEntry>,
     /// Ordered by name.
     pub operations: Vec<Operation>,
+    /// Ordered by name.
+    pub waiters: Vec<Waiter>,
+}
+
+/// A wait for a resource to reach a state: `wait_until_{name}` polls `operation`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiter {
+    pub name: String,
+    pub description: String,
+    /// Index into [`Api::operations`].
+    pub operation: usize,
+    /// The members, from the success body down, that hold the state: `(object, field)`.
+    pub member: Vec<(TypeId, usize)>,
+    pub success: Vec<String>,
+    pub failure: Vec<String>,
+    pub gone: Gone,
+    pub min_delay_seconds: u64,
+    pub max_delay_seconds: u64,
+    pub max_wait_seconds: u64,
+    pub decision: Option<String>,
+}
+
+/// What a 404 from the polled operation means to a waiter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gone {
+    /// The resource is gone, as a deletion waiter wants: the wait ends successfully.
+    Success,
+    /// The resource is gone, which it should not be: the wait ends as a failure.
+    Failure,
+    /// An error like any other: transient ones are waited through, the others end the wait.
+    Error,
 }
 
 impl Api {

@@ -17,6 +17,7 @@ pub struct Spec {
     pub service: Service,
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
+    pub waiters: Vec<WaiterDef>,
 }
 
 /// The spec before each type is read by its `kind`: a tagged enum would buffer the whole type
@@ -32,6 +33,37 @@ struct RawSpec {
     types: Vec<Value>,
     #[serde(default)]
     operations: Vec<Operation>,
+    #[serde(default)]
+    waiters: Vec<WaiterDef>,
+}
+
+/// A wait for a resource to reach a state, polling an operation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterDef {
+    /// snake_case; the client method is `wait_until_{name}`.
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// The operation polled (its name).
+    pub operation: String,
+    /// The dotted path of wire names, in the operation's success body, of the state (`status.phase`).
+    pub member: String,
+    /// States that end the wait successfully.
+    #[serde(default)]
+    pub success: Vec<String>,
+    /// States that end the wait at once as a failure.
+    #[serde(default)]
+    pub failure: Vec<String>,
+    /// What a 404 means: `"success"` (the resource is gone: deletion waiters), `"failure"`, or
+    /// absent (an error like any other).
+    #[serde(default)]
+    pub gone: Option<String>,
+    pub min_delay_seconds: u64,
+    pub max_delay_seconds: u64,
+    pub max_wait_seconds: u64,
+    #[serde(default)]
+    pub decision: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -396,5 +428,6 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
         service: raw.service,
         types,
         operations: raw.operations,
+        waiters: raw.waiters,
     })
 }

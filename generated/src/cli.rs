@@ -12,7 +12,7 @@ use super::models;
 #[command(
     name = "modelarts-pools",
     version,
-    about = "ModelArts resource pools: Create and delete Huawei Cloud ModelArts resource pools (ModelArts API v2)."
+    about = "ModelArts resource pools: Manage Huawei Cloud ModelArts resource pools: pools, nodes, node pools, plugins, networks, tags, resource flavors, workloads and monitoring (ModelArts API v1 and v2)."
 )]
 struct Cli {
     #[command(flatten)]
@@ -23,6 +23,210 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// 批量为节点绑定逻辑子池 `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-bind`
+    #[command(name = "batch-bind-pool-nodes")]
+    BatchBindPoolNodes {
+        /// The request body (BatchBindPoolNodesReq): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**: 资源池ID。取值资源池详情的metadata.name字段。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 批量创建资源池标签 `POST /v1/{project_id}/pools/{pool_name}/tags/create`
+    #[command(name = "batch-create-pool-tags")]
+    BatchCreatePoolTags {
+        /// The request body (CreateTagRequest): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:资源池名称。取自资源池详情的metadata字段中的name的值。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 批量删除节点 `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-delete`
+    #[command(name = "batch-delete-pool-nodes")]
+    BatchDeletePoolNodes {
+        /// The request body (NodesDeletionRequest): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**: 资源池名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 批量删除资源池标签 `DELETE /v1/{project_id}/pools/{pool_name}/tags/delete`
+    #[command(name = "batch-delete-pool-tags")]
+    BatchDeletePoolTags {
+        /// The request body (DeleteTagRequest): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:资源池名称。取自资源池详情的metadata字段中的name的值。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 批量对节点功能上锁 `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-lock`
+    #[command(name = "batch-lock-pool-nodes")]
+    BatchLockPoolNodes {
+        /// The request body (BatchLockPoolNodesRequestBody): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:资源池ID。取值资源池详情的metadata.name字段。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 批量迁移节点 `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-migrate`
+    #[command(name = "batch-migrate-pool-nodes")]
+    BatchMigratePoolNodes {
+        /// The request body (NodeBatchMigrationRequest): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:资源池名称。该字段取自资源池metadata.name字段的值。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 批量重启节点 `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-reboot`
+    #[command(name = "batch-reboot-pool-nodes")]
+    BatchRebootPoolNodes {
+        /// The request body (BatchRebootPoolNodesRequestBody): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:资源池名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 重置节点 `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-reset`
+    #[command(name = "batch-reset-pool-nodes")]
+    BatchResetPoolNodes {
+        /// The request body (ResetNodesRequest): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:资源池ID。取值资源池详情的metadata.name字段。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 节点规格变更 `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-resize`
+    #[command(name = "batch-resize-pool-nodes")]
+    BatchResizePoolNodes {
+        /// The request body (BatchResizeRequestBody): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:资源池ID。取值资源池详情的metadata.name字段。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 批量对节点功能解锁 `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-unlock`
+    #[command(name = "batch-unlock-pool-nodes")]
+    BatchUnlockPoolNodes {
+        /// The request body (BatchLockPoolNodesRequestBody): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:资源池ID。取值资源池详情的metadata.name字段。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 批量更新节点 `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-update`
+    #[command(name = "batch-update-pool-nodes")]
+    BatchUpdatePoolNodes {
+        /// The request body (BatchUpdatePoolNodesRequestBody): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:资源池ID。取值资源池详情的metadata.name字段。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 创建网络资源 `POST /v1/{project_id}/networks`
+    #[command(name = "create-network")]
+    CreateNetwork {
+        /// The request body (NetworkCreationRequest): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+    },
+
+    /// 创建节点池 `POST /v2/{project_id}/pools/{pool_name}/nodepools`
+    #[command(name = "create-node-pool")]
+    CreateNodePool {
+        /// The request body (CreateNodePoolRequestBody): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:资源池名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 创建资源池的订单id `POST /v2/{project_id}/pools/{name}/orderid`
+    #[command(name = "create-order-id")]
+    CreateOrderId {
+        /// The request body (CreateOrderRequestBody): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:资源池ID。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "name")]
+        name: String,
+        /// **参数解释**:订单操作类型。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:可选值如下:
+        /// - toPeriod:按需转包周期,默认值
+        ///
+        /// **默认取值**:不涉及。
+        #[arg(long = "action-type")]
+        action_type: Option<String>,
+        /// **参数解释**:工作空间ID,默认是0。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "workspace-id")]
+        workspace_id: Option<String>,
+    },
+
     /// 创建资源池 `POST /v2/{project_id}/pools`
     #[command(name = "create-pool")]
     CreatePool {
@@ -34,6 +238,48 @@ enum Command {
         user_id: Option<String>,
     },
 
+    /// 创建插件 `POST /v2/{project_id}/pools/{pool_name}/plugins`
+    #[command(name = "create-pool-plugin")]
+    CreatePoolPlugin {
+        /// The request body (CreatePluginRequestBody): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:资源池名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 删除网络资源 `DELETE /v1/{project_id}/networks/{network_name}`
+    #[command(name = "delete-network")]
+    DeleteNetwork {
+        /// **参数解释**:网络资源名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "network-name")]
+        network_name: String,
+    },
+
+    /// 删除节点池 `DELETE /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}`
+    #[command(name = "delete-node-pool")]
+    DeleteNodePool {
+        /// **参数解释**:资源池名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+        /// **参数解释**:节点池名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "nodepool-name")]
+        nodepool_name: String,
+    },
+
     /// 删除资源池 `DELETE /v2/{project_id}/pools/{pool_name}`
     #[command(name = "delete-pool")]
     DeletePool {
@@ -43,6 +289,400 @@ enum Command {
         /// 实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。
         #[arg(long = "user-id")]
         user_id: Option<String>,
+    },
+
+    /// 查询网络资源列表 `GET /v1/{project_id}/networks`
+    #[command(name = "list-networks")]
+    ListNetworks {
+        /// 标签筛选。
+        #[arg(long = "label-selector")]
+        label_selector: Option<String>,
+        /// 分页单次查询返回数。
+        #[arg(long = "limit")]
+        limit: Option<i32>,
+        /// 分页查询时上一页位置。
+        #[arg(long = "continue")]
+        continue_: Option<String>,
+    },
+
+    /// 查询节点池的节点列表 `GET /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}/nodes`
+    #[command(name = "list-node-pool-nodes")]
+    ListNodePoolNodes {
+        /// 资源池名称。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+        /// 节点池名称。
+        #[arg(long = "nodepool-name")]
+        nodepool_name: String,
+        /// 分页查询时上一页位置。
+        #[arg(long = "continue")]
+        continue_: Option<String>,
+        /// 分页单次查询返回数。
+        #[arg(long = "limit")]
+        limit: Option<String>,
+    },
+
+    /// 查询节点池列表 `GET /v2/{project_id}/pools/{pool_name}/nodepools`
+    #[command(name = "list-node-pools")]
+    ListNodePools {
+        /// 资源池名称。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 查询插件模板列表 `GET /v2/{project_id}/plugintemplates`
+    #[command(name = "list-plugin-templates")]
+    ListPluginTemplates {
+        /// **参数解释**:指定的插件名称,填写则查询指定名称的插件。
+        /// **约束限制**:不涉及
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "template-name")]
+        template_name: Option<String>,
+        /// **参数解释**:指定的资源池名称,填写则查询符合资源池安装条件的插件列表。
+        /// **约束限制**:不涉及
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: Option<String>,
+    },
+
+    /// 查询节点列表 `GET /v2/{project_id}/pools/{pool_name}/nodes`
+    #[command(name = "list-pool-nodes")]
+    ListPoolNodes {
+        /// 资源池名称。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+        /// 分页查询时上一页位置。
+        #[arg(long = "continue")]
+        continue_: Option<String>,
+        /// 分页单次查询返回数。
+        #[arg(long = "limit")]
+        limit: Option<i64>,
+    },
+
+    /// 查询插件列表 `GET /v2/{project_id}/pools/{pool_name}/plugins`
+    #[command(name = "list-pool-plugins")]
+    ListPoolPlugins {
+        /// **参数解释**:资源池名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 查询资源池的所有标签 `GET /v1/{project_id}/pools/tags`
+    #[command(name = "list-pool-tags")]
+    ListPoolTags {
+        /// 指定每一页查询返回的最大条目数,默认为200。
+        #[arg(long = "limit")]
+        limit: Option<i32>,
+        /// 分页列表的起始页,默认为0。
+        #[arg(long = "offset")]
+        offset: Option<i32>,
+    },
+
+    /// 查询资源池列表,可通过标签、资源池状态筛选查询资源池列表。 `GET /v2/{project_id}/pools`
+    #[command(name = "list-pools")]
+    ListPools {
+        /// 工作空间ID。获取方法请参见\[查询工作空间列表\](ListWorkspace.xml)。未创建工作空间时默认值为“0”,存在创建并使用的工作空间,以实际取值为准。
+        #[arg(long = "workspace-id")]
+        workspace_id: Option<String>,
+        /// 标签筛选。
+        #[arg(long = "label-selector")]
+        label_selector: Option<String>,
+        /// 资源池状态。状态为空时,返回当前有效的资源池,包括创建中和创建成功的资源池。可选值如下:
+        /// - created: 创建成功的资源池。
+        /// - failed:创建失败的资源池,创建失败的资源池记录保留3天。
+        /// - creating:创建中的资源池。
+        #[arg(long = "status")]
+        status: Option<String>,
+    },
+
+    /// 查询资源规格列表 `GET /v1/{project_id}/resourceflavors`
+    #[command(name = "list-resource-flavors")]
+    ListResourceFlavors {
+        /// **参数解释**:分页查询的偏移标志。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:取值来自用户上一次分页查询响应结果中metadata.continue中的值,值为空默认无偏移。
+        /// **默认取值**:不涉及。
+        #[arg(long = "continue")]
+        continue_: Option<String>,
+        /// **参数解释**:分页单次查询返回的资源数量。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:0 - 500。
+        /// **默认取值**:500。
+        #[arg(long = "limit")]
+        limit: Option<i64>,
+        /// **参数解释**:标签筛选查询。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "label-selector")]
+        label_selector: Option<String>,
+    },
+
+    /// 查询资源池作业列表 `GET /v2/{project_id}/pools/{pool_name}/workloads`
+    #[command(name = "list-workloads")]
+    ListWorkloads {
+        /// **参数解释**:资源池的ID,取值自资源池详情的metadata.name字段。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为\[36-63\]个字符。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+        /// **参数解释**:根据作业类型查询资源池作业列表。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:可选值如下:
+        /// - train:训练作业
+        /// - infer:推理服务
+        /// - notebook:Notebook作业
+        /// - x-infer:新版推理作业
+        ///
+        /// **默认取值**:不涉及。
+        #[arg(long = "type")]
+        type_: Option<String>,
+        /// **参数解释**:根据作业状态查询资源池作业列表。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:可选值如下:
+        /// - Queue:排队中的作业。
+        /// - Pending:等待中的作业。
+        /// - Abnormal:异常的作业。
+        /// - Terminating:中止中的作业。
+        /// - Creating:创建中的作业。
+        /// - Running:运行中的作业。
+        /// - Completed:已完成的作业。
+        /// - Terminated:已终止的作业。
+        /// - Failed:运行失败的作业。
+        ///
+        /// **默认取值**:不涉及。
+        #[arg(long = "status")]
+        status: Option<String>,
+        /// **参数解释**:查询资源池作业列表的排序条件。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:可选值如下:
+        /// - create_time:根据作业创建时间排序。
+        ///
+        /// **默认取值**:不涉及。
+        #[arg(long = "sort")]
+        sort: Option<String>,
+        /// **参数解释**:指定查询资源池作业列表是否按照升序排序。
+        /// **约束限制**:需要配合sort查询参数使用。
+        /// **取值范围**:可选值如下:
+        /// - true:按照升序排序。
+        /// - false:按照降序排序。
+        ///
+        /// **默认取值**:false。
+        #[arg(long = "ascend", action = clap::ArgAction::Set)]
+        ascend: Option<bool>,
+        /// **参数解释**:分页查询的偏移量。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:0-2147483647。
+        /// **默认取值**:0。
+        #[arg(long = "offset")]
+        offset: Option<String>,
+        /// **参数解释**:分页单次查询返回的资源数量。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:0 - 500。
+        /// **默认取值**:500。
+        #[arg(long = "limit")]
+        limit: Option<i64>,
+    },
+
+    /// 更新网络资源 `PATCH /v1/{project_id}/networks/{network_name}`
+    #[command(name = "patch-network")]
+    PatchNetwork {
+        /// The request body (PatchNetworkRequest): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:网络资源名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "network-name")]
+        network_name: String,
+    },
+
+    /// 更新节点池 `PATCH /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}`
+    #[command(name = "patch-node-pool")]
+    PatchNodePool {
+        /// The request body (PatchNodePoolRequest): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// 资源池名称。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+        /// 节点池名称。
+        #[arg(long = "nodepool-name")]
+        nodepool_name: String,
+    },
+
+    /// 更新资源池 `PATCH /v2/{project_id}/pools/{pool_name}`
+    #[command(name = "patch-pool")]
+    PatchPool {
+        /// The request body (PatchPoolRequest): a JSON file, or `-` to read standard input.
+        #[arg(long = "body", value_name = "FILE|-")]
+        body: String,
+        /// **参数解释**:系统生成的资源池名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+        /// **参数解释**:实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "user-id")]
+        user_id: Option<String>,
+    },
+
+    /// 查询网络资源 `GET /v1/{project_id}/networks/{network_name}`
+    #[command(name = "show-network")]
+    ShowNetwork {
+        /// **参数解释**:网络的ID,取值自网络详情的metadata.name字段。
+        /// **约束限制**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为\[36-63\]个字符。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "network-name")]
+        network_name: String,
+    },
+
+    /// 查询节点配置模板 `GET /v1/{project_id}/nodeconfigtemplates/{nodeconfigtemplate_name}`
+    #[command(name = "show-node-config-template")]
+    ShowNodeConfigTemplate {
+        /// **参数解释**:节点配置模板的名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "nodeconfigtemplate-name")]
+        nodeconfigtemplate_name: String,
+    },
+
+    /// 查询插件模板 `GET /v1/{project_id}/plugintemplates/{plugintemplate_name}`
+    #[command(name = "show-plugin-template")]
+    ShowPluginTemplate {
+        /// **参数解释**:插件模板的名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:可选值如下:
+        /// - gpu-driver:GPU驱动插件模板信息
+        /// - npu-driver:NPU驱动插件模板信息
+        ///
+        /// **默认取值**:不涉及。
+        #[arg(long = "plugintemplate-name")]
+        plugintemplate_name: String,
+    },
+
+    /// 查询资源池 `GET /v2/{project_id}/pools/{pool_name}`
+    #[command(name = "show-pool")]
+    ShowPool {
+        /// **参数解释**:资源池的ID,取值自资源池详情的metadata.name字段。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为36-63。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+        /// **参数解释**:租户ID,传递该参数鉴权以该租户ID为准。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "user-id")]
+        user_id: Option<String>,
+    },
+
+    /// 资源池监控 `GET /v2/{project_id}/pools/{pool_name}/monitor`
+    #[command(name = "show-pool-monitor")]
+    ShowPoolMonitor {
+        /// **参数解释**:资源池的ID,取值自资源池详情的metadata.name字段。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为\[36-63\]个字符。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+        /// **参数解释**:查询资源池监控信息的时间范围,格式为startTimeInMillis.endTimeInMillis.durationInMinutes。其中,startTimeInMillis表示查询的开始时间,格式为UTC毫秒,如果指定为-1,服务端将按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。endTimeInMillis表示查询的结束时间,格式为UTC毫秒,如果指定为-1,服务端将按(startTimeInMillis + durationInMinutes * 60 * 1000)计算结束时间,如果计算出的结束时间大于当前系统时间,则使用当前系统时间。durationInMinutes表示查询时间的跨度分钟数。 取值范围大于0并且大于等于(endTimeInMillis - startTimeInMillis) / (60 * 1000) - 1。当开始时间与结束时间都设置为-1时,系统会将结束时间设置为当前时间UTC毫秒值,并按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。如:-1.-1.60(表示最近60分钟)。
+        /// **约束限制**:单次请求中,查询时长与周期需要满足以下条件: durationInMinutes * 60 / period \<= 1440。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:-1.-1.60。
+        ///
+        /// 查询时间范围,默认值“-1.-1.60”。格式为startTimeInMillis.endTimeInMillis.durationInMinutes,参数解释:
+        /// - startTimeInMillis: 查询的开始时间,格式为UTC毫秒,如果指定为-1,服务端将按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间
+        /// - endTimeInMillis: 查询的结束时间,格式为UTC毫秒,如果指定为-1,服务端将按(startTimeInMillis + durationInMinutes * 60 * 1000)计算结束时间,如果计算出的结束时间大于当前系统时间,则使用当前系统时间
+        /// - durationInMinutes:查询时间的跨度分钟数。 取值范围大于0并且大于等于(endTimeInMillis - startTimeInMillis) / (60 * 1000) - 1
+        ///
+        /// 当开始时间与结束时间都设置为-1时,系统会将结束时间设置为当前时间UTC毫秒值,并按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。如:-1.-1.60(表示最近60分钟)约束:单次请求中,查询时长与周期需要满足以下条件: durationInMinutes * 60 / period \<= 1440。
+        #[arg(long = "time-range")]
+        time_range: Option<String>,
+        /// **参数解释**:资源池监控信息在指定时间粒度下的统计方式。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:可选值如下:
+        /// - maximum:最大值统计,默认值。
+        /// - minimum:最小值统计。
+        /// - sum:求和统计。
+        /// - average:平均值统计。
+        /// - sampleCount:采样统计。
+        ///
+        /// **默认取值**:maximum。
+        #[arg(long = "statistics")]
+        statistics: Option<String>,
+        /// **参数解释**:查询资源池监控信息的时间粒度,以秒为单位。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:可选值如下:
+        /// - 60:粒度为1分钟,默认值。
+        /// - 300:粒度为5分钟。
+        /// - 900:粒度为15分钟。
+        /// - 3600:粒度为1小时。
+        ///
+        /// **默认取值**:60。
+        #[arg(long = "period")]
+        period: Option<String>,
+    },
+
+    /// 查询资源池节点自定义配置 `GET /v2/{project_id}/pools/{pool_name}/node-config`
+    #[command(name = "show-pool-node-config")]
+    ShowPoolNodeConfig {
+        /// **参数解释**:池名称。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 查询资源实时利用率 `GET /v2/{project_id}/metrics/runtime/pools`
+    #[command(name = "show-pool-runtime-metrics")]
+    ShowPoolRuntimeMetrics {},
+    /// 资源池统计 `GET /v2/{project_id}/statistics/pools`
+    #[command(name = "show-pool-statistics")]
+    ShowPoolStatistics {
+        /// **参数解释**:工作空间,默认值为0。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "workspace-id")]
+        workspace_id: Option<String>,
+    },
+
+    /// 查询资源池上的标签 `GET /v1/{project_id}/pools/{pool_name}/tags`
+    #[command(name = "show-pool-tags")]
+    ShowPoolTags {
+        /// **参数解释**:资源池名称。取自资源池详情的metadata字段中的name的值。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
+    },
+
+    /// 查询专属资源池作业统计信息 `GET /v2/{project_id}/statistics/pools/{pool_name}/workloads`
+    #[command(name = "show-workload-statistics")]
+    ShowWorkloadStatistics {
+        /// **参数解释**:作业所属的资源池。
+        /// **约束限制**:不涉及。
+        /// **取值范围**:不涉及。
+        /// **默认取值**:不涉及。
+        #[arg(long = "pool-name")]
+        pool_name: String,
     },
 }
 
@@ -56,15 +696,337 @@ pub fn main() -> ExitCode {
         move |__client| async move {
             let __client = Client::new(__client);
             match command {
+                Command::BatchBindPoolNodes { body, pool_name } => {
+                    let body: models::BatchBindPoolNodesReq = cli::read_json_body(
+                        &body,
+                    )?;
+                    cli::render_json(
+                        &__client.batch_bind_pool_nodes(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::BatchCreatePoolTags { body, pool_name } => {
+                    let body: models::CreateTagRequest = cli::read_json_body(&body)?;
+                    cli::render_json(
+                        &__client.batch_create_pool_tags(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::BatchDeletePoolNodes { body, pool_name } => {
+                    let body: models::NodesDeletionRequest = cli::read_json_body(&body)?;
+                    cli::render_json(
+                        &__client.batch_delete_pool_nodes(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::BatchDeletePoolTags { body, pool_name } => {
+                    let body: models::DeleteTagRequest = cli::read_json_body(&body)?;
+                    cli::render_json(
+                        &__client.batch_delete_pool_tags(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::BatchLockPoolNodes { body, pool_name } => {
+                    let body: models::BatchLockPoolNodesRequestBody = cli::read_json_body(
+                        &body,
+                    )?;
+                    cli::render_json(
+                        &__client.batch_lock_pool_nodes(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::BatchMigratePoolNodes { body, pool_name } => {
+                    let body: models::NodeBatchMigrationRequest = cli::read_json_body(
+                        &body,
+                    )?;
+                    cli::render_json(
+                        &__client.batch_migrate_pool_nodes(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::BatchRebootPoolNodes { body, pool_name } => {
+                    let body: models::BatchRebootPoolNodesRequestBody = cli::read_json_body(
+                        &body,
+                    )?;
+                    cli::render_json(
+                        &__client.batch_reboot_pool_nodes(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::BatchResetPoolNodes { body, pool_name } => {
+                    let body: models::ResetNodesRequest = cli::read_json_body(&body)?;
+                    cli::render_json(
+                        &__client.batch_reset_pool_nodes(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::BatchResizePoolNodes { body, pool_name } => {
+                    let body: models::BatchResizeRequestBody = cli::read_json_body(
+                        &body,
+                    )?;
+                    cli::render_json(
+                        &__client.batch_resize_pool_nodes(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::BatchUnlockPoolNodes { body, pool_name } => {
+                    let body: models::BatchLockPoolNodesRequestBody = cli::read_json_body(
+                        &body,
+                    )?;
+                    cli::render_json(
+                        &__client.batch_unlock_pool_nodes(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::BatchUpdatePoolNodes { body, pool_name } => {
+                    let body: models::BatchUpdatePoolNodesRequestBody = cli::read_json_body(
+                        &body,
+                    )?;
+                    cli::render_json(
+                        &__client.batch_update_pool_nodes(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::CreateNetwork { body } => {
+                    let body: models::NetworkCreationRequest = cli::read_json_body(
+                        &body,
+                    )?;
+                    cli::render_json(&__client.create_network(&body).await?.body)
+                }
+                Command::CreateNodePool { body, pool_name } => {
+                    let body: models::CreateNodePoolRequestBody = cli::read_json_body(
+                        &body,
+                    )?;
+                    cli::render_json(
+                        &__client.create_node_pool(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::CreateOrderId { body, name, action_type, workspace_id } => {
+                    let body: models::CreateOrderRequestBody = cli::read_json_body(
+                        &body,
+                    )?;
+                    cli::render_json(
+                        &__client
+                            .create_order_id(
+                                &body,
+                                &name,
+                                action_type.as_deref(),
+                                workspace_id.as_deref(),
+                            )
+                            .await?
+                            .body,
+                    )
+                }
                 Command::CreatePool { body, user_id } => {
                     let body: models::CreatePoolRequest = cli::read_json_body(&body)?;
                     cli::render_json(
                         &__client.create_pool(&body, user_id.as_deref()).await?.body,
                     )
                 }
+                Command::CreatePoolPlugin { body, pool_name } => {
+                    let body: models::CreatePluginRequestBody = cli::read_json_body(
+                        &body,
+                    )?;
+                    cli::render_json(
+                        &__client.create_pool_plugin(&body, &pool_name).await?.body,
+                    )
+                }
+                Command::DeleteNetwork { network_name } => {
+                    cli::render_json(&__client.delete_network(&network_name).await?.body)
+                }
+                Command::DeleteNodePool { pool_name, nodepool_name } => {
+                    cli::render_json(
+                        &__client
+                            .delete_node_pool(&pool_name, &nodepool_name)
+                            .await?
+                            .body,
+                    )
+                }
                 Command::DeletePool { pool_name, user_id } => {
                     cli::render_json(
                         &__client.delete_pool(&pool_name, user_id.as_deref()).await?.body,
+                    )
+                }
+                Command::ListNetworks { label_selector, limit, continue_ } => {
+                    cli::render_json(
+                        &__client
+                            .list_networks(
+                                label_selector.as_deref(),
+                                limit,
+                                continue_.as_deref(),
+                            )
+                            .await?
+                            .body,
+                    )
+                }
+                Command::ListNodePoolNodes {
+                    pool_name,
+                    nodepool_name,
+                    continue_,
+                    limit,
+                } => {
+                    cli::render_json(
+                        &__client
+                            .list_node_pool_nodes(
+                                &pool_name,
+                                &nodepool_name,
+                                continue_.as_deref(),
+                                limit.as_deref(),
+                            )
+                            .await?
+                            .body,
+                    )
+                }
+                Command::ListNodePools { pool_name } => {
+                    cli::render_json(&__client.list_node_pools(&pool_name).await?.body)
+                }
+                Command::ListPluginTemplates { template_name, pool_name } => {
+                    cli::render_json(
+                        &__client
+                            .list_plugin_templates(
+                                template_name.as_deref(),
+                                pool_name.as_deref(),
+                            )
+                            .await?
+                            .body,
+                    )
+                }
+                Command::ListPoolNodes { pool_name, continue_, limit } => {
+                    cli::render_json(
+                        &__client
+                            .list_pool_nodes(&pool_name, continue_.as_deref(), limit)
+                            .await?
+                            .body,
+                    )
+                }
+                Command::ListPoolPlugins { pool_name } => {
+                    cli::render_json(&__client.list_pool_plugins(&pool_name).await?.body)
+                }
+                Command::ListPoolTags { limit, offset } => {
+                    cli::render_json(&__client.list_pool_tags(limit, offset).await?.body)
+                }
+                Command::ListPools { workspace_id, label_selector, status } => {
+                    cli::render_json(
+                        &__client
+                            .list_pools(
+                                workspace_id.as_deref(),
+                                label_selector.as_deref(),
+                                status.as_deref(),
+                            )
+                            .await?
+                            .body,
+                    )
+                }
+                Command::ListResourceFlavors { continue_, limit, label_selector } => {
+                    cli::render_json(
+                        &__client
+                            .list_resource_flavors(
+                                continue_.as_deref(),
+                                limit,
+                                label_selector.as_deref(),
+                            )
+                            .await?
+                            .body,
+                    )
+                }
+                Command::ListWorkloads {
+                    pool_name,
+                    type_,
+                    status,
+                    sort,
+                    ascend,
+                    offset,
+                    limit,
+                } => {
+                    cli::render_json(
+                        &__client
+                            .list_workloads(
+                                &pool_name,
+                                type_.as_deref(),
+                                status.as_deref(),
+                                sort.as_deref(),
+                                ascend,
+                                offset.as_deref(),
+                                limit,
+                            )
+                            .await?
+                            .body,
+                    )
+                }
+                Command::PatchNetwork { body, network_name } => {
+                    let body: models::PatchNetworkRequest = cli::read_json_body(&body)?;
+                    cli::render_json(
+                        &__client.patch_network(&body, &network_name).await?.body,
+                    )
+                }
+                Command::PatchNodePool { body, pool_name, nodepool_name } => {
+                    let body: models::PatchNodePoolRequest = cli::read_json_body(&body)?;
+                    cli::render_json(
+                        &__client
+                            .patch_node_pool(&body, &pool_name, &nodepool_name)
+                            .await?
+                            .body,
+                    )
+                }
+                Command::PatchPool { body, pool_name, user_id } => {
+                    let body: models::PatchPoolRequest = cli::read_json_body(&body)?;
+                    cli::render_json(
+                        &__client
+                            .patch_pool(&body, &pool_name, user_id.as_deref())
+                            .await?
+                            .body,
+                    )
+                }
+                Command::ShowNetwork { network_name } => {
+                    cli::render_json(&__client.show_network(&network_name).await?.body)
+                }
+                Command::ShowNodeConfigTemplate { nodeconfigtemplate_name } => {
+                    cli::render_json(
+                        &__client
+                            .show_node_config_template(&nodeconfigtemplate_name)
+                            .await?
+                            .body,
+                    )
+                }
+                Command::ShowPluginTemplate { plugintemplate_name } => {
+                    cli::render_json(
+                        &__client.show_plugin_template(&plugintemplate_name).await?.body,
+                    )
+                }
+                Command::ShowPool { pool_name, user_id } => {
+                    cli::render_json(
+                        &__client.show_pool(&pool_name, user_id.as_deref()).await?.body,
+                    )
+                }
+                Command::ShowPoolMonitor {
+                    pool_name,
+                    time_range,
+                    statistics,
+                    period,
+                } => {
+                    cli::render_json(
+                        &__client
+                            .show_pool_monitor(
+                                &pool_name,
+                                time_range.as_deref(),
+                                statistics.as_deref(),
+                                period.as_deref(),
+                            )
+                            .await?
+                            .body,
+                    )
+                }
+                Command::ShowPoolNodeConfig { pool_name } => {
+                    cli::render_json(
+                        &__client.show_pool_node_config(&pool_name).await?.body,
+                    )
+                }
+                Command::ShowPoolRuntimeMetrics {} => {
+                    cli::render_json(&__client.show_pool_runtime_metrics().await?.body)
+                }
+                Command::ShowPoolStatistics { workspace_id } => {
+                    cli::render_json(
+                        &__client
+                            .show_pool_statistics(workspace_id.as_deref())
+                            .await?
+                            .body,
+                    )
+                }
+                Command::ShowPoolTags { pool_name } => {
+                    cli::render_json(&__client.show_pool_tags(&pool_name).await?.body)
+                }
+                Command::ShowWorkloadStatistics { pool_name } => {
+                    cli::render_json(
+                        &__client.show_workload_statistics(&pool_name).await?.body,
                     )
                 }
             }

@@ -4,6 +4,7 @@
 
 use modelarts_pools_runtime::{
     ClientBuilder, Error, ApiError, Method, OperationRequest, Response,
+    waiter::{Verdict, WaiterConfig, WaiterError},
 };
 use super::models;
 
@@ -36,6 +37,529 @@ impl Client {
     /// The runtime client underneath.
     pub fn runtime(&self) -> &modelarts_pools_runtime::Client {
         &self.inner
+    }
+
+    /// 批量为节点绑定逻辑子池 批量为节点绑定逻辑子池接口用于在物理专属池开启节点绑定功能时,对逻辑子池中的节点进行逻辑子池的换绑操作。该接口适用于以下场景:当需要重新分配资源、调整业务负载或优化资源使用效率时,用户可通过此接口将指定节点从当前逻辑子池迁移到另一个逻辑子池。使用该接口的前提条件是物理专属池已开启节点绑定功能,且目标逻辑子池已存在并具备足够的资源容量。绑定操作完成后,节点将从原逻辑子池解绑并绑定到目标逻辑子池,原逻辑子池的节点数减少,目标逻辑子池的节点数增加。若节点未绑定到任何逻辑子池、目标逻辑子池不存在或资源不足,或用户无权限操作,接口将返回相应的错误信息。
+    ///
+    /// `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-bind`
+    ///
+    /// `pool_name`: **参数解释**: 资源池ID。取值资源池详情的metadata.name字段。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchBindPoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn batch_bind_pool_nodes(
+        &self,
+        body: &models::BatchBindPoolNodesReq,
+        pool_name: &str,
+    ) -> Result<Response<models::BatchBindPoolNodesResponse>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new("batch_bind_pool_nodes", Method::POST);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodes");
+        __request.push_literal("batch-bind");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 批量创建资源池标签 批量创建资源池标签接口用于为指定资源池添加或更新多个标签信息。该接口适用于以下场景:当需要对资源池进行统一分类管理(如成本归属、环境标识)、批量配置元数据(如项目归属、负责人信息)或更新已有标签值时,管理员可通过此接口一次性操作多个标签。使用该接口的前提条件是目标资源池必须已存在且处于可管理状态,调用者需具备资源池标签管理权限,且提交的标签数据需符合格式规范(如key非空、value长度限制)。操作完成后,系统将为资源池添加新标签或覆盖同名标签的值,且不会影响资源池的其他配置属性。若资源池不存在、用户权限不足、标签格式错误或系统服务异常,接口将返回对应的错误信息(如"404 Not Found"、"403 Forbidden"、"400 Bad Request"或"503 Service Unavailable")。
+    ///
+    /// `POST /v1/{project_id}/pools/{pool_name}/tags/create`
+    ///
+    /// `pool_name`: **参数解释**:资源池名称。取自资源池详情的metadata字段中的name的值。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源未找到。); these arrive as `Error::Api`, and [`BatchCreatePoolTagsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] The definition documents a body for status 204 (No Content), which HTTP never sends; the body type and its example are kept as the definition gives them, and an empty 204 is what arrives.
+    pub async fn batch_create_pool_tags(
+        &self,
+        body: &models::CreateTagRequest,
+        pool_name: &str,
+    ) -> Result<Response<Option<models::TagList>>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new(
+            "batch_create_pool_tags",
+            Method::POST,
+        );
+        __request.push_literal("v1");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("tags");
+        __request.push_literal("create");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request
+            .documented_errors(
+                &[
+                    (400u16, "参数非法。"),
+                    (401u16, "鉴权失败。"),
+                    (403u16, "权限不足。"),
+                    (404u16, "资源未找到。"),
+                ],
+            );
+        self.inner.execute(__request).await
+    }
+
+    /// 批量删除节点 批量删除节点接口用于批量删除指定资源池中的节点。该接口适用于以下场景:当需要清理资源池中的冗余节点、重新分配资源或移除故障节点时,用户可通过此接口批量删除指定的节点。使用该接口的前提条件是资源池已创建且处于可用状态,用户具有删除节点的权限,且资源池中至少保留一个节点。删除操作完成后,指定的节点将被永久移除,资源池中剩余的节点将继续提供服务。若资源池不存在、节点不存在、用户无权限操作或资源池中节点不足,接口将返回相应的错误信息。
+    ///
+    /// `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-delete`
+    ///
+    /// `pool_name`: **参数解释**: 资源池名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchDeletePoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn batch_delete_pool_nodes(
+        &self,
+        body: &models::NodesDeletionRequest,
+        pool_name: &str,
+    ) -> Result<Response<()>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new(
+            "batch_delete_pool_nodes",
+            Method::POST,
+        );
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodes");
+        __request.push_literal("batch-delete");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 批量删除资源池标签 批量删除资源标签接口用于移除指定资源上的多个标签信息。该接口适用于以下场景:当需要清理冗余标签(如过期分类、无效元数据)、统一调整资源分类策略或因权限变更需批量移除标签时,管理员可通过此接口一次性删除多个标签。使用该接口的前提条件是目标资源必须已存在且处于可管理状态,调用者需具备资源标签管理权限,且待删除的标签必须已关联至该资源,系统标签管理服务需正常运行。操作完成后,指定标签将从资源中彻底移除,且不会影响资源的其他配置属性。若资源不存在、用户权限不足、标签未关联或系统服务异常,接口将返回对应的错误信息(如"404 Not Found"、"403 Forbidden"、"400 Bad Request"或"503 Service Unavailable")。
+    ///
+    /// `DELETE /v1/{project_id}/pools/{pool_name}/tags/delete`
+    ///
+    /// `pool_name`: **参数解释**:资源池名称。取自资源池详情的metadata字段中的name的值。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源不存在。); these arrive as `Error::Api`, and [`BatchDeletePoolTagsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] The definition documents a body for status 204 (No Content), which HTTP never sends; the body type and its example are kept as the definition gives them, and an empty 204 is what arrives.
+    pub async fn batch_delete_pool_tags(
+        &self,
+        body: &models::DeleteTagRequest,
+        pool_name: &str,
+    ) -> Result<Response<Option<models::TagList>>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new(
+            "batch_delete_pool_tags",
+            Method::DELETE,
+        );
+        __request.push_literal("v1");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("tags");
+        __request.push_literal("delete");
+        __request.json_body(body)?;
+        __request.idempotent(true);
+        __request
+            .documented_errors(
+                &[
+                    (400u16, "参数非法。"),
+                    (401u16, "鉴权失败。"),
+                    (403u16, "权限不足。"),
+                    (404u16, "资源不存在。"),
+                ],
+            );
+        self.inner.execute(__request).await
+    }
+
+    /// 批量对节点功能上锁 批量对节点功能上锁接口用于批量对指定节点的功能进行上锁操作,被上锁的功能在控制台将无法正常使用。该接口适用于以下场景:当需要临时禁用某些节点的功能以防止误操作、进行系统维护或测试时,用户可通过此接口批量对节点功能进行上锁。使用该接口的前提条件是节点功能已存在且用户具有管理员权限。上锁操作完成后,指定节点的功能将在控制台被禁用,无法进行相关操作。若节点功能不存在、用户无权限操作或请求参数无效,接口将返回相应的错误信息。
+    ///
+    /// `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-lock`
+    ///
+    /// `pool_name`: **参数解释**:资源池ID。取值资源池详情的metadata.name字段。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchLockPoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn batch_lock_pool_nodes(
+        &self,
+        body: &models::BatchLockPoolNodesRequestBody,
+        pool_name: &str,
+    ) -> Result<Response<models::BatchLockPoolNodesResp>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new("batch_lock_pool_nodes", Method::POST);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodes");
+        __request.push_literal("batch-lock");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 批量迁移节点 批量迁移节点接口用于在资源池之间批量迁移节点,将节点从一个资源池迁移到另一个资源池。该接口适用于以下场景:当资源池的节点分布不均衡、需要进行集群维护或业务扩展时,用户可通过此接口将指定节点从一个资源池迁移到另一个资源池。使用该接口的前提条件是资源池中至少包含两个节点,且目标资源池具备足够的资源容量(如IP地址等)以接收迁移节点。若资源池只有一个节点、目标集群资源不足、节点状态不支持迁移或用户无权限操作,接口将返回相应的错误信息。
+    ///
+    /// `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-migrate`
+    ///
+    /// `pool_name`: **参数解释**:资源池名称。该字段取自资源池metadata.name字段的值。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchMigratePoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn batch_migrate_pool_nodes(
+        &self,
+        body: &models::NodeBatchMigrationRequest,
+        pool_name: &str,
+    ) -> Result<Response<models::NodeJobResponse>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new(
+            "batch_migrate_pool_nodes",
+            Method::POST,
+        );
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodes");
+        __request.push_literal("batch-migrate");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 批量重启节点 批量重启节点接口用于批量重启指定资源池中的节点。该接口适用于以下场景:当需要对资源池中的节点进行系统更新、配置变更、故障恢复或维护操作时,用户可通过此接口批量重启指定的节点。使用该接口的前提条件是资源池已创建且处于可用状态,节点属于该资源池且处于运行状态,且用户具有重启节点的权限。重启操作完成后,指定的节点将被重新启动,资源池中的其他节点将继续正常运行。若资源池不存在、节点不在资源池中、节点未处于运行状态或用户无权限操作,接口将返回相应的错误信息。
+    ///
+    /// `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-reboot`
+    ///
+    /// `pool_name`: **参数解释**:资源池名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchRebootPoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn batch_reboot_pool_nodes(
+        &self,
+        body: &models::BatchRebootPoolNodesRequestBody,
+        pool_name: &str,
+    ) -> Result<Response<models::BatchRebootNodesResponse>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new(
+            "batch_reboot_pool_nodes",
+            Method::POST,
+        );
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodes");
+        __request.push_literal("batch-reboot");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 重置节点 重置节点接口用于将指定节点恢复到初始状态,清除节点上的数据和配置。该接口适用于以下场景:当节点出现故障、配置错误、需要重新部署或进行系统恢复时,用户可通过此接口重置节点,使其恢复到出厂或初始状态。使用该接口的前提条件是节点已存在且用户具有管理员权限。重置操作完成后,节点上的所有数据和配置将被清除,节点将被重新启动并恢复到初始状态。若节点不存在、用户无权限操作或节点处于不可重置状态(如正在运行任务),接口将返回相应的错误信息。
+    ///
+    /// `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-reset`
+    ///
+    /// `pool_name`: **参数解释**:资源池ID。取值资源池详情的metadata.name字段。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchResetPoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn batch_reset_pool_nodes(
+        &self,
+        body: &models::ResetNodesRequest,
+        pool_name: &str,
+    ) -> Result<Response<models::NodeJobResponse>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new(
+            "batch_reset_pool_nodes",
+            Method::POST,
+        );
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodes");
+        __request.push_literal("batch-reset");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 节点规格变更 节点规格变更接口用于调整指定节点的规格(如步长),例如将节点从8节点超节点扩容到16节点超节点。该接口适用于以下场景:当需要根据业务需求调整节点的资源容量、优化资源利用率或进行系统升级时,用户可通过此接口变更节点的规格。使用该接口的前提条件是节点已创建且处于可变更状态,目标规格在支持范围内,且用户具有管理员权限。规格变更完成后,节点的资源容量将按新规格调整,相关服务和配置将重新加载以适应新的规格。若节点不存在、节点状态不允许变更、目标规格不支持或用户无权限操作,接口将返回相应的错误信息。
+    ///
+    /// `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-resize`
+    ///
+    /// `pool_name`: **参数解释**:资源池ID。取值资源池详情的metadata.name字段。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchResizePoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (request source.creatingStep.type: "hyperinstance"); they are data, checked against the body's types, never read as schema.
+    pub async fn batch_resize_pool_nodes(
+        &self,
+        body: &models::BatchResizeRequestBody,
+        pool_name: &str,
+    ) -> Result<Response<models::BatchResizePoolNodesResponse>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new(
+            "batch_resize_pool_nodes",
+            Method::POST,
+        );
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodes");
+        __request.push_literal("batch-resize");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 批量对节点功能解锁 批量对节点功能解锁接口用于批量解除指定节点功能的锁定状态,使被上锁的功能在控制台恢复正常可用状态。该接口适用于以下场景:当需要恢复被锁定的节点功能以正常使用、完成系统维护或测试后,用户可通过此接口批量对节点功能进行解锁。使用该接口的前提条件是节点功能已被上锁且用户具有管理员权限。解锁操作完成后,指定节点的功能将在控制台恢复正常,用户可以正常使用相关功能。若节点功能未被锁定、用户无权限操作或请求参数无效,接口将返回相应的错误信息。
+    ///
+    /// `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-unlock`
+    ///
+    /// `pool_name`: **参数解释**:资源池ID。取值资源池详情的metadata.name字段。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchUnlockPoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn batch_unlock_pool_nodes(
+        &self,
+        body: &models::BatchLockPoolNodesRequestBody,
+        pool_name: &str,
+    ) -> Result<Response<models::BatchLockPoolNodesResp>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new(
+            "batch_unlock_pool_nodes",
+            Method::POST,
+        );
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodes");
+        __request.push_literal("batch-unlock");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 批量更新节点 批量更新节点接口用于同时修改多个节点的配置或属性,支持批量操作时各节点独立执行更新流程。该接口适用于以下场景:当用户需统一升级节点软件版本、批量处理选中节点的资源标签、调整资源分配策略、应用安全补丁或同步配置变更时,可通过此接口批量更新目标节点,确保每个节点的更新过程互不影响。使用该接口的前提条件包括:目标节点已存在且用户具备管理员权限,节点需处于可操作状态(如非锁定或维护中),批量操作时需提供有效的节点列表及更新参数(如配置项、版本号等)作为输入。操作完成后,指定节点将应用新配置并更新状态为可用,原有配置将被覆盖。若节点不存在、用户权限不足、节点状态异常(如正在维护)、更新参数不合规或输入参数缺失,接口将返回对应错误信息(如404未找到节点、403权限拒绝、400参数校验失败等)。
+    ///
+    /// `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-update`
+    ///
+    /// `pool_name`: **参数解释**:资源池ID。取值资源池详情的metadata.name字段。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchUpdatePoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn batch_update_pool_nodes(
+        &self,
+        body: &models::BatchUpdatePoolNodesRequestBody,
+        pool_name: &str,
+    ) -> Result<Response<models::UpdatePoolNodesResp>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new(
+            "batch_update_pool_nodes",
+            Method::POST,
+        );
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodes");
+        __request.push_literal("batch-update");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 创建网络资源 创建网络资源接口用于在系统中创建新的网络资源。该接口适用于以下场景:当需要为业务扩展、资源规划或网络架构调整时,用户可通过此接口创建新的网络资源,如虚拟网络、子网或路由等。使用该接口的前提条件是用户具有管理员权限,并且系统中具备足够的资源支持新网络资源的创建。创建操作完成后,新的网络资源将被成功添加到系统中,并可用于后续的业务配置。若用户无权限、资源不足或输入参数有误,接口将返回相应的错误信息。
+    ///
+    /// `POST /v1/{project_id}/networks`
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (Bad Request。); these arrive as `Error::Api`, and [`CreateNetworkError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn create_network(
+        &self,
+        body: &models::NetworkCreationRequest,
+    ) -> Result<Response<models::Network>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new("create_network", Method::POST);
+        __request.push_literal("v1");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("networks");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(400u16, "Bad Request。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 创建节点池 创建节点池接口用于创建新的节点池。该接口适用于以下场景:当需要扩展计算资源、优化资源分配或部署新的服务时,用户可通过此接口创建指定配置的节点池。使用该接口的前提条件是用户具有管理员权限且节点池的配置参数(如节点数量、规格、网络配置等)已正确设置。创建操作完成后,节点池将被成功创建并处于可用状态,相关节点信息将被记录。若用户无权限操作、配置参数错误或系统资源不足,接口将返回相应的错误信息。
+    ///
+    /// `POST /v2/{project_id}/pools/{pool_name}/nodepools`
+    ///
+    /// `pool_name`: **参数解释**:资源池名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (Bad request); these arrive as `Error::Api`, and [`CreateNodePoolError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn create_node_pool(
+        &self,
+        body: &models::CreateNodePoolRequestBody,
+        pool_name: &str,
+    ) -> Result<Response<models::CreateNodePoolResponse>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new("create_node_pool", Method::POST);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodepools");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(400u16, "Bad request")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 创建资源池的订单id 创建资源池订单ID接口用于生成资源池申请的订单标识。该接口适用于以下场景:当用户需要申请新资源池时(如业务扩展、资源不足或临时资源需求),可通过此接口提交按需转包周期订单的创建请求。使用该接口的前提条件是用户需具备资源申请权限,提交的资源池配置参数(如资源类型、容量、周期等)需符合系统校验规则,且当前仅支持按需转包周期订单类型。订单创建成功后,系统将生成唯一订单ID并触发后续资源分配流程,同时记录操作日志。若用户权限不足、配置参数缺失/冲突(如容量超出配额)、订单类型不支持或系统资源不足,接口将返回对应错误码及提示信息,且不会生成订单ID或占用资源。
+    ///
+    /// `POST /v2/{project_id}/pools/{name}/orderid`
+    ///
+    /// `name`: **参数解释**:资源池ID。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `name`)
+    ///
+    /// `action_type`: **参数解释**:订单操作类型。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - toPeriod:按需转包周期,默认值
+    ///
+    /// **默认取值**:不涉及。 (query parameter `actionType`)
+    ///
+    /// `workspace_id`: **参数解释**:工作空间ID,默认是0。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (query parameter `workspaceId`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (Bad request) and HTTP 409 (Already exists); these arrive as `Error::Api`, and [`CreateOrderIdError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] The definition marks the request body optional; the format always sends one, so callers send {} when they have nothing to send.
+    pub async fn create_order_id(
+        &self,
+        body: &models::CreateOrderRequestBody,
+        name: &str,
+        action_type: Option<&str>,
+        workspace_id: Option<&str>,
+    ) -> Result<Response<models::Order>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new("create_order_id", Method::POST);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("name", name)?;
+        __request.push_literal("orderid");
+        if let Some(__value) = action_type {
+            __request.query("actionType", __value);
+        }
+        if let Some(__value) = workspace_id {
+            __request.query("workspaceId", __value);
+        }
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request
+            .documented_errors(&[(400u16, "Bad request"), (409u16, "Already exists")]);
+        self.inner.execute(__request).await
     }
 
     /// 创建资源池 用户创建资源池。
@@ -71,6 +595,98 @@ impl Client {
         self.inner.execute(__request).await
     }
 
+    /// 创建插件 创建插件实例接口用于在系统中创建一个新的插件实例。该接口适用于以下场景:当需要扩展系统功能、部署新的插件、更新现有插件配置或测试插件时,用户可通过此接口创建指定插件的实例。使用该接口的前提条件是插件已存在且用户具有管理员权限或插件管理权限。创建操作完成后,插件实例将被成功创建并处于可用状态,相关配置信息将被记录。若插件不存在、用户无权限操作、配置参数错误或系统资源不足,接口将返回相应的错误信息。
+    ///
+    /// `POST /v2/{project_id}/pools/{pool_name}/plugins`
+    ///
+    /// `pool_name`: **参数解释**:资源池名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (Bad request); these arrive as `Error::Api`, and [`CreatePoolPluginError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn create_pool_plugin(
+        &self,
+        body: &models::CreatePluginRequestBody,
+        pool_name: &str,
+    ) -> Result<Response<models::Plugin>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new("create_pool_plugin", Method::POST);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("plugins");
+        __request.json_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(400u16, "Bad request")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 删除网络资源 删除网络资源接口用于移除指定的网络资源。该接口适用于以下场景:当网络资源不再需要、配置错误或需要清理资源时,用户可通过此接口删除指定的网络资源。使用该接口的前提条件是网络资源已存在且用户具有管理员权限。删除操作完成后,指定的网络资源将被永久移除,相关配置和关联关系也将被清理。若指定的网络资源不存在、用户无权限操作或资源被其他资源依赖,接口将返回相应的错误信息。
+    ///
+    /// `DELETE /v1/{project_id}/networks/{network_name}`
+    ///
+    /// `network_name`: **参数解释**:网络资源名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `network_name`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`DeleteNetworkError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn delete_network(
+        &self,
+        network_name: &str,
+    ) -> Result<Response<models::Network>, Error> {
+        let mut __request = OperationRequest::new("delete_network", Method::DELETE);
+        __request.push_literal("v1");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("networks");
+        __request.push_param("network_name", network_name)?;
+        __request.idempotent(true);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 删除节点池 删除节点池接口用于移除已创建的节点池,包周期资源池不支持。该接口适用于以下场景:当节点池完成任务、配置错误或需要清理资源时,用户可通过此接口删除指定的节点池。使用该接口的前提条件是节点池已存在且用户具有管理员权限。删除操作完成后,节点池将被永久移除,相关资源和配置也将被清理。若节点池不存在、用户无权限操作或节点池处于不可删除状态(如包周期资源池或节点池正在使用中),接口将返回相应的错误信息。
+    ///
+    /// `DELETE /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}`
+    ///
+    /// `pool_name`: **参数解释**:资源池名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// `nodepool_name`: **参数解释**:节点池名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `nodepool_name`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (Bad request); these arrive as `Error::Api`, and [`DeleteNodePoolError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn delete_node_pool(
+        &self,
+        pool_name: &str,
+        nodepool_name: &str,
+    ) -> Result<Response<models::NodePool>, Error> {
+        let mut __request = OperationRequest::new("delete_node_pool", Method::DELETE);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodepools");
+        __request.push_param("nodepool_name", nodepool_name)?;
+        __request.idempotent(true);
+        __request.documented_errors(&[(400u16, "Bad request")]);
+        self.inner.execute(__request).await
+    }
+
     /// 删除资源池 删除指定的资源池。
     ///
     /// `DELETE /v2/{project_id}/pools/{pool_name}`
@@ -101,11 +717,1847 @@ impl Client {
         __request.documented_errors(&[(404u16, "Not Found。")]);
         self.inner.execute(__request).await
     }
+
+    /// 查询网络资源列表 查询网络资源列表。
+    ///
+    /// `GET /v1/{project_id}/networks`
+    ///
+    /// `label_selector`: 标签筛选。 (query parameter `labelSelector`)
+    ///
+    /// `limit`: 分页单次查询返回数。 (query parameter `limit`)
+    ///
+    /// `continue_`: 分页查询时上一页位置。 (query parameter `continue`)
+    ///
+    /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询时上一页位置") takes metadata.continue ("分页查询时,下一次查询位置") of the previous page, and limit sets the page size; recorded as pagination.
+    pub async fn list_networks(
+        &self,
+        label_selector: Option<&str>,
+        limit: Option<i32>,
+        continue_: Option<&str>,
+    ) -> Result<Response<models::NetworkList>, Error> {
+        let mut __request = OperationRequest::new("list_networks", Method::GET);
+        __request.push_literal("v1");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("networks");
+        if let Some(__value) = label_selector {
+            __request.query("labelSelector", __value);
+        }
+        if let Some(__value) = limit {
+            __request.query("limit", &__value.to_string());
+        }
+        if let Some(__value) = continue_ {
+            __request.query("continue", __value);
+        }
+        __request.idempotent(true);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询节点池的节点列表 查询节点池的节点列表。
+    ///
+    /// `GET /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}/nodes`
+    ///
+    /// `pool_name`: 资源池名称。 (path parameter `pool_name`)
+    ///
+    /// `nodepool_name`: 节点池名称。 (path parameter `nodepool_name`)
+    ///
+    /// `continue_`: 分页查询时上一页位置。 (query parameter `continue`)
+    ///
+    /// `limit`: 分页单次查询返回数。 (query parameter `limit`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (Bad request); these arrive as `Error::Api`, and [`ListNodePoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] The definition gives a request example but no body parameter; no body is sent, and the example is left out.
+    ///
+    /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询时上一页位置") takes metadata.continue ("分页查询时,下一次查询位置") of the previous page, and limit sets the page size; recorded as pagination.
+    pub async fn list_node_pool_nodes(
+        &self,
+        pool_name: &str,
+        nodepool_name: &str,
+        continue_: Option<&str>,
+        limit: Option<&str>,
+    ) -> Result<Response<models::NodeList>, Error> {
+        let mut __request = OperationRequest::new("list_node_pool_nodes", Method::GET);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodepools");
+        __request.push_param("nodepool_name", nodepool_name)?;
+        __request.push_literal("nodes");
+        if let Some(__value) = continue_ {
+            __request.query("continue", __value);
+        }
+        if let Some(__value) = limit {
+            __request.query("limit", __value);
+        }
+        __request.idempotent(true);
+        __request.documented_errors(&[(400u16, "Bad request")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询节点池列表 查询节点池列表。
+    ///
+    /// `GET /v2/{project_id}/pools/{pool_name}/nodepools`
+    ///
+    /// `pool_name`: 资源池名称。 (path parameter `pool_name`)
+    pub async fn list_node_pools(
+        &self,
+        pool_name: &str,
+    ) -> Result<Response<models::NodePoolList>, Error> {
+        let mut __request = OperationRequest::new("list_node_pools", Method::GET);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodepools");
+        __request.idempotent(true);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询插件模板列表 查询插件模板列表接口用于获取插件模板的基本信息列表。该接口适用于以下场景:当需要浏览或管理插件模板时,用户可通过此接口查询所有可用的插件模板信息,以便选择或进一步操作。使用该接口的前提条件是用户具有访问插件模板的权限,且插件模板服务处于正常运行状态。查询操作完成后,用户将获得插件模板的列表信息,包括模板名称、类型、版本等,便于后续的插件开发或管理。若用户无权限访问、插件模板服务不可用或请求参数无效,接口将返回相应的错误信息。
+    ///
+    /// `GET /v2/{project_id}/plugintemplates`
+    ///
+    /// `template_name`: **参数解释**:指定的插件名称,填写则查询指定名称的插件。
+    /// **约束限制**:不涉及
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (query parameter `templateName`)
+    ///
+    /// `pool_name`: **参数解释**:指定的资源池名称,填写则查询符合资源池安装条件的插件列表。
+    /// **约束限制**:不涉及
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (query parameter `poolName`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ListPluginTemplatesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] The definition gives a request example but no body parameter; no body is sent, and the example is left out.
+    ///
+    /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 items\[\].spec.versions\[\].inputs.parameters.custom.zones\[\].plugins.log.format: "combined"); they are data, checked against the body's types, never read as schema.
+    pub async fn list_plugin_templates(
+        &self,
+        template_name: Option<&str>,
+        pool_name: Option<&str>,
+    ) -> Result<Response<models::PluginTemplateList>, Error> {
+        let mut __request = OperationRequest::new("list_plugin_templates", Method::GET);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("plugintemplates");
+        if let Some(__value) = template_name {
+            __request.query("templateName", __value);
+        }
+        if let Some(__value) = pool_name {
+            __request.query("poolName", __value);
+        }
+        __request.idempotent(true);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询节点列表 查询资源池中的节点列表。
+    ///
+    /// `GET /v2/{project_id}/pools/{pool_name}/nodes`
+    ///
+    /// `pool_name`: 资源池名称。 (path parameter `pool_name`)
+    ///
+    /// `continue_`: 分页查询时上一页位置。 (query parameter `continue`)
+    ///
+    /// `limit`: 分页单次查询返回数。 (query parameter `limit`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ListPoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询时上一页位置") takes metadata.continue ("分页查询时,下一次查询位置") of the previous page, and limit sets the page size; recorded as pagination.
+    pub async fn list_pool_nodes(
+        &self,
+        pool_name: &str,
+        continue_: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<Response<models::NodeList>, Error> {
+        let mut __request = OperationRequest::new("list_pool_nodes", Method::GET);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodes");
+        if let Some(__value) = continue_ {
+            __request.query("continue", __value);
+        }
+        if let Some(__value) = limit {
+            __request.query("limit", &__value.to_string());
+        }
+        __request.idempotent(true);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询插件列表 查询插件实例列表接口用于获取系统中已部署的插件实例信息。该接口适用于以下场景:当用户需要查看系统中已部署的插件实例、监控插件运行状态、管理插件配置或进行故障排查时,可通过此接口获取插件实例的详细信息。使用该接口的前提条件是用户具有查询权限且系统中已部署至少一个插件实例。调用该接口后,系统将返回所有插件实例的列表,包括插件名称、类型、状态、版本及部署环境等信息。若用户无权限访问或系统中未部署任何插件实例,接口将返回相应的错误信息或空列表。
+    ///
+    /// `GET /v2/{project_id}/pools/{pool_name}/plugins`
+    ///
+    /// `pool_name`: **参数解释**:资源池名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// Decision: \[import\] The definition gives a request example but no body parameter; no body is sent, and the example is left out.
+    pub async fn list_pool_plugins(
+        &self,
+        pool_name: &str,
+    ) -> Result<Response<models::PluginList>, Error> {
+        let mut __request = OperationRequest::new("list_pool_plugins", Method::GET);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("plugins");
+        __request.idempotent(true);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询资源池的所有标签 查询用户当前项目下资源池的所有标签,默认查询所有工作空间,无权限的工作空间不返回标签数据。
+    ///
+    /// `GET /v1/{project_id}/pools/tags`
+    ///
+    /// `limit`: 指定每一页查询返回的最大条目数,默认为200。 (query parameter `limit`)
+    ///
+    /// `offset`: 分页列表的起始页,默认为0。 (query parameter `offset`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。); these arrive as `Error::Api`, and [`ListPoolTagsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] The definition pages with offset and limit (in prose only); the format's pagination follows a token, so they stay plain query parameters.
+    pub async fn list_pool_tags(
+        &self,
+        limit: Option<i32>,
+        offset: Option<i32>,
+    ) -> Result<Response<models::TagList>, Error> {
+        let mut __request = OperationRequest::new("list_pool_tags", Method::GET);
+        __request.push_literal("v1");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_literal("tags");
+        if let Some(__value) = limit {
+            __request.query("limit", &__value.to_string());
+        }
+        if let Some(__value) = offset {
+            __request.query("offset", &__value.to_string());
+        }
+        __request.idempotent(true);
+        __request
+            .documented_errors(
+                &[
+                    (400u16, "参数非法。"),
+                    (401u16, "鉴权失败。"),
+                    (403u16, "权限不足。"),
+                ],
+            );
+        self.inner.execute(__request).await
+    }
+
+    /// 查询资源池列表,可通过标签、资源池状态筛选查询资源池列表。 查询资源池列表。
+    ///
+    /// `GET /v2/{project_id}/pools`
+    ///
+    /// `workspace_id`: 工作空间ID。获取方法请参见\[查询工作空间列表\](ListWorkspace.xml)。未创建工作空间时默认值为“0”,存在创建并使用的工作空间,以实际取值为准。 (query parameter `workspaceId`)
+    ///
+    /// `label_selector`: 标签筛选。 (query parameter `labelSelector`)
+    ///
+    /// `status`: 资源池状态。状态为空时,返回当前有效的资源池,包括创建中和创建成功的资源池。可选值如下:
+    /// - created: 创建成功的资源池。
+    /// - failed:创建失败的资源池,创建失败的资源池记录保留3天。
+    /// - creating:创建中的资源池。 (query parameter `status`)
+    ///
+    /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 items\[\].spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
+    pub async fn list_pools(
+        &self,
+        workspace_id: Option<&str>,
+        label_selector: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<Response<models::PoolList>, Error> {
+        let mut __request = OperationRequest::new("list_pools", Method::GET);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        if let Some(__value) = workspace_id {
+            __request.query("workspaceId", __value);
+        }
+        if let Some(__value) = label_selector {
+            __request.query("labelSelector", __value);
+        }
+        if let Some(__value) = status {
+            __request.query("status", __value);
+        }
+        __request.idempotent(true);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询资源规格列表 查询资源规格列表接口用于获取可用的资源规格信息。该接口适用于以下场景:当需要查看或选择资源规格以创建资源池、分配资源或了解可用资源规格时,用户可通过此接口获取资源规格的详细信息。使用该接口的前提条件是用户具有相应的权限(如管理员权限或资源管理权限)。调用接口成功后,系统将返回资源规格的列表,包括规格ID、名称、CPU核数、内存大小、存储容量等详细信息。若用户无权限访问该接口或系统中未配置资源规格,接口将返回相应的错误信息。
+    ///
+    /// `GET /v1/{project_id}/resourceflavors`
+    ///
+    /// `continue_`: **参数解释**:分页查询的偏移标志。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:取值来自用户上一次分页查询响应结果中metadata.continue中的值,值为空默认无偏移。
+    /// **默认取值**:不涉及。 (query parameter `continue`)
+    ///
+    /// `limit`: **参数解释**:分页单次查询返回的资源数量。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:0 - 500。
+    /// **默认取值**:500。 (query parameter `limit`)
+    ///
+    /// `label_selector`: **参数解释**:标签筛选查询。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (query parameter `labelSelector`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 401 (Authorization failed.) and HTTP 404 (Not found.); these arrive as `Error::Api`, and [`ListResourceFlavorsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询的偏移标志") takes metadata.continue ("分页查询的偏移标志") of the previous page, and limit sets the page size; recorded as pagination.
+    ///
+    /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 items\[\].spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
+    pub async fn list_resource_flavors(
+        &self,
+        continue_: Option<&str>,
+        limit: Option<i64>,
+        label_selector: Option<&str>,
+    ) -> Result<Response<models::ResourceFlavorList>, Error> {
+        let mut __request = OperationRequest::new("list_resource_flavors", Method::GET);
+        __request.push_literal("v1");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("resourceflavors");
+        if let Some(__value) = continue_ {
+            __request.query("continue", __value);
+        }
+        if let Some(__value) = limit {
+            __request.query("limit", &__value.to_string());
+        }
+        if let Some(__value) = label_selector {
+            __request.query("labelSelector", __value);
+        }
+        __request.idempotent(true);
+        __request
+            .documented_errors(
+                &[(401u16, "Authorization failed."), (404u16, "Not found.")],
+            );
+        self.inner.execute(__request).await
+    }
+
+    /// 查询资源池作业列表 查询专属资源池作业列表接口用于获取指定专属资源池中的作业信息列表。该接口适用于以下场景:当需要监控专属资源池的资源使用情况、查看作业状态或管理资源分配时,用户可通过此接口获取专属资源池中作业的详细信息。使用该接口的前提条件是专属资源池已存在且用户具有相应的权限(如管理员权限或资源管理权限)。调用接口成功后,系统将返回专属资源池中作业的列表,包括作业ID、名称、状态、资源使用情况等详细信息。若专属资源池不存在、用户无权限操作或资源池当前不可用,接口将返回相应的错误信息。
+    ///
+    /// `GET /v2/{project_id}/pools/{pool_name}/workloads`
+    ///
+    /// `pool_name`: **参数解释**:资源池的ID,取值自资源池详情的metadata.name字段。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为\[36-63\]个字符。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// `type_`: **参数解释**:根据作业类型查询资源池作业列表。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - train:训练作业
+    /// - infer:推理服务
+    /// - notebook:Notebook作业
+    /// - x-infer:新版推理作业
+    ///
+    /// **默认取值**:不涉及。 (query parameter `type`)
+    ///
+    /// `status`: **参数解释**:根据作业状态查询资源池作业列表。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - Queue:排队中的作业。
+    /// - Pending:等待中的作业。
+    /// - Abnormal:异常的作业。
+    /// - Terminating:中止中的作业。
+    /// - Creating:创建中的作业。
+    /// - Running:运行中的作业。
+    /// - Completed:已完成的作业。
+    /// - Terminated:已终止的作业。
+    /// - Failed:运行失败的作业。
+    ///
+    /// **默认取值**:不涉及。 (query parameter `status`)
+    ///
+    /// `sort`: **参数解释**:查询资源池作业列表的排序条件。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - create_time:根据作业创建时间排序。
+    ///
+    /// **默认取值**:不涉及。 (query parameter `sort`)
+    ///
+    /// `ascend`: **参数解释**:指定查询资源池作业列表是否按照升序排序。
+    /// **约束限制**:需要配合sort查询参数使用。
+    /// **取值范围**:可选值如下:
+    /// - true:按照升序排序。
+    /// - false:按照降序排序。
+    ///
+    /// **默认取值**:false。 (query parameter `ascend`)
+    ///
+    /// `offset`: **参数解释**:分页查询的偏移量。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:0-2147483647。
+    /// **默认取值**:0。 (query parameter `offset`)
+    ///
+    /// `limit`: **参数解释**:分页单次查询返回的资源数量。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:0 - 500。
+    /// **默认取值**:500。 (query parameter `limit`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (Bad Request。) and HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ListWorkloadsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] The definition pages with offset and limit (in prose only); the format's pagination follows a token, so they stay plain query parameters.
+    ///
+    /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 items\[\].type: "train"); they are data, checked against the body's types, never read as schema.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn list_workloads(
+        &self,
+        pool_name: &str,
+        type_: Option<&str>,
+        status: Option<&str>,
+        sort: Option<&str>,
+        ascend: Option<bool>,
+        offset: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<Response<models::WorkloadList>, Error> {
+        let mut __request = OperationRequest::new("list_workloads", Method::GET);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("workloads");
+        if let Some(__value) = type_ {
+            __request.query("type", __value);
+        }
+        if let Some(__value) = status {
+            __request.query("status", __value);
+        }
+        if let Some(__value) = sort {
+            __request.query("sort", __value);
+        }
+        if let Some(__value) = ascend {
+            __request.query("ascend", &__value.to_string());
+        }
+        if let Some(__value) = offset {
+            __request.query("offset", __value);
+        }
+        if let Some(__value) = limit {
+            __request.query("limit", &__value.to_string());
+        }
+        __request.idempotent(true);
+        __request
+            .documented_errors(&[(400u16, "Bad Request。"), (404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 更新网络资源 更新网络资源接口用于修改指定网络资源的配置信息。该接口适用于以下场景:当需要调整网络资源的属性、修复配置错误或优化资源设置时,用户可通过此接口更新指定网络资源的详细信息。使用该接口的前提条件是网络资源已存在且用户具有管理员权限。更新操作完成后,指定网络资源的配置信息将被成功修改,系统将反映最新的资源状态和属性。若指定的网络资源不存在、用户无权限操作或输入参数有误,接口将返回相应的错误信息。
+    ///
+    /// `PATCH /v1/{project_id}/networks/{network_name}`
+    ///
+    /// `network_name`: **参数解释**:网络资源名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `network_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// The body is a JSON merge patch (RFC 7396, sent as `application/merge-patch+json`): a member left `Patch::Absent` is left alone, `Patch::Null` removes it, `Patch::Value` sets it.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (Bad request) and HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`PatchNetworkError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] The definition declares a required Content-Type header parameter ("application/merge-patch+json"); it is the request body's media type, not an option callers fill, so the body's media_type is application/merge-patch+json.
+    pub async fn patch_network(
+        &self,
+        body: &models::PatchNetworkRequest,
+        network_name: &str,
+    ) -> Result<Response<models::Network>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new("patch_network", Method::PATCH);
+        __request.push_literal("v1");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("networks");
+        __request.push_param("network_name", network_name)?;
+        __request.merge_patch_body(body)?;
+        __request.idempotent(false);
+        __request
+            .documented_errors(&[(400u16, "Bad request"), (404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 更新节点池 更新节点池。
+    ///
+    /// `PATCH /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}`
+    ///
+    /// `pool_name`: 资源池名称。 (path parameter `pool_name`)
+    ///
+    /// `nodepool_name`: 节点池名称。 (path parameter `nodepool_name`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// The body is a JSON merge patch (RFC 7396, sent as `application/merge-patch+json`): a member left `Patch::Absent` is left alone, `Patch::Null` removes it, `Patch::Value` sets it.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (Bad request); these arrive as `Error::Api`, and [`PatchNodePoolError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] The definition declares a required Content-Type header parameter ("application/merge-patch+json"); it is the request body's media type, not an option callers fill, so the body's media_type is application/merge-patch+json.
+    pub async fn patch_node_pool(
+        &self,
+        body: &models::PatchNodePoolRequest,
+        pool_name: &str,
+        nodepool_name: &str,
+    ) -> Result<Response<models::PatchNodePoolResponse>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new("patch_node_pool", Method::PATCH);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("nodepools");
+        __request.push_param("nodepool_name", nodepool_name)?;
+        __request.merge_patch_body(body)?;
+        __request.idempotent(false);
+        __request.documented_errors(&[(400u16, "Bad request")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 更新资源池 更新资源池接口用于修改指定资源池的配置和容量。该接口适用于以下场景:当资源池需要扩展容量、调整配置或优化性能时,用户可通过此接口更新资源池的相关信息。使用该接口的前提条件是资源池已存在且用户具有管理员权限。更新操作完成后,资源池的配置和容量将被更新,相关资源和配置也将被调整。若资源池不存在、用户无权限操作或资源池处于不可更新状态,接口将返回相应的错误信息。
+    ///
+    /// `PATCH /v2/{project_id}/pools/{pool_name}`
+    ///
+    /// `pool_name`: **参数解释**:系统生成的资源池名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// `user_id`: **参数解释**:实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (header `X-ModelArts-User-ID`)
+    ///
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    ///
+    /// The body is a JSON merge patch (RFC 7396, sent as `application/merge-patch+json`): a member left `Patch::Absent` is left alone, `Patch::Null` removes it, `Patch::Value` sets it.
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (Bad request) and HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`PatchPoolError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] The definition declares a required Content-Type header parameter ("application/merge-patch+json"); it is the request body's media type, not an option callers fill, so the body's media_type is application/merge-patch+json.
+    ///
+    /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
+    pub async fn patch_pool(
+        &self,
+        body: &models::PatchPoolRequest,
+        pool_name: &str,
+        user_id: Option<&str>,
+    ) -> Result<Response<models::PoolModel>, Error> {
+        body.validate().map_err(Error::InvalidRequest)?;
+        let mut __request = OperationRequest::new("patch_pool", Method::PATCH);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        if let Some(__value) = user_id {
+            __request.header("X-ModelArts-User-ID", __value)?;
+        }
+        __request.merge_patch_body(body)?;
+        __request.idempotent(false);
+        __request
+            .documented_errors(&[(400u16, "Bad request"), (404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询网络资源 查询网络资源接口用于获取指定网络资源的详情信息。该接口适用于以下场景:当用户需要查看特定网络资源的详细配置、状态或属性时,可通过此接口查询指定网络资源的详细信息。使用该接口的前提条件是用户具有相应的权限,并且指定的网络资源已存在于系统中。查询操作完成后,接口将返回指定网络资源的详细信息,包括资源ID、类型、状态、配置参数等。若指定的网络资源不存在、用户无权限操作或输入参数有误,接口将返回相应的错误信息。
+    ///
+    /// `GET /v1/{project_id}/networks/{network_name}`
+    ///
+    /// `network_name`: **参数解释**:网络的ID,取值自网络详情的metadata.name字段。
+    /// **约束限制**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为\[36-63\]个字符。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `network_name`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ShowNetworkError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn show_network(
+        &self,
+        network_name: &str,
+    ) -> Result<Response<models::Network>, Error> {
+        let mut __request = OperationRequest::new("show_network", Method::GET);
+        __request.push_literal("v1");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("networks");
+        __request.push_param("network_name", network_name)?;
+        __request.idempotent(true);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询节点配置模板 查询节点配置模板接口用于获取指定节点配置模板的详细信息。该接口适用于以下场景:当用户需要查看节点配置模板的内容、管理节点配置或进行相关操作时,可通过此接口获取指定节点配置模板的详细信息。使用该接口的前提条件是节点配置模板已存在且用户具有相应的访问权限。调用该接口后,系统将返回指定节点配置模板的详细信息,包括模板名称、版本、配置参数及描述等。若节点配置模板不存在或用户无权限访问,接口将返回相应的错误信息。
+    ///
+    /// `GET /v1/{project_id}/nodeconfigtemplates/{nodeconfigtemplate_name}`
+    ///
+    /// `nodeconfigtemplate_name`: **参数解释**:节点配置模板的名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `nodeconfigtemplate_name`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ShowNodeConfigTemplateError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn show_node_config_template(
+        &self,
+        nodeconfigtemplate_name: &str,
+    ) -> Result<Response<models::NodeConfigTemplate>, Error> {
+        let mut __request = OperationRequest::new(
+            "show_node_config_template",
+            Method::GET,
+        );
+        __request.push_literal("v1");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("nodeconfigtemplates");
+        __request.push_param("nodeconfigtemplate_name", nodeconfigtemplate_name)?;
+        __request.idempotent(true);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询插件模板 查询插件模板接口用于获取指定插件模板的详细信息。该接口适用于以下场景:当需要了解特定插件模板的配置、功能或使用方式时,用户可通过此接口查询插件模板的详细信息。使用该接口的前提条件是插件模板已存在且用户具有访问权限。查询操作完成后,用户将获得指定插件模板的详细信息,包括模板的配置参数、功能描述等,便于后续的插件开发或配置管理。若插件模板不存在或用户无权限访问,接口将返回相应的错误信息。
+    ///
+    /// `GET /v1/{project_id}/plugintemplates/{plugintemplate_name}`
+    ///
+    /// `plugintemplate_name`: **参数解释**:插件模板的名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - gpu-driver:GPU驱动插件模板信息
+    /// - npu-driver:NPU驱动插件模板信息
+    ///
+    /// **默认取值**:不涉及。 (path parameter `plugintemplate_name`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ShowPluginTemplateError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 spec.type: "npuDriver"); they are data, checked against the body's types, never read as schema.
+    pub async fn show_plugin_template(
+        &self,
+        plugintemplate_name: &str,
+    ) -> Result<Response<models::PluginTemplate>, Error> {
+        let mut __request = OperationRequest::new("show_plugin_template", Method::GET);
+        __request.push_literal("v1");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("plugintemplates");
+        __request.push_param("plugintemplate_name", plugintemplate_name)?;
+        __request.idempotent(true);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询资源池 查询资源池信息接口用于获取指定资源池的详细信息。该接口适用于以下场景:当用户需要查看特定资源池的详细配置、状态、资源使用情况或进行资源管理时,可通过此接口查询指定资源池的详细信息。使用该接口的前提条件是用户具有相应的权限,并且指定的资源池已存在于系统中。查询操作完成后,接口将返回资源池的详细信息,包括资源池ID、名称、类型、状态、资源配额、利用率等。若指定的资源池不存在、用户无权限操作或输入参数有误,接口将返回相应的错误信息。
+    ///
+    /// `GET /v2/{project_id}/pools/{pool_name}`
+    ///
+    /// `pool_name`: **参数解释**:资源池的ID,取值自资源池详情的metadata.name字段。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为36-63。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// `user_id`: **参数解释**:租户ID,传递该参数鉴权以该租户ID为准。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (header `X-ModelArts-User-ID`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ShowPoolError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
+    pub async fn show_pool(
+        &self,
+        pool_name: &str,
+        user_id: Option<&str>,
+    ) -> Result<Response<models::PoolModel>, Error> {
+        let mut __request = OperationRequest::new("show_pool", Method::GET);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        if let Some(__value) = user_id {
+            __request.header("X-ModelArts-User-ID", __value)?;
+        }
+        __request.idempotent(true);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 资源池监控 资源池监控接口用于获取指定资源池的实时或历史监控信息。该接口适用于以下场景:当需要实时查看资源池的资源使用情况、性能状态或历史数据时,用户可通过此接口获取资源池的监控数据。使用该接口的前提条件是资源池已存在且用户具有管理员权限。调用接口成功后,系统将返回资源池的监控信息,包括资源使用率、性能指标及历史趋势等数据。若资源池不存在、用户无权限操作或资源池当前不可用,接口将返回相应的错误信息。
+    ///
+    /// `GET /v2/{project_id}/pools/{pool_name}/monitor`
+    ///
+    /// `pool_name`: **参数解释**:资源池的ID,取值自资源池详情的metadata.name字段。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为\[36-63\]个字符。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// `time_range`: **参数解释**:查询资源池监控信息的时间范围,格式为startTimeInMillis.endTimeInMillis.durationInMinutes。其中,startTimeInMillis表示查询的开始时间,格式为UTC毫秒,如果指定为-1,服务端将按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。endTimeInMillis表示查询的结束时间,格式为UTC毫秒,如果指定为-1,服务端将按(startTimeInMillis + durationInMinutes * 60 * 1000)计算结束时间,如果计算出的结束时间大于当前系统时间,则使用当前系统时间。durationInMinutes表示查询时间的跨度分钟数。 取值范围大于0并且大于等于(endTimeInMillis - startTimeInMillis) / (60 * 1000) - 1。当开始时间与结束时间都设置为-1时,系统会将结束时间设置为当前时间UTC毫秒值,并按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。如:-1.-1.60(表示最近60分钟)。
+    /// **约束限制**:单次请求中,查询时长与周期需要满足以下条件: durationInMinutes * 60 / period \<= 1440。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:-1.-1.60。
+    ///
+    /// 查询时间范围,默认值“-1.-1.60”。格式为startTimeInMillis.endTimeInMillis.durationInMinutes,参数解释:
+    /// - startTimeInMillis: 查询的开始时间,格式为UTC毫秒,如果指定为-1,服务端将按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间
+    /// - endTimeInMillis: 查询的结束时间,格式为UTC毫秒,如果指定为-1,服务端将按(startTimeInMillis + durationInMinutes * 60 * 1000)计算结束时间,如果计算出的结束时间大于当前系统时间,则使用当前系统时间
+    /// - durationInMinutes:查询时间的跨度分钟数。 取值范围大于0并且大于等于(endTimeInMillis - startTimeInMillis) / (60 * 1000) - 1
+    ///
+    /// 当开始时间与结束时间都设置为-1时,系统会将结束时间设置为当前时间UTC毫秒值,并按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。如:-1.-1.60(表示最近60分钟)约束:单次请求中,查询时长与周期需要满足以下条件: durationInMinutes * 60 / period \<= 1440。 (query parameter `time_range`)
+    ///
+    /// `statistics`: **参数解释**:资源池监控信息在指定时间粒度下的统计方式。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - maximum:最大值统计,默认值。
+    /// - minimum:最小值统计。
+    /// - sum:求和统计。
+    /// - average:平均值统计。
+    /// - sampleCount:采样统计。
+    ///
+    /// **默认取值**:maximum。 (query parameter `statistics`)
+    ///
+    /// `period`: **参数解释**:查询资源池监控信息的时间粒度,以秒为单位。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - 60:粒度为1分钟,默认值。
+    /// - 300:粒度为5分钟。
+    /// - 900:粒度为15分钟。
+    /// - 3600:粒度为1小时。
+    ///
+    /// **默认取值**:60。 (query parameter `period`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ShowPoolMonitorError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn show_pool_monitor(
+        &self,
+        pool_name: &str,
+        time_range: Option<&str>,
+        statistics: Option<&str>,
+        period: Option<&str>,
+    ) -> Result<Response<models::PoolMonitor>, Error> {
+        let mut __request = OperationRequest::new("show_pool_monitor", Method::GET);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("monitor");
+        if let Some(__value) = time_range {
+            __request.query("time_range", __value);
+        }
+        if let Some(__value) = statistics {
+            __request.query("statistics", __value);
+        }
+        if let Some(__value) = period {
+            __request.query("period", __value);
+        }
+        __request.idempotent(true);
+        __request.documented_errors(&[(404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询资源池节点自定义配置 查询资源池节点自定义配置接口用于获取指定资源池节点的自定义配置信息。该接口适用于以下场景:当需要查看资源池节点的详细配置、优化资源分配或管理节点资源时,用户可通过此接口获取节点的自定义配置数据。使用该接口的前提条件是资源池节点已存在且用户具有访问该节点的权限。调用接口成功后,系统将返回资源池节点的自定义配置信息,包括硬件规格、软件环境、网络设置等详细参数。若资源池节点不存在、用户无权限访问或节点配置信息未正确配置,接口将返回相应的错误信息。
+    ///
+    /// `GET /v2/{project_id}/pools/{pool_name}/node-config`
+    ///
+    /// `pool_name`: **参数解释**:池名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (Error response); these arrive as `Error::Api`, and [`ShowPoolNodeConfigError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn show_pool_node_config(
+        &self,
+        pool_name: &str,
+    ) -> Result<Response<models::NodeConfig>, Error> {
+        let mut __request = OperationRequest::new("show_pool_node_config", Method::GET);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("node-config");
+        __request.idempotent(true);
+        __request.documented_errors(&[(400u16, "Error response")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询资源实时利用率 查询资源实时利用率接口用于获取当前项目下所有资源池的实时利用率信息。该接口适用于以下场景:当用户需要监控资源使用情况、进行资源优化、容量规划或故障排查时,可通过此接口查询资源池的实时利用率,包括CPU、内存、存储等资源的使用情况。使用该接口的前提条件是用户具有访问该项目的权限,并且资源池已存在且处于运行状态。查询操作完成后,接口将返回资源池的实时利用率数据,包含利用率百分比、资源类型、时间戳等详细信息。若用户无权限、资源池不存在或系统无法获取实时数据,接口将返回相应的错误信息。
+    ///
+    /// `GET /v2/{project_id}/metrics/runtime/pools`
+    pub async fn show_pool_runtime_metrics(
+        &self,
+    ) -> Result<Response<models::PoolRuntimeMetricsList>, Error> {
+        let mut __request = OperationRequest::new(
+            "show_pool_runtime_metrics",
+            Method::GET,
+        );
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("metrics");
+        __request.push_literal("runtime");
+        __request.push_literal("pools");
+        __request.idempotent(true);
+        self.inner.execute(__request).await
+    }
+
+    /// 资源池统计 资源池统计接口用于获取指定资源池的统计信息。该接口适用于以下场景:当需要了解资源池的资源使用情况、分配情况或利用率时,用户可通过此接口获取资源池的统计数据。使用该接口的前提条件是资源池已存在且用户具有管理员权限。调用接口成功后,系统将返回资源池的统计信息,包括资源使用总量、已分配量、利用率及资源分配趋势等数据。若资源池不存在、用户无权限操作或资源池当前不可用,接口将返回相应的错误信息。
+    ///
+    /// `GET /v2/{project_id}/statistics/pools`
+    ///
+    /// `workspace_id`: **参数解释**:工作空间,默认值为0。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (query parameter `workspaceId`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 500 (Internal error); these arrive as `Error::Api`, and [`ShowPoolStatisticsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn show_pool_statistics(
+        &self,
+        workspace_id: Option<&str>,
+    ) -> Result<Response<models::PoolStatistics>, Error> {
+        let mut __request = OperationRequest::new("show_pool_statistics", Method::GET);
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("statistics");
+        __request.push_literal("pools");
+        if let Some(__value) = workspace_id {
+            __request.query("workspaceId", __value);
+        }
+        __request.idempotent(true);
+        __request.documented_errors(&[(500u16, "Internal error")]);
+        self.inner.execute(__request).await
+    }
+
+    /// 查询资源池上的标签 查询资源池的标签接口用于获取指定资源池的标签信息。该接口适用于以下场景:当需要查看、管理或统计特定资源池的标签信息时,用户可通过此接口获取资源池的标签数据。使用该接口的前提条件是资源池已存在且用户具有访问该资源池的权限。调用接口成功后,系统将返回指定资源池的标签信息,包括标签键和标签值。若资源池不存在、用户无权限访问或资源池未配置标签,接口将返回相应的错误信息。
+    ///
+    /// `GET /v1/{project_id}/pools/{pool_name}/tags`
+    ///
+    /// `pool_name`: **参数解释**:资源池名称。取自资源池详情的metadata字段中的name的值。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源不存在。); these arrive as `Error::Api`, and [`ShowPoolTagsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    ///
+    /// Decision: \[import\] The definition documents a body for status 204 (No Content), which HTTP never sends; the body type and its example are kept as the definition gives them, and an empty 204 is what arrives.
+    pub async fn show_pool_tags(
+        &self,
+        pool_name: &str,
+    ) -> Result<Response<Option<models::TagList>>, Error> {
+        let mut __request = OperationRequest::new("show_pool_tags", Method::GET);
+        __request.push_literal("v1");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("tags");
+        __request.idempotent(true);
+        __request
+            .documented_errors(
+                &[
+                    (400u16, "参数非法。"),
+                    (401u16, "鉴权失败。"),
+                    (403u16, "权限不足。"),
+                    (404u16, "资源不存在。"),
+                ],
+            );
+        self.inner.execute(__request).await
+    }
+
+    /// 查询专属资源池作业统计信息 查询专属资源池作业统计信息接口用于获取指定专属资源池中作业的统计信息。该接口适用于以下场景:当需要了解专属资源池中作业的整体运行情况、资源使用效率或作业状态分布时,用户可通过此接口获取统计信息。使用该接口的前提条件是专属资源池已存在且用户具有相应的权限(如管理员权限或资源管理权限)。调用接口成功后,系统将返回专属资源池中作业的统计信息,包括作业总数、运行中作业数、完成作业数、资源使用率等数据。若专属资源池不存在、用户无权限操作或资源池当前不可用,接口将返回相应的错误信息。
+    ///
+    /// `GET /v2/{project_id}/statistics/pools/{pool_name}/workloads`
+    ///
+    /// `pool_name`: **参数解释**:作业所属的资源池。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (path parameter `pool_name`)
+    ///
+    /// # Errors
+    ///
+    /// The service documents HTTP 400 (Bad Request。) and HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ShowWorkloadStatisticsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    pub async fn show_workload_statistics(
+        &self,
+        pool_name: &str,
+    ) -> Result<Response<models::WorkloadListStatistics>, Error> {
+        let mut __request = OperationRequest::new(
+            "show_workload_statistics",
+            Method::GET,
+        );
+        __request.push_literal("v2");
+        __request.push_param("project_id", self.inner.project_id())?;
+        __request.push_literal("statistics");
+        __request.push_literal("pools");
+        __request.push_param("pool_name", pool_name)?;
+        __request.push_literal("workloads");
+        __request.idempotent(true);
+        __request
+            .documented_errors(&[(400u16, "Bad Request。"), (404u16, "Not Found。")]);
+        self.inner.execute(__request).await
+    }
+
+    /// Every page of [`Self::list_networks`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    pub fn list_networks_pages<'a>(
+        &'a self,
+        label_selector: Option<&'a str>,
+        limit: Option<i32>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::NetworkList, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::pages(
+            move |__token: Option<String>| async move {
+                self.list_networks(label_selector, limit, __token.as_deref())
+                    .await
+                    .map(|__response| __response.body)
+            },
+            |__page: &models::NetworkList| {
+                __page.metadata.as_ref().and_then(|__v| __v.continue_.as_ref()).cloned()
+            },
+        )
+    }
+
+    /// Every item of every page of [`Self::list_networks`] (see [`Self::list_networks_pages`]).
+    pub fn list_networks_items<'a>(
+        &'a self,
+        label_selector: Option<&'a str>,
+        limit: Option<i32>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::Network, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::items(
+            self.list_networks_pages(label_selector, limit),
+            |__page: models::NetworkList| __page.items.unwrap_or_default(),
+        )
+    }
+
+    /// Every page of [`Self::list_node_pool_nodes`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    pub fn list_node_pool_nodes_pages<'a>(
+        &'a self,
+        pool_name: &'a str,
+        nodepool_name: &'a str,
+        limit: Option<&'a str>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::NodeList, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::pages(
+            move |__token: Option<String>| async move {
+                self.list_node_pool_nodes(
+                        pool_name,
+                        nodepool_name,
+                        __token.as_deref(),
+                        limit,
+                    )
+                    .await
+                    .map(|__response| __response.body)
+            },
+            |__page: &models::NodeList| {
+                __page.metadata.as_ref().and_then(|__v| __v.continue_.as_ref()).cloned()
+            },
+        )
+    }
+
+    /// Every item of every page of [`Self::list_node_pool_nodes`] (see [`Self::list_node_pool_nodes_pages`]).
+    pub fn list_node_pool_nodes_items<'a>(
+        &'a self,
+        pool_name: &'a str,
+        nodepool_name: &'a str,
+        limit: Option<&'a str>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::Node, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::items(
+            self.list_node_pool_nodes_pages(pool_name, nodepool_name, limit),
+            |__page: models::NodeList| __page.items.unwrap_or_default(),
+        )
+    }
+
+    /// Every page of [`Self::list_pool_nodes`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    pub fn list_pool_nodes_pages<'a>(
+        &'a self,
+        pool_name: &'a str,
+        limit: Option<i64>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::NodeList, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::pages(
+            move |__token: Option<String>| async move {
+                self.list_pool_nodes(pool_name, __token.as_deref(), limit)
+                    .await
+                    .map(|__response| __response.body)
+            },
+            |__page: &models::NodeList| {
+                __page.metadata.as_ref().and_then(|__v| __v.continue_.as_ref()).cloned()
+            },
+        )
+    }
+
+    /// Every item of every page of [`Self::list_pool_nodes`] (see [`Self::list_pool_nodes_pages`]).
+    pub fn list_pool_nodes_items<'a>(
+        &'a self,
+        pool_name: &'a str,
+        limit: Option<i64>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::Node, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::items(
+            self.list_pool_nodes_pages(pool_name, limit),
+            |__page: models::NodeList| __page.items.unwrap_or_default(),
+        )
+    }
+
+    /// Every page of [`Self::list_resource_flavors`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    pub fn list_resource_flavors_pages<'a>(
+        &'a self,
+        limit: Option<i64>,
+        label_selector: Option<&'a str>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::ResourceFlavorList, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::pages(
+            move |__token: Option<String>| async move {
+                self.list_resource_flavors(__token.as_deref(), limit, label_selector)
+                    .await
+                    .map(|__response| __response.body)
+            },
+            |__page: &models::ResourceFlavorList| {
+                __page.metadata.as_ref().and_then(|__v| __v.continue_.as_ref()).cloned()
+            },
+        )
+    }
+
+    /// Every item of every page of [`Self::list_resource_flavors`] (see [`Self::list_resource_flavors_pages`]).
+    pub fn list_resource_flavors_items<'a>(
+        &'a self,
+        limit: Option<i64>,
+        label_selector: Option<&'a str>,
+    ) -> impl modelarts_pools_runtime::paginator::Stream<
+        Item = Result<models::ResourceFlavor, Error>,
+    > + 'a {
+        modelarts_pools_runtime::paginator::items(
+            self.list_resource_flavors_pages(limit, label_selector),
+            |__page: models::ResourceFlavorList| __page.items.unwrap_or_default(),
+        )
+    }
+
+    /// The delays the spec gives [`Self::wait_until_pool_deleted`]: 5 s growing to 60 s, for at most 3600 s.
+    pub fn wait_until_pool_deleted_config() -> WaiterConfig {
+        WaiterConfig::new(
+            std::time::Duration::from_secs(5u64),
+            std::time::Duration::from_secs(60u64),
+            std::time::Duration::from_secs(3600u64),
+        )
+    }
+
+    /// Waits until a pool is gone (show_pool answers 404), after delete_pool.
+    ///
+    /// Polls [`Self::show_pool`] and reads `status.phase`: `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it successfully. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::pool_deleted_config`] gives the spec's: 5 s to 60 s, for at most 3600 s).
+    ///
+    /// Decision: A deleted pool passes through Deleting and then show_pool answers 404 (ModelArts.50015001 in the reference's error shapes): gone is the success. Error while deleting ends the wait.
+    pub async fn wait_until_pool_deleted(
+        &self,
+        pool_name: &str,
+        user_id: Option<&str>,
+        config: &WaiterConfig,
+        on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>),
+    ) -> Result<(), WaiterError<models::PoolModel, Error>> {
+        modelarts_pools_runtime::waiter::wait_until(
+                config,
+                || async move {
+                    self.show_pool(pool_name, user_id)
+                        .await
+                        .map(|__response| __response.body)
+                },
+                |__result: &Result<models::PoolModel, Error>| match __result {
+                    Ok(__value) => {
+                        let __state = __value
+                            .status
+                            .as_ref()
+                            .and_then(|__v| __v.phase.as_ref())
+                            .map(|__v| __v.as_str().to_owned());
+                        let __verdict = match __state.as_deref() {
+                            Some("Error") => Verdict::Failure,
+                            _ => Verdict::Retry,
+                        };
+                        (__verdict, __state)
+                    }
+                    Err(
+                        __error,
+                    ) if __error.status().map(|__s| __s.as_u16()) == Some(404) => {
+                        (Verdict::Success, Some("gone".to_owned()))
+                    }
+                    Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
+                    Err(_) => (Verdict::Failure, None),
+                },
+                on_progress,
+            )
+            .await
+            .map(|_| ())
+    }
+
+    /// The delays the spec gives [`Self::wait_until_pool_running`]: 5 s growing to 60 s, for at most 3600 s.
+    pub fn wait_until_pool_running_config() -> WaiterConfig {
+        WaiterConfig::new(
+            std::time::Duration::from_secs(5u64),
+            std::time::Duration::from_secs(60u64),
+            std::time::Duration::from_secs(3600u64),
+        )
+    }
+
+    /// Waits until a pool is Running: after create_pool, or after patch_pool resizes it.
+    ///
+    /// Polls [`Self::show_pool`] and reads `status.phase`: `Running` ends it successfully; `Abnormal`, `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it as a failure. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::pool_running_config`] gives the spec's: 5 s to 60 s, for at most 3600 s).
+    ///
+    /// Decision: The definitions give no timing. A dedicated pool takes minutes to become Running, so the poll starts at 5 s and backs off to 60 s, for at most an hour; Abnormal and Error are PoolPhase's failure states, and a pool that disappears (404) while awaited is a failure.
+    pub async fn wait_until_pool_running(
+        &self,
+        pool_name: &str,
+        user_id: Option<&str>,
+        config: &WaiterConfig,
+        on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>),
+    ) -> Result<models::PoolModel, WaiterError<models::PoolModel, Error>> {
+        modelarts_pools_runtime::waiter::wait_for_value(
+                config,
+                || async move {
+                    self.show_pool(pool_name, user_id)
+                        .await
+                        .map(|__response| __response.body)
+                },
+                |__result: &Result<models::PoolModel, Error>| match __result {
+                    Ok(__value) => {
+                        let __state = __value
+                            .status
+                            .as_ref()
+                            .and_then(|__v| __v.phase.as_ref())
+                            .map(|__v| __v.as_str().to_owned());
+                        let __verdict = match __state.as_deref() {
+                            Some("Running") => Verdict::Success,
+                            Some("Abnormal" | "Error") => Verdict::Failure,
+                            _ => Verdict::Retry,
+                        };
+                        (__verdict, __state)
+                    }
+                    Err(
+                        __error,
+                    ) if __error.status().map(|__s| __s.as_u16()) == Some(404) => {
+                        (Verdict::Failure, Some("gone".to_owned()))
+                    }
+                    Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
+                    Err(_) => (Verdict::Failure, None),
+                },
+                on_progress,
+            )
+            .await
+    }
 }
 
 impl From<modelarts_pools_runtime::Client> for Client {
     fn from(inner: modelarts_pools_runtime::Client) -> Self {
         Client::new(inner)
+    }
+}
+
+/// The failures `batch_bind_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchBindPoolNodesError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for BatchBindPoolNodesError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                BatchBindPoolNodesError::NotFound(api)
+            }
+            Ok(api) => BatchBindPoolNodesError::Unhandled(Error::Api(api)),
+            Err(other) => BatchBindPoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchBindPoolNodesError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchBindPoolNodesError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchBindPoolNodesError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for BatchBindPoolNodesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchBindPoolNodesError::NotFound(api) => Some(api.as_ref()),
+            BatchBindPoolNodesError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `batch_create_pool_tags` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchCreatePoolTagsError {
+    /// HTTP 400: 参数非法。
+    BadRequest(Box<ApiError>),
+    /// HTTP 401: 鉴权失败。
+    Unauthorized(Box<ApiError>),
+    /// HTTP 403: 权限不足。
+    Forbidden(Box<ApiError>),
+    /// HTTP 404: 资源未找到。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for BatchCreatePoolTagsError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                BatchCreatePoolTagsError::BadRequest(api)
+            }
+            Ok(api) if api.status.as_u16() == 401u16 => {
+                BatchCreatePoolTagsError::Unauthorized(api)
+            }
+            Ok(api) if api.status.as_u16() == 403u16 => {
+                BatchCreatePoolTagsError::Forbidden(api)
+            }
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                BatchCreatePoolTagsError::NotFound(api)
+            }
+            Ok(api) => BatchCreatePoolTagsError::Unhandled(Error::Api(api)),
+            Err(other) => BatchCreatePoolTagsError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchCreatePoolTagsError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchCreatePoolTagsError::BadRequest(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchCreatePoolTagsError::Unauthorized(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchCreatePoolTagsError::Forbidden(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchCreatePoolTagsError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchCreatePoolTagsError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for BatchCreatePoolTagsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchCreatePoolTagsError::BadRequest(api) => Some(api.as_ref()),
+            BatchCreatePoolTagsError::Unauthorized(api) => Some(api.as_ref()),
+            BatchCreatePoolTagsError::Forbidden(api) => Some(api.as_ref()),
+            BatchCreatePoolTagsError::NotFound(api) => Some(api.as_ref()),
+            BatchCreatePoolTagsError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `batch_delete_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchDeletePoolNodesError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for BatchDeletePoolNodesError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                BatchDeletePoolNodesError::NotFound(api)
+            }
+            Ok(api) => BatchDeletePoolNodesError::Unhandled(Error::Api(api)),
+            Err(other) => BatchDeletePoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchDeletePoolNodesError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchDeletePoolNodesError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchDeletePoolNodesError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for BatchDeletePoolNodesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchDeletePoolNodesError::NotFound(api) => Some(api.as_ref()),
+            BatchDeletePoolNodesError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `batch_delete_pool_tags` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchDeletePoolTagsError {
+    /// HTTP 400: 参数非法。
+    BadRequest(Box<ApiError>),
+    /// HTTP 401: 鉴权失败。
+    Unauthorized(Box<ApiError>),
+    /// HTTP 403: 权限不足。
+    Forbidden(Box<ApiError>),
+    /// HTTP 404: 资源不存在。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for BatchDeletePoolTagsError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                BatchDeletePoolTagsError::BadRequest(api)
+            }
+            Ok(api) if api.status.as_u16() == 401u16 => {
+                BatchDeletePoolTagsError::Unauthorized(api)
+            }
+            Ok(api) if api.status.as_u16() == 403u16 => {
+                BatchDeletePoolTagsError::Forbidden(api)
+            }
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                BatchDeletePoolTagsError::NotFound(api)
+            }
+            Ok(api) => BatchDeletePoolTagsError::Unhandled(Error::Api(api)),
+            Err(other) => BatchDeletePoolTagsError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchDeletePoolTagsError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchDeletePoolTagsError::BadRequest(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchDeletePoolTagsError::Unauthorized(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchDeletePoolTagsError::Forbidden(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchDeletePoolTagsError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchDeletePoolTagsError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for BatchDeletePoolTagsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchDeletePoolTagsError::BadRequest(api) => Some(api.as_ref()),
+            BatchDeletePoolTagsError::Unauthorized(api) => Some(api.as_ref()),
+            BatchDeletePoolTagsError::Forbidden(api) => Some(api.as_ref()),
+            BatchDeletePoolTagsError::NotFound(api) => Some(api.as_ref()),
+            BatchDeletePoolTagsError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `batch_lock_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchLockPoolNodesError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for BatchLockPoolNodesError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                BatchLockPoolNodesError::NotFound(api)
+            }
+            Ok(api) => BatchLockPoolNodesError::Unhandled(Error::Api(api)),
+            Err(other) => BatchLockPoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchLockPoolNodesError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchLockPoolNodesError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchLockPoolNodesError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for BatchLockPoolNodesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchLockPoolNodesError::NotFound(api) => Some(api.as_ref()),
+            BatchLockPoolNodesError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `batch_migrate_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchMigratePoolNodesError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for BatchMigratePoolNodesError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                BatchMigratePoolNodesError::NotFound(api)
+            }
+            Ok(api) => BatchMigratePoolNodesError::Unhandled(Error::Api(api)),
+            Err(other) => BatchMigratePoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchMigratePoolNodesError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchMigratePoolNodesError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchMigratePoolNodesError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for BatchMigratePoolNodesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchMigratePoolNodesError::NotFound(api) => Some(api.as_ref()),
+            BatchMigratePoolNodesError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `batch_reboot_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchRebootPoolNodesError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for BatchRebootPoolNodesError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                BatchRebootPoolNodesError::NotFound(api)
+            }
+            Ok(api) => BatchRebootPoolNodesError::Unhandled(Error::Api(api)),
+            Err(other) => BatchRebootPoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchRebootPoolNodesError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchRebootPoolNodesError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchRebootPoolNodesError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for BatchRebootPoolNodesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchRebootPoolNodesError::NotFound(api) => Some(api.as_ref()),
+            BatchRebootPoolNodesError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `batch_reset_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchResetPoolNodesError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for BatchResetPoolNodesError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                BatchResetPoolNodesError::NotFound(api)
+            }
+            Ok(api) => BatchResetPoolNodesError::Unhandled(Error::Api(api)),
+            Err(other) => BatchResetPoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchResetPoolNodesError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchResetPoolNodesError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchResetPoolNodesError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for BatchResetPoolNodesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchResetPoolNodesError::NotFound(api) => Some(api.as_ref()),
+            BatchResetPoolNodesError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `batch_resize_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchResizePoolNodesError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for BatchResizePoolNodesError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                BatchResizePoolNodesError::NotFound(api)
+            }
+            Ok(api) => BatchResizePoolNodesError::Unhandled(Error::Api(api)),
+            Err(other) => BatchResizePoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchResizePoolNodesError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchResizePoolNodesError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchResizePoolNodesError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for BatchResizePoolNodesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchResizePoolNodesError::NotFound(api) => Some(api.as_ref()),
+            BatchResizePoolNodesError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `batch_unlock_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchUnlockPoolNodesError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for BatchUnlockPoolNodesError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                BatchUnlockPoolNodesError::NotFound(api)
+            }
+            Ok(api) => BatchUnlockPoolNodesError::Unhandled(Error::Api(api)),
+            Err(other) => BatchUnlockPoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchUnlockPoolNodesError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchUnlockPoolNodesError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchUnlockPoolNodesError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for BatchUnlockPoolNodesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchUnlockPoolNodesError::NotFound(api) => Some(api.as_ref()),
+            BatchUnlockPoolNodesError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `batch_update_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum BatchUpdatePoolNodesError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for BatchUpdatePoolNodesError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                BatchUpdatePoolNodesError::NotFound(api)
+            }
+            Ok(api) => BatchUpdatePoolNodesError::Unhandled(Error::Api(api)),
+            Err(other) => BatchUpdatePoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for BatchUpdatePoolNodesError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchUpdatePoolNodesError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            BatchUpdatePoolNodesError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for BatchUpdatePoolNodesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            BatchUpdatePoolNodesError::NotFound(api) => Some(api.as_ref()),
+            BatchUpdatePoolNodesError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `create_network` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CreateNetworkError {
+    /// HTTP 400: Bad Request。
+    BadRequest(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for CreateNetworkError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                CreateNetworkError::BadRequest(api)
+            }
+            Ok(api) => CreateNetworkError::Unhandled(Error::Api(api)),
+            Err(other) => CreateNetworkError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for CreateNetworkError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CreateNetworkError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
+            CreateNetworkError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for CreateNetworkError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CreateNetworkError::BadRequest(api) => Some(api.as_ref()),
+            CreateNetworkError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `create_node_pool` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CreateNodePoolError {
+    /// HTTP 400: Bad request
+    BadRequest(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for CreateNodePoolError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                CreateNodePoolError::BadRequest(api)
+            }
+            Ok(api) => CreateNodePoolError::Unhandled(Error::Api(api)),
+            Err(other) => CreateNodePoolError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for CreateNodePoolError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CreateNodePoolError::BadRequest(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            CreateNodePoolError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for CreateNodePoolError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CreateNodePoolError::BadRequest(api) => Some(api.as_ref()),
+            CreateNodePoolError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `create_order_id` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CreateOrderIdError {
+    /// HTTP 400: Bad request
+    BadRequest(Box<ApiError>),
+    /// HTTP 409: Already exists
+    Conflict(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for CreateOrderIdError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                CreateOrderIdError::BadRequest(api)
+            }
+            Ok(api) if api.status.as_u16() == 409u16 => CreateOrderIdError::Conflict(api),
+            Ok(api) => CreateOrderIdError::Unhandled(Error::Api(api)),
+            Err(other) => CreateOrderIdError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for CreateOrderIdError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CreateOrderIdError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
+            CreateOrderIdError::Conflict(api) => std::fmt::Display::fmt(api, formatter),
+            CreateOrderIdError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for CreateOrderIdError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CreateOrderIdError::BadRequest(api) => Some(api.as_ref()),
+            CreateOrderIdError::Conflict(api) => Some(api.as_ref()),
+            CreateOrderIdError::Unhandled(error) => Some(error),
+        }
     }
 }
 
@@ -153,6 +2605,137 @@ impl std::error::Error for CreatePoolError {
     }
 }
 
+/// The failures `create_pool_plugin` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CreatePoolPluginError {
+    /// HTTP 400: Bad request
+    BadRequest(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for CreatePoolPluginError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                CreatePoolPluginError::BadRequest(api)
+            }
+            Ok(api) => CreatePoolPluginError::Unhandled(Error::Api(api)),
+            Err(other) => CreatePoolPluginError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for CreatePoolPluginError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CreatePoolPluginError::BadRequest(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            CreatePoolPluginError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for CreatePoolPluginError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CreatePoolPluginError::BadRequest(api) => Some(api.as_ref()),
+            CreatePoolPluginError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `delete_network` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DeleteNetworkError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for DeleteNetworkError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => DeleteNetworkError::NotFound(api),
+            Ok(api) => DeleteNetworkError::Unhandled(Error::Api(api)),
+            Err(other) => DeleteNetworkError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for DeleteNetworkError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeleteNetworkError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            DeleteNetworkError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for DeleteNetworkError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DeleteNetworkError::NotFound(api) => Some(api.as_ref()),
+            DeleteNetworkError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `delete_node_pool` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DeleteNodePoolError {
+    /// HTTP 400: Bad request
+    BadRequest(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for DeleteNodePoolError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                DeleteNodePoolError::BadRequest(api)
+            }
+            Ok(api) => DeleteNodePoolError::Unhandled(Error::Api(api)),
+            Err(other) => DeleteNodePoolError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for DeleteNodePoolError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeleteNodePoolError::BadRequest(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            DeleteNodePoolError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for DeleteNodePoolError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            DeleteNodePoolError::BadRequest(api) => Some(api.as_ref()),
+            DeleteNodePoolError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
 /// The failures `delete_pool` documents, sorted for matching; anything else is `Unhandled`.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -188,6 +2771,850 @@ impl std::error::Error for DeletePoolError {
         match self {
             DeletePoolError::NotFound(api) => Some(api.as_ref()),
             DeletePoolError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `list_node_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListNodePoolNodesError {
+    /// HTTP 400: Bad request
+    BadRequest(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ListNodePoolNodesError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                ListNodePoolNodesError::BadRequest(api)
+            }
+            Ok(api) => ListNodePoolNodesError::Unhandled(Error::Api(api)),
+            Err(other) => ListNodePoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ListNodePoolNodesError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListNodePoolNodesError::BadRequest(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            ListNodePoolNodesError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ListNodePoolNodesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListNodePoolNodesError::BadRequest(api) => Some(api.as_ref()),
+            ListNodePoolNodesError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `list_plugin_templates` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListPluginTemplatesError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ListPluginTemplatesError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                ListPluginTemplatesError::NotFound(api)
+            }
+            Ok(api) => ListPluginTemplatesError::Unhandled(Error::Api(api)),
+            Err(other) => ListPluginTemplatesError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ListPluginTemplatesError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListPluginTemplatesError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            ListPluginTemplatesError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ListPluginTemplatesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListPluginTemplatesError::NotFound(api) => Some(api.as_ref()),
+            ListPluginTemplatesError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `list_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListPoolNodesError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ListPoolNodesError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => ListPoolNodesError::NotFound(api),
+            Ok(api) => ListPoolNodesError::Unhandled(Error::Api(api)),
+            Err(other) => ListPoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ListPoolNodesError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListPoolNodesError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            ListPoolNodesError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ListPoolNodesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListPoolNodesError::NotFound(api) => Some(api.as_ref()),
+            ListPoolNodesError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `list_pool_tags` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListPoolTagsError {
+    /// HTTP 400: 参数非法。
+    BadRequest(Box<ApiError>),
+    /// HTTP 401: 鉴权失败。
+    Unauthorized(Box<ApiError>),
+    /// HTTP 403: 权限不足。
+    Forbidden(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ListPoolTagsError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                ListPoolTagsError::BadRequest(api)
+            }
+            Ok(api) if api.status.as_u16() == 401u16 => {
+                ListPoolTagsError::Unauthorized(api)
+            }
+            Ok(api) if api.status.as_u16() == 403u16 => ListPoolTagsError::Forbidden(api),
+            Ok(api) => ListPoolTagsError::Unhandled(Error::Api(api)),
+            Err(other) => ListPoolTagsError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ListPoolTagsError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListPoolTagsError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
+            ListPoolTagsError::Unauthorized(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            ListPoolTagsError::Forbidden(api) => std::fmt::Display::fmt(api, formatter),
+            ListPoolTagsError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ListPoolTagsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListPoolTagsError::BadRequest(api) => Some(api.as_ref()),
+            ListPoolTagsError::Unauthorized(api) => Some(api.as_ref()),
+            ListPoolTagsError::Forbidden(api) => Some(api.as_ref()),
+            ListPoolTagsError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `list_resource_flavors` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListResourceFlavorsError {
+    /// HTTP 401: Authorization failed.
+    Unauthorized(Box<ApiError>),
+    /// HTTP 404: Not found.
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ListResourceFlavorsError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 401u16 => {
+                ListResourceFlavorsError::Unauthorized(api)
+            }
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                ListResourceFlavorsError::NotFound(api)
+            }
+            Ok(api) => ListResourceFlavorsError::Unhandled(Error::Api(api)),
+            Err(other) => ListResourceFlavorsError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ListResourceFlavorsError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListResourceFlavorsError::Unauthorized(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            ListResourceFlavorsError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            ListResourceFlavorsError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ListResourceFlavorsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListResourceFlavorsError::Unauthorized(api) => Some(api.as_ref()),
+            ListResourceFlavorsError::NotFound(api) => Some(api.as_ref()),
+            ListResourceFlavorsError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `list_workloads` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListWorkloadsError {
+    /// HTTP 400: Bad Request。
+    BadRequest(Box<ApiError>),
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ListWorkloadsError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                ListWorkloadsError::BadRequest(api)
+            }
+            Ok(api) if api.status.as_u16() == 404u16 => ListWorkloadsError::NotFound(api),
+            Ok(api) => ListWorkloadsError::Unhandled(Error::Api(api)),
+            Err(other) => ListWorkloadsError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ListWorkloadsError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListWorkloadsError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
+            ListWorkloadsError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            ListWorkloadsError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ListWorkloadsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListWorkloadsError::BadRequest(api) => Some(api.as_ref()),
+            ListWorkloadsError::NotFound(api) => Some(api.as_ref()),
+            ListWorkloadsError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `patch_network` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PatchNetworkError {
+    /// HTTP 400: Bad request
+    BadRequest(Box<ApiError>),
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for PatchNetworkError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                PatchNetworkError::BadRequest(api)
+            }
+            Ok(api) if api.status.as_u16() == 404u16 => PatchNetworkError::NotFound(api),
+            Ok(api) => PatchNetworkError::Unhandled(Error::Api(api)),
+            Err(other) => PatchNetworkError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for PatchNetworkError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PatchNetworkError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
+            PatchNetworkError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            PatchNetworkError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for PatchNetworkError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PatchNetworkError::BadRequest(api) => Some(api.as_ref()),
+            PatchNetworkError::NotFound(api) => Some(api.as_ref()),
+            PatchNetworkError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `patch_node_pool` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PatchNodePoolError {
+    /// HTTP 400: Bad request
+    BadRequest(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for PatchNodePoolError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                PatchNodePoolError::BadRequest(api)
+            }
+            Ok(api) => PatchNodePoolError::Unhandled(Error::Api(api)),
+            Err(other) => PatchNodePoolError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for PatchNodePoolError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PatchNodePoolError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
+            PatchNodePoolError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for PatchNodePoolError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PatchNodePoolError::BadRequest(api) => Some(api.as_ref()),
+            PatchNodePoolError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `patch_pool` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum PatchPoolError {
+    /// HTTP 400: Bad request
+    BadRequest(Box<ApiError>),
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for PatchPoolError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => PatchPoolError::BadRequest(api),
+            Ok(api) if api.status.as_u16() == 404u16 => PatchPoolError::NotFound(api),
+            Ok(api) => PatchPoolError::Unhandled(Error::Api(api)),
+            Err(other) => PatchPoolError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for PatchPoolError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PatchPoolError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
+            PatchPoolError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            PatchPoolError::Unhandled(error) => std::fmt::Display::fmt(error, formatter),
+        }
+    }
+}
+
+impl std::error::Error for PatchPoolError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PatchPoolError::BadRequest(api) => Some(api.as_ref()),
+            PatchPoolError::NotFound(api) => Some(api.as_ref()),
+            PatchPoolError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `show_network` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ShowNetworkError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ShowNetworkError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => ShowNetworkError::NotFound(api),
+            Ok(api) => ShowNetworkError::Unhandled(Error::Api(api)),
+            Err(other) => ShowNetworkError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ShowNetworkError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShowNetworkError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            ShowNetworkError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShowNetworkError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ShowNetworkError::NotFound(api) => Some(api.as_ref()),
+            ShowNetworkError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `show_node_config_template` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ShowNodeConfigTemplateError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ShowNodeConfigTemplateError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                ShowNodeConfigTemplateError::NotFound(api)
+            }
+            Ok(api) => ShowNodeConfigTemplateError::Unhandled(Error::Api(api)),
+            Err(other) => ShowNodeConfigTemplateError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ShowNodeConfigTemplateError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShowNodeConfigTemplateError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            ShowNodeConfigTemplateError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShowNodeConfigTemplateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ShowNodeConfigTemplateError::NotFound(api) => Some(api.as_ref()),
+            ShowNodeConfigTemplateError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `show_plugin_template` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ShowPluginTemplateError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ShowPluginTemplateError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                ShowPluginTemplateError::NotFound(api)
+            }
+            Ok(api) => ShowPluginTemplateError::Unhandled(Error::Api(api)),
+            Err(other) => ShowPluginTemplateError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ShowPluginTemplateError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShowPluginTemplateError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            ShowPluginTemplateError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShowPluginTemplateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ShowPluginTemplateError::NotFound(api) => Some(api.as_ref()),
+            ShowPluginTemplateError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `show_pool` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ShowPoolError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ShowPoolError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => ShowPoolError::NotFound(api),
+            Ok(api) => ShowPoolError::Unhandled(Error::Api(api)),
+            Err(other) => ShowPoolError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ShowPoolError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShowPoolError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            ShowPoolError::Unhandled(error) => std::fmt::Display::fmt(error, formatter),
+        }
+    }
+}
+
+impl std::error::Error for ShowPoolError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ShowPoolError::NotFound(api) => Some(api.as_ref()),
+            ShowPoolError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `show_pool_monitor` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ShowPoolMonitorError {
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ShowPoolMonitorError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                ShowPoolMonitorError::NotFound(api)
+            }
+            Ok(api) => ShowPoolMonitorError::Unhandled(Error::Api(api)),
+            Err(other) => ShowPoolMonitorError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ShowPoolMonitorError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShowPoolMonitorError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            ShowPoolMonitorError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShowPoolMonitorError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ShowPoolMonitorError::NotFound(api) => Some(api.as_ref()),
+            ShowPoolMonitorError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `show_pool_node_config` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ShowPoolNodeConfigError {
+    /// HTTP 400: Error response
+    BadRequest(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ShowPoolNodeConfigError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                ShowPoolNodeConfigError::BadRequest(api)
+            }
+            Ok(api) => ShowPoolNodeConfigError::Unhandled(Error::Api(api)),
+            Err(other) => ShowPoolNodeConfigError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ShowPoolNodeConfigError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShowPoolNodeConfigError::BadRequest(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            ShowPoolNodeConfigError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShowPoolNodeConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ShowPoolNodeConfigError::BadRequest(api) => Some(api.as_ref()),
+            ShowPoolNodeConfigError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `show_pool_statistics` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ShowPoolStatisticsError {
+    /// HTTP 500: Internal error
+    InternalServerError(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ShowPoolStatisticsError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 500u16 => {
+                ShowPoolStatisticsError::InternalServerError(api)
+            }
+            Ok(api) => ShowPoolStatisticsError::Unhandled(Error::Api(api)),
+            Err(other) => ShowPoolStatisticsError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ShowPoolStatisticsError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShowPoolStatisticsError::InternalServerError(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            ShowPoolStatisticsError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShowPoolStatisticsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ShowPoolStatisticsError::InternalServerError(api) => Some(api.as_ref()),
+            ShowPoolStatisticsError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `show_pool_tags` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ShowPoolTagsError {
+    /// HTTP 400: 参数非法。
+    BadRequest(Box<ApiError>),
+    /// HTTP 401: 鉴权失败。
+    Unauthorized(Box<ApiError>),
+    /// HTTP 403: 权限不足。
+    Forbidden(Box<ApiError>),
+    /// HTTP 404: 资源不存在。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ShowPoolTagsError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                ShowPoolTagsError::BadRequest(api)
+            }
+            Ok(api) if api.status.as_u16() == 401u16 => {
+                ShowPoolTagsError::Unauthorized(api)
+            }
+            Ok(api) if api.status.as_u16() == 403u16 => ShowPoolTagsError::Forbidden(api),
+            Ok(api) if api.status.as_u16() == 404u16 => ShowPoolTagsError::NotFound(api),
+            Ok(api) => ShowPoolTagsError::Unhandled(Error::Api(api)),
+            Err(other) => ShowPoolTagsError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ShowPoolTagsError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShowPoolTagsError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
+            ShowPoolTagsError::Unauthorized(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            ShowPoolTagsError::Forbidden(api) => std::fmt::Display::fmt(api, formatter),
+            ShowPoolTagsError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            ShowPoolTagsError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShowPoolTagsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ShowPoolTagsError::BadRequest(api) => Some(api.as_ref()),
+            ShowPoolTagsError::Unauthorized(api) => Some(api.as_ref()),
+            ShowPoolTagsError::Forbidden(api) => Some(api.as_ref()),
+            ShowPoolTagsError::NotFound(api) => Some(api.as_ref()),
+            ShowPoolTagsError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures `show_workload_statistics` documents, sorted for matching; anything else is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ShowWorkloadStatisticsError {
+    /// HTTP 400: Bad Request。
+    BadRequest(Box<ApiError>),
+    /// HTTP 404: Not Found。
+    NotFound(Box<ApiError>),
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl From<Error> for ShowWorkloadStatisticsError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) if api.status.as_u16() == 400u16 => {
+                ShowWorkloadStatisticsError::BadRequest(api)
+            }
+            Ok(api) if api.status.as_u16() == 404u16 => {
+                ShowWorkloadStatisticsError::NotFound(api)
+            }
+            Ok(api) => ShowWorkloadStatisticsError::Unhandled(Error::Api(api)),
+            Err(other) => ShowWorkloadStatisticsError::Unhandled(other),
+        }
+    }
+}
+
+impl std::fmt::Display for ShowWorkloadStatisticsError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShowWorkloadStatisticsError::BadRequest(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            ShowWorkloadStatisticsError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
+            ShowWorkloadStatisticsError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShowWorkloadStatisticsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ShowWorkloadStatisticsError::BadRequest(api) => Some(api.as_ref()),
+            ShowWorkloadStatisticsError::NotFound(api) => Some(api.as_ref()),
+            ShowWorkloadStatisticsError::Unhandled(error) => Some(error),
         }
     }
 }

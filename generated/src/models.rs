@@ -5,8 +5,36 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use modelarts_pools_runtime::model::UnknownFields;
+use modelarts_pools_runtime::model::Patch;
 use modelarts_pools_runtime::{JsonPath, ValidationError};
 use modelarts_pools_runtime::{object_serde, open_enum};
+
+/// 资源已分配量。
+///
+/// Source: the `Allocated` table in `ShowPoolRuntimeMetrics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Allocated {
+    /// UTC时间,格式yyyy-MM-dd'T'HH:mm:ss'Z'。
+    ///
+    /// Wire name `timestamp`; table type `string`.
+    pub timestamp: Option<String>,
+    /// Wire name `value`; table type `Value`.
+    pub value: Option<Value>,
+    /// 统计间隔,1s表示1秒,1m表示1分钟,1h为1小时。
+    ///
+    /// Wire name `window`; table type `string`.
+    pub window: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(Allocated {
+    timestamp: "timestamp" optional,
+    value: "value" optional,
+    window: "window" optional,
+});
 
 open_enum! {
     /// API版本: values of apiVersion in the create request and the pool responses.
@@ -46,6 +74,592 @@ open_enum! {
     }
 }
 
+/// **参数解释**:批量换绑节点的请求体。
+/// **约束限制**:不涉及。
+///
+/// Source: the `BatchBindPoolNodesReq` table in `BatchBindPoolNodes.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct BatchBindPoolNodesReq {
+    /// **参数解释**:是否对换绑的节点进行排水。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:
+    /// - true:排水
+    /// - false:不排水
+    ///
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `drain`; table type `boolean`.
+    pub drain: Option<bool>,
+    /// **参数解释**:需要进行换绑的节点列表。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `nodes`; table type `array of BindNodeItem`; required.
+    pub nodes: Vec<BindNodeItem>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl BatchBindPoolNodesReq {
+    /// A value with the required members (`nodes`) set and every optional one absent.
+    pub fn new(nodes: Vec<BindNodeItem>) -> Self {
+        Self {
+            drain: None,
+            nodes,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.nodes;
+            let __field_path = __path.key("nodes");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+object_serde!(BatchBindPoolNodesReq {
+    drain: "drain" optional,
+    nodes: "nodes" required,
+});
+
+/// Source: `BatchBindPoolNodes.json`.
+///
+/// Decision: \[import\] The definition's body is any JSON object; the type lists no members and keeps every member it is sent.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct BatchBindPoolNodesResponse {
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(BatchBindPoolNodesResponse {
+});
+
+/// **参数解释**:节点加锁请求。
+/// **约束限制**:不涉及。
+///
+/// Source: the `BatchLockPoolNodesRequestBody` table in `BatchLockPoolNodes.json, BatchUnlockPoolNodes.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct BatchLockPoolNodesRequestBody {
+    /// **参数解释**:变更的功能类型。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `actions`; table type `array of string`; required.
+    #[cfg_attr(feature = "schemars", schemars(length(min = 1usize)))]
+    pub actions: Vec<String>,
+    /// **参数解释**:需要变更锁状态的节点名称列表。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `nodeNames`; table type `array of string`; required.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(rename = "nodeNames", length(min = 1usize))
+    )]
+    pub node_names: Vec<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl BatchLockPoolNodesRequestBody {
+    /// A value with the required members (`actions`, `nodeNames`) set and every optional one absent.
+    pub fn new(actions: Vec<String>, node_names: Vec<String>) -> Self {
+        Self {
+            actions,
+            node_names,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.actions;
+            let __field_path = __path.key("actions");
+            if __value.is_empty() {
+                return Err(
+                    ValidationError::new(&__field_path, "needs at least 1 element(s)"),
+                );
+            }
+        }
+        {
+            let __value = &self.node_names;
+            let __field_path = __path.key("nodeNames");
+            if __value.is_empty() {
+                return Err(
+                    ValidationError::new(&__field_path, "needs at least 1 element(s)"),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+object_serde!(BatchLockPoolNodesRequestBody {
+    actions: "actions" required,
+    node_names: "nodeNames" required,
+});
+
+/// Source: the `BatchLockPoolNodesResp` table in `BatchLockPoolNodes.json, BatchUnlockPoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct BatchLockPoolNodesResp {
+    /// **参数解释**:批量操作的资源池节点ID列表及状态。
+    ///
+    /// Wire name `nodes`; table type `array of NodesResultMsg`.
+    pub nodes: Option<Vec<NodesResultMsg>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(BatchLockPoolNodesResp {
+    nodes: "nodes" optional,
+});
+
+/// 重启节点返回信息。
+///
+/// Source: the `BatchRebootNodesResponse` table in `BatchRebootPoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct BatchRebootNodesResponse {
+    /// **参数解释**:节点名称集合。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `nodeNames`; table type `array of string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nodeNames"))]
+    pub node_names: Option<Vec<String>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(BatchRebootNodesResponse {
+    node_names: "nodeNames" optional,
+});
+
+/// 重启节点名称集合
+/// {
+/// "nodeNames": \[
+/// "os-node-created-vrvrq",
+/// "os-node-created-4jczv"
+/// \]
+/// }
+///
+/// Source: the `BatchRebootPoolNodesRequestBody` table in `BatchRebootPoolNodes.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct BatchRebootPoolNodesRequestBody {
+    /// **参数解释**:节点名称集合。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `nodeNames`; table type `array of string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nodeNames"))]
+    pub node_names: Vec<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl BatchRebootPoolNodesRequestBody {
+    /// A value with the required members (`nodeNames`) set and every optional one absent.
+    pub fn new(node_names: Vec<String>) -> Self {
+        Self {
+            node_names,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(BatchRebootPoolNodesRequestBody {
+    node_names: "nodeNames" required,
+});
+
+/// Source: `BatchResizePoolNodes.json`.
+///
+/// Decision: \[import\] The definition's body is any JSON object; the type lists no members and keeps every member it is sent.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct BatchResizePoolNodesResponse {
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(BatchResizePoolNodesResponse {
+});
+
+/// **参数解释**: 超节点扩缩容的请求体。
+/// **约束限制**:不涉及。
+/// **取值范围**:不涉及。
+/// **默认取值**:不涉及。
+///
+/// Source: the `BatchResizeRequestBody` table in `BatchResizePoolNodes.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct BatchResizeRequestBody {
+    /// **参数解释**:扩缩容的超节点批次信息。
+    /// **约束限制**:单次最多50个超节点。
+    ///
+    /// Wire name `nodes`; table type `array of ResizeNodeInfo`; required.
+    pub nodes: Vec<ResizeNodeInfo>,
+    /// **参数解释**:超节点变更的源节点池和规格信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `source`; table type `all of NodeResizeParams, object`; required.
+    pub source: BatchResizeRequestBodySource,
+    /// **参数解释**:超节点变更的目标节点池和规格信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `target`; table type `all of NodeResizeParams, object`; required.
+    pub target: BatchResizeRequestBodyTarget,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl BatchResizeRequestBody {
+    /// A value with the required members (`nodes`, `source`, `target`) set and every optional one absent.
+    pub fn new(
+        nodes: Vec<ResizeNodeInfo>,
+        source: BatchResizeRequestBodySource,
+        target: BatchResizeRequestBodyTarget,
+    ) -> Self {
+        Self {
+            nodes,
+            source,
+            target,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.nodes;
+            let __field_path = __path.key("nodes");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        {
+            let __value = &self.source;
+            let __field_path = __path.key("source");
+            __value.validate_at(&__field_path)?;
+        }
+        {
+            let __value = &self.target;
+            let __field_path = __path.key("target");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(BatchResizeRequestBody {
+    nodes: "nodes" required,
+    source: "source" required,
+    target: "target" required,
+});
+
+/// **参数解释**:超节点变更的源节点池和规格信息。
+/// **约束限制**:不涉及。
+///
+/// Source: the `source` table in `BatchResizePoolNodes.json`.
+///
+/// Decision: \[import\] The definition writes this member as allOf NodeResizeParams plus flavor required, so it is a type of its own: NodeResizeParams's members with those required.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct BatchResizeRequestBodySource {
+    /// **参数解释**:步长。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `creatingStep`; table type `object`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "creatingStep"))]
+    pub creating_step: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// **参数解释**:规格。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `flavor`; table type `string`; required.
+    pub flavor: String,
+    /// **参数解释**:节点池。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `nodePool`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nodePool"))]
+    pub node_pool: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl BatchResizeRequestBodySource {
+    /// A value with the required members (`flavor`) set and every optional one absent.
+    pub fn new(flavor: String) -> Self {
+        Self {
+            creating_step: None,
+            flavor,
+            node_pool: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(BatchResizeRequestBodySource {
+    creating_step: "creatingStep" optional,
+    flavor: "flavor" required,
+    node_pool: "nodePool" optional,
+});
+
+/// **参数解释**:超节点变更的目标节点池和规格信息。
+/// **约束限制**:不涉及。
+///
+/// Source: the `target` table in `BatchResizePoolNodes.json`.
+///
+/// Decision: \[import\] The definition writes this member as allOf NodeResizeParams plus nodePool, flavor required, so it is a type of its own: NodeResizeParams's members with those required.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct BatchResizeRequestBodyTarget {
+    /// **参数解释**:步长。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `creatingStep`; table type `object`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "creatingStep"))]
+    pub creating_step: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// **参数解释**:规格。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `flavor`; table type `string`; required.
+    pub flavor: String,
+    /// **参数解释**:节点池。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `nodePool`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nodePool"))]
+    pub node_pool: String,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl BatchResizeRequestBodyTarget {
+    /// A value with the required members (`flavor`, `nodePool`) set and every optional one absent.
+    pub fn new(flavor: String, node_pool: String) -> Self {
+        Self {
+            creating_step: None,
+            flavor,
+            node_pool,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(BatchResizeRequestBodyTarget {
+    creating_step: "creatingStep" optional,
+    flavor: "flavor" required,
+    node_pool: "nodePool" required,
+});
+
+/// **参数解释**:批量更新节点的请求体
+/// **约束限制**:不涉及。
+/// **取值范围**:不涉及。
+/// **默认取值**:不涉及。
+///
+/// Source: the `BatchUpdatePoolNodesRequestBody` table in `BatchUpdatePoolNodes.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct BatchUpdatePoolNodesRequestBody {
+    /// **参数解释**:节点更新的类型。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - openHaRedundant:开启节点的高可用冗余标签
+    /// - closeHaRedundant:关闭节点的高可用冗余标签
+    /// - createTags:批量添加节点资源标签
+    /// - deleteTags:批量删除节点资源标签
+    ///
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `action`; table type `string (enum)`; required.
+    ///
+    /// Decision: \[import\] The definition's enum keyword lists "true", "false", but its description lists "openHaRedundant", "closeHaRedundant", "createTags", "deleteTags"; the description's list is used.
+    pub action: BatchUpdatePoolNodesRequestBodyAction,
+    /// **参数解释**:节点的驱动状版本和状态信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `driver`; table type `NodeDriver`.
+    pub driver: Option<NodeDriver>,
+    /// **参数解释**:高可用冗余标签效果。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - NoSchedule:禁止调度
+    /// - NoExecute:禁止执行。
+    ///
+    /// **默认取值**:NoSchedule。
+    ///
+    /// Wire name `haRedundantEffect`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "haRedundantEffect"))]
+    pub ha_redundant_effect: Option<BatchUpdatePoolNodesRequestBodyHaRedundantEffect>,
+    /// **参数解释**:需要更新的节点名称列表。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `nodeNames`; table type `array of string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nodeNames"))]
+    pub node_names: Vec<String>,
+    /// **参数解释**:需要批量操作的资源标签列表。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `tags`; table type `array of NodeTag`.
+    pub tags: Option<Vec<NodeTag>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl BatchUpdatePoolNodesRequestBody {
+    /// A value with the required members (`action`, `nodeNames`) set and every optional one absent.
+    pub fn new(
+        action: BatchUpdatePoolNodesRequestBodyAction,
+        node_names: Vec<String>,
+    ) -> Self {
+        Self {
+            action,
+            driver: None,
+            ha_redundant_effect: None,
+            node_names,
+            tags: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Some(__value) = &self.driver {
+            let __field_path = __path.key("driver");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Some(__value) = &self.tags {
+            let __field_path = __path.key("tags");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+object_serde!(BatchUpdatePoolNodesRequestBody {
+    action: "action" required,
+    driver: "driver" optional,
+    ha_redundant_effect: "haRedundantEffect" optional,
+    node_names: "nodeNames" required,
+    tags: "tags" optional,
+});
+
+open_enum! {
+    /// 节点更新的类型: values of BatchUpdatePoolNodesRequestBody.action.
+    ///
+    /// Source: `BatchUpdatePoolNodes.json`.
+    pub enum BatchUpdatePoolNodesRequestBodyAction {
+        /// `openHaRedundant`: 开启节点的高可用冗余标签
+        OpenHaRedundant = "openHaRedundant",
+        /// `closeHaRedundant`: 关闭节点的高可用冗余标签
+        CloseHaRedundant = "closeHaRedundant",
+        /// `createTags`: 批量添加节点资源标签
+        CreateTags = "createTags",
+        /// `deleteTags`: 批量删除节点资源标签
+        DeleteTags = "deleteTags",
+    }
+}
+
+open_enum! {
+    /// 高可用冗余标签效果: values of BatchUpdatePoolNodesRequestBody.haRedundantEffect.
+    ///
+    /// Source: `BatchUpdatePoolNodes.json`.
+    pub enum BatchUpdatePoolNodesRequestBodyHaRedundantEffect {
+        /// `NoSchedule`: 禁止调度
+        NoSchedule = "NoSchedule",
+        /// `NoExecute`: 禁止执行。
+        NoExecute = "NoExecute",
+    }
+}
+
 open_enum! {
     /// 计费模式: values of the os.modelarts/billing.mode annotation (request and responses).
     ///
@@ -59,6 +673,95 @@ open_enum! {
         YearlyMonthly = "1",
     }
 }
+
+/// **参数解释**:需要进行换绑的节点列表。
+/// **约束限制**:不涉及。
+///
+/// Source: the `BindNodeItem` table in `BatchBindPoolNodes.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct BindNodeItem {
+    /// **参数解释**:换绑的节点的名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `name`; table type `string`; required.
+    pub name: String,
+    /// **参数解释**:节点绑定的逻辑子池的ID。值为空则节点不绑定任何逻辑子池。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `quotaName`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "quotaName"))]
+    pub quota_name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl BindNodeItem {
+    /// A value with the required members (`name`) set and every optional one absent.
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            quota_name: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(BindNodeItem {
+    name: "name" required,
+    quota_name: "quotaName" optional,
+});
+
+/// 资源总容量。
+///
+/// Source: the `Capacity` table in `ShowPoolRuntimeMetrics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Capacity {
+    /// 最大弹性资源量。
+    ///
+    /// Wire name `maxValue`; table type `Value`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "maxValue"))]
+    pub max_value: Option<Value>,
+    /// UTC时间,格式yyyy-MM-dd'T'HH:mm:ss'Z'。
+    ///
+    /// Wire name `timestamp`; table type `string`.
+    pub timestamp: Option<String>,
+    /// 资源量。
+    ///
+    /// Wire name `value`; table type `Value`.
+    pub value: Option<Value>,
+    /// 统计间隔,1s表示1秒,1m表示1分钟,1h为1小时。
+    ///
+    /// Wire name `window`; table type `string`.
+    pub window: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(Capacity {
+    max_value: "maxValue" optional,
+    timestamp: "timestamp" optional,
+    value: "value" optional,
+    window: "window" optional,
+});
 
 /// 资源池的受限状态: bits of spec.controlMode in the responses; states add up (9 = 1 + 8).
 ///
@@ -104,6 +807,411 @@ impl ControlMode {
     /// `0`: unrestricted
     pub const UNRESTRICTED: Self = Self::empty();
 }
+
+/// 创建节点池metadata的注释信息。
+///
+/// Source: the `CreateNodePoolAnnotations` table in `CreateNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct CreateNodePoolAnnotations {
+    /// **参数解释**:是否自动续费。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - 0:不自动续费
+    /// - 1:自动续费
+    ///
+    /// **默认取值**:0。
+    ///
+    /// Wire name `os.modelarts/auto.renew`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/auto.renew"))]
+    pub os_modelarts_auto_renew: Option<AutoRenew>,
+    /// **参数解释**:计费模式。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - 0:按需计费
+    /// - 1:包周期计费
+    ///
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/billing.mode`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/billing.mode"))]
+    pub os_modelarts_billing_mode: Option<BillingMode>,
+    /// **参数解释**:订单id,包周期资源创建或者计费模式变更的时候该参数必需。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/order.id`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/order.id"))]
+    pub os_modelarts_order_id: Option<String>,
+    /// **参数解释**:包周期订购周期,比如2。当计费模式为包周期时该参数必传。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/period.num`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/period.num"))]
+    pub os_modelarts_period_num: Option<String>,
+    /// **参数解释**:包周期订购类型。当计费模式为包周期时该参数必传
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - 2:月
+    /// - 3:年
+    /// - 4:小时
+    ///
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/period.type`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/period.type"))]
+    pub os_modelarts_period_type: Option<PeriodType>,
+    /// **参数解释**:用户在运营平台选择的折扣信息。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/promotion.info`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/promotion.info"))]
+    pub os_modelarts_promotion_info: Option<String>,
+    /// **参数解释**:订购订单支付完成后跳转的url地址。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/service.console.url`; table type `string`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(rename = "os.modelarts/service.console.url")
+    )]
+    pub os_modelarts_service_console_url: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl CreateNodePoolAnnotations {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(CreateNodePoolAnnotations {
+    os_modelarts_auto_renew: "os.modelarts/auto.renew" optional,
+    os_modelarts_billing_mode: "os.modelarts/billing.mode" optional,
+    os_modelarts_order_id: "os.modelarts/order.id" optional,
+    os_modelarts_period_num: "os.modelarts/period.num" optional,
+    os_modelarts_period_type: "os.modelarts/period.type" optional,
+    os_modelarts_promotion_info: "os.modelarts/promotion.info" optional,
+    os_modelarts_service_console_url: "os.modelarts/service.console.url" optional,
+});
+
+/// 创建节点池的metadata信息。
+///
+/// Source: the `CreateNodePoolMetaVO` table in `CreateNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct CreateNodePoolMetaVO {
+    /// **参数解释**:节点池的注释信息。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `annotations`; table type `CreateNodePoolAnnotations`.
+    pub annotations: Option<CreateNodePoolAnnotations>,
+    /// **参数解释**:节点池名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(CreateNodePoolMetaVO {
+    annotations: "annotations" optional,
+    name: "name" optional,
+});
+
+/// 创建节点池的metadata信息。
+///
+/// Source: the `CreateNodePoolMetaVO` table in `CreateNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct CreateNodePoolMetaVORequest {
+    /// **参数解释**:节点池的注释信息。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `annotations`; table type `CreateNodePoolAnnotations`.
+    pub annotations: Option<CreateNodePoolAnnotations>,
+    /// **参数解释**:节点池名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `name`; table type `string`; required.
+    pub name: String,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl CreateNodePoolMetaVORequest {
+    /// A value with the required members (`name`) set and every optional one absent.
+    pub fn new(name: String) -> Self {
+        Self {
+            annotations: None,
+            name,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Some(__value) = &self.annotations {
+            let __field_path = __path.key("annotations");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(CreateNodePoolMetaVORequest {
+    annotations: "annotations" optional,
+    name: "name" required,
+});
+
+/// 创建资源池请求体。
+///
+/// Source: the `CreateNodePoolRequestBody` table in `CreateNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct CreateNodePoolRequestBody {
+    /// **参数解释**:API版本。
+    /// **取值范围**:可选值如下:
+    /// - v2
+    ///
+    /// Wire name `apiVersion`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: ApiVersion,
+    /// **参数解释**:节点池类型。
+    /// **取值范围**:可选值如下:
+    /// -  NodePool:节点池
+    ///
+    /// Wire name `kind`; table type `string`; required.
+    pub kind: NodePoolKind,
+    /// **参数解释**:节点池的metadata信息。
+    ///
+    /// Wire name `metadata`; table type `CreateNodePoolMetaVO`; required.
+    pub metadata: CreateNodePoolMetaVORequest,
+    /// **参数解释**:节点池的期望信息。
+    ///
+    /// Wire name `spec`; table type `NodePoolSpec`.
+    pub spec: Option<NodePoolSpecRequest>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl CreateNodePoolRequestBody {
+    /// A value with the required members (`apiVersion`, `kind`, `metadata`) set and every optional one absent.
+    pub fn new(
+        api_version: ApiVersion,
+        kind: NodePoolKind,
+        metadata: CreateNodePoolMetaVORequest,
+    ) -> Self {
+        Self {
+            api_version,
+            kind,
+            metadata,
+            spec: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.metadata;
+            let __field_path = __path.key("metadata");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Some(__value) = &self.spec {
+            let __field_path = __path.key("spec");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(CreateNodePoolRequestBody {
+    api_version: "apiVersion" required,
+    kind: "kind" required,
+    metadata: "metadata" required,
+    spec: "spec" optional,
+});
+
+/// 创建资源池请求体。
+///
+/// Source: the `CreateNodePoolRequestBody` table in `CreateNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct CreateNodePoolResponse {
+    /// **参数解释**:API版本。
+    /// **取值范围**:可选值如下:
+    /// - v2
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<ApiVersion>,
+    /// **参数解释**:节点池类型。
+    /// **取值范围**:可选值如下:
+    /// -  NodePool:节点池
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<NodePoolKind>,
+    /// **参数解释**:节点池的metadata信息。
+    ///
+    /// Wire name `metadata`; table type `CreateNodePoolMetaVO`.
+    pub metadata: Option<CreateNodePoolMetaVO>,
+    /// **参数解释**:节点池的期望信息。
+    ///
+    /// Wire name `spec`; table type `NodePoolSpec`.
+    pub spec: Option<NodePoolSpec>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(CreateNodePoolResponse {
+    api_version: "apiVersion" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+    spec: "spec" optional,
+});
+
+/// 创建订单的数据模型。
+///
+/// Source: the `CreateOrderRequestBody` table in `CreateOrderId.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct CreateOrderRequestBody {
+    /// **参数解释**:订单类型。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `actionType`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "actionType"))]
+    pub action_type: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl CreateOrderRequestBody {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(CreateOrderRequestBody {
+    action_type: "actionType" optional,
+});
+
+/// 创建插件实例的请求体。
+///
+/// Source: the `CreatePluginRequestBody` table in `CreatePoolPlugin.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct CreatePluginRequestBody {
+    /// **参数解释**:API资源类型,固定值“Plugin”,该值不可修改。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `apiVersion`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: String,
+    /// **参数解释**:API版本,固定值“v2”,该值不可修改。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `kind`; table type `string`; required.
+    pub kind: String,
+    /// **参数解释**:spec是集合类的元素类型,内容为插件实例安装/升级的具体请求信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `spec`; table type `PluginSpec`; required.
+    pub spec: PluginSpecRequest,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl CreatePluginRequestBody {
+    /// A value with the required members (`apiVersion`, `kind`, `spec`) set and every optional one absent.
+    pub fn new(api_version: String, kind: String, spec: PluginSpecRequest) -> Self {
+        Self {
+            api_version,
+            kind,
+            spec,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.spec;
+            let __field_path = __path.key("spec");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(CreatePluginRequestBody {
+    api_version: "apiVersion" required,
+    kind: "kind" required,
+    spec: "spec" required,
+});
 
 /// 创建资源池的请求体 (request body of create pool).
 ///
@@ -219,6 +1327,273 @@ object_serde!(CreatePoolResponse {
     status: "status" optional,
 });
 
+/// **参数解释**:给资源添加标签请求体。
+///
+/// Source: the `CreateTagRequest` table in `BatchCreatePoolTags.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct CreateTagRequest {
+    /// **参数解释**:待添加的标签列表。
+    ///
+    /// Wire name `tags`; table type `array of Tag`; required.
+    pub tags: Vec<Tag>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl CreateTagRequest {
+    /// A value with the required members (`tags`) set and every optional one absent.
+    pub fn new(tags: Vec<Tag>) -> Self {
+        Self {
+            tags,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.tags;
+            let __field_path = __path.key("tags");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+object_serde!(CreateTagRequest {
+    tags: "tags" required,
+});
+
+/// 批量创建信息。
+///
+/// Source: the `CreatingStep` table in `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct CreatingStep {
+    /// **参数解释**:超节点的步长。仅支持资源规格详情中包含的步长。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `step`; table type `integer (int32)`.
+    pub step: Option<i32>,
+    /// **参数解释**:批量创建类型。
+    /// **取值范围**:可选值如下:
+    /// - hyperinstance:超节点。
+    ///
+    /// Wire name `type`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "type"))]
+    pub type_: Option<CreatingStepType>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl CreatingStep {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(CreatingStep {
+    step: "step" optional,
+    type_: "type" optional,
+});
+
+/// 批量创建信息。
+///
+/// Source: the `CreatingStep` table in `PatchNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct CreatingStepPatch {
+    /// 创建步长。
+    ///
+    /// Wire name `step`; table type `integer (int32)`.
+    pub step: Patch<i32>,
+    /// 批量创建类型。可选值如下:
+    /// - rack:表示整柜。
+    ///
+    /// Wire name `type`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "type"))]
+    pub type_: Patch<CreatingStepPatchType>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl CreatingStepPatch {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(CreatingStepPatch {
+    step: "step" patch,
+    type_: "type" patch,
+});
+
+open_enum! {
+    /// 批量创建类型: values of CreatingStepPatch.type.
+    ///
+    /// Source: `PatchNodePool.json`.
+    pub enum CreatingStepPatchType {
+        /// `rack`: 表示整柜。
+        Rack = "rack",
+    }
+}
+
+open_enum! {
+    /// 批量创建类型: values of CreatingStep.type.
+    ///
+    /// Source: `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
+    pub enum CreatingStepType {
+        /// `hyperinstance`: 超节点。
+        Hyperinstance = "hyperinstance",
+        /// `rack`: 表示整柜。
+        Rack = "rack",
+    }
+}
+
+/// 数据盘信息。
+///
+/// Source: the `DataVolumeItem` table in `CreateNodePool.json, DeleteNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct DataVolumeItem {
+    /// **参数解释**:磁盘个数。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `count`; table type `integer (int32)`.
+    pub count: Option<i32>,
+    /// **参数解释**:磁盘自定义配置。
+    ///
+    /// Wire name `extendParams`; table type `VolumeExtendParams`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "extendParams"))]
+    pub extend_params: Option<VolumeExtendParams>,
+    /// **参数解释**:磁盘大小,单位为GiB。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `size`; table type `string`.
+    pub size: Option<String>,
+    /// **参数解释**:磁盘类型,具体内容可参考磁盘类型及性能介绍。
+    /// **取值范围**:可选值如下:
+    /// - SSD:超高IO硬盘
+    /// - GPSSD:通用型SSD
+    /// - SAS:高IO硬盘
+    ///
+    /// Wire name `volumeType`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeType"))]
+    pub volume_type: Option<RootVolumeVolumeType>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(DataVolumeItem {
+    count: "count" optional,
+    extend_params: "extendParams" optional,
+    size: "size" optional,
+    volume_type: "volumeType" optional,
+});
+
+/// 数据盘信息。
+///
+/// Source: the `DataVolumeItem` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct DataVolumeItemRequest {
+    /// **参数解释**:磁盘个数。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `count`; table type `integer (int32)`.
+    pub count: Option<i32>,
+    /// **参数解释**:磁盘自定义配置。
+    ///
+    /// Wire name `extendParams`; table type `VolumeExtendParams`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "extendParams"))]
+    pub extend_params: VolumeExtendParamsRequest,
+    /// **参数解释**:磁盘大小,单位为GiB。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `size`; table type `string`; required.
+    pub size: String,
+    /// **参数解释**:磁盘类型,具体内容可参考磁盘类型及性能介绍。
+    /// **取值范围**:可选值如下:
+    /// - SSD:超高IO硬盘
+    /// - GPSSD:通用型SSD
+    /// - SAS:高IO硬盘
+    ///
+    /// Wire name `volumeType`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeType"))]
+    pub volume_type: RootVolumeVolumeType,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl DataVolumeItemRequest {
+    /// A value with the required members (`extendParams`, `size`, `volumeType`) set and every optional one absent.
+    pub fn new(
+        extend_params: VolumeExtendParamsRequest,
+        size: String,
+        volume_type: RootVolumeVolumeType,
+    ) -> Self {
+        Self {
+            count: None,
+            extend_params,
+            size,
+            volume_type,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.extend_params;
+            let __field_path = __path.key("extendParams");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(DataVolumeItemRequest {
+    count: "count" optional,
+    extend_params: "extendParams" required,
+    size: "size" required,
+    volume_type: "volumeType" required,
+});
+
 /// 删除资源池的响应体 (body of the delete pool 200 response).
 ///
 /// Source: `002_7395a0f21c01863d.txt`.
@@ -260,6 +1635,177 @@ object_serde!(DeletePoolResponse {
     spec: "spec" optional,
     status: "status" optional,
 });
+
+/// **参数解释**:资源标签信息。
+///
+/// Source: the `DeleteTagItem` table in `BatchDeletePoolTags.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct DeleteTagItem {
+    /// **参数解释**:标签的key。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `key`; table type `string`; required.
+    pub key: String,
+    /// **参数解释**:标签的value。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `value`; table type `string`.
+    pub value: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl DeleteTagItem {
+    /// A value with the required members (`key`) set and every optional one absent.
+    pub fn new(key: String) -> Self {
+        Self {
+            key,
+            value: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(DeleteTagItem {
+    key: "key" required,
+    value: "value" optional,
+});
+
+/// **参数解释**:删除资源标签结构体,支持批量删除。
+///
+/// Source: the `DeleteTagRequest` table in `BatchDeletePoolTags.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct DeleteTagRequest {
+    /// **参数解释**:要删除的标签列表。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `tags`; table type `array of DeleteTagItem`; required.
+    pub tags: Vec<DeleteTagItem>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl DeleteTagRequest {
+    /// A value with the required members (`tags`) set and every optional one absent.
+    pub fn new(tags: Vec<DeleteTagItem>) -> Self {
+        Self {
+            tags,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.tags;
+            let __field_path = __path.key("tags");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+object_serde!(DeleteTagRequest {
+    tags: "tags" required,
+});
+
+/// 节点容器磁盘配置项信息。
+///
+/// Source: the `DockerLvmConfig` table in `ShowNodeConfigTemplate.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct DockerLvmConfig {
+    /// **参数解释**: 磁盘类型。
+    /// **取值范围**: 可选值如下:
+    /// - evs:云硬盘
+    /// - ssd:本地SSD硬盘
+    ///
+    /// Wire name `dockerDiskType`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dockerDiskType"))]
+    pub docker_disk_type: Option<DockerLvmConfigDockerDiskType>,
+    /// **参数解释**: 资源池节点Docker盘占数据盘的百分比。例如Docker盘大小占用数据盘20%,该参数值为20。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `dockerThinPool`; table type `integer (int32)`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dockerThinPool"))]
+    pub docker_thin_pool: Option<i32>,
+    /// **参数解释**: 资源池节点上kubelet占数据盘的百分比。例如Docker盘大小占用数据盘20%,该参数值为20。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `kubernetesLV`; table type `integer (int32)`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "kubernetesLV"))]
+    pub kubernetes_lv: Option<i32>,
+    /// **参数解释**: LVM写入模式。
+    /// **取值范围**: 可选值如下:
+    /// - striped:条带模式,使用多块磁盘组成条带模式,能够提升磁盘性能
+    /// - linear:线性模式
+    ///
+    /// Wire name `lvType`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "lvType"))]
+    pub lv_type: Option<DockerLvmConfigLvType>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(DockerLvmConfig {
+    docker_disk_type: "dockerDiskType" optional,
+    docker_thin_pool: "dockerThinPool" optional,
+    kubernetes_lv: "kubernetesLV" optional,
+    lv_type: "lvType" optional,
+});
+
+open_enum! {
+    /// 磁盘类型: values of DockerLvmConfig.dockerDiskType.
+    ///
+    /// Source: `ShowNodeConfigTemplate.json`.
+    pub enum DockerLvmConfigDockerDiskType {
+        /// `evs`: 云硬盘
+        Evs = "evs",
+        /// `ssd`: 本地SSD硬盘
+        Ssd = "ssd",
+    }
+}
+
+open_enum! {
+    /// LVM写入模式: values of DockerLvmConfig.lvType.
+    ///
+    /// Source: `ShowNodeConfigTemplate.json`.
+    pub enum DockerLvmConfigLvType {
+        /// `striped`: 条带模式,使用多块磁盘组成条带模式,能够提升磁盘性能
+        Striped = "striped",
+        /// `linear`: 线性模式
+        Linear = "linear",
+    }
+}
 
 open_enum! {
     /// 资源池当前驱动状态: values of status.driver.gpu.state and status.driver.npu.state.
@@ -305,6 +1851,299 @@ open_enum! {
     }
 }
 
+/// lvm配置管理。
+///
+/// Source: the `LvmConfig` table in `CreateNodePool.json, DeleteNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct LvmConfig {
+    /// **参数解释**:LVM写入模式。
+    /// **取值范围**:可选项如下:
+    /// - linear:线性模式。
+    /// - striped:条带模式,使用多块磁盘组成条带模式,能够提升磁盘性能。
+    ///
+    /// Wire name `lvType`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "lvType"))]
+    pub lv_type: Option<String>,
+    /// **参数解释**:磁盘挂载路径。仅在用户配置中生效。支持包含:数字、大小写字母、点、中划线、下划线的绝对路径。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `path`; table type `string`.
+    pub path: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(LvmConfig {
+    lv_type: "lvType" optional,
+    path: "path" optional,
+});
+
+/// lvm配置管理。
+///
+/// Source: the `LvmConfig` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct LvmConfigRequest {
+    /// **参数解释**:LVM写入模式。
+    /// **取值范围**:可选项如下:
+    /// - linear:线性模式。
+    /// - striped:条带模式,使用多块磁盘组成条带模式,能够提升磁盘性能。
+    ///
+    /// Wire name `lvType`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "lvType"))]
+    pub lv_type: String,
+    /// **参数解释**:磁盘挂载路径。仅在用户配置中生效。支持包含:数字、大小写字母、点、中划线、下划线的绝对路径。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `path`; table type `string`.
+    pub path: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl LvmConfigRequest {
+    /// A value with the required members (`lvType`) set and every optional one absent.
+    pub fn new(lv_type: String) -> Self {
+        Self {
+            lv_type,
+            path: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(LvmConfigRequest {
+    lv_type: "lvType" required,
+    path: "path" optional,
+});
+
+/// **参数解释**:资源列表。
+///
+/// Source: the `MetricTableItem` table in `ShowPoolRuntimeMetrics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct MetricTableItem {
+    /// **参数解释**:已分配的资源信息。
+    ///
+    /// Wire name `allocated`; table type `Allocated`.
+    pub allocated: Option<Allocated>,
+    /// **参数解释**:资源的容量信息。
+    ///
+    /// Wire name `capacity`; table type `Capacity`.
+    pub capacity: Option<Capacity>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(MetricTableItem {
+    allocated: "allocated" optional,
+    capacity: "capacity" optional,
+});
+
+/// 资源指标数据模型。
+///
+/// Source: the `MetricsItem` table in `ShowPoolRuntimeMetrics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct MetricsItem {
+    /// **参数解释**:资源指标的元信息。
+    ///
+    /// Wire name `metadata`; table type `ResourceMetricsMetadata`.
+    pub metadata: Option<ResourceMetricsMetadata>,
+    /// **参数解释**:资源列表。
+    ///
+    /// Wire name `table`; table type `MetricTableItem`.
+    pub table: Option<MetricTableItem>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(MetricsItem {
+    metadata: "metadata" optional,
+    table: "table" optional,
+});
+
+/// 跨资源池迁移节点时目标资源池中节点的配置。
+///
+/// Source: the `MigrateResourceSpec` table in `BatchMigratePoolNodes.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct MigrateResourceSpec {
+    /// **参数解释**:资源步长信息。整柜或超节点迁移时,需要传递步长信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `creatingStep`; table type `CreatingStep`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "creatingStep"))]
+    pub creating_step: Option<CreatingStep>,
+    /// **参数解释**:目标节点池的数据盘盘信息,新建节点池时有效。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `dataVolumes`; table type `array of DataVolumeItem`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dataVolumes"))]
+    pub data_volumes: Option<Vec<DataVolumeItemRequest>>,
+    /// **参数解释**:自定义配置,比如设置节点dockerSize。新建节点池时有效。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `extendParams`; table type `ResourceExtendParams`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "extendParams"))]
+    pub extend_params: Option<ResourceExtendParams>,
+    /// **参数解释**:资源规格名称,跨资源池迁移时该参数必传。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `flavor`; table type `string`; required.
+    pub flavor: String,
+    /// **参数解释**:k8s标签,格式为key/value键值对,非特权池不能指定。新建节点池时有效。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `labels`; table type `map of string`.
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+    /// **参数解释**:网络配置,非特权池不能指定。新建节点池时有效。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `network`; table type `NodeNetwork`.
+    pub network: Option<NodeNetwork>,
+    /// **参数解释**:资源迁移的目标节点池名称。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `nodePool`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nodePool"))]
+    pub node_pool: Option<String>,
+    /// **参数解释**:目标节点池的系统盘信息,新建节点池时有效。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `rootVolume`; table type `RootVolume`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "rootVolume"))]
+    pub root_volume: Option<RootVolumeRequest>,
+    /// **参数解释**:资源标签。新建节点池时有效。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `tags`; table type `array of UserTags`.
+    pub tags: Option<Vec<UserTagsRequest>>,
+    /// **参数解释**:支持给创建出来的节点加taints来设置反亲和性,非特权池不能指定。新建节点池时有效。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `taints`; table type `array of Taints`.
+    pub taints: Option<Vec<TaintsRequest>>,
+    /// **参数解释**:磁盘高级配置。存在自定义数据盘时必须指定对应的高级配置,新建节点池时有效。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `volumeGroupConfigs`; table type `array of VolumeGroupConfig`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeGroupConfigs"))]
+    pub volume_group_configs: Option<Vec<VolumeGroupConfigRequest>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl MigrateResourceSpec {
+    /// A value with the required members (`flavor`) set and every optional one absent.
+    pub fn new(flavor: String) -> Self {
+        Self {
+            creating_step: None,
+            data_volumes: None,
+            extend_params: None,
+            flavor,
+            labels: None,
+            network: None,
+            node_pool: None,
+            root_volume: None,
+            tags: None,
+            taints: None,
+            volume_group_configs: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Some(__value) = &self.creating_step {
+            let __field_path = __path.key("creatingStep");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Some(__value) = &self.data_volumes {
+            let __field_path = __path.key("dataVolumes");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        if let Some(__value) = &self.extend_params {
+            let __field_path = __path.key("extendParams");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Some(__value) = &self.network {
+            let __field_path = __path.key("network");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Some(__value) = &self.root_volume {
+            let __field_path = __path.key("rootVolume");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Some(__value) = &self.tags {
+            let __field_path = __path.key("tags");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        if let Some(__value) = &self.taints {
+            let __field_path = __path.key("taints");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        if let Some(__value) = &self.volume_group_configs {
+            let __field_path = __path.key("volumeGroupConfigs");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+object_serde!(MigrateResourceSpec {
+    creating_step: "creatingStep" optional,
+    data_volumes: "dataVolumes" optional,
+    extend_params: "extendParams" optional,
+    flavor: "flavor" required,
+    labels: "labels" optional,
+    network: "network" optional,
+    node_pool: "nodePool" optional,
+    root_volume: "rootVolume" optional,
+    tags: "tags" optional,
+    taints: "taints" optional,
+    volume_group_configs: "volumeGroupConfigs" optional,
+});
+
 /// ModelArts错误响应体 (error response body for status 400, 404 and 409).
 ///
 /// Source: `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
@@ -331,6 +2170,2332 @@ object_serde!(ModelArtsError {
     error_msg: "error_msg" optional,
 });
 
+/// 网络的详细信息。
+///
+/// Source: the `Network` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Network {
+    /// **参数解释**:资源的API版本。
+    /// **取值范围**:可选值如下:
+    /// - v1:当前资源版本为v1。
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<V1ApiVersion>,
+    /// **参数解释**:资源的类型。
+    /// **取值范围**:可选值如下:
+    /// - Network:网络。
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<NetworkKind>,
+    /// **参数解释**:网络资源的元信息。
+    ///
+    /// Wire name `metadata`; table type `NetworkMetadata`.
+    pub metadata: Option<NetworkMetadata>,
+    /// **参数解释**:网络资源的规格信息。
+    ///
+    /// Wire name `spec`; table type `NetworkSpec`.
+    pub spec: Option<NetworkSpec>,
+    /// **参数解释**:网络资源的状态信息。
+    ///
+    /// Wire name `status`; table type `NetworkStatus`.
+    pub status: Option<NetworkStatus>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(Network {
+    api_version: "apiVersion" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+    spec: "spec" optional,
+    status: "status" optional,
+});
+
+/// 当前网络与其他网络的连接信息。
+///
+/// Source: the `NetworkConnection` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkConnection {
+    /// **参数解释**:Peer方式打通网络列表。
+    ///
+    /// Wire name `peerConnectionList`; table type `array of PeerConnectionItem`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "peerConnectionList"))]
+    pub peer_connection_list: Option<Vec<PeerConnectionItem>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NetworkConnection {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Some(__value) = &self.peer_connection_list {
+            let __field_path = __path.key("peerConnectionList");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+object_serde!(NetworkConnection {
+    peer_connection_list: "peerConnectionList" optional,
+});
+
+/// 当前网络与其他网络的连接信息。
+///
+/// Source: the `NetworkConnection` table in `PatchNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkConnectionPatch {
+    /// **参数解释**:Peer方式打通网络列表。
+    ///
+    /// Wire name `peerConnectionList`; table type `array of PeerConnectionItem`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "peerConnectionList"))]
+    pub peer_connection_list: Patch<Vec<PeerConnectionItemPatch>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NetworkConnectionPatch {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Patch::Value(__value) = &self.peer_connection_list {
+            let __field_path = __path.key("peerConnectionList");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+object_serde!(NetworkConnectionPatch {
+    peer_connection_list: "peerConnectionList" patch,
+});
+
+/// 当前网络与其他云服务的连接状态信息。
+///
+/// Source: the `NetworkConnectionStatus` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkConnectionStatus {
+    /// **参数解释**:Peer方式打通网络的状态信息列表。
+    ///
+    /// Wire name `peerConnectionStatus`; table type `array of PeerConnectionStatus`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "peerConnectionStatus"))]
+    pub peer_connection_status: Option<Vec<PeerConnectionStatus>>,
+    /// **参数解释**:网络可连通的SFS Turbo信息列表。
+    ///
+    /// Wire name `sfsTurboStatus`; table type `array of SfsTurboConnectionStatus`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "sfsTurboStatus"))]
+    pub sfs_turbo_status: Option<Vec<SfsTurboConnectionStatus>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NetworkConnectionStatus {
+    peer_connection_status: "peerConnectionStatus" optional,
+    sfs_turbo_status: "sfsTurboStatus" optional,
+});
+
+/// 网络创建信息,最终用户不感知子网。
+///
+/// Source: the `NetworkCreationRequest` table in `CreateNetwork.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkCreationRequest {
+    /// **参数解释**:API版本。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - v1
+    ///
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `apiVersion`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: V1ApiVersion,
+    /// **参数解释**:资源类型。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - Network:网络
+    ///
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `kind`; table type `string`; required.
+    pub kind: NetworkKind,
+    /// **参数解释**:网络资源的metadata信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `metadata`; table type `NetworkMetadataCreation`; required.
+    pub metadata: NetworkMetadataCreation,
+    /// **参数解释**:网络资源的描述信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `spec`; table type `NetworkSpec`; required.
+    pub spec: NetworkSpecRequest,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NetworkCreationRequest {
+    /// A value with the required members (`apiVersion`, `kind`, `metadata`, `spec`) set and every optional one absent.
+    pub fn new(
+        api_version: V1ApiVersion,
+        kind: NetworkKind,
+        metadata: NetworkMetadataCreation,
+        spec: NetworkSpecRequest,
+    ) -> Self {
+        Self {
+            api_version,
+            kind,
+            metadata,
+            spec,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.metadata;
+            let __field_path = __path.key("metadata");
+            __value.validate_at(&__field_path)?;
+        }
+        {
+            let __value = &self.spec;
+            let __field_path = __path.key("spec");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(NetworkCreationRequest {
+    api_version: "apiVersion" required,
+    kind: "kind" required,
+    metadata: "metadata" required,
+    spec: "spec" required,
+});
+
+open_enum! {
+    /// 资源类型: values of NetworkCreationRequest.kind.
+    ///
+    /// Source: `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+    pub enum NetworkKind {
+        /// `Network`: 网络
+        Network = "Network",
+    }
+}
+
+/// 查询网络列表的响应信息。
+///
+/// Source: the `NetworkList` table in `ListNetworks.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkList {
+    /// API版本。可选值如下:
+    /// - v1
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<V1ApiVersion>,
+    /// 网络资源列表。
+    ///
+    /// Wire name `items`; table type `array of Network`.
+    pub items: Option<Vec<Network>>,
+    /// 资源类型。可选值如下:
+    /// - NetworkList:网络列表
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<NetworkListKind>,
+    /// 网络资源列表的metadata信息。
+    ///
+    /// Wire name `metadata`; table type `object`.
+    pub metadata: Option<NetworkListMetadata>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NetworkList {
+    api_version: "apiVersion" optional,
+    items: "items" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+});
+
+open_enum! {
+    /// 资源类型: values of NetworkList.kind.
+    ///
+    /// Source: `ListNetworks.json`.
+    pub enum NetworkListKind {
+        /// `NetworkList`: 网络列表
+        NetworkList = "NetworkList",
+    }
+}
+
+/// 网络资源列表的metadata信息。
+///
+/// Source: the `metadata` table in `ListNetworks.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkListMetadata {
+    /// 分页查询时,下一次查询位置。
+    ///
+    /// Wire name `continue`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "continue"))]
+    pub continue_: Option<String>,
+    /// 剩余资源个数。
+    ///
+    /// Wire name `remainingItemCount`; table type `integer (int32)`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "remainingItemCount"))]
+    pub remaining_item_count: Option<i32>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NetworkListMetadata {
+    continue_: "continue" optional,
+    remaining_item_count: "remainingItemCount" optional,
+});
+
+/// **参数解释**:网络资源的元信息。
+///
+/// Source: the `NetworkMetadata` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkMetadata {
+    /// **参数解释**:网络的注释信息。
+    ///
+    /// Wire name `annotations`; table type `NetworkMetadataAnnotations`.
+    pub annotations: Option<NetworkMetadataAnnotations>,
+    /// **参数解释**:网络的创建时间。例如"2025-11-01T03:49:41Z"。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `creationTimestamp`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "creationTimestamp"))]
+    pub creation_timestamp: Option<String>,
+    /// **参数解释**:网络的标签信息。
+    ///
+    /// Wire name `labels`; table type `NetworkMetadataLabels`.
+    pub labels: Option<NetworkMetadataLabels>,
+    /// **参数解释**:网络资源的ID。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NetworkMetadata {
+    annotations: "annotations" optional,
+    creation_timestamp: "creationTimestamp" optional,
+    labels: "labels" optional,
+    name: "name" optional,
+});
+
+/// 网络资源metadata信息中的annotations字段信息。
+///
+/// Source: the `NetworkMetadataAnnotations` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkMetadataAnnotations {
+    /// **参数解释**:网络的描述信息。
+    /// **取值范围**:不能包含字符!\<\>=&"'。
+    ///
+    /// Wire name `os.modelarts/description`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/description"))]
+    pub os_modelarts_description: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NetworkMetadataAnnotations {
+    os_modelarts_description: "os.modelarts/description" optional,
+});
+
+/// 网络资源metadata信息中的annotations字段信息。
+///
+/// Source: the `NetworkMetadataAnnotations` table in `PatchNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkMetadataAnnotationsPatch {
+    /// **参数解释**:网络的描述信息。
+    /// **取值范围**:不能包含字符!\<\>=&"'。
+    ///
+    /// Wire name `os.modelarts/description`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/description"))]
+    pub os_modelarts_description: Patch<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NetworkMetadataAnnotationsPatch {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(NetworkMetadataAnnotationsPatch {
+    os_modelarts_description: "os.modelarts/description" patch,
+});
+
+/// 网络资源metadata信息创建请求体。
+///
+/// Source: the `NetworkMetadataCreation` table in `CreateNetwork.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkMetadataCreation {
+    /// **参数解释**:网络资源的标签信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `labels`; table type `NetworkMetadataLabels`; required.
+    pub labels: NetworkMetadataLabelsRequest,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NetworkMetadataCreation {
+    /// A value with the required members (`labels`) set and every optional one absent.
+    pub fn new(labels: NetworkMetadataLabelsRequest) -> Self {
+        Self {
+            labels,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.labels;
+            let __field_path = __path.key("labels");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(NetworkMetadataCreation {
+    labels: "labels" required,
+});
+
+/// 网络资源的标签信息。
+///
+/// Source: the `NetworkMetadataLabels` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkMetadataLabels {
+    /// **参数解释**:资源池的显示名称。
+    /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为4-32。
+    ///
+    /// Wire name `os.modelarts/name`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/name"))]
+    pub os_modelarts_name: Option<String>,
+    /// **参数解释**:工作空间ID。获取方法请参见\[查询工作空间列表\](ListWorkspace.xml)。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `os.modelarts/workspace.id`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/workspace.id"))]
+    pub os_modelarts_workspace_id: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NetworkMetadataLabels {
+    os_modelarts_name: "os.modelarts/name" optional,
+    os_modelarts_workspace_id: "os.modelarts/workspace.id" optional,
+});
+
+/// 网络资源的标签信息。
+///
+/// Source: the `NetworkMetadataLabels` table in `CreateNetwork.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkMetadataLabelsRequest {
+    /// **参数解释**:资源池的显示名称。
+    /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为4-32。
+    ///
+    /// Wire name `os.modelarts/name`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/name"))]
+    pub os_modelarts_name: String,
+    /// **参数解释**:工作空间ID。获取方法请参见\[查询工作空间列表\](ListWorkspace.xml)。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `os.modelarts/workspace.id`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/workspace.id"))]
+    pub os_modelarts_workspace_id: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NetworkMetadataLabelsRequest {
+    /// A value with the required members (`os.modelarts/name`) set and every optional one absent.
+    pub fn new(os_modelarts_name: String) -> Self {
+        Self {
+            os_modelarts_name,
+            os_modelarts_workspace_id: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(NetworkMetadataLabelsRequest {
+    os_modelarts_name: "os.modelarts/name" required,
+    os_modelarts_workspace_id: "os.modelarts/workspace.id" optional,
+});
+
+/// 更新网络资源时的metadata信息。
+///
+/// Source: the `NetworkMetadataUpdate` table in `PatchNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkMetadataPatch {
+    /// **参数解释**:资源注释信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `annotations`; table type `NetworkMetadataAnnotations`.
+    pub annotations: Patch<NetworkMetadataAnnotationsPatch>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NetworkMetadataPatch {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Patch::Value(__value) = &self.annotations {
+            let __field_path = __path.key("annotations");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(NetworkMetadataPatch {
+    annotations: "annotations" patch,
+});
+
+/// 对外网络的描述。
+///
+/// Source: the `NetworkSpec` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkSpec {
+    /// **参数解释**:网络的cidr值。
+    /// **取值范围**:
+    /// - 172.16.0.0/12~24
+    /// - 192.168.0.0/16~24
+    ///
+    /// Wire name `cidr`; table type `string`.
+    pub cidr: Option<String>,
+    /// **参数解释**:当前网络与其他资源的连通信息。
+    ///
+    /// Wire name `connection`; table type `NetworkConnection`.
+    pub connection: Option<NetworkConnection>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NetworkSpec {
+    cidr: "cidr" optional,
+    connection: "connection" optional,
+});
+
+/// 网络资源描述更新信息。
+///
+/// Source: the `NetworkSpecUpdate` table in `PatchNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkSpecPatch {
+    /// **参数解释**:网络连接更新信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `connection`; table type `NetworkConnection`.
+    pub connection: Patch<NetworkConnectionPatch>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NetworkSpecPatch {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Patch::Value(__value) = &self.connection {
+            let __field_path = __path.key("connection");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(NetworkSpecPatch {
+    connection: "connection" patch,
+});
+
+/// 对外网络的描述。
+///
+/// Source: the `NetworkSpec` table in `CreateNetwork.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkSpecRequest {
+    /// **参数解释**:网络的cidr值。
+    /// **取值范围**:
+    /// - 172.16.0.0/12~24
+    /// - 192.168.0.0/16~24
+    ///
+    /// Wire name `cidr`; table type `string`; required.
+    pub cidr: String,
+    /// **参数解释**:当前网络与其他资源的连通信息。
+    ///
+    /// Wire name `connection`; table type `NetworkConnection`.
+    pub connection: Option<NetworkConnection>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NetworkSpecRequest {
+    /// A value with the required members (`cidr`) set and every optional one absent.
+    pub fn new(cidr: String) -> Self {
+        Self {
+            cidr,
+            connection: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Some(__value) = &self.connection {
+            let __field_path = __path.key("connection");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(NetworkSpecRequest {
+    cidr: "cidr" required,
+    connection: "connection" optional,
+});
+
+/// 资源池状态信息。
+///
+/// Source: the `NetworkStatus` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NetworkStatus {
+    /// **参数解释**:网络与其他云服务联通状态。
+    ///
+    /// Wire name `connectionStatus`; table type `NetworkConnectionStatus`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "connectionStatus"))]
+    pub connection_status: Option<NetworkConnectionStatus>,
+    /// **参数解释**:网络资源的当前状态。
+    /// **取值范围**:可选值如下:
+    /// - Creating:网络创建中。
+    /// - Active:网络正常。
+    /// - Abnormal:网络异常。
+    ///
+    /// Wire name `phase`; table type `string`.
+    pub phase: Option<NetworkStatusPhase>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NetworkStatus {
+    connection_status: "connectionStatus" optional,
+    phase: "phase" optional,
+});
+
+open_enum! {
+    /// 网络资源的当前状态: values of NetworkStatus.phase.
+    ///
+    /// Source: `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+    ///
+    /// Decision: \[import\] The examples also send "", which the definitions do not list; added from the examples, without a meaning.
+    pub enum NetworkStatusPhase {
+        /// `Creating`: 网络创建中。
+        Creating = "Creating",
+        /// `Active`: 网络正常。
+        Active = "Active",
+        /// `Abnormal`: 网络异常。
+        Abnormal = "Abnormal",
+        /// ``:
+        Empty = "",
+    }
+}
+
+/// 节点的数据模型。
+///
+/// Source: the `Node` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Node {
+    /// API版本。可选值如下:
+    /// - v2
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<ApiVersion>,
+    /// 资源类型。可选值如下:
+    /// - Node:节点
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<NodeKind>,
+    /// 节点metadata信息。
+    ///
+    /// Wire name `metadata`; table type `object`.
+    pub metadata: Option<NodeMetadata>,
+    /// 节点期望信息。
+    ///
+    /// Wire name `spec`; table type `NodeSpec`.
+    pub spec: Option<NodeSpec>,
+    /// 节点状态信息。
+    ///
+    /// Wire name `status`; table type `NodeStatus`.
+    pub status: Option<NodeStatus>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(Node {
+    api_version: "apiVersion" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+    spec: "spec" optional,
+    status: "status" optional,
+});
+
+/// **参数解释**:批量迁移节点请求体。
+/// **约束限制**:不涉及。
+/// **取值范围**:不涉及。
+/// **默认取值**:不涉及。
+///
+/// Source: the `NodeBatchMigrationRequest` table in `BatchMigratePoolNodes.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeBatchMigrationRequest {
+    /// **参数解释**:迁移起始集群名称。
+    /// 专属算力资源时该字段与源资源池名称相同,取自源资源池metadata.name字段的值;
+    /// 轻量算力集群时该字段取自迁移节点metadata.labels\[os.modelarts.node/cluster\]字段的值。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `fromClusterName`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "fromClusterName"))]
+    pub from_cluster_name: String,
+    /// **参数解释**:待迁移的节点名称列表。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `migrateNodeNames`; table type `array of string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "migrateNodeNames"))]
+    pub migrate_node_names: Vec<String>,
+    /// **参数解释**:迁移节点在目标资源池中配置信息。节点跨资源池迁移时参数必填。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `resourceSpec`; table type `MigrateResourceSpec`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "resourceSpec"))]
+    pub resource_spec: Option<MigrateResourceSpec>,
+    /// **参数解释**:迁移目标集群名称。
+    /// 专属算力资源时该字段与源资源池名称相同,取自目标资源池metadata.name字段的值;
+    /// 轻量算力集群时该字段取自目标资源池内节点metadata.labels\[os.modelarts.node/cluster\]字段的值。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `toClusterName`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "toClusterName"))]
+    pub to_cluster_name: String,
+    /// **参数解释**:迁移目标资源池名称。该字段取自目标资源池metadata.name字段的值。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `toPoolName`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "toPoolName"))]
+    pub to_pool_name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NodeBatchMigrationRequest {
+    /// A value with the required members (`fromClusterName`, `migrateNodeNames`, `toClusterName`) set and every optional one absent.
+    pub fn new(
+        from_cluster_name: String,
+        migrate_node_names: Vec<String>,
+        to_cluster_name: String,
+    ) -> Self {
+        Self {
+            from_cluster_name,
+            migrate_node_names,
+            resource_spec: None,
+            to_cluster_name,
+            to_pool_name: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Some(__value) = &self.resource_spec {
+            let __field_path = __path.key("resourceSpec");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(NodeBatchMigrationRequest {
+    from_cluster_name: "fromClusterName" required,
+    migrate_node_names: "migrateNodeNames" required,
+    resource_spec: "resourceSpec" optional,
+    to_cluster_name: "toClusterName" required,
+    to_pool_name: "toPoolName" optional,
+});
+
+/// Source: the `NodeConfig` table in `ShowPoolNodeConfig.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeConfig {
+    /// **参数解释**: 固定为v2。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<String>,
+    /// **参数解释**: 固定为NodeConfig。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<String>,
+    /// **参数解释**: 资源池节点的metadata信息。
+    ///
+    /// Wire name `metadata`; table type `NodeconfigMeta`.
+    pub metadata: Option<NodeconfigMeta>,
+    /// **参数解释**: 资源池节点的规格信息。
+    ///
+    /// Wire name `spec`; table type `NodeconfigSpec`.
+    pub spec: Option<NodeconfigSpec>,
+    /// **参数解释**: 资源池节点的状态信息。
+    ///
+    /// Wire name `status`; table type `NodeconfigStatus`.
+    pub status: Option<NodeconfigStatus>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeConfig {
+    api_version: "apiVersion" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+    spec: "spec" optional,
+    status: "status" optional,
+});
+
+/// Source: the `NodeConfigTemplate` table in `ShowNodeConfigTemplate.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeConfigTemplate {
+    /// **参数解释**: API版本。
+    /// **取值范围**: 可选值如下:
+    /// - v1
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<V1ApiVersion>,
+    /// **参数解释**: 资源类型。
+    /// **取值范围**: 可选值如下:
+    /// - NodeConfigTemplate:节点配置模板
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<NodeConfigTemplateKind>,
+    /// **参数解释**: 节点配置模板的metadata信息。
+    ///
+    /// Wire name `metadata`; table type `NodeConfigTemplateMeta`.
+    pub metadata: Option<NodeConfigTemplateMeta>,
+    /// **参数解释**: 节点配置模板的规格信息。
+    ///
+    /// Wire name `spec`; table type `NodeConfigTemplateSpec`.
+    pub spec: Option<NodeConfigTemplateSpec>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeConfigTemplate {
+    api_version: "apiVersion" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+    spec: "spec" optional,
+});
+
+open_enum! {
+    /// 资源类型: values of NodeConfigTemplate.kind.
+    ///
+    /// Source: `ShowNodeConfigTemplate.json`.
+    pub enum NodeConfigTemplateKind {
+        /// `NodeConfigTemplate`: 节点配置模板
+        NodeConfigTemplate = "NodeConfigTemplate",
+    }
+}
+
+/// 节点配置模板的metadata信息。
+///
+/// Source: the `NodeConfigTemplateMeta` table in `ShowNodeConfigTemplate.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeConfigTemplateMeta {
+    /// **参数解释**: 节点配置模板的名称。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeConfigTemplateMeta {
+    name: "name" optional,
+});
+
+/// 节点配置模板信息。
+///
+/// Source: the `NodeConfigTemplateSpec` table in `ShowNodeConfigTemplate.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeConfigTemplateSpec {
+    /// **参数解释**: 资源池节点上单容器的可用磁盘空间大小,单位G。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `dockerBaseSize`; table type `integer (int32)`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dockerBaseSize"))]
+    pub docker_base_size: Option<i32>,
+    /// **参数解释**: 资源池节点Docker数据盘配置项。
+    ///
+    /// Wire name `dockerLvmConfig`; table type `DockerLvmConfig`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dockerLvmConfig"))]
+    pub docker_lvm_config: Option<DockerLvmConfig>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeConfigTemplateSpec {
+    docker_base_size: "dockerBaseSize" optional,
+    docker_lvm_config: "dockerLvmConfig" optional,
+});
+
+/// 节点驱动。
+///
+/// Source: the `NodeDriver` table in `BatchUpdatePoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeDriver {
+    /// **参数解释**:节点驱动升级策略。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `updateStrategy`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "updateStrategy"))]
+    pub update_strategy: Option<String>,
+    /// **参数解释**:节点上驱动的版本号。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `version`; table type `string`.
+    pub version: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NodeDriver {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(NodeDriver {
+    update_strategy: "updateStrategy" optional,
+    version: "version" optional,
+});
+
+/// 异步任务的
+///
+/// Source: the `NodeJobResponse` table in `BatchMigratePoolNodes.json, BatchResetPoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeJobResponse {
+    /// **参数解释**:异步任务的ID。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `job_id`; table type `string`.
+    pub job_id: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeJobResponse {
+    job_id: "job_id" optional,
+});
+
+open_enum! {
+    /// 资源类型: values of Node.kind.
+    ///
+    /// Source: `ListNodePoolNodes.json, ListPoolNodes.json`.
+    pub enum NodeKind {
+        /// `Node`: 节点
+        Node = "Node",
+    }
+}
+
+/// 节点列表数据模型。
+///
+/// Source: the `NodeList` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeList {
+    /// API版本。可选值如下:
+    /// - v2
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<ApiVersion>,
+    /// 节点列表。
+    ///
+    /// Wire name `items`; table type `array of Node`.
+    pub items: Option<Vec<Node>>,
+    /// 资源类型。可选值如下:
+    /// - NodeList:节点列表
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<NodeListKind>,
+    /// 资源列表的metadata信息。
+    ///
+    /// Wire name `metadata`; table type `NodeListMetadata`.
+    pub metadata: Option<NodeListMetadata>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeList {
+    api_version: "apiVersion" optional,
+    items: "items" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+});
+
+open_enum! {
+    /// 资源类型: values of NodeList.kind.
+    ///
+    /// Source: `ListNodePoolNodes.json, ListPoolNodes.json`.
+    pub enum NodeListKind {
+        /// `NodeList`: 节点列表
+        NodeList = "NodeList",
+    }
+}
+
+/// 节点的metadata信息。
+///
+/// Source: the `NodeListMetadata` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeListMetadata {
+    /// 分页查询时,下一次查询位置。
+    ///
+    /// Wire name `continue`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "continue"))]
+    pub continue_: Option<String>,
+    /// 剩余资源个数。
+    ///
+    /// Wire name `remainingItemCount`; table type `integer (int64)`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "remainingItemCount"))]
+    pub remaining_item_count: Option<i64>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeListMetadata {
+    continue_: "continue" optional,
+    remaining_item_count: "remainingItemCount" optional,
+});
+
+/// 节点metadata信息。
+///
+/// Source: the `metadata` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeMetadata {
+    /// 创建时间。
+    ///
+    /// Wire name `creationTimestamp`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "creationTimestamp"))]
+    pub creation_timestamp: Option<String>,
+    /// 节点名称。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeMetadata {
+    creation_timestamp: "creationTimestamp" optional,
+    name: "name" optional,
+});
+
+/// 节点网络配置。
+///
+/// Source: the `NodeNetwork` table in `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeNetwork {
+    /// **参数解释**:安全组id集合。
+    ///
+    /// Wire name `securityGroups`; table type `array of string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "securityGroups"))]
+    pub security_groups: Option<Vec<String>>,
+    /// **参数解释**:子网id。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `subnet`; table type `string`.
+    pub subnet: Option<String>,
+    /// **参数解释**:vpc id。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `vpc`; table type `string`.
+    pub vpc: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NodeNetwork {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(NodeNetwork {
+    security_groups: "securityGroups" optional,
+    subnet: "subnet" optional,
+    vpc: "vpc" optional,
+});
+
+/// 节点网络配置。
+///
+/// Source: the `NodeNetwork` table in `PatchNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeNetworkPatch {
+    /// 安全组id集合。
+    ///
+    /// Wire name `securityGroups`; table type `array of string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "securityGroups"))]
+    pub security_groups: Patch<Vec<String>>,
+    /// 子网id。
+    ///
+    /// Wire name `subnet`; table type `string`.
+    pub subnet: Patch<String>,
+    /// vpc id。
+    ///
+    /// Wire name `vpc`; table type `string`.
+    pub vpc: Patch<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NodeNetworkPatch {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(NodeNetworkPatch {
+    security_groups: "securityGroups" patch,
+    subnet: "subnet" patch,
+    vpc: "vpc" patch,
+});
+
+/// 节点池的详细信息。
+///
+/// Source: the `NodePool` table in `DeleteNodePool.json, ListNodePools.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodePool {
+    /// **参数解释**: API版本。
+    /// **取值范围**: 可选值如下:
+    /// - v2
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<ApiVersion>,
+    /// **参数解释**:节点池类型。
+    /// **取值范围**: 可选值如下:
+    /// - NodePool:节点池
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<NodePoolKind>,
+    /// **参数解释**: 节点池的metadata信息。
+    ///
+    /// Wire name `metadata`; table type `NodePoolMetadata`.
+    pub metadata: Option<NodePoolMetadata>,
+    /// **参数解释**:节点池的期望信息。
+    ///
+    /// Wire name `spec`; table type `NodePoolSpec`.
+    pub spec: Option<NodePoolSpec>,
+    /// **参数解释**: 节点池的状态信息。
+    ///
+    /// Wire name `status`; table type `NodePoolStatus`.
+    pub status: Option<NodePoolStatus>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodePool {
+    api_version: "apiVersion" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+    spec: "spec" optional,
+    status: "status" optional,
+});
+
+open_enum! {
+    /// 节点池类型: values of CreateNodePoolRequestBody.kind.
+    ///
+    /// Source: `CreateNodePool.json, DeleteNodePool.json, ListNodePools.json`.
+    pub enum NodePoolKind {
+        /// `NodePool`: 节点池
+        NodePool = "NodePool",
+    }
+}
+
+/// 节点池列表数据模型。
+///
+/// Source: the `NodePoolList` table in `ListNodePools.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodePoolList {
+    /// API版本。可选值如下:
+    /// - v2
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<ApiVersion>,
+    /// 节点池列表。
+    ///
+    /// Wire name `items`; table type `array of NodePool`.
+    pub items: Option<Vec<NodePool>>,
+    /// 资源类型。可选值如下:
+    /// - NodePoolList:节点列表
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<NodePoolListKind>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodePoolList {
+    api_version: "apiVersion" optional,
+    items: "items" optional,
+    kind: "kind" optional,
+});
+
+open_enum! {
+    /// 资源类型: values of NodePoolList.kind.
+    ///
+    /// Source: `ListNodePools.json`.
+    pub enum NodePoolListKind {
+        /// `NodePoolList`: 节点列表
+        NodePoolList = "NodePoolList",
+    }
+}
+
+/// 节点池的metadata信息。
+///
+/// Source: the `NodePoolMetadata` table in `DeleteNodePool.json, ListNodePools.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodePoolMetadata {
+    /// **参数解释**: 节点池名称。用户可进行指定,若未指定将会使用默认名称。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodePoolMetadata {
+    name: "name" optional,
+});
+
+/// 节点池创建请求体。
+///
+/// Source: the `NodePoolSpec` table in `CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodePoolSpec {
+    /// **参数解释**: 节点池中的资源信息列表,包括资源规格和相应规格的资源数量,自定义配置等。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `resources`; table type `PoolResource`.
+    pub resources: Option<NodePoolSpecResources>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodePoolSpec {
+    resources: "resources" optional,
+});
+
+/// 节点池创建请求体。
+///
+/// Source: the `NodePoolSpec` table in `PatchNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodePoolSpecPatch {
+    /// 节点池中的资源信息列表,包括资源规格和相应规格的资源数量,自定义配置等。
+    ///
+    /// Wire name `resources`; table type `PoolResource`; required.
+    pub resources: PoolResourcePatch,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NodePoolSpecPatch {
+    /// A value with the required members (`resources`) set and every optional one absent.
+    pub fn new(resources: PoolResourcePatch) -> Self {
+        Self {
+            resources,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.resources;
+            let __field_path = __path.key("resources");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(NodePoolSpecPatch {
+    resources: "resources" required,
+});
+
+/// 节点池创建请求体。
+///
+/// Source: the `NodePoolSpec` table in `CreateNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodePoolSpecRequest {
+    /// **参数解释**: 节点池中的资源信息列表,包括资源规格和相应规格的资源数量,自定义配置等。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `resources`; table type `PoolResource`; required.
+    pub resources: PoolResourceRequest,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NodePoolSpecRequest {
+    /// A value with the required members (`resources`) set and every optional one absent.
+    pub fn new(resources: PoolResourceRequest) -> Self {
+        Self {
+            resources,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.resources;
+            let __field_path = __path.key("resources");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(NodePoolSpecRequest {
+    resources: "resources" required,
+});
+
+/// 资源池资源规格资源量及节点池配置数据模型。
+///
+/// Source: the `PoolResource` table in `CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodePoolSpecResources {
+    /// **参数解释**:资源池中节点的AZ信息。
+    ///
+    /// Wire name `azs`; table type `array of PoolNodeAz`.
+    pub azs: Option<Vec<PoolNodeAz>>,
+    /// **参数解释**:规格保障使用量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `count`; table type `integer (int32)`.
+    pub count: Option<i32>,
+    /// **参数解释**:批量创建信息。
+    ///
+    /// Wire name `creatingStep`; table type `CreatingStep`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "creatingStep"))]
+    pub creating_step: Option<CreatingStep>,
+    /// **参数解释**:自定义数据盘(云硬盘)列表信息。
+    ///
+    /// Wire name `dataVolumes`; table type `array of DataVolumeItem`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dataVolumes"))]
+    pub data_volumes: Option<Vec<DataVolumeItem>>,
+    /// **参数解释**:自定义配置。
+    ///
+    /// Wire name `extendParams`; table type `ResourceExtendParams`.
+    ///
+    /// Decision: \[import\] The definitions disagree on its type: ResourceExtendParams in CreateNodePool.json (used), map\<string\> in ListNodePools.json, PatchNodePool.json.
+    #[cfg_attr(feature = "schemars", schemars(rename = "extendParams"))]
+    pub extend_params: Option<ResourceExtendParams>,
+    /// **参数解释**:资源规格名称,比如:modelarts.vm.gpu.t4u8。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `flavor`; table type `string`.
+    pub flavor: Option<String>,
+    /// **参数解释**:k8s标签,格式为key/value键值对。
+    ///
+    /// Wire name `labels`; table type `map of string`.
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+    /// **参数解释**:资源规格的弹性使用量,物理池该值和count相同。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `maxCount`; table type `integer (int32)`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "maxCount"))]
+    pub max_count: Option<i32>,
+    /// **参数解释**:网络配置,非特权池不能指定。
+    ///
+    /// Wire name `network`; table type `NodeNetwork`.
+    pub network: Option<NodeNetwork>,
+    /// **参数解释**:节点池名称。比如:nodePool-1。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `nodePool`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nodePool"))]
+    pub node_pool: Option<String>,
+    /// **参数解释**:操作系统镜像信息。
+    ///
+    /// Wire name `os`; table type `Os`.
+    pub os: Option<PoolOs>,
+    /// **参数解释**:自定义系统盘(云硬盘)信息。
+    ///
+    /// Wire name `rootVolume`; table type `RootVolume`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "rootVolume"))]
+    pub root_volume: Option<RootVolume>,
+    /// **参数解释**:资源标签,非特权池不能指定。
+    ///
+    /// Wire name `tags`; table type `array of UserTags`.
+    pub tags: Option<Vec<UserTags>>,
+    /// **参数解释**:支持给创建出来的节点加taints来设置反亲和性,非特权池不能指定。
+    ///
+    /// Wire name `taints`; table type `array of Taints`.
+    pub taints: Option<Vec<Taints>>,
+    /// **参数解释**:磁盘高级配置。存在自定义数据盘时必须指定对应的高级配置。
+    ///
+    /// Wire name `volumeGroupConfigs`; table type `array of VolumeGroupConfig`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeGroupConfigs"))]
+    pub volume_group_configs: Option<Vec<VolumeGroupConfig>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodePoolSpecResources {
+    azs: "azs" optional,
+    count: "count" optional,
+    creating_step: "creatingStep" optional,
+    data_volumes: "dataVolumes" optional,
+    extend_params: "extendParams" optional,
+    flavor: "flavor" optional,
+    labels: "labels" optional,
+    max_count: "maxCount" optional,
+    network: "network" optional,
+    node_pool: "nodePool" optional,
+    os: "os" optional,
+    root_volume: "rootVolume" optional,
+    tags: "tags" optional,
+    taints: "taints" optional,
+    volume_group_configs: "volumeGroupConfigs" optional,
+});
+
+/// 节点池状态信息。
+///
+/// Source: the `NodePoolStatus` table in `DeleteNodePool.json, ListNodePools.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodePoolStatus {
+    /// **参数解释**:节点池中不同状态的资源量。
+    ///
+    /// Wire name `resources`; table type `object`.
+    pub resources: Option<NodePoolStatusResources>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodePoolStatus {
+    resources: "resources" optional,
+});
+
+/// **参数解释**:节点池中不同状态的资源量。
+///
+/// Source: the `resources` table in `DeleteNodePool.json, ListNodePools.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodePoolStatusResources {
+    /// **参数解释**:状态为非正常状态的资源量。
+    ///
+    /// Wire name `abnormal`; table type `PoolResourceFlavorCount`.
+    pub abnormal: Option<PoolResourceFlavorCount>,
+    /// **参数解释**:状态为可用状态的资源量。
+    ///
+    /// Wire name `available`; table type `PoolResourceFlavorCount`.
+    pub available: Option<PoolResourceFlavorCount>,
+    /// **参数解释**:状态为创建中状态的资源量。
+    ///
+    /// Wire name `creating`; table type `PoolResourceFlavorCount`.
+    pub creating: Option<PoolResourceFlavorCount>,
+    /// **参数解释**:状态为删除中状态的资源量。
+    ///
+    /// Wire name `deleting`; table type `PoolResourceFlavorCount`.
+    pub deleting: Option<PoolResourceFlavorCount>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodePoolStatusResources {
+    abnormal: "abnormal" optional,
+    available: "available" optional,
+    creating: "creating" optional,
+    deleting: "deleting" optional,
+});
+
+/// 节点资源量。
+///
+/// Source: the `NodeResource` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeResource {
+    /// CPU资源量。
+    ///
+    /// Wire name `cpu`; table type `string`.
+    pub cpu: Option<String>,
+    /// 昇腾节点的NPU资源量。
+    ///
+    /// Wire name `huawei.com/ascend-snt3`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "huawei.com/ascend-snt3"))]
+    pub huawei_com_ascend_snt3: Option<String>,
+    /// 昇腾节点的NPU资源量。
+    ///
+    /// Wire name `huawei.com/ascend-snt9`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "huawei.com/ascend-snt9"))]
+    pub huawei_com_ascend_snt9: Option<String>,
+    /// 内存资源量。
+    ///
+    /// Wire name `memory`; table type `string`.
+    pub memory: Option<String>,
+    /// GPU节点的GPU资源量。
+    ///
+    /// Wire name `nvidia.com/gpu`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nvidia.com/gpu"))]
+    pub nvidia_com_gpu: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeResource {
+    cpu: "cpu" optional,
+    huawei_com_ascend_snt3: "huawei.com/ascend-snt3" optional,
+    huawei_com_ascend_snt9: "huawei.com/ascend-snt9" optional,
+    memory: "memory" optional,
+    nvidia_com_gpu: "nvidia.com/gpu" optional,
+});
+
+/// 节点期望信息。
+///
+/// Source: the `NodeSpec` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeSpec {
+    /// 节点规格。
+    ///
+    /// Wire name `flavor`; table type `string`.
+    pub flavor: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeSpec {
+    flavor: "flavor" optional,
+});
+
+/// 节点状态数据模型。
+///
+/// Source: the `NodeStatus` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeStatus {
+    /// 节点可用资源量信息。
+    ///
+    /// Wire name `availableResources`; table type `NodeResource`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "availableResources"))]
+    pub available_resources: Option<NodeResource>,
+    /// 节点所在的可用区。
+    ///
+    /// Wire name `az`; table type `string`.
+    pub az: Option<String>,
+    /// 节点当前状态。可选值如下:
+    /// - Available:节点可用
+    /// - Creating:节点创建中
+    /// - Deleting:节点删除中
+    /// - Abnormal:节点不正常
+    /// - Checking: 节点自检中
+    ///
+    /// Wire name `phase`; table type `string`.
+    pub phase: Option<NodeStatusPhase>,
+    /// 节点的IP地址。
+    ///
+    /// Wire name `privateIp`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "privateIp"))]
+    pub private_ip: Option<String>,
+    /// 节点资源量信息。
+    ///
+    /// Wire name `resources`; table type `NodeResource`.
+    pub resources: Option<NodeResource>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeStatus {
+    available_resources: "availableResources" optional,
+    az: "az" optional,
+    phase: "phase" optional,
+    private_ip: "privateIp" optional,
+    resources: "resources" optional,
+});
+
+open_enum! {
+    /// 节点当前状态: values of NodeStatus.phase.
+    ///
+    /// Source: `ListNodePoolNodes.json, ListPoolNodes.json`.
+    pub enum NodeStatusPhase {
+        /// `Available`: 节点可用
+        Available = "Available",
+        /// `Creating`: 节点创建中
+        Creating = "Creating",
+        /// `Deleting`: 节点删除中
+        Deleting = "Deleting",
+        /// `Abnormal`: 节点不正常
+        Abnormal = "Abnormal",
+        /// `Checking`: 节点自检中
+        Checking = "Checking",
+    }
+}
+
+/// **参数解释**:节点资源标签。
+/// **约束限制**:不涉及。
+///
+/// Source: the `NodeTag` table in `BatchUpdatePoolNodes.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeTag {
+    /// **参数解释**:键。标签的键可以包含任意语种的字母、数字和空格,以及_.:=+-@字符,但首尾不能包含空格,且不能以_sys_开头。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `key`; table type `string`; required.
+    pub key: String,
+    /// **参数解释**:值。标签的值可以包含任意语种的字母、数字和空格,以及_.:=+-@字符,但首尾不能包含空格。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `value`; table type `string`; required.
+    pub value: String,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NodeTag {
+    /// A value with the required members (`key`, `value`) set and every optional one absent.
+    pub fn new(key: String, value: String) -> Self {
+        Self {
+            key,
+            value,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(NodeTag {
+    key: "key" required,
+    value: "value" required,
+});
+
+/// **参数解释**: 资源池节点的metadata信息。
+///
+/// Source: the `NodeconfigMeta` table in `ShowPoolNodeConfig.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeconfigMeta {
+    /// **参数解释**: 固定为node-config。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeconfigMeta {
+    name: "name" optional,
+});
+
+/// **参数解释**: 资源池节点的规格信息。
+///
+/// Source: the `NodeconfigSpec` table in `ShowPoolNodeConfig.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeconfigSpec {
+    /// **参数解释**: 节点自定义配置;当前支持节点绑核、是否启用缓存清理、是否启用透明大页。
+    /// "configs": {
+    /// "cpu_manager": {
+    /// "mode": "static/none" //static为启用绑核, none为不启用绑核
+    /// },
+    /// "drop_cache": {
+    /// "mode": "enable/disable" // enable启用缓存清理
+    /// },
+    /// "transparent_hugepage": {
+    /// "mode": "always/madvise/never" // always为启用透明大页,never为关闭透明大页,madvice交给系统选择。
+    /// }
+    /// }
+    ///
+    /// Wire name `configs`; table type `object`.
+    pub configs: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeconfigSpec {
+    configs: "configs" optional,
+});
+
+/// **参数解释**: 资源池节点的状态信息。
+///
+/// Source: the `NodeconfigStatus` table in `ShowPoolNodeConfig.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodeconfigStatus {
+    /// **参数解释**: 插件实例的状态。
+    /// **取值范围**: 可选值如下:
+    /// - Pending:安装中,表示插件正在安装中。
+    /// - Running:运行中,表示插件全部实例状态都在运行中,插件正常使用。
+    /// - Updating:升级中,表示插件正在更新中。
+    /// - Abnormal:不可用,表示插件状态异常,插件不可使用。可单击状态查看失败原因。
+    /// - Deleting:删除中,表示插件正在删除中。
+    ///
+    /// Wire name `phase`; table type `string`.
+    pub phase: Option<PluginStatusPhase>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodeconfigStatus {
+    phase: "phase" optional,
+});
+
+/// 批量删除节点请求体。
+///
+/// Source: the `NodesDeletionRequest` table in `BatchDeletePoolNodes.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodesDeletionRequest {
+    /// **参数解释**:待删除的节点名称列表。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `deleteNodeNames`; table type `array of string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "deleteNodeNames"))]
+    pub delete_node_names: Vec<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl NodesDeletionRequest {
+    /// A value with the required members (`deleteNodeNames`) set and every optional one absent.
+    pub fn new(delete_node_names: Vec<String>) -> Self {
+        Self {
+            delete_node_names,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(NodesDeletionRequest {
+    delete_node_names: "deleteNodeNames" required,
+});
+
+/// **参数解释**:批量操作的资源池节点ID列表及状态。
+///
+/// Source: the `NodesResultMsg` table in `BatchLockPoolNodes.json, BatchUnlockPoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct NodesResultMsg {
+    /// **参数解释**:解锁的资源池节点ID,取值自节点详情metadata.name字段的值。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// **参数解释**:资源池节点批量操作结果。
+    /// **取值范围**:可选值如下:
+    /// - failed:操作失败。
+    /// - success:操作成功。
+    ///
+    /// Wire name `status`; table type `string`.
+    pub status: Option<NodesResultMsgStatus>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(NodesResultMsg {
+    name: "name" optional,
+    status: "status" optional,
+});
+
+open_enum! {
+    /// 资源池节点批量操作结果: values of NodesResultMsg.status.
+    ///
+    /// Source: `BatchLockPoolNodes.json, BatchUnlockPoolNodes.json`.
+    pub enum NodesResultMsgStatus {
+        /// `failed`: 操作失败。
+        Failed = "failed",
+        /// `success`: 操作成功。
+        Success = "success",
+    }
+}
+
+/// 订单数据模型。
+///
+/// Source: the `Order` table in `CreateOrderId.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Order {
+    /// **参数解释**:订单ID。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `id`; table type `string`.
+    pub id: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(Order {
+    id: "id" optional,
+});
+
+/// 更新网络资源的请求体。
+///
+/// Source: the `NetworkUpdateRequest` table in `PatchNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PatchNetworkRequest {
+    /// **参数解释**:网络资源的metadata更新信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `metadata`; table type `NetworkMetadataUpdate`.
+    pub metadata: Patch<NetworkMetadataPatch>,
+    /// **参数解释**:网络资源的描述更新信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `spec`; table type `NetworkSpecUpdate`.
+    pub spec: Patch<NetworkSpecPatch>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PatchNetworkRequest {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Patch::Value(__value) = &self.metadata {
+            let __field_path = __path.key("metadata");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Patch::Value(__value) = &self.spec {
+            let __field_path = __path.key("spec");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(PatchNetworkRequest {
+    metadata: "metadata" patch,
+    spec: "spec" patch,
+});
+
+/// 更新节点池的请求体。
+///
+/// Source: the `PatchNodePoolRequestBody` table in `PatchNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PatchNodePoolRequest {
+    /// 更新节点池的请求体。
+    ///
+    /// Wire name `spec`; table type `NodePoolSpec`; required.
+    pub spec: NodePoolSpecPatch,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PatchNodePoolRequest {
+    /// A value with the required members (`spec`) set and every optional one absent.
+    pub fn new(spec: NodePoolSpecPatch) -> Self {
+        Self {
+            spec,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.spec;
+            let __field_path = __path.key("spec");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(PatchNodePoolRequest {
+    spec: "spec" required,
+});
+
+/// 更新节点池的请求体。
+///
+/// Source: the `PatchNodePoolRequestBody` table in `PatchNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PatchNodePoolResponse {
+    /// 更新节点池的请求体。
+    ///
+    /// Wire name `spec`; table type `NodePoolSpec`.
+    pub spec: Option<NodePoolSpec>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PatchNodePoolResponse {
+    spec: "spec" optional,
+});
+
+/// 更新网络资源的请求体。
+///
+/// Source: the `PoolUpdateRequest` table in `PatchPool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PatchPoolRequest {
+    /// **参数解释**:资源池的metadata信息。
+    ///
+    /// Wire name `metadata`; table type `PoolMetadataUpdate`.
+    pub metadata: Patch<PoolMetadataPatch>,
+    /// **参数解释**:资源池的描述信息。
+    ///
+    /// Wire name `spec`; table type `PoolSpecUpdate`.
+    pub spec: Patch<PoolSpecPatch>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PatchPoolRequest {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Patch::Value(__value) = &self.metadata {
+            let __field_path = __path.key("metadata");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Patch::Value(__value) = &self.spec {
+            let __field_path = __path.key("spec");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(PatchPoolRequest {
+    metadata: "metadata" patch,
+    spec: "spec" patch,
+});
+
+/// Peer方式打通网络参数模型。
+///
+/// Source: the `PeerConnectionItem` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+///
+/// Decision: \[import\] Requests and responses share this type; request definitions require peerSubnetId, peerVpcId, but response types promise no member, so none is required here.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PeerConnectionItem {
+    /// **参数解释**:创建默认路由的开关,默认为false不创建。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `defaultGateWay`; table type `boolean`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "defaultGateWay"))]
+    pub default_gate_way: Option<bool>,
+    /// **参数解释**:对端的子网ID。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `peerSubnetId`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "peerSubnetId"))]
+    pub peer_subnet_id: Option<String>,
+    /// **参数解释**:对端的VPC ID。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `peerVpcId`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "peerVpcId"))]
+    pub peer_vpc_id: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PeerConnectionItem {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(PeerConnectionItem {
+    default_gate_way: "defaultGateWay" optional,
+    peer_subnet_id: "peerSubnetId" optional,
+    peer_vpc_id: "peerVpcId" optional,
+});
+
+/// Peer方式打通网络参数模型。
+///
+/// Source: the `PeerConnectionItem` table in `PatchNetwork.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PeerConnectionItemPatch {
+    /// **参数解释**:创建默认路由的开关,默认为false不创建。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `defaultGateWay`; table type `boolean`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "defaultGateWay"))]
+    pub default_gate_way: Patch<bool>,
+    /// **参数解释**:对端的子网ID。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `peerSubnetId`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "peerSubnetId"))]
+    pub peer_subnet_id: String,
+    /// **参数解释**:对端的VPC ID。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `peerVpcId`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "peerVpcId"))]
+    pub peer_vpc_id: String,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PeerConnectionItemPatch {
+    /// A value with the required members (`peerSubnetId`, `peerVpcId`) set and every optional one absent.
+    pub fn new(peer_subnet_id: String, peer_vpc_id: String) -> Self {
+        Self {
+            default_gate_way: Patch::Absent,
+            peer_subnet_id,
+            peer_vpc_id,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(PeerConnectionItemPatch {
+    default_gate_way: "defaultGateWay" patch,
+    peer_subnet_id: "peerSubnetId" required,
+    peer_vpc_id: "peerVpcId" required,
+});
+
+/// Peer方式打通网络状态参数模型。
+///
+/// Source: the `PeerConnectionStatus` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PeerConnectionStatus {
+    /// **参数解释**:创建默认路由的开关。
+    /// **取值范围**:默认为false不创建。
+    ///
+    /// Wire name `defaultGateWay`; table type `boolean`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "defaultGateWay"))]
+    pub default_gate_way: Option<bool>,
+    /// **参数解释**:对端的子网ID。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `peerSubnetId`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "peerSubnetId"))]
+    pub peer_subnet_id: Option<String>,
+    /// **参数解释**:对端的VPC ID。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `peerVpcId`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "peerVpcId"))]
+    pub peer_vpc_id: Option<String>,
+    /// **参数解释**:网络的连接状态。
+    /// **取值范围**:可选值如下:
+    /// - Connecting:网络连接中
+    /// - Active:网络连接正常
+    /// - Abnormal:网络连接不正常
+    ///
+    /// Wire name `phase`; table type `string`.
+    pub phase: Option<PeerConnectionStatusPhase>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PeerConnectionStatus {
+    default_gate_way: "defaultGateWay" optional,
+    peer_subnet_id: "peerSubnetId" optional,
+    peer_vpc_id: "peerVpcId" optional,
+    phase: "phase" optional,
+});
+
+open_enum! {
+    /// 网络的连接状态: values of PeerConnectionStatus.phase.
+    ///
+    /// Source: `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+    pub enum PeerConnectionStatusPhase {
+        /// `Connecting`: 网络连接中
+        Connecting = "Connecting",
+        /// `Active`: 网络连接正常
+        Active = "Active",
+        /// `Abnormal`: 网络连接不正常
+        Abnormal = "Abnormal",
+    }
+}
+
 open_enum! {
     /// 包周期订购类型: values of the os.modelarts/period.type annotation (request and responses).
     ///
@@ -342,8 +4507,612 @@ open_enum! {
         Month = "2",
         /// `3`: 年 (year)
         Year = "3",
+        /// `4`: 小时
+        Value4 = "4",
     }
 }
+
+/// 插件实例的详细信息。
+///
+/// Source: the `Plugin` table in `CreatePoolPlugin.json, ListPoolPlugins.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Plugin {
+    /// **参数解释**: API版本。
+    /// **取值范围**: 可选值如下:
+    /// - v2
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<ApiVersion>,
+    /// **参数解释**: 插件实例的类型。
+    /// **取值范围**: 可选值如下:
+    /// - Plugin:插件。
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<PluginKind>,
+    /// **参数解释**: 插件实例的metadata信息。
+    ///
+    /// Wire name `metadata`; table type `PluginMetadata`.
+    pub metadata: Option<PluginMetadata>,
+    /// **参数解释**: 插件实例的具体信息。
+    ///
+    /// Wire name `spec`; table type `PluginSpec`.
+    pub spec: Option<PluginSpec>,
+    /// **参数解释**: 插件实例的状态信息。
+    ///
+    /// Wire name `status`; table type `PluginStatus`.
+    pub status: Option<PluginStatus>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(Plugin {
+    api_version: "apiVersion" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+    spec: "spec" optional,
+    status: "status" optional,
+});
+
+open_enum! {
+    /// 插件实例的类型: values of Plugin.kind.
+    ///
+    /// Source: `CreatePoolPlugin.json, ListPoolPlugins.json`.
+    pub enum PluginKind {
+        /// `Plugin`: 插件。
+        Plugin = "Plugin",
+    }
+}
+
+/// 插件列表数据模型。
+///
+/// Source: the `PluginList` table in `ListPoolPlugins.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginList {
+    /// **参数解释**: API版本。
+    /// **取值范围**: 可选值如下:
+    /// - v2
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<ApiVersion>,
+    /// **参数解释**: 资源池插件列表。
+    ///
+    /// Wire name `items`; table type `array of Plugin`.
+    pub items: Option<Vec<Plugin>>,
+    /// **参数解释**: 资源类型。
+    /// **取值范围**: 可选值如下:
+    /// - PluginList:插件列表。
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<PluginListKind>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PluginList {
+    api_version: "apiVersion" optional,
+    items: "items" optional,
+    kind: "kind" optional,
+});
+
+open_enum! {
+    /// 资源类型: values of PluginList.kind.
+    ///
+    /// Source: `ListPoolPlugins.json`.
+    pub enum PluginListKind {
+        /// `PluginList`: 插件列表。
+        PluginList = "PluginList",
+    }
+}
+
+/// 插件实例的metadata信息。
+///
+/// Source: the `PluginMetadata` table in `CreatePoolPlugin.json, ListPoolPlugins.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginMetadata {
+    /// **参数解释**: 创建时间。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `creationTimestamp`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "creationTimestamp"))]
+    pub creation_timestamp: Option<String>,
+    /// **参数解释**: 插件实例的名称。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PluginMetadata {
+    creation_timestamp: "creationTimestamp" optional,
+    name: "name" optional,
+});
+
+/// 插件占用的资源量。
+///
+/// Source: the `PluginResources` table in `CreatePoolPlugin.json, ListPoolPlugins.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginResources {
+    /// **参数解释**: 申请的资源限制。
+    ///
+    /// Wire name `limits`; table type `map of string`.
+    pub limits: Option<std::collections::BTreeMap<String, String>>,
+    /// **参数解释**: 资源对象的副本数。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `replicas`; table type `integer (int32)`.
+    pub replicas: Option<i32>,
+    /// **参数解释**: 申请的资源需求。
+    ///
+    /// Wire name `requests`; table type `map of string`.
+    pub requests: Option<std::collections::BTreeMap<String, String>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PluginResources {
+    limits: "limits" optional,
+    replicas: "replicas" optional,
+    requests: "requests" optional,
+});
+
+/// 插件实例的具体信息。
+///
+/// Source: the `PluginSpec` table in `CreatePoolPlugin.json, ListPoolPlugins.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginSpec {
+    /// **参数解释**:模板信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `template`; table type `Template`.
+    pub template: Option<Template>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PluginSpec {
+    template: "template" optional,
+});
+
+/// 插件实例的具体信息。
+///
+/// Source: the `PluginSpec` table in `CreatePoolPlugin.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginSpecRequest {
+    /// **参数解释**:模板信息。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `template`; table type `Template`; required.
+    pub template: TemplateRequest,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PluginSpecRequest {
+    /// A value with the required members (`template`) set and every optional one absent.
+    pub fn new(template: TemplateRequest) -> Self {
+        Self {
+            template,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        {
+            let __value = &self.template;
+            let __field_path = __path.key("template");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(PluginSpecRequest {
+    template: "template" required,
+});
+
+/// 插件状态信息。
+///
+/// Source: the `PluginStatus` table in `CreatePoolPlugin.json, ListPoolPlugins.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginStatus {
+    /// **参数解释**: 插件实例的状态。
+    /// **取值范围**:可选值如下:
+    /// - Pending:安装中,表示插件正在安装中。
+    /// - Running:运行中,表示插件全部实例状态都在运行中,插件正常使用。
+    /// - Updating:升级中,表示插件正在更新中。
+    /// - Abnormal:不可用,表示插件状态异常,插件不可使用。可单击状态查看失败原因。
+    /// - Deleting:删除中,表示插件正在删除中。
+    ///
+    /// Wire name `phase`; table type `string`.
+    pub phase: Option<PluginStatusPhase>,
+    /// **参数解释**: 插件实例安装失败的详细信息。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `reason`; table type `string`.
+    pub reason: Option<String>,
+    /// **参数解释**: 插件实例占用的资源量。
+    ///
+    /// Wire name `resources`; table type `array of PluginResources`.
+    pub resources: Option<Vec<PluginResources>>,
+    /// **参数解释**: 插件实例的安装参数(各插件不同)。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `values`; table type `string`.
+    pub values: Option<String>,
+    /// **参数解释**: 插件实例的版本。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `version`; table type `string`.
+    pub version: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PluginStatus {
+    phase: "phase" optional,
+    reason: "reason" optional,
+    resources: "resources" optional,
+    values: "values" optional,
+    version: "version" optional,
+});
+
+open_enum! {
+    /// 插件实例的状态: values of PluginStatus.phase.
+    ///
+    /// Source: `CreatePoolPlugin.json, ListPoolPlugins.json, ShowPoolNodeConfig.json`.
+    pub enum PluginStatusPhase {
+        /// `Pending`: 安装中,表示插件正在安装中。
+        Pending = "Pending",
+        /// `Running`: 运行中,表示插件全部实例状态都在运行中,插件正常使用。
+        Running = "Running",
+        /// `Updating`: 升级中,表示插件正在更新中。
+        Updating = "Updating",
+        /// `Abnormal`: 不可用,表示插件状态异常,插件不可使用。可单击状态查看失败原因。
+        Abnormal = "Abnormal",
+        /// `Deleting`: 删除中,表示插件正在删除中。
+        Deleting = "Deleting",
+    }
+}
+
+/// 插件模板的详细信息。
+///
+/// Source: the `PluginTemplate` table in `ShowPluginTemplate.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginTemplate {
+    /// **参数解释**:API版本。
+    /// **取值范围**:可选值如下:
+    /// - v1。
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<V1ApiVersion>,
+    /// **参数解释**:资源类型。
+    /// **取值范围**:可选值如下:
+    /// - PluginTemplate:插件模板
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<PluginTemplateKind>,
+    /// **参数解释**:插件模板的metadata信息。
+    ///
+    /// Wire name `metadata`; table type `PluginTemplateMetadata`.
+    pub metadata: Option<PluginTemplateMetadata>,
+    /// **参数解释**:插件模板的规格信息。
+    ///
+    /// Wire name `spec`; table type `PluginTemplateSpec`.
+    pub spec: Option<PluginTemplateSpec>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PluginTemplate {
+    api_version: "apiVersion" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+    spec: "spec" optional,
+});
+
+open_enum! {
+    /// 资源类型: values of PluginTemplateV2.kind.
+    ///
+    /// Source: `ListPluginTemplates.json, ShowPluginTemplate.json`.
+    pub enum PluginTemplateKind {
+        /// `PluginTemplate`: 插件模板
+        PluginTemplate = "PluginTemplate",
+    }
+}
+
+/// Source: the `PluginTemplateList` table in `ListPluginTemplates.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginTemplateList {
+    /// **参数解释**:API版本。
+    /// **取值范围**:可选值如下:
+    /// - v1。
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<V1ApiVersion>,
+    /// **参数解释**:插件模板列表。
+    ///
+    /// Wire name `items`; table type `array of PluginTemplateV2`.
+    pub items: Option<Vec<PluginTemplateV2>>,
+    /// **参数解释**:API类型。
+    /// **取值范围**:可选值如下:
+    /// - PluginTemplateList:插件模板列表。
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<PluginTemplateListKind>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PluginTemplateList {
+    api_version: "apiVersion" optional,
+    items: "items" optional,
+    kind: "kind" optional,
+});
+
+open_enum! {
+    /// API类型: values of PluginTemplateList.kind.
+    ///
+    /// Source: `ListPluginTemplates.json`.
+    pub enum PluginTemplateListKind {
+        /// `PluginTemplateList`: 插件模板列表。
+        PluginTemplateList = "PluginTemplateList",
+    }
+}
+
+/// 插件模板的metadata信息。
+///
+/// Source: the `PluginTemplateMetadata` table in `ListPluginTemplates.json, ShowPluginTemplate.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginTemplateMetadata {
+    /// **参数解释**:插件模板注解,由key/value组成。
+    ///
+    /// Wire name `annotations`; table type `map of string`.
+    pub annotations: Option<std::collections::BTreeMap<String, String>>,
+    /// **参数解释**:插件模板的名称。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PluginTemplateMetadata {
+    annotations: "annotations" optional,
+    name: "name" optional,
+});
+
+/// 插件模板描述信息。
+///
+/// Source: the `PluginTemplateSpec` table in `ShowPluginTemplate.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginTemplateSpec {
+    /// **参数解释**:插件模板描述。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `description`; table type `string`.
+    pub description: Option<String>,
+    /// **参数解释**:插件模板类型。
+    /// **取值范围**:可选值如下:
+    /// - npu-river:NPU驱动
+    /// - gpu-driver:GPU驱动
+    ///
+    /// Wire name `type`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "type"))]
+    pub type_: Option<PluginTemplateSpecType>,
+    /// **参数解释**:插件模板版本描述信息。
+    ///
+    /// Wire name `versions`; table type `map of PluginTemplateVersionV2`.
+    pub versions: Option<std::collections::BTreeMap<String, PluginTemplateVersionV2>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PluginTemplateSpec {
+    description: "description" optional,
+    type_: "type" optional,
+    versions: "versions" optional,
+});
+
+open_enum! {
+    /// 插件模板类型: values of PluginTemplateSpec.type.
+    ///
+    /// Source: `ShowPluginTemplate.json`.
+    ///
+    /// Decision: \[import\] The examples also send "npuDriver", which the definitions do not list; added from the examples, without a meaning.
+    pub enum PluginTemplateSpecType {
+        /// `npu-river`: NPU驱动
+        NpuRiver = "npu-river",
+        /// `gpu-driver`: GPU驱动
+        GpuDriver = "gpu-driver",
+        /// `npuDriver`:
+        NpuDriver = "npuDriver",
+    }
+}
+
+/// 插件模板的具体信息。
+///
+/// Source: the `PluginTemplateSpecV2` table in `ListPluginTemplates.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginTemplateSpecV2 {
+    /// **参数解释**:插件模板描述。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `description`; table type `string`.
+    pub description: Option<String>,
+    /// **参数解释**:Logo图片地址。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `logoURL`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "logoURL"))]
+    pub logo_url: Option<String>,
+    /// **参数解释**:是否为必安装插件。
+    /// **取值范围**:
+    /// - true:是
+    /// - false:否
+    ///
+    /// Wire name `optional`; table type `boolean`.
+    pub optional: Option<bool>,
+    /// **参数解释**:插件模板类型。
+    /// **取值范围**:可选值如下:
+    /// - helm:helm类型
+    /// - ccePlugin:CCE类型
+    ///
+    /// Wire name `type`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "type"))]
+    pub type_: Option<PluginTemplateSpecV2Type>,
+    /// **参数解释**:插件模板版本的详细信息。
+    ///
+    /// Wire name `versions`; table type `array of PluginTemplateVersionV2`.
+    pub versions: Option<Vec<PluginTemplateVersionV2>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PluginTemplateSpecV2 {
+    description: "description" optional,
+    logo_url: "logoURL" optional,
+    optional: "optional" optional,
+    type_: "type" optional,
+    versions: "versions" optional,
+});
+
+open_enum! {
+    /// 插件模板类型: values of PluginTemplateSpecV2.type.
+    ///
+    /// Source: `ListPluginTemplates.json`.
+    pub enum PluginTemplateSpecV2Type {
+        /// `helm`: helm类型
+        Helm = "helm",
+        /// `ccePlugin`: CCE类型
+        CcePlugin = "ccePlugin",
+    }
+}
+
+/// 插件模板的详细信息。
+///
+/// Source: the `PluginTemplateV2` table in `ListPluginTemplates.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginTemplateV2 {
+    /// **参数解释**:API版本。
+    /// **取值范围**:可选值如下:
+    /// - v2
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<ApiVersion>,
+    /// **参数解释**:资源类型。
+    /// **取值范围**:可选值如下:
+    /// - PluginTemplate:插件模板
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<PluginTemplateKind>,
+    /// **参数解释**:插件模板的metadata信息。
+    ///
+    /// Wire name `metadata`; table type `PluginTemplateMetadata`.
+    pub metadata: Option<PluginTemplateMetadata>,
+    /// **参数解释**:插件模板的具体信息,如版本列表。
+    ///
+    /// Wire name `spec`; table type `PluginTemplateSpecV2`.
+    pub spec: Option<PluginTemplateSpecV2>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PluginTemplateV2 {
+    api_version: "apiVersion" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+    spec: "spec" optional,
+});
+
+/// 插件模板的版本信息。
+///
+/// Source: the `PluginTemplateVersionV2` table in `ListPluginTemplates.json, ShowPluginTemplate.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PluginTemplateVersionV2 {
+    /// **参数解释**:创建时间。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `creationTimestamp`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "creationTimestamp"))]
+    pub creation_timestamp: Option<String>,
+    /// **参数解释**:版本描述信息。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `description`; table type `string`.
+    pub description: Option<String>,
+    /// **参数解释**:版本描述信息。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `detail`; table type `string`.
+    pub detail: Option<String>,
+    /// **参数解释**:插件安装参数。
+    ///
+    /// Wire name `inputs`; table type `object`.
+    pub inputs: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// **参数解释**:供界面使用的翻译信息。
+    ///
+    /// Wire name `translate`; table type `object`.
+    pub translate: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// **参数解释**:插件模板的版本号。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `version`; table type `string`.
+    pub version: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PluginTemplateVersionV2 {
+    creation_timestamp: "creationTimestamp" optional,
+    description: "description" optional,
+    detail: "detail" optional,
+    inputs: "inputs" optional,
+    translate: "translate" optional,
+    version: "version" optional,
+});
 
 /// 资源池的注释信息。
 ///
@@ -515,6 +5284,56 @@ object_serde!(PoolDriver {
     update_strategy: "updateStrategy" optional,
 });
 
+/// 资源池驱动数据模型。
+///
+/// Source: the `PoolDriver` table in `PatchPool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolDriverPatch {
+    /// **参数解释**:资源池默认的GPU驱动版本。物理资源池中包含GPU规格时有效。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `gpuVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "gpuVersion"))]
+    pub gpu_version: Patch<String>,
+    /// **参数解释**:资源池默认的NPU驱动版本。物理资源池中包含NPU规格时有效。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `npuVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "npuVersion"))]
+    pub npu_version: Patch<String>,
+    /// **参数解释**:资源池驱动升级策略。
+    /// **取值范围**:可选值如下:
+    /// - force:强制升级,立即升级节点驱动,可能影响节点上正在运行的作业。
+    /// - idle:安全升级,待节点上没有作业运行时进行驱动升级。
+    ///
+    /// Wire name `updateStrategy`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "updateStrategy"))]
+    pub update_strategy: Patch<DriverUpdateStrategy>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PoolDriverPatch {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(PoolDriverPatch {
+    gpu_version: "gpuVersion" patch,
+    npu_version: "npuVersion" patch,
+    update_strategy: "updateStrategy" patch,
+});
+
 /// 参数解释:资源池GPU驱动状态。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
 /// Source: the `PoolDriverStatus` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
@@ -557,6 +5376,17 @@ pub struct PoolExtendParams {
     /// Wire name `dockerBaseSize`; table type `String`.
     #[cfg_attr(feature = "schemars", schemars(rename = "dockerBaseSize"))]
     pub docker_base_size: Option<String>,
+    /// **参数描述**:模型运行时环境。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `runtime`; table type `string`.
+    pub runtime: Option<String>,
+    /// **参数描述**:磁盘分组名称。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `volumeGroup`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeGroup"))]
+    pub volume_group: Option<String>,
     /// Members the spec does not list, kept as received and written back out.
     #[cfg_attr(feature = "schemars", schemars(skip))]
     pub unknown_fields: UnknownFields,
@@ -577,6 +5407,8 @@ impl PoolExtendParams {
 
 object_serde!(PoolExtendParams {
     docker_base_size: "dockerBaseSize" optional,
+    runtime: "runtime" optional,
+    volume_group: "volumeGroup" optional,
 });
 
 open_enum! {
@@ -643,6 +5475,48 @@ object_serde!(PoolLabelsCreation {
     os_modelarts_workspace_id: "os.modelarts/workspace.id" optional,
     os_modelarts_node_prefix: "os.modelarts/node.prefix" optional,
 });
+
+/// 查询资源池列表的响应信息。
+///
+/// Source: the `PoolList` table in `ListPools.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolList {
+    /// API版本。可选值如下:
+    /// - v2
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<ApiVersion>,
+    /// 资源池列表。
+    ///
+    /// Wire name `items`; table type `array of PoolModel`.
+    pub items: Option<Vec<PoolModel>>,
+    /// 资源类型。可选值如下:
+    /// - PoolList:资源池列表
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<PoolListKind>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolList {
+    api_version: "apiVersion" optional,
+    items: "items" optional,
+    kind: "kind" optional,
+});
+
+open_enum! {
+    /// 资源类型: values of PoolList.kind.
+    ///
+    /// Source: `ListPools.json`.
+    pub enum PoolListKind {
+        /// `PoolList`: 资源池列表
+        PoolList = "PoolList",
+    }
+}
 
 /// 参数解释:资源池的注释信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
@@ -711,6 +5585,50 @@ pub struct PoolMetaAnnotations {
     /// Wire name `os.modelarts/tms.tags`; table type `String`.
     #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/tms.tags"))]
     pub os_modelarts_tms_tags: Option<String>,
+    /// **参数解释**:资源池调度队列的策略,用于定义任务调度的规则。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts.pool/scheduler.queue.strategy`; table type `string`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(rename = "os.modelarts.pool/scheduler.queue.strategy")
+    )]
+    pub os_modelarts_pool_scheduler_queue_strategy: Option<String>,
+    /// **参数解释**:训练外部依赖标识
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts.pool/scope.external.dependency.train`; table type `string`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(rename = "os.modelarts.pool/scope.external.dependency.train")
+    )]
+    pub os_modelarts_pool_scope_external_dependency_train: Option<String>,
+    /// **参数解释**:资源池包含的逻辑子池的数量。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts.pool/subpools.count`; table type `string`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(rename = "os.modelarts.pool/subpools.count")
+    )]
+    pub os_modelarts_pool_subpools_count: Option<String>,
+    /// **参数解释**:资源池的租户账号
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/tenant.domain.name`; table type `string`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(rename = "os.modelarts/tenant.domain.name")
+    )]
+    pub os_modelarts_tenant_domain_name: Option<String>,
     /// Members the spec does not list, kept as received and written back out.
     #[cfg_attr(feature = "schemars", schemars(skip))]
     pub unknown_fields: UnknownFields,
@@ -727,6 +5645,10 @@ object_serde!(PoolMetaAnnotations {
     os_modelarts_order_id: "os.modelarts/order.id" optional,
     os_modelarts_flavor_resource_ids: "os.modelarts/flavor.resource.ids" optional,
     os_modelarts_tms_tags: "os.modelarts/tms.tags" optional,
+    os_modelarts_pool_scheduler_queue_strategy: "os.modelarts.pool/scheduler.queue.strategy" optional,
+    os_modelarts_pool_scope_external_dependency_train: "os.modelarts.pool/scope.external.dependency.train" optional,
+    os_modelarts_pool_subpools_count: "os.modelarts.pool/subpools.count" optional,
+    os_modelarts_tenant_domain_name: "os.modelarts/tenant.domain.name" optional,
 });
 
 /// 参数解释:资源池的标签信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
@@ -757,6 +5679,76 @@ pub struct PoolMetaLabels {
     /// Wire name `os.modelarts/tenant.domain.id`; table type `String`.
     #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/tenant.domain.id"))]
     pub os_modelarts_tenant_domain_id: Option<String>,
+    /// **参数解释**:资源池商业类型,public是公共池,private个人专属池。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts.pool/biz`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts.pool/biz"))]
+    pub os_modelarts_pool_biz: Option<String>,
+    /// **参数解释**:资源池创建来源,比如admin-console,标记来自admin创建,console标记来自ma console。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/create-from`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/create-from"))]
+    pub os_modelarts_create_from: Option<String>,
+    /// **参数解释**:资源池所属的企业项目ID。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/enterprise.project.id`; table type `string`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(rename = "os.modelarts/enterprise.project.id")
+    )]
+    pub os_modelarts_enterprise_project_id: Option<String>,
+    /// **参数解释**:资源池是否计费。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/nobilling`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/nobilling"))]
+    pub os_modelarts_nobilling: Option<String>,
+    /// **参数解释**:自定义节点前缀,可选值。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/node.prefix`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/node.prefix"))]
+    pub os_modelarts_node_prefix: Option<String>,
+    /// **参数解释**:资源池关联的上一次订单作业记录。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/order.name`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/order.name"))]
+    pub os_modelarts_order_name: Option<String>,
+    /// **参数解释**:资源池所属区域。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/region`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/region"))]
+    pub os_modelarts_region: Option<String>,
+    /// **参数解释**:资源池所属的租户项目ID。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/tenant.project.id`; table type `string`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(rename = "os.modelarts/tenant.project.id")
+    )]
+    pub os_modelarts_tenant_project_id: Option<String>,
     /// Members the spec does not list, kept as received and written back out.
     #[cfg_attr(feature = "schemars", schemars(skip))]
     pub unknown_fields: UnknownFields,
@@ -767,6 +5759,14 @@ object_serde!(PoolMetaLabels {
     os_modelarts_name: "os.modelarts/name" optional,
     os_modelarts_resource_id: "os.modelarts/resource.id" optional,
     os_modelarts_tenant_domain_id: "os.modelarts/tenant.domain.id" optional,
+    os_modelarts_pool_biz: "os.modelarts.pool/biz" optional,
+    os_modelarts_create_from: "os.modelarts/create-from" optional,
+    os_modelarts_enterprise_project_id: "os.modelarts/enterprise.project.id" optional,
+    os_modelarts_nobilling: "os.modelarts/nobilling" optional,
+    os_modelarts_node_prefix: "os.modelarts/node.prefix" optional,
+    os_modelarts_order_name: "os.modelarts/order.name" optional,
+    os_modelarts_region: "os.modelarts/region" optional,
+    os_modelarts_tenant_project_id: "os.modelarts/tenant.project.id" optional,
 });
 
 /// 参数解释:资源池的元信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
@@ -802,6 +5802,51 @@ object_serde!(PoolMetadata {
     creation_timestamp: "creationTimestamp" optional,
     labels: "labels" optional,
     annotations: "annotations" optional,
+});
+
+/// **参数解释**:资源池的注释信息。
+///
+/// Source: the `annotations` table in `PatchPool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolMetadataAnnotationsPatch {
+    /// **参数解释**:资源池描述信息,用于说明资源池用于某种指定场景。不能包含特殊字符!\<\>=&"'。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/description`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/description"))]
+    pub os_modelarts_description: Patch<String>,
+    /// **参数解释**:订单id,包周期创建和变更的时候需要传递该参数。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/order.id`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/order.id"))]
+    pub os_modelarts_order_id: Patch<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PoolMetadataAnnotationsPatch {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(PoolMetadataAnnotationsPatch {
+    os_modelarts_description: "os.modelarts/description" patch,
+    os_modelarts_order_id: "os.modelarts/order.id" patch,
 });
 
 /// 资源池的metadata信息。
@@ -900,6 +5945,355 @@ object_serde!(PoolMetadataDeletion {
     annotations: "annotations" optional,
 });
 
+/// 资源池元数据更新信息。
+///
+/// Source: the `PoolMetadataUpdate` table in `PatchPool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolMetadataPatch {
+    /// **参数解释**:资源池的注释信息。
+    ///
+    /// Wire name `annotations`; table type `object`.
+    pub annotations: Patch<PoolMetadataAnnotationsPatch>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PoolMetadataPatch {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Patch::Value(__value) = &self.annotations {
+            let __field_path = __path.key("annotations");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(PoolMetadataPatch {
+    annotations: "annotations" patch,
+});
+
+/// 资源池的详细信息。
+///
+/// Source: the `PoolModel` table in `ListPools.json, PatchPool.json, ShowPool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolModel {
+    /// API版本。可选值如下:
+    /// - v2
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<ApiVersion>,
+    /// 资源类型。可选值如下:
+    /// - Pool:资源池
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<PoolKind>,
+    /// 资源池的metadata信息。
+    ///
+    /// Wire name `metadata`; table type `PoolMetadata`.
+    pub metadata: Option<PoolMetadata>,
+    /// 资源池的期望信息。
+    ///
+    /// Wire name `spec`; table type `PoolSpecModel`.
+    pub spec: Option<PoolSpecModel>,
+    /// 资源池的状态信息。
+    ///
+    /// Wire name `status`; table type `PoolStatus`.
+    pub status: Option<PoolStatus>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolModel {
+    api_version: "apiVersion" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+    spec: "spec" optional,
+    status: "status" optional,
+});
+
+/// 资源池监控信息。
+///
+/// Source: the `PoolMonitor` table in `ShowPoolMonitor.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolMonitor {
+    /// **参数解释**:资源池的监控指标数据。
+    ///
+    /// Wire name `metrics`; table type `array of object`.
+    pub metrics: Option<Vec<PoolMonitorMetrics>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolMonitor {
+    metrics: "metrics" optional,
+});
+
+/// **参数解释**:资源池的监控指标数据。
+///
+/// Source: the `metrics` table in `ShowPoolMonitor.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolMonitorMetrics {
+    /// **参数解释**:监控指标数据。
+    ///
+    /// Wire name `dataPoints`; table type `array of object`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dataPoints"))]
+    pub data_points: Option<Vec<PoolMonitorMetricsDataPoints>>,
+    /// **参数解释**:监控指标描述。
+    ///
+    /// Wire name `metric`; table type `object`.
+    pub metric: Option<PoolMonitorMetricsMetric>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolMonitorMetrics {
+    data_points: "dataPoints" optional,
+    metric: "metric" optional,
+});
+
+/// **参数解释**:监控指标数据。
+///
+/// Source: the `dataPoints` table in `ShowPoolMonitor.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolMonitorMetricsDataPoints {
+    /// **参数解释**:指标数据值。
+    ///
+    /// Wire name `statistics`; table type `array of object`.
+    pub statistics: Option<Vec<PoolMonitorMetricsDataPointsStatistics>>,
+    /// **参数解释**:指标数据时间戳,以毫秒为单位。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `timestamp`; table type `integer (int32)`.
+    ///
+    /// Decision: \[import\] The definition types it int32, but the examples send an integer beyond 32 bits (show_pool_monitor 200 example 1 at $.metrics\[0\].dataPoints\[0\].timestamp); the wire wins, so it is integer.
+    pub timestamp: Option<i64>,
+    /// **参数解释**:指标数据单位。
+    /// **取值范围**:可选值如下:
+    /// - Percent:百分比。
+    /// - Megabytes:兆字节。
+    ///
+    /// Wire name `unit`; table type `string`.
+    pub unit: Option<PoolMonitorMetricsDataPointsUnit>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolMonitorMetricsDataPoints {
+    statistics: "statistics" optional,
+    timestamp: "timestamp" optional,
+    unit: "unit" optional,
+});
+
+/// **参数解释**:指标数据值。
+///
+/// Source: the `statistics` table in `ShowPoolMonitor.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolMonitorMetricsDataPointsStatistics {
+    /// **参数解释**:资源池监控信息在指定时间粒度下的统计方式。
+    /// **取值范围**:可选值如下:
+    /// - maximum:最大值统计,默认值。
+    /// - minimum:最小值统计。
+    /// - sum:求和统计。
+    /// - average:平均值统计。
+    /// - sampleCount:采样统计。
+    ///
+    /// Wire name `statistic`; table type `string`.
+    pub statistic: Option<PoolMonitorMetricsDataPointsStatisticsStatistic>,
+    /// **参数解释**:指标数据的值,值为-1时表示无该指标数据。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `value`; table type `number (float)`.
+    pub value: Option<f64>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolMonitorMetricsDataPointsStatistics {
+    statistic: "statistic" optional,
+    value: "value" optional,
+});
+
+open_enum! {
+    /// 资源池监控信息在指定时间粒度下的统计方式: values of PoolMonitorMetricsDataPointsStatistics.statistic.
+    ///
+    /// Source: `ShowPoolMonitor.json`.
+    pub enum PoolMonitorMetricsDataPointsStatisticsStatistic {
+        /// `maximum`: 最大值统计,默认值。
+        Maximum = "maximum",
+        /// `minimum`: 最小值统计。
+        Minimum = "minimum",
+        /// `sum`: 求和统计。
+        Sum = "sum",
+        /// `average`: 平均值统计。
+        Average = "average",
+        /// `sampleCount`: 采样统计。
+        SampleCount = "sampleCount",
+    }
+}
+
+open_enum! {
+    /// 指标数据单位: values of PoolMonitorMetricsDataPoints.unit.
+    ///
+    /// Source: `ShowPoolMonitor.json`.
+    ///
+    /// Decision: \[import\] The examples also send "", which the definitions do not list; added from the examples, without a meaning.
+    pub enum PoolMonitorMetricsDataPointsUnit {
+        /// `Percent`: 百分比。
+        Percent = "Percent",
+        /// `Megabytes`: 兆字节。
+        Megabytes = "Megabytes",
+        /// ``:
+        Empty = "",
+    }
+}
+
+/// **参数解释**:监控指标描述。
+///
+/// Source: the `metric` table in `ShowPoolMonitor.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolMonitorMetricsMetric {
+    /// **参数解释**:指标维度信息。
+    ///
+    /// Wire name `dimensions`; table type `array of object`.
+    pub dimensions: Option<Vec<PoolMonitorMetricsMetricDimensions>>,
+    /// **参数解释**:指标名称。
+    /// **取值范围**:可选值如下:
+    /// - cpuUsage:CPU使用量。
+    /// - memUsedRate:内存利用率。
+    /// - gpuUtil:GPU显卡使用量。
+    /// - gpuMemUsage:GPU显存使用量。
+    /// - npuUtil:NPU显卡使用量。
+    /// - npuMemUsage:NPU显存使用量。
+    /// - diskCapacity:磁盘容量。
+    /// - diskAvailableCapacity:磁盘可用容量。
+    /// - diskUsedRate:磁盘利用率。
+    ///
+    /// Wire name `metricName`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "metricName"))]
+    pub metric_name: Option<PoolMonitorMetricsMetricMetricName>,
+    /// **参数解释**:指标命名空间。
+    /// **取值范围**:可选值如下:
+    /// -  PAAS.CONTAINER:组件指标、实例指标、进程指标和容器指标的命名空间
+    /// - PAAS.NODE: 主机指标、网络指标、磁盘指标和文件系统指标的命名空间
+    /// -  PAAS.SLA:SLA指标的命名空间
+    /// - PAAS.AGGR:集群指标的命名空间
+    /// - CUSTOMMETRICS:默认的自定义指标的命名空间
+    ///
+    /// Wire name `namespace`; table type `string`.
+    pub namespace: Option<PoolMonitorMetricsMetricNamespace>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolMonitorMetricsMetric {
+    dimensions: "dimensions" optional,
+    metric_name: "metricName" optional,
+    namespace: "namespace" optional,
+});
+
+/// **参数解释**:指标维度信息。
+///
+/// Source: the `dimensions` table in `ShowPoolMonitor.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolMonitorMetricsMetricDimensions {
+    /// **参数解释**:指标维度名称。
+    /// **取值范围**:指标名称。可选值如下:
+    /// - clusterId:集群ID。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<PoolMonitorMetricsMetricDimensionsName>,
+    /// **参数解释**:指标维度取值。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `value`; table type `string`.
+    pub value: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolMonitorMetricsMetricDimensions {
+    name: "name" optional,
+    value: "value" optional,
+});
+
+open_enum! {
+    /// 指标维度名称: values of PoolMonitorMetricsMetricDimensions.name.
+    ///
+    /// Source: `ShowPoolMonitor.json`.
+    pub enum PoolMonitorMetricsMetricDimensionsName {
+        /// `clusterId`: 集群ID。
+        ClusterId = "clusterId",
+    }
+}
+
+open_enum! {
+    /// 指标名称: values of PoolMonitorMetricsMetric.metricName.
+    ///
+    /// Source: `ShowPoolMonitor.json`.
+    pub enum PoolMonitorMetricsMetricMetricName {
+        /// `cpuUsage`: CPU使用量。
+        CpuUsage = "cpuUsage",
+        /// `memUsedRate`: 内存利用率。
+        MemUsedRate = "memUsedRate",
+        /// `gpuUtil`: GPU显卡使用量。
+        GpuUtil = "gpuUtil",
+        /// `gpuMemUsage`: GPU显存使用量。
+        GpuMemUsage = "gpuMemUsage",
+        /// `npuUtil`: NPU显卡使用量。
+        NpuUtil = "npuUtil",
+        /// `npuMemUsage`: NPU显存使用量。
+        NpuMemUsage = "npuMemUsage",
+        /// `diskCapacity`: 磁盘容量。
+        DiskCapacity = "diskCapacity",
+        /// `diskAvailableCapacity`: 磁盘可用容量。
+        DiskAvailableCapacity = "diskAvailableCapacity",
+        /// `diskUsedRate`: 磁盘利用率。
+        DiskUsedRate = "diskUsedRate",
+    }
+}
+
+open_enum! {
+    /// 指标命名空间: values of PoolMonitorMetricsMetric.namespace.
+    ///
+    /// Source: `ShowPoolMonitor.json`.
+    pub enum PoolMonitorMetricsMetricNamespace {
+        /// `PAAS.CONTAINER`: 组件指标、实例指标、进程指标和容器指标的命名空间
+        PaasContainer = "PAAS.CONTAINER",
+        /// `PAAS.NODE`: 主机指标、网络指标、磁盘指标和文件系统指标的命名空间
+        PaasNode = "PAAS.NODE",
+        /// `PAAS.SLA`: SLA指标的命名空间
+        PaasSla = "PAAS.SLA",
+        /// `PAAS.AGGR`: 集群指标的命名空间
+        PaasAggr = "PAAS.AGGR",
+        /// `CUSTOMMETRICS`: 默认的自定义指标的命名空间
+        Custommetrics = "CUSTOMMETRICS",
+    }
+}
+
 /// 参数解释:资源池网络参数。 约束限制:物理资源池该参数必选。 取值范围:不涉及。 默认取值:不涉及。
 ///
 /// Source: the `network` table in `000_fd1b90e008afa7f1.txt`.
@@ -987,6 +6381,52 @@ object_serde!(PoolNodeAz {
     count: "count" optional,
 });
 
+/// 资源池中节点的AZ信息。
+///
+/// Source: the `PoolNodeAz` table in `PatchNodePool.json, PatchPool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolNodeAzPatch {
+    /// 可用区名称。
+    ///
+    /// Wire name `az`; table type `string`; required.
+    pub az: String,
+    /// 指定可用区扩容时,指定可用区的节点数。
+    ///
+    /// Wire name `count`; table type `integer (int32)`; required.
+    pub count: i32,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PoolNodeAzPatch {
+    /// A value with the required members (`az`, `count`) set and every optional one absent.
+    pub fn new(az: String, count: i32) -> Self {
+        Self {
+            az,
+            count,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(PoolNodeAzPatch {
+    az: "az" required,
+    count: "count" required,
+});
+
 /// 自定义操作系统镜像信息。
 ///
 /// Source: the `Os` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
@@ -1012,6 +6452,12 @@ pub struct PoolOs {
     /// Wire name `imageType`; table type `String`.
     #[cfg_attr(feature = "schemars", schemars(rename = "imageType"))]
     pub image_type: Option<ImageType>,
+    /// **参数解释**:操作系统镜像自动匹配配置。当配置该参数时将会自动选择最优镜像,同时该参数会自动清空。
+    /// **取值范围**:操作系统名称和版本,如EulorOS 2.5。
+    ///
+    /// Wire name `autoMatch`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "autoMatch"))]
+    pub auto_match: Option<String>,
     /// Members the spec does not list, kept as received and written back out.
     #[cfg_attr(feature = "schemars", schemars(skip))]
     pub unknown_fields: UnknownFields,
@@ -1034,6 +6480,7 @@ object_serde!(PoolOs {
     name: "name" optional,
     image_id: "imageId" optional,
     image_type: "imageType" optional,
+    auto_match: "autoMatch" optional,
 });
 
 open_enum! {
@@ -1085,6 +6532,22 @@ pub struct PoolResource {
     ///
     /// Wire name `os`; table type `Os object`.
     pub os: Option<PoolOs>,
+    /// **参数解释**:自定义数据盘(云硬盘)列表信息,指定后不可修改。
+    ///
+    /// Wire name `dataVolumes`; table type `object`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dataVolumes"))]
+    pub data_volumes: Option<PoolResourceDataVolumes>,
+    /// **参数解释**:资源规格的弹性资源量。物理池中该值和count必须一致。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `maxCount`; table type `integer (int32)`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "maxCount"))]
+    pub max_count: Option<i32>,
+    /// **参数解释**:磁盘高级配置信息。
+    ///
+    /// Wire name `volumeGroupConfigs`; table type `object`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeGroupConfigs"))]
+    pub volume_group_configs: Option<PoolResourceVolumeGroupConfigs>,
     /// Members the spec does not list, kept as received and written back out.
     #[cfg_attr(feature = "schemars", schemars(skip))]
     pub unknown_fields: UnknownFields,
@@ -1096,6 +6559,83 @@ object_serde!(PoolResource {
     azs: "azs" optional,
     extend_params: "extendParams" optional,
     os: "os" optional,
+    data_volumes: "dataVolumes" optional,
+    max_count: "maxCount" optional,
+    volume_group_configs: "volumeGroupConfigs" optional,
+});
+
+/// **参数解释**:自定义数据盘(云硬盘)列表信息,指定后不可修改。
+///
+/// Source: the `dataVolumes` table in `CreatePool.json, DeletePool.json, PatchPool.json, ShowPool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolResourceDataVolumes {
+    /// **参数解释**:磁盘个数。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `count`; table type `string`.
+    pub count: Option<String>,
+    /// **参数解释**:磁盘自定义配置
+    ///
+    /// Wire name `extendParams`; table type `object`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "extendParams"))]
+    pub extend_params: Option<PoolResourceDataVolumesExtendParams>,
+    /// **参数解释**:磁盘大小,单位为Gi。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `size`; table type `string`.
+    pub size: Option<String>,
+    /// **参数解释**:磁盘类型,具体内容可参考磁盘类型及性能介绍。
+    /// **取值范围**:可选值如下:
+    /// - SSD:超高IO硬盘
+    /// - GPSSD:通用型SSD
+    /// - SAS:高IO硬盘
+    ///
+    /// Wire name `volumeType`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeType"))]
+    pub volume_type: Option<RootVolumeVolumeType>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolResourceDataVolumes {
+    count: "count" optional,
+    extend_params: "extendParams" optional,
+    size: "size" optional,
+    volume_type: "volumeType" optional,
+});
+
+/// **参数解释**:磁盘自定义配置
+///
+/// Source: the `extendParams` table in `CreatePool.json, DeletePool.json, PatchPool.json, ShowPool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolResourceDataVolumesExtendParams {
+    /// **参数解释**:标识存储实例是否计费。为空则表示不计费。该字段用户不可指定或修改。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `billing`; table type `string`.
+    pub billing: Option<String>,
+    /// **参数解释**:磁盘分组名称,用于各个存储空间的划分。
+    /// **取值范围**:可选项如下:
+    /// - vgpaas:容器盘。
+    /// - default:普通数据盘,以默认方式挂载。
+    /// - vguser{num}:普通数据盘,指定挂载路径,不同路径的分组名称不同,如vguser1,vguser2。
+    /// - vg-everest-localvolume-persistent:普通数据盘,作为持久存储卷
+    /// - vg-everest-localvolume-ephemeral:普通数据盘,作为临时存储卷
+    ///
+    /// Wire name `volumeGroup`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeGroup"))]
+    pub volume_group: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolResourceDataVolumesExtendParams {
+    billing: "billing" optional,
+    volume_group: "volumeGroup" optional,
 });
 
 /// 资源池中的资源规格信列表,包括资源规格和相应规格的资源数量。
@@ -1216,6 +6756,490 @@ object_serde!(PoolResourceFlavorCount {
     azs: "azs" optional,
     node_pool: "nodePool" optional,
 });
+
+/// 资源池资源规格资源量及节点池配置数据模型。
+///
+/// Source: the `PoolResource` table in `PatchNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolResourcePatch {
+    /// Wire name `azs`; table type `array of PoolNodeAz`.
+    pub azs: Patch<Vec<PoolNodeAzPatch>>,
+    /// 规格保障使用量。
+    ///
+    /// Wire name `count`; table type `integer (int32)`; required.
+    pub count: i32,
+    /// 批量创建信息。
+    ///
+    /// Wire name `creatingStep`; table type `CreatingStep`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "creatingStep"))]
+    pub creating_step: Patch<CreatingStepPatch>,
+    /// 自定义配置,比如设置节点dockerSize:"extendParams": {"dockerBaseSize": "100" }。
+    ///
+    /// Wire name `extendParams`; table type `map of string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "extendParams"))]
+    pub extend_params: Patch<std::collections::BTreeMap<String, String>>,
+    /// 资源规格名称,比如:modelarts.vm.gpu.t4u8。
+    ///
+    /// Wire name `flavor`; table type `string`; required.
+    pub flavor: String,
+    /// k8s标签,格式为key/value键值对。
+    ///
+    /// Wire name `labels`; table type `map of string`.
+    pub labels: Patch<std::collections::BTreeMap<String, String>>,
+    /// 资源规格的弹性使用量,物理池该值和count相同。
+    ///
+    /// Wire name `maxCount`; table type `integer (int32)`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "maxCount"))]
+    pub max_count: i32,
+    /// 网络配置,非特权池不能指定。
+    ///
+    /// Wire name `network`; table type `NodeNetwork`.
+    pub network: Patch<NodeNetworkPatch>,
+    /// 节点池名称。比如:nodePool-1。
+    ///
+    /// Wire name `nodePool`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nodePool"))]
+    pub node_pool: Patch<String>,
+    /// 资源标签,非特权池不能指定。
+    ///
+    /// Wire name `tags`; table type `array of UserTag`.
+    pub tags: Patch<Vec<UserTagPatch>>,
+    /// 支持给创建出来的节点加taints来设置反亲和性,非特权池不能指定。
+    ///
+    /// Wire name `taints`; table type `array of Taint`.
+    pub taints: Patch<Vec<TaintPatch>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PoolResourcePatch {
+    /// A value with the required members (`count`, `flavor`, `maxCount`) set and every optional one absent.
+    pub fn new(count: i32, flavor: String, max_count: i32) -> Self {
+        Self {
+            azs: Patch::Absent,
+            count,
+            creating_step: Patch::Absent,
+            extend_params: Patch::Absent,
+            flavor,
+            labels: Patch::Absent,
+            max_count,
+            network: Patch::Absent,
+            node_pool: Patch::Absent,
+            tags: Patch::Absent,
+            taints: Patch::Absent,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Patch::Value(__value) = &self.azs {
+            let __field_path = __path.key("azs");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        if let Patch::Value(__value) = &self.creating_step {
+            let __field_path = __path.key("creatingStep");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Patch::Value(__value) = &self.network {
+            let __field_path = __path.key("network");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Patch::Value(__value) = &self.tags {
+            let __field_path = __path.key("tags");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        if let Patch::Value(__value) = &self.taints {
+            let __field_path = __path.key("taints");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+object_serde!(PoolResourcePatch {
+    azs: "azs" patch,
+    count: "count" required,
+    creating_step: "creatingStep" patch,
+    extend_params: "extendParams" patch,
+    flavor: "flavor" required,
+    labels: "labels" patch,
+    max_count: "maxCount" required,
+    network: "network" patch,
+    node_pool: "nodePool" patch,
+    tags: "tags" patch,
+    taints: "taints" patch,
+});
+
+/// 资源池资源规格资源量及节点池配置数据模型。
+///
+/// Source: the `PoolResource` table in `CreateNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolResourceRequest {
+    /// **参数解释**:资源池中节点的AZ信息。
+    ///
+    /// Wire name `azs`; table type `array of PoolNodeAz`.
+    pub azs: Option<Vec<PoolResourceRequestAzs>>,
+    /// **参数解释**:规格保障使用量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `count`; table type `integer (int32)`; required.
+    pub count: i32,
+    /// **参数解释**:批量创建信息。
+    ///
+    /// Wire name `creatingStep`; table type `CreatingStep`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "creatingStep"))]
+    pub creating_step: Option<CreatingStep>,
+    /// **参数解释**:自定义数据盘(云硬盘)列表信息。
+    ///
+    /// Wire name `dataVolumes`; table type `array of DataVolumeItem`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dataVolumes"))]
+    pub data_volumes: Option<Vec<DataVolumeItemRequest>>,
+    /// **参数解释**:自定义配置。
+    ///
+    /// Wire name `extendParams`; table type `ResourceExtendParams`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "extendParams"))]
+    pub extend_params: Option<ResourceExtendParams>,
+    /// **参数解释**:资源规格名称,比如:modelarts.vm.gpu.t4u8。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `flavor`; table type `string`; required.
+    pub flavor: String,
+    /// **参数解释**:k8s标签,格式为key/value键值对。
+    ///
+    /// Wire name `labels`; table type `map of string`.
+    pub labels: Option<std::collections::BTreeMap<String, String>>,
+    /// **参数解释**:资源规格的弹性使用量,物理池该值和count相同。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `maxCount`; table type `integer (int32)`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "maxCount"))]
+    pub max_count: i32,
+    /// **参数解释**:网络配置,非特权池不能指定。
+    ///
+    /// Wire name `network`; table type `NodeNetwork`.
+    pub network: Option<NodeNetwork>,
+    /// **参数解释**:节点池名称。比如:nodePool-1。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `nodePool`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nodePool"))]
+    pub node_pool: Option<String>,
+    /// **参数解释**:操作系统镜像信息。
+    ///
+    /// Wire name `os`; table type `Os`.
+    pub os: Option<PoolOs>,
+    /// **参数解释**:自定义系统盘(云硬盘)信息。
+    ///
+    /// Wire name `rootVolume`; table type `RootVolume`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "rootVolume"))]
+    pub root_volume: Option<RootVolumeRequest>,
+    /// **参数解释**:资源标签,非特权池不能指定。
+    ///
+    /// Wire name `tags`; table type `array of UserTags`.
+    pub tags: Option<Vec<UserTagsRequest>>,
+    /// **参数解释**:支持给创建出来的节点加taints来设置反亲和性,非特权池不能指定。
+    ///
+    /// Wire name `taints`; table type `array of Taints`.
+    pub taints: Option<Vec<TaintsRequest>>,
+    /// **参数解释**:磁盘高级配置。存在自定义数据盘时必须指定对应的高级配置。
+    ///
+    /// Wire name `volumeGroupConfigs`; table type `array of VolumeGroupConfig`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeGroupConfigs"))]
+    pub volume_group_configs: Option<Vec<VolumeGroupConfigRequest>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PoolResourceRequest {
+    /// A value with the required members (`count`, `flavor`, `maxCount`) set and every optional one absent.
+    pub fn new(count: i32, flavor: String, max_count: i32) -> Self {
+        Self {
+            azs: None,
+            count,
+            creating_step: None,
+            data_volumes: None,
+            extend_params: None,
+            flavor,
+            labels: None,
+            max_count,
+            network: None,
+            node_pool: None,
+            os: None,
+            root_volume: None,
+            tags: None,
+            taints: None,
+            volume_group_configs: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Some(__value) = &self.azs {
+            let __field_path = __path.key("azs");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        if let Some(__value) = &self.creating_step {
+            let __field_path = __path.key("creatingStep");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Some(__value) = &self.data_volumes {
+            let __field_path = __path.key("dataVolumes");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        if let Some(__value) = &self.extend_params {
+            let __field_path = __path.key("extendParams");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Some(__value) = &self.network {
+            let __field_path = __path.key("network");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Some(__value) = &self.os {
+            let __field_path = __path.key("os");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Some(__value) = &self.root_volume {
+            let __field_path = __path.key("rootVolume");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Some(__value) = &self.tags {
+            let __field_path = __path.key("tags");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        if let Some(__value) = &self.taints {
+            let __field_path = __path.key("taints");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        if let Some(__value) = &self.volume_group_configs {
+            let __field_path = __path.key("volumeGroupConfigs");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+object_serde!(PoolResourceRequest {
+    azs: "azs" optional,
+    count: "count" required,
+    creating_step: "creatingStep" optional,
+    data_volumes: "dataVolumes" optional,
+    extend_params: "extendParams" optional,
+    flavor: "flavor" required,
+    labels: "labels" optional,
+    max_count: "maxCount" required,
+    network: "network" optional,
+    node_pool: "nodePool" optional,
+    os: "os" optional,
+    root_volume: "rootVolume" optional,
+    tags: "tags" optional,
+    taints: "taints" optional,
+    volume_group_configs: "volumeGroupConfigs" optional,
+});
+
+/// 资源池中节点的AZ信息。
+///
+/// Source: the `PoolNodeAz` table in `CreateNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolResourceRequestAzs {
+    /// **参数解释**:可用区名称。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `az`; table type `string`; required.
+    pub az: String,
+    /// **参数解释**:可用区资源实例的数量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `count`; table type `integer (int32)`; required.
+    pub count: i32,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PoolResourceRequestAzs {
+    /// A value with the required members (`az`, `count`) set and every optional one absent.
+    pub fn new(az: String, count: i32) -> Self {
+        Self {
+            az,
+            count,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(PoolResourceRequestAzs {
+    az: "az" required,
+    count: "count" required,
+});
+
+/// **参数解释**:磁盘高级配置信息。
+///
+/// Source: the `volumeGroupConfigs` table in `CreatePool.json, DeletePool.json, PatchPool.json, ShowPool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolResourceVolumeGroupConfigs {
+    /// **参数解释**:资源池节点容器盘占数据盘的百分比。仅磁盘分组名称为vgpaas时,即容器盘,才可指定此参数。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `dockerThinPool`; table type `integer (int32)`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dockerThinPool"))]
+    pub docker_thin_pool: Option<i32>,
+    /// **参数解释**:LVM配置管理。
+    ///
+    /// Wire name `lvmConfig`; table type `object`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "lvmConfig"))]
+    pub lvm_config: Option<PoolResourceVolumeGroupConfigsLvmConfig>,
+    /// **参数解释**:磁盘分组名称。作为dataVolumes中volumeGroup的索引。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `volumeGroup`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeGroup"))]
+    pub volume_group: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolResourceVolumeGroupConfigs {
+    docker_thin_pool: "dockerThinPool" optional,
+    lvm_config: "lvmConfig" optional,
+    volume_group: "volumeGroup" optional,
+});
+
+/// **参数解释**:LVM配置管理。
+///
+/// Source: the `lvmConfig` table in `CreatePool.json, DeletePool.json, PatchPool.json, ShowPool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolResourceVolumeGroupConfigsLvmConfig {
+    /// **参数解释**:LVM写入模式
+    /// **取值范围**:可选项如下:
+    /// - linear:线性模式。
+    /// - striped:条带模式,使用多块磁盘组成条带模式,能够提升磁盘性能。
+    ///
+    /// Wire name `lvType`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "lvType"))]
+    pub lv_type: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolResourceVolumeGroupConfigsLvmConfig {
+    lv_type: "lvType" optional,
+});
+
+/// 资源池实时利率信息列表。
+///
+/// Source: the `PoolRuntimeMetricsList` table in `ShowPoolRuntimeMetrics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolRuntimeMetricsList {
+    /// **参数解释**:资源版本。
+    /// **取值范围**:可选值如下:
+    /// - os.modelarts.xxxxx/v2
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<PoolRuntimeMetricsListApiVersion>,
+    /// **参数解释**:指标列表。
+    ///
+    /// Wire name `items`; table type `array of MetricsItem`.
+    pub items: Option<Vec<MetricsItem>>,
+    /// **参数解释**:资源类型。
+    /// **取值范围**:可选值如下:
+    /// - PoolMetricsList
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<PoolRuntimeMetricsListKind>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolRuntimeMetricsList {
+    api_version: "apiVersion" optional,
+    items: "items" optional,
+    kind: "kind" optional,
+});
+
+open_enum! {
+    /// 资源版本: values of PoolRuntimeMetricsList.apiVersion.
+    ///
+    /// Source: `ShowPoolRuntimeMetrics.json`.
+    ///
+    /// Decision: \[import\] The examples also send "v2", which the definitions do not list; added from the examples, without a meaning.
+    pub enum PoolRuntimeMetricsListApiVersion {
+        /// `os.modelarts.xxxxx/v2`:
+        OsModelartsXxxxxV2 = "os.modelarts.xxxxx/v2",
+        /// `v2`:
+        V2 = "v2",
+    }
+}
+
+open_enum! {
+    /// 资源类型: values of PoolRuntimeMetricsList.kind.
+    ///
+    /// Source: `ShowPoolRuntimeMetrics.json`.
+    pub enum PoolRuntimeMetricsListKind {
+        /// `PoolMetricsList`:
+        PoolMetricsList = "PoolMetricsList",
+    }
+}
 
 open_enum! {
     /// 资源池支持的作业类型: values of spec.scope\[\] and status.scope\[\].scopeType.
@@ -1449,6 +7473,10 @@ pub struct PoolSpecModel {
     /// Decision: The Integer is a bit set whose states add up (9 = 1 + 8), so it is typed as the ControlMode flag set rather than an enum.
     #[cfg_attr(feature = "schemars", schemars(rename = "controlMode"))]
     pub control_mode: Option<ControlMode>,
+    /// **参数解释**:k8s 容器网络。
+    ///
+    /// Wire name `containernetwork`; table type `object`.
+    pub containernetwork: Option<PoolSpecModelContainernetwork>,
     /// Members the spec does not list, kept as received and written back out.
     #[cfg_attr(feature = "schemars", schemars(skip))]
     pub unknown_fields: UnknownFields,
@@ -1462,6 +7490,261 @@ object_serde!(PoolSpecModel {
     job_flavors: "jobFlavors" optional,
     driver: "driver" optional,
     control_mode: "controlMode" optional,
+    containernetwork: "containernetwork" optional,
+});
+
+/// **参数解释**:k8s 容器网络。
+///
+/// Source: the `containernetwork` table in `CreatePool.json, DeletePool.json, PatchPool.json, ShowPool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolSpecModelContainernetwork {
+    /// **参数解释**:容器网络模型。
+    /// **取值范围**:可选值如下:
+    /// - overlay_l2:容器隧道网络,通过OVS(OpenVSwitch)为容器构建的overlay_l2网络。
+    /// - vpc-router:VPC网络,使用ipvlan和自定义VPC路由为容器构建的Underlay的l2网络。
+    /// - eni:云原生网络2.0,深度整合VPC原生ENI弹性网卡能力,采用VPC网段分配容器地址,支持ELB直通容器,享有高性能,创建CCE Turbo集群时指定。
+    ///
+    /// Wire name `mode`; table type `string`.
+    pub mode: Option<PoolSpecModelContainernetworkMode>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolSpecModelContainernetwork {
+    mode: "mode" optional,
+});
+
+open_enum! {
+    /// 容器网络模型: values of PoolSpecModelContainernetwork.mode.
+    ///
+    /// Source: `CreatePool.json, DeletePool.json, PatchPool.json, ShowPool.json`.
+    pub enum PoolSpecModelContainernetworkMode {
+        /// `overlay_l2`: 容器隧道网络,通过OVS(OpenVSwitch)为容器构建的overlay_l2网络。
+        OverlayL2 = "overlay_l2",
+        /// `vpc-router`: VPC网络,使用ipvlan和自定义VPC路由为容器构建的Underlay的l2网络。
+        VpcRouter = "vpc-router",
+        /// `eni`: 云原生网络2.0,深度整合VPC原生ENI弹性网卡能力,采用VPC网段分配容器地址,支持ELB直通容器,享有高性能,创建CCE Turbo集群时指定。
+        Eni = "eni",
+    }
+}
+
+/// 资源池描述信息更新参数。
+///
+/// Source: the `PoolSpecUpdate` table in `PatchPool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolSpecPatch {
+    /// **参数解释**:资源池驱动信息。
+    ///
+    /// Wire name `driver`; table type `PoolDriver`.
+    pub driver: Patch<PoolDriverPatch>,
+    /// **参数解释**:资源池支持的作业规格信息列表。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `jobFlavors`; table type `array of string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "jobFlavors"))]
+    pub job_flavors: Patch<Vec<String>>,
+    /// **参数解释**:更新的资源规格列表。
+    ///
+    /// Wire name `resources`; table type `array of object`.
+    pub resources: Patch<Vec<PoolSpecResourcesPatch>>,
+    /// **参数解释**:更新启用的作业类型。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - Train:训练作业
+    /// - Infer:推理作业
+    /// - Notebook:Notebook作业
+    ///
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `scope`; table type `array of string`.
+    pub scope: Patch<Vec<PoolScope>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PoolSpecPatch {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Patch::Value(__value) = &self.driver {
+            let __field_path = __path.key("driver");
+            __value.validate_at(&__field_path)?;
+        }
+        if let Patch::Value(__value) = &self.resources {
+            let __field_path = __path.key("resources");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+object_serde!(PoolSpecPatch {
+    driver: "driver" patch,
+    job_flavors: "jobFlavors" patch,
+    resources: "resources" patch,
+    scope: "scope" patch,
+});
+
+/// **参数解释**:更新的资源规格列表。
+///
+/// Source: the `resources` table in `PatchPool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolSpecResourcesPatch {
+    /// **参数解释**:更新的AZ列表。
+    ///
+    /// Wire name `azs`; table type `array of PoolNodeAz`.
+    pub azs: Patch<Vec<PoolNodeAzPatch>>,
+    /// **参数解释**:相应规格的资源数量。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `count`; table type `integer (int32)`; required.
+    pub count: i32,
+    /// **参数解释**:资源规格。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `flavor`; table type `string`; required.
+    pub flavor: String,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl PoolSpecResourcesPatch {
+    /// A value with the required members (`count`, `flavor`) set and every optional one absent.
+    pub fn new(count: i32, flavor: String) -> Self {
+        Self {
+            azs: Patch::Absent,
+            count,
+            flavor,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Patch::Value(__value) = &self.azs {
+            let __field_path = __path.key("azs");
+            for (__index0, __item0) in __value.iter().enumerate() {
+                let __item_path0 = __field_path.index(__index0);
+                __item0.validate_at(&__item_path0)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+object_serde!(PoolSpecResourcesPatch {
+    azs: "azs" patch,
+    count: "count" required,
+    flavor: "flavor" required,
+});
+
+/// 当前项目下资源池统计信息。
+///
+/// Source: the `PoolStatistics` table in `ShowPoolStatistics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolStatistics {
+    /// **参数描述**: 统计的时间。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `operationTime`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "operationTime"))]
+    pub operation_time: Option<String>,
+    /// **参数描述**: 资源池统计信息。
+    ///
+    /// Wire name `statistics`; table type `object`.
+    pub statistics: Option<PoolStatisticsStatistics>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolStatistics {
+    operation_time: "operationTime" optional,
+    statistics: "statistics" optional,
+});
+
+/// **参数描述**: 资源池统计信息。
+///
+/// Source: the `statistics` table in `ShowPoolStatistics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolStatisticsStatistics {
+    /// **参数描述**: 不同状态下的资源池统计信息。
+    ///
+    /// Wire name `status`; table type `object`.
+    pub status: Option<PoolStatisticsStatisticsStatus>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolStatisticsStatistics {
+    status: "status" optional,
+});
+
+/// **参数描述**: 不同状态下的资源池统计信息。
+///
+/// Source: the `status` table in `ShowPoolStatistics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolStatisticsStatisticsStatus {
+    /// **参数描述**: 创建成功的资源池数量。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `created`; table type `integer (int32)`.
+    pub created: Option<i32>,
+    /// **参数描述**: 正在创建中的资源池统计信息。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `creating`; table type `integer (int32)`.
+    pub creating: Option<i32>,
+    /// **参数描述**: 最近三天内创建失败的资源池数量,最大值为500。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `failed`; table type `integer (int32)`.
+    pub failed: Option<i32>,
+    /// **参数描述**: 等待中的资源池数量,通常是未支付的包周期资源池。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `pending`; table type `integer (int32)`.
+    pub pending: Option<i32>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolStatisticsStatisticsStatus {
+    created: "created" optional,
+    creating: "creating" optional,
+    failed: "failed" optional,
+    pending: "pending" optional,
 });
 
 /// 参数解释:资源池的状态信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
@@ -1501,6 +7784,12 @@ pub struct PoolStatus {
     ///
     /// Wire name `root`; table type `String`.
     pub root: Option<String>,
+    /// **参数解释**:资源池集群信息,特权池才有该字段。
+    ///
+    /// Wire name `clusters`; table type `object`.
+    ///
+    /// Decision: The definition declares clusters as one object (clusterFlavor, name, plugins, type, version), but no example shows it, its name is plural, and Huawei's own Terraform provider reads a pool's clusters as an array of {providerId, name}, as the service does for status.resources.* whose examples send arrays; so the row takes any JSON rather than fail a whole pool response on its shape.
+    pub clusters: Option<serde_json::Value>,
     /// Members the spec does not list, kept as received and written back out.
     #[cfg_attr(feature = "schemars", schemars(skip))]
     pub unknown_fields: UnknownFields,
@@ -1514,6 +7803,7 @@ object_serde!(PoolStatus {
     driver: "driver" optional,
     parent: "parent" optional,
     root: "root" optional,
+    clusters: "clusters" optional,
 });
 
 /// 参数解释:资源池驱动状态信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
@@ -1586,6 +7876,31 @@ object_serde!(PoolStatusResources {
     deleting: "deleting" optional,
 });
 
+/// 资源类型的标签
+///
+/// Source: the `PoolTag` table in `BatchCreatePoolTags.json, BatchDeletePoolTags.json, ListPoolTags.json, ShowPoolTags.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct PoolTag {
+    /// **参数解释**: 资源类型的标签。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `key`; table type `string`.
+    pub key: Option<String>,
+    /// **参数解释**: 资源类型的标签值。
+    ///
+    /// Wire name `values`; table type `array of string`.
+    pub values: Option<Vec<String>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(PoolTag {
+    key: "key" optional,
+    values: "values" optional,
+});
+
 open_enum! {
     /// 资源池类型: values of spec.type (request and responses).
     ///
@@ -1595,6 +7910,1000 @@ open_enum! {
         Dedicate = "Dedicate",
         /// `Logical`: logical pool: no own network, faster to create and scale
         Logical = "Logical",
+    }
+}
+
+/// **参数解释**:重置节点的请求体。
+///
+/// Source: the `ResetNodesRequest` table in `BatchResetPoolNodes.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResetNodesRequest {
+    /// **参数解释**:节点配置参数。
+    /// **约束限制**:该参数待下线。超节点禁传此参数,非超节点亦不推荐传递此参数。重置配置参数会从节点所在的nodepool自动取值, 若需要重置时修改某参数, 可先修改nodepool相关参数, 再进行重置。
+    ///
+    /// Wire name `nodeConfig`; table type `object`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nodeConfig"))]
+    pub node_config: Option<ResetNodesRequestNodeConfig>,
+    /// **参数解释**:需要重置的节点名称列表。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `nodeNames`; table type `array of string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nodeNames"))]
+    pub node_names: Vec<String>,
+    /// **参数解释**:节点重置是滚动配置。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `rollingConfig`; table type `object`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "rollingConfig"))]
+    pub rolling_config: ResetNodesRequestRollingConfig,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl ResetNodesRequest {
+    /// A value with the required members (`nodeNames`, `rollingConfig`) set and every optional one absent.
+    pub fn new(
+        node_names: Vec<String>,
+        rolling_config: ResetNodesRequestRollingConfig,
+    ) -> Self {
+        Self {
+            node_config: None,
+            node_names,
+            rolling_config,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Some(__value) = &self.node_config {
+            let __field_path = __path.key("nodeConfig");
+            __value.validate_at(&__field_path)?;
+        }
+        {
+            let __value = &self.rolling_config;
+            let __field_path = __path.key("rollingConfig");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(ResetNodesRequest {
+    node_config: "nodeConfig" optional,
+    node_names: "nodeNames" required,
+    rolling_config: "rollingConfig" required,
+});
+
+/// **参数解释**:节点配置参数。
+/// **约束限制**:该参数待下线。超节点禁传此参数,非超节点亦不推荐传递此参数。重置配置参数会从节点所在的nodepool自动取值, 若需要重置时修改某参数, 可先修改nodepool相关参数, 再进行重置。
+///
+/// Source: the `nodeConfig` table in `BatchResetPoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResetNodesRequestNodeConfig {
+    /// **参数解释**:节点的镜像ID。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `imageId`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "imageId"))]
+    pub image_id: Option<String>,
+    /// **参数解释**:节点的镜像类型。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `imageType`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "imageType"))]
+    pub image_type: Option<String>,
+    /// **参数解释**:节点的镜像名称,如果os字段不设置才取此字段的值。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// **参数解释**:节点的镜像名称,如果不设置则取name字段的值
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `os`; table type `string`.
+    pub os: Option<String>,
+    /// **参数解释**:节点的容器运行时。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:只能是\[docker, containerd\]其中一个。
+    ///
+    /// Wire name `runtime`; table type `string (enum)`.
+    pub runtime: Option<ResourceExtendParamsRuntime>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl ResetNodesRequestNodeConfig {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(ResetNodesRequestNodeConfig {
+    image_id: "imageId" optional,
+    image_type: "imageType" optional,
+    name: "name" optional,
+    os: "os" optional,
+    runtime: "runtime" optional,
+});
+
+/// **参数解释**:节点重置是滚动配置。
+/// **约束限制**:不涉及。
+///
+/// Source: the `rollingConfig` table in `BatchResetPoolNodes.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResetNodesRequestRollingConfig {
+    /// **参数解释**:滚动重置的节点数量或者节点比例, 当strategy为RollingByNumber时,表示允许同时重置的节点数量, 当strategy为RollingByPercent时,表示允许同时重置的最大节点比例。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `maxUnavailable`; table type `integer`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "maxUnavailable"))]
+    pub max_unavailable: i64,
+    /// **参数解释**:滚动策略。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - RollingByNumber:表示按节点数量设置最大同时重置节点数量,例如10,表示单次最多重置10个节点
+    /// - RollingByPercent:表示按百分比设置最大同时重置节点数量。例如10,表示单次最多重置10%的节点
+    ///
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `strategy`; table type `string`; required.
+    pub strategy: ResetNodesRequestRollingConfigStrategy,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl ResetNodesRequestRollingConfig {
+    /// A value with the required members (`maxUnavailable`, `strategy`) set and every optional one absent.
+    pub fn new(
+        max_unavailable: i64,
+        strategy: ResetNodesRequestRollingConfigStrategy,
+    ) -> Self {
+        Self {
+            max_unavailable,
+            strategy,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(ResetNodesRequestRollingConfig {
+    max_unavailable: "maxUnavailable" required,
+    strategy: "strategy" required,
+});
+
+open_enum! {
+    /// 滚动策略: values of ResetNodesRequestRollingConfig.strategy.
+    ///
+    /// Source: `BatchResetPoolNodes.json`.
+    pub enum ResetNodesRequestRollingConfigStrategy {
+        /// `RollingByNumber`: 表示按节点数量设置最大同时重置节点数量,例如10,表示单次最多重置10个节点
+        RollingByNumber = "RollingByNumber",
+        /// `RollingByPercent`: 表示按百分比设置最大同时重置节点数量。例如10,表示单次最多重置10%的节点
+        RollingByPercent = "RollingByPercent",
+    }
+}
+
+/// **参数解释**:扩缩容的超节点批次信息。
+/// **约束限制**:单次最多50个超节点。
+///
+/// Source: the `ResizeNodeInfo` table in `BatchResizePoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResizeNodeInfo {
+    /// **参数解释**:节点批次ID,批次变更时需要,可以从节点的os.modelarts.node/batch.uid标签中获取。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `batchUID`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "batchUID"))]
+    pub batch_uid: Option<String>,
+    /// **参数解释**:批次缩容场景,指定要缩容的节点名称列表。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `deleteNodeNames`; table type `array of string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "deleteNodeNames"))]
+    pub delete_node_names: Option<Vec<String>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl ResizeNodeInfo {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(ResizeNodeInfo {
+    batch_uid: "batchUID" optional,
+    delete_node_names: "deleteNodeNames" optional,
+});
+
+/// **参数解释**:自定义配置。
+/// **约束限制**:不涉及。
+///
+/// Source: the `ResourceExtendParams` table in `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceExtendParams {
+    /// **参数解释**:跨物理集群之间进行参数面数据传输使用的子网id。不可与节点子网和容器子网重复。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `XParameterPlaneSubnet`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "XParameterPlaneSubnet"))]
+    pub x_parameter_plane_subnet: Option<String>,
+    /// **参数解释**:节点的容器镜像空间大小。
+    /// **取值范围**:可选值如下:
+    /// - 指定大小:dockerBaseSize的大小范围默认为50-500,但实际上限受到节点的容器数据盘大小约束。
+    /// - 不限制:dockerBaseSize=\\"0\\",表示不限制容器镜像空间大小。
+    ///
+    /// Wire name `dockerBaseSize`; table type `string`.
+    ///
+    /// Decision: \[import\] The description lists "指定大小", "不限制" as its values; they describe values rather than name them, so the member stays a string.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dockerBaseSize"))]
+    pub docker_base_size: Option<String>,
+    /// **参数解释**:存量节点k8s标签更新策略,值为空时默认更新存量节点。
+    /// **取值范围**:可选值如下:
+    /// - refresh:更新。
+    /// - ignore:不更新。
+    ///
+    /// Wire name `labelPolicyOnExistingNodes`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "labelPolicyOnExistingNodes"))]
+    pub label_policy_on_existing_nodes: Option<
+        ResourceExtendParamsLabelPolicyOnExistingNodes,
+    >,
+    /// **参数解释**:用户指定的节点池名称。最小长度为2,最大长度为50的小写字母、中划线-、数字组成,由小写字母开头,不能以-,-default结尾。
+    /// **取值范围**:不涉及
+    ///
+    /// Wire name `nodePoolName`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nodePoolName"))]
+    pub node_pool_name: Option<String>,
+    /// **参数解释**:安装后执行脚本,输入的值需要经过Base64编码。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `postInstall`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "postInstall"))]
+    pub post_install: Option<String>,
+    /// **参数解释**:容器运行时。
+    /// **取值范围**:可选值如下:
+    /// - docker:容器运行时,是目前最常用的容器化引擎,基于容器镜像创建和管理容器实例。
+    /// - containerd:工业级的容器运行时,专注于容器的生命周期管理,是 Docker 底层核心组件之一,也可独立部署使用。
+    ///
+    /// Wire name `runtime`; table type `string`.
+    pub runtime: Option<ResourceExtendParamsRuntime>,
+    /// **参数解释**:存量节点资源标签更新策略,值为空时默认更新存量节点。
+    /// **取值范围**:可选值如下:
+    /// - refresh:更新。
+    /// - ignore:不更新。
+    ///
+    /// Wire name `tagPolicyOnExistingNodes`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "tagPolicyOnExistingNodes"))]
+    pub tag_policy_on_existing_nodes: Option<
+        ResourceExtendParamsTagPolicyOnExistingNodes,
+    >,
+    /// **参数解释**:存量节点k8s污点更新策略,值为空时默认更新存量节点。
+    /// **取值范围**:可选值如下:
+    /// - refresh:更新。
+    /// - ignore:不更新。
+    ///
+    /// Wire name `taintPolicyOnExistingNodes`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "taintPolicyOnExistingNodes"))]
+    pub taint_policy_on_existing_nodes: Option<
+        ResourceExtendParamsTaintPolicyOnExistingNodes,
+    >,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl ResourceExtendParams {
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(ResourceExtendParams {
+    x_parameter_plane_subnet: "XParameterPlaneSubnet" optional,
+    docker_base_size: "dockerBaseSize" optional,
+    label_policy_on_existing_nodes: "labelPolicyOnExistingNodes" optional,
+    node_pool_name: "nodePoolName" optional,
+    post_install: "postInstall" optional,
+    runtime: "runtime" optional,
+    tag_policy_on_existing_nodes: "tagPolicyOnExistingNodes" optional,
+    taint_policy_on_existing_nodes: "taintPolicyOnExistingNodes" optional,
+});
+
+open_enum! {
+    /// 存量节点k8s标签更新策略,值为空时默认更新存量节点: values of ResourceExtendParams.labelPolicyOnExistingNodes.
+    ///
+    /// Source: `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json`.
+    pub enum ResourceExtendParamsLabelPolicyOnExistingNodes {
+        /// `refresh`: 更新。
+        Refresh = "refresh",
+        /// `ignore`: 不更新。
+        Ignore = "ignore",
+    }
+}
+
+open_enum! {
+    /// 容器运行时: values of ResourceExtendParams.runtime.
+    ///
+    /// Source: `BatchMigratePoolNodes.json, BatchResetPoolNodes.json, CreateNodePool.json, DeleteNodePool.json`.
+    pub enum ResourceExtendParamsRuntime {
+        /// `docker`: 容器运行时,是目前最常用的容器化引擎,基于容器镜像创建和管理容器实例。
+        Docker = "docker",
+        /// `containerd`: 工业级的容器运行时,专注于容器的生命周期管理,是 Docker 底层核心组件之一,也可独立部署使用。
+        Containerd = "containerd",
+    }
+}
+
+open_enum! {
+    /// 存量节点资源标签更新策略,值为空时默认更新存量节点: values of ResourceExtendParams.tagPolicyOnExistingNodes.
+    ///
+    /// Source: `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json`.
+    pub enum ResourceExtendParamsTagPolicyOnExistingNodes {
+        /// `refresh`: 更新。
+        Refresh = "refresh",
+        /// `ignore`: 不更新。
+        Ignore = "ignore",
+    }
+}
+
+open_enum! {
+    /// 存量节点k8s污点更新策略,值为空时默认更新存量节点: values of ResourceExtendParams.taintPolicyOnExistingNodes.
+    ///
+    /// Source: `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json`.
+    pub enum ResourceExtendParamsTaintPolicyOnExistingNodes {
+        /// `refresh`: 更新。
+        Refresh = "refresh",
+        /// `ignore`: 不更新。
+        Ignore = "ignore",
+    }
+}
+
+/// 资源规格的数据模型。
+///
+/// Source: the `ResourceFlavor` table in `ListResourceFlavors.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceFlavor {
+    /// **参数解释**:资源的API版本。
+    /// **取值范围**:可选值如下:
+    /// - v1:当前资源版本为v1
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<V1ApiVersion>,
+    /// **参数解释**:资源的类型。
+    /// **取值范围**:可选值如下:
+    /// - ResourceFlavor:资源规格
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<ResourceFlavorKind>,
+    /// **参数解释**:资源规格的元信息。
+    ///
+    /// Wire name `metadata`; table type `object`.
+    pub metadata: Option<ResourceFlavorMetadata>,
+    /// **参数解释**:资源规格的规格信息。
+    ///
+    /// Wire name `spec`; table type `ResourceFlavorSpec`.
+    pub spec: Option<ResourceFlavorSpec>,
+    /// **参数解释**:资源规格的状态信息。
+    ///
+    /// Wire name `status`; table type `ResourceFlavorStatus`.
+    pub status: Option<ResourceFlavorStatus>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceFlavor {
+    api_version: "apiVersion" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+    spec: "spec" optional,
+    status: "status" optional,
+});
+
+/// 资源规格metadata的注释信息。
+///
+/// Source: the `ResourceFlavorAnnotation` table in `ListResourceFlavors.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceFlavorAnnotation {
+    /// **参数解释**:资源规格支持的私有镜像的过滤条件。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts.flavor/image.filter`; table type `string`.
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(rename = "os.modelarts.flavor/image.filter")
+    )]
+    pub os_modelarts_flavor_image_filter: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceFlavorAnnotation {
+    os_modelarts_flavor_image_filter: "os.modelarts.flavor/image.filter" optional,
+});
+
+open_enum! {
+    /// 资源的类型: values of ResourceFlavor.kind.
+    ///
+    /// Source: `ListResourceFlavors.json`.
+    pub enum ResourceFlavorKind {
+        /// `ResourceFlavor`: 资源规格
+        ResourceFlavor = "ResourceFlavor",
+    }
+}
+
+/// 资源规格的标签信息。
+///
+/// Source: the `ResourceFlavorLabel` table in `ListResourceFlavors.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceFlavorLabel {
+    /// **参数解释**:资源规格支持作业类型,以“.”分割。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `os.modelarts/scope`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "os.modelarts/scope"))]
+    pub os_modelarts_scope: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceFlavorLabel {
+    os_modelarts_scope: "os.modelarts/scope" optional,
+});
+
+/// **参数解释**:资源规格列表数据模型。
+///
+/// Source: the `ResourceFlavorList` table in `ListResourceFlavors.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceFlavorList {
+    /// **参数解释**:资源的API版本。
+    /// **取值范围**:可选值如下:
+    /// - v1:当前资源版本为v1
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<V1ApiVersion>,
+    /// 参数解释:资源规格列表。
+    /// 取值范围:不涉及。
+    ///
+    /// Wire name `items`; table type `array of ResourceFlavor`.
+    pub items: Option<Vec<ResourceFlavor>>,
+    /// **参数解释**:资源的类型。
+    /// **取值范围**:可选值如下:
+    /// - ResourceFlavorList:资源规格列表
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<ResourceFlavorListKind>,
+    /// **参数解释**:资源规格列表的元信息。
+    ///
+    /// Wire name `metadata`; table type `object`.
+    pub metadata: Option<ResourceFlavorListMetadata>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceFlavorList {
+    api_version: "apiVersion" optional,
+    items: "items" optional,
+    kind: "kind" optional,
+    metadata: "metadata" optional,
+});
+
+open_enum! {
+    /// 资源的类型: values of ResourceFlavorList.kind.
+    ///
+    /// Source: `ListResourceFlavors.json`.
+    pub enum ResourceFlavorListKind {
+        /// `ResourceFlavorList`: 资源规格列表
+        ResourceFlavorList = "ResourceFlavorList",
+    }
+}
+
+/// **参数解释**:资源规格列表的元信息。
+///
+/// Source: the `metadata` table in `ListResourceFlavors.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceFlavorListMetadata {
+    /// **参数解释**:分页查询的偏移标志。
+    /// **取值范围**:取值来自用户上一次分页查询响应结果中metadata.continue中的值,值为空默认无偏移。
+    ///
+    /// Wire name `continue`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "continue"))]
+    pub continue_: Option<String>,
+    /// **参数解释**:分页查询中剩余资源的数量。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `remainingItemCount`; table type `integer (int32)`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "remainingItemCount"))]
+    pub remaining_item_count: Option<i32>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceFlavorListMetadata {
+    continue_: "continue" optional,
+    remaining_item_count: "remainingItemCount" optional,
+});
+
+/// **参数解释**:资源规格的元信息。
+///
+/// Source: the `metadata` table in `ListResourceFlavors.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceFlavorMetadata {
+    /// **参数解释**:资源规格的注释信息。
+    ///
+    /// Wire name `annotations`; table type `ResourceFlavorAnnotation`.
+    pub annotations: Option<ResourceFlavorAnnotation>,
+    /// **参数解释**:资源规格的标签信息。
+    ///
+    /// Wire name `labels`; table type `ResourceFlavorLabel`.
+    pub labels: Option<ResourceFlavorLabel>,
+    /// **参数解释**:资源规格的ID。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceFlavorMetadata {
+    annotations: "annotations" optional,
+    labels: "labels" optional,
+    name: "name" optional,
+});
+
+/// 资源规格描述信息。
+///
+/// Source: the `ResourceFlavorSpec` table in `ListResourceFlavors.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceFlavorSpec {
+    /// **参数解释**:资源规格计费码。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `billingCode`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "billingCode"))]
+    pub billing_code: Option<String>,
+    /// **参数解释**:资源规格支持的计费模式。
+    ///
+    /// Wire name `billingModes`; table type `array of integer (int32)`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "billingModes"))]
+    pub billing_modes: Option<Vec<i32>>,
+    /// **参数解释**:资源规格实例的CPU核心数量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `cpu`; table type `string`.
+    pub cpu: Option<String>,
+    /// **参数解释**:资源规格实例的计算架构。
+    /// **取值范围**:可选值如下:
+    /// - x86:x86架构。
+    /// - arm64:ARM架构。
+    ///
+    /// Wire name `cpuArch`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "cpuArch"))]
+    pub cpu_arch: Option<ResourceFlavorSpecCpuArch>,
+    /// **参数解释**:资源规格实例的存储资源信息。
+    ///
+    /// Wire name `dataVolume`; table type `array of object`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dataVolume"))]
+    pub data_volume: Option<Vec<ResourceFlavorSpecDataVolume>>,
+    /// **参数解释**:资源规格实例的GPU资源信息。
+    ///
+    /// Wire name `gpu`; table type `object`.
+    pub gpu: Option<ResourceFlavorSpecGpu>,
+    /// **参数解释**:资源规格支持的作业类型列表。
+    ///
+    /// Wire name `jobFlavors`; table type `array of string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "jobFlavors"))]
+    pub job_flavors: Option<Vec<String>>,
+    /// **参数解释**:资源规格实例的内存大小。以Gi为单位。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `memory`; table type `string`.
+    pub memory: Option<String>,
+    /// **参数解释**:资源规格实例的NPU资源信息。
+    ///
+    /// Wire name `npu`; table type `object`.
+    pub npu: Option<ResourceFlavorSpecNpu>,
+    /// **参数解释**:资源规格类型。
+    /// **取值范围**:可选值如下:
+    /// - Dedicate:物理资源规格。物理资源规格可以创建节点资源。
+    ///
+    /// Wire name `type`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "type"))]
+    pub type_: Option<ResourceFlavorSpecType>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceFlavorSpec {
+    billing_code: "billingCode" optional,
+    billing_modes: "billingModes" optional,
+    cpu: "cpu" optional,
+    cpu_arch: "cpuArch" optional,
+    data_volume: "dataVolume" optional,
+    gpu: "gpu" optional,
+    job_flavors: "jobFlavors" optional,
+    memory: "memory" optional,
+    npu: "npu" optional,
+    type_: "type" optional,
+});
+
+open_enum! {
+    /// 资源规格实例的计算架构: values of ResourceFlavorSpec.cpuArch.
+    ///
+    /// Source: `ListResourceFlavors.json`.
+    pub enum ResourceFlavorSpecCpuArch {
+        /// `x86`: x86架构。
+        X86 = "x86",
+        /// `arm64`: ARM架构。
+        Arm64 = "arm64",
+    }
+}
+
+/// **参数解释**:资源规格实例的存储资源信息。
+///
+/// Source: the `dataVolume` table in `ListResourceFlavors.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceFlavorSpecDataVolume {
+    /// **参数解释**:磁盘大小,单位为Gi。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `size`; table type `string`.
+    pub size: Option<String>,
+    /// **参数解释**:磁盘类型,具体内容可参考\[磁盘类型及性能介绍\](<https://support.huaweicloud.com/productdesc-evs/zh-cn_topic_0044524691.html>)。
+    /// **取值范围**:可选值如下:
+    /// - SSD:超高IO硬盘
+    /// - GPSSD:通用型SSD
+    /// - SAS:高IO硬盘
+    ///
+    /// Wire name `volumeType`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeType"))]
+    pub volume_type: Option<RootVolumeVolumeType>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceFlavorSpecDataVolume {
+    size: "size" optional,
+    volume_type: "volumeType" optional,
+});
+
+/// **参数解释**:资源规格实例的GPU资源信息。
+///
+/// Source: the `gpu` table in `ListResourceFlavors.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceFlavorSpecGpu {
+    /// **参数解释**:资源规格实例的GPU卡数量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `size`; table type `string`.
+    pub size: Option<String>,
+    /// **参数解释**:资源规格实例的GPU卡类型。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `type`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "type"))]
+    pub type_: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceFlavorSpecGpu {
+    size: "size" optional,
+    type_: "type" optional,
+});
+
+/// **参数解释**:资源规格实例的NPU资源信息。
+///
+/// Source: the `npu` table in `ListResourceFlavors.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceFlavorSpecNpu {
+    /// **参数解释**:资源规格实例的NPU卡数量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `size`; table type `string`.
+    pub size: Option<String>,
+    /// **参数解释**:资源规格实例的NPU卡类型。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `type`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "type"))]
+    pub type_: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceFlavorSpecNpu {
+    size: "size" optional,
+    type_: "type" optional,
+});
+
+open_enum! {
+    /// 资源规格类型: values of ResourceFlavorSpec.type.
+    ///
+    /// Source: `ListResourceFlavors.json`.
+    pub enum ResourceFlavorSpecType {
+        /// `Dedicate`: 物理资源规格。物理资源规格可以创建节点资源。
+        Dedicate = "Dedicate",
+    }
+}
+
+/// 资源规格状态信息。
+///
+/// Source: the `ResourceFlavorStatus` table in `ListResourceFlavors.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceFlavorStatus {
+    /// **参数解释**:资源规格的容量状态,格式为key/value键值对。其中,key为az编码,value为对应az资源的状态,可选值如下:
+    /// - normal:正常。
+    /// - soldout:售罄
+    ///
+    /// Wire name `phase`; table type `map of string`.
+    pub phase: Option<std::collections::BTreeMap<String, ResourceFlavorStatusPhase>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceFlavorStatus {
+    phase: "phase" optional,
+});
+
+open_enum! {
+    /// 资源规格的容量状态,格式为key/value键值对: values of ResourceFlavorStatus.phase.
+    ///
+    /// Source: `ListResourceFlavors.json`.
+    pub enum ResourceFlavorStatusPhase {
+        /// `normal`: 正常。
+        Normal = "normal",
+        /// `soldout`: 售罄
+        Soldout = "soldout",
+    }
+}
+
+/// **参数解释**:资源指标的元信息。
+///
+/// Source: the `ResourceMetricsMetadata` table in `ShowPoolRuntimeMetrics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceMetricsMetadata {
+    /// **参数解释**:资源指标的标签信息
+    ///
+    /// Wire name `labels`; table type `object`.
+    pub labels: Option<std::collections::BTreeMap<String, serde_json::Value>>,
+    /// **参数解释**:资源指标的名称。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceMetricsMetadata {
+    labels: "labels" optional,
+    name: "name" optional,
+});
+
+/// 作业使用的资源量信息。
+///
+/// Source: the `ResourceRequirementVO` table in `ListWorkloads.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct ResourceRequirementVO {
+    /// **参数解释**:作业的运行使用的CPU资源量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `cpu`; table type `string`.
+    pub cpu: Option<String>,
+    /// **参数解释**:作业的运行使用的snt9类型NPU资源量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `huawei.com/ascend-1980`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "huawei.com/ascend-1980"))]
+    pub huawei_com_ascend_1980: Option<String>,
+    /// **参数解释**:作业的运行使用的snt3类型NPU资源量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `huawei.com/ascend-310`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "huawei.com/ascend-310"))]
+    pub huawei_com_ascend_310: Option<String>,
+    /// **参数解释**:作业的运行使用的内存资源量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `memory`; table type `string`.
+    pub memory: Option<String>,
+    /// **参数解释**:作业的运行使用的GPU资源量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `nvidia.com/gpu`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nvidia.com/gpu"))]
+    pub nvidia_com_gpu: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(ResourceRequirementVO {
+    cpu: "cpu" optional,
+    huawei_com_ascend_1980: "huawei.com/ascend-1980" optional,
+    huawei_com_ascend_310: "huawei.com/ascend-310" optional,
+    memory: "memory" optional,
+    nvidia_com_gpu: "nvidia.com/gpu" optional,
+});
+
+/// 系统盘信息。
+///
+/// Source: the `RootVolume` table in `CreateNodePool.json, DeleteNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct RootVolume {
+    /// **参数解释**:磁盘大小,单位为GiB。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `size`; table type `string`.
+    pub size: Option<String>,
+    /// **参数解释**:磁盘类型,具体内容可参考磁盘类型及性能介绍。
+    /// **取值范围**:可选值如下:
+    /// - SSD:超高IO硬盘
+    /// - GPSSD:通用型SSD
+    /// - SAS:高IO硬盘
+    ///
+    /// Wire name `volumeType`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeType"))]
+    pub volume_type: Option<RootVolumeVolumeType>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(RootVolume {
+    size: "size" optional,
+    volume_type: "volumeType" optional,
+});
+
+/// 系统盘信息。
+///
+/// Source: the `RootVolume` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct RootVolumeRequest {
+    /// **参数解释**:磁盘大小,单位为GiB。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `size`; table type `string`; required.
+    pub size: String,
+    /// **参数解释**:磁盘类型,具体内容可参考磁盘类型及性能介绍。
+    /// **取值范围**:可选值如下:
+    /// - SSD:超高IO硬盘
+    /// - GPSSD:通用型SSD
+    /// - SAS:高IO硬盘
+    ///
+    /// Wire name `volumeType`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeType"))]
+    pub volume_type: RootVolumeVolumeType,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl RootVolumeRequest {
+    /// A value with the required members (`size`, `volumeType`) set and every optional one absent.
+    pub fn new(size: String, volume_type: RootVolumeVolumeType) -> Self {
+        Self {
+            size,
+            volume_type,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(RootVolumeRequest {
+    size: "size" required,
+    volume_type: "volumeType" required,
+});
+
+open_enum! {
+    /// 磁盘类型,具体内容可参考磁盘类型及性能介绍: values of DataVolumeItemRequest.volumeType.
+    ///
+    /// Source: `BatchMigratePoolNodes.json, CreateNodePool.json, CreatePool.json, DeleteNodePool.json, DeletePool.json, ListResourceFlavors.json, PatchPool.json, ShowPool.json`.
+    pub enum RootVolumeVolumeType {
+        /// `SSD`: 超高IO硬盘
+        Ssd = "SSD",
+        /// `GPSSD`: 通用型SSD
+        Gpssd = "GPSSD",
+        /// `SAS`: 高IO硬盘
+        Sas = "SAS",
     }
 }
 
@@ -1613,5 +8922,1218 @@ open_enum! {
         Disabling = "Disabling",
         /// `Disabled`: disabled
         Disabled = "Disabled",
+    }
+}
+
+/// 通过挂载网卡方式打通网络参数模型。
+///
+/// Source: the `SfsTurboConnectionStatus` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct SfsTurboConnectionStatus {
+    /// **参数解释**:关联方式。
+    /// **取值范围**:可选值如下:
+    /// - VpcPort:通过挂载网卡直通
+    /// - Peering:通过对等连接打通
+    ///
+    /// Wire name `connectionType`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "connectionType"))]
+    pub connection_type: Option<SfsTurboConnectionStatusConnectionType>,
+    /// **参数解释**:SFS Turbo的访问地址。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `ipAddr`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "ipAddr"))]
+    pub ip_addr: Option<String>,
+    /// **参数解释**:sfsTurbo实例的ID。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `sfsId`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "sfsId"))]
+    pub sfs_id: Option<String>,
+    /// **参数解释**:与SFS Turbo的连接状态信息。
+    /// **取值范围**:可选值如下:
+    /// - Active:SFS连通状态正常
+    /// - Abnormal:SFS连通状态异常
+    /// - Creating:SFS连通状态创建关联中
+    /// - Deleting:SFS连通状态解除关联中
+    ///
+    /// Wire name `status`; table type `string`.
+    pub status: Option<SfsTurboConnectionStatusStatus>,
+    /// SFS Turbo的名称。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(SfsTurboConnectionStatus {
+    connection_type: "connectionType" optional,
+    ip_addr: "ipAddr" optional,
+    sfs_id: "sfsId" optional,
+    status: "status" optional,
+    name: "name" optional,
+});
+
+open_enum! {
+    /// 关联方式: values of SfsTurboConnectionStatus.connectionType.
+    ///
+    /// Source: `CreateNetwork.json, DeleteNetwork.json, PatchNetwork.json, ShowNetwork.json`.
+    pub enum SfsTurboConnectionStatusConnectionType {
+        /// `VpcPort`: 通过挂载网卡直通
+        VpcPort = "VpcPort",
+        /// `Peering`: 通过对等连接打通
+        Peering = "Peering",
+    }
+}
+
+open_enum! {
+    /// 与SFS Turbo的连接状态信息: values of SfsTurboConnectionStatus.status.
+    ///
+    /// Source: `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
+    pub enum SfsTurboConnectionStatusStatus {
+        /// `Active`: SFS连通状态正常
+        Active = "Active",
+        /// `Abnormal`: SFS连通状态异常
+        Abnormal = "Abnormal",
+        /// `Creating`: SFS连通状态创建关联中
+        Creating = "Creating",
+        /// `Deleting`: SFS连通状态解除关联中
+        Deleting = "Deleting",
+    }
+}
+
+/// **参数解释**:资源标签的详细信息。
+///
+/// Source: the `Tag` table in `BatchCreatePoolTags.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Tag {
+    /// **参数解释**:标签的key。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `key`; table type `string`; required.
+    pub key: String,
+    /// **参数解释**:标签的value。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `value`; table type `string`; required.
+    pub value: String,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl Tag {
+    /// A value with the required members (`key`, `value`) set and every optional one absent.
+    pub fn new(key: String, value: String) -> Self {
+        Self {
+            key,
+            value,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(Tag {
+    key: "key" required,
+    value: "value" required,
+});
+
+/// 资源标签列表。
+///
+/// Source: the `TagList` table in `BatchCreatePoolTags.json, BatchDeletePoolTags.json, ListPoolTags.json, ShowPoolTags.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct TagList {
+    /// **参数解释**:资源标签的列表。
+    ///
+    /// Wire name `tags`; table type `array of PoolTag`.
+    pub tags: Option<Vec<PoolTag>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(TagList {
+    tags: "tags" optional,
+});
+
+/// 污点。
+///
+/// Source: the `Taint` table in `PatchNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct TaintPatch {
+    /// 作用效果。
+    ///
+    /// Wire name `effect`; table type `string`; required.
+    pub effect: String,
+    /// 键。
+    ///
+    /// Wire name `key`; table type `string`; required.
+    pub key: String,
+    /// 值。
+    ///
+    /// Wire name `value`; table type `string`.
+    pub value: Patch<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl TaintPatch {
+    /// A value with the required members (`effect`, `key`) set and every optional one absent.
+    pub fn new(effect: String, key: String) -> Self {
+        Self {
+            effect,
+            key,
+            value: Patch::Absent,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(TaintPatch {
+    effect: "effect" required,
+    key: "key" required,
+    value: "value" patch,
+});
+
+/// 污点。
+///
+/// Source: the `Taints` table in `CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Taints {
+    /// **参数解释**:作用效果。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `effect`; table type `string`.
+    pub effect: Option<String>,
+    /// **参数解释**:键。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `key`; table type `string`.
+    pub key: Option<String>,
+    /// **参数解释**:值。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `value`; table type `string`.
+    pub value: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(Taints {
+    effect: "effect" optional,
+    key: "key" optional,
+    value: "value" optional,
+});
+
+/// 污点。
+///
+/// Source: the `Taints` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct TaintsRequest {
+    /// **参数解释**:作用效果。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `effect`; table type `string`; required.
+    pub effect: String,
+    /// **参数解释**:键。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `key`; table type `string`; required.
+    pub key: String,
+    /// **参数解释**:值。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `value`; table type `string`.
+    pub value: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl TaintsRequest {
+    /// A value with the required members (`effect`, `key`) set and every optional one absent.
+    pub fn new(effect: String, key: String) -> Self {
+        Self {
+            effect,
+            key,
+            value: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(TaintsRequest {
+    effect: "effect" required,
+    key: "key" required,
+    value: "value" optional,
+});
+
+/// 插件实例的模板信息。
+///
+/// Source: the `Template` table in `CreatePoolPlugin.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Template {
+    /// **参数解释**:插件模板安装参数(各插件不同),升级插件时需要填写全量安装参数,未填写参数将使用插件模板中的默认值,当前插件安装参数可通过查询插件实例接口获取。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `inputs`; table type `map of object`.
+    pub inputs: Option<
+        std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, serde_json::Value>,
+        >,
+    >,
+    /// **参数解释**:待安装插件模板名称,如log-agent。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// **参数解释**:待安装、升级插件的版本号。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `version`; table type `string`.
+    pub version: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(Template {
+    inputs: "inputs" optional,
+    name: "name" optional,
+    version: "version" optional,
+});
+
+/// 插件实例的模板信息。
+///
+/// Source: the `Template` table in `CreatePoolPlugin.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct TemplateRequest {
+    /// **参数解释**:插件模板安装参数(各插件不同),升级插件时需要填写全量安装参数,未填写参数将使用插件模板中的默认值,当前插件安装参数可通过查询插件实例接口获取。
+    /// **约束限制**:不涉及。
+    ///
+    /// Wire name `inputs`; table type `map of object`.
+    pub inputs: Option<
+        std::collections::BTreeMap<
+            String,
+            std::collections::BTreeMap<String, serde_json::Value>,
+        >,
+    >,
+    /// **参数解释**:待安装插件模板名称,如log-agent。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `name`; table type `string`; required.
+    pub name: String,
+    /// **参数解释**:待安装、升级插件的版本号。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。
+    ///
+    /// Wire name `version`; table type `string`.
+    pub version: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl TemplateRequest {
+    /// A value with the required members (`name`) set and every optional one absent.
+    pub fn new(name: String) -> Self {
+        Self {
+            inputs: None,
+            name,
+            version: None,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(TemplateRequest {
+    inputs: "inputs" optional,
+    name: "name" required,
+    version: "version" optional,
+});
+
+/// Source: the `UpdatePoolNodesResp` table in `BatchUpdatePoolNodes.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct UpdatePoolNodesResp {
+    /// **参数解释**:更新失败的节点名称列表。
+    ///
+    /// Wire name `failNodeNames`; table type `array of string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "failNodeNames"))]
+    pub fail_node_names: Option<Vec<String>>,
+    /// **参数解释**:更新成功的节点名称列表。
+    ///
+    /// Wire name `successNodeNames`; table type `array of string`.
+    ///
+    /// Decision: \[import\] The definition types it array\<string\>, but the examples send an object (batch_update_pool_nodes 200 example 1 at $.successNodeNames\[0\]); the wire wins, so it is array\<json\>.
+    #[cfg_attr(feature = "schemars", schemars(rename = "successNodeNames"))]
+    pub success_node_names: Option<Vec<serde_json::Value>>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(UpdatePoolNodesResp {
+    fail_node_names: "failNodeNames" optional,
+    success_node_names: "successNodeNames" optional,
+});
+
+/// 资源标签。
+///
+/// Source: the `UserTag` table in `PatchNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct UserTagPatch {
+    /// 键。不得以"CCE-"或"__type_baremetal"开头
+    ///
+    /// Wire name `key`; table type `string`; required.
+    pub key: String,
+    /// 值。
+    ///
+    /// Wire name `value`; table type `string`; required.
+    pub value: String,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl UserTagPatch {
+    /// A value with the required members (`key`, `value`) set and every optional one absent.
+    pub fn new(key: String, value: String) -> Self {
+        Self {
+            key,
+            value,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(UserTagPatch {
+    key: "key" required,
+    value: "value" required,
+});
+
+/// 资源标签。
+///
+/// Source: the `UserTags` table in `CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct UserTags {
+    /// **参数解释**:键。不得以"CCE-"或"__type_baremetal"开头"。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `key`; table type `string`.
+    pub key: Option<String>,
+    /// **参数解释**:值。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `value`; table type `string`.
+    pub value: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(UserTags {
+    key: "key" optional,
+    value: "value" optional,
+});
+
+/// 资源标签。
+///
+/// Source: the `UserTags` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct UserTagsRequest {
+    /// **参数解释**:键。不得以"CCE-"或"__type_baremetal"开头"。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `key`; table type `string`; required.
+    pub key: String,
+    /// **参数解释**:值。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `value`; table type `string`; required.
+    pub value: String,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl UserTagsRequest {
+    /// A value with the required members (`key`, `value`) set and every optional one absent.
+    pub fn new(key: String, value: String) -> Self {
+        Self {
+            key,
+            value,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(UserTagsRequest {
+    key: "key" required,
+    value: "value" required,
+});
+
+open_enum! {
+    /// API版本: values of NetworkCreationRequest.apiVersion.
+    ///
+    /// Source: `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, ListPluginTemplates.json, ListResourceFlavors.json, ListWorkloads.json, PatchNetwork.json, ShowNetwork.json, ShowNodeConfigTemplate.json, ShowPluginTemplate.json`.
+    ///
+    /// Decision: \[import\] The examples also send "v2", which the definitions do not list; added from the examples, without a meaning.
+    pub enum V1ApiVersion {
+        /// `v1`: 当前资源版本为v1。
+        V1 = "v1",
+        /// `v2`:
+        V2 = "v2",
+    }
+}
+
+/// 资源量。
+///
+/// Source: the `Value` table in `ShowPoolRuntimeMetrics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Value {
+    /// cpu量,即计算资源量。
+    ///
+    /// Wire name `cpu`; table type `string`.
+    ///
+    /// Decision: \[import\] The definition types it string, but the examples send a number (show_pool_runtime_metrics 200 example 1 at $.items\[0\].table.allocated.value.cpu); the wire wins, so it is json.
+    pub cpu: Option<serde_json::Value>,
+    /// 内存。
+    ///
+    /// Wire name `memory`; table type `string`.
+    pub memory: Option<String>,
+    /// GPU卡的数量。
+    ///
+    /// Wire name `tnt004`; table type `string`.
+    ///
+    /// Decision: \[import\] The definition types it string, but the examples send a number (show_pool_runtime_metrics 200 example 1 at $.items\[0\].table.capacity.maxValue.tnt004); the wire wins, so it is json.
+    pub tnt004: Option<serde_json::Value>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(Value {
+    cpu: "cpu" optional,
+    memory: "memory" optional,
+    tnt004: "tnt004" optional,
+});
+
+/// **参数解释**:磁盘自定义配置。
+///
+/// Source: the `VolumeExtendParams` table in `CreateNodePool.json, DeleteNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct VolumeExtendParams {
+    /// **参数解释**:磁盘分组名称,用于各个存储空间的划分。
+    /// **取值范围**:可选项如下:
+    /// - vgpaas:容器盘。
+    /// - default:普通数据盘,以默认方式挂载。
+    /// - vguser:普通数据盘,指定挂载路径,不同路径的分组名称不同,如vguser1,vguser2。
+    /// - vg-everest-localvolume-persistent:普通数据盘,作为持久存储卷
+    /// - vg-everest-localvolume-ephemeral:普通数据盘,作为临时存储卷
+    ///
+    /// Wire name `volumeGroup`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeGroup"))]
+    pub volume_group: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(VolumeExtendParams {
+    volume_group: "volumeGroup" optional,
+});
+
+/// **参数解释**:磁盘自定义配置。
+///
+/// Source: the `VolumeExtendParams` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct VolumeExtendParamsRequest {
+    /// **参数解释**:磁盘分组名称,用于各个存储空间的划分。
+    /// **取值范围**:可选项如下:
+    /// - vgpaas:容器盘。
+    /// - default:普通数据盘,以默认方式挂载。
+    /// - vguser:普通数据盘,指定挂载路径,不同路径的分组名称不同,如vguser1,vguser2。
+    /// - vg-everest-localvolume-persistent:普通数据盘,作为持久存储卷
+    /// - vg-everest-localvolume-ephemeral:普通数据盘,作为临时存储卷
+    ///
+    /// Wire name `volumeGroup`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeGroup"))]
+    pub volume_group: String,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl VolumeExtendParamsRequest {
+    /// A value with the required members (`volumeGroup`) set and every optional one absent.
+    pub fn new(volume_group: String) -> Self {
+        Self {
+            volume_group,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        Ok(())
+    }
+}
+
+object_serde!(VolumeExtendParamsRequest {
+    volume_group: "volumeGroup" required,
+});
+
+/// **参数解释**:磁盘高级配置信息。
+///
+/// Source: the `VolumeGroupConfig` table in `CreateNodePool.json, DeleteNodePool.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct VolumeGroupConfig {
+    /// **参数解释**:资源池节点容器盘占数据盘的百分比。仅磁盘分组名称为vgpaas时,即容器盘,才可指定此参数。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `dockerThinPool`; table type `integer (int32)`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dockerThinPool"))]
+    pub docker_thin_pool: Option<i32>,
+    /// **参数解释**:LVM配置管理。
+    ///
+    /// Wire name `lvmConfig`; table type `LvmConfig`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "lvmConfig"))]
+    pub lvm_config: Option<LvmConfig>,
+    /// **参数解释**:存储类型。可选项如下:
+    /// - volume:云硬盘。当指定dataVolumes时,该值为缺省值。
+    /// - local:本地盘。使用本地盘必须指定该字段。
+    ///
+    /// Wire name `types`; table type `array of string`.
+    pub types: Option<Vec<String>>,
+    /// **参数解释**:磁盘分组名称。作为dataVolumes中volumeGroup的索引。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `volumeGroup`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeGroup"))]
+    pub volume_group: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(VolumeGroupConfig {
+    docker_thin_pool: "dockerThinPool" optional,
+    lvm_config: "lvmConfig" optional,
+    types: "types" optional,
+    volume_group: "volumeGroup" optional,
+});
+
+/// **参数解释**:磁盘高级配置信息。
+///
+/// Source: the `VolumeGroupConfig` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct VolumeGroupConfigRequest {
+    /// **参数解释**:资源池节点容器盘占数据盘的百分比。仅磁盘分组名称为vgpaas时,即容器盘,才可指定此参数。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `dockerThinPool`; table type `integer (int32)`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "dockerThinPool"))]
+    pub docker_thin_pool: Option<i32>,
+    /// **参数解释**:LVM配置管理。
+    ///
+    /// Wire name `lvmConfig`; table type `LvmConfig`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "lvmConfig"))]
+    pub lvm_config: Option<LvmConfigRequest>,
+    /// **参数解释**:存储类型。可选项如下:
+    /// - volume:云硬盘。当指定dataVolumes时,该值为缺省值。
+    /// - local:本地盘。使用本地盘必须指定该字段。
+    ///
+    /// Wire name `types`; table type `array of string`.
+    pub types: Option<Vec<String>>,
+    /// **参数解释**:磁盘分组名称。作为dataVolumes中volumeGroup的索引。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `volumeGroup`; table type `string`; required.
+    #[cfg_attr(feature = "schemars", schemars(rename = "volumeGroup"))]
+    pub volume_group: String,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+impl VolumeGroupConfigRequest {
+    /// A value with the required members (`volumeGroup`) set and every optional one absent.
+    pub fn new(volume_group: String) -> Self {
+        Self {
+            docker_thin_pool: None,
+            lvm_config: None,
+            types: None,
+            volume_group,
+            unknown_fields: UnknownFields::new(),
+        }
+    }
+
+    /// Checks the rules the source tables state (required-when, minimum counts, equal
+    /// values) before anything is sent; the error names the JSON path of the offending member.
+    pub fn validate(&self) -> Result<(), ValidationError> {
+        self.validate_at(&JsonPath::ROOT)
+    }
+
+    /// [`Self::validate`] for a value found at `path` inside a larger document.
+    pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
+        if let Some(__value) = &self.lvm_config {
+            let __field_path = __path.key("lvmConfig");
+            __value.validate_at(&__field_path)?;
+        }
+        Ok(())
+    }
+}
+
+object_serde!(VolumeGroupConfigRequest {
+    docker_thin_pool: "dockerThinPool" optional,
+    lvm_config: "lvmConfig" optional,
+    types: "types" optional,
+    volume_group: "volumeGroup" required,
+});
+
+/// 作业详细信息。
+///
+/// Source: the `Workload` table in `ListWorkloads.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct Workload {
+    /// **参数解释**:资源的API版本。
+    /// **取值范围**:可选值如下:
+    /// - v1:当前资源版本为v1
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<V1ApiVersion>,
+    /// **参数解释**:作业的Unix创建时间戳,以毫秒为单位。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `createTime`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "createTime"))]
+    pub create_time: Option<i64>,
+    /// **参数解释**:作业的资源规格。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `flavor`; table type `string`.
+    pub flavor: Option<String>,
+    /// **参数解释**:作业的k8s资源类型、分组和版本。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `gvk`; table type `string`.
+    pub gvk: Option<String>,
+    /// **参数解释**:作业运行的节点IP列表,以“,”分隔。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `hostIps`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "hostIps"))]
+    pub host_ips: Option<String>,
+    /// **参数解释**:作业的归属的上层业务的名称。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `jobName`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "jobName"))]
+    pub job_name: Option<String>,
+    /// **参数解释**:作业的归属的上层业务的ID。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `jobUUID`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "jobUUID"))]
+    pub job_uuid: Option<String>,
+    /// **参数解释**:资源的类型。
+    /// **取值范围**:可选值如下:
+    /// - Workload:资源池作业
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<WorkloadKind>,
+    /// **参数解释**:作业的名称。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `name`; table type `string`.
+    pub name: Option<String>,
+    /// **参数解释**:集群中作业所属的命名空间。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `namespace`; table type `string`.
+    pub namespace: Option<String>,
+    /// **参数解释**:作业运行时占用的节点资源信息。
+    ///
+    /// Wire name `nodes`; table type `array of WorkloadNodeVO`.
+    pub nodes: Option<Vec<WorkloadNodeVO>>,
+    /// **参数解释**:作业的排队时长,以秒为单位。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `pendingDuration`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "pendingDuration"))]
+    pub pending_duration: Option<i64>,
+    /// **参数解释**:作业当前的排队位置。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `pendingPosition`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "pendingPosition"))]
+    pub pending_position: Option<i64>,
+    /// **参数解释**:作业的优先级。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `priority`; table type `string`.
+    pub priority: Option<String>,
+    /// **参数解释**:作业运行请求的资源量。
+    ///
+    /// Wire name `resourceRequirement`; table type `object`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "resourceRequirement"))]
+    pub resource_requirement: Option<WorkloadResourceRequirement>,
+    /// **参数解释**:作业的运行时长,以秒为单位。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `runningDuration`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "runningDuration"))]
+    pub running_duration: Option<i64>,
+    /// **参数解释**:作业状态。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `status`; table type `string`.
+    pub status: Option<String>,
+    /// **参数解释**:资源池中作业的业务类型。
+    /// **取值范围**:可选值如下:
+    /// - train:训练作业
+    /// - infer:推理服务
+    /// - notebook:Notebook作业
+    ///
+    /// Wire name `type`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "type"))]
+    pub type_: Option<WorkloadType>,
+    /// **参数解释**:作业的ID。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `uid`; table type `string`.
+    pub uid: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(Workload {
+    api_version: "apiVersion" optional,
+    create_time: "createTime" optional,
+    flavor: "flavor" optional,
+    gvk: "gvk" optional,
+    host_ips: "hostIps" optional,
+    job_name: "jobName" optional,
+    job_uuid: "jobUUID" optional,
+    kind: "kind" optional,
+    name: "name" optional,
+    namespace: "namespace" optional,
+    nodes: "nodes" optional,
+    pending_duration: "pendingDuration" optional,
+    pending_position: "pendingPosition" optional,
+    priority: "priority" optional,
+    resource_requirement: "resourceRequirement" optional,
+    running_duration: "runningDuration" optional,
+    status: "status" optional,
+    type_: "type" optional,
+    uid: "uid" optional,
+});
+
+open_enum! {
+    /// 资源的类型: values of Workload.kind.
+    ///
+    /// Source: `ListWorkloads.json`.
+    pub enum WorkloadKind {
+        /// `Workload`: 资源池作业
+        Workload = "Workload",
+    }
+}
+
+/// 作业列表。
+///
+/// Source: the `WorkloadList` table in `ListWorkloads.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct WorkloadList {
+    /// **参数解释**:资源的API版本。
+    /// **取值范围**:可选值如下:
+    /// - v1:当前资源版本为v1
+    ///
+    /// Wire name `apiVersion`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "apiVersion"))]
+    pub api_version: Option<V1ApiVersion>,
+    /// **参数解释**:资源池中的作业列表。
+    ///
+    /// Wire name `items`; table type `array of Workload`.
+    pub items: Option<Vec<Workload>>,
+    /// **参数解释**:资源的类型。
+    /// **取值范围**:可选值如下:
+    /// - WorkloadList:作业列表
+    ///
+    /// Wire name `kind`; table type `string`.
+    pub kind: Option<WorkloadListKind>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(WorkloadList {
+    api_version: "apiVersion" optional,
+    items: "items" optional,
+    kind: "kind" optional,
+});
+
+open_enum! {
+    /// 资源的类型: values of WorkloadList.kind.
+    ///
+    /// Source: `ListWorkloads.json`.
+    pub enum WorkloadListKind {
+        /// `WorkloadList`: 作业列表
+        WorkloadList = "WorkloadList",
+    }
+}
+
+/// 作业统计信息列表。
+///
+/// Source: the `WorkloadListStatistics` table in `ShowWorkloadStatistics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct WorkloadListStatistics {
+    /// **参数描述**:作业的统计信息。
+    ///
+    /// Wire name `statistics`; table type `object`.
+    pub statistics: Option<WorkloadListStatisticsStatistics>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(WorkloadListStatistics {
+    statistics: "statistics" optional,
+});
+
+/// **参数描述**:作业的统计信息。
+///
+/// Source: the `statistics` table in `ShowWorkloadStatistics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct WorkloadListStatisticsStatistics {
+    /// **参数描述**:特定作业类型统计信息。
+    ///
+    /// Wire name `items`; table type `array of WorkloadStatistics`.
+    pub items: Option<Vec<WorkloadStatistics>>,
+    /// **参数描述**:统计信息列表数量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `total`; table type `integer`.
+    pub total: Option<i64>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(WorkloadListStatisticsStatistics {
+    items: "items" optional,
+    total: "total" optional,
+});
+
+/// **参数解释**:作业运行时占用的节点资源信息。
+///
+/// Source: the `WorkloadNodeVO` table in `ListWorkloads.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct WorkloadNodeVO {
+    /// **参数解释**:作业运行节点的IP地址。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `hostIp`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "hostIp"))]
+    pub host_ip: Option<String>,
+    /// **参数解释**:NPU卡的资源使用拓扑信息,长度为16的二进制编码,右起第一位编码代表卡1。其中,1表示占用,0表示空闲。例如,16卡的机型中卡1和卡15被占用,值为0100000000000001;8卡的机型中卡1和卡7被占用,返回值为0000000001000001。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `npuTopologyPlacement`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "npuTopologyPlacement"))]
+    pub npu_topology_placement: Option<String>,
+    /// **参数解释**:作业的运行使用的资源量。
+    ///
+    /// Wire name `resourceRequirement`; table type `ResourceRequirementVO`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "resourceRequirement"))]
+    pub resource_requirement: Option<ResourceRequirementVO>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(WorkloadNodeVO {
+    host_ip: "hostIp" optional,
+    npu_topology_placement: "npuTopologyPlacement" optional,
+    resource_requirement: "resourceRequirement" optional,
+});
+
+/// **参数解释**:作业运行请求的资源量。
+///
+/// Source: the `resourceRequirement` table in `ListWorkloads.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct WorkloadResourceRequirement {
+    /// **参数解释**:作业的运行使用的CPU资源量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `cpu`; table type `string`.
+    pub cpu: Option<String>,
+    /// **参数解释**:作业的运行使用的snt3类型NPU资源量。
+    /// **取值范围**:不涉及
+    ///
+    /// Wire name `huawei.com/ascend-snt3`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "huawei.com/ascend-snt3"))]
+    pub huawei_com_ascend_snt3: Option<String>,
+    /// **参数解释**:作业的运行使用的snt9类型NPU资源量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `huawei.com/ascend-snt9`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "huawei.com/ascend-snt9"))]
+    pub huawei_com_ascend_snt9: Option<String>,
+    /// **参数解释**:作业的运行使用的内存资源量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `memory`; table type `string`.
+    pub memory: Option<String>,
+    /// **参数解释**:作业的运行使用的GPU资源量。
+    /// **取值范围**:不涉及。
+    ///
+    /// Wire name `nvidia.com/gpu`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "nvidia.com/gpu"))]
+    pub nvidia_com_gpu: Option<String>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(WorkloadResourceRequirement {
+    cpu: "cpu" optional,
+    huawei_com_ascend_snt3: "huawei.com/ascend-snt3" optional,
+    huawei_com_ascend_snt9: "huawei.com/ascend-snt9" optional,
+    memory: "memory" optional,
+    nvidia_com_gpu: "nvidia.com/gpu" optional,
+});
+
+/// 特定作业类型统计信息。
+///
+/// Source: the `WorkloadStatistics` table in `ShowWorkloadStatistics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct WorkloadStatistics {
+    /// **参数描述**:不同状态下作业个数。
+    ///
+    /// Wire name `status`; table type `object`.
+    pub status: Option<WorkloadStatisticsStatus>,
+    /// **参数描述**: 作业个数。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `total`; table type `integer`.
+    pub total: Option<i64>,
+    /// **参数描述**: 作业类型。
+    /// **取值范围**: 可选值如下:
+    /// - train:训练作业
+    /// - infer:推理作业
+    /// - notebook:Notebook作业
+    ///
+    /// Wire name `type`; table type `string`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "type"))]
+    pub type_: Option<WorkloadType>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(WorkloadStatistics {
+    status: "status" optional,
+    total: "total" optional,
+    type_: "type" optional,
+});
+
+/// **参数描述**:不同状态下作业个数。
+///
+/// Source: the `status` table in `ShowWorkloadStatistics.json`.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+pub struct WorkloadStatisticsStatus {
+    /// **参数描述**: 异常的作业个数。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `Abnormal`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "Abnormal"))]
+    pub abnormal: Option<i64>,
+    /// **参数描述**: 已完成的作业个数。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `Completed`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "Completed"))]
+    pub completed: Option<i64>,
+    /// **参数描述**: 创建中的作业个数。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `Creating`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "Creating"))]
+    pub creating: Option<i64>,
+    /// **参数描述**:运行失败的作业个数。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `Failed`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "Failed"))]
+    pub failed: Option<i64>,
+    /// **参数描述**: 等待中的作业个数。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `Pending`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "Pending"))]
+    pub pending: Option<i64>,
+    /// **参数描述**: 排队中的作业个数。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `Queue`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "Queue"))]
+    pub queue: Option<i64>,
+    /// **参数描述**: 运行中的作业个数。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `Running`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "Running"))]
+    pub running: Option<i64>,
+    /// **参数描述**: 已终止的作业个数。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `Terminated`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "Terminated"))]
+    pub terminated: Option<i64>,
+    /// **参数描述**: 终止中的作业个数。
+    /// **取值范围**: 不涉及。
+    ///
+    /// Wire name `Terminating`; table type `integer`.
+    #[cfg_attr(feature = "schemars", schemars(rename = "Terminating"))]
+    pub terminating: Option<i64>,
+    /// Members the spec does not list, kept as received and written back out.
+    #[cfg_attr(feature = "schemars", schemars(skip))]
+    pub unknown_fields: UnknownFields,
+}
+
+object_serde!(WorkloadStatisticsStatus {
+    abnormal: "Abnormal" optional,
+    completed: "Completed" optional,
+    creating: "Creating" optional,
+    failed: "Failed" optional,
+    pending: "Pending" optional,
+    queue: "Queue" optional,
+    running: "Running" optional,
+    terminated: "Terminated" optional,
+    terminating: "Terminating" optional,
+});
+
+open_enum! {
+    /// 资源池中作业的业务类型: values of Workload.type.
+    ///
+    /// Source: `ListWorkloads.json, ShowWorkloadStatistics.json`.
+    pub enum WorkloadType {
+        /// `train`: 训练作业
+        Train = "train",
+        /// `infer`: 推理服务
+        Infer = "infer",
+        /// `notebook`: Notebook作业
+        Notebook = "notebook",
     }
 }

@@ -754,6 +754,18 @@ fn decode<T: DeserializeOwned>(
         return T::deserialize(serde_json::Value::Null)
             .map_err(|e| error(None, e.to_string(), None, None));
     }
+    // A 204 No Content without a body is `None` where the body is an `Option`, and a decode
+    // error for any type that cannot be absent.
+    if status == StatusCode::NO_CONTENT && body.iter().all(u8::is_ascii_whitespace) {
+        return T::deserialize(serde_json::Value::Null).map_err(|_| {
+            error(
+                None,
+                "the answer has no body, and this operation's answer needs one".to_owned(),
+                None,
+                None,
+            )
+        });
+    }
     let not_json = headers
         .get(header::CONTENT_TYPE)
         .filter(|content_type| !is_json_content_type(content_type));
@@ -1044,6 +1056,18 @@ mod tests {
         decode::<()>("Op", ok, &h, &None, b"").unwrap();
         let e = decode::<Option<u8>>("Op", ok, &h, &None, b" ").unwrap_err();
         assert!(e.message.contains("EOF"), "{}", e.message);
+        // A 204 without a body: `None` for an optional body, an error for a required one.
+        let none = StatusCode::NO_CONTENT;
+        assert_eq!(
+            decode::<Option<u8>>("Op", none, &h, &None, b"").unwrap(),
+            None
+        );
+        assert_eq!(
+            decode::<Option<u8>>("Op", none, &h, &None, b"7").unwrap(),
+            Some(7)
+        );
+        let e = decode::<u8>("Op", none, &h, &None, b"").unwrap_err();
+        assert!(e.message.contains("no body"), "{}", e.message);
 
         #[derive(serde::Deserialize, Debug)]
         #[allow(dead_code)]

@@ -44,10 +44,12 @@ pub mod error;
 pub mod hook;
 mod macros;
 pub mod model;
+pub mod paginator;
 pub mod request;
 pub mod retry;
 pub mod signer;
 pub mod validation;
+pub mod waiter;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,

@@ -66,7 +66,7 @@ impl RetryPolicy {
 }
 
 /// A pseudo-random number good enough for jitter (no cryptographic use).
-fn random_u64() -> u64 {
+pub(crate) fn random_u64() -> u64 {
     use std::collections::hash_map::RandomState;
     use std::hash::{BuildHasher, Hasher};
     let mut hasher = RandomState::new().build_hasher();

@@ -83,15 +83,18 @@ pub fn encode_component(s: &str) -> String {
     utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
-/// Percent-decodes then re-encodes one component (bytes that do not decode stay as they are).
-fn recode(s: &str) -> String {
-    let decoded: Vec<u8> = percent_decode_str(s).collect();
-    percent_encoding::percent_encode(&decoded, UNRESERVED).to_string()
-}
-
-/// Canonical URI: each `/`-separated segment decoded and re-encoded, with a trailing `/`.
+/// Canonical URI, as the official signers make it: the whole path percent-decoded first (so an
+/// encoded slash, `%2F`, splits like a `/`), then split on `/`, each segment encoded leaving only
+/// `A-Z a-z 0-9 - _ . ~`, joined with `/`, with a trailing `/`. The URL sent keeps its own path.
 pub fn canonical_uri(path: &str) -> String {
-    let mut out = path.split('/').map(recode).collect::<Vec<_>>().join("/");
+    let decoded: Vec<u8> = percent_decode_str(path).collect();
+    // As Python's `unquote` does, bytes that are not UTF-8 read as U+FFFD.
+    let decoded = String::from_utf8_lossy(&decoded);
+    let mut out = decoded
+        .split('/')
+        .map(encode_component)
+        .collect::<Vec<_>>()
+        .join("/");
     if !out.ends_with('/') {
         out.push('/');
     }
@@ -292,7 +295,8 @@ mod tests {
 
     #[test]
     fn canonical_parts() {
-        assert_eq!(canonical_uri("/v2/p%2Fq/a b"), "/v2/p%2Fq/a%20b/");
+        assert_eq!(canonical_uri("/v2/p%2Fq/a b"), "/v2/p/q/a%20b/");
+        assert_eq!(canonical_uri("/v2/p/pools/a%2Fb"), "/v2/p/pools/a/b/");
         assert_eq!(canonical_uri("/v2/x/"), "/v2/x/");
         assert_eq!(canonical_uri("/v2/%7e%41"), "/v2/~A/");
         assert_eq!(canonical_query("b=2&a=3&a=1"), "a=1&a=3&b=2");
@@ -328,5 +332,105 @@ mod tests {
         let t = UNIX_EPOCH + Duration::from_secs(1_591_583_940); // 2020-06-08T02:39:00Z
         assert_eq!(format_sdk_date(t), "20200608T023900Z");
         assert_eq!(format_sdk_date(UNIX_EPOCH), "19700101T000000Z");
+    }
+
+    /// The official signers' canonical URI, transcribed from Huawei's Python SDK
+    /// (`huaweicloudsdkcore/auth/signer.py`): `urllib.parse.unquote` of the whole path, split on
+    /// `/`, `quote(segment, safe='~')` for each, joined, and a `/` appended. Written out byte by
+    /// byte here, independently of `percent_encoding`.
+    fn official_canonical_uri(path: &str) -> String {
+        let bytes = path.as_bytes();
+        let mut decoded = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            match (
+                bytes[i],
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            ) {
+                (b'%', Some(high), Some(low)) => {
+                    decoded.push((high * 16 + low) as u8);
+                    i += 3;
+                }
+                (b, _, _) => {
+                    decoded.push(b);
+                    i += 1;
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(&decoded);
+        let mut out: Vec<String> = Vec::new();
+        for segment in text.split('/') {
+            let mut quoted = String::new();
+            for b in segment.bytes() {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    quoted.push(b as char);
+                } else {
+                    quoted.push_str(&format!("%{b:02X}"));
+                }
+            }
+            out.push(quoted);
+        }
+        let mut joined = out.join("/");
+        if !joined.ends_with('/') {
+            joined.push('/');
+        }
+        joined
+    }
+
+    const PATHS: &[&str] = &[
+        "/v2/p/pools/a%2Fb",
+        "/v2/p/pools/a%2fb",
+        "/v2/p/pools/a%252Fb",
+        "/v2/p/pools/a%20b",
+        "/v2/p/pools/%E8%B5%84%E6%BA%90",
+        "/v2/p/pools/a+b~c",
+        "/v2/p/pools/.%2E/..",
+        "/v2/p/pools/",
+        "/v2//p",
+        "/v2/p/pools/%FF%FE",
+        "/v2/p/pools/%zz",
+    ];
+
+    #[test]
+    fn an_encoded_slash_is_signed_as_the_official_signers_sign_it() {
+        assert_eq!(canonical_uri("/v2/p/pools/a%2Fb"), "/v2/p/pools/a/b/");
+        for path in PATHS {
+            assert_eq!(canonical_uri(path), official_canonical_uri(path), "{path}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_path_sent_is_signed_as_the_official_signers_sign_it(segments in proptest::collection::vec(".{0,12}", 1..5)) {
+            // Paths as the runtime sends them: each value percent-encoded into one segment.
+            let path: String = segments.iter().map(|s| format!("/{}", encode_component(s))).collect();
+            proptest::prop_assert_eq!(canonical_uri(&path), official_canonical_uri(&path));
+        }
+    }
+
+    /// Against Python's own `urllib.parse`, where `python3` is installed (skipped otherwise).
+    #[test]
+    fn the_canonical_uri_agrees_with_python_urllib() {
+        let script = "import sys, urllib.parse as u\nfor p in sys.argv[1:]:\n    s = '/'.join(u.quote(x, safe='~') for x in u.unquote(p).split('/'))\n    print(s if s.endswith('/') else s + '/')";
+        let Ok(output) = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(script)
+            .args(PATHS)
+            .output()
+        else {
+            eprintln!("python3 is not installed; skipped");
+            return;
+        };
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let expected = String::from_utf8(output.stdout).unwrap();
+        for (path, expected) in PATHS.iter().zip(expected.lines()) {
+            assert_eq!(canonical_uri(path), expected, "{path}");
+        }
     }
 }

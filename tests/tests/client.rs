@@ -304,7 +304,7 @@ async fn responses_carry_status_headers_request_id_and_keep_unknown_fields() {
             .expect("it is JSON")
     };
     assert_eq!(
-        member(&status.unknown_fields, "clusters")[0]["name"],
+        member(&status.unknown_fields, "futureClusters")[0]["name"],
         "cce-1"
     );
     let metadata = pool.metadata.as_ref().unwrap();
@@ -312,15 +312,12 @@ async fn responses_carry_status_headers_request_id_and_keep_unknown_fields() {
     assert_eq!(
         member(
             &metadata.labels.as_ref().unwrap().unknown_fields,
-            "os.modelarts/tenant.project.id"
+            "os.modelarts/future.label"
         ),
         PROJECT
     );
     assert_eq!(
-        member(
-            &pool.spec.as_ref().unwrap().unknown_fields,
-            "containernetwork"
-        )["mode"],
+        member(&pool.spec.as_ref().unwrap().unknown_fields, "futureNetwork")["mode"],
         "overlay_l2"
     );
     assert_eq!(

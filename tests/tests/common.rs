@@ -73,3 +73,28 @@ pub fn round_trip(type_name: &str, value: &Value) -> Value {
         .unwrap_or_else(|e| panic!("{type_name}: {e}"));
     serde_json::from_str(&text).expect("the encoding is JSON")
 }
+
+/// Whether two JSON values say the same thing: numbers compare by value (`-1` and `-1.0` are the
+/// same number; an `f64` member writes the second), and a member that is `null` reads as absent
+/// (an optional member holds `None` either way).
+pub fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            let present = |m: &serde_json::Map<String, Value>| {
+                m.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, _)| k.clone())
+                    .collect::<std::collections::BTreeSet<_>>()
+            };
+            present(x) == present(y)
+                && x.iter()
+                    .filter(|(_, v)| !v.is_null())
+                    .all(|(k, v)| same_json(v, &y[k]))
+        }
+        _ => a == b,
+    }
+}

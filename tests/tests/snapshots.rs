@@ -15,12 +15,21 @@ fn snapshot_files(prefix: &str, files: &codegen::Files) {
     }
 }
 
+/// The real spec's output is committed as `generated/` and kept in step by the drift check; its
+/// snapshots are the files that summarise it (the manifest, the crate root, the operations index).
 #[test]
 fn real_spec_output() {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/modelarts-pools.json");
     let files = codegen::generate(&spec).unwrap();
-    assert_eq!(files.len(), 15);
-    snapshot_files("spec", &files);
+    assert!(files.len() > 50, "{} files", files.len());
+    let summary: codegen::Files = files
+        .into_iter()
+        .filter(|(path, _)| {
+            ["Cargo.toml", "src/lib.rs", "schemas/operations.json"].contains(&path.as_str())
+        })
+        .collect();
+    assert_eq!(summary.len(), 3);
+    snapshot_files("spec", &summary);
 }
 
 #[test]

@@ -2,12 +2,13 @@
 //! sending, retries and error mapping, and one error enum per operation that documents failures.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::docs::{code, doc_lines, inner_doc_lines, prose};
 use super::models::ident;
 use crate::model::{
-    Api, ClientSetting, MediaType, Operation, Param, ParamKind, PathSegment, Scalar,
+    Api, ClientSetting, Gone, MediaType, Operation, Param, ParamKind, PathSegment, Scalar, TypeId,
+    TypeRef, Waiter,
 };
 
 /// The Rust type of one value of a parameter, as a method argument.
@@ -23,9 +24,20 @@ fn scalar_arg(ty: Scalar) -> TokenStream {
 
 /// The method argument of a parameter: `&str`, `Option<i64>`, `&[&str]`…
 pub fn param_arg(param: &Param) -> TokenStream {
-    let one = scalar_arg(param.ty);
+    param_arg_living(param, None)
+}
+
+/// [`param_arg`] with its borrows living for `'a` (for methods returning a stream that holds them).
+fn param_arg_living(param: &Param, lifetime: Option<&syn::Lifetime>) -> TokenStream {
+    let one = match (param.ty, lifetime) {
+        (Scalar::String, Some(lifetime)) => quote!(&#lifetime str),
+        (ty, _) => scalar_arg(ty),
+    };
     if param.repeated {
-        quote!(&[#one])
+        match lifetime {
+            Some(lifetime) => quote!(&#lifetime [#one]),
+            None => quote!(&[#one]),
+        }
     } else if param.required {
         one
     } else {
@@ -43,6 +55,12 @@ fn as_text(ty: Scalar, value: TokenStream) -> TokenStream {
 
 pub fn client_rs(api: &Api) -> TokenStream {
     let methods = api.operations.iter().map(|op| operation_method(api, op));
+    let paginators = api
+        .operations
+        .iter()
+        .filter(|op| op.pagination.is_some())
+        .map(|op| paginator_methods(api, op));
+    let waiters = api.waiters.iter().map(|w| waiter_method(api, w));
     let error_enums = api.operations.iter().map(error_enum);
     let title = format!(
         " Client for {}: one method per operation of the spec.",
@@ -55,6 +73,9 @@ pub fn client_rs(api: &Api) -> TokenStream {
     }
     if !api.operations.is_empty() {
         uses.extend([quote!(Method), quote!(OperationRequest), quote!(Response)]);
+    }
+    if !api.waiters.is_empty() {
+        uses.push(quote!(waiter::{Verdict, WaiterConfig, WaiterError}));
     }
     let models = if api
         .operations
@@ -106,6 +127,10 @@ pub fn client_rs(api: &Api) -> TokenStream {
             }
 
             #(#methods)*
+
+            #(#paginators)*
+
+            #(#waiters)*
         }
 
         impl From<modelarts_pools_runtime::Client> for Client {
@@ -209,6 +234,11 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         steps.push(quote!(__request.documented_errors(&[#(#documented),*]);));
     }
     let response_type = match op.success.body {
+        // A 204 is No Content, whatever the definition says: its body is `None` when none comes.
+        Some(body) if op.success.status == 204 => {
+            let ty = ident(&api.ty(body).name);
+            quote!(Option<models::#ty>)
+        }
         Some(body) => {
             let ty = ident(&api.ty(body).name);
             quote!(models::#ty)
@@ -350,6 +380,247 @@ fn error_enum(op: &Operation) -> TokenStream {
                     #name::Unhandled(error) => Some(error),
                 }
             }
+        }
+    }
+}
+
+/// `Option<&T>` of the member reached from `root` through `path` (`(object, field)` steps).
+fn member_chain(api: &Api, root: TokenStream, path: &[(TypeId, usize)]) -> TokenStream {
+    let mut expr = quote!(Some(#root));
+    for (step, &(object, field)) in path.iter().enumerate() {
+        let field = &api.object(object).fields[field];
+        let rust = ident(&field.rust_name);
+        expr = match (step, field.required) {
+            (0, true) => quote!(Some(&#root.#rust)),
+            (0, false) => quote!(#root.#rust.as_ref()),
+            (_, true) => quote!(#expr.map(|__v| &__v.#rust)),
+            (_, false) => quote!(#expr.and_then(|__v| __v.#rust.as_ref())),
+        };
+    }
+    expr
+}
+
+/// The arguments of `op` as a method takes them, and as a call passes them on, with `token`
+/// (the pagination token parameter) left out of the first and given as `replacement` in the second.
+fn arguments_but(
+    api: &Api,
+    op: &Operation,
+    token: Option<usize>,
+    replacement: TokenStream,
+    lifetime: Option<&syn::Lifetime>,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut declared = Vec::new();
+    let mut passed = Vec::new();
+    if let Some(body) = &op.request_body {
+        let arg = ident(&body.arg);
+        let ty = ident(&api.ty(body.ty).name);
+        declared.push(match lifetime {
+            Some(lifetime) => quote!(#arg: &#lifetime models::#ty),
+            None => quote!(#arg: &models::#ty),
+        });
+        passed.push(quote!(#arg));
+    }
+    for (index, param) in op.params.iter().enumerate() {
+        if matches!(param.kind, ParamKind::ClientSetting(_)) {
+            continue;
+        }
+        let arg = ident(&param.rust_name);
+        if Some(index) == token {
+            passed.push(replacement.clone());
+        } else {
+            let ty = param_arg_living(param, lifetime);
+            declared.push(quote!(#arg: #ty));
+            passed.push(quote!(#arg));
+        }
+    }
+    (declared, passed)
+}
+
+fn paginator_methods(api: &Api, op: &Operation) -> TokenStream {
+    let Some(pagination) = &op.pagination else {
+        return quote!();
+    };
+    let Some(body) = op.success.body else {
+        return quote!();
+    };
+    let page_type = ident(&api.ty(body).name);
+    let method = ident(&op.name);
+    let pages = format_ident!("{}_pages", op.name);
+    let items = format_ident!("{}_items", op.name);
+    let lifetime: syn::Lifetime = syn::parse_quote!('a);
+    let (declared, passed) = arguments_but(
+        api,
+        op,
+        Some(pagination.request_token),
+        quote!(__token.as_deref()),
+        Some(&lifetime),
+    );
+    let (_, pages_args) = arguments_but(api, op, Some(pagination.request_token), quote!(), None);
+    let pages_args: Vec<&TokenStream> = pages_args.iter().filter(|t| !t.is_empty()).collect();
+    let next = member_chain(api, quote!(__page), &pagination.response_token);
+    let (items_object, items_field) = pagination.items;
+    let items_field = &api.object(items_object).fields[items_field];
+    let items_rust = ident(&items_field.rust_name);
+    let TypeRef::Array(item_type) = &items_field.ty else {
+        return quote!();
+    };
+    let item_type = match item_type.as_ref() {
+        TypeRef::Named(id) => {
+            let name = ident(&api.ty(*id).name);
+            quote!(models::#name)
+        }
+        other => super::models::value_type(api, other, false),
+    };
+    let take = if items_field.required {
+        quote!(__page.#items_rust)
+    } else {
+        quote!(__page.#items_rust.unwrap_or_default())
+    };
+    let token_wire = &op.params[pagination.request_token].wire_name;
+    let token_path: Vec<String> = pagination
+        .response_token
+        .iter()
+        .map(|&(object, field)| api.object(object).fields[field].wire_name.clone())
+        .collect();
+    let token_path = token_path.join(".");
+    let pages_doc = format!(
+        " Every page of [`Self::{}`], in order: the first, then each next one asked for with `{token_wire}` set to the last page's `{token_path}`, until the service gives none. An error ends the stream after it is yielded.",
+        op.name
+    );
+    let items_doc = format!(
+        " Every item of every page of [`Self::{}`] (see [`Self::{pages}`]).",
+        op.name
+    );
+    quote! {
+        #[doc = #pages_doc]
+        pub fn #pages<'a>(&'a self, #(#declared),*) -> impl modelarts_pools_runtime::paginator::Stream<Item = Result<models::#page_type, Error>> + 'a {
+            modelarts_pools_runtime::paginator::pages(
+                move |__token: Option<String>| async move {
+                    self.#method(#(#passed),*).await.map(|__response| __response.body)
+                },
+                |__page: &models::#page_type| #next.cloned(),
+            )
+        }
+
+        #[doc = #items_doc]
+        pub fn #items<'a>(&'a self, #(#declared),*) -> impl modelarts_pools_runtime::paginator::Stream<Item = Result<#item_type, Error>> + 'a {
+            modelarts_pools_runtime::paginator::items(
+                self.#pages(#(#pages_args),*),
+                |__page: models::#page_type| #take,
+            )
+        }
+    }
+}
+
+fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
+    let op = &api.operations[waiter.operation];
+    let method = ident(&op.name);
+    let name = format_ident!("wait_until_{}", waiter.name);
+    let Some(body) = op.success.body else {
+        return quote!();
+    };
+    let value_type = ident(&api.ty(body).name);
+    let (declared, passed) = arguments_but(api, op, None, quote!(), None);
+    let state = member_chain(api, quote!(__value), &waiter.member);
+    let success = &waiter.success;
+    let failure = &waiter.failure;
+    let success_arm = if success.is_empty() {
+        quote!()
+    } else {
+        quote!(Some(#(#success)|*) => Verdict::Success,)
+    };
+    let failure_arm = if failure.is_empty() {
+        quote!()
+    } else {
+        quote!(Some(#(#failure)|*) => Verdict::Failure,)
+    };
+    let gone_arm = match waiter.gone {
+        Gone::Success => {
+            quote!(Err(__error) if __error.status().map(|__s| __s.as_u16()) == Some(404) => (Verdict::Success, Some("gone".to_owned())),)
+        }
+        Gone::Failure => {
+            quote!(Err(__error) if __error.status().map(|__s| __s.as_u16()) == Some(404) => (Verdict::Failure, Some("gone".to_owned())),)
+        }
+        Gone::Error => quote!(),
+    };
+    let member_path: Vec<String> = waiter
+        .member
+        .iter()
+        .map(|&(object, field)| api.object(object).fields[field].wire_name.clone())
+        .collect();
+    let member_path = member_path.join(".");
+    let mut paragraphs = vec![prose(&waiter.description)];
+    paragraphs.push(format!(
+        "Polls [`Self::{}`] and reads `{member_path}`: {}{}{} Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::{}_config`] gives the spec's: {} s to {} s, for at most {} s).",
+        op.name,
+        if success.is_empty() { String::new() } else { format!("{} ends it successfully; ", success.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")) },
+        if failure.is_empty() { String::new() } else { format!("{} ends it at once as a failure, with the value as last seen; ", failure.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")) },
+        match waiter.gone {
+            Gone::Success => "a 404 (gone) ends it successfully.",
+            Gone::Failure => "a 404 (gone) ends it as a failure.",
+            Gone::Error => "",
+        },
+        waiter.name,
+        waiter.min_delay_seconds,
+        waiter.max_delay_seconds,
+        waiter.max_wait_seconds,
+    ));
+    if let Some(decision) = &waiter.decision {
+        paragraphs.push(format!("Decision: {}", prose(decision)));
+    }
+    let doc = doc_lines(paragraphs.iter().map(String::as_str));
+    let config_fn = format_ident!("wait_until_{}_config", waiter.name);
+    let config_doc = format!(
+        " The delays the spec gives [`Self::{name}`]: {} s growing to {} s, for at most {} s.",
+        waiter.min_delay_seconds, waiter.max_delay_seconds, waiter.max_wait_seconds
+    );
+    let (min, max, total) = (
+        waiter.min_delay_seconds,
+        waiter.max_delay_seconds,
+        waiter.max_wait_seconds,
+    );
+    let (result_type, engine, finish) = if waiter.gone == Gone::Success {
+        (quote!(()), quote!(wait_until), quote!(.map(|_| ())))
+    } else {
+        (
+            quote!(models::#value_type),
+            quote!(wait_for_value),
+            quote!(),
+        )
+    };
+    quote! {
+        #[doc = #config_doc]
+        pub fn #config_fn() -> WaiterConfig {
+            WaiterConfig::new(
+                std::time::Duration::from_secs(#min),
+                std::time::Duration::from_secs(#max),
+                std::time::Duration::from_secs(#total),
+            )
+        }
+
+        #doc
+        pub async fn #name(&self, #(#declared,)* config: &WaiterConfig, on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>)) -> Result<#result_type, WaiterError<models::#value_type, Error>> {
+            modelarts_pools_runtime::waiter::#engine(
+                config,
+                || async move { self.#method(#(#passed),*).await.map(|__response| __response.body) },
+                |__result: &Result<models::#value_type, Error>| match __result {
+                    Ok(__value) => {
+                        let __state = #state.map(|__v| __v.as_str().to_owned());
+                        let __verdict = match __state.as_deref() {
+                            #success_arm
+                            #failure_arm
+                            _ => Verdict::Retry,
+                        };
+                        (__verdict, __state)
+                    }
+                    #gone_arm
+                    Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
+                    Err(_) => (Verdict::Failure, None),
+                },
+                on_progress,
+            )
+            .await
+            #finish
         }
     }
 }

@@ -28,6 +28,9 @@ pub struct Doc {
     pub types: Vec<TypeDoc>,
     #[serde(default)]
     pub operations: Vec<OperationDoc>,
+    /// Written by people, not by the importer: kept as they are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiters: Vec<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

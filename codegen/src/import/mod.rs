@@ -240,6 +240,7 @@ pub fn import(
         service: old.service.clone(),
         types,
         operations,
+        waiters: old.waiters.clone(),
     };
     let text = doc::render(&new);
     crate::load_api(spec_file, &text).map_err(Error::Unresolvable)?;

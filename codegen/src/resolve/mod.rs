@@ -7,6 +7,7 @@ mod graph;
 mod operations;
 mod type_expr;
 mod types;
+mod waiters;
 
 use std::collections::BTreeMap;
 
@@ -79,6 +80,7 @@ pub fn resolve(spec: &Spec, file: &str) -> Result<Api, Diagnostics> {
     let table = declare_types(&mut r, spec);
     let mut types = types::resolve_types(&mut r, spec, &table);
     let operations = operations::resolve_operations(&mut r, spec, &table, &types);
+    let waiters = waiters::resolve_waiters(&mut r, &spec.waiters, &operations, &types);
     if r.diagnostics.is_empty() {
         graph::link(&mut r, spec, &table, &mut types, &operations);
     }
@@ -89,6 +91,7 @@ pub fn resolve(spec: &Spec, file: &str) -> Result<Api, Diagnostics> {
         service,
         types,
         operations,
+        waiters,
     })
 }
 

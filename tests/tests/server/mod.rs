@@ -165,9 +165,10 @@ pub fn seed_response(operation_name: &str, status: u16) -> serde_json::Value {
 pub fn created_pool() -> serde_json::Value {
     let mut pool = seed_response("delete_pool", 200);
     pool["status"]["phase"] = "Creating".into();
-    pool["metadata"]["labels"]["os.modelarts/tenant.project.id"] = PROJECT.into();
-    pool["status"]["clusters"] = serde_json::json!([{ "name": "cce-1", "providerId": "x" }]);
-    pool["spec"]["containernetwork"] = serde_json::json!({ "mode": "overlay_l2" });
+    // Members no version of the definitions lists, as a newer service would send them.
+    pool["metadata"]["labels"]["os.modelarts/future.label"] = PROJECT.into();
+    pool["status"]["futureClusters"] = serde_json::json!([{ "name": "cce-1", "providerId": "x" }]);
+    pool["spec"]["futureNetwork"] = serde_json::json!({ "mode": "overlay_l2" });
     pool["newTopLevelMember"] = serde_json::json!({ "nested": [1, 2, 3] });
     pool
 }

@@ -1,0 +1,175 @@
+//! Waiters: the operation each polls, the member holding the state, linked; the states checked
+//! against the member's enum; the method name decided.
+
+use std::collections::BTreeSet;
+
+use super::Resolver;
+use crate::model::{Gone, Operation, TypeEntry, TypeKind, TypeRef, Waiter};
+use crate::naming;
+use crate::spec::WaiterDef;
+
+pub(super) fn resolve_waiters(
+    r: &mut Resolver<'_>,
+    defs: &[WaiterDef],
+    operations: &[Operation],
+    types: &[TypeEntry],
+) -> Vec<Waiter> {
+    let mut names = BTreeSet::new();
+    let mut waiters: Vec<Waiter> = defs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, def)| {
+            let base = format!("$.waiters[{i}]");
+            if !naming::is_snake_ident(&def.name) || def.name.starts_with("__") {
+                r.error(format!("{base}.name"), format!("waiter name {:?} must be a snake_case identifier such as \"pool_running\"", def.name));
+            } else if !names.insert(def.name.as_str()) {
+                r.error(format!("{base}.name"), format!("waiter {:?} is declared twice", def.name));
+            } else if operations.iter().any(|op| op.name == format!("wait_until_{}", def.name)) {
+                r.error(format!("{base}.name"), format!("the method wait_until_{} is an operation's name already; rename the waiter", def.name));
+            }
+            waiter(r, &base, def, operations, types)
+        })
+        .collect();
+    waiters.sort_by(|a, b| a.name.cmp(&b.name));
+    waiters
+}
+
+fn waiter(
+    r: &mut Resolver<'_>,
+    base: &str,
+    def: &WaiterDef,
+    operations: &[Operation],
+    types: &[TypeEntry],
+) -> Option<Waiter> {
+    let Some(operation) = operations.iter().position(|op| op.name == def.operation) else {
+        r.error(
+            format!("{base}.operation"),
+            format!("{:?} is not an operation of the spec", def.operation),
+        );
+        return None;
+    };
+    let op = &operations[operation];
+    let Some(body) = op.success.body else {
+        r.error(
+            format!("{base}.operation"),
+            format!("{} has no success body to read a state from", op.name),
+        );
+        return None;
+    };
+    let mut member = Vec::new();
+    let mut object = body;
+    let steps: Vec<&str> = def.member.split('.').collect();
+    let mut values: Option<Vec<String>> = None;
+    for (i, step) in steps.iter().enumerate() {
+        let TypeKind::Object(o) = &types[object.0].kind else {
+            r.error(
+                format!("{base}.member"),
+                format!("{:?} does not lead through objects", def.member),
+            );
+            return None;
+        };
+        let Some(field) = o.fields.iter().position(|f| f.wire_name == *step) else {
+            r.error(
+                format!("{base}.member"),
+                format!("{} has no member {step:?}", types[object.0].name),
+            );
+            return None;
+        };
+        member.push((object, field));
+        let last = i + 1 == steps.len();
+        match (&o.fields[field].ty, last) {
+            (TypeRef::String, true) => {}
+            (TypeRef::Named(id), true) => match &types[id.0].kind {
+                TypeKind::Enum(e) => {
+                    values = Some(e.values.iter().map(|v| v.wire.clone()).collect())
+                }
+                _ => {
+                    r.error(
+                        format!("{base}.member"),
+                        format!(
+                            "{:?} must end at a string or string enum member",
+                            def.member
+                        ),
+                    );
+                    return None;
+                }
+            },
+            (TypeRef::Named(id), false) => object = *id,
+            _ => {
+                r.error(
+                    format!("{base}.member"),
+                    format!(
+                        "{:?} must lead through objects to a string or string enum member",
+                        def.member
+                    ),
+                );
+                return None;
+            }
+        }
+    }
+    if let Some(values) = &values {
+        for (key, states) in [("success", &def.success), ("failure", &def.failure)] {
+            for (j, state) in states.iter().enumerate() {
+                if !values.contains(state) {
+                    r.error(
+                        format!("{base}.{key}[{j}]"),
+                        format!(
+                            "{state:?} is not a value of {:?} ({})",
+                            def.member,
+                            values.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let gone = match def.gone.as_deref() {
+        None => Gone::Error,
+        Some("success") => Gone::Success,
+        Some("failure") => Gone::Failure,
+        Some(other) => {
+            r.error(
+                format!("{base}.gone"),
+                format!("gone {other:?} must be \"success\" or \"failure\" (or absent)"),
+            );
+            Gone::Error
+        }
+    };
+    if gone != Gone::Error && !op.errors.iter().any(|e| e.response.status == 404) {
+        r.error(
+            format!("{base}.gone"),
+            format!(
+                "{} does not document a 404, so gone can never be seen",
+                op.name
+            ),
+        );
+    }
+    if def.success.is_empty() && gone != Gone::Success {
+        r.error(
+            format!("{base}.success"),
+            "a waiter needs a success state, or gone: \"success\"",
+        );
+    }
+    if def.min_delay_seconds == 0
+        || def.min_delay_seconds > def.max_delay_seconds
+        || def.max_wait_seconds < def.max_delay_seconds
+    {
+        r.error(
+            base,
+            "delays must satisfy 0 < min_delay_seconds <= max_delay_seconds <= max_wait_seconds",
+        );
+    }
+    Some(Waiter {
+        name: def.name.clone(),
+        description: def.description.clone(),
+        operation,
+        member,
+        success: def.success.clone(),
+        failure: def.failure.clone(),
+        gone,
+        min_delay_seconds: def.min_delay_seconds,
+        max_delay_seconds: def.max_delay_seconds,
+        max_wait_seconds: def.max_wait_seconds,
+        decision: def.decision.clone(),
+    })
+}

@@ -1,0 +1,164 @@
+//! Waiting for a pool and following pages, with the generated client against the shared loopback
+//! server. Delays are configured to a millisecond so the tests take no time; nothing asserts on
+//! elapsed time.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use modelarts_pools::runtime::waiter::{WaiterConfig, WaiterError};
+use modelarts_pools::{Client, Credentials};
+use modelarts_pools_test_support::{Reply, Server};
+use serde_json::json;
+
+fn client(server: &Server) -> Client {
+    Client::new(
+        Client::builder()
+            .endpoint(server.endpoint())
+            .project_id("p1")
+            .credentials(Credentials::ak_sk("AK", "SK"))
+            .build()
+            .unwrap(),
+    )
+}
+
+fn quick() -> WaiterConfig {
+    WaiterConfig::new(
+        Duration::from_millis(1),
+        Duration::from_millis(2),
+        Duration::from_secs(30),
+    )
+}
+
+fn pool(phase: &str) -> Reply {
+    Reply::json(
+        200,
+        json!({ "kind": "Pool", "metadata": { "name": "pool-1" }, "status": { "phase": phase } })
+            .to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_pool_is_awaited_until_running_with_progress_for_each_phase() {
+    let server = Server::start([
+        pool("Creating"),
+        Reply::status(503),
+        pool("Creating"),
+        pool("Running"),
+    ]);
+    let mut seen = Vec::new();
+    let running = client(&server)
+        .wait_until_pool_running("pool-1", None, &quick(), |p| {
+            seen.push(p.state.map(str::to_owned))
+        })
+        .await
+        .unwrap();
+    assert_eq!(running.status.unwrap().phase.unwrap().as_str(), "Running");
+    // The 503 was retried inside the poll or waited through; either way every answer was used.
+    assert_eq!(server.requests().len(), 4);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.path() == "/v2/p1/pools/pool-1" && r.method == "GET")
+    );
+    assert!(seen.iter().any(|s| s.as_deref() == Some("Creating")));
+}
+
+#[tokio::test]
+async fn a_failure_phase_ends_the_wait_at_once_with_the_pool_as_last_seen() {
+    let server = Server::start([pool("Creating"), pool("Abnormal"), pool("Running")]);
+    let error = client(&server)
+        .wait_until_pool_running("pool-1", None, &quick(), |_| {})
+        .await
+        .unwrap_err();
+    match &error {
+        WaiterError::FailureState {
+            state, last, polls, ..
+        } => {
+            assert_eq!((state.as_str(), *polls), ("Abnormal", 2));
+            assert_eq!(
+                last.metadata.as_ref().unwrap().name.as_deref(),
+                Some("pool-1")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.requests().len(), 2, "Running was never asked for");
+    assert!(error.to_string().contains("Abnormal"), "{error}");
+}
+
+#[tokio::test]
+async fn running_out_of_time_names_the_last_phase_and_the_polls() {
+    let server = Server::start((0..200).map(|_| pool("Creating")));
+    let config = WaiterConfig::new(
+        Duration::from_millis(1),
+        Duration::from_millis(1),
+        Duration::from_millis(20),
+    );
+    let error = client(&server)
+        .wait_until_pool_running("pool-1", None, &config, |_| {})
+        .await
+        .unwrap_err();
+    match error {
+        WaiterError::TimedOut {
+            last_state, polls, ..
+        } => {
+            assert_eq!(last_state.as_deref(), Some("Creating"));
+            assert_eq!(polls as usize, server.requests().len());
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_pool_is_awaited_until_gone() {
+    let not_found = Reply::json(
+        404,
+        r#"{"error_code":"ModelArts.50015001","error_msg":"pool not found"}"#,
+    );
+    let server = Server::start([pool("Deleting"), pool("Deleting"), not_found]);
+    client(&server)
+        .wait_until_pool_deleted("pool-1", None, &quick(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn list_items_follow_the_continue_token_across_pages() {
+    let page = |names: &[&str], next: Option<&str>| {
+        let items: Vec<_> = names
+            .iter()
+            .map(|n| json!({ "metadata": { "name": n } }))
+            .collect();
+        let mut metadata = json!({});
+        if let Some(next) = next {
+            metadata["continue"] = json!(next);
+        }
+        Reply::json(
+            200,
+            json!({ "kind": "NodeList", "metadata": metadata, "items": items }).to_string(),
+        )
+    };
+    let server = Server::start([
+        page(&["n1", "n2"], Some("c2")),
+        page(&["n3"], Some("c3")),
+        page(&[], None),
+    ]);
+    let client = client(&server);
+    let names: Vec<String> = client
+        .list_pool_nodes_items("pool-1", Some(2))
+        .map(|node| node.unwrap().metadata.unwrap().name.unwrap())
+        .collect()
+        .await;
+    assert_eq!(names, ["n1", "n2", "n3"]);
+    let queries: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.query().to_owned())
+        .collect();
+    assert_eq!(
+        queries,
+        ["limit=2", "continue=c2&limit=2", "continue=c3&limit=2"]
+    );
+}
