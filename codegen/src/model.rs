@@ -293,8 +293,8 @@ pub struct Operation {
     pub success: Response,
     /// The documented failures, by status.
     pub errors: Vec<ErrorResponse>,
-    /// `{Operation}Error`, present when the operation documents failures.
-    pub error_enum: Option<String>,
+    /// `{Operation}Error`: what the operation's method fails with, its documented failures sorted.
+    pub error_enum: String,
     pub pagination: Option<Pagination>,
 }
 

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use modelarts_pools_runtime::{
-    ClientBuilder, Error, ApiError, Method, OperationRequest, Response,
+    ClientBuilder, Error, ApiError, Method, OperationRequest, Response, StatusCode,
     waiter::{Verdict, WaiterConfig, WaiterError},
 };
 use super::models;
@@ -48,16 +48,26 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchBindPoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchBindPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchBindPoolNodesError::Unhandled` with its `Error`.
     pub async fn batch_bind_pool_nodes(
         &self,
         body: &models::BatchBindPoolNodesReq,
         pool_name: &str,
-    ) -> Result<Response<models::BatchBindPoolNodesResponse>, Error> {
+    ) -> Result<Response<models::BatchBindPoolNodesResponse>, BatchBindPoolNodesError> {
+        let __request = self.__build_batch_bind_pool_nodes(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `batch_bind_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_batch_bind_pool_nodes(
+        &self,
+        body: &models::BatchBindPoolNodesReq,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new("batch_bind_pool_nodes", Method::POST);
         __request.push_literal("v2");
@@ -69,7 +79,7 @@ impl Client {
         __request.json_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 批量创建资源池标签 批量创建资源池标签接口用于为指定资源池添加或更新多个标签信息。该接口适用于以下场景:当需要对资源池进行统一分类管理(如成本归属、环境标识)、批量配置元数据(如项目归属、负责人信息)或更新已有标签值时,管理员可通过此接口一次性操作多个标签。使用该接口的前提条件是目标资源池必须已存在且处于可管理状态,调用者需具备资源池标签管理权限,且提交的标签数据需符合格式规范(如key非空、value长度限制)。操作完成后,系统将为资源池添加新标签或覆盖同名标签的值,且不会影响资源池的其他配置属性。若资源池不存在、用户权限不足、标签格式错误或系统服务异常,接口将返回对应的错误信息(如"404 Not Found"、"403 Forbidden"、"400 Bad Request"或"503 Service Unavailable")。
@@ -81,18 +91,28 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源未找到。); these arrive as `Error::Api`, and [`BatchCreatePoolTagsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源未找到。): each is a variant of [`BatchCreatePoolTagsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchCreatePoolTagsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition documents a body for status 204 (No Content), which HTTP never sends; the body type and its example are kept as the definition gives them, and an empty 204 is what arrives.
     pub async fn batch_create_pool_tags(
         &self,
         body: &models::CreateTagRequest,
         pool_name: &str,
-    ) -> Result<Response<Option<models::TagList>>, Error> {
+    ) -> Result<Response<Option<models::TagList>>, BatchCreatePoolTagsError> {
+        let __request = self.__build_batch_create_pool_tags(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `batch_create_pool_tags` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_batch_create_pool_tags(
+        &self,
+        body: &models::CreateTagRequest,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new(
             "batch_create_pool_tags",
@@ -115,7 +135,7 @@ impl Client {
                     (404u16, "资源未找到。"),
                 ],
             );
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 批量删除节点 批量删除节点接口用于批量删除指定资源池中的节点。该接口适用于以下场景:当需要清理资源池中的冗余节点、重新分配资源或移除故障节点时,用户可通过此接口批量删除指定的节点。使用该接口的前提条件是资源池已创建且处于可用状态,用户具有删除节点的权限,且资源池中至少保留一个节点。删除操作完成后,指定的节点将被永久移除,资源池中剩余的节点将继续提供服务。若资源池不存在、节点不存在、用户无权限操作或资源池中节点不足,接口将返回相应的错误信息。
@@ -127,16 +147,26 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchDeletePoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchDeletePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchDeletePoolNodesError::Unhandled` with its `Error`.
     pub async fn batch_delete_pool_nodes(
         &self,
         body: &models::NodesDeletionRequest,
         pool_name: &str,
-    ) -> Result<Response<()>, Error> {
+    ) -> Result<Response<()>, BatchDeletePoolNodesError> {
+        let __request = self.__build_batch_delete_pool_nodes(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `batch_delete_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_batch_delete_pool_nodes(
+        &self,
+        body: &models::NodesDeletionRequest,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new(
             "batch_delete_pool_nodes",
@@ -151,7 +181,7 @@ impl Client {
         __request.json_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 批量删除资源池标签 批量删除资源标签接口用于移除指定资源上的多个标签信息。该接口适用于以下场景:当需要清理冗余标签(如过期分类、无效元数据)、统一调整资源分类策略或因权限变更需批量移除标签时,管理员可通过此接口一次性删除多个标签。使用该接口的前提条件是目标资源必须已存在且处于可管理状态,调用者需具备资源标签管理权限,且待删除的标签必须已关联至该资源,系统标签管理服务需正常运行。操作完成后,指定标签将从资源中彻底移除,且不会影响资源的其他配置属性。若资源不存在、用户权限不足、标签未关联或系统服务异常,接口将返回对应的错误信息(如"404 Not Found"、"403 Forbidden"、"400 Bad Request"或"503 Service Unavailable")。
@@ -163,18 +193,28 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源不存在。); these arrive as `Error::Api`, and [`BatchDeletePoolTagsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源不存在。): each is a variant of [`BatchDeletePoolTagsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchDeletePoolTagsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition documents a body for status 204 (No Content), which HTTP never sends; the body type and its example are kept as the definition gives them, and an empty 204 is what arrives.
     pub async fn batch_delete_pool_tags(
         &self,
         body: &models::DeleteTagRequest,
         pool_name: &str,
-    ) -> Result<Response<Option<models::TagList>>, Error> {
+    ) -> Result<Response<Option<models::TagList>>, BatchDeletePoolTagsError> {
+        let __request = self.__build_batch_delete_pool_tags(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `batch_delete_pool_tags` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_batch_delete_pool_tags(
+        &self,
+        body: &models::DeleteTagRequest,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new(
             "batch_delete_pool_tags",
@@ -197,7 +237,7 @@ impl Client {
                     (404u16, "资源不存在。"),
                 ],
             );
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 批量对节点功能上锁 批量对节点功能上锁接口用于批量对指定节点的功能进行上锁操作,被上锁的功能在控制台将无法正常使用。该接口适用于以下场景:当需要临时禁用某些节点的功能以防止误操作、进行系统维护或测试时,用户可通过此接口批量对节点功能进行上锁。使用该接口的前提条件是节点功能已存在且用户具有管理员权限。上锁操作完成后,指定节点的功能将在控制台被禁用,无法进行相关操作。若节点功能不存在、用户无权限操作或请求参数无效,接口将返回相应的错误信息。
@@ -209,16 +249,26 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchLockPoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchLockPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchLockPoolNodesError::Unhandled` with its `Error`.
     pub async fn batch_lock_pool_nodes(
         &self,
         body: &models::BatchLockPoolNodesRequestBody,
         pool_name: &str,
-    ) -> Result<Response<models::BatchLockPoolNodesResp>, Error> {
+    ) -> Result<Response<models::BatchLockPoolNodesResp>, BatchLockPoolNodesError> {
+        let __request = self.__build_batch_lock_pool_nodes(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `batch_lock_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_batch_lock_pool_nodes(
+        &self,
+        body: &models::BatchLockPoolNodesRequestBody,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new("batch_lock_pool_nodes", Method::POST);
         __request.push_literal("v2");
@@ -230,7 +280,7 @@ impl Client {
         __request.json_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 批量迁移节点 批量迁移节点接口用于在资源池之间批量迁移节点,将节点从一个资源池迁移到另一个资源池。该接口适用于以下场景:当资源池的节点分布不均衡、需要进行集群维护或业务扩展时,用户可通过此接口将指定节点从一个资源池迁移到另一个资源池。使用该接口的前提条件是资源池中至少包含两个节点,且目标资源池具备足够的资源容量(如IP地址等)以接收迁移节点。若资源池只有一个节点、目标集群资源不足、节点状态不支持迁移或用户无权限操作,接口将返回相应的错误信息。
@@ -242,16 +292,26 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchMigratePoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchMigratePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchMigratePoolNodesError::Unhandled` with its `Error`.
     pub async fn batch_migrate_pool_nodes(
         &self,
         body: &models::NodeBatchMigrationRequest,
         pool_name: &str,
-    ) -> Result<Response<models::NodeJobResponse>, Error> {
+    ) -> Result<Response<models::NodeJobResponse>, BatchMigratePoolNodesError> {
+        let __request = self.__build_batch_migrate_pool_nodes(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `batch_migrate_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_batch_migrate_pool_nodes(
+        &self,
+        body: &models::NodeBatchMigrationRequest,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new(
             "batch_migrate_pool_nodes",
@@ -266,7 +326,7 @@ impl Client {
         __request.json_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 批量重启节点 批量重启节点接口用于批量重启指定资源池中的节点。该接口适用于以下场景:当需要对资源池中的节点进行系统更新、配置变更、故障恢复或维护操作时,用户可通过此接口批量重启指定的节点。使用该接口的前提条件是资源池已创建且处于可用状态,节点属于该资源池且处于运行状态,且用户具有重启节点的权限。重启操作完成后,指定的节点将被重新启动,资源池中的其他节点将继续正常运行。若资源池不存在、节点不在资源池中、节点未处于运行状态或用户无权限操作,接口将返回相应的错误信息。
@@ -278,16 +338,26 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchRebootPoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchRebootPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchRebootPoolNodesError::Unhandled` with its `Error`.
     pub async fn batch_reboot_pool_nodes(
         &self,
         body: &models::BatchRebootPoolNodesRequestBody,
         pool_name: &str,
-    ) -> Result<Response<models::BatchRebootNodesResponse>, Error> {
+    ) -> Result<Response<models::BatchRebootNodesResponse>, BatchRebootPoolNodesError> {
+        let __request = self.__build_batch_reboot_pool_nodes(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `batch_reboot_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_batch_reboot_pool_nodes(
+        &self,
+        body: &models::BatchRebootPoolNodesRequestBody,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new(
             "batch_reboot_pool_nodes",
@@ -302,7 +372,7 @@ impl Client {
         __request.json_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 重置节点 重置节点接口用于将指定节点恢复到初始状态,清除节点上的数据和配置。该接口适用于以下场景:当节点出现故障、配置错误、需要重新部署或进行系统恢复时,用户可通过此接口重置节点,使其恢复到出厂或初始状态。使用该接口的前提条件是节点已存在且用户具有管理员权限。重置操作完成后,节点上的所有数据和配置将被清除,节点将被重新启动并恢复到初始状态。若节点不存在、用户无权限操作或节点处于不可重置状态(如正在运行任务),接口将返回相应的错误信息。
@@ -314,16 +384,26 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchResetPoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchResetPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchResetPoolNodesError::Unhandled` with its `Error`.
     pub async fn batch_reset_pool_nodes(
         &self,
         body: &models::ResetNodesRequest,
         pool_name: &str,
-    ) -> Result<Response<models::NodeJobResponse>, Error> {
+    ) -> Result<Response<models::NodeJobResponse>, BatchResetPoolNodesError> {
+        let __request = self.__build_batch_reset_pool_nodes(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `batch_reset_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_batch_reset_pool_nodes(
+        &self,
+        body: &models::ResetNodesRequest,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new(
             "batch_reset_pool_nodes",
@@ -338,7 +418,7 @@ impl Client {
         __request.json_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 节点规格变更 节点规格变更接口用于调整指定节点的规格(如步长),例如将节点从8节点超节点扩容到16节点超节点。该接口适用于以下场景:当需要根据业务需求调整节点的资源容量、优化资源利用率或进行系统升级时,用户可通过此接口变更节点的规格。使用该接口的前提条件是节点已创建且处于可变更状态,目标规格在支持范围内,且用户具有管理员权限。规格变更完成后,节点的资源容量将按新规格调整,相关服务和配置将重新加载以适应新的规格。若节点不存在、节点状态不允许变更、目标规格不支持或用户无权限操作,接口将返回相应的错误信息。
@@ -350,18 +430,31 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchResizePoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchResizePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchResizePoolNodesError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (request source.creatingStep.type: "hyperinstance"); they are data, checked against the body's types, never read as schema.
     pub async fn batch_resize_pool_nodes(
         &self,
         body: &models::BatchResizeRequestBody,
         pool_name: &str,
-    ) -> Result<Response<models::BatchResizePoolNodesResponse>, Error> {
+    ) -> Result<
+        Response<models::BatchResizePoolNodesResponse>,
+        BatchResizePoolNodesError,
+    > {
+        let __request = self.__build_batch_resize_pool_nodes(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `batch_resize_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_batch_resize_pool_nodes(
+        &self,
+        body: &models::BatchResizeRequestBody,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new(
             "batch_resize_pool_nodes",
@@ -376,7 +469,7 @@ impl Client {
         __request.json_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 批量对节点功能解锁 批量对节点功能解锁接口用于批量解除指定节点功能的锁定状态,使被上锁的功能在控制台恢复正常可用状态。该接口适用于以下场景:当需要恢复被锁定的节点功能以正常使用、完成系统维护或测试后,用户可通过此接口批量对节点功能进行解锁。使用该接口的前提条件是节点功能已被上锁且用户具有管理员权限。解锁操作完成后,指定节点的功能将在控制台恢复正常,用户可以正常使用相关功能。若节点功能未被锁定、用户无权限操作或请求参数无效,接口将返回相应的错误信息。
@@ -388,16 +481,26 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchUnlockPoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchUnlockPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchUnlockPoolNodesError::Unhandled` with its `Error`.
     pub async fn batch_unlock_pool_nodes(
         &self,
         body: &models::BatchLockPoolNodesRequestBody,
         pool_name: &str,
-    ) -> Result<Response<models::BatchLockPoolNodesResp>, Error> {
+    ) -> Result<Response<models::BatchLockPoolNodesResp>, BatchUnlockPoolNodesError> {
+        let __request = self.__build_batch_unlock_pool_nodes(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `batch_unlock_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_batch_unlock_pool_nodes(
+        &self,
+        body: &models::BatchLockPoolNodesRequestBody,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new(
             "batch_unlock_pool_nodes",
@@ -412,7 +515,7 @@ impl Client {
         __request.json_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 批量更新节点 批量更新节点接口用于同时修改多个节点的配置或属性,支持批量操作时各节点独立执行更新流程。该接口适用于以下场景:当用户需统一升级节点软件版本、批量处理选中节点的资源标签、调整资源分配策略、应用安全补丁或同步配置变更时,可通过此接口批量更新目标节点,确保每个节点的更新过程互不影响。使用该接口的前提条件包括:目标节点已存在且用户具备管理员权限,节点需处于可操作状态(如非锁定或维护中),批量操作时需提供有效的节点列表及更新参数(如配置项、版本号等)作为输入。操作完成后,指定节点将应用新配置并更新状态为可用,原有配置将被覆盖。若节点不存在、用户权限不足、节点状态异常(如正在维护)、更新参数不合规或输入参数缺失,接口将返回对应错误信息(如404未找到节点、403权限拒绝、400参数校验失败等)。
@@ -424,16 +527,26 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`BatchUpdatePoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchUpdatePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchUpdatePoolNodesError::Unhandled` with its `Error`.
     pub async fn batch_update_pool_nodes(
         &self,
         body: &models::BatchUpdatePoolNodesRequestBody,
         pool_name: &str,
-    ) -> Result<Response<models::UpdatePoolNodesResp>, Error> {
+    ) -> Result<Response<models::UpdatePoolNodesResp>, BatchUpdatePoolNodesError> {
+        let __request = self.__build_batch_update_pool_nodes(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `batch_update_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_batch_update_pool_nodes(
+        &self,
+        body: &models::BatchUpdatePoolNodesRequestBody,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new(
             "batch_update_pool_nodes",
@@ -448,22 +561,31 @@ impl Client {
         __request.json_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 创建网络资源 创建网络资源接口用于在系统中创建新的网络资源。该接口适用于以下场景:当需要为业务扩展、资源规划或网络架构调整时,用户可通过此接口创建新的网络资源,如虚拟网络、子网或路由等。使用该接口的前提条件是用户具有管理员权限,并且系统中具备足够的资源支持新网络资源的创建。创建操作完成后,新的网络资源将被成功添加到系统中,并可用于后续的业务配置。若用户无权限、资源不足或输入参数有误,接口将返回相应的错误信息。
     ///
     /// `POST /v1/{project_id}/networks`
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Bad Request。); these arrive as `Error::Api`, and [`CreateNetworkError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Bad Request。): each is a variant of [`CreateNetworkError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreateNetworkError::Unhandled` with its `Error`.
     pub async fn create_network(
         &self,
         body: &models::NetworkCreationRequest,
-    ) -> Result<Response<models::Network>, Error> {
+    ) -> Result<Response<models::Network>, CreateNetworkError> {
+        let __request = self.__build_create_network(body)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `create_network` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_create_network(
+        &self,
+        body: &models::NetworkCreationRequest,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new("create_network", Method::POST);
         __request.push_literal("v1");
@@ -472,7 +594,7 @@ impl Client {
         __request.json_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(400u16, "Bad Request。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 创建节点池 创建节点池接口用于创建新的节点池。该接口适用于以下场景:当需要扩展计算资源、优化资源分配或部署新的服务时,用户可通过此接口创建指定配置的节点池。使用该接口的前提条件是用户具有管理员权限且节点池的配置参数(如节点数量、规格、网络配置等)已正确设置。创建操作完成后,节点池将被成功创建并处于可用状态,相关节点信息将被记录。若用户无权限操作、配置参数错误或系统资源不足,接口将返回相应的错误信息。
@@ -484,16 +606,26 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Bad request); these arrive as `Error::Api`, and [`CreateNodePoolError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Bad request): each is a variant of [`CreateNodePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreateNodePoolError::Unhandled` with its `Error`.
     pub async fn create_node_pool(
         &self,
         body: &models::CreateNodePoolRequestBody,
         pool_name: &str,
-    ) -> Result<Response<models::CreateNodePoolResponse>, Error> {
+    ) -> Result<Response<models::CreateNodePoolResponse>, CreateNodePoolError> {
+        let __request = self.__build_create_node_pool(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `create_node_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_create_node_pool(
+        &self,
+        body: &models::CreateNodePoolRequestBody,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new("create_node_pool", Method::POST);
         __request.push_literal("v2");
@@ -504,7 +636,7 @@ impl Client {
         __request.json_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(400u16, "Bad request")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 创建资源池的订单id 创建资源池订单ID接口用于生成资源池申请的订单标识。该接口适用于以下场景:当用户需要申请新资源池时(如业务扩展、资源不足或临时资源需求),可通过此接口提交按需转包周期订单的创建请求。使用该接口的前提条件是用户需具备资源申请权限,提交的资源池配置参数(如资源类型、容量、周期等)需符合系统校验规则,且当前仅支持按需转包周期订单类型。订单创建成功后,系统将生成唯一订单ID并触发后续资源分配流程,同时记录操作日志。若用户权限不足、配置参数缺失/冲突(如容量超出配额)、订单类型不支持或系统资源不足,接口将返回对应错误码及提示信息,且不会生成订单ID或占用资源。
@@ -528,11 +660,11 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (query parameter `workspaceId`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Bad request) and HTTP 409 (Already exists); these arrive as `Error::Api`, and [`CreateOrderIdError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Bad request) and HTTP 409 (Already exists): each is a variant of [`CreateOrderIdError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreateOrderIdError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition marks the request body optional; the format always sends one, so callers send {} when they have nothing to send.
     pub async fn create_order_id(
@@ -541,7 +673,20 @@ impl Client {
         name: &str,
         action_type: Option<&str>,
         workspace_id: Option<&str>,
-    ) -> Result<Response<models::Order>, Error> {
+    ) -> Result<Response<models::Order>, CreateOrderIdError> {
+        let __request = self
+            .__build_create_order_id(body, name, action_type, workspace_id)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `create_order_id` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_create_order_id(
+        &self,
+        body: &models::CreateOrderRequestBody,
+        name: &str,
+        action_type: Option<&str>,
+        workspace_id: Option<&str>,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new("create_order_id", Method::POST);
         __request.push_literal("v2");
@@ -559,7 +704,7 @@ impl Client {
         __request.idempotent(false);
         __request
             .documented_errors(&[(400u16, "Bad request"), (409u16, "Already exists")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 创建资源池 用户创建资源池。
@@ -568,18 +713,28 @@ impl Client {
     ///
     /// `user_id`: 实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。 (header `X-ModelArts-User-ID`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Bad request) and HTTP 409 (Already exists); these arrive as `Error::Api`, and [`CreatePoolError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Bad request) and HTTP 409 (Already exists): each is a variant of [`CreatePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreatePoolError::Unhandled` with its `Error`.
     ///
     /// Decision: The document gives no 200 response example, so the 200 response lists none.
     pub async fn create_pool(
         &self,
         body: &models::CreatePoolRequest,
         user_id: Option<&str>,
-    ) -> Result<Response<models::CreatePoolResponse>, Error> {
+    ) -> Result<Response<models::CreatePoolResponse>, CreatePoolError> {
+        let __request = self.__build_create_pool(body, user_id)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `create_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_create_pool(
+        &self,
+        body: &models::CreatePoolRequest,
+        user_id: Option<&str>,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new("create_pool", Method::POST);
         __request.push_literal("v2");
@@ -592,7 +747,7 @@ impl Client {
         __request.idempotent(false);
         __request
             .documented_errors(&[(400u16, "Bad request"), (409u16, "Already exists")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 创建插件 创建插件实例接口用于在系统中创建一个新的插件实例。该接口适用于以下场景:当需要扩展系统功能、部署新的插件、更新现有插件配置或测试插件时,用户可通过此接口创建指定插件的实例。使用该接口的前提条件是插件已存在且用户具有管理员权限或插件管理权限。创建操作完成后,插件实例将被成功创建并处于可用状态,相关配置信息将被记录。若插件不存在、用户无权限操作、配置参数错误或系统资源不足,接口将返回相应的错误信息。
@@ -604,16 +759,26 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Bad request); these arrive as `Error::Api`, and [`CreatePoolPluginError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Bad request): each is a variant of [`CreatePoolPluginError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreatePoolPluginError::Unhandled` with its `Error`.
     pub async fn create_pool_plugin(
         &self,
         body: &models::CreatePluginRequestBody,
         pool_name: &str,
-    ) -> Result<Response<models::Plugin>, Error> {
+    ) -> Result<Response<models::Plugin>, CreatePoolPluginError> {
+        let __request = self.__build_create_pool_plugin(body, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `create_pool_plugin` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_create_pool_plugin(
+        &self,
+        body: &models::CreatePluginRequestBody,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new("create_pool_plugin", Method::POST);
         __request.push_literal("v2");
@@ -624,7 +789,7 @@ impl Client {
         __request.json_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(400u16, "Bad request")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 删除网络资源 删除网络资源接口用于移除指定的网络资源。该接口适用于以下场景:当网络资源不再需要、配置错误或需要清理资源时,用户可通过此接口删除指定的网络资源。使用该接口的前提条件是网络资源已存在且用户具有管理员权限。删除操作完成后,指定的网络资源将被永久移除,相关配置和关联关系也将被清理。若指定的网络资源不存在、用户无权限操作或资源被其他资源依赖,接口将返回相应的错误信息。
@@ -638,11 +803,20 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`DeleteNetworkError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`DeleteNetworkError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `DeleteNetworkError::Unhandled` with its `Error`.
     pub async fn delete_network(
         &self,
         network_name: &str,
-    ) -> Result<Response<models::Network>, Error> {
+    ) -> Result<Response<models::Network>, DeleteNetworkError> {
+        let __request = self.__build_delete_network(network_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `delete_network` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_delete_network(
+        &self,
+        network_name: &str,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("delete_network", Method::DELETE);
         __request.push_literal("v1");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -650,7 +824,7 @@ impl Client {
         __request.push_param("network_name", network_name)?;
         __request.idempotent(true);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 删除节点池 删除节点池接口用于移除已创建的节点池,包周期资源池不支持。该接口适用于以下场景:当节点池完成任务、配置错误或需要清理资源时,用户可通过此接口删除指定的节点池。使用该接口的前提条件是节点池已存在且用户具有管理员权限。删除操作完成后,节点池将被永久移除,相关资源和配置也将被清理。若节点池不存在、用户无权限操作或节点池处于不可删除状态(如包周期资源池或节点池正在使用中),接口将返回相应的错误信息。
@@ -669,12 +843,22 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Bad request); these arrive as `Error::Api`, and [`DeleteNodePoolError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Bad request): each is a variant of [`DeleteNodePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `DeleteNodePoolError::Unhandled` with its `Error`.
     pub async fn delete_node_pool(
         &self,
         pool_name: &str,
         nodepool_name: &str,
-    ) -> Result<Response<models::NodePool>, Error> {
+    ) -> Result<Response<models::NodePool>, DeleteNodePoolError> {
+        let __request = self.__build_delete_node_pool(pool_name, nodepool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `delete_node_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_delete_node_pool(
+        &self,
+        pool_name: &str,
+        nodepool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("delete_node_pool", Method::DELETE);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -684,7 +868,7 @@ impl Client {
         __request.push_param("nodepool_name", nodepool_name)?;
         __request.idempotent(true);
         __request.documented_errors(&[(400u16, "Bad request")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 删除资源池 删除指定的资源池。
@@ -697,14 +881,24 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`DeletePoolError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`DeletePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `DeletePoolError::Unhandled` with its `Error`.
     ///
     /// Decision: The document's request example shows an empty body \`{ }\`, but the operation has no request body table, so no body is sent (request_body is null).
     pub async fn delete_pool(
         &self,
         pool_name: &str,
         user_id: Option<&str>,
-    ) -> Result<Response<models::DeletePoolResponse>, Error> {
+    ) -> Result<Response<models::DeletePoolResponse>, DeletePoolError> {
+        let __request = self.__build_delete_pool(pool_name, user_id)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `delete_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_delete_pool(
+        &self,
+        pool_name: &str,
+        user_id: Option<&str>,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("delete_pool", Method::DELETE);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -715,7 +909,7 @@ impl Client {
         }
         __request.idempotent(true);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询网络资源列表 查询网络资源列表。
@@ -734,7 +928,18 @@ impl Client {
         label_selector: Option<&str>,
         limit: Option<i32>,
         continue_: Option<&str>,
-    ) -> Result<Response<models::NetworkList>, Error> {
+    ) -> Result<Response<models::NetworkList>, ListNetworksError> {
+        let __request = self.__build_list_networks(label_selector, limit, continue_)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `list_networks` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_list_networks(
+        &self,
+        label_selector: Option<&str>,
+        limit: Option<i32>,
+        continue_: Option<&str>,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_networks", Method::GET);
         __request.push_literal("v1");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -749,7 +954,7 @@ impl Client {
             __request.query("continue", __value);
         }
         __request.idempotent(true);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询节点池的节点列表 查询节点池的节点列表。
@@ -766,7 +971,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Bad request); these arrive as `Error::Api`, and [`ListNodePoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Bad request): each is a variant of [`ListNodePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ListNodePoolNodesError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition gives a request example but no body parameter; no body is sent, and the example is left out.
     ///
@@ -777,7 +982,20 @@ impl Client {
         nodepool_name: &str,
         continue_: Option<&str>,
         limit: Option<&str>,
-    ) -> Result<Response<models::NodeList>, Error> {
+    ) -> Result<Response<models::NodeList>, ListNodePoolNodesError> {
+        let __request = self
+            .__build_list_node_pool_nodes(pool_name, nodepool_name, continue_, limit)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `list_node_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_list_node_pool_nodes(
+        &self,
+        pool_name: &str,
+        nodepool_name: &str,
+        continue_: Option<&str>,
+        limit: Option<&str>,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_node_pool_nodes", Method::GET);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -794,7 +1012,7 @@ impl Client {
         }
         __request.idempotent(true);
         __request.documented_errors(&[(400u16, "Bad request")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询节点池列表 查询节点池列表。
@@ -805,7 +1023,16 @@ impl Client {
     pub async fn list_node_pools(
         &self,
         pool_name: &str,
-    ) -> Result<Response<models::NodePoolList>, Error> {
+    ) -> Result<Response<models::NodePoolList>, ListNodePoolsError> {
+        let __request = self.__build_list_node_pools(pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `list_node_pools` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_list_node_pools(
+        &self,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_node_pools", Method::GET);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -813,7 +1040,7 @@ impl Client {
         __request.push_param("pool_name", pool_name)?;
         __request.push_literal("nodepools");
         __request.idempotent(true);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询插件模板列表 查询插件模板列表接口用于获取插件模板的基本信息列表。该接口适用于以下场景:当需要浏览或管理插件模板时,用户可通过此接口查询所有可用的插件模板信息,以便选择或进一步操作。使用该接口的前提条件是用户具有访问插件模板的权限,且插件模板服务处于正常运行状态。查询操作完成后,用户将获得插件模板的列表信息,包括模板名称、类型、版本等,便于后续的插件开发或管理。若用户无权限访问、插件模板服务不可用或请求参数无效,接口将返回相应的错误信息。
@@ -832,7 +1059,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ListPluginTemplatesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`ListPluginTemplatesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ListPluginTemplatesError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition gives a request example but no body parameter; no body is sent, and the example is left out.
     ///
@@ -841,7 +1068,17 @@ impl Client {
         &self,
         template_name: Option<&str>,
         pool_name: Option<&str>,
-    ) -> Result<Response<models::PluginTemplateList>, Error> {
+    ) -> Result<Response<models::PluginTemplateList>, ListPluginTemplatesError> {
+        let __request = self.__build_list_plugin_templates(template_name, pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `list_plugin_templates` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_list_plugin_templates(
+        &self,
+        template_name: Option<&str>,
+        pool_name: Option<&str>,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_plugin_templates", Method::GET);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -854,7 +1091,7 @@ impl Client {
         }
         __request.idempotent(true);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询节点列表 查询资源池中的节点列表。
@@ -869,7 +1106,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ListPoolNodesError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`ListPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ListPoolNodesError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询时上一页位置") takes metadata.continue ("分页查询时,下一次查询位置") of the previous page, and limit sets the page size; recorded as pagination.
     pub async fn list_pool_nodes(
@@ -877,7 +1114,18 @@ impl Client {
         pool_name: &str,
         continue_: Option<&str>,
         limit: Option<i64>,
-    ) -> Result<Response<models::NodeList>, Error> {
+    ) -> Result<Response<models::NodeList>, ListPoolNodesError> {
+        let __request = self.__build_list_pool_nodes(pool_name, continue_, limit)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `list_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_list_pool_nodes(
+        &self,
+        pool_name: &str,
+        continue_: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_pool_nodes", Method::GET);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -892,7 +1140,7 @@ impl Client {
         }
         __request.idempotent(true);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询插件列表 查询插件实例列表接口用于获取系统中已部署的插件实例信息。该接口适用于以下场景:当用户需要查看系统中已部署的插件实例、监控插件运行状态、管理插件配置或进行故障排查时,可通过此接口获取插件实例的详细信息。使用该接口的前提条件是用户具有查询权限且系统中已部署至少一个插件实例。调用该接口后,系统将返回所有插件实例的列表,包括插件名称、类型、状态、版本及部署环境等信息。若用户无权限访问或系统中未部署任何插件实例,接口将返回相应的错误信息或空列表。
@@ -908,7 +1156,16 @@ impl Client {
     pub async fn list_pool_plugins(
         &self,
         pool_name: &str,
-    ) -> Result<Response<models::PluginList>, Error> {
+    ) -> Result<Response<models::PluginList>, ListPoolPluginsError> {
+        let __request = self.__build_list_pool_plugins(pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `list_pool_plugins` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_list_pool_plugins(
+        &self,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_pool_plugins", Method::GET);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -916,7 +1173,7 @@ impl Client {
         __request.push_param("pool_name", pool_name)?;
         __request.push_literal("plugins");
         __request.idempotent(true);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询资源池的所有标签 查询用户当前项目下资源池的所有标签,默认查询所有工作空间,无权限的工作空间不返回标签数据。
@@ -929,14 +1186,24 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。); these arrive as `Error::Api`, and [`ListPoolTagsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。): each is a variant of [`ListPoolTagsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ListPoolTagsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition pages with offset and limit (in prose only); the format's pagination follows a token, so they stay plain query parameters.
     pub async fn list_pool_tags(
         &self,
         limit: Option<i32>,
         offset: Option<i32>,
-    ) -> Result<Response<models::TagList>, Error> {
+    ) -> Result<Response<models::TagList>, ListPoolTagsError> {
+        let __request = self.__build_list_pool_tags(limit, offset)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `list_pool_tags` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_list_pool_tags(
+        &self,
+        limit: Option<i32>,
+        offset: Option<i32>,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_pool_tags", Method::GET);
         __request.push_literal("v1");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -957,7 +1224,7 @@ impl Client {
                     (403u16, "权限不足。"),
                 ],
             );
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询资源池列表,可通过标签、资源池状态筛选查询资源池列表。 查询资源池列表。
@@ -979,7 +1246,18 @@ impl Client {
         workspace_id: Option<&str>,
         label_selector: Option<&str>,
         status: Option<&str>,
-    ) -> Result<Response<models::PoolList>, Error> {
+    ) -> Result<Response<models::PoolList>, ListPoolsError> {
+        let __request = self.__build_list_pools(workspace_id, label_selector, status)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `list_pools` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_list_pools(
+        &self,
+        workspace_id: Option<&str>,
+        label_selector: Option<&str>,
+        status: Option<&str>,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_pools", Method::GET);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -994,7 +1272,7 @@ impl Client {
             __request.query("status", __value);
         }
         __request.idempotent(true);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询资源规格列表 查询资源规格列表接口用于获取可用的资源规格信息。该接口适用于以下场景:当需要查看或选择资源规格以创建资源池、分配资源或了解可用资源规格时,用户可通过此接口获取资源规格的详细信息。使用该接口的前提条件是用户具有相应的权限(如管理员权限或资源管理权限)。调用接口成功后,系统将返回资源规格的列表,包括规格ID、名称、CPU核数、内存大小、存储容量等详细信息。若用户无权限访问该接口或系统中未配置资源规格,接口将返回相应的错误信息。
@@ -1018,7 +1296,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 401 (Authorization failed.) and HTTP 404 (Not found.); these arrive as `Error::Api`, and [`ListResourceFlavorsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 401 (Authorization failed.) and HTTP 404 (Not found.): each is a variant of [`ListResourceFlavorsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ListResourceFlavorsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询的偏移标志") takes metadata.continue ("分页查询的偏移标志") of the previous page, and limit sets the page size; recorded as pagination.
     ///
@@ -1028,7 +1306,19 @@ impl Client {
         continue_: Option<&str>,
         limit: Option<i64>,
         label_selector: Option<&str>,
-    ) -> Result<Response<models::ResourceFlavorList>, Error> {
+    ) -> Result<Response<models::ResourceFlavorList>, ListResourceFlavorsError> {
+        let __request = self
+            .__build_list_resource_flavors(continue_, limit, label_selector)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `list_resource_flavors` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_list_resource_flavors(
+        &self,
+        continue_: Option<&str>,
+        limit: Option<i64>,
+        label_selector: Option<&str>,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_resource_flavors", Method::GET);
         __request.push_literal("v1");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -1047,7 +1337,7 @@ impl Client {
             .documented_errors(
                 &[(401u16, "Authorization failed."), (404u16, "Not found.")],
             );
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询资源池作业列表 查询专属资源池作业列表接口用于获取指定专属资源池中的作业信息列表。该接口适用于以下场景:当需要监控专属资源池的资源使用情况、查看作业状态或管理资源分配时,用户可通过此接口获取专属资源池中作业的详细信息。使用该接口的前提条件是专属资源池已存在且用户具有相应的权限(如管理员权限或资源管理权限)。调用接口成功后,系统将返回专属资源池中作业的列表,包括作业ID、名称、状态、资源使用情况等详细信息。若专属资源池不存在、用户无权限操作或资源池当前不可用,接口将返回相应的错误信息。
@@ -1111,7 +1401,7 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Bad Request。) and HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ListWorkloadsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Bad Request。) and HTTP 404 (Not Found。): each is a variant of [`ListWorkloadsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ListWorkloadsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition pages with offset and limit (in prose only); the format's pagination follows a token, so they stay plain query parameters.
     ///
@@ -1126,7 +1416,32 @@ impl Client {
         ascend: Option<bool>,
         offset: Option<&str>,
         limit: Option<i64>,
-    ) -> Result<Response<models::WorkloadList>, Error> {
+    ) -> Result<Response<models::WorkloadList>, ListWorkloadsError> {
+        let __request = self
+            .__build_list_workloads(
+                pool_name,
+                type_,
+                status,
+                sort,
+                ascend,
+                offset,
+                limit,
+            )?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `list_workloads` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn __build_list_workloads(
+        &self,
+        pool_name: &str,
+        type_: Option<&str>,
+        status: Option<&str>,
+        sort: Option<&str>,
+        ascend: Option<bool>,
+        offset: Option<&str>,
+        limit: Option<i64>,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_workloads", Method::GET);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -1154,7 +1469,7 @@ impl Client {
         __request.idempotent(true);
         __request
             .documented_errors(&[(400u16, "Bad Request。"), (404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 更新网络资源 更新网络资源接口用于修改指定网络资源的配置信息。该接口适用于以下场景:当需要调整网络资源的属性、修复配置错误或优化资源设置时,用户可通过此接口更新指定网络资源的详细信息。使用该接口的前提条件是网络资源已存在且用户具有管理员权限。更新操作完成后,指定网络资源的配置信息将被成功修改,系统将反映最新的资源状态和属性。若指定的网络资源不存在、用户无权限操作或输入参数有误,接口将返回相应的错误信息。
@@ -1166,20 +1481,30 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `network_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// The body is a JSON merge patch (RFC 7396, sent as `application/merge-patch+json`): a member left `Patch::Absent` is left alone, `Patch::Null` removes it, `Patch::Value` sets it.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Bad request) and HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`PatchNetworkError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Bad request) and HTTP 404 (Not Found。): each is a variant of [`PatchNetworkError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `PatchNetworkError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition declares a required Content-Type header parameter ("application/merge-patch+json"); it is the request body's media type, not an option callers fill, so the body's media_type is application/merge-patch+json.
     pub async fn patch_network(
         &self,
         body: &models::PatchNetworkRequest,
         network_name: &str,
-    ) -> Result<Response<models::Network>, Error> {
+    ) -> Result<Response<models::Network>, PatchNetworkError> {
+        let __request = self.__build_patch_network(body, network_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `patch_network` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_patch_network(
+        &self,
+        body: &models::PatchNetworkRequest,
+        network_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new("patch_network", Method::PATCH);
         __request.push_literal("v1");
@@ -1190,7 +1515,7 @@ impl Client {
         __request.idempotent(false);
         __request
             .documented_errors(&[(400u16, "Bad request"), (404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 更新节点池 更新节点池。
@@ -1201,13 +1526,13 @@ impl Client {
     ///
     /// `nodepool_name`: 节点池名称。 (path parameter `nodepool_name`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// The body is a JSON merge patch (RFC 7396, sent as `application/merge-patch+json`): a member left `Patch::Absent` is left alone, `Patch::Null` removes it, `Patch::Value` sets it.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Bad request); these arrive as `Error::Api`, and [`PatchNodePoolError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Bad request): each is a variant of [`PatchNodePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `PatchNodePoolError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition declares a required Content-Type header parameter ("application/merge-patch+json"); it is the request body's media type, not an option callers fill, so the body's media_type is application/merge-patch+json.
     pub async fn patch_node_pool(
@@ -1215,7 +1540,18 @@ impl Client {
         body: &models::PatchNodePoolRequest,
         pool_name: &str,
         nodepool_name: &str,
-    ) -> Result<Response<models::PatchNodePoolResponse>, Error> {
+    ) -> Result<Response<models::PatchNodePoolResponse>, PatchNodePoolError> {
+        let __request = self.__build_patch_node_pool(body, pool_name, nodepool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `patch_node_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_patch_node_pool(
+        &self,
+        body: &models::PatchNodePoolRequest,
+        pool_name: &str,
+        nodepool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new("patch_node_pool", Method::PATCH);
         __request.push_literal("v2");
@@ -1227,7 +1563,7 @@ impl Client {
         __request.merge_patch_body(body)?;
         __request.idempotent(false);
         __request.documented_errors(&[(400u16, "Bad request")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 更新资源池 更新资源池接口用于修改指定资源池的配置和容量。该接口适用于以下场景:当资源池需要扩展容量、调整配置或优化性能时,用户可通过此接口更新资源池的相关信息。使用该接口的前提条件是资源池已存在且用户具有管理员权限。更新操作完成后,资源池的配置和容量将被更新,相关资源和配置也将被调整。若资源池不存在、用户无权限操作或资源池处于不可更新状态,接口将返回相应的错误信息。
@@ -1244,13 +1580,13 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (header `X-ModelArts-User-ID`)
     ///
-    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.
+    /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// The body is a JSON merge patch (RFC 7396, sent as `application/merge-patch+json`): a member left `Patch::Absent` is left alone, `Patch::Null` removes it, `Patch::Value` sets it.
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Bad request) and HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`PatchPoolError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Bad request) and HTTP 404 (Not Found。): each is a variant of [`PatchPoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `PatchPoolError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition declares a required Content-Type header parameter ("application/merge-patch+json"); it is the request body's media type, not an option callers fill, so the body's media_type is application/merge-patch+json.
     ///
@@ -1260,7 +1596,18 @@ impl Client {
         body: &models::PatchPoolRequest,
         pool_name: &str,
         user_id: Option<&str>,
-    ) -> Result<Response<models::PoolModel>, Error> {
+    ) -> Result<Response<models::PoolModel>, PatchPoolError> {
+        let __request = self.__build_patch_pool(body, pool_name, user_id)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `patch_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_patch_pool(
+        &self,
+        body: &models::PatchPoolRequest,
+        pool_name: &str,
+        user_id: Option<&str>,
+    ) -> Result<OperationRequest, Error> {
         body.validate().map_err(Error::InvalidRequest)?;
         let mut __request = OperationRequest::new("patch_pool", Method::PATCH);
         __request.push_literal("v2");
@@ -1274,7 +1621,7 @@ impl Client {
         __request.idempotent(false);
         __request
             .documented_errors(&[(400u16, "Bad request"), (404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询网络资源 查询网络资源接口用于获取指定网络资源的详情信息。该接口适用于以下场景:当用户需要查看特定网络资源的详细配置、状态或属性时,可通过此接口查询指定网络资源的详细信息。使用该接口的前提条件是用户具有相应的权限,并且指定的网络资源已存在于系统中。查询操作完成后,接口将返回指定网络资源的详细信息,包括资源ID、类型、状态、配置参数等。若指定的网络资源不存在、用户无权限操作或输入参数有误,接口将返回相应的错误信息。
@@ -1288,11 +1635,20 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ShowNetworkError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowNetworkError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowNetworkError::Unhandled` with its `Error`.
     pub async fn show_network(
         &self,
         network_name: &str,
-    ) -> Result<Response<models::Network>, Error> {
+    ) -> Result<Response<models::Network>, ShowNetworkError> {
+        let __request = self.__build_show_network(network_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `show_network` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_show_network(
+        &self,
+        network_name: &str,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_network", Method::GET);
         __request.push_literal("v1");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -1300,7 +1656,7 @@ impl Client {
         __request.push_param("network_name", network_name)?;
         __request.idempotent(true);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询节点配置模板 查询节点配置模板接口用于获取指定节点配置模板的详细信息。该接口适用于以下场景:当用户需要查看节点配置模板的内容、管理节点配置或进行相关操作时,可通过此接口获取指定节点配置模板的详细信息。使用该接口的前提条件是节点配置模板已存在且用户具有相应的访问权限。调用该接口后,系统将返回指定节点配置模板的详细信息,包括模板名称、版本、配置参数及描述等。若节点配置模板不存在或用户无权限访问,接口将返回相应的错误信息。
@@ -1314,11 +1670,20 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ShowNodeConfigTemplateError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowNodeConfigTemplateError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowNodeConfigTemplateError::Unhandled` with its `Error`.
     pub async fn show_node_config_template(
         &self,
         nodeconfigtemplate_name: &str,
-    ) -> Result<Response<models::NodeConfigTemplate>, Error> {
+    ) -> Result<Response<models::NodeConfigTemplate>, ShowNodeConfigTemplateError> {
+        let __request = self.__build_show_node_config_template(nodeconfigtemplate_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `show_node_config_template` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_show_node_config_template(
+        &self,
+        nodeconfigtemplate_name: &str,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "show_node_config_template",
             Method::GET,
@@ -1329,7 +1694,7 @@ impl Client {
         __request.push_param("nodeconfigtemplate_name", nodeconfigtemplate_name)?;
         __request.idempotent(true);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询插件模板 查询插件模板接口用于获取指定插件模板的详细信息。该接口适用于以下场景:当需要了解特定插件模板的配置、功能或使用方式时,用户可通过此接口查询插件模板的详细信息。使用该接口的前提条件是插件模板已存在且用户具有访问权限。查询操作完成后,用户将获得指定插件模板的详细信息,包括模板的配置参数、功能描述等,便于后续的插件开发或配置管理。若插件模板不存在或用户无权限访问,接口将返回相应的错误信息。
@@ -1346,13 +1711,22 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ShowPluginTemplateError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowPluginTemplateError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPluginTemplateError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 spec.type: "npuDriver"); they are data, checked against the body's types, never read as schema.
     pub async fn show_plugin_template(
         &self,
         plugintemplate_name: &str,
-    ) -> Result<Response<models::PluginTemplate>, Error> {
+    ) -> Result<Response<models::PluginTemplate>, ShowPluginTemplateError> {
+        let __request = self.__build_show_plugin_template(plugintemplate_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `show_plugin_template` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_show_plugin_template(
+        &self,
+        plugintemplate_name: &str,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_plugin_template", Method::GET);
         __request.push_literal("v1");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -1360,7 +1734,7 @@ impl Client {
         __request.push_param("plugintemplate_name", plugintemplate_name)?;
         __request.idempotent(true);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询资源池 查询资源池信息接口用于获取指定资源池的详细信息。该接口适用于以下场景:当用户需要查看特定资源池的详细配置、状态、资源使用情况或进行资源管理时,可通过此接口查询指定资源池的详细信息。使用该接口的前提条件是用户具有相应的权限,并且指定的资源池已存在于系统中。查询操作完成后,接口将返回资源池的详细信息,包括资源池ID、名称、类型、状态、资源配额、利用率等。若指定的资源池不存在、用户无权限操作或输入参数有误,接口将返回相应的错误信息。
@@ -1379,14 +1753,24 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ShowPoolError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowPoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
     pub async fn show_pool(
         &self,
         pool_name: &str,
         user_id: Option<&str>,
-    ) -> Result<Response<models::PoolModel>, Error> {
+    ) -> Result<Response<models::PoolModel>, ShowPoolError> {
+        let __request = self.__build_show_pool(pool_name, user_id)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `show_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_show_pool(
+        &self,
+        pool_name: &str,
+        user_id: Option<&str>,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_pool", Method::GET);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -1397,7 +1781,7 @@ impl Client {
         }
         __request.idempotent(true);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 资源池监控 资源池监控接口用于获取指定资源池的实时或历史监控信息。该接口适用于以下场景:当需要实时查看资源池的资源使用情况、性能状态或历史数据时,用户可通过此接口获取资源池的监控数据。使用该接口的前提条件是资源池已存在且用户具有管理员权限。调用接口成功后,系统将返回资源池的监控信息,包括资源使用率、性能指标及历史趋势等数据。若资源池不存在、用户无权限操作或资源池当前不可用,接口将返回相应的错误信息。
@@ -1444,14 +1828,27 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ShowPoolMonitorError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowPoolMonitorError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolMonitorError::Unhandled` with its `Error`.
     pub async fn show_pool_monitor(
         &self,
         pool_name: &str,
         time_range: Option<&str>,
         statistics: Option<&str>,
         period: Option<&str>,
-    ) -> Result<Response<models::PoolMonitor>, Error> {
+    ) -> Result<Response<models::PoolMonitor>, ShowPoolMonitorError> {
+        let __request = self
+            .__build_show_pool_monitor(pool_name, time_range, statistics, period)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `show_pool_monitor` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_show_pool_monitor(
+        &self,
+        pool_name: &str,
+        time_range: Option<&str>,
+        statistics: Option<&str>,
+        period: Option<&str>,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_pool_monitor", Method::GET);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -1469,7 +1866,7 @@ impl Client {
         }
         __request.idempotent(true);
         __request.documented_errors(&[(404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询资源池节点自定义配置 查询资源池节点自定义配置接口用于获取指定资源池节点的自定义配置信息。该接口适用于以下场景:当需要查看资源池节点的详细配置、优化资源分配或管理节点资源时,用户可通过此接口获取节点的自定义配置数据。使用该接口的前提条件是资源池节点已存在且用户具有访问该节点的权限。调用接口成功后,系统将返回资源池节点的自定义配置信息,包括硬件规格、软件环境、网络设置等详细参数。若资源池节点不存在、用户无权限访问或节点配置信息未正确配置,接口将返回相应的错误信息。
@@ -1483,11 +1880,20 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Error response); these arrive as `Error::Api`, and [`ShowPoolNodeConfigError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Error response): each is a variant of [`ShowPoolNodeConfigError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolNodeConfigError::Unhandled` with its `Error`.
     pub async fn show_pool_node_config(
         &self,
         pool_name: &str,
-    ) -> Result<Response<models::NodeConfig>, Error> {
+    ) -> Result<Response<models::NodeConfig>, ShowPoolNodeConfigError> {
+        let __request = self.__build_show_pool_node_config(pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `show_pool_node_config` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_show_pool_node_config(
+        &self,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_pool_node_config", Method::GET);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -1496,7 +1902,7 @@ impl Client {
         __request.push_literal("node-config");
         __request.idempotent(true);
         __request.documented_errors(&[(400u16, "Error response")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询资源实时利用率 查询资源实时利用率接口用于获取当前项目下所有资源池的实时利用率信息。该接口适用于以下场景:当用户需要监控资源使用情况、进行资源优化、容量规划或故障排查时,可通过此接口查询资源池的实时利用率,包括CPU、内存、存储等资源的使用情况。使用该接口的前提条件是用户具有访问该项目的权限,并且资源池已存在且处于运行状态。查询操作完成后,接口将返回资源池的实时利用率数据,包含利用率百分比、资源类型、时间戳等详细信息。若用户无权限、资源池不存在或系统无法获取实时数据,接口将返回相应的错误信息。
@@ -1504,7 +1910,15 @@ impl Client {
     /// `GET /v2/{project_id}/metrics/runtime/pools`
     pub async fn show_pool_runtime_metrics(
         &self,
-    ) -> Result<Response<models::PoolRuntimeMetricsList>, Error> {
+    ) -> Result<Response<models::PoolRuntimeMetricsList>, ShowPoolRuntimeMetricsError> {
+        let __request = self.__build_show_pool_runtime_metrics()?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `show_pool_runtime_metrics` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_show_pool_runtime_metrics(
+        &self,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "show_pool_runtime_metrics",
             Method::GET,
@@ -1515,7 +1929,7 @@ impl Client {
         __request.push_literal("runtime");
         __request.push_literal("pools");
         __request.idempotent(true);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 资源池统计 资源池统计接口用于获取指定资源池的统计信息。该接口适用于以下场景:当需要了解资源池的资源使用情况、分配情况或利用率时,用户可通过此接口获取资源池的统计数据。使用该接口的前提条件是资源池已存在且用户具有管理员权限。调用接口成功后,系统将返回资源池的统计信息,包括资源使用总量、已分配量、利用率及资源分配趋势等数据。若资源池不存在、用户无权限操作或资源池当前不可用,接口将返回相应的错误信息。
@@ -1529,11 +1943,20 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 500 (Internal error); these arrive as `Error::Api`, and [`ShowPoolStatisticsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 500 (Internal error): each is a variant of [`ShowPoolStatisticsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolStatisticsError::Unhandled` with its `Error`.
     pub async fn show_pool_statistics(
         &self,
         workspace_id: Option<&str>,
-    ) -> Result<Response<models::PoolStatistics>, Error> {
+    ) -> Result<Response<models::PoolStatistics>, ShowPoolStatisticsError> {
+        let __request = self.__build_show_pool_statistics(workspace_id)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `show_pool_statistics` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_show_pool_statistics(
+        &self,
+        workspace_id: Option<&str>,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_pool_statistics", Method::GET);
         __request.push_literal("v2");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -1544,7 +1967,7 @@ impl Client {
         }
         __request.idempotent(true);
         __request.documented_errors(&[(500u16, "Internal error")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询资源池上的标签 查询资源池的标签接口用于获取指定资源池的标签信息。该接口适用于以下场景:当需要查看、管理或统计特定资源池的标签信息时,用户可通过此接口获取资源池的标签数据。使用该接口的前提条件是资源池已存在且用户具有访问该资源池的权限。调用接口成功后,系统将返回指定资源池的标签信息,包括标签键和标签值。若资源池不存在、用户无权限访问或资源池未配置标签,接口将返回相应的错误信息。
@@ -1558,13 +1981,22 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源不存在。); these arrive as `Error::Api`, and [`ShowPoolTagsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源不存在。): each is a variant of [`ShowPoolTagsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolTagsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition documents a body for status 204 (No Content), which HTTP never sends; the body type and its example are kept as the definition gives them, and an empty 204 is what arrives.
     pub async fn show_pool_tags(
         &self,
         pool_name: &str,
-    ) -> Result<Response<Option<models::TagList>>, Error> {
+    ) -> Result<Response<Option<models::TagList>>, ShowPoolTagsError> {
+        let __request = self.__build_show_pool_tags(pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `show_pool_tags` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_show_pool_tags(
+        &self,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_pool_tags", Method::GET);
         __request.push_literal("v1");
         __request.push_param("project_id", self.inner.project_id())?;
@@ -1581,7 +2013,7 @@ impl Client {
                     (404u16, "资源不存在。"),
                 ],
             );
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// 查询专属资源池作业统计信息 查询专属资源池作业统计信息接口用于获取指定专属资源池中作业的统计信息。该接口适用于以下场景:当需要了解专属资源池中作业的整体运行情况、资源使用效率或作业状态分布时,用户可通过此接口获取统计信息。使用该接口的前提条件是专属资源池已存在且用户具有相应的权限(如管理员权限或资源管理权限)。调用接口成功后,系统将返回专属资源池中作业的统计信息,包括作业总数、运行中作业数、完成作业数、资源使用率等数据。若专属资源池不存在、用户无权限操作或资源池当前不可用,接口将返回相应的错误信息。
@@ -1595,11 +2027,20 @@ impl Client {
     ///
     /// # Errors
     ///
-    /// The service documents HTTP 400 (Bad Request。) and HTTP 404 (Not Found。); these arrive as `Error::Api`, and [`ShowWorkloadStatisticsError`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.
+    /// The service documents HTTP 400 (Bad Request。) and HTTP 404 (Not Found。): each is a variant of [`ShowWorkloadStatisticsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowWorkloadStatisticsError::Unhandled` with its `Error`.
     pub async fn show_workload_statistics(
         &self,
         pool_name: &str,
-    ) -> Result<Response<models::WorkloadListStatistics>, Error> {
+    ) -> Result<Response<models::WorkloadListStatistics>, ShowWorkloadStatisticsError> {
+        let __request = self.__build_show_workload_statistics(pool_name)?;
+        Ok(self.inner.execute(__request).await?)
+    }
+
+    /// The request `show_workload_statistics` sends, checked and built but not sent (the program's `--dry-run` prints it).
+    pub(crate) fn __build_show_workload_statistics(
+        &self,
+        pool_name: &str,
+    ) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "show_workload_statistics",
             Method::GET,
@@ -1613,7 +2054,7 @@ impl Client {
         __request.idempotent(true);
         __request
             .documented_errors(&[(400u16, "Bad Request。"), (404u16, "Not Found。")]);
-        self.inner.execute(__request).await
+        Ok(__request)
     }
 
     /// Every page of [`Self::list_networks`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
@@ -1622,7 +2063,7 @@ impl Client {
         label_selector: Option<&'a str>,
         limit: Option<i32>,
     ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::NetworkList, Error>,
+        Item = Result<models::NetworkList, ListNetworksError>,
     > + 'a {
         modelarts_pools_runtime::paginator::pages(
             move |__token: Option<String>| async move {
@@ -1642,7 +2083,7 @@ impl Client {
         label_selector: Option<&'a str>,
         limit: Option<i32>,
     ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::Network, Error>,
+        Item = Result<models::Network, ListNetworksError>,
     > + 'a {
         modelarts_pools_runtime::paginator::items(
             self.list_networks_pages(label_selector, limit),
@@ -1657,7 +2098,7 @@ impl Client {
         nodepool_name: &'a str,
         limit: Option<&'a str>,
     ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::NodeList, Error>,
+        Item = Result<models::NodeList, ListNodePoolNodesError>,
     > + 'a {
         modelarts_pools_runtime::paginator::pages(
             move |__token: Option<String>| async move {
@@ -1683,7 +2124,7 @@ impl Client {
         nodepool_name: &'a str,
         limit: Option<&'a str>,
     ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::Node, Error>,
+        Item = Result<models::Node, ListNodePoolNodesError>,
     > + 'a {
         modelarts_pools_runtime::paginator::items(
             self.list_node_pool_nodes_pages(pool_name, nodepool_name, limit),
@@ -1697,7 +2138,7 @@ impl Client {
         pool_name: &'a str,
         limit: Option<i64>,
     ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::NodeList, Error>,
+        Item = Result<models::NodeList, ListPoolNodesError>,
     > + 'a {
         modelarts_pools_runtime::paginator::pages(
             move |__token: Option<String>| async move {
@@ -1717,7 +2158,7 @@ impl Client {
         pool_name: &'a str,
         limit: Option<i64>,
     ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::Node, Error>,
+        Item = Result<models::Node, ListPoolNodesError>,
     > + 'a {
         modelarts_pools_runtime::paginator::items(
             self.list_pool_nodes_pages(pool_name, limit),
@@ -1731,7 +2172,7 @@ impl Client {
         limit: Option<i64>,
         label_selector: Option<&'a str>,
     ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::ResourceFlavorList, Error>,
+        Item = Result<models::ResourceFlavorList, ListResourceFlavorsError>,
     > + 'a {
         modelarts_pools_runtime::paginator::pages(
             move |__token: Option<String>| async move {
@@ -1751,7 +2192,7 @@ impl Client {
         limit: Option<i64>,
         label_selector: Option<&'a str>,
     ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::ResourceFlavor, Error>,
+        Item = Result<models::ResourceFlavor, ListResourceFlavorsError>,
     > + 'a {
         modelarts_pools_runtime::paginator::items(
             self.list_resource_flavors_pages(limit, label_selector),
@@ -1779,7 +2220,7 @@ impl Client {
         user_id: Option<&str>,
         config: &WaiterConfig,
         on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>),
-    ) -> Result<(), WaiterError<models::PoolModel, Error>> {
+    ) -> Result<(), WaiterError<models::PoolModel, ShowPoolError>> {
         modelarts_pools_runtime::waiter::wait_until(
                 config,
                 || async move {
@@ -1787,7 +2228,7 @@ impl Client {
                         .await
                         .map(|__response| __response.body)
                 },
-                |__result: &Result<models::PoolModel, Error>| match __result {
+                |__result: &Result<models::PoolModel, ShowPoolError>| match __result {
                     Ok(__value) => {
                         let __state = __value
                             .status
@@ -1834,7 +2275,7 @@ impl Client {
         user_id: Option<&str>,
         config: &WaiterConfig,
         on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>),
-    ) -> Result<models::PoolModel, WaiterError<models::PoolModel, Error>> {
+    ) -> Result<models::PoolModel, WaiterError<models::PoolModel, ShowPoolError>> {
         modelarts_pools_runtime::waiter::wait_for_value(
                 config,
                 || async move {
@@ -1842,7 +2283,7 @@ impl Client {
                         .await
                         .map(|__response| __response.body)
                 },
-                |__result: &Result<models::PoolModel, Error>| match __result {
+                |__result: &Result<models::PoolModel, ShowPoolError>| match __result {
                     Ok(__value) => {
                         let __state = __value
                             .status
@@ -1876,7 +2317,7 @@ impl From<modelarts_pools_runtime::Client> for Client {
     }
 }
 
-/// The failures `batch_bind_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `batch_bind_pool_nodes`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchBindPoolNodesError {
@@ -1887,6 +2328,41 @@ pub enum BatchBindPoolNodesError {
     Unhandled(Error),
 }
 
+impl BatchBindPoolNodesError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            BatchBindPoolNodesError::NotFound(api) => Some(api),
+            BatchBindPoolNodesError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            BatchBindPoolNodesError::NotFound(api) => Some(api.status),
+            BatchBindPoolNodesError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            BatchBindPoolNodesError::NotFound(api) => api.request_id.as_deref(),
+            BatchBindPoolNodesError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            BatchBindPoolNodesError::NotFound(api) => api.is_retryable(),
+            BatchBindPoolNodesError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for BatchBindPoolNodesError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -1895,6 +2371,15 @@ impl From<Error> for BatchBindPoolNodesError {
             }
             Ok(api) => BatchBindPoolNodesError::Unhandled(Error::Api(api)),
             Err(other) => BatchBindPoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl From<BatchBindPoolNodesError> for Error {
+    fn from(error: BatchBindPoolNodesError) -> Self {
+        match error {
+            BatchBindPoolNodesError::NotFound(api) => Error::Api(api),
+            BatchBindPoolNodesError::Unhandled(error) => error,
         }
     }
 }
@@ -1921,7 +2406,7 @@ impl std::error::Error for BatchBindPoolNodesError {
     }
 }
 
-/// The failures `batch_create_pool_tags` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `batch_create_pool_tags`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchCreatePoolTagsError {
@@ -1936,6 +2421,53 @@ pub enum BatchCreatePoolTagsError {
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(Error),
+}
+
+impl BatchCreatePoolTagsError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            BatchCreatePoolTagsError::BadRequest(api)
+            | BatchCreatePoolTagsError::Unauthorized(api)
+            | BatchCreatePoolTagsError::Forbidden(api)
+            | BatchCreatePoolTagsError::NotFound(api) => Some(api),
+            BatchCreatePoolTagsError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            BatchCreatePoolTagsError::BadRequest(api)
+            | BatchCreatePoolTagsError::Unauthorized(api)
+            | BatchCreatePoolTagsError::Forbidden(api)
+            | BatchCreatePoolTagsError::NotFound(api) => Some(api.status),
+            BatchCreatePoolTagsError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            BatchCreatePoolTagsError::BadRequest(api)
+            | BatchCreatePoolTagsError::Unauthorized(api)
+            | BatchCreatePoolTagsError::Forbidden(api)
+            | BatchCreatePoolTagsError::NotFound(api) => api.request_id.as_deref(),
+            BatchCreatePoolTagsError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            BatchCreatePoolTagsError::BadRequest(api)
+            | BatchCreatePoolTagsError::Unauthorized(api)
+            | BatchCreatePoolTagsError::Forbidden(api)
+            | BatchCreatePoolTagsError::NotFound(api) => api.is_retryable(),
+            BatchCreatePoolTagsError::Unhandled(error) => error.is_retryable(),
+        }
+    }
 }
 
 impl From<Error> for BatchCreatePoolTagsError {
@@ -1959,19 +2491,25 @@ impl From<Error> for BatchCreatePoolTagsError {
     }
 }
 
+impl From<BatchCreatePoolTagsError> for Error {
+    fn from(error: BatchCreatePoolTagsError) -> Self {
+        match error {
+            BatchCreatePoolTagsError::BadRequest(api)
+            | BatchCreatePoolTagsError::Unauthorized(api)
+            | BatchCreatePoolTagsError::Forbidden(api)
+            | BatchCreatePoolTagsError::NotFound(api) => Error::Api(api),
+            BatchCreatePoolTagsError::Unhandled(error) => error,
+        }
+    }
+}
+
 impl std::fmt::Display for BatchCreatePoolTagsError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BatchCreatePoolTagsError::BadRequest(api) => {
-                std::fmt::Display::fmt(api, formatter)
-            }
-            BatchCreatePoolTagsError::Unauthorized(api) => {
-                std::fmt::Display::fmt(api, formatter)
-            }
-            BatchCreatePoolTagsError::Forbidden(api) => {
-                std::fmt::Display::fmt(api, formatter)
-            }
-            BatchCreatePoolTagsError::NotFound(api) => {
+            BatchCreatePoolTagsError::BadRequest(api)
+            | BatchCreatePoolTagsError::Unauthorized(api)
+            | BatchCreatePoolTagsError::Forbidden(api)
+            | BatchCreatePoolTagsError::NotFound(api) => {
                 std::fmt::Display::fmt(api, formatter)
             }
             BatchCreatePoolTagsError::Unhandled(error) => {
@@ -1984,16 +2522,16 @@ impl std::fmt::Display for BatchCreatePoolTagsError {
 impl std::error::Error for BatchCreatePoolTagsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            BatchCreatePoolTagsError::BadRequest(api) => Some(api.as_ref()),
-            BatchCreatePoolTagsError::Unauthorized(api) => Some(api.as_ref()),
-            BatchCreatePoolTagsError::Forbidden(api) => Some(api.as_ref()),
-            BatchCreatePoolTagsError::NotFound(api) => Some(api.as_ref()),
+            BatchCreatePoolTagsError::BadRequest(api)
+            | BatchCreatePoolTagsError::Unauthorized(api)
+            | BatchCreatePoolTagsError::Forbidden(api)
+            | BatchCreatePoolTagsError::NotFound(api) => Some(api.as_ref()),
             BatchCreatePoolTagsError::Unhandled(error) => Some(error),
         }
     }
 }
 
-/// The failures `batch_delete_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `batch_delete_pool_nodes`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchDeletePoolNodesError {
@@ -2004,6 +2542,41 @@ pub enum BatchDeletePoolNodesError {
     Unhandled(Error),
 }
 
+impl BatchDeletePoolNodesError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            BatchDeletePoolNodesError::NotFound(api) => Some(api),
+            BatchDeletePoolNodesError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            BatchDeletePoolNodesError::NotFound(api) => Some(api.status),
+            BatchDeletePoolNodesError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            BatchDeletePoolNodesError::NotFound(api) => api.request_id.as_deref(),
+            BatchDeletePoolNodesError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            BatchDeletePoolNodesError::NotFound(api) => api.is_retryable(),
+            BatchDeletePoolNodesError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for BatchDeletePoolNodesError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2012,6 +2585,15 @@ impl From<Error> for BatchDeletePoolNodesError {
             }
             Ok(api) => BatchDeletePoolNodesError::Unhandled(Error::Api(api)),
             Err(other) => BatchDeletePoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl From<BatchDeletePoolNodesError> for Error {
+    fn from(error: BatchDeletePoolNodesError) -> Self {
+        match error {
+            BatchDeletePoolNodesError::NotFound(api) => Error::Api(api),
+            BatchDeletePoolNodesError::Unhandled(error) => error,
         }
     }
 }
@@ -2038,7 +2620,7 @@ impl std::error::Error for BatchDeletePoolNodesError {
     }
 }
 
-/// The failures `batch_delete_pool_tags` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `batch_delete_pool_tags`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchDeletePoolTagsError {
@@ -2053,6 +2635,53 @@ pub enum BatchDeletePoolTagsError {
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(Error),
+}
+
+impl BatchDeletePoolTagsError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            BatchDeletePoolTagsError::BadRequest(api)
+            | BatchDeletePoolTagsError::Unauthorized(api)
+            | BatchDeletePoolTagsError::Forbidden(api)
+            | BatchDeletePoolTagsError::NotFound(api) => Some(api),
+            BatchDeletePoolTagsError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            BatchDeletePoolTagsError::BadRequest(api)
+            | BatchDeletePoolTagsError::Unauthorized(api)
+            | BatchDeletePoolTagsError::Forbidden(api)
+            | BatchDeletePoolTagsError::NotFound(api) => Some(api.status),
+            BatchDeletePoolTagsError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            BatchDeletePoolTagsError::BadRequest(api)
+            | BatchDeletePoolTagsError::Unauthorized(api)
+            | BatchDeletePoolTagsError::Forbidden(api)
+            | BatchDeletePoolTagsError::NotFound(api) => api.request_id.as_deref(),
+            BatchDeletePoolTagsError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            BatchDeletePoolTagsError::BadRequest(api)
+            | BatchDeletePoolTagsError::Unauthorized(api)
+            | BatchDeletePoolTagsError::Forbidden(api)
+            | BatchDeletePoolTagsError::NotFound(api) => api.is_retryable(),
+            BatchDeletePoolTagsError::Unhandled(error) => error.is_retryable(),
+        }
+    }
 }
 
 impl From<Error> for BatchDeletePoolTagsError {
@@ -2076,19 +2705,25 @@ impl From<Error> for BatchDeletePoolTagsError {
     }
 }
 
+impl From<BatchDeletePoolTagsError> for Error {
+    fn from(error: BatchDeletePoolTagsError) -> Self {
+        match error {
+            BatchDeletePoolTagsError::BadRequest(api)
+            | BatchDeletePoolTagsError::Unauthorized(api)
+            | BatchDeletePoolTagsError::Forbidden(api)
+            | BatchDeletePoolTagsError::NotFound(api) => Error::Api(api),
+            BatchDeletePoolTagsError::Unhandled(error) => error,
+        }
+    }
+}
+
 impl std::fmt::Display for BatchDeletePoolTagsError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BatchDeletePoolTagsError::BadRequest(api) => {
-                std::fmt::Display::fmt(api, formatter)
-            }
-            BatchDeletePoolTagsError::Unauthorized(api) => {
-                std::fmt::Display::fmt(api, formatter)
-            }
-            BatchDeletePoolTagsError::Forbidden(api) => {
-                std::fmt::Display::fmt(api, formatter)
-            }
-            BatchDeletePoolTagsError::NotFound(api) => {
+            BatchDeletePoolTagsError::BadRequest(api)
+            | BatchDeletePoolTagsError::Unauthorized(api)
+            | BatchDeletePoolTagsError::Forbidden(api)
+            | BatchDeletePoolTagsError::NotFound(api) => {
                 std::fmt::Display::fmt(api, formatter)
             }
             BatchDeletePoolTagsError::Unhandled(error) => {
@@ -2101,16 +2736,16 @@ impl std::fmt::Display for BatchDeletePoolTagsError {
 impl std::error::Error for BatchDeletePoolTagsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            BatchDeletePoolTagsError::BadRequest(api) => Some(api.as_ref()),
-            BatchDeletePoolTagsError::Unauthorized(api) => Some(api.as_ref()),
-            BatchDeletePoolTagsError::Forbidden(api) => Some(api.as_ref()),
-            BatchDeletePoolTagsError::NotFound(api) => Some(api.as_ref()),
+            BatchDeletePoolTagsError::BadRequest(api)
+            | BatchDeletePoolTagsError::Unauthorized(api)
+            | BatchDeletePoolTagsError::Forbidden(api)
+            | BatchDeletePoolTagsError::NotFound(api) => Some(api.as_ref()),
             BatchDeletePoolTagsError::Unhandled(error) => Some(error),
         }
     }
 }
 
-/// The failures `batch_lock_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `batch_lock_pool_nodes`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchLockPoolNodesError {
@@ -2121,6 +2756,41 @@ pub enum BatchLockPoolNodesError {
     Unhandled(Error),
 }
 
+impl BatchLockPoolNodesError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            BatchLockPoolNodesError::NotFound(api) => Some(api),
+            BatchLockPoolNodesError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            BatchLockPoolNodesError::NotFound(api) => Some(api.status),
+            BatchLockPoolNodesError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            BatchLockPoolNodesError::NotFound(api) => api.request_id.as_deref(),
+            BatchLockPoolNodesError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            BatchLockPoolNodesError::NotFound(api) => api.is_retryable(),
+            BatchLockPoolNodesError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for BatchLockPoolNodesError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2129,6 +2799,15 @@ impl From<Error> for BatchLockPoolNodesError {
             }
             Ok(api) => BatchLockPoolNodesError::Unhandled(Error::Api(api)),
             Err(other) => BatchLockPoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl From<BatchLockPoolNodesError> for Error {
+    fn from(error: BatchLockPoolNodesError) -> Self {
+        match error {
+            BatchLockPoolNodesError::NotFound(api) => Error::Api(api),
+            BatchLockPoolNodesError::Unhandled(error) => error,
         }
     }
 }
@@ -2155,7 +2834,7 @@ impl std::error::Error for BatchLockPoolNodesError {
     }
 }
 
-/// The failures `batch_migrate_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `batch_migrate_pool_nodes`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchMigratePoolNodesError {
@@ -2166,6 +2845,41 @@ pub enum BatchMigratePoolNodesError {
     Unhandled(Error),
 }
 
+impl BatchMigratePoolNodesError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            BatchMigratePoolNodesError::NotFound(api) => Some(api),
+            BatchMigratePoolNodesError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            BatchMigratePoolNodesError::NotFound(api) => Some(api.status),
+            BatchMigratePoolNodesError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            BatchMigratePoolNodesError::NotFound(api) => api.request_id.as_deref(),
+            BatchMigratePoolNodesError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            BatchMigratePoolNodesError::NotFound(api) => api.is_retryable(),
+            BatchMigratePoolNodesError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for BatchMigratePoolNodesError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2174,6 +2888,15 @@ impl From<Error> for BatchMigratePoolNodesError {
             }
             Ok(api) => BatchMigratePoolNodesError::Unhandled(Error::Api(api)),
             Err(other) => BatchMigratePoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl From<BatchMigratePoolNodesError> for Error {
+    fn from(error: BatchMigratePoolNodesError) -> Self {
+        match error {
+            BatchMigratePoolNodesError::NotFound(api) => Error::Api(api),
+            BatchMigratePoolNodesError::Unhandled(error) => error,
         }
     }
 }
@@ -2200,7 +2923,7 @@ impl std::error::Error for BatchMigratePoolNodesError {
     }
 }
 
-/// The failures `batch_reboot_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `batch_reboot_pool_nodes`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchRebootPoolNodesError {
@@ -2211,6 +2934,41 @@ pub enum BatchRebootPoolNodesError {
     Unhandled(Error),
 }
 
+impl BatchRebootPoolNodesError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            BatchRebootPoolNodesError::NotFound(api) => Some(api),
+            BatchRebootPoolNodesError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            BatchRebootPoolNodesError::NotFound(api) => Some(api.status),
+            BatchRebootPoolNodesError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            BatchRebootPoolNodesError::NotFound(api) => api.request_id.as_deref(),
+            BatchRebootPoolNodesError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            BatchRebootPoolNodesError::NotFound(api) => api.is_retryable(),
+            BatchRebootPoolNodesError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for BatchRebootPoolNodesError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2219,6 +2977,15 @@ impl From<Error> for BatchRebootPoolNodesError {
             }
             Ok(api) => BatchRebootPoolNodesError::Unhandled(Error::Api(api)),
             Err(other) => BatchRebootPoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl From<BatchRebootPoolNodesError> for Error {
+    fn from(error: BatchRebootPoolNodesError) -> Self {
+        match error {
+            BatchRebootPoolNodesError::NotFound(api) => Error::Api(api),
+            BatchRebootPoolNodesError::Unhandled(error) => error,
         }
     }
 }
@@ -2245,7 +3012,7 @@ impl std::error::Error for BatchRebootPoolNodesError {
     }
 }
 
-/// The failures `batch_reset_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `batch_reset_pool_nodes`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchResetPoolNodesError {
@@ -2256,6 +3023,41 @@ pub enum BatchResetPoolNodesError {
     Unhandled(Error),
 }
 
+impl BatchResetPoolNodesError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            BatchResetPoolNodesError::NotFound(api) => Some(api),
+            BatchResetPoolNodesError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            BatchResetPoolNodesError::NotFound(api) => Some(api.status),
+            BatchResetPoolNodesError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            BatchResetPoolNodesError::NotFound(api) => api.request_id.as_deref(),
+            BatchResetPoolNodesError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            BatchResetPoolNodesError::NotFound(api) => api.is_retryable(),
+            BatchResetPoolNodesError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for BatchResetPoolNodesError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2264,6 +3066,15 @@ impl From<Error> for BatchResetPoolNodesError {
             }
             Ok(api) => BatchResetPoolNodesError::Unhandled(Error::Api(api)),
             Err(other) => BatchResetPoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl From<BatchResetPoolNodesError> for Error {
+    fn from(error: BatchResetPoolNodesError) -> Self {
+        match error {
+            BatchResetPoolNodesError::NotFound(api) => Error::Api(api),
+            BatchResetPoolNodesError::Unhandled(error) => error,
         }
     }
 }
@@ -2290,7 +3101,7 @@ impl std::error::Error for BatchResetPoolNodesError {
     }
 }
 
-/// The failures `batch_resize_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `batch_resize_pool_nodes`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchResizePoolNodesError {
@@ -2301,6 +3112,41 @@ pub enum BatchResizePoolNodesError {
     Unhandled(Error),
 }
 
+impl BatchResizePoolNodesError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            BatchResizePoolNodesError::NotFound(api) => Some(api),
+            BatchResizePoolNodesError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            BatchResizePoolNodesError::NotFound(api) => Some(api.status),
+            BatchResizePoolNodesError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            BatchResizePoolNodesError::NotFound(api) => api.request_id.as_deref(),
+            BatchResizePoolNodesError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            BatchResizePoolNodesError::NotFound(api) => api.is_retryable(),
+            BatchResizePoolNodesError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for BatchResizePoolNodesError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2309,6 +3155,15 @@ impl From<Error> for BatchResizePoolNodesError {
             }
             Ok(api) => BatchResizePoolNodesError::Unhandled(Error::Api(api)),
             Err(other) => BatchResizePoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl From<BatchResizePoolNodesError> for Error {
+    fn from(error: BatchResizePoolNodesError) -> Self {
+        match error {
+            BatchResizePoolNodesError::NotFound(api) => Error::Api(api),
+            BatchResizePoolNodesError::Unhandled(error) => error,
         }
     }
 }
@@ -2335,7 +3190,7 @@ impl std::error::Error for BatchResizePoolNodesError {
     }
 }
 
-/// The failures `batch_unlock_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `batch_unlock_pool_nodes`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchUnlockPoolNodesError {
@@ -2346,6 +3201,41 @@ pub enum BatchUnlockPoolNodesError {
     Unhandled(Error),
 }
 
+impl BatchUnlockPoolNodesError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            BatchUnlockPoolNodesError::NotFound(api) => Some(api),
+            BatchUnlockPoolNodesError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            BatchUnlockPoolNodesError::NotFound(api) => Some(api.status),
+            BatchUnlockPoolNodesError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            BatchUnlockPoolNodesError::NotFound(api) => api.request_id.as_deref(),
+            BatchUnlockPoolNodesError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            BatchUnlockPoolNodesError::NotFound(api) => api.is_retryable(),
+            BatchUnlockPoolNodesError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for BatchUnlockPoolNodesError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2354,6 +3244,15 @@ impl From<Error> for BatchUnlockPoolNodesError {
             }
             Ok(api) => BatchUnlockPoolNodesError::Unhandled(Error::Api(api)),
             Err(other) => BatchUnlockPoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl From<BatchUnlockPoolNodesError> for Error {
+    fn from(error: BatchUnlockPoolNodesError) -> Self {
+        match error {
+            BatchUnlockPoolNodesError::NotFound(api) => Error::Api(api),
+            BatchUnlockPoolNodesError::Unhandled(error) => error,
         }
     }
 }
@@ -2380,7 +3279,7 @@ impl std::error::Error for BatchUnlockPoolNodesError {
     }
 }
 
-/// The failures `batch_update_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `batch_update_pool_nodes`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BatchUpdatePoolNodesError {
@@ -2391,6 +3290,41 @@ pub enum BatchUpdatePoolNodesError {
     Unhandled(Error),
 }
 
+impl BatchUpdatePoolNodesError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            BatchUpdatePoolNodesError::NotFound(api) => Some(api),
+            BatchUpdatePoolNodesError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            BatchUpdatePoolNodesError::NotFound(api) => Some(api.status),
+            BatchUpdatePoolNodesError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            BatchUpdatePoolNodesError::NotFound(api) => api.request_id.as_deref(),
+            BatchUpdatePoolNodesError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            BatchUpdatePoolNodesError::NotFound(api) => api.is_retryable(),
+            BatchUpdatePoolNodesError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for BatchUpdatePoolNodesError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2399,6 +3333,15 @@ impl From<Error> for BatchUpdatePoolNodesError {
             }
             Ok(api) => BatchUpdatePoolNodesError::Unhandled(Error::Api(api)),
             Err(other) => BatchUpdatePoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl From<BatchUpdatePoolNodesError> for Error {
+    fn from(error: BatchUpdatePoolNodesError) -> Self {
+        match error {
+            BatchUpdatePoolNodesError::NotFound(api) => Error::Api(api),
+            BatchUpdatePoolNodesError::Unhandled(error) => error,
         }
     }
 }
@@ -2425,7 +3368,7 @@ impl std::error::Error for BatchUpdatePoolNodesError {
     }
 }
 
-/// The failures `create_network` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `create_network`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateNetworkError {
@@ -2436,6 +3379,41 @@ pub enum CreateNetworkError {
     Unhandled(Error),
 }
 
+impl CreateNetworkError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            CreateNetworkError::BadRequest(api) => Some(api),
+            CreateNetworkError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            CreateNetworkError::BadRequest(api) => Some(api.status),
+            CreateNetworkError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            CreateNetworkError::BadRequest(api) => api.request_id.as_deref(),
+            CreateNetworkError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            CreateNetworkError::BadRequest(api) => api.is_retryable(),
+            CreateNetworkError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for CreateNetworkError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2444,6 +3422,15 @@ impl From<Error> for CreateNetworkError {
             }
             Ok(api) => CreateNetworkError::Unhandled(Error::Api(api)),
             Err(other) => CreateNetworkError::Unhandled(other),
+        }
+    }
+}
+
+impl From<CreateNetworkError> for Error {
+    fn from(error: CreateNetworkError) -> Self {
+        match error {
+            CreateNetworkError::BadRequest(api) => Error::Api(api),
+            CreateNetworkError::Unhandled(error) => error,
         }
     }
 }
@@ -2468,7 +3455,7 @@ impl std::error::Error for CreateNetworkError {
     }
 }
 
-/// The failures `create_node_pool` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `create_node_pool`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateNodePoolError {
@@ -2479,6 +3466,41 @@ pub enum CreateNodePoolError {
     Unhandled(Error),
 }
 
+impl CreateNodePoolError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            CreateNodePoolError::BadRequest(api) => Some(api),
+            CreateNodePoolError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            CreateNodePoolError::BadRequest(api) => Some(api.status),
+            CreateNodePoolError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            CreateNodePoolError::BadRequest(api) => api.request_id.as_deref(),
+            CreateNodePoolError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            CreateNodePoolError::BadRequest(api) => api.is_retryable(),
+            CreateNodePoolError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for CreateNodePoolError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2487,6 +3509,15 @@ impl From<Error> for CreateNodePoolError {
             }
             Ok(api) => CreateNodePoolError::Unhandled(Error::Api(api)),
             Err(other) => CreateNodePoolError::Unhandled(other),
+        }
+    }
+}
+
+impl From<CreateNodePoolError> for Error {
+    fn from(error: CreateNodePoolError) -> Self {
+        match error {
+            CreateNodePoolError::BadRequest(api) => Error::Api(api),
+            CreateNodePoolError::Unhandled(error) => error,
         }
     }
 }
@@ -2513,7 +3544,7 @@ impl std::error::Error for CreateNodePoolError {
     }
 }
 
-/// The failures `create_order_id` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `create_order_id`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateOrderIdError {
@@ -2524,6 +3555,49 @@ pub enum CreateOrderIdError {
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(Error),
+}
+
+impl CreateOrderIdError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            CreateOrderIdError::BadRequest(api) | CreateOrderIdError::Conflict(api) => {
+                Some(api)
+            }
+            CreateOrderIdError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            CreateOrderIdError::BadRequest(api) | CreateOrderIdError::Conflict(api) => {
+                Some(api.status)
+            }
+            CreateOrderIdError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            CreateOrderIdError::BadRequest(api) | CreateOrderIdError::Conflict(api) => {
+                api.request_id.as_deref()
+            }
+            CreateOrderIdError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            CreateOrderIdError::BadRequest(api) | CreateOrderIdError::Conflict(api) => {
+                api.is_retryable()
+            }
+            CreateOrderIdError::Unhandled(error) => error.is_retryable(),
+        }
+    }
 }
 
 impl From<Error> for CreateOrderIdError {
@@ -2539,11 +3613,23 @@ impl From<Error> for CreateOrderIdError {
     }
 }
 
+impl From<CreateOrderIdError> for Error {
+    fn from(error: CreateOrderIdError) -> Self {
+        match error {
+            CreateOrderIdError::BadRequest(api) | CreateOrderIdError::Conflict(api) => {
+                Error::Api(api)
+            }
+            CreateOrderIdError::Unhandled(error) => error,
+        }
+    }
+}
+
 impl std::fmt::Display for CreateOrderIdError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CreateOrderIdError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
-            CreateOrderIdError::Conflict(api) => std::fmt::Display::fmt(api, formatter),
+            CreateOrderIdError::BadRequest(api) | CreateOrderIdError::Conflict(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
             CreateOrderIdError::Unhandled(error) => {
                 std::fmt::Display::fmt(error, formatter)
             }
@@ -2554,14 +3640,15 @@ impl std::fmt::Display for CreateOrderIdError {
 impl std::error::Error for CreateOrderIdError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            CreateOrderIdError::BadRequest(api) => Some(api.as_ref()),
-            CreateOrderIdError::Conflict(api) => Some(api.as_ref()),
+            CreateOrderIdError::BadRequest(api) | CreateOrderIdError::Conflict(api) => {
+                Some(api.as_ref())
+            }
             CreateOrderIdError::Unhandled(error) => Some(error),
         }
     }
 }
 
-/// The failures `create_pool` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `create_pool`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreatePoolError {
@@ -2572,6 +3659,49 @@ pub enum CreatePoolError {
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(Error),
+}
+
+impl CreatePoolError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            CreatePoolError::BadRequest(api) | CreatePoolError::Conflict(api) => {
+                Some(api)
+            }
+            CreatePoolError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            CreatePoolError::BadRequest(api) | CreatePoolError::Conflict(api) => {
+                Some(api.status)
+            }
+            CreatePoolError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            CreatePoolError::BadRequest(api) | CreatePoolError::Conflict(api) => {
+                api.request_id.as_deref()
+            }
+            CreatePoolError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            CreatePoolError::BadRequest(api) | CreatePoolError::Conflict(api) => {
+                api.is_retryable()
+            }
+            CreatePoolError::Unhandled(error) => error.is_retryable(),
+        }
+    }
 }
 
 impl From<Error> for CreatePoolError {
@@ -2585,11 +3715,23 @@ impl From<Error> for CreatePoolError {
     }
 }
 
+impl From<CreatePoolError> for Error {
+    fn from(error: CreatePoolError) -> Self {
+        match error {
+            CreatePoolError::BadRequest(api) | CreatePoolError::Conflict(api) => {
+                Error::Api(api)
+            }
+            CreatePoolError::Unhandled(error) => error,
+        }
+    }
+}
+
 impl std::fmt::Display for CreatePoolError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CreatePoolError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
-            CreatePoolError::Conflict(api) => std::fmt::Display::fmt(api, formatter),
+            CreatePoolError::BadRequest(api) | CreatePoolError::Conflict(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
             CreatePoolError::Unhandled(error) => std::fmt::Display::fmt(error, formatter),
         }
     }
@@ -2598,14 +3740,15 @@ impl std::fmt::Display for CreatePoolError {
 impl std::error::Error for CreatePoolError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            CreatePoolError::BadRequest(api) => Some(api.as_ref()),
-            CreatePoolError::Conflict(api) => Some(api.as_ref()),
+            CreatePoolError::BadRequest(api) | CreatePoolError::Conflict(api) => {
+                Some(api.as_ref())
+            }
             CreatePoolError::Unhandled(error) => Some(error),
         }
     }
 }
 
-/// The failures `create_pool_plugin` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `create_pool_plugin`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreatePoolPluginError {
@@ -2616,6 +3759,41 @@ pub enum CreatePoolPluginError {
     Unhandled(Error),
 }
 
+impl CreatePoolPluginError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            CreatePoolPluginError::BadRequest(api) => Some(api),
+            CreatePoolPluginError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            CreatePoolPluginError::BadRequest(api) => Some(api.status),
+            CreatePoolPluginError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            CreatePoolPluginError::BadRequest(api) => api.request_id.as_deref(),
+            CreatePoolPluginError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            CreatePoolPluginError::BadRequest(api) => api.is_retryable(),
+            CreatePoolPluginError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for CreatePoolPluginError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2624,6 +3802,15 @@ impl From<Error> for CreatePoolPluginError {
             }
             Ok(api) => CreatePoolPluginError::Unhandled(Error::Api(api)),
             Err(other) => CreatePoolPluginError::Unhandled(other),
+        }
+    }
+}
+
+impl From<CreatePoolPluginError> for Error {
+    fn from(error: CreatePoolPluginError) -> Self {
+        match error {
+            CreatePoolPluginError::BadRequest(api) => Error::Api(api),
+            CreatePoolPluginError::Unhandled(error) => error,
         }
     }
 }
@@ -2650,7 +3837,7 @@ impl std::error::Error for CreatePoolPluginError {
     }
 }
 
-/// The failures `delete_network` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `delete_network`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteNetworkError {
@@ -2661,12 +3848,56 @@ pub enum DeleteNetworkError {
     Unhandled(Error),
 }
 
+impl DeleteNetworkError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            DeleteNetworkError::NotFound(api) => Some(api),
+            DeleteNetworkError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            DeleteNetworkError::NotFound(api) => Some(api.status),
+            DeleteNetworkError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            DeleteNetworkError::NotFound(api) => api.request_id.as_deref(),
+            DeleteNetworkError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            DeleteNetworkError::NotFound(api) => api.is_retryable(),
+            DeleteNetworkError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for DeleteNetworkError {
     fn from(error: Error) -> Self {
         match error.into_api() {
             Ok(api) if api.status.as_u16() == 404u16 => DeleteNetworkError::NotFound(api),
             Ok(api) => DeleteNetworkError::Unhandled(Error::Api(api)),
             Err(other) => DeleteNetworkError::Unhandled(other),
+        }
+    }
+}
+
+impl From<DeleteNetworkError> for Error {
+    fn from(error: DeleteNetworkError) -> Self {
+        match error {
+            DeleteNetworkError::NotFound(api) => Error::Api(api),
+            DeleteNetworkError::Unhandled(error) => error,
         }
     }
 }
@@ -2691,7 +3922,7 @@ impl std::error::Error for DeleteNetworkError {
     }
 }
 
-/// The failures `delete_node_pool` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `delete_node_pool`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteNodePoolError {
@@ -2702,6 +3933,41 @@ pub enum DeleteNodePoolError {
     Unhandled(Error),
 }
 
+impl DeleteNodePoolError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            DeleteNodePoolError::BadRequest(api) => Some(api),
+            DeleteNodePoolError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            DeleteNodePoolError::BadRequest(api) => Some(api.status),
+            DeleteNodePoolError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            DeleteNodePoolError::BadRequest(api) => api.request_id.as_deref(),
+            DeleteNodePoolError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            DeleteNodePoolError::BadRequest(api) => api.is_retryable(),
+            DeleteNodePoolError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for DeleteNodePoolError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2710,6 +3976,15 @@ impl From<Error> for DeleteNodePoolError {
             }
             Ok(api) => DeleteNodePoolError::Unhandled(Error::Api(api)),
             Err(other) => DeleteNodePoolError::Unhandled(other),
+        }
+    }
+}
+
+impl From<DeleteNodePoolError> for Error {
+    fn from(error: DeleteNodePoolError) -> Self {
+        match error {
+            DeleteNodePoolError::BadRequest(api) => Error::Api(api),
+            DeleteNodePoolError::Unhandled(error) => error,
         }
     }
 }
@@ -2736,7 +4011,7 @@ impl std::error::Error for DeleteNodePoolError {
     }
 }
 
-/// The failures `delete_pool` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `delete_pool`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeletePoolError {
@@ -2747,12 +4022,56 @@ pub enum DeletePoolError {
     Unhandled(Error),
 }
 
+impl DeletePoolError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            DeletePoolError::NotFound(api) => Some(api),
+            DeletePoolError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            DeletePoolError::NotFound(api) => Some(api.status),
+            DeletePoolError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            DeletePoolError::NotFound(api) => api.request_id.as_deref(),
+            DeletePoolError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            DeletePoolError::NotFound(api) => api.is_retryable(),
+            DeletePoolError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for DeletePoolError {
     fn from(error: Error) -> Self {
         match error.into_api() {
             Ok(api) if api.status.as_u16() == 404u16 => DeletePoolError::NotFound(api),
             Ok(api) => DeletePoolError::Unhandled(Error::Api(api)),
             Err(other) => DeletePoolError::Unhandled(other),
+        }
+    }
+}
+
+impl From<DeletePoolError> for Error {
+    fn from(error: DeletePoolError) -> Self {
+        match error {
+            DeletePoolError::NotFound(api) => Error::Api(api),
+            DeletePoolError::Unhandled(error) => error,
         }
     }
 }
@@ -2775,7 +4094,82 @@ impl std::error::Error for DeletePoolError {
     }
 }
 
-/// The failures `list_node_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `list_networks`; it documents none, so every one is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListNetworksError {
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl ListNetworksError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ListNetworksError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ListNetworksError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ListNetworksError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ListNetworksError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
+impl From<Error> for ListNetworksError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) => ListNetworksError::Unhandled(Error::Api(api)),
+            Err(other) => ListNetworksError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ListNetworksError> for Error {
+    fn from(error: ListNetworksError) -> Self {
+        match error {
+            ListNetworksError::Unhandled(error) => error,
+        }
+    }
+}
+
+impl std::fmt::Display for ListNetworksError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListNetworksError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ListNetworksError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListNetworksError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures of `list_node_pool_nodes`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListNodePoolNodesError {
@@ -2786,6 +4180,41 @@ pub enum ListNodePoolNodesError {
     Unhandled(Error),
 }
 
+impl ListNodePoolNodesError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ListNodePoolNodesError::BadRequest(api) => Some(api),
+            ListNodePoolNodesError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ListNodePoolNodesError::BadRequest(api) => Some(api.status),
+            ListNodePoolNodesError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ListNodePoolNodesError::BadRequest(api) => api.request_id.as_deref(),
+            ListNodePoolNodesError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ListNodePoolNodesError::BadRequest(api) => api.is_retryable(),
+            ListNodePoolNodesError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for ListNodePoolNodesError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2794,6 +4223,15 @@ impl From<Error> for ListNodePoolNodesError {
             }
             Ok(api) => ListNodePoolNodesError::Unhandled(Error::Api(api)),
             Err(other) => ListNodePoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ListNodePoolNodesError> for Error {
+    fn from(error: ListNodePoolNodesError) -> Self {
+        match error {
+            ListNodePoolNodesError::BadRequest(api) => Error::Api(api),
+            ListNodePoolNodesError::Unhandled(error) => error,
         }
     }
 }
@@ -2820,7 +4258,82 @@ impl std::error::Error for ListNodePoolNodesError {
     }
 }
 
-/// The failures `list_plugin_templates` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `list_node_pools`; it documents none, so every one is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListNodePoolsError {
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl ListNodePoolsError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ListNodePoolsError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ListNodePoolsError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ListNodePoolsError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ListNodePoolsError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
+impl From<Error> for ListNodePoolsError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) => ListNodePoolsError::Unhandled(Error::Api(api)),
+            Err(other) => ListNodePoolsError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ListNodePoolsError> for Error {
+    fn from(error: ListNodePoolsError) -> Self {
+        match error {
+            ListNodePoolsError::Unhandled(error) => error,
+        }
+    }
+}
+
+impl std::fmt::Display for ListNodePoolsError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListNodePoolsError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ListNodePoolsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListNodePoolsError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures of `list_plugin_templates`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListPluginTemplatesError {
@@ -2831,6 +4344,41 @@ pub enum ListPluginTemplatesError {
     Unhandled(Error),
 }
 
+impl ListPluginTemplatesError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ListPluginTemplatesError::NotFound(api) => Some(api),
+            ListPluginTemplatesError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ListPluginTemplatesError::NotFound(api) => Some(api.status),
+            ListPluginTemplatesError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ListPluginTemplatesError::NotFound(api) => api.request_id.as_deref(),
+            ListPluginTemplatesError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ListPluginTemplatesError::NotFound(api) => api.is_retryable(),
+            ListPluginTemplatesError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for ListPluginTemplatesError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -2839,6 +4387,15 @@ impl From<Error> for ListPluginTemplatesError {
             }
             Ok(api) => ListPluginTemplatesError::Unhandled(Error::Api(api)),
             Err(other) => ListPluginTemplatesError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ListPluginTemplatesError> for Error {
+    fn from(error: ListPluginTemplatesError) -> Self {
+        match error {
+            ListPluginTemplatesError::NotFound(api) => Error::Api(api),
+            ListPluginTemplatesError::Unhandled(error) => error,
         }
     }
 }
@@ -2865,7 +4422,7 @@ impl std::error::Error for ListPluginTemplatesError {
     }
 }
 
-/// The failures `list_pool_nodes` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `list_pool_nodes`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListPoolNodesError {
@@ -2876,12 +4433,56 @@ pub enum ListPoolNodesError {
     Unhandled(Error),
 }
 
+impl ListPoolNodesError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ListPoolNodesError::NotFound(api) => Some(api),
+            ListPoolNodesError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ListPoolNodesError::NotFound(api) => Some(api.status),
+            ListPoolNodesError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ListPoolNodesError::NotFound(api) => api.request_id.as_deref(),
+            ListPoolNodesError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ListPoolNodesError::NotFound(api) => api.is_retryable(),
+            ListPoolNodesError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for ListPoolNodesError {
     fn from(error: Error) -> Self {
         match error.into_api() {
             Ok(api) if api.status.as_u16() == 404u16 => ListPoolNodesError::NotFound(api),
             Ok(api) => ListPoolNodesError::Unhandled(Error::Api(api)),
             Err(other) => ListPoolNodesError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ListPoolNodesError> for Error {
+    fn from(error: ListPoolNodesError) -> Self {
+        match error {
+            ListPoolNodesError::NotFound(api) => Error::Api(api),
+            ListPoolNodesError::Unhandled(error) => error,
         }
     }
 }
@@ -2906,7 +4507,82 @@ impl std::error::Error for ListPoolNodesError {
     }
 }
 
-/// The failures `list_pool_tags` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `list_pool_plugins`; it documents none, so every one is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListPoolPluginsError {
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl ListPoolPluginsError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ListPoolPluginsError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ListPoolPluginsError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ListPoolPluginsError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ListPoolPluginsError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
+impl From<Error> for ListPoolPluginsError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) => ListPoolPluginsError::Unhandled(Error::Api(api)),
+            Err(other) => ListPoolPluginsError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ListPoolPluginsError> for Error {
+    fn from(error: ListPoolPluginsError) -> Self {
+        match error {
+            ListPoolPluginsError::Unhandled(error) => error,
+        }
+    }
+}
+
+impl std::fmt::Display for ListPoolPluginsError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListPoolPluginsError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ListPoolPluginsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListPoolPluginsError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures of `list_pool_tags`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListPoolTagsError {
@@ -2919,6 +4595,49 @@ pub enum ListPoolTagsError {
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(Error),
+}
+
+impl ListPoolTagsError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ListPoolTagsError::BadRequest(api)
+            | ListPoolTagsError::Unauthorized(api)
+            | ListPoolTagsError::Forbidden(api) => Some(api),
+            ListPoolTagsError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ListPoolTagsError::BadRequest(api)
+            | ListPoolTagsError::Unauthorized(api)
+            | ListPoolTagsError::Forbidden(api) => Some(api.status),
+            ListPoolTagsError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ListPoolTagsError::BadRequest(api)
+            | ListPoolTagsError::Unauthorized(api)
+            | ListPoolTagsError::Forbidden(api) => api.request_id.as_deref(),
+            ListPoolTagsError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ListPoolTagsError::BadRequest(api)
+            | ListPoolTagsError::Unauthorized(api)
+            | ListPoolTagsError::Forbidden(api) => api.is_retryable(),
+            ListPoolTagsError::Unhandled(error) => error.is_retryable(),
+        }
+    }
 }
 
 impl From<Error> for ListPoolTagsError {
@@ -2937,14 +4656,23 @@ impl From<Error> for ListPoolTagsError {
     }
 }
 
+impl From<ListPoolTagsError> for Error {
+    fn from(error: ListPoolTagsError) -> Self {
+        match error {
+            ListPoolTagsError::BadRequest(api)
+            | ListPoolTagsError::Unauthorized(api)
+            | ListPoolTagsError::Forbidden(api) => Error::Api(api),
+            ListPoolTagsError::Unhandled(error) => error,
+        }
+    }
+}
+
 impl std::fmt::Display for ListPoolTagsError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ListPoolTagsError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
-            ListPoolTagsError::Unauthorized(api) => {
-                std::fmt::Display::fmt(api, formatter)
-            }
-            ListPoolTagsError::Forbidden(api) => std::fmt::Display::fmt(api, formatter),
+            ListPoolTagsError::BadRequest(api)
+            | ListPoolTagsError::Unauthorized(api)
+            | ListPoolTagsError::Forbidden(api) => std::fmt::Display::fmt(api, formatter),
             ListPoolTagsError::Unhandled(error) => {
                 std::fmt::Display::fmt(error, formatter)
             }
@@ -2955,15 +4683,88 @@ impl std::fmt::Display for ListPoolTagsError {
 impl std::error::Error for ListPoolTagsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ListPoolTagsError::BadRequest(api) => Some(api.as_ref()),
-            ListPoolTagsError::Unauthorized(api) => Some(api.as_ref()),
-            ListPoolTagsError::Forbidden(api) => Some(api.as_ref()),
+            ListPoolTagsError::BadRequest(api)
+            | ListPoolTagsError::Unauthorized(api)
+            | ListPoolTagsError::Forbidden(api) => Some(api.as_ref()),
             ListPoolTagsError::Unhandled(error) => Some(error),
         }
     }
 }
 
-/// The failures `list_resource_flavors` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `list_pools`; it documents none, so every one is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListPoolsError {
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl ListPoolsError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ListPoolsError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ListPoolsError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ListPoolsError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ListPoolsError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
+impl From<Error> for ListPoolsError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) => ListPoolsError::Unhandled(Error::Api(api)),
+            Err(other) => ListPoolsError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ListPoolsError> for Error {
+    fn from(error: ListPoolsError) -> Self {
+        match error {
+            ListPoolsError::Unhandled(error) => error,
+        }
+    }
+}
+
+impl std::fmt::Display for ListPoolsError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ListPoolsError::Unhandled(error) => std::fmt::Display::fmt(error, formatter),
+        }
+    }
+}
+
+impl std::error::Error for ListPoolsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ListPoolsError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures of `list_resource_flavors`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListResourceFlavorsError {
@@ -2974,6 +4775,45 @@ pub enum ListResourceFlavorsError {
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(Error),
+}
+
+impl ListResourceFlavorsError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ListResourceFlavorsError::Unauthorized(api)
+            | ListResourceFlavorsError::NotFound(api) => Some(api),
+            ListResourceFlavorsError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ListResourceFlavorsError::Unauthorized(api)
+            | ListResourceFlavorsError::NotFound(api) => Some(api.status),
+            ListResourceFlavorsError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ListResourceFlavorsError::Unauthorized(api)
+            | ListResourceFlavorsError::NotFound(api) => api.request_id.as_deref(),
+            ListResourceFlavorsError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ListResourceFlavorsError::Unauthorized(api)
+            | ListResourceFlavorsError::NotFound(api) => api.is_retryable(),
+            ListResourceFlavorsError::Unhandled(error) => error.is_retryable(),
+        }
+    }
 }
 
 impl From<Error> for ListResourceFlavorsError {
@@ -2991,13 +4831,21 @@ impl From<Error> for ListResourceFlavorsError {
     }
 }
 
+impl From<ListResourceFlavorsError> for Error {
+    fn from(error: ListResourceFlavorsError) -> Self {
+        match error {
+            ListResourceFlavorsError::Unauthorized(api)
+            | ListResourceFlavorsError::NotFound(api) => Error::Api(api),
+            ListResourceFlavorsError::Unhandled(error) => error,
+        }
+    }
+}
+
 impl std::fmt::Display for ListResourceFlavorsError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ListResourceFlavorsError::Unauthorized(api) => {
-                std::fmt::Display::fmt(api, formatter)
-            }
-            ListResourceFlavorsError::NotFound(api) => {
+            ListResourceFlavorsError::Unauthorized(api)
+            | ListResourceFlavorsError::NotFound(api) => {
                 std::fmt::Display::fmt(api, formatter)
             }
             ListResourceFlavorsError::Unhandled(error) => {
@@ -3010,14 +4858,14 @@ impl std::fmt::Display for ListResourceFlavorsError {
 impl std::error::Error for ListResourceFlavorsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ListResourceFlavorsError::Unauthorized(api) => Some(api.as_ref()),
-            ListResourceFlavorsError::NotFound(api) => Some(api.as_ref()),
+            ListResourceFlavorsError::Unauthorized(api)
+            | ListResourceFlavorsError::NotFound(api) => Some(api.as_ref()),
             ListResourceFlavorsError::Unhandled(error) => Some(error),
         }
     }
 }
 
-/// The failures `list_workloads` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `list_workloads`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListWorkloadsError {
@@ -3028,6 +4876,49 @@ pub enum ListWorkloadsError {
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(Error),
+}
+
+impl ListWorkloadsError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ListWorkloadsError::BadRequest(api) | ListWorkloadsError::NotFound(api) => {
+                Some(api)
+            }
+            ListWorkloadsError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ListWorkloadsError::BadRequest(api) | ListWorkloadsError::NotFound(api) => {
+                Some(api.status)
+            }
+            ListWorkloadsError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ListWorkloadsError::BadRequest(api) | ListWorkloadsError::NotFound(api) => {
+                api.request_id.as_deref()
+            }
+            ListWorkloadsError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ListWorkloadsError::BadRequest(api) | ListWorkloadsError::NotFound(api) => {
+                api.is_retryable()
+            }
+            ListWorkloadsError::Unhandled(error) => error.is_retryable(),
+        }
+    }
 }
 
 impl From<Error> for ListWorkloadsError {
@@ -3043,11 +4934,23 @@ impl From<Error> for ListWorkloadsError {
     }
 }
 
+impl From<ListWorkloadsError> for Error {
+    fn from(error: ListWorkloadsError) -> Self {
+        match error {
+            ListWorkloadsError::BadRequest(api) | ListWorkloadsError::NotFound(api) => {
+                Error::Api(api)
+            }
+            ListWorkloadsError::Unhandled(error) => error,
+        }
+    }
+}
+
 impl std::fmt::Display for ListWorkloadsError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ListWorkloadsError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
-            ListWorkloadsError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            ListWorkloadsError::BadRequest(api) | ListWorkloadsError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
             ListWorkloadsError::Unhandled(error) => {
                 std::fmt::Display::fmt(error, formatter)
             }
@@ -3058,14 +4961,15 @@ impl std::fmt::Display for ListWorkloadsError {
 impl std::error::Error for ListWorkloadsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ListWorkloadsError::BadRequest(api) => Some(api.as_ref()),
-            ListWorkloadsError::NotFound(api) => Some(api.as_ref()),
+            ListWorkloadsError::BadRequest(api) | ListWorkloadsError::NotFound(api) => {
+                Some(api.as_ref())
+            }
             ListWorkloadsError::Unhandled(error) => Some(error),
         }
     }
 }
 
-/// The failures `patch_network` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `patch_network`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum PatchNetworkError {
@@ -3076,6 +4980,49 @@ pub enum PatchNetworkError {
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(Error),
+}
+
+impl PatchNetworkError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            PatchNetworkError::BadRequest(api) | PatchNetworkError::NotFound(api) => {
+                Some(api)
+            }
+            PatchNetworkError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            PatchNetworkError::BadRequest(api) | PatchNetworkError::NotFound(api) => {
+                Some(api.status)
+            }
+            PatchNetworkError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            PatchNetworkError::BadRequest(api) | PatchNetworkError::NotFound(api) => {
+                api.request_id.as_deref()
+            }
+            PatchNetworkError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            PatchNetworkError::BadRequest(api) | PatchNetworkError::NotFound(api) => {
+                api.is_retryable()
+            }
+            PatchNetworkError::Unhandled(error) => error.is_retryable(),
+        }
+    }
 }
 
 impl From<Error> for PatchNetworkError {
@@ -3091,11 +5038,23 @@ impl From<Error> for PatchNetworkError {
     }
 }
 
+impl From<PatchNetworkError> for Error {
+    fn from(error: PatchNetworkError) -> Self {
+        match error {
+            PatchNetworkError::BadRequest(api) | PatchNetworkError::NotFound(api) => {
+                Error::Api(api)
+            }
+            PatchNetworkError::Unhandled(error) => error,
+        }
+    }
+}
+
 impl std::fmt::Display for PatchNetworkError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PatchNetworkError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
-            PatchNetworkError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            PatchNetworkError::BadRequest(api) | PatchNetworkError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
             PatchNetworkError::Unhandled(error) => {
                 std::fmt::Display::fmt(error, formatter)
             }
@@ -3106,14 +5065,15 @@ impl std::fmt::Display for PatchNetworkError {
 impl std::error::Error for PatchNetworkError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            PatchNetworkError::BadRequest(api) => Some(api.as_ref()),
-            PatchNetworkError::NotFound(api) => Some(api.as_ref()),
+            PatchNetworkError::BadRequest(api) | PatchNetworkError::NotFound(api) => {
+                Some(api.as_ref())
+            }
             PatchNetworkError::Unhandled(error) => Some(error),
         }
     }
 }
 
-/// The failures `patch_node_pool` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `patch_node_pool`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum PatchNodePoolError {
@@ -3124,6 +5084,41 @@ pub enum PatchNodePoolError {
     Unhandled(Error),
 }
 
+impl PatchNodePoolError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            PatchNodePoolError::BadRequest(api) => Some(api),
+            PatchNodePoolError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            PatchNodePoolError::BadRequest(api) => Some(api.status),
+            PatchNodePoolError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            PatchNodePoolError::BadRequest(api) => api.request_id.as_deref(),
+            PatchNodePoolError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            PatchNodePoolError::BadRequest(api) => api.is_retryable(),
+            PatchNodePoolError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for PatchNodePoolError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -3132,6 +5127,15 @@ impl From<Error> for PatchNodePoolError {
             }
             Ok(api) => PatchNodePoolError::Unhandled(Error::Api(api)),
             Err(other) => PatchNodePoolError::Unhandled(other),
+        }
+    }
+}
+
+impl From<PatchNodePoolError> for Error {
+    fn from(error: PatchNodePoolError) -> Self {
+        match error {
+            PatchNodePoolError::BadRequest(api) => Error::Api(api),
+            PatchNodePoolError::Unhandled(error) => error,
         }
     }
 }
@@ -3156,7 +5160,7 @@ impl std::error::Error for PatchNodePoolError {
     }
 }
 
-/// The failures `patch_pool` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `patch_pool`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum PatchPoolError {
@@ -3167,6 +5171,47 @@ pub enum PatchPoolError {
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(Error),
+}
+
+impl PatchPoolError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            PatchPoolError::BadRequest(api) | PatchPoolError::NotFound(api) => Some(api),
+            PatchPoolError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            PatchPoolError::BadRequest(api) | PatchPoolError::NotFound(api) => {
+                Some(api.status)
+            }
+            PatchPoolError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            PatchPoolError::BadRequest(api) | PatchPoolError::NotFound(api) => {
+                api.request_id.as_deref()
+            }
+            PatchPoolError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            PatchPoolError::BadRequest(api) | PatchPoolError::NotFound(api) => {
+                api.is_retryable()
+            }
+            PatchPoolError::Unhandled(error) => error.is_retryable(),
+        }
+    }
 }
 
 impl From<Error> for PatchPoolError {
@@ -3180,11 +5225,23 @@ impl From<Error> for PatchPoolError {
     }
 }
 
+impl From<PatchPoolError> for Error {
+    fn from(error: PatchPoolError) -> Self {
+        match error {
+            PatchPoolError::BadRequest(api) | PatchPoolError::NotFound(api) => {
+                Error::Api(api)
+            }
+            PatchPoolError::Unhandled(error) => error,
+        }
+    }
+}
+
 impl std::fmt::Display for PatchPoolError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PatchPoolError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
-            PatchPoolError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            PatchPoolError::BadRequest(api) | PatchPoolError::NotFound(api) => {
+                std::fmt::Display::fmt(api, formatter)
+            }
             PatchPoolError::Unhandled(error) => std::fmt::Display::fmt(error, formatter),
         }
     }
@@ -3193,14 +5250,15 @@ impl std::fmt::Display for PatchPoolError {
 impl std::error::Error for PatchPoolError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            PatchPoolError::BadRequest(api) => Some(api.as_ref()),
-            PatchPoolError::NotFound(api) => Some(api.as_ref()),
+            PatchPoolError::BadRequest(api) | PatchPoolError::NotFound(api) => {
+                Some(api.as_ref())
+            }
             PatchPoolError::Unhandled(error) => Some(error),
         }
     }
 }
 
-/// The failures `show_network` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `show_network`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ShowNetworkError {
@@ -3211,12 +5269,56 @@ pub enum ShowNetworkError {
     Unhandled(Error),
 }
 
+impl ShowNetworkError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ShowNetworkError::NotFound(api) => Some(api),
+            ShowNetworkError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ShowNetworkError::NotFound(api) => Some(api.status),
+            ShowNetworkError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ShowNetworkError::NotFound(api) => api.request_id.as_deref(),
+            ShowNetworkError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ShowNetworkError::NotFound(api) => api.is_retryable(),
+            ShowNetworkError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for ShowNetworkError {
     fn from(error: Error) -> Self {
         match error.into_api() {
             Ok(api) if api.status.as_u16() == 404u16 => ShowNetworkError::NotFound(api),
             Ok(api) => ShowNetworkError::Unhandled(Error::Api(api)),
             Err(other) => ShowNetworkError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ShowNetworkError> for Error {
+    fn from(error: ShowNetworkError) -> Self {
+        match error {
+            ShowNetworkError::NotFound(api) => Error::Api(api),
+            ShowNetworkError::Unhandled(error) => error,
         }
     }
 }
@@ -3241,7 +5343,7 @@ impl std::error::Error for ShowNetworkError {
     }
 }
 
-/// The failures `show_node_config_template` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `show_node_config_template`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ShowNodeConfigTemplateError {
@@ -3252,6 +5354,41 @@ pub enum ShowNodeConfigTemplateError {
     Unhandled(Error),
 }
 
+impl ShowNodeConfigTemplateError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ShowNodeConfigTemplateError::NotFound(api) => Some(api),
+            ShowNodeConfigTemplateError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ShowNodeConfigTemplateError::NotFound(api) => Some(api.status),
+            ShowNodeConfigTemplateError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ShowNodeConfigTemplateError::NotFound(api) => api.request_id.as_deref(),
+            ShowNodeConfigTemplateError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ShowNodeConfigTemplateError::NotFound(api) => api.is_retryable(),
+            ShowNodeConfigTemplateError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for ShowNodeConfigTemplateError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -3260,6 +5397,15 @@ impl From<Error> for ShowNodeConfigTemplateError {
             }
             Ok(api) => ShowNodeConfigTemplateError::Unhandled(Error::Api(api)),
             Err(other) => ShowNodeConfigTemplateError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ShowNodeConfigTemplateError> for Error {
+    fn from(error: ShowNodeConfigTemplateError) -> Self {
+        match error {
+            ShowNodeConfigTemplateError::NotFound(api) => Error::Api(api),
+            ShowNodeConfigTemplateError::Unhandled(error) => error,
         }
     }
 }
@@ -3286,7 +5432,7 @@ impl std::error::Error for ShowNodeConfigTemplateError {
     }
 }
 
-/// The failures `show_plugin_template` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `show_plugin_template`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ShowPluginTemplateError {
@@ -3297,6 +5443,41 @@ pub enum ShowPluginTemplateError {
     Unhandled(Error),
 }
 
+impl ShowPluginTemplateError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ShowPluginTemplateError::NotFound(api) => Some(api),
+            ShowPluginTemplateError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ShowPluginTemplateError::NotFound(api) => Some(api.status),
+            ShowPluginTemplateError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ShowPluginTemplateError::NotFound(api) => api.request_id.as_deref(),
+            ShowPluginTemplateError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ShowPluginTemplateError::NotFound(api) => api.is_retryable(),
+            ShowPluginTemplateError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for ShowPluginTemplateError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -3305,6 +5486,15 @@ impl From<Error> for ShowPluginTemplateError {
             }
             Ok(api) => ShowPluginTemplateError::Unhandled(Error::Api(api)),
             Err(other) => ShowPluginTemplateError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ShowPluginTemplateError> for Error {
+    fn from(error: ShowPluginTemplateError) -> Self {
+        match error {
+            ShowPluginTemplateError::NotFound(api) => Error::Api(api),
+            ShowPluginTemplateError::Unhandled(error) => error,
         }
     }
 }
@@ -3331,7 +5521,7 @@ impl std::error::Error for ShowPluginTemplateError {
     }
 }
 
-/// The failures `show_pool` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `show_pool`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ShowPoolError {
@@ -3342,12 +5532,56 @@ pub enum ShowPoolError {
     Unhandled(Error),
 }
 
+impl ShowPoolError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ShowPoolError::NotFound(api) => Some(api),
+            ShowPoolError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ShowPoolError::NotFound(api) => Some(api.status),
+            ShowPoolError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ShowPoolError::NotFound(api) => api.request_id.as_deref(),
+            ShowPoolError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ShowPoolError::NotFound(api) => api.is_retryable(),
+            ShowPoolError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for ShowPoolError {
     fn from(error: Error) -> Self {
         match error.into_api() {
             Ok(api) if api.status.as_u16() == 404u16 => ShowPoolError::NotFound(api),
             Ok(api) => ShowPoolError::Unhandled(Error::Api(api)),
             Err(other) => ShowPoolError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ShowPoolError> for Error {
+    fn from(error: ShowPoolError) -> Self {
+        match error {
+            ShowPoolError::NotFound(api) => Error::Api(api),
+            ShowPoolError::Unhandled(error) => error,
         }
     }
 }
@@ -3370,7 +5604,7 @@ impl std::error::Error for ShowPoolError {
     }
 }
 
-/// The failures `show_pool_monitor` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `show_pool_monitor`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ShowPoolMonitorError {
@@ -3381,6 +5615,41 @@ pub enum ShowPoolMonitorError {
     Unhandled(Error),
 }
 
+impl ShowPoolMonitorError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ShowPoolMonitorError::NotFound(api) => Some(api),
+            ShowPoolMonitorError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ShowPoolMonitorError::NotFound(api) => Some(api.status),
+            ShowPoolMonitorError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ShowPoolMonitorError::NotFound(api) => api.request_id.as_deref(),
+            ShowPoolMonitorError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ShowPoolMonitorError::NotFound(api) => api.is_retryable(),
+            ShowPoolMonitorError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for ShowPoolMonitorError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -3389,6 +5658,15 @@ impl From<Error> for ShowPoolMonitorError {
             }
             Ok(api) => ShowPoolMonitorError::Unhandled(Error::Api(api)),
             Err(other) => ShowPoolMonitorError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ShowPoolMonitorError> for Error {
+    fn from(error: ShowPoolMonitorError) -> Self {
+        match error {
+            ShowPoolMonitorError::NotFound(api) => Error::Api(api),
+            ShowPoolMonitorError::Unhandled(error) => error,
         }
     }
 }
@@ -3413,7 +5691,7 @@ impl std::error::Error for ShowPoolMonitorError {
     }
 }
 
-/// The failures `show_pool_node_config` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `show_pool_node_config`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ShowPoolNodeConfigError {
@@ -3424,6 +5702,41 @@ pub enum ShowPoolNodeConfigError {
     Unhandled(Error),
 }
 
+impl ShowPoolNodeConfigError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ShowPoolNodeConfigError::BadRequest(api) => Some(api),
+            ShowPoolNodeConfigError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ShowPoolNodeConfigError::BadRequest(api) => Some(api.status),
+            ShowPoolNodeConfigError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ShowPoolNodeConfigError::BadRequest(api) => api.request_id.as_deref(),
+            ShowPoolNodeConfigError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ShowPoolNodeConfigError::BadRequest(api) => api.is_retryable(),
+            ShowPoolNodeConfigError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for ShowPoolNodeConfigError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -3432,6 +5745,15 @@ impl From<Error> for ShowPoolNodeConfigError {
             }
             Ok(api) => ShowPoolNodeConfigError::Unhandled(Error::Api(api)),
             Err(other) => ShowPoolNodeConfigError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ShowPoolNodeConfigError> for Error {
+    fn from(error: ShowPoolNodeConfigError) -> Self {
+        match error {
+            ShowPoolNodeConfigError::BadRequest(api) => Error::Api(api),
+            ShowPoolNodeConfigError::Unhandled(error) => error,
         }
     }
 }
@@ -3458,7 +5780,82 @@ impl std::error::Error for ShowPoolNodeConfigError {
     }
 }
 
-/// The failures `show_pool_statistics` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `show_pool_runtime_metrics`; it documents none, so every one is `Unhandled`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ShowPoolRuntimeMetricsError {
+    /// Any other failure: another status, a transport error, an undecodable response or a
+    /// refused request.
+    Unhandled(Error),
+}
+
+impl ShowPoolRuntimeMetricsError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ShowPoolRuntimeMetricsError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ShowPoolRuntimeMetricsError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ShowPoolRuntimeMetricsError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ShowPoolRuntimeMetricsError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
+impl From<Error> for ShowPoolRuntimeMetricsError {
+    fn from(error: Error) -> Self {
+        match error.into_api() {
+            Ok(api) => ShowPoolRuntimeMetricsError::Unhandled(Error::Api(api)),
+            Err(other) => ShowPoolRuntimeMetricsError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ShowPoolRuntimeMetricsError> for Error {
+    fn from(error: ShowPoolRuntimeMetricsError) -> Self {
+        match error {
+            ShowPoolRuntimeMetricsError::Unhandled(error) => error,
+        }
+    }
+}
+
+impl std::fmt::Display for ShowPoolRuntimeMetricsError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ShowPoolRuntimeMetricsError::Unhandled(error) => {
+                std::fmt::Display::fmt(error, formatter)
+            }
+        }
+    }
+}
+
+impl std::error::Error for ShowPoolRuntimeMetricsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ShowPoolRuntimeMetricsError::Unhandled(error) => Some(error),
+        }
+    }
+}
+
+/// The failures of `show_pool_statistics`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ShowPoolStatisticsError {
@@ -3469,6 +5866,43 @@ pub enum ShowPoolStatisticsError {
     Unhandled(Error),
 }
 
+impl ShowPoolStatisticsError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ShowPoolStatisticsError::InternalServerError(api) => Some(api),
+            ShowPoolStatisticsError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ShowPoolStatisticsError::InternalServerError(api) => Some(api.status),
+            ShowPoolStatisticsError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ShowPoolStatisticsError::InternalServerError(api) => {
+                api.request_id.as_deref()
+            }
+            ShowPoolStatisticsError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ShowPoolStatisticsError::InternalServerError(api) => api.is_retryable(),
+            ShowPoolStatisticsError::Unhandled(error) => error.is_retryable(),
+        }
+    }
+}
+
 impl From<Error> for ShowPoolStatisticsError {
     fn from(error: Error) -> Self {
         match error.into_api() {
@@ -3477,6 +5911,15 @@ impl From<Error> for ShowPoolStatisticsError {
             }
             Ok(api) => ShowPoolStatisticsError::Unhandled(Error::Api(api)),
             Err(other) => ShowPoolStatisticsError::Unhandled(other),
+        }
+    }
+}
+
+impl From<ShowPoolStatisticsError> for Error {
+    fn from(error: ShowPoolStatisticsError) -> Self {
+        match error {
+            ShowPoolStatisticsError::InternalServerError(api) => Error::Api(api),
+            ShowPoolStatisticsError::Unhandled(error) => error,
         }
     }
 }
@@ -3503,7 +5946,7 @@ impl std::error::Error for ShowPoolStatisticsError {
     }
 }
 
-/// The failures `show_pool_tags` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `show_pool_tags`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ShowPoolTagsError {
@@ -3518,6 +5961,53 @@ pub enum ShowPoolTagsError {
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(Error),
+}
+
+impl ShowPoolTagsError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ShowPoolTagsError::BadRequest(api)
+            | ShowPoolTagsError::Unauthorized(api)
+            | ShowPoolTagsError::Forbidden(api)
+            | ShowPoolTagsError::NotFound(api) => Some(api),
+            ShowPoolTagsError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ShowPoolTagsError::BadRequest(api)
+            | ShowPoolTagsError::Unauthorized(api)
+            | ShowPoolTagsError::Forbidden(api)
+            | ShowPoolTagsError::NotFound(api) => Some(api.status),
+            ShowPoolTagsError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ShowPoolTagsError::BadRequest(api)
+            | ShowPoolTagsError::Unauthorized(api)
+            | ShowPoolTagsError::Forbidden(api)
+            | ShowPoolTagsError::NotFound(api) => api.request_id.as_deref(),
+            ShowPoolTagsError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ShowPoolTagsError::BadRequest(api)
+            | ShowPoolTagsError::Unauthorized(api)
+            | ShowPoolTagsError::Forbidden(api)
+            | ShowPoolTagsError::NotFound(api) => api.is_retryable(),
+            ShowPoolTagsError::Unhandled(error) => error.is_retryable(),
+        }
+    }
 }
 
 impl From<Error> for ShowPoolTagsError {
@@ -3537,15 +6027,25 @@ impl From<Error> for ShowPoolTagsError {
     }
 }
 
+impl From<ShowPoolTagsError> for Error {
+    fn from(error: ShowPoolTagsError) -> Self {
+        match error {
+            ShowPoolTagsError::BadRequest(api)
+            | ShowPoolTagsError::Unauthorized(api)
+            | ShowPoolTagsError::Forbidden(api)
+            | ShowPoolTagsError::NotFound(api) => Error::Api(api),
+            ShowPoolTagsError::Unhandled(error) => error,
+        }
+    }
+}
+
 impl std::fmt::Display for ShowPoolTagsError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ShowPoolTagsError::BadRequest(api) => std::fmt::Display::fmt(api, formatter),
-            ShowPoolTagsError::Unauthorized(api) => {
-                std::fmt::Display::fmt(api, formatter)
-            }
-            ShowPoolTagsError::Forbidden(api) => std::fmt::Display::fmt(api, formatter),
-            ShowPoolTagsError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
+            ShowPoolTagsError::BadRequest(api)
+            | ShowPoolTagsError::Unauthorized(api)
+            | ShowPoolTagsError::Forbidden(api)
+            | ShowPoolTagsError::NotFound(api) => std::fmt::Display::fmt(api, formatter),
             ShowPoolTagsError::Unhandled(error) => {
                 std::fmt::Display::fmt(error, formatter)
             }
@@ -3556,16 +6056,16 @@ impl std::fmt::Display for ShowPoolTagsError {
 impl std::error::Error for ShowPoolTagsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ShowPoolTagsError::BadRequest(api) => Some(api.as_ref()),
-            ShowPoolTagsError::Unauthorized(api) => Some(api.as_ref()),
-            ShowPoolTagsError::Forbidden(api) => Some(api.as_ref()),
-            ShowPoolTagsError::NotFound(api) => Some(api.as_ref()),
+            ShowPoolTagsError::BadRequest(api)
+            | ShowPoolTagsError::Unauthorized(api)
+            | ShowPoolTagsError::Forbidden(api)
+            | ShowPoolTagsError::NotFound(api) => Some(api.as_ref()),
             ShowPoolTagsError::Unhandled(error) => Some(error),
         }
     }
 }
 
-/// The failures `show_workload_statistics` documents, sorted for matching; anything else is `Unhandled`.
+/// The failures of `show_workload_statistics`: those it documents, sorted for matching, and `Unhandled` for anything else.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ShowWorkloadStatisticsError {
@@ -3576,6 +6076,45 @@ pub enum ShowWorkloadStatisticsError {
     /// Any other failure: another status, a transport error, an undecodable response or a
     /// refused request.
     Unhandled(Error),
+}
+
+impl ShowWorkloadStatisticsError {
+    /// The service's answer (status, error code, message, request ID), when the failure is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            ShowWorkloadStatisticsError::BadRequest(api)
+            | ShowWorkloadStatisticsError::NotFound(api) => Some(api),
+            ShowWorkloadStatisticsError::Unhandled(error) => error.api(),
+        }
+    }
+
+    /// The HTTP status, when an answer came.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ShowWorkloadStatisticsError::BadRequest(api)
+            | ShowWorkloadStatisticsError::NotFound(api) => Some(api.status),
+            ShowWorkloadStatisticsError::Unhandled(error) => error.status(),
+        }
+    }
+
+    /// The request ID the service gave, to quote to its support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ShowWorkloadStatisticsError::BadRequest(api)
+            | ShowWorkloadStatisticsError::NotFound(api) => api.request_id.as_deref(),
+            ShowWorkloadStatisticsError::Unhandled(error) => error.request_id(),
+        }
+    }
+
+    /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+    /// timeout).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ShowWorkloadStatisticsError::BadRequest(api)
+            | ShowWorkloadStatisticsError::NotFound(api) => api.is_retryable(),
+            ShowWorkloadStatisticsError::Unhandled(error) => error.is_retryable(),
+        }
+    }
 }
 
 impl From<Error> for ShowWorkloadStatisticsError {
@@ -3593,13 +6132,21 @@ impl From<Error> for ShowWorkloadStatisticsError {
     }
 }
 
+impl From<ShowWorkloadStatisticsError> for Error {
+    fn from(error: ShowWorkloadStatisticsError) -> Self {
+        match error {
+            ShowWorkloadStatisticsError::BadRequest(api)
+            | ShowWorkloadStatisticsError::NotFound(api) => Error::Api(api),
+            ShowWorkloadStatisticsError::Unhandled(error) => error,
+        }
+    }
+}
+
 impl std::fmt::Display for ShowWorkloadStatisticsError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ShowWorkloadStatisticsError::BadRequest(api) => {
-                std::fmt::Display::fmt(api, formatter)
-            }
-            ShowWorkloadStatisticsError::NotFound(api) => {
+            ShowWorkloadStatisticsError::BadRequest(api)
+            | ShowWorkloadStatisticsError::NotFound(api) => {
                 std::fmt::Display::fmt(api, formatter)
             }
             ShowWorkloadStatisticsError::Unhandled(error) => {
@@ -3612,8 +6159,8 @@ impl std::fmt::Display for ShowWorkloadStatisticsError {
 impl std::error::Error for ShowWorkloadStatisticsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ShowWorkloadStatisticsError::BadRequest(api) => Some(api.as_ref()),
-            ShowWorkloadStatisticsError::NotFound(api) => Some(api.as_ref()),
+            ShowWorkloadStatisticsError::BadRequest(api)
+            | ShowWorkloadStatisticsError::NotFound(api) => Some(api.as_ref()),
             ShowWorkloadStatisticsError::Unhandled(error) => Some(error),
         }
     }

@@ -24,13 +24,14 @@ pub use client::{
     BatchRebootPoolNodesError, BatchResetPoolNodesError, BatchResizePoolNodesError,
     BatchUnlockPoolNodesError, BatchUpdatePoolNodesError, CreateNetworkError,
     CreateNodePoolError, CreateOrderIdError, CreatePoolError, CreatePoolPluginError,
-    DeleteNetworkError, DeleteNodePoolError, DeletePoolError, ListNodePoolNodesError,
-    ListPluginTemplatesError, ListPoolNodesError, ListPoolTagsError,
+    DeleteNetworkError, DeleteNodePoolError, DeletePoolError, ListNetworksError,
+    ListNodePoolNodesError, ListNodePoolsError, ListPluginTemplatesError,
+    ListPoolNodesError, ListPoolPluginsError, ListPoolTagsError, ListPoolsError,
     ListResourceFlavorsError, ListWorkloadsError, PatchNetworkError, PatchNodePoolError,
     PatchPoolError, ShowNetworkError, ShowNodeConfigTemplateError,
     ShowPluginTemplateError, ShowPoolError, ShowPoolMonitorError,
-    ShowPoolNodeConfigError, ShowPoolStatisticsError, ShowPoolTagsError,
-    ShowWorkloadStatisticsError,
+    ShowPoolNodeConfigError, ShowPoolRuntimeMetricsError, ShowPoolStatisticsError,
+    ShowPoolTagsError, ShowWorkloadStatisticsError,
 };
 pub use modelarts_pools_runtime as runtime;
 pub use modelarts_pools_runtime::{

@@ -76,7 +76,7 @@ impl Error {
     /// statuses only for idempotent operations.)
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(e) => is_retryable_status(e.status),
+            Error::Api(e) => e.is_retryable(),
             Error::Transport(e) => matches!(
                 e.kind,
                 TransportErrorKind::Connect | TransportErrorKind::Timeout
@@ -121,6 +121,11 @@ impl ApiError {
     /// 5xx: the service failed.
     pub fn is_server_error(&self) -> bool {
         self.status.is_server_error()
+    }
+
+    /// A status worth trying again after a pause: 429, 502, 503 or 504.
+    pub fn is_retryable(&self) -> bool {
+        is_retryable_status(self.status)
     }
 
     /// Builds the error from a response, reading the code and message the way the official SDKs

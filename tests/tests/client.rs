@@ -525,11 +525,7 @@ async fn documented_statuses_are_sorted_for_matching() {
     let c = client_no_retry(&server);
     let request = seed_request();
 
-    match c
-        .create_pool(&request, None)
-        .await
-        .map_err(CreatePoolError::from)
-    {
+    match c.create_pool(&request, None).await {
         Err(CreatePoolError::BadRequest(api)) => {
             assert_eq!(api.status, StatusCode::BAD_REQUEST);
             assert_eq!(api.error_code, "ModelArts.50004000");
@@ -539,11 +535,7 @@ async fn documented_statuses_are_sorted_for_matching() {
         }
         other => panic!("{other:?}"),
     }
-    match c
-        .create_pool(&request, None)
-        .await
-        .map_err(CreatePoolError::from)
-    {
+    match c.create_pool(&request, None).await {
         Err(CreatePoolError::Conflict(api)) => {
             assert_eq!(api.status, StatusCode::CONFLICT);
             assert_eq!(api.error_code, "ModelArts.50015000");
@@ -553,11 +545,7 @@ async fn documented_statuses_are_sorted_for_matching() {
         }
         other => panic!("{other:?}"),
     }
-    match c
-        .delete_pool(POOL, None)
-        .await
-        .map_err(DeletePoolError::from)
-    {
+    match c.delete_pool(POOL, None).await {
         Err(DeletePoolError::NotFound(api)) => {
             assert_eq!(api.status, StatusCode::NOT_FOUND);
             assert_eq!(api.error_code, "ModelArts.50015001");
@@ -569,11 +557,7 @@ async fn documented_statuses_are_sorted_for_matching() {
         other => panic!("{other:?}"),
     }
     // A status the operation does not document is Unhandled, the API error still inside.
-    match c
-        .create_pool(&request, None)
-        .await
-        .map_err(CreatePoolError::from)
-    {
+    match c.create_pool(&request, None).await {
         Err(CreatePoolError::Unhandled(Error::Api(api))) => {
             assert_eq!(api.status, StatusCode::NOT_FOUND);
             assert_eq!(api.documented, None);
@@ -581,22 +565,14 @@ async fn documented_statuses_are_sorted_for_matching() {
         }
         other => panic!("{other:?}"),
     }
-    match c
-        .delete_pool(POOL, None)
-        .await
-        .map_err(DeletePoolError::from)
-    {
+    match c.delete_pool(POOL, None).await {
         Err(DeletePoolError::Unhandled(Error::Api(api))) => {
             assert_eq!(api.status, StatusCode::CONFLICT);
             assert!(api.is_client_error());
         }
         other => panic!("{other:?}"),
     }
-    match c
-        .delete_pool(POOL, None)
-        .await
-        .map_err(DeletePoolError::from)
-    {
+    match c.delete_pool(POOL, None).await {
         Err(DeletePoolError::Unhandled(Error::Api(api))) => {
             assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
             assert!(api.is_server_error() && !api.is_client_error());
@@ -609,13 +585,11 @@ async fn documented_statuses_are_sorted_for_matching() {
     let mut invalid = seed_request();
     invalid.spec.as_mut().unwrap().network = None;
     assert!(matches!(
-        c.create_pool(&invalid, None)
-            .await
-            .map_err(CreatePoolError::from),
+        c.create_pool(&invalid, None).await,
         Err(CreatePoolError::Unhandled(Error::InvalidRequest(_)))
     ));
     assert!(matches!(
-        c.delete_pool("", None).await.map_err(DeletePoolError::from),
+        c.delete_pool("", None).await,
         Err(DeletePoolError::Unhandled(Error::InvalidRequest(_)))
     ));
     assert_eq!(server.requests().len(), 6);
@@ -646,7 +620,7 @@ async fn a_2xx_body_of_the_wrong_shape_is_a_decode_error_with_path_and_snippet()
         Error::Decode(d) => d,
         other => panic!("expected a decode error: {other:?}"),
     };
-    let d = decode(c.create_pool(&request, None).await.unwrap_err());
+    let d = decode(c.create_pool(&request, None).await.unwrap_err().into());
     assert_eq!(d.path.as_deref(), Some("$.spec.resources[0].count"));
     assert_eq!(d.status, StatusCode::OK);
     assert_eq!(d.request_id.as_deref(), Some(REQUEST_ID));
@@ -667,7 +641,7 @@ async fn a_2xx_body_of_the_wrong_shape_is_a_decode_error_with_path_and_snippet()
     assert_eq!(err.status(), Some(StatusCode::OK));
     assert_eq!(err.request_id(), Some(REQUEST_ID));
     assert!(!err.is_retryable());
-    let d = decode(err);
+    let d = decode(err.into());
     assert_eq!(d.path.as_deref(), Some("$.metadata.name"));
     assert!(
         d.snippet.starts_with(r#"{"metadata":{"name":42}"#),
@@ -680,16 +654,16 @@ async fn a_2xx_body_of_the_wrong_shape_is_a_decode_error_with_path_and_snippet()
         d.snippet.len()
     );
 
-    let d = decode(c.create_pool(&request, None).await.unwrap_err());
+    let d = decode(c.create_pool(&request, None).await.unwrap_err().into());
     assert!(d.message.contains("text/html"), "{}", d.message);
     assert_eq!(d.snippet, "<html>login</html>");
     assert_eq!(d.request_id.as_deref(), Some("req-login"));
 
-    let d = decode(c.create_pool(&request, None).await.unwrap_err());
+    let d = decode(c.create_pool(&request, None).await.unwrap_err().into());
     assert!(d.message.contains("EOF"), "{}", d.message);
     assert_eq!(d.snippet, "");
 
-    let d = decode(c.create_pool(&request, None).await.unwrap_err());
+    let d = decode(c.create_pool(&request, None).await.unwrap_err().into());
     assert!(d.message.contains("EOF"), "{}", d.message);
     assert_eq!(d.snippet, truncated);
 
@@ -726,7 +700,7 @@ async fn hostile_pool_names_are_refused_or_sent_as_one_segment() {
     let prefix = format!("/v2/{PROJECT}/pools/");
     let mut expected_requests = 0;
     for (name, segment) in table {
-        let result = c.delete_pool(name, None).await;
+        let result = c.delete_pool(name, None).await.map_err(Error::from);
         match segment {
             None => {
                 match result {
@@ -771,8 +745,14 @@ async fn control_characters_in_the_user_id_are_refused_and_nothing_is_sent() {
     let request = seed_request();
     for bad in ["u\r\nX-Evil: 1", "u\nx", "u\rx", "u\0x", "u\x1bx", "用户"] {
         for result in [
-            c.create_pool(&request, Some(bad)).await.map(|_| ()),
-            c.delete_pool(POOL, Some(bad)).await.map(|_| ()),
+            c.create_pool(&request, Some(bad))
+                .await
+                .map(|_| ())
+                .map_err(Error::from),
+            c.delete_pool(POOL, Some(bad))
+                .await
+                .map(|_| ())
+                .map_err(Error::from),
         ] {
             match result {
                 Err(Error::InvalidRequest(v)) => {
@@ -795,7 +775,7 @@ async fn a_dedicated_pool_without_network_is_refused_and_nothing_is_sent() {
         .await
         .unwrap_err();
     match &err {
-        Error::InvalidRequest(v) => {
+        CreatePoolError::Unhandled(Error::InvalidRequest(v)) => {
             assert_eq!(v.path, "$.spec.network");
             assert_eq!(v.rule, Some("dedicate-needs-network"));
         }
@@ -898,8 +878,8 @@ async fn connection_refused_is_a_connect_transport_error() {
         fast_retry(2),
     );
     for err in [
-        c.create_pool(&seed_request(), None).await.unwrap_err(),
-        c.delete_pool(POOL, None).await.unwrap_err(),
+        Error::from(c.create_pool(&seed_request(), None).await.unwrap_err()),
+        Error::from(c.delete_pool(POOL, None).await.unwrap_err()),
     ] {
         match &err {
             Error::Transport(t) => {
@@ -912,11 +892,7 @@ async fn connection_refused_is_a_connect_transport_error() {
         assert!(err.is_retryable());
         assert_eq!(err.status(), None);
     }
-    let err = c
-        .delete_pool(POOL, None)
-        .await
-        .map_err(DeletePoolError::from)
-        .unwrap_err();
+    let err = c.delete_pool(POOL, None).await.unwrap_err();
     assert!(matches!(
         err,
         DeletePoolError::Unhandled(Error::Transport(ref t)) if t.kind() == TransportErrorKind::Connect

@@ -20,10 +20,14 @@ const SK: &str = "SK-hostile-secret-never-shown";
 const HANG_LIMIT: Duration = Duration::from_secs(30);
 
 /// Awaits `call`, failing the test should it not finish within [`HANG_LIMIT`].
-async fn within_limit<T>(call: impl Future<Output = T>) -> T {
+/// The call's result, its operation's error turned into the runtime's `Error` these tests inspect.
+async fn within_limit<T, E: Into<Error>>(
+    call: impl Future<Output = Result<T, E>>,
+) -> Result<T, Error> {
     tokio::time::timeout(HANG_LIMIT, call)
         .await
         .unwrap_or_else(|_| panic!("the call did not finish within {HANG_LIMIT:?}"))
+        .map_err(Into::into)
 }
 
 /// A `200` JSON answer with this body.

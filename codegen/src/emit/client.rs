@@ -2,7 +2,7 @@
 //! sending, retries and error mapping, and one error enum per operation that documents failures.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use super::docs::{code, doc_lines, inner_doc_lines, prose};
 use super::models::ident;
@@ -68,11 +68,14 @@ pub fn client_rs(api: &Api) -> TokenStream {
     );
     let doc = inner_doc_lines(["The request client, and the failures each operation documents."]);
     let mut uses = vec![quote!(Error)];
-    if api.operations.iter().any(|op| op.error_enum.is_some()) {
-        uses.push(quote!(ApiError));
-    }
     if !api.operations.is_empty() {
-        uses.extend([quote!(Method), quote!(OperationRequest), quote!(Response)]);
+        uses.extend([
+            quote!(ApiError),
+            quote!(Method),
+            quote!(OperationRequest),
+            quote!(Response),
+            quote!(StatusCode),
+        ]);
     }
     if !api.waiters.is_empty() {
         uses.push(quote!(waiter::{Verdict, WaiterConfig, WaiterError}));
@@ -265,12 +268,13 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
         ));
     }
     if let Some(body) = &op.request_body {
-        paragraphs.push("The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` and nothing is sent.".into());
+        paragraphs.push("The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.".into());
         if body.media_type == MediaType::MergePatch {
             paragraphs.push("The body is a JSON merge patch (RFC 7396, sent as `application/merge-patch+json`): a member left `Patch::Absent` is left alone, `Patch::Null` removes it, `Patch::Value` sets it.".into());
         }
     }
-    if let Some(error_enum) = &op.error_enum {
+    if !op.errors.is_empty() {
+        let error_enum = &op.error_enum;
         let documented: Vec<String> = op
             .errors
             .iter()
@@ -283,7 +287,7 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
             })
             .collect();
         paragraphs.push(format!(
-            "# Errors\n\nThe service documents {}; these arrive as `Error::Api`, and [`{error_enum}`] sorts them for matching. Transport failures, timeouts and undecodable responses have their own `Error` kinds.",
+            "# Errors\n\nThe service documents {}: each is a variant of [`{error_enum}`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `{error_enum}::Unhandled` with its `Error`.",
             documented.join(" and ")
         ));
     }
@@ -299,21 +303,44 @@ fn operation_method(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
+    let error_enum = ident(&op.error_enum);
+    let build = format_ident!("__build_{}", op.name);
+    let passed = passed_arguments(op);
+    let build_doc = format!(
+        " The request `{}` sends, checked and built but not sent (the program's `--dry-run` prints it).",
+        op.name
+    );
     quote! {
         #doc
         #too_many
-        pub async fn #name(&self, #(#args),*) -> Result<Response<#response_type>, Error> {
+        pub async fn #name(&self, #(#args),*) -> Result<Response<#response_type>, #error_enum> {
+            let __request = self.#build(#(#passed),*)?;
+            Ok(self.inner.execute(__request).await?)
+        }
+
+        #[doc = #build_doc]
+        #too_many
+        pub(crate) fn #build(&self, #(#args),*) -> Result<OperationRequest, Error> {
             #(#steps)*
-            self.inner.execute(__request).await
+            Ok(__request)
         }
     }
 }
 
+/// The arguments of an operation's method, as a call passes them on.
+fn passed_arguments(op: &Operation) -> Vec<TokenStream> {
+    let mut passed = Vec::new();
+    if let Some(body) = &op.request_body {
+        passed.push(ident(&body.arg).into_token_stream());
+    }
+    for param in op.arguments() {
+        passed.push(ident(&param.rust_name).into_token_stream());
+    }
+    passed
+}
+
 fn error_enum(op: &Operation) -> TokenStream {
-    let Some(name) = &op.error_enum else {
-        return quote!();
-    };
-    let name = ident(name);
+    let name = ident(&op.error_enum);
     let variants = op.errors.iter().map(|e| {
         let variant = ident(&e.variant);
         let doc = format!(
@@ -331,18 +358,35 @@ fn error_enum(op: &Operation) -> TokenStream {
         let status = e.response.status;
         quote!(Ok(api) if api.status.as_u16() == #status => #name::#variant(api),)
     });
-    let display_arms = op.errors.iter().map(|e| {
-        let variant = ident(&e.variant);
-        quote!(#name::#variant(api) => std::fmt::Display::fmt(api, formatter),)
-    });
-    let source_arms = op.errors.iter().map(|e| {
-        let variant = ident(&e.variant);
-        quote!(#name::#variant(api) => Some(api.as_ref()),)
-    });
-    let doc = format!(
-        " The failures `{}` documents, sorted for matching; anything else is `Unhandled`.",
-        op.name
-    );
+    // `A(api) | B(api) =>` over the documented variants; nothing when there are none.
+    let documented = |body: TokenStream| {
+        if op.errors.is_empty() {
+            return quote!();
+        }
+        let patterns = op.errors.iter().map(|e| {
+            let variant = ident(&e.variant);
+            quote!(#name::#variant(api))
+        });
+        quote!(#(#patterns)|* => #body,)
+    };
+    let display_arm = documented(quote!(std::fmt::Display::fmt(api, formatter)));
+    let source_arm = documented(quote!(Some(api.as_ref())));
+    let api_arm = documented(quote!(Some(api)));
+    let status_arm = documented(quote!(Some(api.status)));
+    let request_id_arm = documented(quote!(api.request_id.as_deref()));
+    let retryable_arm = documented(quote!(api.is_retryable()));
+    let into_arm = documented(quote!(Error::Api(api)));
+    let doc = if op.errors.is_empty() {
+        format!(
+            " The failures of `{}`; it documents none, so every one is `Unhandled`.",
+            op.name
+        )
+    } else {
+        format!(
+            " The failures of `{}`: those it documents, sorted for matching, and `Unhandled` for anything else.",
+            op.name
+        )
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug)]
@@ -352,6 +396,41 @@ fn error_enum(op: &Operation) -> TokenStream {
             /// Any other failure: another status, a transport error, an undecodable response or a
             /// refused request.
             Unhandled(Error),
+        }
+
+        impl #name {
+            /// The service's answer (status, error code, message, request ID), when the failure is one.
+            pub fn api(&self) -> Option<&ApiError> {
+                match self {
+                    #api_arm
+                    #name::Unhandled(error) => error.api(),
+                }
+            }
+
+            /// The HTTP status, when an answer came.
+            pub fn status(&self) -> Option<StatusCode> {
+                match self {
+                    #status_arm
+                    #name::Unhandled(error) => error.status(),
+                }
+            }
+
+            /// The request ID the service gave, to quote to its support.
+            pub fn request_id(&self) -> Option<&str> {
+                match self {
+                    #request_id_arm
+                    #name::Unhandled(error) => error.request_id(),
+                }
+            }
+
+            /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection, a
+            /// timeout).
+            pub fn is_retryable(&self) -> bool {
+                match self {
+                    #retryable_arm
+                    #name::Unhandled(error) => error.is_retryable(),
+                }
+            }
         }
 
         impl From<Error> for #name {
@@ -364,10 +443,19 @@ fn error_enum(op: &Operation) -> TokenStream {
             }
         }
 
+        impl From<#name> for Error {
+            fn from(error: #name) -> Self {
+                match error {
+                    #into_arm
+                    #name::Unhandled(error) => error,
+                }
+            }
+        }
+
         impl std::fmt::Display for #name {
             fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match self {
-                    #(#display_arms)*
+                    #display_arm
                     #name::Unhandled(error) => std::fmt::Display::fmt(error, formatter),
                 }
             }
@@ -376,7 +464,7 @@ fn error_enum(op: &Operation) -> TokenStream {
         impl std::error::Error for #name {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
-                    #(#source_arms)*
+                    #source_arm
                     #name::Unhandled(error) => Some(error),
                 }
             }
@@ -444,6 +532,7 @@ fn paginator_methods(api: &Api, op: &Operation) -> TokenStream {
         return quote!();
     };
     let page_type = ident(&api.ty(body).name);
+    let error_enum = ident(&op.error_enum);
     let method = ident(&op.name);
     let pages = format_ident!("{}_pages", op.name);
     let items = format_ident!("{}_items", op.name);
@@ -493,7 +582,7 @@ fn paginator_methods(api: &Api, op: &Operation) -> TokenStream {
     );
     quote! {
         #[doc = #pages_doc]
-        pub fn #pages<'a>(&'a self, #(#declared),*) -> impl modelarts_pools_runtime::paginator::Stream<Item = Result<models::#page_type, Error>> + 'a {
+        pub fn #pages<'a>(&'a self, #(#declared),*) -> impl modelarts_pools_runtime::paginator::Stream<Item = Result<models::#page_type, #error_enum>> + 'a {
             modelarts_pools_runtime::paginator::pages(
                 move |__token: Option<String>| async move {
                     self.#method(#(#passed),*).await.map(|__response| __response.body)
@@ -503,7 +592,7 @@ fn paginator_methods(api: &Api, op: &Operation) -> TokenStream {
         }
 
         #[doc = #items_doc]
-        pub fn #items<'a>(&'a self, #(#declared),*) -> impl modelarts_pools_runtime::paginator::Stream<Item = Result<#item_type, Error>> + 'a {
+        pub fn #items<'a>(&'a self, #(#declared),*) -> impl modelarts_pools_runtime::paginator::Stream<Item = Result<#item_type, #error_enum>> + 'a {
             modelarts_pools_runtime::paginator::items(
                 self.#pages(#(#pages_args),*),
                 |__page: models::#page_type| #take,
@@ -520,6 +609,7 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
         return quote!();
     };
     let value_type = ident(&api.ty(body).name);
+    let error_enum = ident(&op.error_enum);
     let (declared, passed) = arguments_but(api, op, None, quote!(), None);
     let state = member_chain(api, quote!(__value), &waiter.member);
     let success = &waiter.success;
@@ -599,11 +689,11 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
         }
 
         #doc
-        pub async fn #name(&self, #(#declared,)* config: &WaiterConfig, on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>)) -> Result<#result_type, WaiterError<models::#value_type, Error>> {
+        pub async fn #name(&self, #(#declared,)* config: &WaiterConfig, on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>)) -> Result<#result_type, WaiterError<models::#value_type, #error_enum>> {
             modelarts_pools_runtime::waiter::#engine(
                 config,
                 || async move { self.#method(#(#passed),*).await.map(|__response| __response.body) },
-                |__result: &Result<models::#value_type, Error>| match __result {
+                |__result: &Result<models::#value_type, #error_enum>| match __result {
                     Ok(__value) => {
                         let __state = #state.map(|__v| __v.as_str().to_owned());
                         let __verdict = match __state.as_deref() {

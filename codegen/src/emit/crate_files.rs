@@ -135,11 +135,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         let path = format!("../schemas/{file}");
         quote!((#file, include_str!(#path)))
     });
-    let error_enums = api
-        .operations
-        .iter()
-        .filter_map(|op| op.error_enum.as_deref())
-        .map(ident);
+    let error_enums = api.operations.iter().map(|op| ident(&op.error_enum));
     let cli = if api.operations.is_empty() {
         quote!()
     } else {

@@ -48,12 +48,11 @@ pub(super) fn resolve_operations(
                 ),
             );
         }
-        if let Some(error_enum) = &op.error_enum {
-            if naming::CLIENT_MODULE_NAMES.contains(&error_enum.as_str()) {
-                r.error(format!("{base}.name"), format!("operation {:?} gives the error enum `{error_enum}`, a name the generated crate already uses; rename the operation", def.name));
-            } else if let Some(other) = error_enums.insert(error_enum.clone(), def.name.clone()) {
-                r.error(format!("{base}.name"), format!("operations {other:?} and {:?} both give the error enum `{error_enum}`; rename one", def.name));
-            }
+        let error_enum = &op.error_enum;
+        if naming::CLIENT_MODULE_NAMES.contains(&error_enum.as_str()) {
+            r.error(format!("{base}.name"), format!("operation {:?} gives the error enum `{error_enum}`, a name the generated crate already uses; rename the operation", def.name));
+        } else if let Some(other) = error_enums.insert(error_enum.clone(), def.name.clone()) {
+            r.error(format!("{base}.name"), format!("operations {other:?} and {:?} both give the error enum `{error_enum}`; rename one", def.name));
         }
         operations.insert(def.name.clone(), op);
     }
@@ -220,7 +219,7 @@ fn operation(
         params,
         request_body,
         success,
-        error_enum: (!errors.is_empty()).then(|| format!("{camel}Error")),
+        error_enum: format!("{camel}Error"),
         errors,
         pagination,
     }

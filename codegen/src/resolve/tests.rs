@@ -116,7 +116,7 @@ fn parameters_carry_their_kind_and_any_path_name_is_a_name() {
         ]
     );
     assert_eq!(op.request_body.as_ref().unwrap().arg, "body");
-    assert_eq!(op.error_enum.as_deref(), Some("MakeThingError"));
+    assert_eq!(op.error_enum, "MakeThingError");
     assert_eq!(op.errors[0].variant, "NotFound");
     assert_eq!(
         (op.subcommand.as_str(), op.subcommand_variant.as_str()),
