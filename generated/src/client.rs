@@ -23,15 +23,15 @@ impl Client {
     }
 
     /// A builder for the endpoint (or region), project ID, credentials, timeouts, retries
-    /// and hooks.
-    pub fn builder() -> ClientBuilder {
+    /// and hooks; its `build()` gives this client.
+    pub fn builder() -> ClientBuilder<Client> {
         ClientBuilder::new()
     }
 
     /// A client configured from the `HUAWEICLOUD_SDK_*` environment variables the
     /// official SDKs read.
     pub fn from_env() -> Result<Self, Error> {
-        ClientBuilder::from_env().build().map(Client::new)
+        ClientBuilder::from_env().build()
     }
 
     /// The runtime client underneath.

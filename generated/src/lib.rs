@@ -35,7 +35,7 @@ pub use client::{
 };
 pub use modelarts_pools_runtime as runtime;
 pub use modelarts_pools_runtime::{
-    ApiError, ClientBuilder, Credentials, Error, Response, RetryPolicy, ValidationError,
+    ApiError, Credentials, Error, Response, RetryPolicy, ValidationError,
 };
 
 #[cfg(feature = "cli")]
@@ -44,6 +44,10 @@ pub mod cli;
 pub mod client;
 
 pub mod models;
+
+/// Configures a [`Client`]: `Client::builder()…build()?` (the runtime's builder, giving this
+/// crate's client).
+pub type ClientBuilder = modelarts_pools_runtime::ClientBuilder<Client>;
 
 /// The published JSON Schema documents: `(file name, contents)`, as under `schemas/`.
 pub const SCHEMAS: &[(&str, &str)] = &[

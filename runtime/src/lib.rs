@@ -53,7 +53,8 @@ pub mod waiter;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT, ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV, region_endpoint,
+    DEFAULT_USER_AGENT, ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV, REGIONS, RequestPreview,
+    region_endpoint,
 };
 pub use credentials::{AK_ENV, Credentials, SECURITY_TOKEN_ENV, SK_ENV, Secret, TOKEN_ENV};
 pub use error::{ApiError, DecodeError, Error, TransportError, TransportErrorKind};

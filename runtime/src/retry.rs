@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::error::{Error, TransportErrorKind};
+
 /// When and how often a failed call is tried again.
 ///
 /// Connection failures (nothing was sent) are retried for every operation; timeouts and the
@@ -66,6 +68,36 @@ impl RetryPolicy {
 }
 
 /// A pseudo-random number good enough for jitter (no cryptographic use).
+/// When a failed attempt may be tried again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RetryClass {
+    /// Nothing reached the service (the connection failed): safe for any method.
+    Always,
+    /// The service may have acted (a timeout, 429, 502, 503, 504): only for idempotent operations.
+    IfIdempotent,
+    Never,
+}
+
+/// The one retry classifier: what a failed attempt allows.
+pub(crate) fn classify(error: &Error) -> RetryClass {
+    match error {
+        Error::Transport(e) => match e.kind() {
+            TransportErrorKind::Connect => RetryClass::Always,
+            TransportErrorKind::Timeout => RetryClass::IfIdempotent,
+            _ => RetryClass::Never,
+        },
+        Error::Api(api) if api.is_retryable() => RetryClass::IfIdempotent,
+        _ => RetryClass::Never,
+    }
+}
+
+/// The pause a retryable answer asks for with `Retry-After` (whole seconds).
+pub(crate) fn retry_after(error: &Error) -> Option<Duration> {
+    let api = error.api().filter(|api| api.is_retryable())?;
+    let value = api.headers.get("retry-after")?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
 pub(crate) fn random_u64() -> u64 {
     use std::collections::hash_map::RandomState;
     use std::hash::{BuildHasher, Hasher};

@@ -35,17 +35,15 @@ async fn within_limit<T>(call: impl Future<Output = T>) -> T {
 
 /// No call here relies on the client's timeouts, so they are generous: they only stop a hang.
 fn client_for(endpoint: &str, credentials: Credentials, retry: RetryPolicy) -> Client {
-    Client::new(
-        Client::builder()
-            .endpoint(endpoint)
-            .project_id(PROJECT)
-            .credentials(credentials)
-            .timeout(HANG_LIMIT)
-            .connect_timeout(HANG_LIMIT)
-            .retry(retry)
-            .build()
-            .expect("a valid configuration"),
-    )
+    Client::builder()
+        .endpoint(endpoint)
+        .project_id(PROJECT)
+        .credentials(credentials)
+        .timeout(HANG_LIMIT)
+        .connect_timeout(HANG_LIMIT)
+        .retry(retry)
+        .build()
+        .expect("a valid configuration")
 }
 
 /// AK/SK credentials, retrying up to 3 attempts with tiny waits.

@@ -11,14 +11,12 @@ use modelarts_pools_test_support::{Reply, Server};
 use serde_json::json;
 
 fn client(server: &Server) -> Client {
-    Client::new(
-        Client::builder()
-            .endpoint(server.endpoint())
-            .project_id("p1")
-            .credentials(Credentials::ak_sk("AK", "SK"))
-            .build()
-            .unwrap(),
-    )
+    Client::builder()
+        .endpoint(server.endpoint())
+        .project_id("p1")
+        .credentials(Credentials::ak_sk("AK", "SK"))
+        .build()
+        .unwrap()
 }
 
 fn quick() -> WaiterConfig {

@@ -154,7 +154,11 @@ pub fn lib_rs(api: &Api) -> TokenStream {
 
         pub use client::{Client, #(#error_enums),*};
         pub use modelarts_pools_runtime as runtime;
-        pub use modelarts_pools_runtime::{ApiError, ClientBuilder, Credentials, Error, Response, RetryPolicy, ValidationError};
+        pub use modelarts_pools_runtime::{ApiError, Credentials, Error, Response, RetryPolicy, ValidationError};
+
+        /// Configures a [`Client`]: `Client::builder()…build()?` (the runtime's builder, giving this
+        /// crate's client).
+        pub type ClientBuilder = modelarts_pools_runtime::ClientBuilder<Client>;
 
         /// The published JSON Schema documents: `(file name, contents)`, as under `schemas/`.
         pub const SCHEMAS: &[(&str, &str)] = &[#(#schemas),*];
