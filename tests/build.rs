@@ -24,6 +24,7 @@ fn main() {
         .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
         .collect();
     names.sort();
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let mut out = String::new();
     for path in names {
         println!("cargo:rerun-if-changed={}", path.display());
@@ -36,15 +37,29 @@ fn main() {
         let file = format!("{stem}.json");
         let files = codegen::generate_from_str(&file, &text)
             .unwrap_or_else(|e| panic!("fixture {file} is a valid spec:\n{e}"));
+        // The whole crate is written out, so that the program finds the body schemas it embeds
+        // (`../schemas/*.json`) as in a generated crate; the modules are compiled from there.
+        let crate_dir = out_dir.join("fixtures").join(&stem);
+        for (relative, contents) in &files {
+            let target = crate_dir.join(relative);
+            std::fs::create_dir_all(target.parent().expect("a file has a folder"))
+                .expect("OUT_DIR is writable");
+            std::fs::write(&target, contents).expect("OUT_DIR is writable");
+        }
         writeln!(out, "pub mod {stem} {{").expect("writing to a String");
         for (module, file) in MODULES {
-            if let Some(source) = files.get(*file) {
-                writeln!(out, "pub mod {module} {{\n{source}\n}}").expect("writing to a String");
+            if files.contains_key(*file) {
+                let path = crate_dir.join(file);
+                writeln!(
+                    out,
+                    "#[path = {:?}]\npub mod {module};",
+                    path.display().to_string()
+                )
+                .expect("writing to a String");
             }
         }
         writeln!(out, "}}").expect("writing to a String");
     }
-    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out_dir.join("fixtures.rs"), out).expect("OUT_DIR is writable");
     std::fs::write(out_dir.join("body_types.rs"), body_types(&manifest))
         .expect("OUT_DIR is writable");

@@ -18,6 +18,53 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Ordered by name.
     pub waiters: Vec<Waiter>,
+    /// The program's `--output table` columns, in the spec's order.
+    pub tables: Vec<Table>,
+}
+
+/// The columns printed for rows of one object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub ty: TypeId,
+    pub columns: Vec<Column>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub header: String,
+    /// Dotted wire paths, checked against the types.
+    pub values: Vec<String>,
+    pub each: Option<String>,
+    pub join: String,
+}
+
+/// What `--output table` prints for an operation's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerTable {
+    /// Index into [`Api::tables`].
+    pub table: usize,
+    /// The wire name of the answer's array member holding the rows; `None`: the answer is the row.
+    pub rows: Option<String>,
+}
+
+/// Where a waiter run after an operation takes one argument of the polled operation from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaitArgument {
+    /// The operation's own parameter (index into its `params`).
+    Param(usize),
+    /// A string member of the operation's success body.
+    Answer(Vec<(TypeId, usize)>),
+    /// An optional argument the operation cannot give: left out.
+    Absent,
+}
+
+/// `--wait` on an operation's subcommand: the waiter, and its arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThenWait {
+    /// Index into [`Api::waiters`].
+    pub waiter: usize,
+    /// One per argument of the polled operation, in its order.
+    pub arguments: Vec<WaitArgument>,
 }
 
 /// A wait for a resource to reach a state: `wait_until_{name}` polls `operation`.
@@ -296,6 +343,10 @@ pub struct Operation {
     /// `{Operation}Error`: what the operation's method fails with, its documented failures sorted.
     pub error_enum: String,
     pub pagination: Option<Pagination>,
+    /// The table `--output table` prints the answer as.
+    pub table: Option<AnswerTable>,
+    /// The waiter the subcommand's `--wait` runs.
+    pub then_wait: Option<ThenWait>,
 }
 
 /// How a list operation pages: linked to its parameters and its success body's members.

@@ -60,7 +60,17 @@ pub const RESERVED_FLAGS: &[&str] = &[
     "help",
     "version",
     "body",
+    "output",
+    "debug",
+    "dry-run",
+    "strict",
+    "wait",
+    "wait-timeout",
+    "all",
 ];
+
+/// Subcommands the generated program has besides the operations'.
+pub const RESERVED_SUBCOMMANDS: &[&str] = &["completions", "help"];
 
 /// The Rust field name that holds members a spec does not list.
 pub const UNKNOWN_FIELDS: &str = "unknown_fields";

@@ -18,6 +18,7 @@ pub struct Spec {
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
     pub waiters: Vec<WaiterDef>,
+    pub tables: Vec<TableDef>,
 }
 
 /// The spec before each type is read by its `kind`: a tagged enum would buffer the whole type
@@ -35,6 +36,46 @@ struct RawSpec {
     operations: Vec<Operation>,
     #[serde(default)]
     waiters: Vec<WaiterDef>,
+    #[serde(default)]
+    tables: Vec<TableDef>,
+}
+
+/// The columns the program's `--output table` prints for a type (and for lists of it).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableDef {
+    /// The object type whose values are the rows.
+    #[serde(rename = "type")]
+    pub type_name: String,
+    pub columns: Vec<ColumnDef>,
+    #[serde(default)]
+    pub decision: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnDef {
+    pub header: String,
+    /// Dotted paths of wire names, from the row (or from each element of `each`).
+    pub values: Vec<String>,
+    /// A dotted path to an array member: the cell lists each element's values.
+    #[serde(default)]
+    pub each: Option<String>,
+    /// Between the values of one row or element (default a space).
+    #[serde(default)]
+    pub join: Option<String>,
+}
+
+/// An operation after which a program's `--wait` runs the waiter.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitAfterDef {
+    pub operation: String,
+    /// The polled operation's parameters taken from the answer: parameter name → dotted path
+    /// in the operation's success body. Others come from the operation's own parameters of the
+    /// same name.
+    #[serde(default)]
+    pub from_answer: std::collections::BTreeMap<String, String>,
 }
 
 /// A wait for a resource to reach a state, polling an operation.
@@ -62,6 +103,9 @@ pub struct WaiterDef {
     pub min_delay_seconds: u64,
     pub max_delay_seconds: u64,
     pub max_wait_seconds: u64,
+    /// The operations whose program subcommands take `--wait` for this waiter.
+    #[serde(default)]
+    pub after: Vec<WaitAfterDef>,
     #[serde(default)]
     pub decision: Option<String>,
 }
@@ -429,5 +473,6 @@ pub fn parse(file: &str, text: &str) -> Result<Spec, Diagnostics> {
         types,
         operations: raw.operations,
         waiters: raw.waiters,
+        tables: raw.tables,
     })
 }

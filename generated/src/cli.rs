@@ -6,13 +6,15 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use modelarts_pools_runtime::cli;
 use super::client::Client;
+use modelarts_pools_runtime::Error;
 use super::models;
 
 #[derive(Parser)]
 #[command(
     name = "modelarts-pools",
     version,
-    about = "ModelArts resource pools: Manage Huawei Cloud ModelArts resource pools: pools, nodes, node pools, plugins, networks, tags, resource flavors, workloads and monitoring (ModelArts API v1 and v2)."
+    about = "ModelArts resource pools: Manage Huawei Cloud ModelArts resource pools: pools, nodes, node pools, plugins, networks, tags, resource flavors, workloads and monitoring (ModelArts API v1 and v2).",
+    after_help = cli::CREDENTIALS_HELP
 )]
 struct Cli {
     #[command(flatten)]
@@ -236,6 +238,17 @@ enum Command {
         /// 实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。
         #[arg(long = "user-id")]
         user_id: Option<String>,
+        /// Then wait: Waits until a pool is Running: after create_pool, or after patch_pool resizes it. Progress goes to stderr; the final answer to stdout.
+        #[arg(long = "wait")]
+        __wait: bool,
+        /// The longest to wait, in seconds (default 3600)
+        #[arg(
+            long = "wait-timeout",
+            value_name = "SECONDS",
+            requires = "__wait",
+            value_parser = clap::value_parser!(u64).range(1..)
+        )]
+        __wait_timeout: Option<u64>,
     },
 
     /// 创建插件 `POST /v2/{project_id}/pools/{pool_name}/plugins`
@@ -289,6 +302,17 @@ enum Command {
         /// 实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。
         #[arg(long = "user-id")]
         user_id: Option<String>,
+        /// Then wait: Waits until a pool is gone (show_pool answers 404), after delete_pool. Progress goes to stderr; the final answer to stdout.
+        #[arg(long = "wait")]
+        __wait: bool,
+        /// The longest to wait, in seconds (default 3600)
+        #[arg(
+            long = "wait-timeout",
+            value_name = "SECONDS",
+            requires = "__wait",
+            value_parser = clap::value_parser!(u64).range(1..)
+        )]
+        __wait_timeout: Option<u64>,
     },
 
     /// 查询网络资源列表 `GET /v1/{project_id}/networks`
@@ -303,6 +327,9 @@ enum Command {
         /// 分页查询时上一页位置。
         #[arg(long = "continue")]
         continue_: Option<String>,
+        /// Fetch every page and print them as one answer (all items, no continuation token)
+        #[arg(long = "all")]
+        __all: bool,
     },
 
     /// 查询节点池的节点列表 `GET /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}/nodes`
@@ -320,6 +347,9 @@ enum Command {
         /// 分页单次查询返回数。
         #[arg(long = "limit")]
         limit: Option<String>,
+        /// Fetch every page and print them as one answer (all items, no continuation token)
+        #[arg(long = "all")]
+        __all: bool,
     },
 
     /// 查询节点池列表 `GET /v2/{project_id}/pools/{pool_name}/nodepools`
@@ -359,6 +389,9 @@ enum Command {
         /// 分页单次查询返回数。
         #[arg(long = "limit")]
         limit: Option<i64>,
+        /// Fetch every page and print them as one answer (all items, no continuation token)
+        #[arg(long = "all")]
+        __all: bool,
     },
 
     /// 查询插件列表 `GET /v2/{project_id}/pools/{pool_name}/plugins`
@@ -421,6 +454,9 @@ enum Command {
         /// **默认取值**:不涉及。
         #[arg(long = "label-selector")]
         label_selector: Option<String>,
+        /// Fetch every page and print them as one answer (all items, no continuation token)
+        #[arg(long = "all")]
+        __all: bool,
     },
 
     /// 查询资源池作业列表 `GET /v2/{project_id}/pools/{pool_name}/workloads`
@@ -536,6 +572,17 @@ enum Command {
         /// **默认取值**:不涉及。
         #[arg(long = "user-id")]
         user_id: Option<String>,
+        /// Then wait: Waits until a pool is Running: after create_pool, or after patch_pool resizes it. Progress goes to stderr; the final answer to stdout.
+        #[arg(long = "wait")]
+        __wait: bool,
+        /// The longest to wait, in seconds (default 3600)
+        #[arg(
+            long = "wait-timeout",
+            value_name = "SECONDS",
+            requires = "__wait",
+            value_parser = clap::value_parser!(u64).range(1..)
+        )]
+        __wait_timeout: Option<u64>,
     },
 
     /// 查询网络资源 `GET /v1/{project_id}/networks/{network_name}`
@@ -684,239 +731,714 @@ enum Command {
         #[arg(long = "pool-name")]
         pool_name: String,
     },
+
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(name = "completions")]
+    Completions { #[arg(value_enum)] shell: cli::Shell },
 }
 
-/// Runs the program on the process's arguments: the response as JSON on stdout and exit
-/// code 0; an API or transport error on stderr and 1; bad usage or a refused request 2,
-/// with nothing sent.
+const __COLUMNS_0: &[cli::Column] = &[
+    cli::Column {
+        header: "NAME",
+        each: None,
+        values: &["metadata.name"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "TYPE",
+        each: None,
+        values: &["spec.type"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "PHASE",
+        each: None,
+        values: &["status.phase"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "FLAVOR × COUNT",
+        each: Some("spec.resources"),
+        values: &["flavor", "count"],
+        join: " × ",
+    },
+
+    cli::Column {
+        header: "CREATED",
+        each: None,
+        values: &["metadata.creationTimestamp"],
+        join: " ",
+    },
+];
+
+/// Runs the program on the process's arguments: the answer on stdout (JSON, or a table
+/// with `--output table`) and exit code 0; an API, transport or wait failure on stderr
+/// and 1; bad usage or a refused request 2, with nothing sent.
 pub fn main() -> ExitCode {
     let Cli { global, command } = Cli::parse();
+    if let Command::Completions { shell } = command {
+        return cli::print_completions::<Cli>(shell);
+    }
+
     cli::run(
-        &global,
-        move |__client| async move {
-            let __client = Client::new(__client);
+        global,
+        move |__session| async move {
+            let __client = Client::new(__session.client().clone());
             match command {
                 Command::BatchBindPoolNodes { body, pool_name } => {
-                    let body: models::BatchBindPoolNodesReq = cli::read_json_body(
-                        &body,
-                    )?;
-                    cli::render_json(
-                        &__client.batch_bind_pool_nodes(&body, &pool_name).await?.body,
-                    )
+                    let body: models::BatchBindPoolNodesReq = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/BatchBindPoolNodesReq.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_batch_bind_pool_nodes(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .batch_bind_pool_nodes(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::BatchCreatePoolTags { body, pool_name } => {
-                    let body: models::CreateTagRequest = cli::read_json_body(&body)?;
-                    cli::render_json(
-                        &__client.batch_create_pool_tags(&body, &pool_name).await?.body,
-                    )
+                    let body: models::CreateTagRequest = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/CreateTagRequest.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_batch_create_pool_tags(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .batch_create_pool_tags(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::BatchDeletePoolNodes { body, pool_name } => {
-                    let body: models::NodesDeletionRequest = cli::read_json_body(&body)?;
-                    cli::render_json(
-                        &__client.batch_delete_pool_nodes(&body, &pool_name).await?.body,
-                    )
+                    let body: models::NodesDeletionRequest = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/NodesDeletionRequest.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_batch_delete_pool_nodes(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .batch_delete_pool_nodes(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::BatchDeletePoolTags { body, pool_name } => {
-                    let body: models::DeleteTagRequest = cli::read_json_body(&body)?;
-                    cli::render_json(
-                        &__client.batch_delete_pool_tags(&body, &pool_name).await?.body,
-                    )
+                    let body: models::DeleteTagRequest = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/DeleteTagRequest.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_batch_delete_pool_tags(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .batch_delete_pool_tags(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::BatchLockPoolNodes { body, pool_name } => {
-                    let body: models::BatchLockPoolNodesRequestBody = cli::read_json_body(
-                        &body,
-                    )?;
-                    cli::render_json(
-                        &__client.batch_lock_pool_nodes(&body, &pool_name).await?.body,
-                    )
+                    let body: models::BatchLockPoolNodesRequestBody = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/BatchLockPoolNodesRequestBody.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_batch_lock_pool_nodes(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .batch_lock_pool_nodes(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::BatchMigratePoolNodes { body, pool_name } => {
-                    let body: models::NodeBatchMigrationRequest = cli::read_json_body(
-                        &body,
-                    )?;
-                    cli::render_json(
-                        &__client.batch_migrate_pool_nodes(&body, &pool_name).await?.body,
-                    )
+                    let body: models::NodeBatchMigrationRequest = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/NodeBatchMigrationRequest.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_batch_migrate_pool_nodes(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .batch_migrate_pool_nodes(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::BatchRebootPoolNodes { body, pool_name } => {
-                    let body: models::BatchRebootPoolNodesRequestBody = cli::read_json_body(
-                        &body,
-                    )?;
-                    cli::render_json(
-                        &__client.batch_reboot_pool_nodes(&body, &pool_name).await?.body,
-                    )
+                    let body: models::BatchRebootPoolNodesRequestBody = __session
+                        .read_body(
+                            &body,
+                            include_str!(
+                                "../schemas/BatchRebootPoolNodesRequestBody.json"
+                            ),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_batch_reboot_pool_nodes(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .batch_reboot_pool_nodes(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::BatchResetPoolNodes { body, pool_name } => {
-                    let body: models::ResetNodesRequest = cli::read_json_body(&body)?;
-                    cli::render_json(
-                        &__client.batch_reset_pool_nodes(&body, &pool_name).await?.body,
-                    )
+                    let body: models::ResetNodesRequest = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/ResetNodesRequest.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_batch_reset_pool_nodes(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .batch_reset_pool_nodes(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::BatchResizePoolNodes { body, pool_name } => {
-                    let body: models::BatchResizeRequestBody = cli::read_json_body(
-                        &body,
-                    )?;
-                    cli::render_json(
-                        &__client.batch_resize_pool_nodes(&body, &pool_name).await?.body,
-                    )
+                    let body: models::BatchResizeRequestBody = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/BatchResizeRequestBody.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_batch_resize_pool_nodes(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .batch_resize_pool_nodes(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::BatchUnlockPoolNodes { body, pool_name } => {
-                    let body: models::BatchLockPoolNodesRequestBody = cli::read_json_body(
-                        &body,
-                    )?;
-                    cli::render_json(
-                        &__client.batch_unlock_pool_nodes(&body, &pool_name).await?.body,
-                    )
+                    let body: models::BatchLockPoolNodesRequestBody = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/BatchLockPoolNodesRequestBody.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_batch_unlock_pool_nodes(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .batch_unlock_pool_nodes(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::BatchUpdatePoolNodes { body, pool_name } => {
-                    let body: models::BatchUpdatePoolNodesRequestBody = cli::read_json_body(
-                        &body,
-                    )?;
-                    cli::render_json(
-                        &__client.batch_update_pool_nodes(&body, &pool_name).await?.body,
-                    )
+                    let body: models::BatchUpdatePoolNodesRequestBody = __session
+                        .read_body(
+                            &body,
+                            include_str!(
+                                "../schemas/BatchUpdatePoolNodesRequestBody.json"
+                            ),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_batch_update_pool_nodes(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .batch_update_pool_nodes(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::CreateNetwork { body } => {
-                    let body: models::NetworkCreationRequest = cli::read_json_body(
-                        &body,
-                    )?;
-                    cli::render_json(&__client.create_network(&body).await?.body)
+                    let body: models::NetworkCreationRequest = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/NetworkCreationRequest.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session.preview(__client.__build_create_network(&body));
+                    }
+                    let __answer = __client
+                        .create_network(&body)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::CreateNodePool { body, pool_name } => {
-                    let body: models::CreateNodePoolRequestBody = cli::read_json_body(
-                        &body,
-                    )?;
-                    cli::render_json(
-                        &__client.create_node_pool(&body, &pool_name).await?.body,
-                    )
+                    let body: models::CreateNodePoolRequestBody = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/CreateNodePoolRequestBody.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_create_node_pool(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .create_node_pool(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::CreateOrderId { body, name, action_type, workspace_id } => {
-                    let body: models::CreateOrderRequestBody = cli::read_json_body(
-                        &body,
-                    )?;
-                    cli::render_json(
-                        &__client
-                            .create_order_id(
-                                &body,
-                                &name,
-                                action_type.as_deref(),
-                                workspace_id.as_deref(),
-                            )
-                            .await?
-                            .body,
-                    )
+                    let body: models::CreateOrderRequestBody = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/CreateOrderRequestBody.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_create_order_id(
+                                        &body,
+                                        &name,
+                                        action_type.as_deref(),
+                                        workspace_id.as_deref(),
+                                    ),
+                            );
+                    }
+                    let __answer = __client
+                        .create_order_id(
+                            &body,
+                            &name,
+                            action_type.as_deref(),
+                            workspace_id.as_deref(),
+                        )
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
-                Command::CreatePool { body, user_id } => {
-                    let body: models::CreatePoolRequest = cli::read_json_body(&body)?;
-                    cli::render_json(
-                        &__client.create_pool(&body, user_id.as_deref()).await?.body,
-                    )
+                Command::CreatePool { body, user_id, __wait, __wait_timeout } => {
+                    let body: models::CreatePoolRequest = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/CreatePoolRequest.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_create_pool(&body, user_id.as_deref()),
+                            );
+                    }
+                    let __answer = __client
+                        .create_pool(&body, user_id.as_deref())
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    if !__wait {
+                        return __session.render(&__answer, None);
+                    }
+                    let __pool_name: String = __answer
+                        .metadata
+                        .as_ref()
+                        .and_then(|__v| __v.name.as_ref())
+                        .cloned()
+                        .ok_or_else(|| cli::Failure::Wait {
+                            reason: "the answer has no metadata.name to wait on"
+                                .to_owned(),
+                            last: None,
+                        })?;
+                    let mut __config = Client::wait_until_pool_running_config();
+                    if let Some(__seconds) = __wait_timeout {
+                        __config = __config
+                            .max_wait(std::time::Duration::from_secs(__seconds));
+                    }
+                    let mut __progress = cli::WaitProgress::new("pool running");
+                    let __final = __client
+                        .wait_until_pool_running(
+                            &__pool_name,
+                            user_id.as_deref(),
+                            &__config,
+                            |__p| __progress.update(__p),
+                        )
+                        .await?;
+                    __progress.finish();
+                    __session
+                        .render(
+                            &__final,
+                            Some(
+                                &cli::Table {
+                                    rows: None,
+                                    columns: __COLUMNS_0,
+                                },
+                            ),
+                        )
                 }
                 Command::CreatePoolPlugin { body, pool_name } => {
-                    let body: models::CreatePluginRequestBody = cli::read_json_body(
-                        &body,
-                    )?;
-                    cli::render_json(
-                        &__client.create_pool_plugin(&body, &pool_name).await?.body,
-                    )
+                    let body: models::CreatePluginRequestBody = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/CreatePluginRequestBody.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_create_pool_plugin(&body, &pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .create_pool_plugin(&body, &pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::DeleteNetwork { network_name } => {
-                    cli::render_json(&__client.delete_network(&network_name).await?.body)
+                    if __session.dry_run() {
+                        return __session
+                            .preview(__client.__build_delete_network(&network_name));
+                    }
+                    let __answer = __client
+                        .delete_network(&network_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::DeleteNodePool { pool_name, nodepool_name } => {
-                    cli::render_json(
-                        &__client
-                            .delete_node_pool(&pool_name, &nodepool_name)
-                            .await?
-                            .body,
-                    )
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_delete_node_pool(&pool_name, &nodepool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .delete_node_pool(&pool_name, &nodepool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
-                Command::DeletePool { pool_name, user_id } => {
-                    cli::render_json(
-                        &__client.delete_pool(&pool_name, user_id.as_deref()).await?.body,
-                    )
+                Command::DeletePool { pool_name, user_id, __wait, __wait_timeout } => {
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_delete_pool(&pool_name, user_id.as_deref()),
+                            );
+                    }
+                    let __answer = __client
+                        .delete_pool(&pool_name, user_id.as_deref())
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    if !__wait {
+                        return __session.render(&__answer, None);
+                    }
+                    let mut __config = Client::wait_until_pool_deleted_config();
+                    if let Some(__seconds) = __wait_timeout {
+                        __config = __config
+                            .max_wait(std::time::Duration::from_secs(__seconds));
+                    }
+                    let mut __progress = cli::WaitProgress::new("pool deleted");
+                    __client
+                        .wait_until_pool_deleted(
+                            &pool_name,
+                            user_id.as_deref(),
+                            &__config,
+                            |__p| __progress.update(__p),
+                        )
+                        .await?;
+                    __progress.finish();
+                    __session.render(&__answer, None)
                 }
-                Command::ListNetworks { label_selector, limit, continue_ } => {
-                    cli::render_json(
-                        &__client
-                            .list_networks(
-                                label_selector.as_deref(),
-                                limit,
-                                continue_.as_deref(),
+                Command::ListNetworks { label_selector, limit, continue_, __all } => {
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_list_networks(
+                                        label_selector.as_deref(),
+                                        limit,
+                                        continue_.as_deref(),
+                                    ),
+                            );
+                    }
+                    if __all {
+                        let __answer = __session
+                            .all_pages(
+                                __client
+                                    .list_networks_pages(label_selector.as_deref(), limit),
+                                "items",
+                                "metadata.continue",
                             )
-                            .await?
-                            .body,
-                    )
+                            .await?;
+                        return __session.render(&__answer, None);
+                    }
+                    let __answer = __client
+                        .list_networks(
+                            label_selector.as_deref(),
+                            limit,
+                            continue_.as_deref(),
+                        )
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ListNodePoolNodes {
                     pool_name,
                     nodepool_name,
                     continue_,
                     limit,
+                    __all,
                 } => {
-                    cli::render_json(
-                        &__client
-                            .list_node_pool_nodes(
-                                &pool_name,
-                                &nodepool_name,
-                                continue_.as_deref(),
-                                limit.as_deref(),
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_list_node_pool_nodes(
+                                        &pool_name,
+                                        &nodepool_name,
+                                        continue_.as_deref(),
+                                        limit.as_deref(),
+                                    ),
+                            );
+                    }
+                    if __all {
+                        let __answer = __session
+                            .all_pages(
+                                __client
+                                    .list_node_pool_nodes_pages(
+                                        &pool_name,
+                                        &nodepool_name,
+                                        limit.as_deref(),
+                                    ),
+                                "items",
+                                "metadata.continue",
                             )
-                            .await?
-                            .body,
-                    )
+                            .await?;
+                        return __session.render(&__answer, None);
+                    }
+                    let __answer = __client
+                        .list_node_pool_nodes(
+                            &pool_name,
+                            &nodepool_name,
+                            continue_.as_deref(),
+                            limit.as_deref(),
+                        )
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ListNodePools { pool_name } => {
-                    cli::render_json(&__client.list_node_pools(&pool_name).await?.body)
+                    if __session.dry_run() {
+                        return __session
+                            .preview(__client.__build_list_node_pools(&pool_name));
+                    }
+                    let __answer = __client
+                        .list_node_pools(&pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ListPluginTemplates { template_name, pool_name } => {
-                    cli::render_json(
-                        &__client
-                            .list_plugin_templates(
-                                template_name.as_deref(),
-                                pool_name.as_deref(),
-                            )
-                            .await?
-                            .body,
-                    )
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_list_plugin_templates(
+                                        template_name.as_deref(),
+                                        pool_name.as_deref(),
+                                    ),
+                            );
+                    }
+                    let __answer = __client
+                        .list_plugin_templates(
+                            template_name.as_deref(),
+                            pool_name.as_deref(),
+                        )
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
-                Command::ListPoolNodes { pool_name, continue_, limit } => {
-                    cli::render_json(
-                        &__client
-                            .list_pool_nodes(&pool_name, continue_.as_deref(), limit)
-                            .await?
-                            .body,
-                    )
+                Command::ListPoolNodes { pool_name, continue_, limit, __all } => {
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_list_pool_nodes(
+                                        &pool_name,
+                                        continue_.as_deref(),
+                                        limit,
+                                    ),
+                            );
+                    }
+                    if __all {
+                        let __answer = __session
+                            .all_pages(
+                                __client.list_pool_nodes_pages(&pool_name, limit),
+                                "items",
+                                "metadata.continue",
+                            )
+                            .await?;
+                        return __session.render(&__answer, None);
+                    }
+                    let __answer = __client
+                        .list_pool_nodes(&pool_name, continue_.as_deref(), limit)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ListPoolPlugins { pool_name } => {
-                    cli::render_json(&__client.list_pool_plugins(&pool_name).await?.body)
+                    if __session.dry_run() {
+                        return __session
+                            .preview(__client.__build_list_pool_plugins(&pool_name));
+                    }
+                    let __answer = __client
+                        .list_pool_plugins(&pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ListPoolTags { limit, offset } => {
-                    cli::render_json(&__client.list_pool_tags(limit, offset).await?.body)
+                    if __session.dry_run() {
+                        return __session
+                            .preview(__client.__build_list_pool_tags(limit, offset));
+                    }
+                    let __answer = __client
+                        .list_pool_tags(limit, offset)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ListPools { workspace_id, label_selector, status } => {
-                    cli::render_json(
-                        &__client
-                            .list_pools(
-                                workspace_id.as_deref(),
-                                label_selector.as_deref(),
-                                status.as_deref(),
-                            )
-                            .await?
-                            .body,
-                    )
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_list_pools(
+                                        workspace_id.as_deref(),
+                                        label_selector.as_deref(),
+                                        status.as_deref(),
+                                    ),
+                            );
+                    }
+                    let __answer = __client
+                        .list_pools(
+                            workspace_id.as_deref(),
+                            label_selector.as_deref(),
+                            status.as_deref(),
+                        )
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session
+                        .render(
+                            &__answer,
+                            Some(
+                                &cli::Table {
+                                    rows: Some("items"),
+                                    columns: __COLUMNS_0,
+                                },
+                            ),
+                        )
                 }
-                Command::ListResourceFlavors { continue_, limit, label_selector } => {
-                    cli::render_json(
-                        &__client
-                            .list_resource_flavors(
-                                continue_.as_deref(),
-                                limit,
-                                label_selector.as_deref(),
+                Command::ListResourceFlavors {
+                    continue_,
+                    limit,
+                    label_selector,
+                    __all,
+                } => {
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_list_resource_flavors(
+                                        continue_.as_deref(),
+                                        limit,
+                                        label_selector.as_deref(),
+                                    ),
+                            );
+                    }
+                    if __all {
+                        let __answer = __session
+                            .all_pages(
+                                __client
+                                    .list_resource_flavors_pages(
+                                        limit,
+                                        label_selector.as_deref(),
+                                    ),
+                                "items",
+                                "metadata.continue",
                             )
-                            .await?
-                            .body,
-                    )
+                            .await?;
+                        return __session.render(&__answer, None);
+                    }
+                    let __answer = __client
+                        .list_resource_flavors(
+                            continue_.as_deref(),
+                            limit,
+                            label_selector.as_deref(),
+                        )
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ListWorkloads {
                     pool_name,
@@ -927,65 +1449,200 @@ pub fn main() -> ExitCode {
                     offset,
                     limit,
                 } => {
-                    cli::render_json(
-                        &__client
-                            .list_workloads(
-                                &pool_name,
-                                type_.as_deref(),
-                                status.as_deref(),
-                                sort.as_deref(),
-                                ascend,
-                                offset.as_deref(),
-                                limit,
-                            )
-                            .await?
-                            .body,
-                    )
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_list_workloads(
+                                        &pool_name,
+                                        type_.as_deref(),
+                                        status.as_deref(),
+                                        sort.as_deref(),
+                                        ascend,
+                                        offset.as_deref(),
+                                        limit,
+                                    ),
+                            );
+                    }
+                    let __answer = __client
+                        .list_workloads(
+                            &pool_name,
+                            type_.as_deref(),
+                            status.as_deref(),
+                            sort.as_deref(),
+                            ascend,
+                            offset.as_deref(),
+                            limit,
+                        )
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::PatchNetwork { body, network_name } => {
-                    let body: models::PatchNetworkRequest = cli::read_json_body(&body)?;
-                    cli::render_json(
-                        &__client.patch_network(&body, &network_name).await?.body,
-                    )
+                    let body: models::PatchNetworkRequest = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/PatchNetworkRequest.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_patch_network(&body, &network_name),
+                            );
+                    }
+                    let __answer = __client
+                        .patch_network(&body, &network_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::PatchNodePool { body, pool_name, nodepool_name } => {
-                    let body: models::PatchNodePoolRequest = cli::read_json_body(&body)?;
-                    cli::render_json(
-                        &__client
-                            .patch_node_pool(&body, &pool_name, &nodepool_name)
-                            .await?
-                            .body,
-                    )
+                    let body: models::PatchNodePoolRequest = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/PatchNodePoolRequest.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_patch_node_pool(&body, &pool_name, &nodepool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .patch_node_pool(&body, &pool_name, &nodepool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
-                Command::PatchPool { body, pool_name, user_id } => {
-                    let body: models::PatchPoolRequest = cli::read_json_body(&body)?;
-                    cli::render_json(
-                        &__client
-                            .patch_pool(&body, &pool_name, user_id.as_deref())
-                            .await?
-                            .body,
-                    )
+                Command::PatchPool {
+                    body,
+                    pool_name,
+                    user_id,
+                    __wait,
+                    __wait_timeout,
+                } => {
+                    let body: models::PatchPoolRequest = __session
+                        .read_body(
+                            &body,
+                            include_str!("../schemas/PatchPoolRequest.json"),
+                        )?;
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_patch_pool(&body, &pool_name, user_id.as_deref()),
+                            );
+                    }
+                    let __answer = __client
+                        .patch_pool(&body, &pool_name, user_id.as_deref())
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    if !__wait {
+                        return __session
+                            .render(
+                                &__answer,
+                                Some(
+                                    &cli::Table {
+                                        rows: None,
+                                        columns: __COLUMNS_0,
+                                    },
+                                ),
+                            );
+                    }
+                    let mut __config = Client::wait_until_pool_running_config();
+                    if let Some(__seconds) = __wait_timeout {
+                        __config = __config
+                            .max_wait(std::time::Duration::from_secs(__seconds));
+                    }
+                    let mut __progress = cli::WaitProgress::new("pool running");
+                    let __final = __client
+                        .wait_until_pool_running(
+                            &pool_name,
+                            user_id.as_deref(),
+                            &__config,
+                            |__p| __progress.update(__p),
+                        )
+                        .await?;
+                    __progress.finish();
+                    __session
+                        .render(
+                            &__final,
+                            Some(
+                                &cli::Table {
+                                    rows: None,
+                                    columns: __COLUMNS_0,
+                                },
+                            ),
+                        )
                 }
                 Command::ShowNetwork { network_name } => {
-                    cli::render_json(&__client.show_network(&network_name).await?.body)
+                    if __session.dry_run() {
+                        return __session
+                            .preview(__client.__build_show_network(&network_name));
+                    }
+                    let __answer = __client
+                        .show_network(&network_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ShowNodeConfigTemplate { nodeconfigtemplate_name } => {
-                    cli::render_json(
-                        &__client
-                            .show_node_config_template(&nodeconfigtemplate_name)
-                            .await?
-                            .body,
-                    )
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_show_node_config_template(&nodeconfigtemplate_name),
+                            );
+                    }
+                    let __answer = __client
+                        .show_node_config_template(&nodeconfigtemplate_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ShowPluginTemplate { plugintemplate_name } => {
-                    cli::render_json(
-                        &__client.show_plugin_template(&plugintemplate_name).await?.body,
-                    )
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_show_plugin_template(&plugintemplate_name),
+                            );
+                    }
+                    let __answer = __client
+                        .show_plugin_template(&plugintemplate_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ShowPool { pool_name, user_id } => {
-                    cli::render_json(
-                        &__client.show_pool(&pool_name, user_id.as_deref()).await?.body,
-                    )
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_show_pool(&pool_name, user_id.as_deref()),
+                            );
+                    }
+                    let __answer = __client
+                        .show_pool(&pool_name, user_id.as_deref())
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session
+                        .render(
+                            &__answer,
+                            Some(
+                                &cli::Table {
+                                    rows: None,
+                                    columns: __COLUMNS_0,
+                                },
+                            ),
+                        )
                 }
                 Command::ShowPoolMonitor {
                     pool_name,
@@ -993,42 +1650,96 @@ pub fn main() -> ExitCode {
                     statistics,
                     period,
                 } => {
-                    cli::render_json(
-                        &__client
-                            .show_pool_monitor(
-                                &pool_name,
-                                time_range.as_deref(),
-                                statistics.as_deref(),
-                                period.as_deref(),
-                            )
-                            .await?
-                            .body,
-                    )
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_show_pool_monitor(
+                                        &pool_name,
+                                        time_range.as_deref(),
+                                        statistics.as_deref(),
+                                        period.as_deref(),
+                                    ),
+                            );
+                    }
+                    let __answer = __client
+                        .show_pool_monitor(
+                            &pool_name,
+                            time_range.as_deref(),
+                            statistics.as_deref(),
+                            period.as_deref(),
+                        )
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ShowPoolNodeConfig { pool_name } => {
-                    cli::render_json(
-                        &__client.show_pool_node_config(&pool_name).await?.body,
-                    )
+                    if __session.dry_run() {
+                        return __session
+                            .preview(__client.__build_show_pool_node_config(&pool_name));
+                    }
+                    let __answer = __client
+                        .show_pool_node_config(&pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ShowPoolRuntimeMetrics {} => {
-                    cli::render_json(&__client.show_pool_runtime_metrics().await?.body)
+                    if __session.dry_run() {
+                        return __session
+                            .preview(__client.__build_show_pool_runtime_metrics());
+                    }
+                    let __answer = __client
+                        .show_pool_runtime_metrics()
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ShowPoolStatistics { workspace_id } => {
-                    cli::render_json(
-                        &__client
-                            .show_pool_statistics(workspace_id.as_deref())
-                            .await?
-                            .body,
-                    )
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client
+                                    .__build_show_pool_statistics(workspace_id.as_deref()),
+                            );
+                    }
+                    let __answer = __client
+                        .show_pool_statistics(workspace_id.as_deref())
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ShowPoolTags { pool_name } => {
-                    cli::render_json(&__client.show_pool_tags(&pool_name).await?.body)
+                    if __session.dry_run() {
+                        return __session
+                            .preview(__client.__build_show_pool_tags(&pool_name));
+                    }
+                    let __answer = __client
+                        .show_pool_tags(&pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
                 Command::ShowWorkloadStatistics { pool_name } => {
-                    cli::render_json(
-                        &__client.show_workload_statistics(&pool_name).await?.body,
-                    )
+                    if __session.dry_run() {
+                        return __session
+                            .preview(
+                                __client.__build_show_workload_statistics(&pool_name),
+                            );
+                    }
+                    let __answer = __client
+                        .show_workload_statistics(&pool_name)
+                        .await
+                        .map_err(Error::from)?
+                        .body;
+                    __session.render(&__answer, None)
                 }
+                Command::Completions { .. } => Ok(String::new()),
             }
         },
     )

@@ -3,11 +3,12 @@
 //! the binary, which only calls it.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::docs::{doc_lines, inner_doc_lines, prose};
 use super::models::ident;
-use crate::model::{Api, Operation, Param, Scalar};
+use super::{client, schema};
+use crate::model::{Api, Gone, Operation, Param, Scalar, Table, WaitArgument};
 
 /// The clap field type of a parameter.
 fn field_type(param: &Param) -> TokenStream {
@@ -83,6 +84,32 @@ fn subcommand(api: &Api, op: &Operation) -> TokenStream {
             #field: #ty,
         });
     }
+    if op.pagination.is_some() {
+        fields.push(quote! {
+            /// Fetch every page and print them as one answer (all items, no continuation token)
+            #[arg(long = "all")]
+            __all: bool,
+        });
+    }
+    if let Some(then_wait) = &op.then_wait {
+        let waiter = &api.waiters[then_wait.waiter];
+        let doc = format!(
+            " Then wait: {} Progress goes to stderr; the final answer to stdout.",
+            prose(&waiter.description)
+        );
+        let timeout_doc = format!(
+            " The longest to wait, in seconds (default {})",
+            waiter.max_wait_seconds
+        );
+        fields.push(quote! {
+            #[doc = #doc]
+            #[arg(long = "wait")]
+            __wait: bool,
+            #[doc = #timeout_doc]
+            #[arg(long = "wait-timeout", value_name = "SECONDS", requires = "__wait", value_parser = clap::value_parser!(u64).range(1..))]
+            __wait_timeout: Option<u64>,
+        });
+    }
     quote! {
         #doc
         #[command(name = #name)]
@@ -92,18 +119,53 @@ fn subcommand(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// The `--output table` argument for an answer: `Some(&Table)` or `None`.
+fn table_arg(api: &Api, op: &Operation) -> TokenStream {
+    match &op.table {
+        None => quote!(None),
+        Some(answer) => {
+            let columns = format_ident!("__COLUMNS_{}", answer.table);
+            let rows = match &answer.rows {
+                Some(rows) => quote!(Some(#rows)),
+                None => quote!(None),
+            };
+            let _ = api;
+            quote!(Some(&cli::Table { rows: #rows, columns: #columns }))
+        }
+    }
+}
+
+fn columns_const(index: usize, table: &Table) -> TokenStream {
+    let name = format_ident!("__COLUMNS_{}", index);
+    let columns = table.columns.iter().map(|c| {
+        let header = &c.header;
+        let values = &c.values;
+        let join = &c.join;
+        let each = match &c.each {
+            Some(each) => quote!(Some(#each)),
+            None => quote!(None),
+        };
+        quote!(cli::Column { header: #header, each: #each, values: &[#(#values),*], join: #join })
+    });
+    quote! {
+        const #name: &[cli::Column] = &[#(#columns),*];
+    }
+}
+
 fn arm(api: &Api, op: &Operation) -> TokenStream {
     let variant = ident(&op.subcommand_variant);
     let method = ident(&op.name);
+    let build = format_ident!("__build_{}", op.name);
     let mut bindings = Vec::new();
     let mut args = Vec::new();
     let mut prelude = quote!();
     if let Some(body) = &op.request_body {
         let ty = ident(&api.ty(body.ty).name);
         let arg = ident(&body.arg);
+        let schema = format!("../schemas/{}", schema::file_name(&api.ty(body.ty).name));
         bindings.push(quote!(#arg));
         prelude = quote! {
-            let #arg: models::#ty = cli::read_json_body(&#arg)?;
+            let #arg: models::#ty = __session.read_body(&#arg, include_str!(#schema))?;
         };
         args.push(quote!(&#arg));
     }
@@ -112,10 +174,105 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
         bindings.push(quote!(#name));
         args.push(argument(param));
     }
+    let table = table_arg(api, op);
+    let dry_run = quote! {
+        if __session.dry_run() {
+            return __session.preview(__client.#build(#(#args),*));
+        }
+    };
+    let mut call = quote! {
+        let __answer = __client.#method(#(#args),*).await.map_err(Error::from)?.body;
+        __session.render(&__answer, #table)
+    };
+    if let (Some(pagination), Some(body)) = (&op.pagination, op.success.body) {
+        bindings.push(quote!(__all));
+        let pages = format_ident!("{}_pages", op.name);
+        let token = op.params[pagination.request_token].rust_name.clone();
+        let pages_args: Vec<TokenStream> = op
+            .arguments()
+            .zip(args.iter().skip(usize::from(op.request_body.is_some())))
+            .filter(|(p, _)| p.rust_name != token)
+            .map(|(_, a)| a.clone())
+            .collect();
+        let (object, field) = pagination.items;
+        let items = &api.object(object).fields[field].wire_name;
+        let token_path: Vec<&str> = pagination
+            .response_token
+            .iter()
+            .map(|&(object, field)| api.object(object).fields[field].wire_name.as_str())
+            .collect();
+        let token_path = token_path.join(".");
+        let _ = body;
+        call = quote! {
+            if __all {
+                let __answer = __session.all_pages(__client.#pages(#(#pages_args),*), #items, #token_path).await?;
+                return __session.render(&__answer, #table);
+            }
+            #call
+        };
+    }
+    if let Some(then_wait) = &op.then_wait {
+        bindings.push(quote!(__wait));
+        bindings.push(quote!(__wait_timeout));
+        let waiter = &api.waiters[then_wait.waiter];
+        let polled = &api.operations[waiter.operation];
+        let wait = format_ident!("wait_until_{}", waiter.name);
+        let config = format_ident!("wait_until_{}_config", waiter.name);
+        let mut locals = Vec::new();
+        let mut wait_args = Vec::new();
+        for (param, source) in polled.arguments().zip(&then_wait.arguments) {
+            match source {
+                WaitArgument::Param(index) => wait_args.push(argument(&op.params[*index])),
+                WaitArgument::Absent => wait_args.push(quote!(None)),
+                WaitArgument::Answer(chain) => {
+                    let local = format_ident!("__{}", param.rust_name);
+                    let path: Vec<&str> = chain
+                        .iter()
+                        .map(|&(object, field)| api.object(object).fields[field].wire_name.as_str())
+                        .collect();
+                    let missing = format!("the answer has no {} to wait on", path.join("."));
+                    let value = client::member_chain(api, quote!(__answer), chain);
+                    locals.push(quote! {
+                        let #local: String = #value.cloned().ok_or_else(|| cli::Failure::Wait { reason: #missing.to_owned(), last: None })?;
+                    });
+                    wait_args.push(quote!(&#local));
+                }
+            }
+        }
+        let what = waiter.name.replace('_', " ");
+        let polled_table = table_arg(api, polled);
+        let finish = if waiter.gone == Gone::Success {
+            quote! {
+                __client.#wait(#(#wait_args,)* &__config, |__p| __progress.update(__p)).await?;
+                __progress.finish();
+                __session.render(&__answer, #table)
+            }
+        } else {
+            quote! {
+                let __final = __client.#wait(#(#wait_args,)* &__config, |__p| __progress.update(__p)).await?;
+                __progress.finish();
+                __session.render(&__final, #polled_table)
+            }
+        };
+        call = quote! {
+            let __answer = __client.#method(#(#args),*).await.map_err(Error::from)?.body;
+            if !__wait {
+                return __session.render(&__answer, #table);
+            }
+            #(#locals)*
+            let mut __config = Client::#config();
+            if let Some(__seconds) = __wait_timeout {
+                __config = __config.max_wait(std::time::Duration::from_secs(__seconds));
+            }
+            let mut __progress = cli::WaitProgress::new(#what);
+            #finish
+        };
+    }
     quote! {
         Command::#variant { #(#bindings),* } => {
             #prelude
-            cli::render_json(&__client.#method(#(#args),*).await?.body)
+            #dry_run
+            #call
         }
     }
 }
@@ -129,6 +286,11 @@ pub fn cli_rs(api: &Api) -> TokenStream {
     .as_str()]);
     let variants = api.operations.iter().map(|op| subcommand(api, op));
     let arms = api.operations.iter().map(|op| arm(api, op));
+    let columns = api
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(index, table)| columns_const(index, table));
     let models = if api.operations.iter().any(|op| op.request_body.is_some()) {
         quote!(
             use super::models;
@@ -145,10 +307,11 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         use modelarts_pools_runtime::cli;
 
         use super::client::Client;
+        use modelarts_pools_runtime::Error;
         #models
 
         #[derive(Parser)]
-        #[command(name = #bin_name, version, about = #about)]
+        #[command(name = #bin_name, version, about = #about, after_help = cli::CREDENTIALS_HELP)]
         struct Cli {
             #[command(flatten)]
             global: cli::GlobalArgs,
@@ -159,17 +322,30 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         #[derive(Subcommand)]
         enum Command {
             #(#variants)*
+
+            /// Print the shell completion script (bash, zsh, fish, powershell, elvish)
+            #[command(name = "completions")]
+            Completions {
+                #[arg(value_enum)]
+                shell: cli::Shell,
+            },
         }
 
-        /// Runs the program on the process's arguments: the response as JSON on stdout and exit
-        /// code 0; an API or transport error on stderr and 1; bad usage or a refused request 2,
-        /// with nothing sent.
+        #(#columns)*
+
+        /// Runs the program on the process's arguments: the answer on stdout (JSON, or a table
+        /// with `--output table`) and exit code 0; an API, transport or wait failure on stderr
+        /// and 1; bad usage or a refused request 2, with nothing sent.
         pub fn main() -> ExitCode {
             let Cli { global, command } = Cli::parse();
-            cli::run(&global, move |__client| async move {
-                let __client = Client::new(__client);
+            if let Command::Completions { shell } = command {
+                return cli::print_completions::<Cli>(shell);
+            }
+            cli::run(global, move |__session| async move {
+                let __client = Client::new(__session.client().clone());
                 match command {
                     #(#arms)*
+                    Command::Completions { .. } => Ok(String::new()),
                 }
             })
         }

@@ -473,7 +473,7 @@ fn error_enum(op: &Operation) -> TokenStream {
 }
 
 /// `Option<&T>` of the member reached from `root` through `path` (`(object, field)` steps).
-fn member_chain(api: &Api, root: TokenStream, path: &[(TypeId, usize)]) -> TokenStream {
+pub(super) fn member_chain(api: &Api, root: TokenStream, path: &[(TypeId, usize)]) -> TokenStream {
     let mut expr = quote!(Some(#root));
     for (step, &(object, field)) in path.iter().enumerate() {
         let field = &api.object(object).fields[field];

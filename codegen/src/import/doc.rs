@@ -31,6 +31,9 @@ pub struct Doc {
     /// Written by people, not by the importer: kept as they are.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waiters: Vec<Value>,
+    /// Written by people, not by the importer: kept as they are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

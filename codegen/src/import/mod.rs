@@ -241,6 +241,7 @@ pub fn import(
         types,
         operations,
         waiters: old.waiters.clone(),
+        tables: old.tables.clone(),
     };
     let text = doc::render(&new);
     crate::load_api(spec_file, &text).map_err(Error::Unresolvable)?;

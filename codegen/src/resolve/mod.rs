@@ -5,6 +5,7 @@
 
 mod graph;
 mod operations;
+mod tables;
 mod type_expr;
 mod types;
 mod waiters;
@@ -79,8 +80,10 @@ pub fn resolve(spec: &Spec, file: &str) -> Result<Api, Diagnostics> {
     }
     let table = declare_types(&mut r, spec);
     let mut types = types::resolve_types(&mut r, spec, &table);
-    let operations = operations::resolve_operations(&mut r, spec, &table, &types);
+    let mut operations = operations::resolve_operations(&mut r, spec, &table, &types);
     let waiters = waiters::resolve_waiters(&mut r, &spec.waiters, &operations, &types);
+    waiters::link_after(&mut r, &spec.waiters, &waiters, &types, &mut operations);
+    let tables = tables::resolve_tables(&mut r, &spec.tables, &types, &mut operations);
     if r.diagnostics.is_empty() {
         graph::link(&mut r, spec, &table, &mut types, &operations);
     }
@@ -92,6 +95,7 @@ pub fn resolve(spec: &Spec, file: &str) -> Result<Api, Diagnostics> {
         types,
         operations,
         waiters,
+        tables,
     })
 }
 

@@ -39,6 +39,15 @@ pub(super) fn resolve_operations(
             );
             continue;
         }
+        if naming::RESERVED_SUBCOMMANDS.contains(&op.subcommand.as_str()) {
+            r.error(
+                format!("{base}.name"),
+                format!(
+                    "operation {:?} becomes the subcommand `{}`, which the program has already; rename the operation",
+                    def.name, op.subcommand
+                ),
+            );
+        }
         if let Some(other) = subcommands.insert(op.subcommand.clone(), def.name.clone()) {
             r.error(
                 format!("{base}.name"),
@@ -222,6 +231,8 @@ fn operation(
         error_enum: format!("{camel}Error"),
         errors,
         pagination,
+        table: None,
+        then_wait: None,
     }
 }
 

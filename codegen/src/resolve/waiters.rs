@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::Resolver;
-use crate::model::{Gone, Operation, TypeEntry, TypeKind, TypeRef, Waiter};
+use crate::model::{Gone, Operation, ThenWait, TypeEntry, TypeKind, TypeRef, WaitArgument, Waiter};
 use crate::naming;
 use crate::spec::WaiterDef;
 
@@ -172,4 +172,104 @@ fn waiter(
         max_wait_seconds: def.max_wait_seconds,
         decision: def.decision.clone(),
     })
+}
+
+/// Links each waiter's `after` operations: their subcommands get `--wait`, and each argument of
+/// the polled operation is taken from the operation's parameter of the same name, from its answer
+/// (`from_answer`), or left out when optional.
+pub(super) fn link_after(
+    r: &mut Resolver<'_>,
+    defs: &[WaiterDef],
+    waiters: &[Waiter],
+    types: &[TypeEntry],
+    operations: &mut [Operation],
+) {
+    for (i, def) in defs.iter().enumerate() {
+        let Some(waiter) = waiters.iter().position(|w| w.name == def.name) else {
+            continue;
+        };
+        let polled = waiters[waiter].operation;
+        for (j, after) in def.after.iter().enumerate() {
+            let base = format!("$.waiters[{i}].after[{j}]");
+            let Some(trigger) = operations.iter().position(|op| op.name == after.operation) else {
+                r.error(
+                    format!("{base}.operation"),
+                    format!("{:?} is not an operation of the spec", after.operation),
+                );
+                continue;
+            };
+            if operations[trigger].then_wait.is_some() {
+                r.error(
+                    format!("{base}.operation"),
+                    format!(
+                        "{} is already followed by another waiter's --wait",
+                        after.operation
+                    ),
+                );
+                continue;
+            }
+            for name in after.from_answer.keys() {
+                if !operations[polled].arguments().any(|p| &p.wire_name == name) {
+                    r.error(
+                        format!("{base}.from_answer.{name}"),
+                        format!("{} has no parameter {name:?}", operations[polled].name),
+                    );
+                }
+            }
+            let mut arguments = Vec::new();
+            let polled_args: Vec<_> = operations[polled].arguments().cloned().collect();
+            let trigger_op = &operations[trigger];
+            for param in &polled_args {
+                let argument = if let Some(path) = after.from_answer.get(&param.wire_name) {
+                    let Some(body) = trigger_op
+                        .success
+                        .body
+                        .filter(|_| trigger_op.success.status != 204)
+                    else {
+                        r.error(
+                            format!("{base}.from_answer.{}", param.wire_name),
+                            format!("{} has no answer body to read it from", trigger_op.name),
+                        );
+                        continue;
+                    };
+                    match super::tables::follow(types, body, path) {
+                        Ok((TypeRef::String, chain)) => WaitArgument::Answer(chain),
+                        Ok(_) => {
+                            r.error(
+                                format!("{base}.from_answer.{}", param.wire_name),
+                                format!("{path:?} is not a string member"),
+                            );
+                            continue;
+                        }
+                        Err(message) => {
+                            r.error(format!("{base}.from_answer.{}", param.wire_name), message);
+                            continue;
+                        }
+                    }
+                } else if let Some(index) = trigger_op.params.iter().position(|p| {
+                    p.wire_name == param.wire_name
+                        && p.kind == param.kind
+                        && p.ty == param.ty
+                        && p.repeated == param.repeated
+                }) {
+                    WaitArgument::Param(index)
+                } else if !param.required && !param.repeated {
+                    WaitArgument::Absent
+                } else {
+                    r.error(
+                        format!("{base}.from_answer"),
+                        format!(
+                            "{} needs {:?}, which {} does not have: give it in from_answer",
+                            operations[polled].name, param.wire_name, trigger_op.name
+                        ),
+                    );
+                    continue;
+                };
+                arguments.push(argument);
+            }
+            if arguments.len() == polled_args.len() {
+                operations[trigger].then_wait = Some(ThenWait { waiter, arguments });
+            }
+        }
+    }
 }

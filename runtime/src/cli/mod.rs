@@ -1,30 +1,46 @@
 //! Support for command-line tools built on the SDK: global options, building the client, reading
 //! JSON bodies, printing results, reporting errors and exit codes.
 
+mod body;
+mod debug;
+mod output;
+mod progress;
+
 use std::io::{Read, Write};
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::client::{Client, ClientBuilder, PROJECT_ID_ENV};
+pub use body::{Problem, check as check_body};
+pub use clap_complete::Shell;
+pub use debug::DebugHook;
+pub use output::{Column, OutputFormat, Table, render_leaves, render_table};
+pub use progress::WaitProgress;
+
+use crate::client::{Client, ClientBuilder, ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV};
+use crate::credentials::{AK_ENV, SECURITY_TOKEN_ENV, SK_ENV, TOKEN_ENV};
 use crate::error::{Error, json_path};
+use crate::request::OperationRequest;
 use crate::retry::RetryPolicy;
 use crate::validation::ValidationError;
+use crate::waiter::WaiterError;
+
+/// The text `--help` ends with: where credentials come from.
+pub const CREDENTIALS_HELP: &str = "Credentials come from the environment: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (with HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary ones), or HUAWEICLOUD_SDK_AUTH_TOKEN (an IAM token). The project ID is --project-id or HUAWEICLOUD_SDK_PROJECT_ID.";
 
 /// Options every command takes. Credentials come from the environment only
-/// (`HUAWEICLOUD_SDK_AK`/`HUAWEICLOUD_SDK_SK`[/`HUAWEICLOUD_SDK_SECURITY_TOKEN`], or
-/// `HUAWEICLOUD_SDK_AUTH_TOKEN`); `HUAWEICLOUD_SDK_ENDPOINT` and `HUAWEICLOUD_SDK_REGION` are read
-/// when neither `--endpoint` nor `--region` is given.
+/// ([`CREDENTIALS_HELP`]).
 // The field doc comments are the `--help` text, so they stay plain (a bare URL, brackets).
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
 #[derive(clap::Args, Clone, Debug, Default)]
 pub struct GlobalArgs {
-    /// Endpoint URL, such as https://modelarts.cn-north-4.myhuaweicloud.com
-    #[arg(long, value_name = "URL", global = true, conflicts_with = "region")]
+    /// Endpoint URL, such as https://modelarts.cn-north-4.myhuaweicloud.com or http://127.0.0.1:8080
+    #[arg(long, value_name = "URL", global = true, env = ENDPOINT_ENV, conflicts_with = "region")]
     pub endpoint: Option<String>,
     /// Region, such as cn-north-4 (the endpoint is derived from it)
-    #[arg(long, value_name = "REGION", global = true)]
+    #[arg(long, value_name = "REGION", global = true, env = REGION_ENV)]
     pub region: Option<String>,
     /// Project ID
     #[arg(long, value_name = "ID", global = true, env = PROJECT_ID_ENV)]
@@ -35,19 +51,53 @@ pub struct GlobalArgs {
     /// Do not retry failed calls
     #[arg(long, global = true)]
     pub no_retry: bool,
+    /// How to print the answer: json (for scripts) or table (for people)
+    #[arg(long, value_name = "FORMAT", global = true, value_enum, default_value_t = OutputFormat::Json)]
+    pub output: OutputFormat,
+    /// Show each attempt (method, URL, status, request ID, time; retries too) on stderr; never secrets
+    #[arg(long, global = true)]
+    pub debug: bool,
+    /// Print the request that would be sent (secrets hidden), and send nothing
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Refuse a request body with members or enum values the spec does not know (otherwise warned about)
+    #[arg(long, global = true)]
+    pub strict: bool,
 }
 
 /// Builds the client from the options and the environment. Fails with [`Error::Config`] (nothing
-/// sent) when the endpoint, project ID or credentials are missing.
+/// sent) when the endpoint, project ID or credentials are missing, naming the option or variable
+/// to set, or when the region is not one ModelArts serves.
 pub fn client_from_args(args: &GlobalArgs) -> Result<Client, Error> {
-    let mut builder = ClientBuilder::from_env();
-    if let Some(endpoint) = &args.endpoint {
-        builder = builder.endpoint(endpoint.clone());
-    } else if let Some(region) = &args.region {
-        builder = builder.region(region.clone());
+    let mut builder: ClientBuilder = ClientBuilder::from_env();
+    match (&args.endpoint, &args.region) {
+        (Some(endpoint), _) => builder = builder.endpoint(endpoint.clone()),
+        (None, Some(region)) => {
+            // An unknown region fails first, with the known ones listed.
+            crate::client::region_endpoint(region.trim())?;
+            builder = builder.region(region.trim().to_owned());
+        }
+        (None, None) => {
+            return Err(Error::Config(format!(
+                "no endpoint: pass --region REGION (such as cn-north-4) or --endpoint URL, or set {REGION_ENV} or {ENDPOINT_ENV}"
+            )));
+        }
     }
-    if let Some(project_id) = &args.project_id {
-        builder = builder.project_id(project_id.clone());
+    match args.project_id.as_deref().map(str::trim) {
+        Some(project_id) if !project_id.is_empty() => {
+            builder = builder.project_id(project_id.to_owned());
+        }
+        _ => {
+            return Err(Error::Config(format!(
+                "no project ID: pass --project-id ID or set {PROJECT_ID_ENV}"
+            )));
+        }
+    }
+    let has = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if !has(AK_ENV) && !has(SK_ENV) && !has(TOKEN_ENV) && !has(SECURITY_TOKEN_ENV) {
+        return Err(Error::Config(format!(
+            "no credentials: set {AK_ENV} and {SK_ENV}, or {TOKEN_ENV}"
+        )));
     }
     if let Some(seconds) = args.timeout {
         builder = builder.timeout(Duration::from_secs(seconds));
@@ -55,7 +105,258 @@ pub fn client_from_args(args: &GlobalArgs) -> Result<Client, Error> {
     if args.no_retry {
         builder = builder.retry(RetryPolicy::disabled());
     }
+    if args.debug {
+        builder = builder.hook(Arc::new(DebugHook));
+    }
     builder.build()
+}
+
+/// Why a command did not succeed, and its exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// The call failed (1) or was refused before sending (2): [`exit_code`].
+    Error(Error),
+    /// A body given on the command line could not be read or was refused (2).
+    Body(CliError),
+    /// A wait ended without success (1): a failure state, a timeout, the resource gone; `last`
+    /// is the resource as last seen, printed on stdout as JSON.
+    Wait {
+        reason: String,
+        last: Option<String>,
+    },
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure::Error(error)
+    }
+}
+
+impl From<CliError> for Failure {
+    fn from(error: CliError) -> Self {
+        Failure::Body(error)
+    }
+}
+
+impl<T: Serialize, E: Into<Error>> From<WaiterError<T, E>> for Failure {
+    fn from(error: WaiterError<T, E>) -> Self {
+        let reason = match &error {
+            WaiterError::Operation(_) => String::new(),
+            other => {
+                let mut reason = String::new();
+                let _ = std::fmt::Write::write_fmt(
+                    &mut reason,
+                    format_args!("{}", WaiterErrorText(other)),
+                );
+                reason
+            }
+        };
+        match error {
+            WaiterError::Operation(e) => Failure::Error(e.into()),
+            WaiterError::FailureState { last, .. } => Failure::Wait {
+                reason,
+                last: to_pretty_json(&*last).ok(),
+            },
+            WaiterError::TimedOut { last, .. } => Failure::Wait {
+                reason,
+                last: last.and_then(|last| to_pretty_json(&*last).ok()),
+            },
+            WaiterError::Gone { .. } => Failure::Wait { reason, last: None },
+        }
+    }
+}
+
+/// A waiter error's text without its operation error (which needs `Display`).
+struct WaiterErrorText<'a, T, E>(&'a WaiterError<T, E>);
+
+impl<T, E> std::fmt::Display for WaiterErrorText<'_, T, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            WaiterError::FailureState {
+                state,
+                polls,
+                waited,
+                ..
+            } => write!(
+                f,
+                "the wait failed: the resource reached {state} after {polls} poll(s) in {}",
+                seconds(*waited)
+            ),
+            WaiterError::Gone { polls, waited } => write!(
+                f,
+                "the wait failed: the resource is gone (404) after {polls} poll(s) in {}",
+                seconds(*waited)
+            ),
+            WaiterError::TimedOut {
+                last_state,
+                waited,
+                polls,
+                ..
+            } => write!(
+                f,
+                "the wait timed out after {} and {polls} poll(s); the last state was {}",
+                seconds(*waited),
+                last_state.as_deref().unwrap_or("unknown")
+            ),
+            WaiterError::Operation(_) => write!(f, "a poll failed"),
+        }
+    }
+}
+
+fn seconds(duration: Duration) -> String {
+    format!("{} s", duration.as_secs())
+}
+
+impl Failure {
+    /// 1: the call or the wait failed; 2: refused before sending (bad usage, body or setup).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Error(error) => exit_code(error),
+            Failure::Body(error) => error.exit_code(),
+            Failure::Wait { .. } => 1,
+        }
+    }
+
+    /// What goes on stderr.
+    pub fn report(&self) -> String {
+        match self {
+            Failure::Error(error) => report_text(error),
+            Failure::Body(error) => printable(&format!("error: {error}")),
+            Failure::Wait { reason, .. } => printable(&format!("error: {reason}")),
+        }
+    }
+}
+
+/// The state of one run: the options and the client; what every generated command calls.
+pub struct Session {
+    args: GlobalArgs,
+    client: Client,
+}
+
+impl Session {
+    /// The runtime client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// `--dry-run` was given.
+    pub fn dry_run(&self) -> bool {
+        self.args.dry_run
+    }
+
+    /// Reads a request body (a file, or `-` for standard input) and checks it against its
+    /// published JSON Schema: unknown members and enum values are warnings (refusals with
+    /// `--strict`), anything else the schema forbids is refused; every problem is listed.
+    pub fn read_body<T: DeserializeOwned>(&self, file: &str, schema: &str) -> Result<T, Failure> {
+        Ok(body::read_checked(file, schema, self.args.strict)?)
+    }
+
+    /// `--dry-run`: the request as it would be sent, secrets hidden.
+    pub fn preview(&self, request: Result<OperationRequest, Error>) -> Result<String, Failure> {
+        Ok(self.client.preview(&request?)?.to_string())
+    }
+
+    /// The answer as `--output` asks: pretty JSON, or a table (`table`, when the spec gives the
+    /// answer one; otherwise every member on its own line).
+    pub fn render<T: Serialize>(
+        &self,
+        value: &T,
+        table: Option<&Table>,
+    ) -> Result<String, Failure> {
+        match self.args.output {
+            OutputFormat::Json => Ok(render_json(value)?),
+            OutputFormat::Table => {
+                let value = serde_json::to_value(value).map_err(|e| {
+                    Error::Config(format!("cannot print the result as a table: {e}"))
+                })?;
+                Ok(match table {
+                    Some(table) => render_table(&value, table),
+                    None => render_leaves(&value),
+                })
+            }
+        }
+    }
+
+    /// Every page of a list, merged into one answer shaped like a page: the items of all pages
+    /// under `items` (a member path), and the continuation token (at `token`) removed.
+    pub async fn all_pages<P, E, S>(
+        &self,
+        pages: S,
+        items: &str,
+        token: &str,
+    ) -> Result<serde_json::Value, Failure>
+    where
+        P: Serialize,
+        E: Into<Error>,
+        S: futures_core::Stream<Item = Result<P, E>>,
+    {
+        use futures_util::StreamExt;
+        let mut pages = std::pin::pin!(pages);
+        let mut merged: Option<serde_json::Value> = None;
+        let mut all_items = Vec::new();
+        while let Some(page) = pages.next().await {
+            let page = serde_json::to_value(page.map_err(Into::into)?)
+                .map_err(|e| Error::Config(format!("cannot merge the pages: {e}")))?;
+            if let Some(serde_json::Value::Array(found)) = member_path(&page, items) {
+                all_items.extend(found.iter().cloned());
+            }
+            merged.get_or_insert(page);
+        }
+        let mut merged = merged.unwrap_or_else(|| serde_json::json!({}));
+        set_member(
+            &mut merged,
+            items,
+            Some(serde_json::Value::Array(all_items)),
+        );
+        set_member(&mut merged, token, None);
+        Ok(merged)
+    }
+}
+
+fn member_path<'a>(value: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
+    path.split('.')
+        .try_fold(value, |here, step| here.as_object()?.get(step))
+}
+
+/// Sets (or, with `None`, removes) the member at a dotted path, creating objects on the way.
+fn set_member(value: &mut serde_json::Value, path: &str, new: Option<serde_json::Value>) {
+    let steps: Vec<&str> = path.split('.').collect();
+    let mut here = value;
+    for step in &steps[..steps.len() - 1] {
+        let Some(object) = here.as_object_mut() else {
+            return;
+        };
+        if new.is_none() && !object.contains_key(*step) {
+            return;
+        }
+        here = object
+            .entry(step.to_string())
+            .or_insert_with(|| serde_json::json!({}));
+    }
+    if let Some(object) = here.as_object_mut() {
+        let last = steps[steps.len() - 1].to_string();
+        match new {
+            Some(new) => {
+                object.insert(last, new);
+            }
+            None => {
+                object.remove(&last);
+            }
+        }
+    }
+}
+
+/// Writes the completion script of the program `C` for `shell` on stdout.
+pub fn print_completions<C: clap::CommandFactory>(shell: Shell) -> std::process::ExitCode {
+    let mut command = C::command();
+    let name = command.get_name().to_owned();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, name, &mut script);
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not worth a panic.
+    let _ = out.write_all(&script);
+    let _ = out.flush();
+    std::process::ExitCode::SUCCESS
 }
 
 /// A failure to read a request body given on the command line.
@@ -68,6 +369,15 @@ pub enum CliError {
         file: String,
         /// The I/O error.
         source: std::io::Error,
+    },
+    /// The body breaks its schema (or, with `--strict`, has unknown members or values): every
+    /// problem, each at its JSON path.
+    #[error("{file}: the body is refused (nothing was sent):{}", problems.iter().map(|p| format!("\n  {}: {}", p.path, p.message)).collect::<String>())]
+    Invalid {
+        /// The file name, or `<stdin>`.
+        file: String,
+        /// What is wrong, where.
+        problems: Vec<Problem>,
     },
     /// The content is not valid JSON for the expected type.
     #[error("{file}: line {line}, column {column}: {path}: {message}")]
@@ -97,6 +407,10 @@ impl From<CliError> for Error {
     fn from(e: CliError) -> Self {
         let (path, message) = match &e {
             CliError::Read { file, source } => (format!("file {file}"), source.to_string()),
+            CliError::Invalid { file, problems } => (
+                problems.first().map(|p| p.path.clone()).unwrap_or_default(),
+                format!("{e} ({file})"),
+            ),
             CliError::Json {
                 file,
                 path,
@@ -118,6 +432,12 @@ impl From<CliError> for Error {
 
 /// Reads a JSON value from a file, or from standard input when `path_or_dash` is `-`.
 pub fn read_json_body<T: DeserializeOwned>(path_or_dash: &str) -> Result<T, CliError> {
+    let (file, bytes) = read_file_or_stdin(path_or_dash)?;
+    parse_json_body(&file, &bytes)
+}
+
+/// The name to report and the bytes of a file, or of standard input for `-`.
+fn read_file_or_stdin(path_or_dash: &str) -> Result<(String, Vec<u8>), CliError> {
     let (file, bytes) = if path_or_dash == "-" {
         let mut buf = Vec::new();
         let read = std::io::stdin().lock().read_to_end(&mut buf);
@@ -129,7 +449,7 @@ pub fn read_json_body<T: DeserializeOwned>(path_or_dash: &str) -> Result<T, CliE
         file: file.clone(),
         source,
     })?;
-    parse_json_body(&file, &bytes)
+    Ok((file, bytes))
 }
 
 fn parse_json_body<T: DeserializeOwned>(file: &str, bytes: &[u8]) -> Result<T, CliError> {
@@ -240,7 +560,7 @@ pub fn exit_code(err: &Error) -> u8 {
 
 /// Text from the server made safe for a terminal: control characters (escape sequences could set
 /// the clipboard or clear the screen) are shown escaped; line breaks are kept.
-fn printable(text: &str) -> String {
+pub(crate) fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() && c != '\n' {
@@ -305,32 +625,41 @@ pub fn render_json<T: Serialize>(value: &T) -> Result<String, Error> {
 }
 
 /// Runs one command of a generated program: builds the client from `args` and the environment,
-/// runs `command` on a Tokio runtime, prints what it returns, and turns failures into a report on
-/// standard error and the exit code [`exit_code`] gives (1: the call failed; 2: refused, nothing
-/// sent).
-pub fn run<F, Fut>(args: &GlobalArgs, command: F) -> std::process::ExitCode
+/// runs `command` on a Tokio runtime, prints what it returns on stdout, and turns failures into a
+/// report on stderr and the exit code [`Failure::exit_code`] gives (1: the call or the wait
+/// failed; 2: refused, nothing sent).
+pub fn run<F, Fut>(args: GlobalArgs, command: F) -> std::process::ExitCode
 where
-    F: FnOnce(Client) -> Fut,
-    Fut: std::future::Future<Output = Result<String, Error>>,
+    F: FnOnce(Session) -> Fut,
+    Fut: std::future::Future<Output = Result<String, Failure>>,
 {
-    let outcome = client_from_args(args).and_then(|client| {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
-        runtime.block_on(command(client))
-    });
+    let outcome = client_from_args(&args)
+        .map_err(Failure::from)
+        .and_then(|client| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Config(format!("cannot start the async runtime: {e}")))?;
+            runtime.block_on(command(Session { args, client }))
+        });
+    let mut out = std::io::stdout().lock();
     match outcome {
         Ok(text) => {
-            let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not worth a panic.
             let _ = out.write_all(text.as_bytes());
             let _ = out.flush();
             std::process::ExitCode::SUCCESS
         }
-        Err(err) => {
-            report(&err);
-            std::process::ExitCode::from(exit_code(&err))
+        Err(failure) => {
+            if let Failure::Wait {
+                last: Some(last), ..
+            } = &failure
+            {
+                let _ = writeln!(out, "{last}");
+                let _ = out.flush();
+            }
+            let _ = writeln!(std::io::stderr(), "{}", failure.report());
+            std::process::ExitCode::from(failure.exit_code())
         }
     }
 }
@@ -465,7 +794,7 @@ mod tests {
         }
         // No credentials in the environment: refused before the command runs.
         let ran = std::sync::atomic::AtomicBool::new(false);
-        let code = run(&args, |_client| {
+        let code = run(args.clone(), |_session| {
             ran.store(true, std::sync::atomic::Ordering::SeqCst);
             async { Ok(String::new()) }
         });
