@@ -838,12 +838,11 @@ pub fn main() -> ExitCode {
                                 __client.__build_batch_delete_pool_nodes(&body, &pool_name),
                             );
                     }
-                    let __answer = __client
+                    __client
                         .batch_delete_pool_nodes(&body, &pool_name)
                         .await
-                        .map_err(Error::from)?
-                        .body;
-                    __session.render(&__answer, None)
+                        .map_err(Error::from)?;
+                    __session.render(&(), None)
                 }
                 Command::BatchDeletePoolTags { body, pool_name } => {
                     let body: models::DeleteTagRequest = __session

@@ -145,7 +145,10 @@ fn create_pool_sends_the_file_body_and_prints_the_answer() {
     let warnings: Vec<&str> = out.stderr.lines().collect();
     assert_eq!(warnings.len(), 3, "{out:?}");
     assert!(warnings[0].ends_with(": $.metadata.labels: unknown member \"os.modelarts/custom.label\" (the spec does not list it)"), "{out:?}");
-    assert!(warnings[1].ends_with(": $: unknown member \"futureMember\" (the spec does not list it)"), "{out:?}");
+    assert!(
+        warnings[1].ends_with(": $: unknown member \"futureMember\" (the spec does not list it)"),
+        "{out:?}"
+    );
     assert!(warnings[2].contains("--strict"), "{out:?}");
 
     let req = server.only();
@@ -522,4 +525,440 @@ fn bad_usage_exits_2_and_sends_nothing() {
         );
     }
     server.assert_untouched();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waiting, pages, tables, debugging, dry runs, body checks, setup
+// ---------------------------------------------------------------------------------------------
+
+fn pool_in(phase: &str) -> Value {
+    let mut pool = server::created_pool();
+    pool["status"]["phase"] = json!(phase);
+    pool
+}
+
+fn not_found() -> server::Reply {
+    json_reply(
+        404,
+        r#"{"error_code":"ModelArts.50015001","error_msg":"The pool does not exist."}"#,
+    )
+}
+
+#[test]
+fn create_pool_wait_polls_until_running_with_one_progress_line_per_phase() {
+    let server = Server::start(vec![
+        json_reply(200, &pool_in("Creating").to_string()),
+        json_reply(200, &pool_in("Creating").to_string()),
+        json_reply(200, &pool_in("Running").to_string()),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_body(&dir, &server::seed_create_request());
+    let endpoint = server.endpoint();
+    let out = run(
+        &[
+            "--endpoint",
+            &endpoint,
+            "create-pool",
+            "--body",
+            &file,
+            "--wait",
+        ],
+        &credentials(),
+        None,
+    );
+    out.assert_code(0);
+    // Only the final answer on stdout: the pool as Running.
+    assert_eq!(out.json(), pool_in("Running"));
+    // stderr is not a terminal: one line for the phase it waited through.
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{out:?}");
+    assert!(
+        lines[0].starts_with("waiting for pool running: Creating (0:0"),
+        "{out:?}"
+    );
+    assert!(lines[0].ends_with(", 1 poll)"), "{out:?}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    // The pool's name comes from the answer to create.
+    for poll in &requests[1..] {
+        assert_eq!(poll.method, "GET");
+        assert_eq!(poll.path(), format!("/v2/{PROJECT}/pools/{POOL}"));
+    }
+}
+
+#[test]
+fn a_failure_state_ends_the_wait_with_exit_1_and_the_pool_as_last_seen() {
+    let server = Server::start(vec![
+        json_reply(200, &pool_in("Creating").to_string()),
+        json_reply(200, &pool_in("Abnormal").to_string()),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_body(&dir, &server::seed_create_request());
+    let endpoint = server.endpoint();
+    let out = run(
+        &[
+            "--endpoint",
+            &endpoint,
+            "create-pool",
+            "--body",
+            &file,
+            "--wait",
+        ],
+        &credentials(),
+        None,
+    );
+    out.assert_code(1);
+    assert_eq!(out.json(), pool_in("Abnormal"));
+    assert!(
+        out.stderr
+            .contains("error: the wait failed: the resource reached Abnormal after 1 poll(s)"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn running_out_of_wait_time_says_the_last_phase_and_the_polls() {
+    let server = Server::start(vec![
+        json_reply(200, &pool_in("Running").to_string()),
+        json_reply(200, &pool_in("Creating").to_string()),
+        json_reply(200, &pool_in("Creating").to_string()),
+    ]);
+    let endpoint = server.endpoint();
+    let out = run(
+        &[
+            "--endpoint",
+            &endpoint,
+            "patch-pool",
+            "--pool-name",
+            POOL,
+            "--body",
+            "-",
+            "--wait",
+            "--wait-timeout",
+            "1",
+        ],
+        &credentials(),
+        Some(br#"{"spec": {"resources": [{"flavor": "modelarts.vm.cpu.4ud", "count": 3}]}}"#),
+    );
+    out.assert_code(1);
+    assert!(
+        out.stderr
+            .contains("the wait timed out after 1 s and 2 poll(s); the last state was Creating"),
+        "{out:?}"
+    );
+    assert_eq!(out.json(), pool_in("Creating"));
+    assert_eq!(server.requests()[0].method, "PATCH");
+}
+
+#[test]
+fn delete_pool_wait_ends_when_the_pool_is_gone() {
+    let server = Server::start(vec![
+        json_reply(200, &pool_in("Deleting").to_string()),
+        not_found(),
+    ]);
+    let endpoint = server.endpoint();
+    let out = run(
+        &[
+            "--endpoint",
+            &endpoint,
+            "delete-pool",
+            "--pool-name",
+            POOL,
+            "--wait",
+        ],
+        &credentials(),
+        None,
+    );
+    out.assert_code(0);
+    // What delete answered; the pool is gone now.
+    assert_eq!(out.json(), pool_in("Deleting"));
+    let requests = server.requests();
+    assert_eq!(requests[0].method, "DELETE");
+    assert_eq!(requests[1].method, "GET");
+}
+
+#[test]
+fn all_fetches_every_page_and_prints_one_answer() {
+    let page = |names: &[&str], next: Option<&str>| {
+        let items: Vec<Value> = names
+            .iter()
+            .map(|n| json!({ "metadata": { "name": n } }))
+            .collect();
+        let metadata = match next {
+            Some(token) => json!({ "continue": token }),
+            None => json!({}),
+        };
+        json_reply(
+            200,
+            &json!({ "kind": "NodeList", "metadata": metadata, "items": items }).to_string(),
+        )
+    };
+    let server = Server::start(vec![page(&["n1", "n2"], Some("c2")), page(&["n3"], None)]);
+    let endpoint = server.endpoint();
+    let out = run(
+        &[
+            "--endpoint",
+            &endpoint,
+            "list-pool-nodes",
+            "--pool-name",
+            POOL,
+            "--limit",
+            "2",
+            "--all",
+        ],
+        &credentials(),
+        None,
+    );
+    out.assert_code(0);
+    let answer = out.json();
+    let names: Vec<&str> = answer["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["metadata"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["n1", "n2", "n3"]);
+    assert_eq!(answer["metadata"], json!({}), "no continuation token left");
+    let queries: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.query().to_owned())
+        .collect();
+    assert_eq!(queries, ["limit=2", "continue=c2&limit=2"]);
+}
+
+#[test]
+fn output_table_prints_the_columns_a_person_scans() {
+    let list = json!({ "kind": "PoolList", "items": [pool_in("Running")] });
+    let server = Server::start(vec![json_reply(200, &list.to_string())]);
+    let endpoint = server.endpoint();
+    let out = run(
+        &["--endpoint", &endpoint, "--output", "table", "list-pools"],
+        &credentials(),
+        None,
+    );
+    out.assert_code(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{out:?}");
+    let header: Vec<&str> = lines[0]
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        header,
+        ["NAME", "TYPE", "PHASE", "FLAVOR × COUNT", "CREATED"]
+    );
+    let row: Vec<&str> = lines[1]
+        .split("  ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    assert_eq!(
+        row,
+        [
+            POOL,
+            "Dedicate",
+            "Running",
+            "modelarts.vm.cpu.4ud × 2",
+            "2022-09-16T03:10:40Z"
+        ]
+    );
+}
+
+#[test]
+fn debug_shows_every_attempt_retries_included_and_no_secret() {
+    let server = Server::start(vec![
+        json_reply(503, r#"{"error_code":"ModelArts.0001","error_msg":"busy"}"#),
+        json_reply(200, &pool_in("Running").to_string()),
+    ]);
+    let endpoint = server.endpoint();
+    let out = run(
+        &[
+            "--endpoint",
+            &endpoint,
+            "--debug",
+            "show-pool",
+            "--pool-name",
+            POOL,
+        ],
+        &credentials(),
+        None,
+    );
+    out.assert_code(0);
+    let url = format!("{endpoint}/v2/{PROJECT}/pools/{POOL}");
+    for expected in [
+        format!("debug: show_pool attempt 1: GET {url}"),
+        "debug: show_pool attempt 1: HTTP 503 Service Unavailable in ".to_owned(),
+        format!("request id {REQUEST_ID}"),
+        "retrying".to_owned(),
+        format!("debug: show_pool attempt 2: GET {url}"),
+        "debug: show_pool attempt 2: HTTP 200 OK in ".to_owned(),
+    ] {
+        assert!(out.stderr.contains(&expected), "{expected:?} in {out:?}");
+    }
+    let signature = server.requests()[0]
+        .header("authorization")
+        .unwrap()
+        .to_owned();
+    let secret_part = signature.rsplit("Signature=").next().unwrap();
+    assert!(!out.stderr.contains(SK), "{out:?}");
+    assert!(!out.stderr.contains(secret_part), "{out:?}");
+}
+
+#[test]
+fn dry_run_prints_the_request_and_sends_nothing() {
+    let server = Server::start(vec![]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_body(&dir, &server::seed_create_request());
+    let endpoint = server.endpoint();
+    let out = run(
+        &[
+            "--endpoint",
+            &endpoint,
+            "--dry-run",
+            "create-pool",
+            "--body",
+            &file,
+            "--wait",
+        ],
+        &credentials(),
+        None,
+    );
+    out.assert_code(0);
+    server.assert_untouched();
+    let mut lines = out.stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("POST {endpoint}/v2/{PROJECT}/pools").as_str())
+    );
+    assert!(
+        out.stdout.contains(&format!("x-project-id: {PROJECT}")),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout.contains("authorization: SDK-HMAC-SHA256 ***"),
+        "{out:?}"
+    );
+    assert!(!out.stdout.contains(AK), "{out:?}");
+    let body = out
+        .stdout
+        .split("\n\n")
+        .nth(1)
+        .expect("a body after the headers");
+    let sent: Value = serde_json::from_str(body.trim()).unwrap();
+    assert_eq!(sent, server::seed_create_request());
+}
+
+#[test]
+fn strict_refuses_unknown_members_and_values_listing_every_one() {
+    let server = Server::start(vec![]);
+    let mut body = server::seed_create_request();
+    body["apiVersion"] = json!("v3");
+    let spec = body["spec"].take();
+    body["spce"] = spec;
+    body["metadata"]["labels"]["os.modelarts/name"] = json!(7);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write_body(&dir, &body);
+    let endpoint = server.endpoint();
+    // A wrong type is refused even without --strict, with the typos listed beside it.
+    let out = run(
+        &["--endpoint", &endpoint, "create-pool", "--body", &file],
+        &credentials(),
+        None,
+    );
+    out.assert_code(2);
+    assert!(
+        out.stderr
+            .contains("$.metadata.labels[\"os.modelarts/name\"]: 7 is not of type \"string\""),
+        "{out:?}"
+    );
+    server.assert_untouched();
+
+    body["metadata"]["labels"]["os.modelarts/name"] = json!("pool-001");
+    let file = write_body(&dir, &body);
+    let out = run(
+        &[
+            "--endpoint",
+            &endpoint,
+            "--strict",
+            "create-pool",
+            "--body",
+            &file,
+        ],
+        &credentials(),
+        None,
+    );
+    out.assert_code(2);
+    for expected in [
+        "the body is refused (nothing was sent)",
+        "$.apiVersion: \"v3\" is not a value the spec lists (\"v2\")",
+        "$: unknown member \"spce\" (the spec does not list it); did you mean \"spec\" for \"spce\"?",
+    ] {
+        assert!(out.stderr.contains(expected), "{expected:?} in {out:?}");
+    }
+    server.assert_untouched();
+}
+
+#[test]
+fn setup_problems_name_the_option_to_set_and_send_nothing() {
+    let no_project: Vec<(&str, String)> = credentials()
+        .into_iter()
+        .filter(|(name, _)| *name != "HUAWEICLOUD_SDK_PROJECT_ID")
+        .collect();
+    let out = run(&["--region", "cn-north-4", "list-pools"], &no_project, None);
+    out.assert_code(2);
+    assert!(
+        out.stderr
+            .contains("pass --project-id ID or set HUAWEICLOUD_SDK_PROJECT_ID"),
+        "{out:?}"
+    );
+
+    let out = run(
+        &["--region", "cn-nowhere-9", "list-pools"],
+        &credentials(),
+        None,
+    );
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("unknown region \"cn-nowhere-9\""),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("cn-north-4"), "{out:?}");
+
+    // The region may come from the environment, as --help says.
+    let mut env = credentials();
+    env.push(("HUAWEICLOUD_SDK_REGION", "cn-nowhere-9".into()));
+    let out = run(&["list-pools"], &env, None);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("unknown region \"cn-nowhere-9\""),
+        "{out:?}"
+    );
+
+    let help = run(&["--help"], &[], None);
+    help.assert_code(0);
+    for expected in [
+        "[env: HUAWEICLOUD_SDK_REGION=]",
+        "[env: HUAWEICLOUD_SDK_ENDPOINT=]",
+        "HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK",
+        "HUAWEICLOUD_SDK_AUTH_TOKEN",
+    ] {
+        assert!(help.stdout.contains(expected), "{expected:?} in {help:?}");
+    }
+}
+
+#[test]
+fn completions_are_printed_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef modelarts-pools"),
+        ("fish", "complete -c modelarts-pools"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = run(&["completions", shell], &[], None);
+        out.assert_code(0);
+        assert!(out.stdout.contains(marker), "{shell}: {out:?}");
+        assert!(out.stdout.contains("create-pool"), "{shell}");
+    }
 }

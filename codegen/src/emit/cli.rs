@@ -180,9 +180,21 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
             return __session.preview(__client.#build(#(#args),*));
         }
     };
+    // An operation without an answer body answers `()`, printed as `null`.
+    let (get_answer, answer) = if op.success.body.is_some() {
+        (
+            quote!(let __answer = __client.#method(#(#args),*).await.map_err(Error::from)?.body;),
+            quote!(&__answer),
+        )
+    } else {
+        (
+            quote!(__client.#method(#(#args),*).await.map_err(Error::from)?;),
+            quote!(&()),
+        )
+    };
     let mut call = quote! {
-        let __answer = __client.#method(#(#args),*).await.map_err(Error::from)?.body;
-        __session.render(&__answer, #table)
+        #get_answer
+        __session.render(#answer, #table)
     };
     if let (Some(pagination), Some(body)) = (&op.pagination, op.success.body) {
         bindings.push(quote!(__all));
@@ -245,7 +257,7 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
             quote! {
                 __client.#wait(#(#wait_args,)* &__config, |__p| __progress.update(__p)).await?;
                 __progress.finish();
-                __session.render(&__answer, #table)
+                __session.render(#answer, #table)
             }
         } else {
             quote! {
@@ -255,9 +267,9 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
             }
         };
         call = quote! {
-            let __answer = __client.#method(#(#args),*).await.map_err(Error::from)?.body;
+            #get_answer
             if !__wait {
-                return __session.render(&__answer, #table);
+                return __session.render(#answer, #table);
             }
             #(#locals)*
             let mut __config = Client::#config();

@@ -5,12 +5,16 @@ use super::Resolver;
 use crate::model::{AnswerTable, Column, Operation, Table, TypeEntry, TypeId, TypeKind, TypeRef};
 use crate::spec::TableDef;
 
-/// The type a dotted wire path reaches from `from`, or a message saying where it stops.
+/// The members a path goes through: `(object, field)`.
+type Chain = Vec<(TypeId, usize)>;
+
+/// The type a dotted wire path reaches from `from`, with the members it goes through, or a
+/// message saying where it stops.
 pub(super) fn follow<'t>(
     types: &'t [TypeEntry],
     from: TypeId,
     path: &str,
-) -> Result<(&'t TypeRef, Vec<(TypeId, usize)>), String> {
+) -> Result<(&'t TypeRef, Chain), String> {
     let mut object = from;
     let mut chain = Vec::new();
     let steps: Vec<&str> = path.split('.').collect();
