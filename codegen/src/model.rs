@@ -63,8 +63,9 @@ pub enum WaitArgument {
 pub struct ThenWait {
     /// Index into [`Api::waiters`].
     pub waiter: usize,
-    /// One per argument of the polled operation, in its order.
-    pub arguments: Vec<WaitArgument>,
+    /// One per argument of the waiter (the polled operation's, then a selecting one), in its
+    /// order, with the argument's Rust name.
+    pub arguments: Vec<(String, WaitArgument)>,
 }
 
 /// A wait for a resource to reach a state: `wait_until_{name}` polls `operation`.
@@ -74,8 +75,10 @@ pub struct Waiter {
     pub description: String,
     /// Index into [`Api::operations`].
     pub operation: usize,
-    /// The members, from the success body down, that hold the state: `(object, field)`.
-    pub member: Vec<(TypeId, usize)>,
+    /// Where the state is read, from the success body (or the selected item) down.
+    pub state: WaiterState,
+    /// For an operation that lists: how the awaited item is picked.
+    pub select: Option<Select>,
     pub success: Vec<String>,
     pub failure: Vec<String>,
     pub gone: Gone,
@@ -83,6 +86,29 @@ pub struct Waiter {
     pub max_delay_seconds: u64,
     pub max_wait_seconds: u64,
     pub decision: Option<String>,
+}
+
+/// How a waiter reads the state of what it awaits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaiterState {
+    /// A string or enum member: `(object, field)` steps.
+    Member(Vec<(TypeId, usize)>),
+    /// The state of the first present member, else `otherwise`.
+    Presence {
+        checks: Vec<(Vec<(TypeId, usize)>, String)>,
+        otherwise: String,
+    },
+}
+
+/// The item of a list a waiter awaits: the one whose `key` equals the argument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Select {
+    /// The array field of the answer: `(object, field)`.
+    pub items: (TypeId, usize),
+    pub item: TypeId,
+    pub key: Vec<(TypeId, usize)>,
+    /// The waiter's argument (a string), its Rust and wire name.
+    pub argument: String,
 }
 
 /// What a 404 from the polled operation means to a waiter.

@@ -66,6 +66,26 @@ pub struct ColumnDef {
     pub join: Option<String>,
 }
 
+/// A state a waiter sees when a member is present.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresenceDef {
+    pub present: String,
+    pub state: String,
+}
+
+/// How a waiter picks its resource out of a list.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelectDef {
+    /// The array member of the answer (its wire name).
+    pub items: String,
+    /// Dotted wire path, in an item, of the string member that names it.
+    pub key: String,
+    /// The waiter's own argument holding the name (snake_case).
+    pub argument: String,
+}
+
 /// An operation after which a program's `--wait` runs the waiter.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -88,8 +108,19 @@ pub struct WaiterDef {
     pub description: String,
     /// The operation polled (its name).
     pub operation: String,
-    /// The dotted path of wire names, in the operation's success body, of the state (`status.phase`).
-    pub member: String,
+    /// The dotted path of wire names, in the operation's success body (or in the selected item),
+    /// of the state (`status.phase`). Either this or `states`.
+    #[serde(default)]
+    pub member: Option<String>,
+    /// States told by which members are present, the first that is; `otherwise` when none is.
+    #[serde(default)]
+    pub states: Vec<PresenceDef>,
+    #[serde(default)]
+    pub otherwise: Option<String>,
+    /// The operation lists resources: the one waited on is the item of `items` whose `key`
+    /// member equals the waiter's argument `argument`; its absence from the list is "gone".
+    #[serde(default)]
+    pub select: Option<SelectDef>,
     /// States that end the wait successfully.
     #[serde(default)]
     pub success: Vec<String>,

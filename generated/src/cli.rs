@@ -199,6 +199,17 @@ enum Command {
         /// **默认取值**:不涉及。
         #[arg(long = "pool-name")]
         pool_name: String,
+        /// Then wait: Waits until a node pool has no node being created or deleted: after create_node_pool, or after patch_node_pool resizes it. Progress goes to stderr; the final answer to stdout.
+        #[arg(long = "wait")]
+        __wait: bool,
+        /// The longest to wait, in seconds (default 1800)
+        #[arg(
+            long = "wait-timeout",
+            value_name = "SECONDS",
+            requires = "__wait",
+            value_parser = clap::value_parser!(u64).range(1..)
+        )]
+        __wait_timeout: Option<u64>,
     },
 
     /// 创建资源池的订单id `POST /v2/{project_id}/pools/{name}/orderid`
@@ -291,6 +302,17 @@ enum Command {
         /// **默认取值**:不涉及。
         #[arg(long = "nodepool-name")]
         nodepool_name: String,
+        /// Then wait: Waits until a node pool is no longer listed, after delete_node_pool. Progress goes to stderr; the final answer to stdout.
+        #[arg(long = "wait")]
+        __wait: bool,
+        /// The longest to wait, in seconds (default 1800)
+        #[arg(
+            long = "wait-timeout",
+            value_name = "SECONDS",
+            requires = "__wait",
+            value_parser = clap::value_parser!(u64).range(1..)
+        )]
+        __wait_timeout: Option<u64>,
     },
 
     /// 删除资源池 `DELETE /v2/{project_id}/pools/{pool_name}`
@@ -552,6 +574,17 @@ enum Command {
         /// 节点池名称。
         #[arg(long = "nodepool-name")]
         nodepool_name: String,
+        /// Then wait: Waits until a node pool has no node being created or deleted: after create_node_pool, or after patch_node_pool resizes it. Progress goes to stderr; the final answer to stdout.
+        #[arg(long = "wait")]
+        __wait: bool,
+        /// The longest to wait, in seconds (default 1800)
+        #[arg(
+            long = "wait-timeout",
+            value_name = "SECONDS",
+            requires = "__wait",
+            value_parser = clap::value_parser!(u64).range(1..)
+        )]
+        __wait_timeout: Option<u64>,
     },
 
     /// 更新资源池 `PATCH /v2/{project_id}/pools/{pool_name}`
@@ -770,6 +803,50 @@ const __COLUMNS_0: &[cli::Column] = &[
         header: "CREATED",
         each: None,
         values: &["metadata.creationTimestamp"],
+        join: " ",
+    },
+];
+
+const __COLUMNS_1: &[cli::Column] = &[
+    cli::Column {
+        header: "NAME",
+        each: None,
+        values: &["metadata.name"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "FLAVOR",
+        each: None,
+        values: &["spec.resources.flavor"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "COUNT",
+        each: None,
+        values: &["spec.resources.count"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "AVAILABLE",
+        each: None,
+        values: &["status.resources.available.count"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "CREATING",
+        each: None,
+        values: &["status.resources.creating.count"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "DELETING",
+        each: None,
+        values: &["status.resources.deleting.count"],
         join: " ",
     },
 ];
@@ -1016,7 +1093,7 @@ pub fn main() -> ExitCode {
                         .body;
                     __session.render(&__answer, None)
                 }
-                Command::CreateNodePool { body, pool_name } => {
+                Command::CreateNodePool { body, pool_name, __wait, __wait_timeout } => {
                     let body: models::CreateNodePoolRequestBody = __session
                         .read_body(
                             &body,
@@ -1033,7 +1110,44 @@ pub fn main() -> ExitCode {
                         .await
                         .map_err(Error::from)?
                         .body;
-                    __session.render(&__answer, None)
+                    if !__wait {
+                        return __session.render(&__answer, None);
+                    }
+                    let __nodepool_name: String = __answer
+                        .metadata
+                        .as_ref()
+                        .and_then(|__v| __v.name.as_ref())
+                        .cloned()
+                        .ok_or_else(|| cli::Failure::Wait {
+                            reason: "the answer has no metadata.name to wait on"
+                                .to_owned(),
+                            last: None,
+                        })?;
+                    let mut __config = Client::wait_until_node_pool_ready_config();
+                    if let Some(__seconds) = __wait_timeout {
+                        __config = __config
+                            .max_wait(std::time::Duration::from_secs(__seconds));
+                    }
+                    let mut __progress = cli::WaitProgress::new("node pool ready");
+                    let __final = __client
+                        .wait_until_node_pool_ready(
+                            &pool_name,
+                            &__nodepool_name,
+                            &__config,
+                            |__p| __progress.update(__p),
+                        )
+                        .await?;
+                    __progress.finish();
+                    __session
+                        .render(
+                            &__final,
+                            Some(
+                                &cli::Table {
+                                    rows: None,
+                                    columns: __COLUMNS_1,
+                                },
+                            ),
+                        )
                 }
                 Command::CreateOrderId { body, name, action_type, workspace_id } => {
                     let body: models::CreateOrderRequestBody = __session
@@ -1152,7 +1266,12 @@ pub fn main() -> ExitCode {
                         .body;
                     __session.render(&__answer, None)
                 }
-                Command::DeleteNodePool { pool_name, nodepool_name } => {
+                Command::DeleteNodePool {
+                    pool_name,
+                    nodepool_name,
+                    __wait,
+                    __wait_timeout,
+                } => {
                     if __session.dry_run() {
                         return __session
                             .preview(
@@ -1165,7 +1284,43 @@ pub fn main() -> ExitCode {
                         .await
                         .map_err(Error::from)?
                         .body;
-                    __session.render(&__answer, None)
+                    if !__wait {
+                        return __session
+                            .render(
+                                &__answer,
+                                Some(
+                                    &cli::Table {
+                                        rows: None,
+                                        columns: __COLUMNS_1,
+                                    },
+                                ),
+                            );
+                    }
+                    let mut __config = Client::wait_until_node_pool_deleted_config();
+                    if let Some(__seconds) = __wait_timeout {
+                        __config = __config
+                            .max_wait(std::time::Duration::from_secs(__seconds));
+                    }
+                    let mut __progress = cli::WaitProgress::new("node pool deleted");
+                    __client
+                        .wait_until_node_pool_deleted(
+                            &pool_name,
+                            &nodepool_name,
+                            &__config,
+                            |__p| __progress.update(__p),
+                        )
+                        .await?;
+                    __progress.finish();
+                    __session
+                        .render(
+                            &__answer,
+                            Some(
+                                &cli::Table {
+                                    rows: None,
+                                    columns: __COLUMNS_1,
+                                },
+                            ),
+                        )
                 }
                 Command::DeletePool { pool_name, user_id, __wait, __wait_timeout } => {
                     if __session.dry_run() {
@@ -1289,7 +1444,16 @@ pub fn main() -> ExitCode {
                         .await
                         .map_err(Error::from)?
                         .body;
-                    __session.render(&__answer, None)
+                    __session
+                        .render(
+                            &__answer,
+                            Some(
+                                &cli::Table {
+                                    rows: Some("items"),
+                                    columns: __COLUMNS_1,
+                                },
+                            ),
+                        )
                 }
                 Command::ListPluginTemplates { template_name, pool_name } => {
                     if __session.dry_run() {
@@ -1497,7 +1661,13 @@ pub fn main() -> ExitCode {
                         .body;
                     __session.render(&__answer, None)
                 }
-                Command::PatchNodePool { body, pool_name, nodepool_name } => {
+                Command::PatchNodePool {
+                    body,
+                    pool_name,
+                    nodepool_name,
+                    __wait,
+                    __wait_timeout,
+                } => {
                     let body: models::PatchNodePoolRequest = __session
                         .read_body(
                             &body,
@@ -1515,7 +1685,34 @@ pub fn main() -> ExitCode {
                         .await
                         .map_err(Error::from)?
                         .body;
-                    __session.render(&__answer, None)
+                    if !__wait {
+                        return __session.render(&__answer, None);
+                    }
+                    let mut __config = Client::wait_until_node_pool_ready_config();
+                    if let Some(__seconds) = __wait_timeout {
+                        __config = __config
+                            .max_wait(std::time::Duration::from_secs(__seconds));
+                    }
+                    let mut __progress = cli::WaitProgress::new("node pool ready");
+                    let __final = __client
+                        .wait_until_node_pool_ready(
+                            &pool_name,
+                            &nodepool_name,
+                            &__config,
+                            |__p| __progress.update(__p),
+                        )
+                        .await?;
+                    __progress.finish();
+                    __session
+                        .render(
+                            &__final,
+                            Some(
+                                &cli::Table {
+                                    rows: None,
+                                    columns: __COLUMNS_1,
+                                },
+                            ),
+                        )
                 }
                 Command::PatchPool {
                     body,

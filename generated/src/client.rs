@@ -2200,6 +2200,204 @@ impl Client {
         )
     }
 
+    /// The delays the spec gives [`Self::wait_until_node_pool_deleted`]: 5 s growing to 30 s, for at most 1800 s.
+    pub fn wait_until_node_pool_deleted_config() -> WaiterConfig {
+        WaiterConfig::new(
+            std::time::Duration::from_secs(5u64),
+            std::time::Duration::from_secs(30u64),
+            std::time::Duration::from_secs(1800u64),
+        )
+    }
+
+    /// Waits until a node pool is no longer listed, after delete_node_pool.
+    ///
+    /// Polls [`Self::list_node_pools`] and reads the item of `items` whose `metadata.name` is `nodepool_name` (gone when it is not listed), and in it its state (Deleting while `status.resources.deleting` is present, Creating while `status.resources.creating` is present, else Available): a 404 (gone) ends it successfully. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::wait_until_node_pool_deleted_config`] gives the spec's: 5 s to 30 s, for at most 1800 s).
+    ///
+    /// Decision: Deleting a node pool deletes its nodes first; the node pool is gone when list_node_pools no longer lists it.
+    pub async fn wait_until_node_pool_deleted(
+        &self,
+        pool_name: &str,
+        nodepool_name: &str,
+        config: &WaiterConfig,
+        on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>),
+    ) -> Result<(), WaiterError<models::NodePool, ListNodePoolsError>> {
+        modelarts_pools_runtime::waiter::wait_until(
+                config,
+                || async move {
+                    let __page = self.list_node_pools(pool_name).await?.body;
+                    let __found = __page
+                        .items
+                        .unwrap_or_default()
+                        .into_iter()
+                        .find(|__item| {
+                            __item
+                                .metadata
+                                .as_ref()
+                                .and_then(|__v| __v.name.as_ref())
+                                .map(|__v| __v.as_str()) == Some(nodepool_name)
+                        });
+                    __found
+                        .ok_or_else(|| {
+                            let __body = serde_json::json!(
+                                { "error_code" : "NotListed", "error_msg" :
+                                format!("{}{:?} in the answer of {}",
+                                "no item with metadata.name ", nodepool_name,
+                                "list_node_pools"), }
+                            );
+                            ListNodePoolsError::from(
+                                Error::Api(
+                                    Box::new(
+                                        ApiError::from_response(
+                                            "list_node_pools",
+                                            StatusCode::NOT_FOUND,
+                                            Default::default(),
+                                            __body.to_string().as_bytes(),
+                                            None,
+                                        ),
+                                    ),
+                                ),
+                            )
+                        })
+                },
+                |__result: &Result<models::NodePool, ListNodePoolsError>| match __result {
+                    Ok(__value) => {
+                        let __state = if __value
+                            .status
+                            .as_ref()
+                            .and_then(|__v| __v.resources.as_ref())
+                            .and_then(|__v| __v.deleting.as_ref())
+                            .is_some()
+                        {
+                            Some("Deleting".to_owned())
+                        } else if __value
+                            .status
+                            .as_ref()
+                            .and_then(|__v| __v.resources.as_ref())
+                            .and_then(|__v| __v.creating.as_ref())
+                            .is_some()
+                        {
+                            Some("Creating".to_owned())
+                        } else {
+                            Some("Available".to_owned())
+                        };
+                        let __verdict = match __state.as_deref() {
+                            _ => Verdict::Retry,
+                        };
+                        (__verdict, __state)
+                    }
+                    Err(
+                        __error,
+                    ) if __error.status().map(|__s| __s.as_u16()) == Some(404) => {
+                        (Verdict::Success, Some("gone".to_owned()))
+                    }
+                    Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
+                    Err(_) => (Verdict::Failure, None),
+                },
+                on_progress,
+            )
+            .await
+            .map(|_| ())
+    }
+
+    /// The delays the spec gives [`Self::wait_until_node_pool_ready`]: 5 s growing to 30 s, for at most 1800 s.
+    pub fn wait_until_node_pool_ready_config() -> WaiterConfig {
+        WaiterConfig::new(
+            std::time::Duration::from_secs(5u64),
+            std::time::Duration::from_secs(30u64),
+            std::time::Duration::from_secs(1800u64),
+        )
+    }
+
+    /// Waits until a node pool has no node being created or deleted: after create_node_pool, or after patch_node_pool resizes it.
+    ///
+    /// Polls [`Self::list_node_pools`] and reads the item of `items` whose `metadata.name` is `nodepool_name` (gone when it is not listed), and in it its state (Deleting while `status.resources.deleting` is present, Creating while `status.resources.creating` is present, else Available): `Available` ends it successfully; a 404 (gone) ends it as a failure. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::wait_until_node_pool_ready_config`] gives the spec's: 5 s to 30 s, for at most 1800 s).
+    ///
+    /// Decision: A node pool has no phase and no show operation: list_node_pools is polled and the pool is picked by metadata.name. Its state is told by status.resources: nodes being deleted or created (Deleting, Creating), else Available. Abnormal nodes are not a failure state: the service may recover them. A node pool missing from the list while awaited is a failure. Nodes take minutes: 5 s to 30 s, for at most 30 minutes.
+    pub async fn wait_until_node_pool_ready(
+        &self,
+        pool_name: &str,
+        nodepool_name: &str,
+        config: &WaiterConfig,
+        on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>),
+    ) -> Result<models::NodePool, WaiterError<models::NodePool, ListNodePoolsError>> {
+        modelarts_pools_runtime::waiter::wait_for_value(
+                config,
+                || async move {
+                    let __page = self.list_node_pools(pool_name).await?.body;
+                    let __found = __page
+                        .items
+                        .unwrap_or_default()
+                        .into_iter()
+                        .find(|__item| {
+                            __item
+                                .metadata
+                                .as_ref()
+                                .and_then(|__v| __v.name.as_ref())
+                                .map(|__v| __v.as_str()) == Some(nodepool_name)
+                        });
+                    __found
+                        .ok_or_else(|| {
+                            let __body = serde_json::json!(
+                                { "error_code" : "NotListed", "error_msg" :
+                                format!("{}{:?} in the answer of {}",
+                                "no item with metadata.name ", nodepool_name,
+                                "list_node_pools"), }
+                            );
+                            ListNodePoolsError::from(
+                                Error::Api(
+                                    Box::new(
+                                        ApiError::from_response(
+                                            "list_node_pools",
+                                            StatusCode::NOT_FOUND,
+                                            Default::default(),
+                                            __body.to_string().as_bytes(),
+                                            None,
+                                        ),
+                                    ),
+                                ),
+                            )
+                        })
+                },
+                |__result: &Result<models::NodePool, ListNodePoolsError>| match __result {
+                    Ok(__value) => {
+                        let __state = if __value
+                            .status
+                            .as_ref()
+                            .and_then(|__v| __v.resources.as_ref())
+                            .and_then(|__v| __v.deleting.as_ref())
+                            .is_some()
+                        {
+                            Some("Deleting".to_owned())
+                        } else if __value
+                            .status
+                            .as_ref()
+                            .and_then(|__v| __v.resources.as_ref())
+                            .and_then(|__v| __v.creating.as_ref())
+                            .is_some()
+                        {
+                            Some("Creating".to_owned())
+                        } else {
+                            Some("Available".to_owned())
+                        };
+                        let __verdict = match __state.as_deref() {
+                            Some("Available") => Verdict::Success,
+                            _ => Verdict::Retry,
+                        };
+                        (__verdict, __state)
+                    }
+                    Err(
+                        __error,
+                    ) if __error.status().map(|__s| __s.as_u16()) == Some(404) => {
+                        (Verdict::Failure, Some("gone".to_owned()))
+                    }
+                    Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
+                    Err(_) => (Verdict::Failure, None),
+                },
+                on_progress,
+            )
+            .await
+    }
+
     /// The delays the spec gives [`Self::wait_until_pool_deleted`]: 5 s growing to 60 s, for at most 3600 s.
     pub fn wait_until_pool_deleted_config() -> WaiterConfig {
         WaiterConfig::new(

@@ -962,3 +962,49 @@ fn completions_are_printed_for_each_shell() {
         assert!(out.stdout.contains("create-pool"), "{shell}");
     }
 }
+
+#[test]
+fn create_node_pool_wait_follows_the_node_pool_named_in_the_answer() {
+    let created = json!({ "kind": "NodePool", "metadata": { "name": "np-7" }, "spec": { "resources": { "flavor": "f", "count": 2 } } });
+    let listed = |resources: Value| {
+        json!({ "kind": "NodePoolList", "items": [
+            { "metadata": { "name": "np-7" }, "spec": { "resources": { "flavor": "f", "count": 2 } }, "status": { "resources": resources } }
+        ] })
+        .to_string()
+    };
+    let server = Server::start(vec![
+        json_reply(200, &created.to_string()),
+        json_reply(
+            200,
+            &listed(json!({ "available": { "flavor": "f", "count": 2 } })),
+        ),
+    ]);
+    let endpoint = server.endpoint();
+    let out = run(
+        &[
+            "--endpoint",
+            &endpoint,
+            "--output",
+            "table",
+            "create-node-pool",
+            "--pool-name",
+            POOL,
+            "--body",
+            "-",
+            "--wait",
+        ],
+        &credentials(),
+        Some(br#"{"apiVersion": "v2", "kind": "NodePool", "metadata": {"name": "np-7"}, "spec": {"resources": {"flavor": "f", "count": 2, "maxCount": 2}}}"#),
+    );
+    out.assert_code(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{out:?}");
+    let row: Vec<&str> = lines[1].split_whitespace().collect();
+    assert_eq!(row, ["np-7", "f", "2", "2", "-", "-"], "{out:?}");
+    let requests = server.requests();
+    assert_eq!(requests[1].method, "GET");
+    assert_eq!(
+        requests[1].path(),
+        format!("/v2/{PROJECT}/pools/{POOL}/nodepools")
+    );
+}

@@ -160,3 +160,70 @@ async fn list_items_follow_the_continue_token_across_pages() {
         ["limit=2", "continue=c2&limit=2", "continue=c3&limit=2"]
     );
 }
+
+/// A node pool list holding `np-1` in the given state (`None`: not listed), beside another pool.
+fn node_pools(state: Option<&str>) -> Reply {
+    let other = json!({ "metadata": { "name": "np-other" }, "status": { "resources": {} } });
+    let mut items = vec![other];
+    if let Some(state) = state {
+        let resources = match state {
+            "creating" => json!({ "creating": { "flavor": "f", "count": 1 } }),
+            "deleting" => {
+                json!({ "deleting": { "flavor": "f", "count": 1 }, "available": { "flavor": "f", "count": 1 } })
+            }
+            _ => json!({ "available": { "flavor": "f", "count": 2 } }),
+        };
+        items.push(json!({ "metadata": { "name": "np-1" }, "status": { "resources": resources } }));
+    }
+    Reply::json(
+        200,
+        json!({ "kind": "NodePoolList", "items": items }).to_string(),
+    )
+}
+
+#[tokio::test]
+async fn a_node_pool_is_picked_out_of_the_list_and_awaited_until_nothing_is_pending() {
+    let server = Server::start([
+        node_pools(Some("creating")),
+        node_pools(Some("creating")),
+        node_pools(Some("available")),
+    ]);
+    let mut states = Vec::new();
+    let pool = client(&server)
+        .wait_until_node_pool_ready("pool-1", "np-1", &quick(), |p| {
+            states.push(p.state.map(str::to_owned))
+        })
+        .await
+        .unwrap();
+    assert_eq!(pool.metadata.unwrap().name.as_deref(), Some("np-1"));
+    assert_eq!(
+        states,
+        [Some("Creating".to_owned()), Some("Creating".to_owned())]
+    );
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.path() == "/v2/p1/pools/pool-1/nodepools")
+    );
+}
+
+#[tokio::test]
+async fn a_node_pool_that_leaves_the_list_is_deleted_or_gone() {
+    let server = Server::start([node_pools(Some("deleting")), node_pools(None)]);
+    client(&server)
+        .wait_until_node_pool_deleted("pool-1", "np-1", &quick(), |_| {})
+        .await
+        .unwrap();
+    assert_eq!(server.requests().len(), 2);
+
+    let server = Server::start([node_pools(Some("creating")), node_pools(None)]);
+    match client(&server)
+        .wait_until_node_pool_ready("pool-1", "np-1", &quick(), |_| {})
+        .await
+    {
+        Err(WaiterError::Gone { polls, .. }) => assert_eq!(polls, 2),
+        other => panic!("{other:?}"),
+    }
+}

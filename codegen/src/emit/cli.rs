@@ -232,12 +232,12 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
         let config = format_ident!("wait_until_{}_config", waiter.name);
         let mut locals = Vec::new();
         let mut wait_args = Vec::new();
-        for (param, source) in polled.arguments().zip(&then_wait.arguments) {
+        for (name, source) in &then_wait.arguments {
             match source {
                 WaitArgument::Param(index) => wait_args.push(argument(&op.params[*index])),
                 WaitArgument::Absent => wait_args.push(quote!(None)),
                 WaitArgument::Answer(chain) => {
-                    let local = format_ident!("__{}", param.rust_name);
+                    let local = format_ident!("__{}", name);
                     let path: Vec<&str> = chain
                         .iter()
                         .map(|&(object, field)| api.object(object).fields[field].wire_name.as_str())
@@ -252,7 +252,17 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
             }
         }
         let what = waiter.name.replace('_', " ");
-        let polled_table = table_arg(api, polled);
+        // The waiter gives the polled answer, or with `select` the item it picked.
+        let polled_table = match &waiter.select {
+            None => table_arg(api, polled),
+            Some(select) => match api.tables.iter().position(|t| t.ty == select.item) {
+                Some(index) => {
+                    let columns = format_ident!("__COLUMNS_{}", index);
+                    quote!(Some(&cli::Table { rows: None, columns: #columns }))
+                }
+                None => quote!(None),
+            },
+        };
         let finish = if waiter.gone == Gone::Success {
             quote! {
                 __client.#wait(#(#wait_args,)* &__config, |__p| __progress.update(__p)).await?;

@@ -8,7 +8,7 @@ use super::docs::{code, doc_lines, inner_doc_lines, prose};
 use super::models::ident;
 use crate::model::{
     Api, ClientSetting, Gone, MediaType, Operation, Param, ParamKind, PathSegment, Scalar, TypeId,
-    TypeRef, Waiter,
+    TypeRef, Waiter, WaiterState,
 };
 
 /// The Rust type of one value of a parameter, as a method argument.
@@ -608,10 +608,69 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
     let Some(body) = op.success.body else {
         return quote!();
     };
-    let value_type = ident(&api.ty(body).name);
     let error_enum = ident(&op.error_enum);
-    let (declared, passed) = arguments_but(api, op, None, quote!(), None);
-    let state = member_chain(api, quote!(__value), &waiter.member);
+    let (mut declared, passed) = arguments_but(api, op, None, quote!(), None);
+    let op_name = &op.name;
+    // What one poll gives: the answer, or with `select` the item it names (its absence from the
+    // list is a 404, so that "gone" reads the same for both).
+    let (value_type, poll) = match &waiter.select {
+        None => (
+            ident(&api.ty(body).name),
+            quote!(self.#method(#(#passed),*).await.map(|__response| __response.body)),
+        ),
+        Some(select) => {
+            let argument = ident(&select.argument);
+            declared.push(quote!(#argument: &str));
+            let (object, field) = select.items;
+            let items_field = &api.object(object).fields[field];
+            let items = ident(&items_field.rust_name);
+            let take = if items_field.required {
+                quote!(__page.#items)
+            } else {
+                quote!(__page.#items.unwrap_or_default())
+            };
+            let key = member_chain(api, quote!(__item), &select.key);
+            let key_path: Vec<&str> = select
+                .key
+                .iter()
+                .map(|&(object, field)| api.object(object).fields[field].wire_name.as_str())
+                .collect();
+            let missing = format!("no item with {} ", key_path.join("."));
+            (
+                ident(&api.ty(select.item).name),
+                quote! {
+                    let __page = self.#method(#(#passed),*).await?.body;
+                    let __found = #take.into_iter().find(|__item| #key.map(|__v| __v.as_str()) == Some(#argument));
+                    __found.ok_or_else(|| {
+                        let __body = serde_json::json!({
+                            "error_code": "NotListed",
+                            "error_msg": format!("{}{:?} in the answer of {}", #missing, #argument, #op_name),
+                        });
+                        #error_enum::from(Error::Api(Box::new(ApiError::from_response(
+                            #op_name,
+                            StatusCode::NOT_FOUND,
+                            Default::default(),
+                            __body.to_string().as_bytes(),
+                            None,
+                        ))))
+                    })
+                },
+            )
+        }
+    };
+    let state = match &waiter.state {
+        WaiterState::Member(chain) => {
+            let chain = member_chain(api, quote!(__value), chain);
+            quote!(#chain.map(|__v| __v.as_str().to_owned()))
+        }
+        WaiterState::Presence { checks, otherwise } => {
+            let arms = checks.iter().map(|(chain, state)| {
+                let chain = member_chain(api, quote!(__value), chain);
+                quote!(if #chain.is_some() { Some(#state.to_owned()) } else)
+            });
+            quote!(#(#arms)* { Some(#otherwise.to_owned()) })
+        }
+    };
     let success = &waiter.success;
     let failure = &waiter.failure;
     let success_arm = if success.is_empty() {
@@ -633,15 +692,36 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
         }
         Gone::Error => quote!(),
     };
-    let member_path: Vec<String> = waiter
-        .member
-        .iter()
-        .map(|&(object, field)| api.object(object).fields[field].wire_name.clone())
-        .collect();
-    let member_path = member_path.join(".");
+    let wire_path = |chain: &[(TypeId, usize)]| {
+        chain
+            .iter()
+            .map(|&(object, field)| api.object(object).fields[field].wire_name.clone())
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    let member_path = match &waiter.state {
+        WaiterState::Member(chain) => format!("`{}`", wire_path(chain)),
+        WaiterState::Presence { checks, otherwise } => {
+            let told: Vec<String> = checks
+                .iter()
+                .map(|(chain, state)| format!("{state} while `{}` is present", wire_path(chain)))
+                .collect();
+            format!("its state ({}, else {otherwise})", told.join(", "))
+        }
+    };
+    let member_path = match &waiter.select {
+        None => member_path,
+        Some(select) => format!(
+            "the item of `{}` whose `{}` is `{}` ({} when it is not listed), and in it {member_path}",
+            api.object(select.items.0).fields[select.items.1].wire_name,
+            wire_path(&select.key),
+            select.argument,
+            "gone"
+        ),
+    };
     let mut paragraphs = vec![prose(&waiter.description)];
     paragraphs.push(format!(
-        "Polls [`Self::{}`] and reads `{member_path}`: {}{}{} Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::wait_until_{}_config`] gives the spec's: {} s to {} s, for at most {} s).",
+        "Polls [`Self::{}`] and reads {member_path}: {}{}{} Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::wait_until_{}_config`] gives the spec's: {} s to {} s, for at most {} s).",
         op.name,
         if success.is_empty() { String::new() } else { format!("{} ends it successfully; ", success.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")) },
         if failure.is_empty() { String::new() } else { format!("{} ends it at once as a failure, with the value as last seen; ", failure.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")) },
@@ -692,10 +772,10 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
         pub async fn #name(&self, #(#declared,)* config: &WaiterConfig, on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>)) -> Result<#result_type, WaiterError<models::#value_type, #error_enum>> {
             modelarts_pools_runtime::waiter::#engine(
                 config,
-                || async move { self.#method(#(#passed),*).await.map(|__response| __response.body) },
+                || async move { #poll },
                 |__result: &Result<models::#value_type, #error_enum>| match __result {
                     Ok(__value) => {
-                        let __state = #state.map(|__v| __v.as_str().to_owned());
+                        let __state = #state;
                         let __verdict = match __state.as_deref() {
                             #success_arm
                             #failure_arm

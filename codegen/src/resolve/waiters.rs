@@ -4,7 +4,11 @@
 use std::collections::BTreeSet;
 
 use super::Resolver;
-use crate::model::{Gone, Operation, ThenWait, TypeEntry, TypeKind, TypeRef, WaitArgument, Waiter};
+use super::tables::follow;
+use crate::model::{
+    Gone, Operation, Param, ParamKind, Scalar, Select, ThenWait, TypeEntry, TypeKind, TypeRef,
+    WaitArgument, Waiter, WaiterState,
+};
 use crate::naming;
 use crate::spec::WaiterDef;
 
@@ -56,57 +60,126 @@ fn waiter(
         );
         return None;
     };
-    let mut member = Vec::new();
-    let mut object = body;
-    let steps: Vec<&str> = def.member.split('.').collect();
-    let mut values: Option<Vec<String>> = None;
-    for (i, step) in steps.iter().enumerate() {
-        let TypeKind::Object(o) = &types[object.0].kind else {
-            r.error(
-                format!("{base}.member"),
-                format!("{:?} does not lead through objects", def.member),
-            );
-            return None;
-        };
-        let Some(field) = o.fields.iter().position(|f| f.wire_name == *step) else {
-            r.error(
-                format!("{base}.member"),
-                format!("{} has no member {step:?}", types[object.0].name),
-            );
-            return None;
-        };
-        member.push((object, field));
-        let last = i + 1 == steps.len();
-        match (&o.fields[field].ty, last) {
-            (TypeRef::String, true) => {}
-            (TypeRef::Named(id), true) => match &types[id.0].kind {
-                TypeKind::Enum(e) => {
-                    values = Some(e.values.iter().map(|v| v.wire.clone()).collect())
-                }
-                _ => {
-                    r.error(
-                        format!("{base}.member"),
-                        format!(
-                            "{:?} must end at a string or string enum member",
-                            def.member
-                        ),
-                    );
-                    return None;
-                }
+    // With `select`, states are read in the listed item the waiter picks.
+    let mut root = body;
+    let mut select = None;
+    if let Some(def_select) = &def.select {
+        let at = format!("{base}.select");
+        let items = match follow(types, body, &def_select.items) {
+            Ok((TypeRef::Array(item), chain)) if chain.len() == 1 => match item.as_ref() {
+                TypeRef::Named(id) => Some((chain[0], *id)),
+                _ => None,
             },
-            (TypeRef::Named(id), false) => object = *id,
-            _ => {
+            _ => None,
+        };
+        let Some((items, item)) = items else {
+            r.error(
+                format!("{at}.items"),
+                format!(
+                    "{:?} is not an array of objects in {}'s answer",
+                    def_select.items, op.name
+                ),
+            );
+            return None;
+        };
+        let key = match follow(types, item, &def_select.key) {
+            Ok((TypeRef::String, chain)) => chain,
+            Ok(_) => {
                 r.error(
-                    format!("{base}.member"),
-                    format!(
-                        "{:?} must lead through objects to a string or string enum member",
-                        def.member
-                    ),
+                    format!("{at}.key"),
+                    format!("{:?} is not a string member", def_select.key),
                 );
                 return None;
             }
+            Err(message) => {
+                r.error(format!("{at}.key"), message);
+                return None;
+            }
+        };
+        let argument = &def_select.argument;
+        if !naming::is_snake_ident(argument)
+            || argument.starts_with("__")
+            || naming::is_keyword(argument)
+        {
+            r.error(
+                format!("{at}.argument"),
+                format!("{argument:?} must be a snake_case identifier that is not a keyword"),
+            );
+        } else if op.arguments().any(|p| &p.rust_name == argument)
+            || ["config", "on_progress"].contains(&argument.as_str())
+        {
+            r.error(
+                format!("{at}.argument"),
+                format!("{argument:?} is an argument of the waiter already; choose another name"),
+            );
         }
+        root = item;
+        select = Some(Select {
+            items,
+            item,
+            key,
+            argument: argument.clone(),
+        });
     }
+    let mut values: Option<Vec<String>> = None;
+    let state = match (&def.member, def.states.is_empty()) {
+        (Some(member_path), true) => {
+            let (ty, chain) = match follow(types, root, member_path) {
+                Ok(found) => found,
+                Err(message) => {
+                    r.error(format!("{base}.member"), message);
+                    return None;
+                }
+            };
+            match ty {
+                TypeRef::String => {}
+                TypeRef::Named(id) => match &types[id.0].kind {
+                    TypeKind::Enum(e) => {
+                        values = Some(e.values.iter().map(|v| v.wire.clone()).collect())
+                    }
+                    _ => {
+                        r.error(
+                            format!("{base}.member"),
+                            format!("{member_path:?} must end at a string or string enum member"),
+                        );
+                        return None;
+                    }
+                },
+                _ => {
+                    r.error(
+                        format!("{base}.member"),
+                        format!("{member_path:?} must end at a string or string enum member"),
+                    );
+                    return None;
+                }
+            }
+            WaiterState::Member(chain)
+        }
+        (None, false) => {
+            let mut checks = Vec::new();
+            for (j, presence) in def.states.iter().enumerate() {
+                match follow(types, root, &presence.present) {
+                    Ok((_, chain)) => checks.push((chain, presence.state.clone())),
+                    Err(message) => r.error(format!("{base}.states[{j}].present"), message),
+                }
+            }
+            let Some(otherwise) = def.otherwise.clone() else {
+                r.error(
+                    format!("{base}.otherwise"),
+                    "states need an otherwise: the state when no member is present",
+                );
+                return None;
+            };
+            let mut all: Vec<String> = def.states.iter().map(|s| s.state.clone()).collect();
+            all.push(otherwise.clone());
+            values = Some(all);
+            WaiterState::Presence { checks, otherwise }
+        }
+        _ => {
+            r.error(format!("{base}.member"), "give either member (a state member) or states (states by present members), not both or neither");
+            return None;
+        }
+    };
     if let Some(values) = &values {
         for (key, states) in [("success", &def.success), ("failure", &def.failure)] {
             for (j, state) in states.iter().enumerate() {
@@ -114,8 +187,7 @@ fn waiter(
                     r.error(
                         format!("{base}.{key}[{j}]"),
                         format!(
-                            "{state:?} is not a value of {:?} ({})",
-                            def.member,
+                            "{state:?} is not a state this waiter can see ({})",
                             values.join(", ")
                         ),
                     );
@@ -135,7 +207,10 @@ fn waiter(
             Gone::Error
         }
     };
-    if gone != Gone::Error && !op.errors.iter().any(|e| e.response.status == 404) {
+    if gone != Gone::Error
+        && select.is_none()
+        && !op.errors.iter().any(|e| e.response.status == 404)
+    {
         r.error(
             format!("{base}.gone"),
             format!(
@@ -163,7 +238,8 @@ fn waiter(
         name: def.name.clone(),
         description: def.description.clone(),
         operation,
-        member,
+        state,
+        select,
         success: def.success.clone(),
         failure: def.failure.clone(),
         gone,
@@ -208,8 +284,21 @@ pub(super) fn link_after(
                 );
                 continue;
             }
+            let mut polled_args: Vec<Param> = operations[polled].arguments().cloned().collect();
+            if let Some(select) = &waiters[waiter].select {
+                polled_args.push(Param {
+                    wire_name: select.argument.clone(),
+                    flag: String::new(),
+                    rust_name: select.argument.clone(),
+                    kind: ParamKind::Path,
+                    required: true,
+                    description: String::new(),
+                    ty: Scalar::String,
+                    repeated: false,
+                });
+            }
             for name in after.from_answer.keys() {
-                if !operations[polled].arguments().any(|p| &p.wire_name == name) {
+                if !polled_args.iter().any(|p| &p.wire_name == name) {
                     r.error(
                         format!("{base}.from_answer.{name}"),
                         format!("{} has no parameter {name:?}", operations[polled].name),
@@ -217,7 +306,6 @@ pub(super) fn link_after(
                 }
             }
             let mut arguments = Vec::new();
-            let polled_args: Vec<_> = operations[polled].arguments().cloned().collect();
             let trigger_op = &operations[trigger];
             for param in &polled_args {
                 let argument = if let Some(path) = after.from_answer.get(&param.wire_name) {
@@ -265,7 +353,7 @@ pub(super) fn link_after(
                     );
                     continue;
                 };
-                arguments.push(argument);
+                arguments.push((param.rust_name.clone(), argument));
             }
             if arguments.len() == polled_args.len() {
                 operations[trigger].then_wait = Some(ThenWait { waiter, arguments });
