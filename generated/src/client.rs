@@ -2280,9 +2280,7 @@ impl Client {
                         } else {
                             Some("Available".to_owned())
                         };
-                        let __verdict = match __state.as_deref() {
-                            _ => Verdict::Retry,
-                        };
+                        let __verdict = Verdict::Retry;
                         (__verdict, __state)
                     }
                     Err(

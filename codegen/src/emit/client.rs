@@ -683,6 +683,18 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
     } else {
         quote!(Some(#(#failure)|*) => Verdict::Failure,)
     };
+    // A waiter whose success is only "gone" keeps waiting whatever the state.
+    let verdict = if success.is_empty() && failure.is_empty() {
+        quote!(let __verdict = Verdict::Retry;)
+    } else {
+        quote! {
+            let __verdict = match __state.as_deref() {
+                #success_arm
+                #failure_arm
+                _ => Verdict::Retry,
+            };
+        }
+    };
     let gone_arm = match waiter.gone {
         Gone::Success => {
             quote!(Err(__error) if __error.status().map(|__s| __s.as_u16()) == Some(404) => (Verdict::Success, Some("gone".to_owned())),)
@@ -776,11 +788,7 @@ fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
                 |__result: &Result<models::#value_type, #error_enum>| match __result {
                     Ok(__value) => {
                         let __state = #state;
-                        let __verdict = match __state.as_deref() {
-                            #success_arm
-                            #failure_arm
-                            _ => Verdict::Retry,
-                        };
+                        #verdict
                         (__verdict, __state)
                     }
                     #gone_arm

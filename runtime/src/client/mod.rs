@@ -1,4 +1,4 @@
-//! The client: configuration ([`config`]), the retry loop (here, with the one classifier in
+//! The client: configuration (`config`), the retry loop (here, with the one classifier in
 //! [`crate::retry`]), one attempt (`attempt`), and reading and decoding the answer (`answer`).
 
 mod answer;
