@@ -117,9 +117,40 @@ pub fn readme(api: &Api, header: &str) -> String {
         api.service.description
     );
     out.push_str(&format!(
-        "```toml\n[dependencies]\n{name} = \"0.1\"\n```\n\n- `{krate}::models`: one type per table of the source documents; unknown members and enum values are kept.\n- `{krate}::Client`: one async method per operation.\n- `{krate}::SCHEMAS`: the JSON Schema documents ({}).\n\nFeatures: `cli` builds the `{name}` program; `schemars` derives `schemars::JsonSchema` for the model types.\n",
+        "```toml\n[dependencies]\n{name} = \"0.1\"\n```\n\n- `{krate}::models`: one type per table of the source documents; unknown members and enum values are kept.\n- `{krate}::Client`: one async method per operation (`Client::from_env()?`, or `Client::builder()` … `.build()?`); each fails with its own error enum (`{{Operation}}Error`), the documented failures as variants.\n- `{krate}::SCHEMAS`: the JSON Schema documents ({}).\n\nFeatures: `cli` builds the `{name}` program; `schemars` derives `schemars::JsonSchema` for the model types.\n",
         schemas.join(", ")
     ));
+    let waiters: Vec<String> = api
+        .waiters
+        .iter()
+        .map(|w| format!("`wait_until_{}`", w.name))
+        .collect();
+    let paginated: Vec<String> = api
+        .operations
+        .iter()
+        .filter(|op| op.pagination.is_some())
+        .map(|op| format!("`{}_items`", op.name))
+        .collect();
+    if !waiters.is_empty() || !paginated.is_empty() {
+        out.push_str("\n");
+    }
+    if !waiters.is_empty() {
+        out.push_str(&format!(
+            "Waiters poll until a resource reaches a state, with backoff, a time limit and progress: {}.\n",
+            waiters.join(", ")
+        ));
+    }
+    if !paginated.is_empty() {
+        out.push_str(&format!(
+            "Paginators follow the continuation token as a `Stream` of items (and of pages, `_pages`): {}.\n",
+            paginated.join(", ")
+        ));
+    }
+    if !api.operations.is_empty() {
+        out.push_str(&format!(
+            "\nThe program: `cargo install {name} --features cli`, then `{name} --help`; `--wait`, `--all`, `--output table`, `--dry-run`, `--debug`, `--strict` and `completions SHELL` are described there.\n"
+        ));
+    }
     out
 }
 
