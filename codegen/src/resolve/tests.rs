@@ -2,7 +2,8 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::model::{
-    ClientSetting, HttpMethod, ParamKind, PathSegment, RuleCheck, TypeKind, TypeRef,
+    AnswerTable, ClientSetting, HttpMethod, ParamKind, PathSegment, RuleCheck, TypeKind, TypeRef,
+    WaitArgument,
 };
 
 fn spec(types: Value, operations: Value) -> String {
@@ -266,5 +267,104 @@ fn every_problem_is_reported_at_once() {
         "$.operations[0].request_body.type: request body type \"Nope\"",
     ] {
         assert!(message.contains(expected), "{expected} in\n{message}");
+    }
+}
+
+/// A spec with a `Thing` (named, with a phase and parts) shown by `show_thing` and made by
+/// `make_thing` (whose answer names it), plus the given waiters and tables.
+fn thing_spec(waiters: Value, tables: Value) -> String {
+    let mut doc: Value = serde_json::from_str(&spec(
+        json!([
+            object("Thing", json!([
+                { "name": "metadata", "type": "Meta" },
+                { "name": "phase", "type": "string" },
+                { "name": "parts", "type": "array<Part>" },
+            ])),
+            object("Meta", json!([{ "name": "name", "type": "string" }])),
+            object("Part", json!([{ "name": "size", "type": "integer" }])),
+            object("Out", json!([])),
+        ]),
+        json!([
+            {
+                "name": "show_thing", "method": "GET", "path": "/things/{thing}",
+                "path_params": [{ "name": "thing", "required": true, "type": "string" }],
+                "responses": [ { "status": 200, "body": "Thing" }, { "status": 404, "body": "Out" } ],
+            },
+            {
+                "name": "make_thing", "method": "POST", "path": "/things",
+                "responses": [ { "status": 200, "body": "Thing" } ],
+            },
+        ]),
+    ))
+    .unwrap();
+    doc["waiters"] = waiters;
+    doc["tables"] = tables;
+    doc.to_string()
+}
+
+fn thing_waiter(after: Value) -> Value {
+    json!([{
+        "name": "thing_ready", "operation": "show_thing", "member": "phase",
+        "success": ["Ready"], "gone": "failure",
+        "min_delay_seconds": 1, "max_delay_seconds": 2, "max_wait_seconds": 3,
+        "after": after,
+    }])
+}
+
+#[test]
+fn waiters_after_operations_take_their_arguments_from_the_answer_or_parameters() {
+    let api = resolved(&thing_spec(
+        thing_waiter(
+            json!([{ "operation": "make_thing", "from_answer": { "thing": "metadata.name" } }]),
+        ),
+        json!([{ "type": "Thing", "columns": [
+            { "header": "NAME", "values": ["metadata.name"] },
+            { "header": "SIZES", "each": "parts", "values": ["size"] },
+        ] }]),
+    ));
+    let make = api
+        .operations
+        .iter()
+        .find(|o| o.name == "make_thing")
+        .unwrap();
+    let then = make.then_wait.as_ref().unwrap();
+    assert_eq!(api.waiters[then.waiter].name, "thing_ready");
+    assert!(
+        matches!(&then.arguments[..], [(name, WaitArgument::Answer(chain))] if name == "thing" && chain.len() == 2)
+    );
+    let show = api
+        .operations
+        .iter()
+        .find(|o| o.name == "show_thing")
+        .unwrap();
+    assert_eq!(
+        show.table,
+        Some(AnswerTable {
+            table: 0,
+            rows: None
+        })
+    );
+    assert_eq!(api.tables[0].columns[1].join, " ");
+}
+
+#[test]
+fn waiters_and_tables_with_paths_that_lead_nowhere_are_located() {
+    let text = errors(&thing_spec(
+        thing_waiter(json!([
+            { "operation": "make_thing" },
+            { "operation": "unmade" },
+        ])),
+        json!([{ "type": "Thing", "columns": [
+            { "header": "NAME", "values": ["metadata.nmae"] },
+            { "header": "SIZES", "each": "phase", "values": ["size"] },
+        ] }]),
+    ));
+    for expected in [
+        "$.waiters[0].after[0].from_answer: show_thing needs \"thing\", which make_thing does not have: give it in from_answer",
+        "$.waiters[0].after[1].operation: \"unmade\" is not an operation of the spec",
+        "$.tables[0].columns[0].values[0]: Meta has no member \"nmae\" (it has name)",
+        "$.tables[0].columns[1].each: \"phase\" is not an array",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
     }
 }
