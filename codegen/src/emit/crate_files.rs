@@ -132,7 +132,7 @@ pub fn readme(api: &Api, header: &str) -> String {
         .map(|op| format!("`{}_items`", op.name))
         .collect();
     if !waiters.is_empty() || !paginated.is_empty() {
-        out.push_str("\n");
+        out.push('\n');
     }
     if !waiters.is_empty() {
         out.push_str(&format!(
