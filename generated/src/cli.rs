@@ -851,6 +851,80 @@ const __COLUMNS_1: &[cli::Column] = &[
     },
 ];
 
+const __COLUMNS_2: &[cli::Column] = &[
+    cli::Column {
+        header: "NAME",
+        each: None,
+        values: &["metadata.name"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "FLAVOR",
+        each: None,
+        values: &["spec.flavor"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "PHASE",
+        each: None,
+        values: &["status.phase"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "AZ",
+        each: None,
+        values: &["status.az"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "PRIVATE IP",
+        each: None,
+        values: &["status.privateIp"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "CREATED",
+        each: None,
+        values: &["metadata.creationTimestamp"],
+        join: " ",
+    },
+];
+
+const __COLUMNS_3: &[cli::Column] = &[
+    cli::Column {
+        header: "NAME",
+        each: None,
+        values: &["metadata.name"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "CIDR",
+        each: None,
+        values: &["spec.cidr"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "PHASE",
+        each: None,
+        values: &["status.phase"],
+        join: " ",
+    },
+
+    cli::Column {
+        header: "CONNECTION",
+        each: None,
+        values: &["status.connectionStatus"],
+        join: " ",
+    },
+];
+
 /// Runs the program on the process's arguments: the answer on stdout (JSON, or a table
 /// with `--output table`) and exit code 0; an API, transport or wait failure on stderr
 /// and 1; bad usage or a refused request 2, with nothing sent.
@@ -1091,7 +1165,16 @@ pub fn main() -> ExitCode {
                         .await
                         .map_err(Error::from)?
                         .body;
-                    __session.render(&__answer, None)
+                    __session
+                        .render(
+                            &__answer,
+                            Some(
+                                &cli::Table {
+                                    rows: None,
+                                    columns: __COLUMNS_3,
+                                },
+                            ),
+                        )
                 }
                 Command::CreateNodePool { body, pool_name, __wait, __wait_timeout } => {
                     let body: models::CreateNodePoolRequestBody = __session
@@ -1264,7 +1347,16 @@ pub fn main() -> ExitCode {
                         .await
                         .map_err(Error::from)?
                         .body;
-                    __session.render(&__answer, None)
+                    __session
+                        .render(
+                            &__answer,
+                            Some(
+                                &cli::Table {
+                                    rows: None,
+                                    columns: __COLUMNS_3,
+                                },
+                            ),
+                        )
                 }
                 Command::DeleteNodePool {
                     pool_name,
@@ -1375,7 +1467,16 @@ pub fn main() -> ExitCode {
                                 "metadata.continue",
                             )
                             .await?;
-                        return __session.render(&__answer, None);
+                        return __session
+                            .render(
+                                &__answer,
+                                Some(
+                                    &cli::Table {
+                                        rows: Some("items"),
+                                        columns: __COLUMNS_3,
+                                    },
+                                ),
+                            );
                     }
                     let __answer = __client
                         .list_networks(
@@ -1386,7 +1487,16 @@ pub fn main() -> ExitCode {
                         .await
                         .map_err(Error::from)?
                         .body;
-                    __session.render(&__answer, None)
+                    __session
+                        .render(
+                            &__answer,
+                            Some(
+                                &cli::Table {
+                                    rows: Some("items"),
+                                    columns: __COLUMNS_3,
+                                },
+                            ),
+                        )
                 }
                 Command::ListNodePoolNodes {
                     pool_name,
@@ -1420,7 +1530,16 @@ pub fn main() -> ExitCode {
                                 "metadata.continue",
                             )
                             .await?;
-                        return __session.render(&__answer, None);
+                        return __session
+                            .render(
+                                &__answer,
+                                Some(
+                                    &cli::Table {
+                                        rows: Some("items"),
+                                        columns: __COLUMNS_2,
+                                    },
+                                ),
+                            );
                     }
                     let __answer = __client
                         .list_node_pool_nodes(
@@ -1432,7 +1551,16 @@ pub fn main() -> ExitCode {
                         .await
                         .map_err(Error::from)?
                         .body;
-                    __session.render(&__answer, None)
+                    __session
+                        .render(
+                            &__answer,
+                            Some(
+                                &cli::Table {
+                                    rows: Some("items"),
+                                    columns: __COLUMNS_2,
+                                },
+                            ),
+                        )
                 }
                 Command::ListNodePools { pool_name } => {
                     if __session.dry_run() {
@@ -1496,14 +1624,32 @@ pub fn main() -> ExitCode {
                                 "metadata.continue",
                             )
                             .await?;
-                        return __session.render(&__answer, None);
+                        return __session
+                            .render(
+                                &__answer,
+                                Some(
+                                    &cli::Table {
+                                        rows: Some("items"),
+                                        columns: __COLUMNS_2,
+                                    },
+                                ),
+                            );
                     }
                     let __answer = __client
                         .list_pool_nodes(&pool_name, continue_.as_deref(), limit)
                         .await
                         .map_err(Error::from)?
                         .body;
-                    __session.render(&__answer, None)
+                    __session
+                        .render(
+                            &__answer,
+                            Some(
+                                &cli::Table {
+                                    rows: Some("items"),
+                                    columns: __COLUMNS_2,
+                                },
+                            ),
+                        )
                 }
                 Command::ListPoolPlugins { pool_name } => {
                     if __session.dry_run() {
@@ -1659,7 +1805,16 @@ pub fn main() -> ExitCode {
                         .await
                         .map_err(Error::from)?
                         .body;
-                    __session.render(&__answer, None)
+                    __session
+                        .render(
+                            &__answer,
+                            Some(
+                                &cli::Table {
+                                    rows: None,
+                                    columns: __COLUMNS_3,
+                                },
+                            ),
+                        )
                 }
                 Command::PatchNodePool {
                     body,
@@ -1786,7 +1941,16 @@ pub fn main() -> ExitCode {
                         .await
                         .map_err(Error::from)?
                         .body;
-                    __session.render(&__answer, None)
+                    __session
+                        .render(
+                            &__answer,
+                            Some(
+                                &cli::Table {
+                                    rows: None,
+                                    columns: __COLUMNS_3,
+                                },
+                            ),
+                        )
                 }
                 Command::ShowNodeConfigTemplate { nodeconfigtemplate_name } => {
                     if __session.dry_run() {
