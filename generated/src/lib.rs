@@ -41,6 +41,9 @@ pub use modelarts_pools_runtime::{
 #[cfg(feature = "cli")]
 pub mod cli;
 
+#[cfg(feature = "server")]
+pub mod server;
+
 pub mod client;
 
 pub mod models;

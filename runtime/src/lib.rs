@@ -19,6 +19,7 @@
 //! | Feature    | Default | What it adds |
 //! |------------|---------|--------------|
 //! | `cli`      | no      | the [`cli`] module (global options, body files, reports, exit codes) for command-line programs; brings in `clap` and Tokio's current-thread runtime |
+//! | `server`   | no      | the [`server`] module the generated server stubs call: error bodies, signature checks, parameters; brings in axum |
 //! | `schemars` | no      | `schemars::JsonSchema` for [`model::UnknownFields`]. (The `JsonSchema` impl of an [`open_enum!`] depends on the `schemars` feature of the crate that invokes the macro, not on this one.) |
 //!
 //! Without features the library needs from Tokio only its timer (`tokio/time`), for the pauses
@@ -47,6 +48,9 @@ pub mod model;
 pub mod paginator;
 pub mod request;
 pub mod retry;
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+pub mod server;
 pub mod signer;
 pub mod validation;
 pub mod waiter;

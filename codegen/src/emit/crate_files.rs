@@ -88,6 +88,7 @@ path = "src/lib.rs"
     out.push_str("\n[features]\ndefault = []\n");
     if !api.operations.is_empty() {
         out.push_str("# The program: clap, and the runtime's command-line plumbing.\ncli = [\"dep:clap\", \"modelarts-pools-runtime/cli\"]\n");
+        out.push_str("# Server stubs: the `Service` trait and an axum router (axum comes through the runtime).\nserver = [\"modelarts-pools-runtime/server\"]\n");
     }
     out.push_str("# `schemars::JsonSchema` for every model type (the published schemas under schemas/ need nothing).\nschemars = [\"dep:schemars\", \"modelarts-pools-runtime/schemars\"]\n");
     out.push_str(&format!(
@@ -173,6 +174,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
         quote! {
             #[cfg(feature = "cli")]
             pub mod cli;
+            #[cfg(feature = "server")]
+            pub mod server;
         }
     };
     quote! {

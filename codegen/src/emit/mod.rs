@@ -8,6 +8,7 @@ mod docs;
 mod models;
 mod openapi;
 mod schema;
+mod server;
 
 use std::collections::BTreeMap;
 
@@ -49,6 +50,10 @@ pub fn render_with(api: &Api, spec_name: &str, placement: &Placement<'_>) -> Res
     );
     if !api.operations.is_empty() {
         files.insert("src/cli.rs".into(), rust_file(&header, cli::cli_rs(api))?);
+        files.insert(
+            "src/server.rs".into(),
+            rust_file(&header, server::server_rs(api))?,
+        );
         files.insert(
             format!("src/bin/{}.rs", api.service.package),
             rust_file(&header, cli::bin_rs(api))?,

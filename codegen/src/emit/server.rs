@@ -1,0 +1,224 @@
+//! `server.rs` (the `server` feature): a trait with one async method per operation, taking its
+//! typed inputs and returning its typed answer or a `ServiceError`, and an axum router that
+//! checks signatures, reads parameters and bodies (400 naming the problem) and writes answers.
+//! The plumbing is the runtime's `server` module.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{doc_lines, inner_doc_lines, prose};
+use super::models::ident;
+use crate::model::{Api, Operation, Param, ParamKind, Scalar};
+
+/// The owned Rust type of a parameter as the service method receives it.
+fn param_type(param: &Param) -> TokenStream {
+    let one = match param.ty {
+        Scalar::String => quote!(String),
+        Scalar::Integer => quote!(i64),
+        Scalar::Int32 => quote!(i32),
+        Scalar::Number => quote!(f64),
+        Scalar::Boolean => quote!(bool),
+    };
+    if param.repeated {
+        quote!(Vec<#one>)
+    } else if param.required || matches!(param.kind, ParamKind::Path | ParamKind::ClientSetting(_)) {
+        one
+    } else {
+        quote!(Option<#one>)
+    }
+}
+
+/// How the handler reads a parameter from `__params`.
+fn read_param(param: &Param) -> TokenStream {
+    let wire = &param.wire_name;
+    match param.kind {
+        ParamKind::Path | ParamKind::ClientSetting(_) => quote!(__params.path(#wire)?),
+        ParamKind::Query if param.repeated => quote!(__params.query_all(#wire)?),
+        ParamKind::Query if param.required => quote!(__params.required_query(#wire)?),
+        ParamKind::Query => quote!(__params.query(#wire)?),
+        ParamKind::Header if param.required => quote!(__params.required_header(#wire)?),
+        ParamKind::Header => quote!(__params.header(#wire)?),
+    }
+}
+
+/// The answer type of an operation's method.
+fn answer_type(api: &Api, op: &Operation) -> TokenStream {
+    match op.success.body {
+        Some(body) if op.success.status == 204 => {
+            let ty = ident(&api.ty(body).name);
+            quote!(Option<models::#ty>)
+        }
+        Some(body) => {
+            let ty = ident(&api.ty(body).name);
+            quote!(models::#ty)
+        }
+        None => quote!(()),
+    }
+}
+
+fn trait_method(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let mut args = Vec::new();
+    let mut names = Vec::new();
+    if let Some(body) = &op.request_body {
+        let arg = ident(&body.arg);
+        let ty = ident(&api.ty(body.ty).name);
+        args.push(quote!(#arg: models::#ty));
+        names.push(arg);
+    }
+    for param in &op.params {
+        let arg = ident(&param.rust_name);
+        let ty = param_type(param);
+        args.push(quote!(#arg: #ty));
+        names.push(arg);
+    }
+    let answer = answer_type(api, op);
+    let op_name = &op.name;
+    let unused = if names.is_empty() {
+        quote!()
+    } else {
+        quote!(let _ = (#(#names,)*);)
+    };
+    let doc = doc_lines([
+        format!("{} `{} {}`", prose(&op.summary), op.method.as_str(), op.path).as_str(),
+        "Not implemented, it answers 404 with the error code `NotServed`.",
+    ]);
+    quote! {
+        #doc
+        fn #name(&self, #(#args),*) -> impl std::future::Future<Output = Result<#answer, ServiceError>> + Send {
+            #unused
+            async { Err(ServiceError::not_served(#op_name)) }
+        }
+    }
+}
+
+fn handler(api: &Api, op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let handler = format_ident!("__handle_{}", op.name);
+    let mut reads = Vec::new();
+    let mut names = Vec::new();
+    if let Some(body) = &op.request_body {
+        let arg = ident(&body.arg);
+        let ty = ident(&api.ty(body.ty).name);
+        reads.push(quote! {
+            let #arg: models::#ty = server::decode_body(&__bytes)?;
+            #arg.validate().map_err(|__e| ServiceError::bad_request(format!("the request body breaks a rule at {}: {}", __e.path, __e.message)))?;
+        });
+        names.push(arg);
+    }
+    for param in &op.params {
+        let arg = ident(&param.rust_name);
+        let ty = param_type(param);
+        let read = read_param(param);
+        reads.push(quote!(let #arg: #ty = #read;));
+        names.push(arg);
+    }
+    let status = op.success.status;
+    let respond = match op.success.body {
+        Some(_) if op.success.status == 204 => quote! {
+            match __answer {
+                Some(__value) => server::json_response(server::status(#status), &__value),
+                None => server::empty_response(server::status(#status)),
+            }
+        },
+        Some(_) => quote!(server::json_response(server::status(#status), &__answer)),
+        None => quote! {{
+            let () = __answer;
+            server::empty_response(server::status(#status))
+        }},
+    };
+    quote! {
+        async fn #handler<S: Service>(
+            State(__shared): State<Arc<Shared<S>>>,
+            Path(__path): Path<BTreeMap<String, String>>,
+            __request: Request,
+        ) -> Response {
+            let (__parts, __body) = __request.into_parts();
+            let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
+                Ok(__bytes) => __bytes,
+                Err(__e) => return ServiceError::bad_request(format!("the request body cannot be read: {__e}")).into_response(),
+            };
+            let __query = __parts.uri.query().unwrap_or("").to_owned();
+            if let Err(__e) = server::check_signature(&__shared.auth, __parts.method.as_str(), __parts.uri.path(), &__query, &__parts.headers, &__bytes) {
+                return __e.into_response();
+            }
+            let __params = Params::new(__path, &__query, __parts.headers);
+            let __result = async {
+                #(#reads)*
+                __shared.service.#name(#(#names),*).await
+            }
+            .await;
+            match __result {
+                Ok(__answer) => #respond,
+                Err(__e) => __e.into_response(),
+            }
+        }
+    }
+}
+
+pub fn server_rs(api: &Api) -> TokenStream {
+    let doc = inner_doc_lines([
+        "Server stubs (feature `server`): implement [`Service`] (every method has a default that answers 404 `NotServed`), then serve [`router`] with axum. The router checks AK/SK signatures (401 `APIGW.0301`, as the gateway), reads path, query and header parameters and the body (400 `ModelArts.50004000` naming the problem and its JSON path), checks the body's rules, and writes the answer with the operation's status.",
+    ]);
+    let methods = api.operations.iter().map(|op| trait_method(api, op));
+    let handlers = api.operations.iter().map(|op| handler(api, op));
+    // One route per path, its methods chained, in path order.
+    let mut routes: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for op in &api.operations {
+        routes.entry(op.path.as_str()).or_default().push(op);
+    }
+    let routes = routes.into_iter().map(|(path, ops)| {
+        let mut chain = quote!();
+        for (i, op) in ops.iter().enumerate() {
+            let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
+            let handler = format_ident!("__handle_{}", op.name);
+            chain = if i == 0 {
+                quote!(routing::#method(#handler::<S>))
+            } else {
+                quote!(#chain.#method(#handler::<S>))
+            };
+        }
+        quote!(.route(#path, #chain))
+    });
+    let title = format!(
+        " {}: one method per operation, taking its typed inputs and giving its typed answer.",
+        prose(&api.service.title)
+    );
+    quote! {
+        #doc
+
+        use std::collections::BTreeMap;
+        use std::sync::Arc;
+
+        use modelarts_pools_runtime::server::{self, Auth, Params, ServiceError};
+        use modelarts_pools_runtime::server::axum::{
+            self, Router,
+            extract::{Path, Request, State},
+            response::{IntoResponse, Response},
+            routing,
+        };
+
+        use super::models;
+
+        #[doc = #title]
+        pub trait Service: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        struct Shared<S> {
+            service: Arc<S>,
+            auth: Auth,
+        }
+
+        /// The routes of every operation, answering as the service does, on `service`.
+        pub fn router<S: Service>(service: Arc<S>, auth: Auth) -> Router {
+            Router::new()
+                #(#routes)*
+                .with_state(Arc::new(Shared { service, auth }))
+        }
+
+        #(#handlers)*
+    }
+}
