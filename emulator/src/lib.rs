@@ -51,12 +51,20 @@ fn not_found(name: &str) -> ServiceError {
 }
 
 fn internal(what: impl std::fmt::Display) -> ServiceError {
-    ServiceError::new(StatusCode::INTERNAL_SERVER_ERROR, "ModelArts.0001", what.to_string())
+    ServiceError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "ModelArts.0001",
+        what.to_string(),
+    )
 }
 
 /// A value of the generated type from the emulator's JSON (an emulator bug is a 500 saying so).
 fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ServiceError> {
-    serde_json::from_value(value).map_err(|e| internal(format!("the emulator made an answer its own document refuses: {e}")))
+    serde_json::from_value(value).map_err(|e| {
+        internal(format!(
+            "the emulator made an answer its own document refuses: {e}"
+        ))
+    })
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, ServiceError> {
@@ -160,16 +168,16 @@ impl Pool {
     fn node_names(&self) -> Vec<String> {
         let name = self.body["metadata"]["name"].as_str().unwrap_or("pool");
         let total: i64 = resources(&self.body["spec"]).iter().map(|(_, c)| c).sum();
-        (0..total.max(0)).map(|i| format!("{name}-node-{i:03}")).collect()
+        (0..total.max(0))
+            .map(|i| format!("{name}-node-{i:03}"))
+            .collect()
     }
 }
 
 impl NodePool {
     fn current(&mut self, now: Instant) -> Value {
         let resources = self.body["spec"]["resources"].clone();
-        let counted = |count: &Value| {
-            json!({ "flavor": resources["flavor"], "count": count, "maxCount": resources["maxCount"] })
-        };
+        let counted = |count: &Value| json!({ "flavor": resources["flavor"], "count": count, "maxCount": resources["maxCount"] });
         let status = if self.gone_at.is_some() {
             json!({ "resources": { "deleting": counted(&resources["count"]) } })
         } else if now >= self.settles_at {
@@ -193,11 +201,17 @@ impl Emulator {
 
     fn pools(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Pool>> {
         // A panic while holding the lock leaves plain data behind; it stays usable.
-        self.pools.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.pools
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Runs `f` on the pool, after dropping pools whose deletion is over.
-    fn with_pool<T>(&self, name: &str, f: impl FnOnce(&mut Pool, Instant) -> Result<T, ServiceError>) -> Result<T, ServiceError> {
+    fn with_pool<T>(
+        &self,
+        name: &str,
+        f: impl FnOnce(&mut Pool, Instant) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
         let now = Instant::now();
         let mut pools = self.pools();
         pools.retain(|_, pool| pool.gone_at.is_none_or(|gone| now < gone));
@@ -289,7 +303,9 @@ impl Service for Emulator {
                     && workspace_id.as_ref().is_none_or(|w| {
                         labels["os.modelarts/workspace.id"].as_str().unwrap_or("0") == w
                     })
-                    && status.as_ref().is_none_or(|s| pool["status"]["phase"].as_str() == Some(s))
+                    && status
+                        .as_ref()
+                        .is_none_or(|s| pool["status"]["phase"].as_str() == Some(s))
             })
             .collect();
         typed(json!({ "apiVersion": "v2", "kind": "PoolList", "items": items }))
@@ -306,7 +322,9 @@ impl Service for Emulator {
         let transition = self.transition;
         let pool = self.with_pool(&pool_name, |pool, now| {
             if pool.gone_at.is_some() {
-                return Err(ServiceError::bad_request(format!("the pool {pool_name} is being deleted")));
+                return Err(ServiceError::bad_request(format!(
+                    "the pool {pool_name} is being deleted"
+                )));
             }
             let before = pool.current(now);
             merge_patch(&mut pool.body, &patch);
@@ -353,7 +371,11 @@ impl Service for Emulator {
                 .first()
                 .map(|(f, _)| f.clone())
                 .unwrap_or_default();
-            Ok((pool.node_names(), current["metadata"]["creationTimestamp"].clone(), flavor))
+            Ok((
+                pool.node_names(),
+                current["metadata"]["creationTimestamp"].clone(),
+                flavor,
+            ))
         })?;
         let start = match continue_.as_deref() {
             None | Some("") => 0,
@@ -361,12 +383,20 @@ impl Service for Emulator {
                 .parse::<usize>()
                 .ok()
                 .filter(|&i| i <= names.len())
-                .ok_or_else(|| ServiceError::bad_request(format!("the continue token {token:?} is not one this service gave")))?,
+                .ok_or_else(|| {
+                    ServiceError::bad_request(format!(
+                        "the continue token {token:?} is not one this service gave"
+                    ))
+                })?,
         };
         let limit = match limit {
             None => 500,
             Some(l) if (1..=500).contains(&l) => l as usize,
-            Some(l) => return Err(ServiceError::bad_request(format!("limit must be 1 to 500, not {l}"))),
+            Some(l) => {
+                return Err(ServiceError::bad_request(format!(
+                    "limit must be 1 to 500, not {l}"
+                )));
+            }
         };
         let end = (start + limit).min(names.len());
         let items: Vec<Value> = names[start..end]
@@ -384,7 +414,9 @@ impl Service for Emulator {
         if end < names.len() {
             metadata["continue"] = json!(end.to_string());
         }
-        typed(json!({ "apiVersion": "v2", "kind": "NodeList", "metadata": metadata, "items": items }))
+        typed(
+            json!({ "apiVersion": "v2", "kind": "NodeList", "metadata": metadata, "items": items }),
+        )
     }
 
     async fn create_node_pool(
@@ -452,7 +484,13 @@ impl Service for Emulator {
                 .node_pools
                 .get_mut(&nodepool_name)
                 .filter(|np| np.gone_at.is_none_or(|gone| now < gone))
-                .ok_or_else(|| ServiceError::new(StatusCode::NOT_FOUND, "ModelArts.50015001", format!("The node pool {nodepool_name} does not exist.")))?;
+                .ok_or_else(|| {
+                    ServiceError::new(
+                        StatusCode::NOT_FOUND,
+                        "ModelArts.50015001",
+                        format!("The node pool {nodepool_name} does not exist."),
+                    )
+                })?;
             merge_patch(&mut node_pool.body, &patch);
             node_pool.settles_at = now + transition;
             Ok(node_pool.current(now))
@@ -472,7 +510,13 @@ impl Service for Emulator {
                 .node_pools
                 .get_mut(&nodepool_name)
                 .filter(|np| np.gone_at.is_none_or(|gone| now < gone))
-                .ok_or_else(|| ServiceError::new(StatusCode::NOT_FOUND, "ModelArts.50015001", format!("The node pool {nodepool_name} does not exist.")))?;
+                .ok_or_else(|| {
+                    ServiceError::new(
+                        StatusCode::NOT_FOUND,
+                        "ModelArts.50015001",
+                        format!("The node pool {nodepool_name} does not exist."),
+                    )
+                })?;
             if node_pool.gone_at.is_none() {
                 node_pool.gone_at = Some(now + transition);
             }

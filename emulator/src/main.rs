@@ -22,7 +22,12 @@ struct Args {
     #[arg(long, value_name = "AK", env = "HUAWEICLOUD_SDK_AK")]
     ak: Option<String>,
     /// Secret key that signatures must use
-    #[arg(long, value_name = "SK", env = "HUAWEICLOUD_SDK_SK", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "SK",
+        env = "HUAWEICLOUD_SDK_SK",
+        hide_env_values = true
+    )]
     sk: Option<String>,
     /// Accept unsigned requests (for API fuzzers and quick trials)
     #[arg(long, conflicts_with_all = ["ak", "sk"])]
@@ -44,7 +49,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -23,7 +23,8 @@ fn param_type(param: &Param) -> TokenStream {
     };
     if param.repeated {
         quote!(Vec<#one>)
-    } else if param.required || matches!(param.kind, ParamKind::Path | ParamKind::ClientSetting(_)) {
+    } else if param.required || matches!(param.kind, ParamKind::Path | ParamKind::ClientSetting(_))
+    {
         one
     } else {
         quote!(Option<#one>)
@@ -82,7 +83,13 @@ fn trait_method(api: &Api, op: &Operation) -> TokenStream {
         quote!(let _ = (#(#names,)*);)
     };
     let doc = doc_lines([
-        format!("{} `{} {}`", prose(&op.summary), op.method.as_str(), op.path).as_str(),
+        format!(
+            "{} `{} {}`",
+            prose(&op.summary),
+            op.method.as_str(),
+            op.path
+        )
+        .as_str(),
         "Not implemented, it answers 404 with the error code `NotServed`.",
     ]);
     quote! {
