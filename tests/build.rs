@@ -1,4 +1,4 @@
-//! Renders every fixture spec in `fixtures/` (models, client and program) into one file that
+//! Renders every fixture spec in `fixtures/` (models, client, program and server stubs) into one file that
 //! `src/lib.rs` compiles under `#![deny(warnings)]`, so fixture output is proven to compile, not
 //! only to match its snapshot. Each fixture is a module: `fixtures::<file stem>::{models, client,
 //! cli}`, laid out as in a generated crate (`client` and `cli` refer to `super::models`).
@@ -11,6 +11,7 @@ const MODULES: &[(&str, &str)] = &[
     ("models", "src/models.rs"),
     ("client", "src/client.rs"),
     ("cli", "src/cli.rs"),
+    ("server", "src/server.rs"),
 ];
 
 fn main() {

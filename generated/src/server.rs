@@ -435,6 +435,7 @@ pub trait Service: Send + Sync + 'static {
     /// 查询资源池作业列表 `GET /v2/{project_id}/pools/{pool_name}/workloads`
     ///
     /// Not implemented, it answers 404 with the error code `NotServed`.
+    #[allow(clippy::too_many_arguments)]
     fn list_workloads(
         &self,
         project_id: String,

@@ -92,8 +92,15 @@ fn trait_method(api: &Api, op: &Operation) -> TokenStream {
         .as_str(),
         "Not implemented, it answers 404 with the error code `NotServed`.",
     ]);
+    // Counting `self`, as clippy does.
+    let too_many = if args.len() + 1 > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        quote!()
+    };
     quote! {
         #doc
+        #too_many
         fn #name(&self, #(#args),*) -> impl std::future::Future<Output = Result<#answer, ServiceError>> + Send {
             #unused
             async { Err(ServiceError::not_served(#op_name)) }
