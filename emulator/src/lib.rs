@@ -67,6 +67,13 @@ fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, ServiceError
     })
 }
 
+/// The service refuses what it could not show afterwards (a count beyond its 32-bit fields…).
+fn representable<T: serde::de::DeserializeOwned>(value: &Value) -> Result<(), ServiceError> {
+    T::deserialize(value)
+        .map(|_: T| ())
+        .map_err(|e| ServiceError::bad_request(format!("the request cannot be served: {e}")))
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, ServiceError> {
     serde_json::to_value(value).map_err(internal)
 }
@@ -250,6 +257,7 @@ impl Service for Emulator {
         pool["metadata"]["name"] = json!(name);
         pool["metadata"]["creationTimestamp"] = json!(timestamp());
         pool["status"] = json!({ "phase": "Creating", "resources": {} });
+        representable::<models::PoolModel>(&pool)?;
         pools.insert(
             name,
             Pool {
@@ -327,7 +335,10 @@ impl Service for Emulator {
                 )));
             }
             let before = pool.current(now);
-            merge_patch(&mut pool.body, &patch);
+            let mut after = before.clone();
+            merge_patch(&mut after, &patch);
+            representable::<models::PoolModel>(&after)?;
+            pool.body = after;
             if before["spec"]["resources"] != pool.body["spec"]["resources"] {
                 // The new size shows in spec now, and in status once the nodes are there.
                 pool.settles_at = now + transition;
@@ -441,6 +452,7 @@ impl Service for Emulator {
                 ));
             }
             node_pool["metadata"]["name"] = json!(name);
+            representable::<models::NodePool>(&node_pool)?;
             let mut entry = NodePool {
                 body: node_pool,
                 settles_at: now + transition,
@@ -491,7 +503,10 @@ impl Service for Emulator {
                         format!("The node pool {nodepool_name} does not exist."),
                     )
                 })?;
-            merge_patch(&mut node_pool.body, &patch);
+            let mut after = node_pool.body.clone();
+            merge_patch(&mut after, &patch);
+            representable::<models::NodePool>(&after)?;
+            node_pool.body = after;
             node_pool.settles_at = now + transition;
             Ok(node_pool.current(now))
         })?;

@@ -406,28 +406,31 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// Formats a `serde_path_to_error` path as a JSON path: `$`, `$.items[0]`, `$.labels['a.b']`.
+/// Appends `.name`, or `['name']` for a key that is not a plain identifier.
+pub(crate) fn push_member(out: &mut String, key: &str) {
+    let plain = {
+        let mut chars = key.chars();
+        matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if plain {
+        out.push('.');
+        out.push_str(key);
+    } else {
+        out.push_str(&format!(
+            "['{}']",
+            key.replace('\\', "\\\\").replace('\'', "\\'")
+        ));
+    }
+}
+
 pub(crate) fn json_path(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::from("$");
     for segment in path.iter() {
         match segment {
             Segment::Seq { index } => out.push_str(&format!("[{index}]")),
-            Segment::Map { key } => {
-                let plain = {
-                    let mut chars = key.chars();
-                    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-                        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-                };
-                if plain {
-                    out.push('.');
-                    out.push_str(key);
-                } else {
-                    out.push_str(&format!(
-                        "['{}']",
-                        key.replace('\\', "\\\\").replace('\'', "\\'")
-                    ));
-                }
-            }
+            Segment::Map { key } => push_member(&mut out, key),
             Segment::Enum { variant } => {
                 out.push('.');
                 out.push_str(variant);

@@ -36,6 +36,8 @@
 // `Error::Api` holds the `ApiError` (status, code, message, headers...) inline by design, so
 // matching on it needs no unboxing; the resulting `Result<_, Error>` is larger than clippy likes.
 
+#[cfg(any(feature = "cli", feature = "server"))]
+pub mod body_check;
 #[cfg(feature = "cli")]
 #[cfg_attr(docsrs, doc(cfg(feature = "cli")))]
 pub mod cli;

@@ -196,6 +196,30 @@ pub fn check_signature(
     Ok(())
 }
 
+/// Checks a JSON body against its published JSON Schema, as the service checks what it is sent:
+/// every value of the wrong type, missing member or value outside an enumeration is listed in one
+/// 400, each at its JSON path. Members the schema does not list are let through (a newer client
+/// may send them).
+pub fn check_body(bytes: &[u8], schema: &str) -> Result<(), ServiceError> {
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ServiceError::bad_request(format!("the request body is not JSON: {e}")))?;
+    let problems = crate::body_check::check_with(&value, schema, false)
+        .map_err(|e| ServiceError::new(StatusCode::INTERNAL_SERVER_ERROR, "ModelArts.0001", e))?;
+    let refused: Vec<String> = problems
+        .iter()
+        .filter(|p| p.kind != crate::body_check::ProblemKind::UnknownMember)
+        .map(|p| format!("{}: {}", p.path, p.message))
+        .collect();
+    if refused.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::bad_request(format!(
+            "the request body is invalid: {}",
+            refused.join("; ")
+        )))
+    }
+}
+
 /// Decodes a JSON body; a body that does not fit says where (`$.spec.resources[0].count`).
 pub fn decode_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ServiceError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);

@@ -870,7 +870,7 @@ fn strict_refuses_unknown_members_and_values_listing_every_one() {
     out.assert_code(2);
     assert!(
         out.stderr
-            .contains("$.metadata.labels[\"os.modelarts/name\"]: 7 is not of type \"string\""),
+            .contains("$.metadata.labels['os.modelarts/name']: 7 is not of type \"string\""),
         "{out:?}"
     );
     server.assert_untouched();

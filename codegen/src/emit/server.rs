@@ -10,6 +10,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{doc_lines, inner_doc_lines, prose};
 use super::models::ident;
+use super::schema;
 use crate::model::{Api, Operation, Param, ParamKind, Scalar};
 
 /// The owned Rust type of a parameter as the service method receives it.
@@ -116,7 +117,9 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
     if let Some(body) = &op.request_body {
         let arg = ident(&body.arg);
         let ty = ident(&api.ty(body.ty).name);
+        let schema = format!("../schemas/{}", schema::file_name(&api.ty(body.ty).name));
         reads.push(quote! {
+            server::check_body(&__bytes, include_str!(#schema))?;
             let #arg: models::#ty = server::decode_body(&__bytes)?;
             #arg.validate().map_err(|__e| ServiceError::bad_request(format!("the request body breaks a rule at {}: {}", __e.path, __e.message)))?;
         });
@@ -174,7 +177,7 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
 
 pub fn server_rs(api: &Api) -> TokenStream {
     let doc = inner_doc_lines([
-        "Server stubs (feature `server`): implement [`Service`] (every method has a default that answers 404 `NotServed`), then serve [`router`] with axum. The router checks AK/SK signatures (401 `APIGW.0301`, as the gateway), reads path, query and header parameters and the body (400 `ModelArts.50004000` naming the problem and its JSON path), checks the body's rules, and writes the answer with the operation's status.",
+        "Server stubs (feature `server`): implement [`Service`] (every method has a default that answers 404 `NotServed`), then serve [`router`] with axum. The router checks AK/SK signatures (401 `APIGW.0301`, as the gateway), reads path, query and header parameters and the body, checked against its published schema and its rules (400 `ModelArts.50004000` naming every problem and its JSON path), and writes the answer with the operation's status.",
     ]);
     let methods = api.operations.iter().map(|op| trait_method(api, op));
     let handlers = api.operations.iter().map(|op| handler(api, op));

@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use body::{Problem, check as check_body};
+pub use crate::body_check::{Problem, ProblemKind, check as check_body};
 pub use clap_complete::Shell;
 pub use debug::DebugHook;
 pub use output::{Column, OutputFormat, Table, render_leaves, render_table};
