@@ -30,6 +30,11 @@ url="$(sed -n 's/^listening on //p' "$log" | head -1)"
 [ -n "$url" ] || { echo "the emulator did not start:"; cat "$log"; exit 1; }
 echo "emulator at $url"
 
-"$venv/bin/st" run generated/openapi.json --url "$url" \
+# Run from a scratch folder: schemathesis keeps a cache where it runs.
+repo="$(pwd)"
+scratch="$(mktemp -d)"
+trap 'kill "$emulator" 2>/dev/null || true; rm -f "$log"; rm -rf "$scratch"' EXIT
+cd "$scratch"
+"$repo/$venv/bin/st" run "$repo/generated/openapi.json" --url "$url" \
     --checks not_a_server_error,response_schema_conformance \
     --max-examples "$examples" --generation-deterministic --no-color
