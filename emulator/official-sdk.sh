@@ -4,7 +4,9 @@
 # (emulator/official_python_sdk.py). Installs the SDK into target/official-sdk-venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv="target/official-sdk-venv"
+target_dir="${CARGO_TARGET_DIR:-target}"
+case "$target_dir" in /*) ;; *) target_dir="$(pwd)/$target_dir" ;; esac
+venv="$target_dir/official-sdk-venv"
 if [ ! -x "$venv/bin/python" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet huaweicloudsdkmodelarts
@@ -13,7 +15,7 @@ fi
 
 cargo build --quiet -p modelarts-pools-emulator
 log="$(mktemp)"
-target/debug/modelarts-pools-emulator --ak sdk-test-ak --sk sdk-test-sk --listen 127.0.0.1:0 \
+"$target_dir/debug/modelarts-pools-emulator" --ak sdk-test-ak --sk sdk-test-sk --listen 127.0.0.1:0 \
     --transition-ms 100 >"$log" 2>&1 &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null || true; rm -f "$log"' EXIT

@@ -10,7 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 examples="${1:-20}"
-venv="target/schemathesis-venv"
+target_dir="${CARGO_TARGET_DIR:-target}"
+case "$target_dir" in /*) ;; *) target_dir="$(pwd)/$target_dir" ;; esac
+venv="$target_dir/schemathesis-venv"
 if [ ! -x "$venv/bin/st" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet "schemathesis>=4.3,<5"
@@ -19,7 +21,7 @@ fi
 
 cargo build --quiet -p modelarts-pools-emulator
 log="$(mktemp)"
-target/debug/modelarts-pools-emulator --no-auth --listen 127.0.0.1:0 --transition-ms 50 >"$log" 2>&1 &
+"$target_dir/debug/modelarts-pools-emulator" --no-auth --listen 127.0.0.1:0 --transition-ms 50 >"$log" 2>&1 &
 emulator=$!
 trap 'kill "$emulator" 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 100); do
@@ -35,6 +37,6 @@ repo="$(pwd)"
 scratch="$(mktemp -d)"
 trap 'kill "$emulator" 2>/dev/null || true; rm -f "$log"; rm -rf "$scratch"' EXIT
 cd "$scratch"
-"$repo/$venv/bin/st" run "$repo/generated/openapi.json" --url "$url" \
+"$venv/bin/st" run "$repo/generated/openapi.json" --url "$url" \
     --checks not_a_server_error,response_schema_conformance \
     --max-examples "$examples" --generation-deterministic --no-color
