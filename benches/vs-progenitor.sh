@@ -19,8 +19,8 @@
 #
 # What it does, per factor N:
 #   1. `scaled-spec --factor N` writes our spec N× the real one (benches/src/lib.rs `scale_spec`), and
-#      `spec-to-openapi --factor N` the OpenAPI 3.0.3 document of the same scaled spec
-#      (benches/src/openapi.rs says what maps to what).
+#      `spec-to-openapi --factor N` the published OpenAPI 3.0.3 document (generated/openapi-3.0.json) of the same scaled spec
+#      with merge-patch bodies offered as application/json, which progenitor 0.15.1 needs (benches/src/openapi.rs).
 #   2. Regeneration: `target/release/codegen --spec FILE --out DIR` and
 #      `cargo-progenitor progenitor -i FILE -o DIR -n modelarts-pools -v 0.1.0` (the installed binary,
 #      called directly, as `cargo progenitor` would after cargo's own start-up), each into a fresh

@@ -4,7 +4,7 @@
 //!   regeneration grows.
 //! - [`delete_example`] and [`large_delete_response`]: response bodies for the codec benchmarks.
 //! - [`peak_rss_kib`]: the process's peak resident memory, for `regen-memory`.
-//! - [`openapi::spec_to_openapi`]: an OpenAPI 3.0.3 document of a spec, for measuring other
+//! - [`openapi::spec_to_openapi`]: the published OpenAPI 3.0.3 document of a spec, for measuring other
 //!   generators on the same API (`vs-progenitor.sh`).
 //!
 //! The benchmarks themselves are under `benches/`; `README.md` says how to run them and what they
@@ -12,6 +12,7 @@
 
 use std::path::PathBuf;
 
+#[cfg(feature = "codegen")]
 pub mod openapi;
 
 use serde_json::{Value, json};

@@ -1,5 +1,6 @@
-//! Writes the OpenAPI 3.0.3 document of the spec (scaled `--factor` times) to standard output, or
-//! to `--out FILE`, so other generators can be measured on the same API.
+//! Writes the published OpenAPI 3.0.3 document of the spec (scaled `--factor` times; merge-patch
+//! bodies offered as JSON for cargo-progenitor) to standard output, or to `--out FILE`, so other
+//! generators are measured on the same API.
 //!
 //! ```sh
 //! cargo run -p modelarts-pools-benches --bin spec-to-openapi -- --factor 10 > openapi-10.json
@@ -7,8 +8,7 @@
 //! ```
 //!
 //! `--spec` reads another spec instead of `spec/modelarts-pools.json`; `--factor N` (default 1)
-//! scales it first with `modelarts_pools_benches::scale_spec`. What maps to what, and what is left
-//! out: `modelarts_pools_benches::openapi`.
+//! scales it first with `modelarts_pools_benches::scale_spec`. See `modelarts_pools_benches::openapi`.
 
 use std::process::ExitCode;
 
@@ -35,7 +35,7 @@ fn run() -> Result<(), String> {
     };
     let spec: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("the spec is not JSON: {e}"))?;
-    let doc = spec_to_openapi(&scale_spec(&spec, args.factor));
+    let doc = spec_to_openapi(&scale_spec(&spec, args.factor))?;
     let mut out = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     out.push('\n');
     args.write(&out)
