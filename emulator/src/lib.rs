@@ -158,8 +158,8 @@ fn resources(spec: &Value) -> Vec<(String, i64)> {
 impl Pool {
     /// The pool as it is now: pending changes done once their time has come.
     fn current(&mut self, now: Instant) -> Value {
-        if let Some(gone_at) = self.gone_at {
-            let _ = gone_at;
+        // A deleted pool is Deleting until it is dropped (by `with_pool` and `list_pools`).
+        if self.gone_at.is_some() {
             self.body["status"]["phase"] = json!("Deleting");
         } else if now >= self.settles_at {
             let available: Vec<Value> = resources(&self.body["spec"])
