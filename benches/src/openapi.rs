@@ -78,7 +78,10 @@ mod tests {
         media_types(&doc, &mut types);
         assert!(!types.is_empty());
         assert!(types.iter().all(|t| t == "application/json"), "{types:?}");
-        assert!(!doc.to_string().contains("\"oneOf\""), "an enum's oneOf is left");
+        assert!(
+            !doc.to_string().contains("\"oneOf\""),
+            "an enum's oneOf is left"
+        );
         // Everything else is the published document: the real spec's unscaled one differs only
         // by those two adaptations.
         let real = spec_to_openapi(&real_spec().unwrap()).unwrap();

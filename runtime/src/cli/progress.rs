@@ -26,7 +26,8 @@ impl WaitProgress {
         let what = what.into();
         let spinner = std::io::stderr().is_terminal().then(|| {
             let spinner = ProgressBar::new_spinner();
-            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+            // The time ticks with the spinner, not only at each poll.
+            if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed} elapsed)") {
                 spinner.set_style(style);
             }
             spinner.enable_steady_tick(Duration::from_millis(120));
@@ -54,13 +55,18 @@ impl WaitProgress {
 
     /// Called after every poll that leaves the waiter waiting.
     pub fn update(&mut self, progress: &Progress<'_>) {
-        let line = self.line(progress);
         match &self.spinner {
-            Some(spinner) => spinner.set_message(line),
+            Some(spinner) => spinner.set_message(format!(
+                "waiting for {}: {}, {} poll{}",
+                self.what,
+                progress.state.unwrap_or("no state yet"),
+                progress.polls,
+                if progress.polls == 1 { "" } else { "s" }
+            )),
             None => {
                 let state = progress.state.map(str::to_owned);
                 if self.last_state.as_ref() != Some(&state) {
-                    eprintln!("{line}");
+                    eprintln!("{}", self.line(progress));
                     self.last_state = Some(state);
                 }
             }
