@@ -132,7 +132,7 @@ impl<T, E: fmt::Display> fmt::Display for WaiterError<T, E> {
                 ..
             } => write!(
                 f,
-                "reached the failure state {state} after {polls} poll(s) in {} s",
+                "the resource reached {state} after {polls} poll(s) in {} s",
                 waited.as_secs()
             ),
             WaiterError::Gone { polls, waited } => write!(
@@ -147,7 +147,7 @@ impl<T, E: fmt::Display> fmt::Display for WaiterError<T, E> {
                 ..
             } => write!(
                 f,
-                "timed out after {} s and {polls} poll(s); last state {}",
+                "timed out after {} s and {polls} poll(s); the last state was {}",
                 waited.as_secs(),
                 last_state.as_deref().unwrap_or("unknown")
             ),
@@ -401,7 +401,10 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(started.elapsed(), Duration::from_secs(120));
-        assert!(error.to_string().contains("last state Creating"), "{error}");
+        assert!(
+            error.to_string().contains("the last state was Creating"),
+            "{error}"
+        );
     }
 
     #[tokio::test(start_paused = true)]

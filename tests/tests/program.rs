@@ -642,8 +642,9 @@ fn running_out_of_wait_time_says_the_last_phase_and_the_polls() {
     );
     out.assert_code(1);
     assert!(
-        out.stderr
-            .contains("the wait timed out after 1 s and 2 poll(s); the last state was Creating"),
+        out.stderr.contains(
+            "the wait failed: timed out after 1 s and 2 poll(s); the last state was Creating"
+        ),
         "{out:?}"
     );
     assert_eq!(out.json(), pool_in("Creating"));

@@ -138,19 +138,9 @@ impl From<CliError> for Failure {
     }
 }
 
-impl<T: Serialize, E: Into<Error>> From<WaiterError<T, E>> for Failure {
+impl<T: Serialize, E: Into<Error> + std::fmt::Display> From<WaiterError<T, E>> for Failure {
     fn from(error: WaiterError<T, E>) -> Self {
-        let reason = match &error {
-            WaiterError::Operation(_) => String::new(),
-            other => {
-                let mut reason = String::new();
-                let _ = std::fmt::Write::write_fmt(
-                    &mut reason,
-                    format_args!("{}", WaiterErrorText(other)),
-                );
-                reason
-            }
-        };
+        let reason = format!("the wait failed: {error}");
         match error {
             WaiterError::Operation(e) => Failure::Error(e.into()),
             WaiterError::FailureState { last, .. } => Failure::Wait {
@@ -164,47 +154,6 @@ impl<T: Serialize, E: Into<Error>> From<WaiterError<T, E>> for Failure {
             WaiterError::Gone { .. } => Failure::Wait { reason, last: None },
         }
     }
-}
-
-/// A waiter error's text without its operation error (which needs `Display`).
-struct WaiterErrorText<'a, T, E>(&'a WaiterError<T, E>);
-
-impl<T, E> std::fmt::Display for WaiterErrorText<'_, T, E> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            WaiterError::FailureState {
-                state,
-                polls,
-                waited,
-                ..
-            } => write!(
-                f,
-                "the wait failed: the resource reached {state} after {polls} poll(s) in {}",
-                seconds(*waited)
-            ),
-            WaiterError::Gone { polls, waited } => write!(
-                f,
-                "the wait failed: the resource is gone (404) after {polls} poll(s) in {}",
-                seconds(*waited)
-            ),
-            WaiterError::TimedOut {
-                last_state,
-                waited,
-                polls,
-                ..
-            } => write!(
-                f,
-                "the wait timed out after {} and {polls} poll(s); the last state was {}",
-                seconds(*waited),
-                last_state.as_deref().unwrap_or("unknown")
-            ),
-            WaiterError::Operation(_) => write!(f, "a poll failed"),
-        }
-    }
-}
-
-fn seconds(duration: Duration) -> String {
-    format!("{} s", duration.as_secs())
 }
 
 impl Failure {
