@@ -246,7 +246,7 @@ impl Session {
         while let Some(page) = pages.next().await {
             let page = serde_json::to_value(page.map_err(Into::into)?)
                 .map_err(|e| Error::Config(format!("cannot merge the pages: {e}")))?;
-            if let Some(serde_json::Value::Array(found)) = member_path(&page, items) {
+            if let Some(serde_json::Value::Array(found)) = output::member(&page, items) {
                 all_items.extend(found.iter().cloned());
             }
             merged.get_or_insert(page);

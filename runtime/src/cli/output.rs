@@ -32,7 +32,8 @@ pub struct Column {
     pub join: &'static str,
 }
 
-fn member<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+/// The member at a dotted path of member names.
+pub(super) fn member<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.')
         .try_fold(value, |here, step| here.as_object()?.get(step))
 }
