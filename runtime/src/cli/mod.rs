@@ -262,11 +262,6 @@ impl Session {
     }
 }
 
-fn member_path<'a>(value: &'a serde_json::Value, path: &str) -> Option<&'a serde_json::Value> {
-    path.split('.')
-        .try_fold(value, |here, step| here.as_object()?.get(step))
-}
-
 /// Sets (or, with `None`, removes) the member at a dotted path, creating objects on the way.
 fn set_member(value: &mut serde_json::Value, path: &str, new: Option<serde_json::Value>) {
     let steps: Vec<&str> = path.split('.').collect();
