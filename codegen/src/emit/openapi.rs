@@ -212,11 +212,22 @@ fn response(api: &Api, response: &Response) -> Value {
     };
     let mut object = Map::new();
     object.insert("description".into(), json!(description));
-    if let Some(body) = response.body {
-        object.insert(
-            "content".into(),
-            json!({ "application/json": media_object(api, &TypeRef::Named(body), &response.examples) }),
-        );
+    match response.body {
+        // A 204 (No Content) carries no body (RFC 9110 §15.3.5), whatever the definition says:
+        // servers cannot send one and clients read none. The type is kept as an extension.
+        Some(body) if response.status == 204 => {
+            object.insert(
+                "x-definition-body".into(),
+                json!(format!("#/components/schemas/{}", api.ty(body).name)),
+            );
+        }
+        Some(body) => {
+            object.insert(
+                "content".into(),
+                json!({ "application/json": media_object(api, &TypeRef::Named(body), &response.examples) }),
+            );
+        }
+        None => {}
     }
     Value::Object(object)
 }
