@@ -172,6 +172,20 @@ impl Pool {
         self.body.clone()
     }
 
+    /// A node pool of this pool that is not gone yet.
+    fn node_pool(&mut self, name: &str, now: Instant) -> Result<&mut NodePool, ServiceError> {
+        self.node_pools
+            .get_mut(name)
+            .filter(|np| np.gone_at.is_none_or(|gone| now < gone))
+            .ok_or_else(|| {
+                ServiceError::new(
+                    StatusCode::NOT_FOUND,
+                    "ModelArts.50015001",
+                    format!("The node pool {name} does not exist."),
+                )
+            })
+    }
+
     fn node_names(&self) -> Vec<String> {
         let name = self.body["metadata"]["name"].as_str().unwrap_or("pool");
         let total: i64 = resources(&self.body["spec"]).iter().map(|(_, c)| c).sum();
@@ -492,17 +506,7 @@ impl Service for Emulator {
         let patch = to_json(&body)?;
         let transition = self.transition;
         let answer = self.with_pool(&pool_name, |pool, now| {
-            let node_pool = pool
-                .node_pools
-                .get_mut(&nodepool_name)
-                .filter(|np| np.gone_at.is_none_or(|gone| now < gone))
-                .ok_or_else(|| {
-                    ServiceError::new(
-                        StatusCode::NOT_FOUND,
-                        "ModelArts.50015001",
-                        format!("The node pool {nodepool_name} does not exist."),
-                    )
-                })?;
+            let node_pool = pool.node_pool(&nodepool_name, now)?;
             let mut after = node_pool.body.clone();
             merge_patch(&mut after, &patch);
             representable::<models::NodePool>(&after)?;
@@ -521,17 +525,7 @@ impl Service for Emulator {
     ) -> Result<models::NodePool, ServiceError> {
         let transition = self.transition;
         let answer = self.with_pool(&pool_name, |pool, now| {
-            let node_pool = pool
-                .node_pools
-                .get_mut(&nodepool_name)
-                .filter(|np| np.gone_at.is_none_or(|gone| now < gone))
-                .ok_or_else(|| {
-                    ServiceError::new(
-                        StatusCode::NOT_FOUND,
-                        "ModelArts.50015001",
-                        format!("The node pool {nodepool_name} does not exist."),
-                    )
-                })?;
+            let node_pool = pool.node_pool(&nodepool_name, now)?;
             if node_pool.gone_at.is_none() {
                 node_pool.gone_at = Some(now + transition);
             }

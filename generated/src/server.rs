@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use modelarts_pools_runtime::server::{self, Auth, Params, ServiceError};
+use modelarts_pools_runtime::server::{self, Auth, ServiceError};
 use modelarts_pools_runtime::server::axum::{
-    self, Router, extract::{Path, Request, State},
-    response::{IntoResponse, Response},
-    routing,
+    Router, extract::{Path, Request, State},
+    response::Response, routing,
 };
 use super::models;
 
@@ -796,50 +795,24 @@ async fn __handle_batch_bind_pool_nodes<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/BatchBindPoolNodesReq.json"),
-        )?;
-        let body: models::BatchBindPoolNodesReq = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.batch_bind_pool_nodes(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::BatchBindPoolNodesReq = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/BatchBindPoolNodesReq.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.batch_bind_pool_nodes(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_batch_create_pool_tags<S: Service>(
@@ -847,52 +820,24 @@ async fn __handle_batch_create_pool_tags<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(&__bytes, include_str!("../schemas/CreateTagRequest.json"))?;
-        let body: models::CreateTagRequest = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.batch_create_pool_tags(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => {
-            match __answer {
-                Some(__value) => server::json_response(server::status(204u16), &__value),
-                None => server::empty_response(server::status(204u16)),
-            }
-        }
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            204u16,
+            |__params, __bytes| async move {
+                let body: models::CreateTagRequest = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/CreateTagRequest.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.batch_create_pool_tags(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_batch_delete_pool_nodes<S: Service>(
@@ -900,53 +845,24 @@ async fn __handle_batch_delete_pool_nodes<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/NodesDeletionRequest.json"),
-        )?;
-        let body: models::NodesDeletionRequest = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.batch_delete_pool_nodes(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => {
-            let () = __answer;
-            server::empty_response(server::status(200u16))
-        }
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::NodesDeletionRequest = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/NodesDeletionRequest.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.batch_delete_pool_nodes(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_batch_delete_pool_tags<S: Service>(
@@ -954,52 +870,24 @@ async fn __handle_batch_delete_pool_tags<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(&__bytes, include_str!("../schemas/DeleteTagRequest.json"))?;
-        let body: models::DeleteTagRequest = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.batch_delete_pool_tags(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => {
-            match __answer {
-                Some(__value) => server::json_response(server::status(204u16), &__value),
-                None => server::empty_response(server::status(204u16)),
-            }
-        }
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            204u16,
+            |__params, __bytes| async move {
+                let body: models::DeleteTagRequest = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/DeleteTagRequest.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.batch_delete_pool_tags(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_batch_lock_pool_nodes<S: Service>(
@@ -1007,50 +895,24 @@ async fn __handle_batch_lock_pool_nodes<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/BatchLockPoolNodesRequestBody.json"),
-        )?;
-        let body: models::BatchLockPoolNodesRequestBody = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.batch_lock_pool_nodes(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::BatchLockPoolNodesRequestBody = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/BatchLockPoolNodesRequestBody.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.batch_lock_pool_nodes(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_batch_migrate_pool_nodes<S: Service>(
@@ -1058,50 +920,24 @@ async fn __handle_batch_migrate_pool_nodes<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/NodeBatchMigrationRequest.json"),
-        )?;
-        let body: models::NodeBatchMigrationRequest = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.batch_migrate_pool_nodes(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::NodeBatchMigrationRequest = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/NodeBatchMigrationRequest.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.batch_migrate_pool_nodes(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_batch_reboot_pool_nodes<S: Service>(
@@ -1109,52 +945,24 @@ async fn __handle_batch_reboot_pool_nodes<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/BatchRebootPoolNodesRequestBody.json"),
-        )?;
-        let body: models::BatchRebootPoolNodesRequestBody = server::decode_body(
-            &__bytes,
-        )?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.batch_reboot_pool_nodes(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::BatchRebootPoolNodesRequestBody = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/BatchRebootPoolNodesRequestBody.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.batch_reboot_pool_nodes(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_batch_reset_pool_nodes<S: Service>(
@@ -1162,47 +970,24 @@ async fn __handle_batch_reset_pool_nodes<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(&__bytes, include_str!("../schemas/ResetNodesRequest.json"))?;
-        let body: models::ResetNodesRequest = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.batch_reset_pool_nodes(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::ResetNodesRequest = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/ResetNodesRequest.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.batch_reset_pool_nodes(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_batch_resize_pool_nodes<S: Service>(
@@ -1210,50 +995,24 @@ async fn __handle_batch_resize_pool_nodes<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/BatchResizeRequestBody.json"),
-        )?;
-        let body: models::BatchResizeRequestBody = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.batch_resize_pool_nodes(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::BatchResizeRequestBody = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/BatchResizeRequestBody.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.batch_resize_pool_nodes(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_batch_unlock_pool_nodes<S: Service>(
@@ -1261,50 +1020,24 @@ async fn __handle_batch_unlock_pool_nodes<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/BatchLockPoolNodesRequestBody.json"),
-        )?;
-        let body: models::BatchLockPoolNodesRequestBody = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.batch_unlock_pool_nodes(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::BatchLockPoolNodesRequestBody = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/BatchLockPoolNodesRequestBody.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.batch_unlock_pool_nodes(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_batch_update_pool_nodes<S: Service>(
@@ -1312,52 +1045,24 @@ async fn __handle_batch_update_pool_nodes<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/BatchUpdatePoolNodesRequestBody.json"),
-        )?;
-        let body: models::BatchUpdatePoolNodesRequestBody = server::decode_body(
-            &__bytes,
-        )?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.batch_update_pool_nodes(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::BatchUpdatePoolNodesRequestBody = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/BatchUpdatePoolNodesRequestBody.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.batch_update_pool_nodes(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_create_network<S: Service>(
@@ -1365,49 +1070,23 @@ async fn __handle_create_network<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/NetworkCreationRequest.json"),
-        )?;
-        let body: models::NetworkCreationRequest = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        __shared.service.create_network(body, project_id).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::NetworkCreationRequest = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/NetworkCreationRequest.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                __service.create_network(body, project_id).await
+            },
+        )
+        .await
 }
 
 async fn __handle_create_node_pool<S: Service>(
@@ -1415,50 +1094,24 @@ async fn __handle_create_node_pool<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/CreateNodePoolRequestBody.json"),
-        )?;
-        let body: models::CreateNodePoolRequestBody = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.create_node_pool(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::CreateNodePoolRequestBody = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/CreateNodePoolRequestBody.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.create_node_pool(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_create_order_id<S: Service>(
@@ -1466,55 +1119,28 @@ async fn __handle_create_order_id<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/CreateOrderRequestBody.json"),
-        )?;
-        let body: models::CreateOrderRequestBody = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let name: String = __params.path("name")?;
-        let action_type: Option<String> = __params.query("actionType")?;
-        let workspace_id: Option<String> = __params.query("workspaceId")?;
-        __shared
-            .service
-            .create_order_id(body, project_id, name, action_type, workspace_id)
-            .await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::CreateOrderRequestBody = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/CreateOrderRequestBody.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let name: String = __params.path("name")?;
+                let action_type: Option<String> = __params.query("actionType")?;
+                let workspace_id: Option<String> = __params.query("workspaceId")?;
+                __service
+                    .create_order_id(body, project_id, name, action_type, workspace_id)
+                    .await
+            },
+        )
+        .await
 }
 
 async fn __handle_create_pool<S: Service>(
@@ -1522,47 +1148,24 @@ async fn __handle_create_pool<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(&__bytes, include_str!("../schemas/CreatePoolRequest.json"))?;
-        let body: models::CreatePoolRequest = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let user_id: Option<String> = __params.header("X-ModelArts-User-ID")?;
-        __shared.service.create_pool(body, project_id, user_id).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::CreatePoolRequest = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/CreatePoolRequest.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let user_id: Option<String> = __params.header("X-ModelArts-User-ID")?;
+                __service.create_pool(body, project_id, user_id).await
+            },
+        )
+        .await
 }
 
 async fn __handle_create_pool_plugin<S: Service>(
@@ -1570,50 +1173,24 @@ async fn __handle_create_pool_plugin<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/CreatePluginRequestBody.json"),
-        )?;
-        let body: models::CreatePluginRequestBody = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.create_pool_plugin(body, project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::CreatePluginRequestBody = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/CreatePluginRequestBody.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.create_pool_plugin(body, project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_delete_network<S: Service>(
@@ -1621,39 +1198,19 @@ async fn __handle_delete_network<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let network_name: String = __params.path("network_name")?;
-        __shared.service.delete_network(project_id, network_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let network_name: String = __params.path("network_name")?;
+                __service.delete_network(project_id, network_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_delete_node_pool<S: Service>(
@@ -1661,40 +1218,20 @@ async fn __handle_delete_node_pool<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        let nodepool_name: String = __params.path("nodepool_name")?;
-        __shared.service.delete_node_pool(project_id, pool_name, nodepool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                let nodepool_name: String = __params.path("nodepool_name")?;
+                __service.delete_node_pool(project_id, pool_name, nodepool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_delete_pool<S: Service>(
@@ -1702,40 +1239,20 @@ async fn __handle_delete_pool<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        let user_id: Option<String> = __params.header("X-ModelArts-User-ID")?;
-        __shared.service.delete_pool(project_id, pool_name, user_id).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                let user_id: Option<String> = __params.header("X-ModelArts-User-ID")?;
+                __service.delete_pool(project_id, pool_name, user_id).await
+            },
+        )
+        .await
 }
 
 async fn __handle_list_networks<S: Service>(
@@ -1743,44 +1260,23 @@ async fn __handle_list_networks<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let label_selector: Option<String> = __params.query("labelSelector")?;
-        let limit: Option<i32> = __params.query("limit")?;
-        let continue_: Option<String> = __params.query("continue")?;
-        __shared
-            .service
-            .list_networks(project_id, label_selector, limit, continue_)
-            .await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let label_selector: Option<String> = __params.query("labelSelector")?;
+                let limit: Option<i32> = __params.query("limit")?;
+                let continue_: Option<String> = __params.query("continue")?;
+                __service
+                    .list_networks(project_id, label_selector, limit, continue_)
+                    .await
+            },
+        )
+        .await
 }
 
 async fn __handle_list_node_pool_nodes<S: Service>(
@@ -1788,45 +1284,30 @@ async fn __handle_list_node_pool_nodes<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        let nodepool_name: String = __params.path("nodepool_name")?;
-        let continue_: Option<String> = __params.query("continue")?;
-        let limit: Option<String> = __params.query("limit")?;
-        __shared
-            .service
-            .list_node_pool_nodes(project_id, pool_name, nodepool_name, continue_, limit)
-            .await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                let nodepool_name: String = __params.path("nodepool_name")?;
+                let continue_: Option<String> = __params.query("continue")?;
+                let limit: Option<String> = __params.query("limit")?;
+                __service
+                    .list_node_pool_nodes(
+                        project_id,
+                        pool_name,
+                        nodepool_name,
+                        continue_,
+                        limit,
+                    )
+                    .await
+            },
+        )
+        .await
 }
 
 async fn __handle_list_node_pools<S: Service>(
@@ -1834,39 +1315,19 @@ async fn __handle_list_node_pools<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.list_node_pools(project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.list_node_pools(project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_list_plugin_templates<S: Service>(
@@ -1874,43 +1335,22 @@ async fn __handle_list_plugin_templates<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let template_name: Option<String> = __params.query("templateName")?;
-        let pool_name: Option<String> = __params.query("poolName")?;
-        __shared
-            .service
-            .list_plugin_templates(project_id, template_name, pool_name)
-            .await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let template_name: Option<String> = __params.query("templateName")?;
+                let pool_name: Option<String> = __params.query("poolName")?;
+                __service
+                    .list_plugin_templates(project_id, template_name, pool_name)
+                    .await
+            },
+        )
+        .await
 }
 
 async fn __handle_list_pool_nodes<S: Service>(
@@ -1918,41 +1358,21 @@ async fn __handle_list_pool_nodes<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        let continue_: Option<String> = __params.query("continue")?;
-        let limit: Option<i64> = __params.query("limit")?;
-        __shared.service.list_pool_nodes(project_id, pool_name, continue_, limit).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                let continue_: Option<String> = __params.query("continue")?;
+                let limit: Option<i64> = __params.query("limit")?;
+                __service.list_pool_nodes(project_id, pool_name, continue_, limit).await
+            },
+        )
+        .await
 }
 
 async fn __handle_list_pool_plugins<S: Service>(
@@ -1960,39 +1380,19 @@ async fn __handle_list_pool_plugins<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.list_pool_plugins(project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.list_pool_plugins(project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_list_pool_tags<S: Service>(
@@ -2000,40 +1400,20 @@ async fn __handle_list_pool_tags<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let limit: Option<i32> = __params.query("limit")?;
-        let offset: Option<i32> = __params.query("offset")?;
-        __shared.service.list_pool_tags(project_id, limit, offset).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let limit: Option<i32> = __params.query("limit")?;
+                let offset: Option<i32> = __params.query("offset")?;
+                __service.list_pool_tags(project_id, limit, offset).await
+            },
+        )
+        .await
 }
 
 async fn __handle_list_pools<S: Service>(
@@ -2041,44 +1421,23 @@ async fn __handle_list_pools<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let workspace_id: Option<String> = __params.query("workspaceId")?;
-        let label_selector: Option<String> = __params.query("labelSelector")?;
-        let status: Option<String> = __params.query("status")?;
-        __shared
-            .service
-            .list_pools(project_id, workspace_id, label_selector, status)
-            .await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let workspace_id: Option<String> = __params.query("workspaceId")?;
+                let label_selector: Option<String> = __params.query("labelSelector")?;
+                let status: Option<String> = __params.query("status")?;
+                __service
+                    .list_pools(project_id, workspace_id, label_selector, status)
+                    .await
+            },
+        )
+        .await
 }
 
 async fn __handle_list_resource_flavors<S: Service>(
@@ -2086,44 +1445,23 @@ async fn __handle_list_resource_flavors<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let continue_: Option<String> = __params.query("continue")?;
-        let limit: Option<i64> = __params.query("limit")?;
-        let label_selector: Option<String> = __params.query("labelSelector")?;
-        __shared
-            .service
-            .list_resource_flavors(project_id, continue_, limit, label_selector)
-            .await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let continue_: Option<String> = __params.query("continue")?;
+                let limit: Option<i64> = __params.query("limit")?;
+                let label_selector: Option<String> = __params.query("labelSelector")?;
+                __service
+                    .list_resource_flavors(project_id, continue_, limit, label_selector)
+                    .await
+            },
+        )
+        .await
 }
 
 async fn __handle_list_workloads<S: Service>(
@@ -2131,57 +1469,36 @@ async fn __handle_list_workloads<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        let type_: Option<String> = __params.query("type")?;
-        let status: Option<String> = __params.query("status")?;
-        let sort: Option<String> = __params.query("sort")?;
-        let ascend: Option<bool> = __params.query("ascend")?;
-        let offset: Option<String> = __params.query("offset")?;
-        let limit: Option<i64> = __params.query("limit")?;
-        __shared
-            .service
-            .list_workloads(
-                project_id,
-                pool_name,
-                type_,
-                status,
-                sort,
-                ascend,
-                offset,
-                limit,
-            )
-            .await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                let type_: Option<String> = __params.query("type")?;
+                let status: Option<String> = __params.query("status")?;
+                let sort: Option<String> = __params.query("sort")?;
+                let ascend: Option<bool> = __params.query("ascend")?;
+                let offset: Option<String> = __params.query("offset")?;
+                let limit: Option<i64> = __params.query("limit")?;
+                __service
+                    .list_workloads(
+                        project_id,
+                        pool_name,
+                        type_,
+                        status,
+                        sort,
+                        ascend,
+                        offset,
+                        limit,
+                    )
+                    .await
+            },
+        )
+        .await
 }
 
 async fn __handle_patch_network<S: Service>(
@@ -2189,50 +1506,24 @@ async fn __handle_patch_network<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/PatchNetworkRequest.json"),
-        )?;
-        let body: models::PatchNetworkRequest = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let network_name: String = __params.path("network_name")?;
-        __shared.service.patch_network(body, project_id, network_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::PatchNetworkRequest = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/PatchNetworkRequest.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let network_name: String = __params.path("network_name")?;
+                __service.patch_network(body, project_id, network_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_patch_node_pool<S: Service>(
@@ -2240,54 +1531,27 @@ async fn __handle_patch_node_pool<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(
-            &__bytes,
-            include_str!("../schemas/PatchNodePoolRequest.json"),
-        )?;
-        let body: models::PatchNodePoolRequest = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        let nodepool_name: String = __params.path("nodepool_name")?;
-        __shared
-            .service
-            .patch_node_pool(body, project_id, pool_name, nodepool_name)
-            .await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::PatchNodePoolRequest = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/PatchNodePoolRequest.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                let nodepool_name: String = __params.path("nodepool_name")?;
+                __service
+                    .patch_node_pool(body, project_id, pool_name, nodepool_name)
+                    .await
+            },
+        )
+        .await
 }
 
 async fn __handle_patch_pool<S: Service>(
@@ -2295,48 +1559,25 @@ async fn __handle_patch_pool<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        server::check_body(&__bytes, include_str!("../schemas/PatchPoolRequest.json"))?;
-        let body: models::PatchPoolRequest = server::decode_body(&__bytes)?;
-        body.validate()
-            .map_err(|__e| ServiceError::bad_request(
-                format!(
-                    "the request body breaks a rule at {}: {}", __e.path, __e.message
-                ),
-            ))?;
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        let user_id: Option<String> = __params.header("X-ModelArts-User-ID")?;
-        __shared.service.patch_pool(body, project_id, pool_name, user_id).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let body: models::PatchPoolRequest = server::read_body(
+                    &__bytes,
+                    include_str!("../schemas/PatchPoolRequest.json"),
+                )?;
+                body.validate()?;
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                let user_id: Option<String> = __params.header("X-ModelArts-User-ID")?;
+                __service.patch_pool(body, project_id, pool_name, user_id).await
+            },
+        )
+        .await
 }
 
 async fn __handle_show_network<S: Service>(
@@ -2344,39 +1585,19 @@ async fn __handle_show_network<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let network_name: String = __params.path("network_name")?;
-        __shared.service.show_network(project_id, network_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let network_name: String = __params.path("network_name")?;
+                __service.show_network(project_id, network_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_show_node_config_template<S: Service>(
@@ -2384,42 +1605,22 @@ async fn __handle_show_node_config_template<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let nodeconfigtemplate_name: String = __params.path("nodeconfigtemplate_name")?;
-        __shared
-            .service
-            .show_node_config_template(project_id, nodeconfigtemplate_name)
-            .await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let nodeconfigtemplate_name: String = __params
+                    .path("nodeconfigtemplate_name")?;
+                __service
+                    .show_node_config_template(project_id, nodeconfigtemplate_name)
+                    .await
+            },
+        )
+        .await
 }
 
 async fn __handle_show_plugin_template<S: Service>(
@@ -2427,39 +1628,19 @@ async fn __handle_show_plugin_template<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let plugintemplate_name: String = __params.path("plugintemplate_name")?;
-        __shared.service.show_plugin_template(project_id, plugintemplate_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let plugintemplate_name: String = __params.path("plugintemplate_name")?;
+                __service.show_plugin_template(project_id, plugintemplate_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_show_pool<S: Service>(
@@ -2467,40 +1648,20 @@ async fn __handle_show_pool<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        let user_id: Option<String> = __params.header("X-ModelArts-User-ID")?;
-        __shared.service.show_pool(project_id, pool_name, user_id).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                let user_id: Option<String> = __params.header("X-ModelArts-User-ID")?;
+                __service.show_pool(project_id, pool_name, user_id).await
+            },
+        )
+        .await
 }
 
 async fn __handle_show_pool_monitor<S: Service>(
@@ -2508,45 +1669,30 @@ async fn __handle_show_pool_monitor<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        let time_range: Option<String> = __params.query("time_range")?;
-        let statistics: Option<String> = __params.query("statistics")?;
-        let period: Option<String> = __params.query("period")?;
-        __shared
-            .service
-            .show_pool_monitor(project_id, pool_name, time_range, statistics, period)
-            .await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                let time_range: Option<String> = __params.query("time_range")?;
+                let statistics: Option<String> = __params.query("statistics")?;
+                let period: Option<String> = __params.query("period")?;
+                __service
+                    .show_pool_monitor(
+                        project_id,
+                        pool_name,
+                        time_range,
+                        statistics,
+                        period,
+                    )
+                    .await
+            },
+        )
+        .await
 }
 
 async fn __handle_show_pool_node_config<S: Service>(
@@ -2554,39 +1700,19 @@ async fn __handle_show_pool_node_config<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.show_pool_node_config(project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.show_pool_node_config(project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_show_pool_runtime_metrics<S: Service>(
@@ -2594,38 +1720,18 @@ async fn __handle_show_pool_runtime_metrics<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        __shared.service.show_pool_runtime_metrics(project_id).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                __service.show_pool_runtime_metrics(project_id).await
+            },
+        )
+        .await
 }
 
 async fn __handle_show_pool_statistics<S: Service>(
@@ -2633,39 +1739,19 @@ async fn __handle_show_pool_statistics<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let workspace_id: Option<String> = __params.query("workspaceId")?;
-        __shared.service.show_pool_statistics(project_id, workspace_id).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let workspace_id: Option<String> = __params.query("workspaceId")?;
+                __service.show_pool_statistics(project_id, workspace_id).await
+            },
+        )
+        .await
 }
 
 async fn __handle_show_pool_tags<S: Service>(
@@ -2673,44 +1759,19 @@ async fn __handle_show_pool_tags<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.show_pool_tags(project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => {
-            match __answer {
-                Some(__value) => server::json_response(server::status(204u16), &__value),
-                None => server::empty_response(server::status(204u16)),
-            }
-        }
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            204u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.show_pool_tags(project_id, pool_name).await
+            },
+        )
+        .await
 }
 
 async fn __handle_show_workload_statistics<S: Service>(
@@ -2718,37 +1779,17 @@ async fn __handle_show_workload_statistics<S: Service>(
     Path(__path): Path<BTreeMap<String, String>>,
     __request: Request,
 ) -> Response {
-    let (__parts, __body) = __request.into_parts();
-    let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-        Ok(__bytes) => __bytes,
-        Err(__e) => {
-            return ServiceError::bad_request(
-                    format!("the request body cannot be read: {__e}"),
-                )
-                .into_response();
-        }
-    };
-    let __query = __parts.uri.query().unwrap_or("").to_owned();
-    if let Err(__e) = server::check_signature(
-        &__shared.auth,
-        __parts.method.as_str(),
-        __parts.uri.path(),
-        &__query,
-        &__parts.headers,
-        &__bytes,
-    ) {
-        return __e.into_response();
-    }
-
-    let __params = Params::new(__path, &__query, __parts.headers);
-    let __result = async {
-        let project_id: String = __params.path("project_id")?;
-        let pool_name: String = __params.path("pool_name")?;
-        __shared.service.show_workload_statistics(project_id, pool_name).await
-    }
-        .await;
-    match __result {
-        Ok(__answer) => server::json_response(server::status(200u16), &__answer),
-        Err(__e) => __e.into_response(),
-    }
+    let __service = Arc::clone(&__shared.service);
+    server::handle(
+            &__shared.auth,
+            __path,
+            __request,
+            200u16,
+            |__params, __bytes| async move {
+                let project_id: String = __params.path("project_id")?;
+                let pool_name: String = __params.path("pool_name")?;
+                __service.show_workload_statistics(project_id, pool_name).await
+            },
+        )
+        .await
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -14,6 +15,7 @@ pub use axum;
 
 use crate::error::json_path;
 use crate::signer::{self, SigningInput};
+use crate::validation::ValidationError;
 
 /// The largest request body a stub reads (the service's own limit is not published).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
@@ -107,6 +109,69 @@ fn with_request_id(mut response: Response) -> Response {
         response.headers_mut().insert("x-request-id", value);
     }
     response
+}
+
+/// A body that breaks one of the spec's rules is a 400 naming the member.
+impl From<ValidationError> for ServiceError {
+    fn from(e: ValidationError) -> Self {
+        ServiceError::bad_request(format!(
+            "the request body breaks a rule at {}: {}",
+            e.path, e.message
+        ))
+    }
+}
+
+/// One request through a generated handler: the body read (within [`MAX_BODY_BYTES`]), the
+/// signature checked, the parameters gathered, then `serve` (which reads them and calls the
+/// service), and its answer written with `status`. No Content, `()` and an absent optional
+/// answer (all `null` as JSON) carry no body.
+pub async fn handle<A, F, Fut>(
+    auth: &Auth,
+    path: BTreeMap<String, String>,
+    request: Request,
+    status_code: u16,
+    serve: F,
+) -> Response
+where
+    A: Serialize,
+    F: FnOnce(Params, axum::body::Bytes) -> Fut,
+    Fut: std::future::Future<Output = Result<A, ServiceError>>,
+{
+    let (parts, body) = request.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return ServiceError::bad_request(format!("the request body cannot be read: {e}"))
+                .into_response();
+        }
+    };
+    let query = parts.uri.query().unwrap_or("").to_owned();
+    if let Err(e) = check_signature(
+        auth,
+        parts.method.as_str(),
+        parts.uri.path(),
+        &query,
+        &parts.headers,
+        &bytes,
+    ) {
+        return e.into_response();
+    }
+    let params = Params::new(path, &query, parts.headers);
+    let status = status(status_code);
+    match serve(params, bytes).await {
+        Ok(answer) => match serde_json::to_value(&answer) {
+            Ok(serde_json::Value::Null) => empty_response(status),
+            _ if status == StatusCode::NO_CONTENT => empty_response(status),
+            _ => json_response(status, &answer),
+        },
+        Err(e) => e.into_response(),
+    }
+}
+
+/// A request body: checked against its published schema ([`check_body`]), then decoded.
+pub fn read_body<T: DeserializeOwned>(bytes: &[u8], schema: &str) -> Result<T, ServiceError> {
+    check_body(bytes, schema)?;
+    decode_body(bytes)
 }
 
 /// Which requests a stub accepts.

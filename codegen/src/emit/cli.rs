@@ -10,15 +10,20 @@ use super::models::ident;
 use super::{client, schema};
 use crate::model::{Api, Gone, Operation, Param, Scalar, Table, WaitArgument};
 
-/// The clap field type of a parameter.
-fn field_type(param: &Param) -> TokenStream {
-    let one = match param.ty {
+/// The owned Rust type of one value of a parameter.
+pub(super) fn owned_scalar(ty: Scalar) -> TokenStream {
+    match ty {
         Scalar::String => quote!(String),
         Scalar::Integer => quote!(i64),
         Scalar::Int32 => quote!(i32),
         Scalar::Number => quote!(f64),
         Scalar::Boolean => quote!(bool),
-    };
+    }
+}
+
+/// The clap field type of a parameter.
+fn field_type(param: &Param) -> TokenStream {
+    let one = owned_scalar(param.ty);
     if param.repeated {
         quote!(Vec<#one>)
     } else if param.required {

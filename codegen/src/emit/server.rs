@@ -11,17 +11,11 @@ use quote::{format_ident, quote};
 use super::docs::{doc_lines, inner_doc_lines, prose};
 use super::models::ident;
 use super::schema;
-use crate::model::{Api, Operation, Param, ParamKind, Scalar};
+use crate::model::{Api, Operation, Param, ParamKind};
 
 /// The owned Rust type of a parameter as the service method receives it.
 fn param_type(param: &Param) -> TokenStream {
-    let one = match param.ty {
-        Scalar::String => quote!(String),
-        Scalar::Integer => quote!(i64),
-        Scalar::Int32 => quote!(i32),
-        Scalar::Number => quote!(f64),
-        Scalar::Boolean => quote!(bool),
-    };
+    let one = super::cli::owned_scalar(param.ty);
     if param.repeated {
         quote!(Vec<#one>)
     } else if param.required || matches!(param.kind, ParamKind::Path | ParamKind::ClientSetting(_))
@@ -119,9 +113,8 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
         let ty = ident(&api.ty(body.ty).name);
         let schema = format!("../schemas/{}", schema::file_name(&api.ty(body.ty).name));
         reads.push(quote! {
-            server::check_body(&__bytes, include_str!(#schema))?;
-            let #arg: models::#ty = server::decode_body(&__bytes)?;
-            #arg.validate().map_err(|__e| ServiceError::bad_request(format!("the request body breaks a rule at {}: {}", __e.path, __e.message)))?;
+            let #arg: models::#ty = server::read_body(&__bytes, include_str!(#schema))?;
+            #arg.validate()?;
         });
         names.push(arg);
     }
@@ -133,44 +126,18 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
         names.push(arg);
     }
     let status = op.success.status;
-    let respond = match op.success.body {
-        Some(_) if op.success.status == 204 => quote! {
-            match __answer {
-                Some(__value) => server::json_response(server::status(#status), &__value),
-                None => server::empty_response(server::status(#status)),
-            }
-        },
-        Some(_) => quote!(server::json_response(server::status(#status), &__answer)),
-        None => quote! {{
-            let () = __answer;
-            server::empty_response(server::status(#status))
-        }},
-    };
     quote! {
         async fn #handler<S: Service>(
             State(__shared): State<Arc<Shared<S>>>,
             Path(__path): Path<BTreeMap<String, String>>,
             __request: Request,
         ) -> Response {
-            let (__parts, __body) = __request.into_parts();
-            let __bytes = match axum::body::to_bytes(__body, server::MAX_BODY_BYTES).await {
-                Ok(__bytes) => __bytes,
-                Err(__e) => return ServiceError::bad_request(format!("the request body cannot be read: {__e}")).into_response(),
-            };
-            let __query = __parts.uri.query().unwrap_or("").to_owned();
-            if let Err(__e) = server::check_signature(&__shared.auth, __parts.method.as_str(), __parts.uri.path(), &__query, &__parts.headers, &__bytes) {
-                return __e.into_response();
-            }
-            let __params = Params::new(__path, &__query, __parts.headers);
-            let __result = async {
+            let __service = Arc::clone(&__shared.service);
+            server::handle(&__shared.auth, __path, __request, #status, |__params, __bytes| async move {
                 #(#reads)*
-                __shared.service.#name(#(#names),*).await
-            }
-            .await;
-            match __result {
-                Ok(__answer) => #respond,
-                Err(__e) => __e.into_response(),
-            }
+                __service.#name(#(#names),*).await
+            })
+            .await
         }
     }
 }
@@ -209,11 +176,11 @@ pub fn server_rs(api: &Api) -> TokenStream {
         use std::collections::BTreeMap;
         use std::sync::Arc;
 
-        use modelarts_pools_runtime::server::{self, Auth, Params, ServiceError};
+        use modelarts_pools_runtime::server::{self, Auth, ServiceError};
         use modelarts_pools_runtime::server::axum::{
-            self, Router,
+            Router,
             extract::{Path, Request, State},
-            response::{IntoResponse, Response},
+            response::Response,
             routing,
         };
 
