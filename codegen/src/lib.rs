@@ -7,6 +7,7 @@
 //! - [`emit`]: Rust (through `syn`/`quote`/`prettyplease`) and JSON Schema, rendered in memory.
 //! - [`output`]: all-or-nothing writing of the output folder, and the drift check.
 //! - [`import`]: Huawei's API definitions → the spec (`codegen import`).
+//! - [`runtime`]: what the hand-written runtime does that the generated documents describe.
 
 pub mod diagnostics;
 pub mod emit;
@@ -16,6 +17,7 @@ pub mod model;
 pub mod naming;
 pub mod output;
 pub mod resolve;
+pub mod runtime;
 pub mod spec;
 
 use std::path::Path;

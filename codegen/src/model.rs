@@ -26,16 +26,29 @@ pub struct Api {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
     pub ty: TypeId,
+    /// The program's constant holding the columns (`__COLUMNS_0`).
+    pub const_name: String,
     pub columns: Vec<Column>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     pub header: String,
-    /// Dotted wire paths, checked against the types.
-    pub values: Vec<String>,
-    pub each: Option<String>,
+    /// The members printed, from the row (or the `each` item) down.
+    pub values: Vec<MemberPath>,
+    /// The array member, from the row down, whose items the values are read from.
+    pub each: Option<MemberPath>,
     pub join: String,
+}
+
+/// A member reached from an object through its members: the typed steps the Rust code follows,
+/// and the wire path the documents and the runtime read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberPath {
+    /// `(object, field)` steps, from the root object down; never empty.
+    pub steps: Vec<(TypeId, usize)>,
+    /// The steps' wire names joined with `.` (`status.phase`), as the spec writes the path.
+    pub wire: String,
 }
 
 /// What `--output table` prints for an operation's answer.
@@ -52,8 +65,8 @@ pub struct AnswerTable {
 pub enum WaitArgument {
     /// The operation's own parameter (index into its `params`).
     Param(usize),
-    /// A string member of the operation's success body.
-    Answer(Vec<(TypeId, usize)>),
+    /// A string member of the operation's success body, read into the local `local`.
+    Answer { path: MemberPath, local: String },
     /// An optional argument the operation cannot give: left out.
     Absent,
 }
@@ -72,6 +85,10 @@ pub struct ThenWait {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiter {
     pub name: String,
+    /// The client method that waits (`wait_until_{name}`).
+    pub method: String,
+    /// The client function giving the spec's delays (`wait_until_{name}_config`).
+    pub config_method: String,
     pub description: String,
     /// Index into [`Api::operations`].
     pub operation: usize,
@@ -81,7 +98,12 @@ pub struct Waiter {
     pub select: Option<Select>,
     pub success: Vec<String>,
     pub failure: Vec<String>,
+    /// What the program's progress line calls the wait (`pool running`).
+    pub label: String,
     pub gone: Gone,
+    /// The table `--output table` prints what the wait ends with as: the polled answer's, or
+    /// with `select` the item's.
+    pub table: Option<AnswerTable>,
     pub min_delay_seconds: u64,
     pub max_delay_seconds: u64,
     pub max_wait_seconds: u64,
@@ -91,11 +113,11 @@ pub struct Waiter {
 /// How a waiter reads the state of what it awaits.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WaiterState {
-    /// A string or enum member: `(object, field)` steps.
-    Member(Vec<(TypeId, usize)>),
+    /// A string or enum member.
+    Member(MemberPath),
     /// The state of the first present member, else `otherwise`.
     Presence {
-        checks: Vec<(Vec<(TypeId, usize)>, String)>,
+        checks: Vec<(MemberPath, String)>,
         otherwise: String,
     },
 }
@@ -106,7 +128,7 @@ pub struct Select {
     /// The array field of the answer: `(object, field)`.
     pub items: (TypeId, usize),
     pub item: TypeId,
-    pub key: Vec<(TypeId, usize)>,
+    pub key: MemberPath,
     /// The waiter's argument (a string), its Rust and wire name.
     pub argument: String,
 }
@@ -168,12 +190,22 @@ pub struct Service {
     pub repository: Option<String>,
     /// The endpoint template (`https://modelarts.{region}.myhuaweicloud.com`).
     pub endpoint: Option<String>,
+    /// Each `{variable}` of the endpoint, in order, with the value it has by default.
+    pub endpoint_variables: Vec<EndpointVariable>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointVariable {
+    pub name: String,
+    pub default: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypeEntry {
-    /// The Rust type name, which is also its schema title and file name.
+    /// The Rust type name, which is also its schema title.
     pub name: String,
+    /// Its JSON Schema's file under `schemas/` (`PoolSpec.json`), where it is a body.
+    pub schema_file: String,
     pub description: String,
     /// The table's own name where it differs (`resources`), and the document it comes from.
     pub doc_name: Option<String>,
@@ -230,13 +262,46 @@ pub struct Field {
     pub decision: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TypeRef {
+/// A single JSON value that is not an object or an array: a parameter's value or a member's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Primitive {
     String,
+    /// A JSON integer, held as `i64`.
     Integer,
+    /// An integer the spec bounds to 32 bits (`format: int32`).
     Int32,
     Number,
     Boolean,
+}
+
+impl Primitive {
+    /// The Rust type of an owned value (`String`, `i64`, `i32`, `f64`, `bool`).
+    pub fn rust_type(self) -> &'static str {
+        match self {
+            Primitive::String => "String",
+            Primitive::Integer => "i64",
+            Primitive::Int32 => "i32",
+            Primitive::Number => "f64",
+            Primitive::Boolean => "bool",
+        }
+    }
+
+    /// The JSON Schema `type` of a value, and its `format` where it has one.
+    pub fn json_type(self) -> (&'static str, Option<&'static str>) {
+        match self {
+            Primitive::String => ("string", None),
+            Primitive::Integer => ("integer", None),
+            Primitive::Int32 => ("integer", Some("int32")),
+            Primitive::Number => ("number", None),
+            Primitive::Boolean => ("boolean", None),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TypeRef {
+    Primitive(Primitive),
+    /// Any JSON value (`serde_json::Value`).
     Json,
     Named(TypeId),
     Array(Box<TypeRef>),
@@ -338,6 +403,19 @@ impl HttpMethod {
         }
     }
 
+    /// The axum routing function of the method (`get`, `post`…).
+    pub fn routing_fn(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Post => "post",
+            HttpMethod::Put => "put",
+            HttpMethod::Patch => "patch",
+            HttpMethod::Delete => "delete",
+            HttpMethod::Head => "head",
+            HttpMethod::Options => "options",
+        }
+    }
+
     /// Safe to repeat (RFC 9110 §9.2.2): retries on 429/502/503/504 and timeouts are allowed.
     pub fn idempotent(self) -> bool {
         !matches!(self, HttpMethod::Post | HttpMethod::Patch)
@@ -348,8 +426,9 @@ impl HttpMethod {
 pub struct Operation {
     /// The spec's name, which is also the client method's name (`create_pool`).
     pub name: String,
-    /// The official operation ID (`CreatePool`), where the spec gives it.
-    pub operation_id: Option<String>,
+    /// The OpenAPI operation ID: the official one where the spec gives it (`CreatePool`), else
+    /// the name in UpperCamelCase.
+    pub operation_id: String,
     /// The program's subcommand (`create-pool`) and its clap variant (`CreatePool`).
     pub subcommand: String,
     pub subcommand_variant: String,
@@ -368,6 +447,10 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// `{Operation}Error`: what the operation's method fails with, its documented failures sorted.
     pub error_enum: String,
+    /// The client method that checks and builds the request without sending it (`__build_{name}`).
+    pub build_method: String,
+    /// The server stubs' handler function (`__handle_{name}`).
+    pub handler: String,
     pub pagination: Option<Pagination>,
     /// The table `--output table` prints the answer as.
     pub table: Option<AnswerTable>,
@@ -382,10 +465,14 @@ pub struct Pagination {
     pub page_size: Option<usize>,
     /// The query parameter that asks for the page after a token.
     pub request_token: usize,
-    /// The members, from the success body down, that hold the next token: `(object, field)`.
-    pub response_token: Vec<(TypeId, usize)>,
+    /// The members, from the success body down, that hold the next token.
+    pub response_token: MemberPath,
     /// The success body's member holding the items: `(object, field)`.
     pub items: (TypeId, usize),
+    /// The client method streaming every page (`{operation}_pages`).
+    pub pages_method: String,
+    /// The client method streaming every item of every page (`{operation}_items`).
+    pub items_method: String,
 }
 
 impl Operation {
@@ -415,19 +502,9 @@ pub struct Param {
     pub required: bool,
     pub description: String,
     /// The value's type: path and header parameters are strings.
-    pub ty: Scalar,
+    pub ty: Primitive,
     /// A query parameter that repeats its key once per value (`hostip=a&hostip=b`).
     pub repeated: bool,
-}
-
-/// The type of a parameter's value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scalar {
-    String,
-    Integer,
-    Int32,
-    Number,
-    Boolean,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -485,8 +562,33 @@ impl MediaType {
 pub struct Response {
     pub status: u16,
     pub description: String,
+    /// The body type the spec gives.
     pub body: Option<TypeId>,
+    /// A 204 (No Content, RFC 9110 §15.3.5): whatever the spec says, servers send no body, so
+    /// a client reads `Option` of the body type, a server answers `Option` of it, and the
+    /// OpenAPI documents list no content (keeping the type as `x-definition-body`).
+    pub no_content: bool,
     pub examples: Vec<serde_json::Value>,
+}
+
+/// What the generated code holds of a response's body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    /// No body: `()`.
+    Nothing,
+    Body(TypeId),
+    /// A body that may not come ([`Response::no_content`]): `Option` of it.
+    MaybeBody(TypeId),
+}
+
+impl Response {
+    pub fn answer(&self) -> Answer {
+        match self.body {
+            None => Answer::Nothing,
+            Some(body) if self.no_content => Answer::MaybeBody(body),
+            Some(body) => Answer::Body(body),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

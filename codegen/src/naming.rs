@@ -10,8 +10,9 @@ const KEYWORDS: &[&str] = &[
     "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Names `models.rs` uses unqualified (the prelude's and its own imports); a spec type may not
-/// take them. Everything else the generated code refers to by a qualified path.
+/// Names `models.rs` uses unqualified: the prelude's, and what it imports from the runtime
+/// (`emit::tests` checks this list against every `use` the emitted models print). A spec type
+/// may not take them.
 pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option",
     "Some",
@@ -24,12 +25,14 @@ pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Err",
     "Self",
     "UnknownFields",
+    "Patch",
     "JsonPath",
     "ValidationError",
 ];
 
-/// Names the generated `client` module and the crate root define or import; an operation's error
-/// enum (`{Operation}Error`) may not take them.
+/// Type names the generated `client` module and the crate root define or import besides the
+/// operations' error enums (`emit::tests` checks this list against what they print); an
+/// operation's error enum (`{Operation}Error`) may not take them.
 pub const CLIENT_MODULE_NAMES: &[&str] = &[
     "Client",
     "ClientBuilder",
@@ -41,12 +44,17 @@ pub const CLIENT_MODULE_NAMES: &[&str] = &[
     "ValidationError",
     "OperationRequest",
     "Method",
+    "StatusCode",
+    "Verdict",
+    "WaiterConfig",
+    "WaiterError",
     "Result",
     "Option",
     "String",
 ];
 
-/// Methods the generated client has besides its operations.
+/// Methods the generated client has besides those of its operations, paginators and waiters
+/// (its own and its derived traits'; `emit::tests` checks the list against its `impl`).
 pub const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "runtime", "clone", "fmt"];
 
 /// Options every subcommand of the generated program already has (`runtime::cli::GlobalArgs`,
@@ -74,6 +82,81 @@ pub const RESERVED_SUBCOMMANDS: &[&str] = &["completions", "help"];
 
 /// The Rust field name that holds members a spec does not list.
 pub const UNKNOWN_FIELDS: &str = "unknown_fields";
+
+/// `{Operation}Error`: the error enum of the operation whose UpperCamelCase name is `camel`.
+pub fn error_enum(camel: &str) -> String {
+    format!("{camel}Error")
+}
+
+/// The JSON Schema file of a type, under `schemas/`.
+pub fn schema_file(type_name: &str) -> String {
+    format!("{type_name}.json")
+}
+
+/// The file under `schemas/` that maps each operation to its bodies' schemas.
+pub const SCHEMA_INDEX: &str = "operations.json";
+
+/// The client method that builds an operation's request without sending it.
+pub fn build_method(operation: &str) -> String {
+    format!("__build_{operation}")
+}
+
+/// The server stubs' handler of an operation.
+pub fn handler_fn(operation: &str) -> String {
+    format!("__handle_{operation}")
+}
+
+/// The paginator methods of a list operation: every page, and every item.
+pub fn pages_method(operation: &str) -> String {
+    format!("{operation}_pages")
+}
+
+pub fn items_method(operation: &str) -> String {
+    format!("{operation}_items")
+}
+
+/// The client method of a waiter, and the function giving its delays.
+pub fn waiter_method(waiter: &str) -> String {
+    format!("wait_until_{waiter}")
+}
+
+pub fn waiter_config_method(waiter: &str) -> String {
+    format!("wait_until_{waiter}_config")
+}
+
+/// The program's constant holding the columns of the table at `index`.
+pub fn columns_const(index: usize) -> String {
+    format!("__COLUMNS_{index}")
+}
+
+/// The program's local holding an argument of a waiter read from an operation's answer:
+/// `__{argument}`, or `__{argument}_from_answer` where that is one of [`PROGRAM_LOCALS`]. Spec
+/// names cannot start with `__`, so only the program's own locals can meet it.
+pub fn answer_local(argument: &str) -> String {
+    let local = format!("__{argument}");
+    if PROGRAM_LOCALS.contains(&local.as_str()) {
+        format!("{local}_from_answer")
+    } else {
+        local
+    }
+}
+
+/// Locals of a subcommand's arm in the generated program (besides its parameters' names, which
+/// cannot start with `__`): an [`answer_local`] may not take them.
+pub const PROGRAM_LOCALS: &[&str] = &[
+    "__all",
+    "__wait",
+    "__wait_timeout",
+    "__answer",
+    "__config",
+    "__progress",
+    "__final",
+    "__seconds",
+    "__session",
+    "__client",
+    "__p",
+    "__v",
+];
 
 pub fn is_keyword(word: &str) -> bool {
     KEYWORDS.contains(&word)

@@ -145,10 +145,19 @@ fn field<'a>(spec: &'a Value, ty: &str, name: &str) -> &'a Value {
     named(&spec_type(spec, ty)["fields"], name)
 }
 
+/// Whether the importer owns a type (its `source` lists definition files only) or an operation
+/// (its `source` is one).
 fn imported(source: &Value) -> bool {
-    source
-        .as_str()
-        .is_some_and(|s| s.split(", ").all(|part| part.ends_with(".json")))
+    match source {
+        Value::String(file) => file.ends_with(".json"),
+        Value::Array(files) => {
+            !files.is_empty()
+                && files
+                    .iter()
+                    .all(|f| f.as_str().is_some_and(|f| f.ends_with(".json")))
+        }
+        _ => false,
+    }
 }
 
 fn person_decision(row: &Value) -> bool {

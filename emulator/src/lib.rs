@@ -7,9 +7,13 @@
 //! State is kept as the JSON the service sends, and every answer is decoded into the generated
 //! type before it leaves, so what the emulator says is what the published document describes.
 
+mod clock;
+
 use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+pub use clock::{Clock, ManualClock, SystemClock};
 
 use modelarts_pools::models;
 use modelarts_pools::server::Service;
@@ -39,6 +43,7 @@ struct NodePool {
 /// The emulated service.
 pub struct Emulator {
     transition: Duration,
+    clock: Arc<dyn Clock>,
     pools: Mutex<BTreeMap<String, Pool>>,
 }
 
@@ -117,8 +122,9 @@ fn suffix() -> String {
     hex
 }
 
-fn timestamp() -> String {
-    let seconds = std::time::SystemTime::now()
+/// `at` as the service writes times: `%Y-%m-%dT%H:%M:%SZ`, UTC.
+fn timestamp(at: SystemTime) -> String {
+    let seconds = at
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
@@ -214,8 +220,14 @@ impl NodePool {
 impl Emulator {
     /// A service whose pools, resizes and deletions take `transition` to settle.
     pub fn new(transition: Duration) -> Self {
+        Emulator::with_clock(transition, Arc::new(SystemClock))
+    }
+
+    /// [`Emulator::new`] on `clock` (a [`ManualClock`] in tests).
+    pub fn with_clock(transition: Duration, clock: Arc<dyn Clock>) -> Self {
         Emulator {
             transition,
+            clock,
             pools: Mutex::new(BTreeMap::new()),
         }
     }
@@ -233,7 +245,7 @@ impl Emulator {
         name: &str,
         f: impl FnOnce(&mut Pool, Instant) -> Result<T, ServiceError>,
     ) -> Result<T, ServiceError> {
-        let now = Instant::now();
+        let now = self.clock.now();
         let mut pools = self.pools();
         pools.retain(|_, pool| pool.gone_at.is_none_or(|gone| now < gone));
         let pool = pools.get_mut(name).ok_or_else(|| not_found(name))?;
@@ -253,7 +265,7 @@ impl Service for Emulator {
             .as_str()
             .unwrap_or_default()
             .to_owned();
-        let now = Instant::now();
+        let now = self.clock.now();
         let mut pools = self.pools();
         pools.retain(|_, pool| pool.gone_at.is_none_or(|gone| now < gone));
         if pools
@@ -269,7 +281,7 @@ impl Service for Emulator {
         let name = format!("{label}-{}", suffix());
         let mut pool = request;
         pool["metadata"]["name"] = json!(name);
-        pool["metadata"]["creationTimestamp"] = json!(timestamp());
+        pool["metadata"]["creationTimestamp"] = json!(timestamp(self.clock.calendar()));
         pool["status"] = json!({ "phase": "Creating", "resources": {} });
         representable::<models::PoolModel>(&pool)?;
         pools.insert(
@@ -301,7 +313,7 @@ impl Service for Emulator {
         label_selector: Option<String>,
         status: Option<String>,
     ) -> Result<models::PoolList, ServiceError> {
-        let now = Instant::now();
+        let now = self.clock.now();
         let mut pools = self.pools();
         pools.retain(|_, pool| pool.gone_at.is_none_or(|gone| now < gone));
         // `key=value` pairs, comma separated, all of which a pool's labels must have.
@@ -554,8 +566,9 @@ mod tests {
         assert_eq!(a.len(), 32);
         assert!(a.bytes().all(|b| b.is_ascii_hexdigit()));
         assert_ne!(a, suffix());
-        let t = timestamp();
-        assert_eq!(t.len(), 20, "{t}");
-        assert!(t.starts_with("20") && t.ends_with('Z'), "{t}");
+        let t = timestamp(ManualClock::new().calendar());
+        assert_eq!(t, "2025-01-01T00:00:00Z");
+        let leap_day = SystemTime::UNIX_EPOCH + Duration::from_secs(1_709_251_199);
+        assert_eq!(timestamp(leap_day), "2024-02-29T23:59:59Z");
     }
 }

@@ -10,24 +10,30 @@ use futures_util::StreamExt;
 use modelarts_pools::models::{CreatePoolRequest, PatchPoolRequest};
 use modelarts_pools::runtime::waiter::WaiterConfig;
 use modelarts_pools::{Client, CreatePoolError, Credentials, Error, ShowPoolError};
-use modelarts_pools_emulator::Emulator;
+use modelarts_pools_emulator::{Emulator, ManualClock};
 use modelarts_pools_runtime::server::Auth;
 use serde_json::json;
 
 const AK: &str = "emulator-ak";
 const SK: &str = "emulator-sk";
 
-/// Serves an emulator whose changes settle after `transition`; its endpoint.
-async fn serve(transition: Duration, auth: Auth) -> String {
+/// How long the emulator's changes take to settle. Its clock moves only when a test moves it, so
+/// the length is only what the tests move it by.
+const TRANSITION: Duration = Duration::from_secs(60);
+
+/// Serves an emulator on a clock of its own; its endpoint, and the clock.
+async fn serve(auth: Auth) -> (String, Arc<ManualClock>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let app = modelarts_pools::server::router(Arc::new(Emulator::new(transition)), auth);
+    let clock = Arc::new(ManualClock::new());
+    let emulator = Emulator::with_clock(TRANSITION, clock.clone());
+    let app = modelarts_pools::server::router(Arc::new(emulator), auth);
     tokio::spawn(async move {
         modelarts_pools_runtime::server::axum::serve(listener, app)
             .await
             .unwrap()
     });
-    format!("http://{address}")
+    (format!("http://{address}"), clock)
 }
 
 fn signed() -> Auth {
@@ -46,30 +52,25 @@ fn client(endpoint: &str, sk: &str) -> Client {
         .unwrap()
 }
 
-fn quick() -> WaiterConfig {
-    WaiterConfig::new(
-        Duration::from_millis(10),
-        Duration::from_millis(50),
-        Duration::from_secs(30),
-    )
+/// Polls one after the other: what moves the pool on is the emulator's clock, which the tests
+/// move between polls (from the waiter's progress callback). The limit only stops a wait that
+/// would never end.
+fn back_to_back() -> WaiterConfig {
+    WaiterConfig::new(Duration::ZERO, Duration::ZERO, Duration::from_secs(30))
 }
 
+/// The seed document's create-pool request, named `label`, with `count` nodes of one flavor.
 fn create_request(label: &str, count: i64) -> CreatePoolRequest {
-    serde_json::from_value(json!({
-        "apiVersion": "v2", "kind": "Pool",
-        "metadata": { "labels": { "os.modelarts/name": label } },
-        "spec": {
-            "type": "Dedicate", "scope": ["Train"],
-            "resources": [{ "flavor": "modelarts.vm.cpu.8u", "count": count, "maxCount": count }],
-            "network": { "name": "net-1" }
-        }
-    }))
-    .unwrap()
+    let mut body = modelarts_pools_test_support::seed::create_pool_request();
+    body["metadata"]["labels"]["os.modelarts/name"] = json!(label);
+    body["spec"]["resources"] =
+        json!([{ "flavor": "modelarts.vm.cpu.8u", "count": count, "maxCount": count }]);
+    serde_json::from_value(body).unwrap()
 }
 
 #[tokio::test]
 async fn a_pool_lives_from_create_through_resize_to_gone() {
-    let endpoint = serve(Duration::from_millis(100), signed()).await;
+    let (endpoint, clock) = serve(signed()).await;
     let c = client(&endpoint, SK);
 
     let created = c
@@ -84,14 +85,20 @@ async fn a_pool_lives_from_create_through_resize_to_gone() {
     assert!(suffix.bytes().all(|b| b.is_ascii_hexdigit()), "{name}");
     assert_eq!(created.status.unwrap().phase.unwrap().as_str(), "Creating");
 
+    // Until its time has come the pool stays Creating, however often it is shown.
+    clock.advance(TRANSITION - Duration::from_secs(1));
+    let shown = serde_json::to_value(c.show_pool(&name, None).await.unwrap().body).unwrap();
+    assert_eq!(shown["status"]["phase"], "Creating");
+
     let mut phases = Vec::new();
     let running = c
-        .wait_until_pool_running(&name, None, &quick(), |p| {
-            phases.push(p.state.map(str::to_owned))
+        .wait_until_pool_running(&name, None, &back_to_back(), |p| {
+            phases.push(p.state.map(str::to_owned));
+            clock.advance(Duration::from_secs(1));
         })
         .await
         .unwrap();
-    assert!(phases.contains(&Some("Creating".to_owned())), "{phases:?}");
+    assert_eq!(phases, [Some("Creating".to_owned())]);
     let status = serde_json::to_value(running.status.unwrap()).unwrap();
     assert_eq!(status["phase"], "Running");
     assert_eq!(
@@ -117,7 +124,10 @@ async fn a_pool_lives_from_create_through_resize_to_gone() {
         serde_json::to_value(c.patch_pool(&patch, &name, None).await.unwrap().body).unwrap();
     assert_eq!(patched["spec"]["resources"][0]["count"], 5);
     assert_eq!(patched["status"]["resources"]["available"][0]["count"], 3);
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    clock.advance(TRANSITION - Duration::from_secs(1));
+    let shown = serde_json::to_value(c.show_pool(&name, None).await.unwrap().body).unwrap();
+    assert_eq!(shown["status"]["resources"]["available"][0]["count"], 3);
+    clock.advance(Duration::from_secs(1));
     let shown = serde_json::to_value(c.show_pool(&name, None).await.unwrap().body).unwrap();
     assert_eq!(shown["status"]["resources"]["available"][0]["count"], 5);
 
@@ -138,9 +148,14 @@ async fn a_pool_lives_from_create_through_resize_to_gone() {
     let deleting = c.delete_pool(&name, None).await.unwrap().body;
     let deleting = serde_json::to_value(deleting).unwrap();
     assert_eq!(deleting["status"]["phase"], "Deleting");
-    c.wait_until_pool_deleted(&name, None, &quick(), |_| {})
-        .await
-        .unwrap();
+    let mut phases = Vec::new();
+    c.wait_until_pool_deleted(&name, None, &back_to_back(), |p| {
+        phases.push(p.state.map(str::to_owned));
+        clock.advance(TRANSITION);
+    })
+    .await
+    .unwrap();
+    assert_eq!(phases, [Some("Deleting".to_owned())]);
     match c.show_pool(&name, None).await {
         Err(ShowPoolError::NotFound(api)) => assert_eq!(api.error_code, "ModelArts.50015001"),
         other => panic!("{other:?}"),
@@ -149,7 +164,7 @@ async fn a_pool_lives_from_create_through_resize_to_gone() {
 
 #[tokio::test]
 async fn a_name_in_use_is_a_conflict() {
-    let endpoint = serve(Duration::from_millis(10), signed()).await;
+    let (endpoint, _clock) = serve(signed()).await;
     let c = client(&endpoint, SK);
     c.create_pool(&create_request("twice", 1), None)
         .await
@@ -162,7 +177,7 @@ async fn a_name_in_use_is_a_conflict() {
 
 #[tokio::test]
 async fn a_wrong_or_missing_signature_is_refused_as_the_gateway_does() {
-    let endpoint = serve(Duration::from_millis(10), signed()).await;
+    let (endpoint, _clock) = serve(signed()).await;
     let err = Error::from(
         client(&endpoint, "wrong")
             .show_pool("x", None)
@@ -185,7 +200,7 @@ async fn a_wrong_or_missing_signature_is_refused_as_the_gateway_does() {
 
 #[tokio::test]
 async fn a_malformed_body_is_a_400_naming_the_problem() {
-    let endpoint = serve(Duration::from_millis(10), Auth::None).await;
+    let (endpoint, _clock) = serve(Auth::None).await;
     let address = endpoint.trim_start_matches("http://").to_owned();
     let body =
         r#"{"apiVersion": "v2", "kind": "Pool", "metadata": {"labels": {"os.modelarts/name": 7}}}"#;

@@ -44,6 +44,9 @@ pub mod cli;
 #[cfg(feature = "server")]
 pub mod server;
 
+#[cfg(feature = "stubs")]
+pub mod stubs;
+
 pub mod client;
 
 pub mod models;

@@ -31,6 +31,10 @@ pub enum Error {
     /// The client is not configured properly (endpoint, project ID, credentials...).
     #[error("configuration error: {0}")]
     Config(String),
+    /// No credentials could be had: the source that failed and why (never a secret). Nothing
+    /// was sent to the service.
+    #[error("no credentials: {0}")]
+    Credentials(Box<crate::credentials::CredentialsError>),
 }
 
 impl Error {

@@ -19,7 +19,7 @@
 //! | Feature    | Default | What it adds |
 //! |------------|---------|--------------|
 //! | `cli`      | no      | the [`cli`] module (global options, body files, reports, exit codes) for command-line programs; brings in `clap` and Tokio's current-thread runtime |
-//! | `server`   | no      | the [`server`] module the generated server stubs call: error bodies, signature checks, parameters; brings in axum |
+//! | `server`   | no      | the [`server`] module the generated server stubs call: error bodies, signature checks, parameters; [`transport::InProcess`], which calls a router in process (no socket), and [`stub::Stub`], one operation's answers and recorded calls for unit tests; brings in axum |
 //! | `schemars` | no      | `schemars::JsonSchema` for [`model::UnknownFields`]. (The `JsonSchema` impl of an [`open_enum!`] depends on the `schemars` feature of the crate that invokes the macro, not on this one.) |
 //!
 //! Without features the library needs from Tokio only its timer (`tokio/time`), for the pauses
@@ -45,6 +45,7 @@ pub mod client;
 pub mod credentials;
 pub mod error;
 pub mod hook;
+pub mod interceptor;
 mod macros;
 pub mod model;
 pub mod paginator;
@@ -54,20 +55,27 @@ pub mod retry;
 #[cfg_attr(docsrs, doc(cfg(feature = "server")))]
 pub mod server;
 pub mod signer;
+#[cfg(feature = "server")]
+#[cfg_attr(docsrs, doc(cfg(feature = "server")))]
+pub mod stub;
+mod telemetry;
+pub mod transport;
 pub mod validation;
 pub mod waiter;
 
 pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT, ENDPOINT_ENV, PROJECT_ID_ENV, REGION_ENV, REGIONS, RequestPreview,
+    CA_FILE_ENV, CLIENT_CERT_FILE_ENV, CLIENT_KEY_FILE_ENV, Client, ClientBuilder,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    ENDPOINT_ENV, NO_PROXY_ENV, PROJECT_ID_ENV, PROXY_ENV, REGION_ENV, REGIONS, RequestPreview,
     region_endpoint,
 };
 pub use credentials::{AK_ENV, Credentials, SECURITY_TOKEN_ENV, SK_ENV, Secret, TOKEN_ENV};
 pub use error::{ApiError, DecodeError, Error, TransportError, TransportErrorKind};
 pub use hook::{ErrorInfo, Hook, RequestInfo, ResponseInfo};
 pub use http::{HeaderMap, Method, StatusCode};
-pub use request::{OperationRequest, Response};
-pub use retry::RetryPolicy;
+pub use interceptor::{AttemptInfo, BeforeSigning, HookInterceptor, Interceptor};
+pub use request::{CallOverrides, OperationRequest, Response};
+pub use retry::{DefaultRetryClassifier, RetryBudget, RetryClass, RetryClassifier, RetryPolicy};
 pub use validation::{JsonPath, PathSegment, ValidationError};
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
 //! The request that generated operations build, and the response they get back.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method, StatusCode};
 
 use crate::error::Error;
+use crate::retry::RetryPolicy;
 use crate::signer::encode_component;
 use crate::validation::ValidationError;
 
@@ -29,6 +32,35 @@ const MANAGED_HEADERS: &[&str] = &[
     "connection",
 ];
 
+/// A header a request may carry: a valid name the client does not manage itself, and a value of
+/// visible ASCII (tabs allowed) with no CR, LF, NUL or other control byte.
+pub(crate) fn checked_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Error> {
+    let path = format!("header {name}");
+    let header_name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| refusal(path.clone(), "is not a valid header name"))?;
+    if MANAGED_HEADERS.contains(&header_name.as_str()) {
+        return Err(refusal(
+            path,
+            "is set by the client and cannot be overridden",
+        ));
+    }
+    if value
+        .bytes()
+        .any(|b| b == b'\r' || b == b'\n' || b == 0 || (b < 0x20 && b != b'\t') || b == 0x7f)
+    {
+        return Err(refusal(
+            path,
+            "must not contain CR, LF, NUL or other control characters",
+        ));
+    }
+    if !value.is_ascii() {
+        return Err(refusal(path, "must contain only ASCII characters"));
+    }
+    let header_value = HeaderValue::from_str(value)
+        .map_err(|_| refusal(path, "must contain only visible ASCII characters"))?;
+    Ok((header_name, header_value))
+}
+
 fn refusal(path: String, message: impl Into<String>) -> Error {
     Error::InvalidRequest(ValidationError {
         path,
@@ -51,6 +83,79 @@ pub struct OperationRequest {
     pub(crate) content_type: &'static str,
     pub(crate) idempotent: bool,
     pub(crate) documented_errors: &'static [(u16, &'static str)],
+    pub(crate) overrides: CallOverrides,
+    /// Where in `path` the project ID placeholder was pushed (the client's project ID was not
+    /// known yet); the call fills it in.
+    pub(crate) project_placeholder: Option<std::ops::Range<usize>>,
+}
+
+/// Settings of one call that replace the client's: the attempt and operation timeouts, the retry
+/// policy, and headers to add. Set them with [`OperationRequest::overrides`].
+///
+/// ```
+/// # use std::time::Duration;
+/// use modelarts_pools_runtime::{CallOverrides, Method, OperationRequest, RetryPolicy};
+///
+/// let mut request = OperationRequest::new("ListPools", Method::GET);
+/// request.overrides(
+///     CallOverrides::default()
+///         .attempt_timeout(Duration::from_secs(5))
+///         .operation_timeout(Duration::from_secs(20))
+///         .retry(RetryPolicy::disabled())
+///         .header("X-Trace-Id", "4bf92f3577b34da6")?,
+/// );
+/// # Ok::<(), modelarts_pools_runtime::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct CallOverrides {
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) operation_timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl CallOverrides {
+    /// The time one attempt may take (connect, send, read the whole answer), instead of the
+    /// client's [`timeout`](crate::ClientBuilder::timeout).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// The time all attempts together may take, pauses included, instead of the client's
+    /// [`operation_timeout`](crate::ClientBuilder::operation_timeout).
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy of this call, instead of the client's.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Adds a header to every attempt of this call; it is signed. Checked as
+    /// [`OperationRequest::header`] checks its headers.
+    pub fn header(mut self, name: &str, value: &str) -> Result<Self, Error> {
+        self.headers.push(checked_header(name, value)?);
+        Ok(self)
+    }
+
+    /// The attempt timeout set, if any.
+    pub fn get_attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
+    }
+
+    /// The operation timeout set, if any.
+    pub fn get_operation_timeout(&self) -> Option<Duration> {
+        self.operation_timeout
+    }
+
+    /// The retry policy set, if any.
+    pub fn get_retry(&self) -> Option<&RetryPolicy> {
+        self.retry.as_ref()
+    }
 }
 
 impl OperationRequest {
@@ -70,6 +175,8 @@ impl OperationRequest {
             content_type: JSON_CONTENT_TYPE,
             idempotent,
             documented_errors: &[],
+            overrides: CallOverrides::default(),
+            project_placeholder: None,
         }
     }
 
@@ -91,8 +198,25 @@ impl OperationRequest {
             return Err(refusal(path, format!("must not be {value:?}")));
         }
         self.path.push('/');
+        let start = self.path.len();
         self.path.push_str(&encode_component(value));
+        if name == "project_id" && value == crate::client::PROJECT_ID_PLACEHOLDER {
+            self.project_placeholder = Some(start..self.path.len());
+        }
         Ok(())
+    }
+
+    /// Whether the path holds the project ID placeholder, to be filled in by the call.
+    pub(crate) fn has_project_placeholder(&self) -> bool {
+        self.project_placeholder.is_some()
+    }
+
+    /// Puts the project ID where the placeholder is.
+    pub(crate) fn fill_project_id(&mut self, project_id: &str) {
+        if let Some(range) = self.project_placeholder.take() {
+            self.path
+                .replace_range(range, &encode_component(project_id));
+        }
     }
 
     /// Adds a query parameter `name=value`, both percent-encoded as the official SDKs do:
@@ -110,30 +234,8 @@ impl OperationRequest {
     /// LF, NUL, other control bytes or non-ASCII characters are refused, and so are headers the
     /// client manages itself (`Host`, `Authorization`, `X-Sdk-Date`, `Content-Type`...).
     pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
-        let path = format!("header {name}");
-        let header_name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| refusal(path.clone(), "is not a valid header name"))?;
-        if MANAGED_HEADERS.contains(&header_name.as_str()) {
-            return Err(refusal(
-                path,
-                "is set by the client and cannot be overridden",
-            ));
-        }
-        if value
-            .bytes()
-            .any(|b| b == b'\r' || b == b'\n' || b == 0 || (b < 0x20 && b != b'\t') || b == 0x7f)
-        {
-            return Err(refusal(
-                path,
-                "must not contain CR, LF, NUL or other control characters",
-            ));
-        }
-        if !value.is_ascii() {
-            return Err(refusal(path, "must contain only ASCII characters"));
-        }
-        let header_value = HeaderValue::from_str(value)
-            .map_err(|_| refusal(path, "must contain only visible ASCII characters"))?;
-        self.headers.push((header_name, header_value));
+        let header = checked_header(name, value)?;
+        self.headers.push(header);
         Ok(())
     }
 
@@ -171,6 +273,16 @@ impl OperationRequest {
     /// The error statuses the spec documents for this operation, with their descriptions.
     pub fn documented_errors(&mut self, statuses: &'static [(u16, &'static str)]) {
         self.documented_errors = statuses;
+    }
+
+    /// Replaces the client's settings for this call ([`CallOverrides`]).
+    pub fn overrides(&mut self, overrides: CallOverrides) {
+        self.overrides = overrides;
+    }
+
+    /// The settings of this call that replace the client's.
+    pub fn call_overrides(&self) -> &CallOverrides {
+        &self.overrides
     }
 
     /// The operation name.

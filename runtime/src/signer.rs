@@ -410,25 +410,30 @@ mod tests {
         }
     }
 
-    /// Against Python's own `urllib.parse`, where `python3` is installed (skipped otherwise).
+    /// Against Python's own `urllib.parse`. `python3` must be installed (CI has it): without it
+    /// the test fails rather than passing without having compared anything.
     #[test]
     fn the_canonical_uri_agrees_with_python_urllib() {
         let script = "import sys, urllib.parse as u\nfor p in sys.argv[1:]:\n    s = '/'.join(u.quote(x, safe='~') for x in u.unquote(p).split('/'))\n    print(s if s.endswith('/') else s + '/')";
-        let Ok(output) = std::process::Command::new("python3")
+        let output = std::process::Command::new("python3")
             .arg("-c")
             .arg(script)
             .args(PATHS)
             .output()
-        else {
-            eprintln!("python3 is not installed; skipped");
-            return;
-        };
+            .unwrap_or_else(|e| {
+                panic!("cannot run python3 ({e}); install it to compare with Python's urllib")
+            });
         assert!(
             output.status.success(),
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
         let expected = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(
+            expected.lines().count(),
+            PATHS.len(),
+            "one line per path:\n{expected}"
+        );
         for (path, expected) in PATHS.iter().zip(expected.lines()) {
             assert_eq!(canonical_uri(path), expected, "{path}");
         }

@@ -7,7 +7,7 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use tokio::time::{Instant, sleep};
+use clock::{now, sleep};
 
 /// How long to wait between polls, and for how long at most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,7 +222,7 @@ where
     Fut: Future<Output = Result<T, E>>,
     J: FnMut(&Result<T, E>) -> (Verdict, Option<String>),
 {
-    let started = Instant::now();
+    let started = now();
     let deadline = started + config.max_wait;
     let mut polls = 0u32;
     let mut last_state: Option<String> = None;
@@ -234,7 +234,7 @@ where
         if state.is_some() {
             last_state = state;
         }
-        let waited = started.elapsed();
+        let waited = now() - started;
         match (verdict, answer) {
             (Verdict::Success, Ok(value)) => return Ok(Ended::Value(value)),
             (Verdict::Success, Err(_)) => return Ok(Ended::Error { polls, waited }),
@@ -256,7 +256,7 @@ where
             (Verdict::Retry, Ok(value)) => last = Some(Box::new(value)),
             (Verdict::Retry, Err(_)) => {}
         }
-        let now = Instant::now();
+        let now = now();
         if now >= deadline {
             return Err(WaiterError::TimedOut {
                 last_state,
@@ -267,6 +267,7 @@ where
         }
         // The last wait is cut so that the final poll happens at the deadline.
         let delay = config.delay(polls).min(deadline - now);
+        crate::telemetry::waiting(polls, last_state.as_deref(), now - started, delay);
         on_progress(&Progress {
             polls,
             elapsed: now - started,
@@ -277,10 +278,59 @@ where
     }
 }
 
+/// Where waits read the time and how they pause: Tokio's clock (so tests can pause it), or, on a
+/// thread running [`with_virtual_time`], a virtual clock that each pause moves on at once.
+mod clock {
+    use std::cell::Cell;
+    use std::time::Duration;
+
+    use tokio::time::Instant;
+
+    thread_local! {
+        /// When virtual time began (a real reading) and how much of it has passed since.
+        static VIRTUAL: Cell<Option<(Instant, Duration)>> = const { Cell::new(None) };
+    }
+
+    /// Runs `f` with the waits it makes on this thread taking no real time: a pause moves the
+    /// waits' clock on by its length instead of sleeping, so the times a wait reports (elapsed,
+    /// timed out after) are the sums of its pauses. The program's test mode (a current-thread
+    /// runtime, whose futures all run on this thread).
+    #[cfg(feature = "cli")]
+    pub(crate) fn with_virtual_time<R>(f: impl FnOnce() -> R) -> R {
+        struct Restore(Option<(Instant, Duration)>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                VIRTUAL.set(self.0);
+            }
+        }
+        let _restore = Restore(VIRTUAL.replace(Some((Instant::now(), Duration::ZERO))));
+        f()
+    }
+
+    pub(super) fn now() -> Instant {
+        match VIRTUAL.get() {
+            Some((began, passed)) => began + passed,
+            None => Instant::now(),
+        }
+    }
+
+    pub(super) async fn sleep(delay: Duration) {
+        match VIRTUAL.get() {
+            Some((began, passed)) => VIRTUAL.set(Some((began, passed + delay))),
+            None => tokio::time::sleep(delay).await,
+        }
+    }
+}
+
+#[cfg(feature = "cli")]
+pub(crate) use clock::with_virtual_time;
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::cell::{Cell, RefCell};
+
+    use tokio::time::Instant;
 
     fn config() -> WaiterConfig {
         WaiterConfig::new(
@@ -422,5 +472,36 @@ mod tests {
             .unwrap();
         assert_eq!(value, None, "gone");
         assert_eq!(count.get(), 3);
+    }
+
+    /// Virtual time on a runtime whose clock is not paused: the pauses take no real time, and
+    /// the wait reckons with their sums (the limit is reached after exactly 120 s of pauses).
+    #[cfg(feature = "cli")]
+    #[test]
+    fn virtual_time_reckons_with_the_pauses_without_making_them() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        let (count, answer) = answers(&["Creating"]);
+        let mut elapsed = Vec::new();
+        let error = with_virtual_time(|| {
+            runtime.block_on(wait_until(&config(), poller(&count, &answer), judge, |p| {
+                elapsed.push(p.elapsed)
+            }))
+        })
+        .unwrap_err();
+        match error {
+            WaiterError::TimedOut { waited, polls, .. } => {
+                assert_eq!(waited, Duration::from_secs(120));
+                assert_eq!(polls as usize, count.get());
+            }
+            other => panic!("{other:?}"),
+        }
+        // The first poll at once, the next after exactly the minimum (jitter never goes below it).
+        assert_eq!(elapsed[..2], [Duration::ZERO, Duration::from_secs(2)]);
+        assert!(elapsed.windows(2).all(|w| w[0] < w[1]), "{elapsed:?}");
+        // Outside `with_virtual_time`, waits sleep on Tokio's clock again.
+        assert!(clock::now() <= tokio::time::Instant::now());
     }
 }

@@ -1,4 +1,6 @@
-//! A scripted HTTP/1.1 server on the loopback interface, for tests.
+//! What the tests share: a scripted HTTP/1.1 server on the loopback interface (this module), the
+//! gateway's check of a request's signature ([`Request::verify_signature`], in `signature`) and
+//! the seed document's examples ([`seed`]).
 //!
 //! [`Server::start`] binds `127.0.0.1:0` (a free port the system picks; nothing here reaches
 //! beyond this machine) and answers each request with the next [`Reply`] of its script, then a
@@ -37,6 +39,9 @@
 //! assert_eq!((request.method.as_str(), request.path(), request.query()), ("GET", "/v2/p", "x=1"));
 //! assert_eq!(request.header("host"), Some("h"));
 //! ```
+
+pub mod seed;
+mod signature;
 
 use std::collections::VecDeque;
 use std::io;

@@ -2,7 +2,7 @@
 //! the wire (method, raw path, headers, body, signature), how answers decode, how every error
 //! shape is reported, what is refused before sending, and when calls are retried.
 
-mod server;
+use crate::server;
 
 use std::time::Duration;
 

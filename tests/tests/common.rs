@@ -10,9 +10,7 @@ pub fn workspace_file(relative: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-pub fn spec() -> Value {
-    serde_json::from_str(&workspace_file("spec/modelarts-pools.json")).expect("the spec is JSON")
-}
+pub use modelarts_pools_test_support::seed::spec;
 
 /// `(type name, where, example)` for every example the spec carries.
 pub fn examples() -> Vec<(String, String, Value)> {

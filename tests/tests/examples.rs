@@ -1,6 +1,6 @@
 //! Every operation's JSON examples, decoded by the generated types and encoded back unchanged.
 
-mod common;
+use crate::common;
 
 use modelarts_pools::models::*;
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! 3.0), built from the same schemas as `schemas/`, with every operation, parameter, documented
 //! status and example, and exported by the crate.
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 

@@ -3,14 +3,15 @@
 //! 0; an API or transport error exits 1 with status, error code, message and request ID on
 //! stderr; bad usage or a refused request exits 2 and sends nothing.
 
-mod server;
+use crate::server;
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
-use server::{AK, PROJECT, REQUEST_ID, SK, Server, Wire, json_reply};
+use server::{AK, PROJECT, REQUEST_ID, SK, Server, json_reply};
+use wait_timeout::ChildExt;
 
 const POOL: &str = "auto-pool-os-86c13962597848eeb29c5861153a391f";
 /// Longest a run of the program may take before it is killed and the test fails: far longer
@@ -50,14 +51,17 @@ fn credentials() -> Vec<(&'static str, String)> {
     ]
 }
 
-/// Runs the program with a cleared environment (only `PATH` and `env` are set), `args`, and
-/// `stdin` (closed when `None`), killing it should it outlive [`DEADLINE`].
+/// Runs the program with a cleared environment (only `PATH` and `env` are set, and
+/// `MODELARTS_POOLS_VIRTUAL_WAIT_TIME`, so that `--wait` pauses take no real time and the times
+/// it reports are the sums of its pauses), `args`, and `stdin` (closed when `None`), killing it
+/// should it outlive [`DEADLINE`].
 fn run(args: &[&str], env: &[(&str, String)], stdin: Option<&[u8]>) -> Run {
     let mut command = Command::new(PROGRAM);
     command.env_clear();
     if let Some(path) = std::env::var_os("PATH") {
         command.env("PATH", path);
     }
+    command.env(modelarts_pools_runtime::cli::VIRTUAL_WAIT_TIME_ENV, "1");
     for (name, value) in env {
         command.env(name, value);
     }
@@ -86,17 +90,13 @@ fn run(args: &[&str], env: &[(&str, String)], stdin: Option<&[u8]>) -> Run {
     };
     let stdout = reader(Box::new(child.stdout.take().expect("a stdout pipe")));
     let stderr = reader(Box::new(child.stderr.take().expect("a stderr pipe")));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait for the program") {
-            break status;
-        }
-        if started.elapsed() > DEADLINE {
+    let status = match child.wait_timeout(DEADLINE).expect("wait for the program") {
+        Some(status) => status,
+        None => {
             let _ = child.kill();
             let _ = child.wait();
             panic!("the program did not finish within {DEADLINE:?}: {args:?}");
         }
-        std::thread::sleep(Duration::from_millis(5));
     };
     Run {
         code: status.code(),
@@ -537,6 +537,16 @@ fn pool_in(phase: &str) -> Value {
     pool
 }
 
+/// A pool as shown before the service has given it a phase.
+fn pool_without_phase() -> Value {
+    let mut pool = server::created_pool();
+    pool["status"]
+        .as_object_mut()
+        .expect("a status")
+        .remove("phase");
+    pool
+}
+
 fn not_found() -> server::Reply {
     json_reply(
         404,
@@ -548,6 +558,8 @@ fn not_found() -> server::Reply {
 fn create_pool_wait_polls_until_running_with_one_progress_line_per_phase() {
     let server = Server::start(vec![
         json_reply(200, &pool_in("Creating").to_string()),
+        json_reply(200, &pool_without_phase().to_string()),
+        json_reply(200, &pool_without_phase().to_string()),
         json_reply(200, &pool_in("Creating").to_string()),
         json_reply(200, &pool_in("Running").to_string()),
     ]);
@@ -569,16 +581,25 @@ fn create_pool_wait_polls_until_running_with_one_progress_line_per_phase() {
     out.assert_code(0);
     // Only the final answer on stdout: the pool as Running.
     assert_eq!(out.json(), pool_in("Running"));
-    // stderr is not a terminal: one line for the phase it waited through.
+    // stderr is not a terminal: one line for each phase it waited through, when it first saw
+    // it. The spec's waiter starts at 5 s between polls, doubling: the first pause is exactly
+    // 5 s (its jitter never goes below the minimum), the second between 5 and 10 s.
     let lines: Vec<&str> = out.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{out:?}");
-    assert!(
-        lines[0].starts_with("waiting for pool running: Creating (0:0"),
+    assert_eq!(lines.len(), 2, "{out:?}");
+    assert_eq!(
+        lines[0], "waiting for pool running: no state yet (0:00 elapsed, 1 poll)",
         "{out:?}"
     );
-    assert!(lines[0].ends_with(", 1 poll)"), "{out:?}");
+    let second = lines[1]
+        .strip_prefix("waiting for pool running: Creating (")
+        .and_then(|rest| rest.strip_suffix(" elapsed, 3 polls)"))
+        .unwrap_or_else(|| panic!("{out:?}"));
+    let (minutes, seconds) = second.split_once(':').expect("m:ss");
+    let seconds: u64 = seconds.parse().expect("seconds");
+    assert_eq!(minutes, "0", "{out:?}");
+    assert!((10..=15).contains(&seconds), "5 s, then 5 to 10 s: {out:?}");
     let requests = server.requests();
-    assert_eq!(requests.len(), 3);
+    assert_eq!(requests.len(), 5);
     // The pool's name comes from the answer to create.
     for poll in &requests[1..] {
         assert_eq!(poll.method, "GET");

@@ -5,7 +5,7 @@
 //!
 //! Cases per type: `PROPTEST_CASES` (default 256).
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

@@ -2,7 +2,7 @@
 //! is there with its required-ness, type and values, and the schema `schemars` derives for each
 //! generated type agrees with the published one.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

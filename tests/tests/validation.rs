@@ -8,14 +8,9 @@ fn request(body: serde_json::Value) -> CreatePoolRequest {
     serde_json::from_value(body).expect("the body decodes")
 }
 
+/// The seed document's create-pool request, which breaks no rule.
 fn seed_request() -> serde_json::Value {
-    json!({
-        "kind": "Pool", "apiVersion": "v2",
-        "metadata": { "labels": { "os.modelarts/name": "pool-001", "os.modelarts/workspace.id": "0" },
-                      "annotations": { "os.modelarts/description": "", "os.modelarts/billing.mode": "0" } },
-        "spec": { "type": "Dedicate", "scope": ["Train"], "network": { "name": "net-0123" },
-                  "resources": [ { "flavor": "modelarts.vm.gpu.tnt004", "count": 2 } ], "driver": { "gpuVersion": "440.31" } }
-    })
+    modelarts_pools_test_support::seed::create_pool_request()
 }
 
 fn refusal(body: serde_json::Value) -> (String, Option<&'static str>) {

@@ -3,27 +3,16 @@
 //! the binary, which only calls it.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
+use super::client;
 use super::docs::{doc_lines, inner_doc_lines, prose};
-use super::models::ident;
-use super::{client, schema};
-use crate::model::{Api, Gone, Operation, Param, Scalar, Table, WaitArgument};
-
-/// The owned Rust type of one value of a parameter.
-pub(super) fn owned_scalar(ty: Scalar) -> TokenStream {
-    match ty {
-        Scalar::String => quote!(String),
-        Scalar::Integer => quote!(i64),
-        Scalar::Int32 => quote!(i32),
-        Scalar::Number => quote!(f64),
-        Scalar::Boolean => quote!(bool),
-    }
-}
+use super::models::{ident, primitive_type};
+use crate::model::{AnswerTable, Api, Gone, Operation, Param, Primitive, Table, WaitArgument};
 
 /// The clap field type of a parameter.
 fn field_type(param: &Param) -> TokenStream {
-    let one = owned_scalar(param.ty);
+    let one = primitive_type(param.ty);
     if param.repeated {
         quote!(Vec<#one>)
     } else if param.required {
@@ -37,10 +26,12 @@ fn field_type(param: &Param) -> TokenStream {
 fn argument(param: &Param) -> TokenStream {
     let name = ident(&param.rust_name);
     match (param.ty, param.repeated, param.required) {
-        (Scalar::String, true, _) => quote!(&#name.iter().map(String::as_str).collect::<Vec<_>>()),
+        (Primitive::String, true, _) => {
+            quote!(&#name.iter().map(String::as_str).collect::<Vec<_>>())
+        }
         (_, true, _) => quote!(&#name),
-        (Scalar::String, false, true) => quote!(&#name),
-        (Scalar::String, false, false) => quote!(#name.as_deref()),
+        (Primitive::String, false, true) => quote!(&#name),
+        (Primitive::String, false, false) => quote!(#name.as_deref()),
         (_, false, _) => quote!(#name),
     }
 }
@@ -75,7 +66,7 @@ fn subcommand(api: &Api, op: &Operation) -> TokenStream {
         let ty = field_type(param);
         // A boolean takes a value (`--ascend true`), as the query parameter does.
         let action = match (param.ty, param.repeated) {
-            (Scalar::Boolean, false) => quote!(, action = clap::ArgAction::Set),
+            (Primitive::Boolean, false) => quote!(, action = clap::ArgAction::Set),
             _ => quote!(),
         };
         let required = if param.repeated && param.required {
@@ -126,28 +117,34 @@ fn subcommand(api: &Api, op: &Operation) -> TokenStream {
 
 /// The `--output table` argument for an answer: `Some(&Table)` or `None`.
 fn table_arg(api: &Api, op: &Operation) -> TokenStream {
-    match &op.table {
+    table_of(api, op.table.as_ref())
+}
+
+fn table_of(api: &Api, table: Option<&AnswerTable>) -> TokenStream {
+    match table {
         None => quote!(None),
         Some(answer) => {
-            let columns = format_ident!("__COLUMNS_{}", answer.table);
+            let columns = ident(&api.tables[answer.table].const_name);
             let rows = match &answer.rows {
                 Some(rows) => quote!(Some(#rows)),
                 None => quote!(None),
             };
-            let _ = api;
             quote!(Some(&cli::Table { rows: #rows, columns: #columns }))
         }
     }
 }
 
-fn columns_const(index: usize, table: &Table) -> TokenStream {
-    let name = format_ident!("__COLUMNS_{}", index);
+fn columns_const(table: &Table) -> TokenStream {
+    let name = ident(&table.const_name);
     let columns = table.columns.iter().map(|c| {
         let header = &c.header;
-        let values = &c.values;
+        let values = c.values.iter().map(|path| &path.wire);
         let join = &c.join;
         let each = match &c.each {
-            Some(each) => quote!(Some(#each)),
+            Some(each) => {
+                let each = &each.wire;
+                quote!(Some(#each))
+            }
             None => quote!(None),
         };
         quote!(cli::Column { header: #header, each: #each, values: &[#(#values),*], join: #join })
@@ -160,14 +157,14 @@ fn columns_const(index: usize, table: &Table) -> TokenStream {
 fn arm(api: &Api, op: &Operation) -> TokenStream {
     let variant = ident(&op.subcommand_variant);
     let method = ident(&op.name);
-    let build = format_ident!("__build_{}", op.name);
+    let build = ident(&op.build_method);
     let mut bindings = Vec::new();
     let mut args = Vec::new();
     let mut prelude = quote!();
     if let Some(body) = &op.request_body {
         let ty = ident(&api.ty(body.ty).name);
         let arg = ident(&body.arg);
-        let schema = format!("../schemas/{}", schema::file_name(&api.ty(body.ty).name));
+        let schema = format!("../schemas/{}", api.ty(body.ty).schema_file);
         bindings.push(quote!(#arg));
         prelude = quote! {
             let #arg: models::#ty = __session.read_body(&#arg, include_str!(#schema))?;
@@ -201,9 +198,9 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
         #get_answer
         __session.render(#answer, #table)
     };
-    if let (Some(pagination), Some(body)) = (&op.pagination, op.success.body) {
+    if let Some(pagination) = &op.pagination {
         bindings.push(quote!(__all));
-        let pages = format_ident!("{}_pages", op.name);
+        let pages = ident(&pagination.pages_method);
         let token = op.params[pagination.request_token].rust_name.clone();
         let pages_args: Vec<TokenStream> = op
             .arguments()
@@ -213,13 +210,7 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
             .collect();
         let (object, field) = pagination.items;
         let items = &api.object(object).fields[field].wire_name;
-        let token_path: Vec<&str> = pagination
-            .response_token
-            .iter()
-            .map(|&(object, field)| api.object(object).fields[field].wire_name.as_str())
-            .collect();
-        let token_path = token_path.join(".");
-        let _ = body;
+        let token_path = &pagination.response_token.wire;
         call = quote! {
             if __all {
                 let __answer = __session.all_pages(__client.#pages(#(#pages_args),*), #items, #token_path).await?;
@@ -232,23 +223,18 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
         bindings.push(quote!(__wait));
         bindings.push(quote!(__wait_timeout));
         let waiter = &api.waiters[then_wait.waiter];
-        let polled = &api.operations[waiter.operation];
-        let wait = format_ident!("wait_until_{}", waiter.name);
-        let config = format_ident!("wait_until_{}_config", waiter.name);
+        let wait = ident(&waiter.method);
+        let config = ident(&waiter.config_method);
         let mut locals = Vec::new();
         let mut wait_args = Vec::new();
-        for (name, source) in &then_wait.arguments {
+        for (_, source) in &then_wait.arguments {
             match source {
                 WaitArgument::Param(index) => wait_args.push(argument(&op.params[*index])),
                 WaitArgument::Absent => wait_args.push(quote!(None)),
-                WaitArgument::Answer(chain) => {
-                    let local = format_ident!("__{}", name);
-                    let path: Vec<&str> = chain
-                        .iter()
-                        .map(|&(object, field)| api.object(object).fields[field].wire_name.as_str())
-                        .collect();
-                    let missing = format!("the answer has no {} to wait on", path.join("."));
-                    let value = client::member_chain(api, quote!(__answer), chain);
+                WaitArgument::Answer { path, local } => {
+                    let local = ident(local);
+                    let missing = format!("the answer has no {} to wait on", path.wire);
+                    let value = client::member_chain(api, quote!(__answer), path);
                     locals.push(quote! {
                         let #local: String = #value.cloned().ok_or_else(|| cli::Failure::Wait { reason: #missing.to_owned(), last: None })?;
                     });
@@ -256,18 +242,8 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
         }
-        let what = waiter.name.replace('_', " ");
-        // The waiter gives the polled answer, or with `select` the item it picked.
-        let polled_table = match &waiter.select {
-            None => table_arg(api, polled),
-            Some(select) => match api.tables.iter().position(|t| t.ty == select.item) {
-                Some(index) => {
-                    let columns = format_ident!("__COLUMNS_{}", index);
-                    quote!(Some(&cli::Table { rows: None, columns: #columns }))
-                }
-                None => quote!(None),
-            },
-        };
+        let what = &waiter.label;
+        let polled_table = table_of(api, waiter.table.as_ref());
         let finish = if waiter.gone == Gone::Success {
             quote! {
                 __client.#wait(#(#wait_args,)* &__config, |__p| __progress.update(__p)).await?;
@@ -313,11 +289,7 @@ pub fn cli_rs(api: &Api) -> TokenStream {
     .as_str()]);
     let variants = api.operations.iter().map(|op| subcommand(api, op));
     let arms = api.operations.iter().map(|op| arm(api, op));
-    let columns = api
-        .tables
-        .iter()
-        .enumerate()
-        .map(|(index, table)| columns_const(index, table));
+    let columns = api.tables.iter().map(columns_const);
     let models = if api.operations.iter().any(|op| op.request_body.is_some()) {
         quote!(
             use super::models;

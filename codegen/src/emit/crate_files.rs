@@ -89,6 +89,8 @@ path = "src/lib.rs"
     if !api.operations.is_empty() {
         out.push_str("# The program: clap, and the runtime's command-line plumbing.\ncli = [\"dep:clap\", \"modelarts-pools-runtime/cli\"]\n");
         out.push_str("# Server stubs: the `Service` trait and an axum router (axum comes through the runtime).\nserver = [\"modelarts-pools-runtime/server\"]\n");
+        out.push_str("# Typed per-operation stubs for unit tests, reached in process by a client (no socket).\nstubs = [\"server\"]\n");
+        out.push_str("# `tracing` spans per operation and attempt, events for retries, waits and credential refreshes.\ntracing = [\"modelarts-pools-runtime/tracing\"]\n");
     }
     out.push_str("# `schemars::JsonSchema` for every model type (the published schemas under schemas/ need nothing).\nschemars = [\"dep:schemars\", \"modelarts-pools-runtime/schemars\"]\n");
     out.push_str(&format!(
@@ -124,13 +126,13 @@ pub fn readme(api: &Api, header: &str) -> String {
     let waiters: Vec<String> = api
         .waiters
         .iter()
-        .map(|w| format!("`wait_until_{}`", w.name))
+        .map(|w| format!("`{}`", w.method))
         .collect();
     let paginated: Vec<String> = api
         .operations
         .iter()
-        .filter(|op| op.pagination.is_some())
-        .map(|op| format!("`{}_items`", op.name))
+        .filter_map(|op| op.pagination.as_ref())
+        .map(|pagination| format!("`{}`", pagination.items_method))
         .collect();
     if !waiters.is_empty() || !paginated.is_empty() {
         out.push('\n');
@@ -176,6 +178,8 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             pub mod cli;
             #[cfg(feature = "server")]
             pub mod server;
+            #[cfg(feature = "stubs")]
+            pub mod stubs;
         }
     };
     quote! {

@@ -9,6 +9,7 @@ mod models;
 mod openapi;
 mod schema;
 mod server;
+mod stubs;
 
 use std::collections::BTreeMap;
 
@@ -53,6 +54,10 @@ pub fn render_with(api: &Api, spec_name: &str, placement: &Placement<'_>) -> Res
         files.insert(
             "src/server.rs".into(),
             rust_file(&header, server::server_rs(api))?,
+        );
+        files.insert(
+            "src/stubs.rs".into(),
+            rust_file(&header, stubs::stubs_rs(api))?,
         );
         files.insert(
             format!("src/bin/{}.rs", api.service.package),

@@ -6,10 +6,16 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{code, doc_lines, inner_doc_lines, prose};
-use crate::model::{Api, Field, ObjectType, RuleCheck, TypeEntry, TypeKind, TypeRef};
+use crate::model::{Api, Field, ObjectType, Primitive, RuleCheck, TypeEntry, TypeKind, TypeRef};
 
 pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
+}
+
+/// The owned Rust type of a primitive value.
+pub fn primitive_type(primitive: Primitive) -> TokenStream {
+    let ty = ident(primitive.rust_type());
+    quote!(#ty)
 }
 
 /// The module's `//!` documentation and `use` items.
@@ -160,11 +166,7 @@ fn type_doc(entry: &TypeEntry) -> TokenStream {
 /// The Rust type of a field's value, without the `Option` of an optional field.
 pub fn value_type(api: &Api, ty: &TypeRef, boxed: bool) -> TokenStream {
     let inner = match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Integer => quote!(i64),
-        TypeRef::Int32 => quote!(i32),
-        TypeRef::Number => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
+        TypeRef::Primitive(primitive) => primitive_type(*primitive),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::Named(id) => {
             let name = ident(&api.ty(*id).name);
@@ -464,7 +466,9 @@ fn validate_fns(api: &Api, object: &ObjectType) -> TokenStream {
         let when_rust = ident(&when.rust_name);
         let when_value = if presence(object, when) == Presence::Required {
             quote!(Some(self.#when_rust.as_str()))
-        } else if presence(object, when) == Presence::Optional && when.ty == TypeRef::String {
+        } else if presence(object, when) == Presence::Optional
+            && when.ty == TypeRef::Primitive(Primitive::String)
+        {
             quote!(self.#when_rust.as_deref())
         } else {
             let present = present_value(object, when, quote!(self));

@@ -6,16 +6,16 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
+use super::client::answer_type;
 use super::docs::{doc_lines, inner_doc_lines, prose};
-use super::models::ident;
-use super::schema;
+use super::models::{ident, primitive_type};
 use crate::model::{Api, Operation, Param, ParamKind};
 
 /// The owned Rust type of a parameter as the service method receives it.
 fn param_type(param: &Param) -> TokenStream {
-    let one = super::cli::owned_scalar(param.ty);
+    let one = primitive_type(param.ty);
     if param.repeated {
         quote!(Vec<#one>)
     } else if param.required || matches!(param.kind, ParamKind::Path | ParamKind::ClientSetting(_))
@@ -39,38 +39,26 @@ fn read_param(param: &Param) -> TokenStream {
     }
 }
 
-/// The answer type of an operation's method.
-fn answer_type(api: &Api, op: &Operation) -> TokenStream {
-    match op.success.body {
-        Some(body) if op.success.status == 204 => {
-            let ty = ident(&api.ty(body).name);
-            quote!(Option<models::#ty>)
-        }
-        Some(body) => {
-            let ty = ident(&api.ty(body).name);
-            quote!(models::#ty)
-        }
-        None => quote!(()),
+/// The inputs of an operation's `Service` method, name and type, in order: the body, then the
+/// parameters. (The typed stubs record the same.)
+pub(super) fn method_inputs(api: &Api, op: &Operation) -> Vec<(syn::Ident, TokenStream)> {
+    let mut inputs = Vec::new();
+    if let Some(body) = &op.request_body {
+        let ty = ident(&api.ty(body.ty).name);
+        inputs.push((ident(&body.arg), quote!(models::#ty)));
     }
+    for param in &op.params {
+        inputs.push((ident(&param.rust_name), param_type(param)));
+    }
+    inputs
 }
 
 fn trait_method(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
-    let mut args = Vec::new();
-    let mut names = Vec::new();
-    if let Some(body) = &op.request_body {
-        let arg = ident(&body.arg);
-        let ty = ident(&api.ty(body.ty).name);
-        args.push(quote!(#arg: models::#ty));
-        names.push(arg);
-    }
-    for param in &op.params {
-        let arg = ident(&param.rust_name);
-        let ty = param_type(param);
-        args.push(quote!(#arg: #ty));
-        names.push(arg);
-    }
-    let answer = answer_type(api, op);
+    let inputs = method_inputs(api, op);
+    let args: Vec<_> = inputs.iter().map(|(arg, ty)| quote!(#arg: #ty)).collect();
+    let names: Vec<_> = inputs.iter().map(|(arg, _)| arg).collect();
+    let answer = answer_type(api, op.success.answer());
     let op_name = &op.name;
     let unused = if names.is_empty() {
         quote!()
@@ -105,13 +93,13 @@ fn trait_method(api: &Api, op: &Operation) -> TokenStream {
 
 fn handler(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
-    let handler = format_ident!("__handle_{}", op.name);
+    let handler = ident(&op.handler);
     let mut reads = Vec::new();
     let mut names = Vec::new();
     if let Some(body) = &op.request_body {
         let arg = ident(&body.arg);
         let ty = ident(&api.ty(body.ty).name);
-        let schema = format!("../schemas/{}", schema::file_name(&api.ty(body.ty).name));
+        let schema = format!("../schemas/{}", api.ty(body.ty).schema_file);
         reads.push(quote! {
             let #arg: models::#ty = server::read_body(&__bytes, include_str!(#schema))?;
             #arg.validate()?;
@@ -156,8 +144,8 @@ pub fn server_rs(api: &Api) -> TokenStream {
     let routes = routes.into_iter().map(|(path, ops)| {
         let mut chain = quote!();
         for (i, op) in ops.iter().enumerate() {
-            let method = format_ident!("{}", op.method.as_str().to_ascii_lowercase());
-            let handler = format_ident!("__handle_{}", op.name);
+            let method = ident(op.method.routing_fn());
+            let handler = ident(&op.handler);
             chain = if i == 0 {
                 quote!(routing::#method(#handler::<S>))
             } else {

@@ -187,27 +187,88 @@ fn members_of_blocks_get_a_blank_line_between_them() {
 
 #[test]
 fn openapi_3_0_keeps_the_meaning_of_what_3_1_says_in_newer_keywords() {
-    let mut schema = json!({
-        "type": "object", "required": [], "$comment": "why",
-        "properties": {
-            "a": { "$ref": "#/components/schemas/A", "description": "an A" },
-            "b": { "anyOf": [{ "type": "integer" }, { "type": "null" }] },
-            "c": { "const": "x" }
-        },
-        "allOf": [{ "if": { "properties": { "c": { "const": "x" } } }, "then": { "required": ["a"] } }]
-    });
-    openapi::schema_3_0(&mut schema);
+    let text = json!({
+        "format_version": 1,
+        "service": { "name": "unit-svc", "title": "Unit", "description": "d", "schema_id_base": "https://example.test/" },
+        "types": [
+            { "name": "Change", "kind": "object", "description": "c", "decisions": ["why"], "fields": [
+                { "name": "mode", "type": "Mode", "description": "the mode" },
+                { "name": "size", "type": "integer", "description": "s" },
+                { "name": "kind", "type": "string", "required": true }
+            ], "rules": [
+                { "id": "r", "when": { "field": "kind", "equals": "x" }, "require": ["size"], "message": "m" }
+            ] },
+            { "name": "Mode", "kind": "enum", "repr": "string", "description": "mode", "values": [
+                { "value": "a", "name": "A", "description": "first" } ] },
+            { "name": "Out", "kind": "object", "description": "", "fields": [ { "name": "v", "type": "string" } ] }
+        ],
+        "operations": [
+            { "name": "change", "method": "PATCH", "path": "/v1/change",
+              "request_body": { "type": "Change", "media_type": "application/merge-patch+json" },
+              "responses": [ { "status": 200, "body": "Out" } ] }
+        ]
+    })
+    .to_string();
+    let patched = crate::load_api("unit.json", &text).unwrap_or_else(|d| panic!("{d}"));
+    let documents = openapi_documents(&patched);
+    let (v31, v30) = (&documents[0].1, &documents[1].1);
     assert_eq!(
-        schema,
+        (v31["openapi"].as_str(), v30["openapi"].as_str()),
+        (Some("3.1.0"), Some("3.0.3"))
+    );
+    let change = |doc: &serde_json::Value| doc["components"]["schemas"]["Change"].clone();
+    let rules = json!([{ "$comment": "rule r: m", "if": { "properties": { "kind": { "const": "x" } }, "required": ["kind"] }, "then": { "required": ["size"] } }]);
+    assert_eq!(
+        change(v31),
         json!({
-            "type": "object", "x-comment": "why",
+            "title": "Change", "description": "c", "$comment": "why", "type": "object",
             "properties": {
-                "a": { "allOf": [{ "$ref": "#/components/schemas/A" }], "description": "an A" },
-                "b": { "allOf": [{ "type": "integer" }], "nullable": true },
-                "c": { "enum": ["x"] }
+                "mode": { "anyOf": [{ "$ref": "#/components/schemas/Mode" }, { "type": "null" }], "description": "the mode" },
+                "size": { "anyOf": [{ "type": "integer" }, { "type": "null" }], "description": "s" },
+                "kind": { "type": "string" }
             },
-            "x-rules": [{ "if": { "properties": { "c": { "const": "x" } } }, "then": { "required": ["a"] } }]
+            "required": ["kind"], "additionalProperties": true, "allOf": rules
         })
+    );
+    // A null type becomes `nullable`, a comment `x-comment`; rules need `if`, so they are kept,
+    // as JSON Schema, in `x-rules`.
+    assert_eq!(
+        change(v30),
+        json!({
+            "title": "Change", "description": "c", "x-comment": "why", "type": "object",
+            "properties": {
+                "mode": { "allOf": [{ "$ref": "#/components/schemas/Mode" }], "nullable": true, "description": "the mode" },
+                "size": { "allOf": [{ "type": "integer" }], "nullable": true, "description": "s" },
+                "kind": { "type": "string" }
+            },
+            "required": ["kind"], "additionalProperties": true, "x-rules": rules
+        })
+    );
+    assert_eq!(
+        v31["components"]["schemas"]["Mode"]["oneOf"][0],
+        json!({ "const": "a", "title": "A", "description": "first" })
+    );
+    assert_eq!(
+        v30["components"]["schemas"]["Mode"]["oneOf"][0],
+        json!({ "enum": ["a"], "title": "A", "description": "first" })
+    );
+    // 3.0's `required` lists at least one name.
+    assert_eq!(v31["components"]["schemas"]["Out"]["required"], json!([]));
+    assert!(
+        v30["components"]["schemas"]["Out"]
+            .get("required")
+            .is_none()
+    );
+
+    // A reference with a description beside it: 3.0's reference stands alone, so `allOf` wraps it.
+    let documents = openapi_documents(&api());
+    assert_eq!(
+        documents[0].1["components"]["schemas"]["In"]["properties"]["type"],
+        json!({ "$ref": "#/components/schemas/Mode", "description": "t" })
+    );
+    assert_eq!(
+        documents[1].1["components"]["schemas"]["In"]["properties"]["type"],
+        json!({ "allOf": [{ "$ref": "#/components/schemas/Mode" }], "description": "t" })
     );
 }
 
@@ -237,4 +298,203 @@ fn openapi_operations_carry_ids_parameters_media_types_and_errors() {
     );
     assert_eq!(op["responses"]["409"]["description"], "Taken");
     assert_eq!(documents[1].1["openapi"], "3.0.3");
+}
+
+/// The specs whose output the name checks below read: the real one and every fixture, which
+/// together use every feature (merge patches, waiters, paginators, tables, requests).
+fn every_spec() -> Vec<(String, Api)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut paths = vec![root.join("spec/modelarts-pools.json")];
+    let mut fixtures: Vec<_> = std::fs::read_dir(root.join("tests/fixtures"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    fixtures.sort();
+    paths.extend(fixtures);
+    paths
+        .into_iter()
+        .map(|path| {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let api = crate::load_api(&name, &text).unwrap_or_else(|d| panic!("{d}"));
+            (name, api)
+        })
+        .collect()
+}
+
+/// The names a `use` tree brings into scope.
+fn use_names(tree: &syn::UseTree, names: &mut Vec<String>) {
+    match tree {
+        syn::UseTree::Path(path) => use_names(&path.tree, names),
+        syn::UseTree::Name(name) => names.push(name.ident.to_string()),
+        syn::UseTree::Rename(rename) => names.push(rename.rename.to_string()),
+        syn::UseTree::Glob(_) => names.push("*".into()),
+        syn::UseTree::Group(group) => group.items.iter().for_each(|t| use_names(t, names)),
+    }
+}
+
+/// Every type name a file imports or declares at its top level, and every `use` of a glob.
+fn module_names(text: &str) -> Vec<String> {
+    let file = syn::parse_file(text).unwrap();
+    let mut names = Vec::new();
+    for item in &file.items {
+        match item {
+            syn::Item::Use(item) => use_names(&item.tree, &mut names),
+            syn::Item::Struct(item) => names.push(item.ident.to_string()),
+            syn::Item::Enum(item) => names.push(item.ident.to_string()),
+            syn::Item::Type(item) => names.push(item.ident.to_string()),
+            syn::Item::Trait(item) => names.push(item.ident.to_string()),
+            _ => {}
+        }
+    }
+    names
+}
+
+fn idents(tokens: proc_macro2::TokenStream, found: &mut std::collections::BTreeSet<String>) {
+    for token in tokens {
+        match token {
+            proc_macro2::TokenTree::Ident(ident) => {
+                found.insert(ident.to_string());
+            }
+            proc_macro2::TokenTree::Group(group) => idents(group.stream(), found),
+            _ => {}
+        }
+    }
+}
+
+/// The reserved names resolve checks spec names against are read from naming.rs; these check
+/// them against what the emitters really print, so the lists cannot fall behind an emitter that
+/// starts importing or defining something new.
+#[test]
+fn the_reserved_names_are_what_the_generated_code_imports_and_defines() {
+    use crate::naming;
+    for (spec, api) in every_spec() {
+        let files = render(&api, "spec.json").unwrap();
+        let uppercase = |name: &String| name.starts_with(|c: char| c.is_ascii_uppercase());
+
+        // models.rs: what it imports may not be a spec type's name.
+        for name in module_names(&files["src/models.rs"]) {
+            let declared = api.types.iter().any(|t| t.name == name);
+            assert!(name != "*", "{spec}: models.rs imports a glob");
+            assert!(
+                declared
+                    || !uppercase(&name)
+                    || naming::RESERVED_TYPE_NAMES.contains(&name.as_str()),
+                "{spec}: models.rs has `{name}`, which naming::RESERVED_TYPE_NAMES does not list"
+            );
+        }
+
+        // client.rs and lib.rs: what they import and declare may not be an error enum's name.
+        for file in ["src/client.rs", "src/lib.rs"] {
+            for name in module_names(&files[file]) {
+                let error_enum = api.operations.iter().any(|op| op.error_enum == name);
+                assert!(name != "*", "{spec}: {file} imports a glob");
+                assert!(
+                    error_enum
+                        || !uppercase(&name)
+                        || naming::CLIENT_MODULE_NAMES.contains(&name.as_str()),
+                    "{spec}: {file} has `{name}`, which naming::CLIENT_MODULE_NAMES does not list"
+                );
+            }
+        }
+
+        // The client's methods besides the operations', paginators' and waiters'.
+        let mut derived: Vec<&str> = Vec::new();
+        for op in &api.operations {
+            derived.extend([op.name.as_str(), op.build_method.as_str()]);
+            if let Some(pagination) = &op.pagination {
+                derived.extend([
+                    pagination.pages_method.as_str(),
+                    pagination.items_method.as_str(),
+                ]);
+            }
+        }
+        for waiter in &api.waiters {
+            derived.extend([waiter.method.as_str(), waiter.config_method.as_str()]);
+        }
+        let client = syn::parse_file(&files["src/client.rs"]).unwrap();
+        let mut own = Vec::new();
+        for item in &client.items {
+            match item {
+                syn::Item::Impl(block)
+                    if block.trait_.is_none()
+                        && quote::ToTokens::to_token_stream(&block.self_ty).to_string()
+                            == "Client" =>
+                {
+                    for member in &block.items {
+                        if let syn::ImplItem::Fn(function) = member {
+                            own.push(function.sig.ident.to_string());
+                        }
+                    }
+                }
+                syn::Item::Struct(item) if item.ident == "Client" => {
+                    for attr in &item.attrs {
+                        let text = quote::ToTokens::to_token_stream(attr).to_string();
+                        if text.contains("derive") {
+                            for (derive, method) in [("Clone", "clone"), ("Debug", "fmt")] {
+                                if text.contains(derive) {
+                                    own.push(method.to_owned());
+                                }
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for name in own {
+            assert!(
+                derived.contains(&name.as_str()) || naming::CLIENT_METHODS.contains(&name.as_str()),
+                "{spec}: the client has the method `{name}`, which naming::CLIENT_METHODS does not list"
+            );
+        }
+
+        // The program: its `__` locals, and its subcommands besides the operations'.
+        let Some(cli) = files.get("src/cli.rs") else {
+            continue;
+        };
+        let mut found = std::collections::BTreeSet::new();
+        idents(cli.parse().unwrap(), &mut found);
+        let mut known: Vec<String> = naming::PROGRAM_LOCALS
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        known.extend(api.tables.iter().map(|t| t.const_name.clone()));
+        known.extend(api.operations.iter().map(|op| op.build_method.clone()));
+        for op in &api.operations {
+            for (_, argument) in op.then_wait.iter().flat_map(|t| &t.arguments) {
+                if let crate::model::WaitArgument::Answer { local, .. } = argument {
+                    known.push(local.clone());
+                }
+            }
+        }
+        for ident in found.iter().filter(|i| i.starts_with("__")) {
+            assert!(
+                known.contains(ident),
+                "{spec}: the program has the local `{ident}`, which naming::PROGRAM_LOCALS does not list"
+            );
+        }
+        let file = syn::parse_file(cli).unwrap();
+        for item in &file.items {
+            if let syn::Item::Enum(command) = item
+                && command.ident == "Command"
+            {
+                for variant in &command.variants {
+                    let name = variant.ident.to_string();
+                    let of_operation = api
+                        .operations
+                        .iter()
+                        .any(|op| op.subcommand_variant == name);
+                    let reserved = naming::RESERVED_SUBCOMMANDS
+                        .iter()
+                        .any(|s| naming::upper_camel_case(s).as_deref() == Some(name.as_str()));
+                    assert!(
+                        of_operation || reserved,
+                        "{spec}: the program has the subcommand `{name}`, which naming::RESERVED_SUBCOMMANDS does not list"
+                    );
+                }
+            }
+        }
+    }
 }

@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::doc::{Doc, IMPORT_TAG, OperationDoc, TypeDoc};
 use super::enums::EnumPlan;
-use super::objects::{ObjectPlan, imported_source};
+use super::objects::ObjectPlan;
 use super::tree::inner_name;
+use crate::spec::{IMPORT_TAG, Operation, Spec, TypeDef};
 
 /// Type names used from request bodies and from responses.
 pub struct Usage {
@@ -19,7 +19,7 @@ fn names_in(expr: &str) -> Option<String> {
     inner_name(expr).map(str::to_owned)
 }
 
-pub fn usage(types: &BTreeMap<String, TypeDoc>, operations: &[OperationDoc]) -> Usage {
+pub fn usage(types: &BTreeMap<String, TypeDef>, operations: &[Operation]) -> Usage {
     let reach = |roots: Vec<String>| {
         let mut seen = BTreeSet::new();
         let mut stack = roots;
@@ -27,7 +27,7 @@ pub fn usage(types: &BTreeMap<String, TypeDoc>, operations: &[OperationDoc]) -> 
             if !seen.insert(name.clone()) {
                 continue;
             }
-            if let Some(TypeDoc::Object(object)) = types.get(&name) {
+            if let Some(TypeDef::Object(object)) = types.get(&name) {
                 stack.extend(object.fields.iter().filter_map(|f| names_in(&f.type_expr)));
             }
         }
@@ -48,19 +48,19 @@ pub fn usage(types: &BTreeMap<String, TypeDoc>, operations: &[OperationDoc]) -> 
 }
 
 pub fn assemble(
-    doc: &Doc,
+    doc: &Spec,
     objects: Vec<ObjectPlan>,
     enums: Vec<EnumPlan>,
-    operations: &[OperationDoc],
-) -> Vec<TypeDoc> {
-    let mut produced: BTreeMap<String, TypeDoc> = BTreeMap::new();
+    operations: &[Operation],
+) -> Vec<TypeDef> {
+    let mut produced: BTreeMap<String, TypeDef> = BTreeMap::new();
     let mut new_order: Vec<String> = Vec::new();
     let mut plans: BTreeMap<String, ObjectPlan> = BTreeMap::new();
     for plan in objects {
         if !plan.existed {
             new_order.push(plan.doc.name.clone());
         }
-        produced.insert(plan.doc.name.clone(), TypeDoc::Object(plan.doc.clone()));
+        produced.insert(plan.doc.name.clone(), TypeDef::Object(plan.doc.clone()));
         plans.insert(plan.doc.name.clone(), plan);
     }
     let mut new_enums = Vec::new();
@@ -69,12 +69,12 @@ pub fn assemble(
         if !doc.types.iter().any(|t| t.name() == name) {
             new_enums.push(name.clone());
         }
-        produced.insert(name, TypeDoc::Enum(plan.doc));
+        produced.insert(name, TypeDef::enum_like(plan.doc));
     }
     new_order.extend(new_enums);
 
     // Every type the spec could keep, to see what is used.
-    let mut all: BTreeMap<String, TypeDoc> = doc
+    let mut all: BTreeMap<String, TypeDef> = doc
         .types
         .iter()
         .map(|t| (t.name().to_owned(), t.clone()))
@@ -84,7 +84,7 @@ pub fn assemble(
 
     // `required` by usage.
     for (name, plan) in &plans {
-        let Some(TypeDoc::Object(object)) = produced.get_mut(name) else {
+        let Some(TypeDef::Object(object)) = produced.get_mut(name) else {
             continue;
         };
         let in_response = used.response.contains(name);
@@ -112,7 +112,7 @@ pub fn assemble(
         }
     }
 
-    let keep = |name: &str, ty: &TypeDoc| used.all.contains(name) || !imported_source(ty.source());
+    let keep = |name: &str, ty: &TypeDef| used.all.contains(name) || !ty.source().is_imported();
     let mut out = Vec::new();
     for old in &doc.types {
         let name = old.name();

@@ -20,9 +20,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::doc::Doc;
 use super::tree::{Ctx, EnumId, LocId, Natural, Slot, Tree, TyShape};
 use crate::naming;
+use crate::spec::Spec;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum CtxKey {
@@ -122,7 +122,7 @@ fn usable(name: &str) -> bool {
     naming::is_upper_camel_ident(name) && !naming::RESERVED_TYPE_NAMES.contains(&name)
 }
 
-pub fn compute(tree: &Tree<'_>, doc: &Doc) -> Classes {
+pub fn compute(tree: &Tree<'_>, doc: &Spec) -> Classes {
     // Definitions some request requires a member of, and the contexts each definition is in.
     let mut requires = BTreeSet::new();
     for loc in &tree.locs {
@@ -515,7 +515,7 @@ fn enum_classes(
             .collect();
         let candidate = match values.iter().next() {
             Some(only) if values.len() == 1 && !family => {
-                format!("{}{member}", super::enums::variant_name(only, 0))
+                format!("{}{member}", super::names::variant_name(only, 0))
             }
             _ => format!("{shortest}{member}"),
         };

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::doc::{Doc, EnumDoc, FieldDoc, ObjectDoc, OperationDoc, ParamDoc, TypeDoc};
+use crate::spec::{
+    Choice, EnumDef, FieldDef, MediaType, ObjectDef, Operation, ParamDef, Spec, TypeDef, wire_text,
+};
 
 fn required_word(required: Option<bool>) -> &'static str {
     if required == Some(true) {
@@ -45,16 +47,16 @@ fn list_decisions(out: &mut Vec<String>, prefix: &str, old: &[String], new: &[St
 }
 
 /// Every change from `old` to `new`, in spec order.
-pub fn changes(old: &Doc, new: &Doc) -> Vec<String> {
+pub fn changes(old: &Spec, new: &Spec) -> Vec<String> {
     let mut out = Vec::new();
     operations(&mut out, &old.operations, &new.operations);
     types(&mut out, &old.types, &new.types);
     out
 }
 
-fn operations(out: &mut Vec<String>, old: &[OperationDoc], new: &[OperationDoc]) {
-    let before: BTreeMap<&str, &OperationDoc> = old.iter().map(|o| (o.name.as_str(), o)).collect();
-    let after: BTreeMap<&str, &OperationDoc> = new.iter().map(|o| (o.name.as_str(), o)).collect();
+fn operations(out: &mut Vec<String>, old: &[Operation], new: &[Operation]) {
+    let before: BTreeMap<&str, &Operation> = old.iter().map(|o| (o.name.as_str(), o)).collect();
+    let after: BTreeMap<&str, &Operation> = new.iter().map(|o| (o.name.as_str(), o)).collect();
     for op in new {
         let p = format!("operation {}", op.name);
         let Some(was) = before.get(op.name.as_str()) else {
@@ -81,7 +83,7 @@ fn operations(out: &mut Vec<String>, old: &[OperationDoc], new: &[OperationDoc])
     }
 }
 
-fn operation(out: &mut Vec<String>, p: &str, was: &OperationDoc, op: &OperationDoc) {
+fn operation(out: &mut Vec<String>, p: &str, was: &Operation, op: &Operation) {
     if was.operation_id != op.operation_id {
         out.push(format!(
             "{p}: operation ID {} → {}",
@@ -89,17 +91,14 @@ fn operation(out: &mut Vec<String>, p: &str, was: &OperationDoc, op: &OperationD
             op.operation_id.as_deref().unwrap_or("(none)")
         ));
     }
-    if (was.method.as_str(), was.path.as_str()) != (op.method.as_str(), op.path.as_str()) {
+    if (&was.method, &was.path) != (&op.method, &op.path) {
         out.push(format!(
             "{p}: {} {} → {} {}",
             was.method, was.path, op.method, op.path
         ));
     }
     if was.summary != op.summary {
-        out.push(format!(
-            "{p}: summary now {:?}",
-            op.summary.as_deref().unwrap_or("")
-        ));
+        out.push(format!("{p}: summary now {:?}", op.summary));
     }
     if was.description != op.description {
         out.push(format!("{p}: description changed"));
@@ -130,8 +129,8 @@ fn operation(out: &mut Vec<String>, p: &str, was: &OperationDoc, op: &OperationD
             if a.media_type != b.media_type {
                 out.push(format!(
                     "{p}: request media type {} → {}",
-                    a.media_type.as_deref().unwrap_or("application/json"),
-                    b.media_type.as_deref().unwrap_or("application/json")
+                    media_type(&a.media_type),
+                    media_type(&b.media_type)
                 ));
             }
             examples(out, &format!("{p}: request"), &a.examples, &b.examples);
@@ -192,13 +191,13 @@ fn examples(out: &mut Vec<String>, prefix: &str, old: &[Value], new: &[Value]) {
     }
 }
 
-fn params(out: &mut Vec<String>, p: &str, key: &str, old: &[ParamDoc], new: &[ParamDoc]) {
+fn params(out: &mut Vec<String>, p: &str, key: &str, old: &[ParamDef], new: &[ParamDef]) {
     for param in new {
         let pp = format!("{p}: {key} parameter {:?}", param.name);
         let Some(was) = old.iter().find(|o| o.name == param.name) else {
             out.push(format!(
                 "{pp} added ({}, {}{})",
-                param.type_expr.as_deref().unwrap_or("string"),
+                param.type_expr,
                 required_word(param.required),
                 param
                     .source
@@ -211,8 +210,7 @@ fn params(out: &mut Vec<String>, p: &str, key: &str, old: &[ParamDoc], new: &[Pa
         if was.type_expr != param.type_expr {
             out.push(format!(
                 "{pp}: type {} → {}",
-                was.type_expr.as_deref().unwrap_or("string"),
-                param.type_expr.as_deref().unwrap_or("string")
+                was.type_expr, param.type_expr
             ));
         }
         if was.required.unwrap_or(false) != param.required.unwrap_or(false) {
@@ -248,22 +246,22 @@ fn params(out: &mut Vec<String>, p: &str, key: &str, old: &[ParamDoc], new: &[Pa
     }
 }
 
-fn types(out: &mut Vec<String>, old: &[TypeDoc], new: &[TypeDoc]) {
-    let before: BTreeMap<&str, &TypeDoc> = old.iter().map(|t| (t.name(), t)).collect();
-    let after: BTreeMap<&str, &TypeDoc> = new.iter().map(|t| (t.name(), t)).collect();
+fn types(out: &mut Vec<String>, old: &[TypeDef], new: &[TypeDef]) {
+    let before: BTreeMap<&str, &TypeDef> = old.iter().map(|t| (t.name(), t)).collect();
+    let after: BTreeMap<&str, &TypeDef> = new.iter().map(|t| (t.name(), t)).collect();
     for ty in new {
         match (before.get(ty.name()), ty) {
-            (None, TypeDoc::Object(o)) => out.push(format!(
+            (None, TypeDef::Object(o)) => out.push(format!(
                 "type {}: added ({} field{}{})",
                 o.name,
                 o.fields.len(),
                 if o.fields.len() == 1 { "" } else { "s" },
                 o.source
-                    .as_deref()
+                    .joined()
                     .map(|s| format!(", from {s}"))
                     .unwrap_or_default()
             )),
-            (None, TypeDoc::Enum(e)) => out.push(format!(
+            (None, TypeDef::Enum(e) | TypeDef::Flags(e)) => out.push(format!(
                 "enum {}: added (values {})",
                 e.name,
                 e.values
@@ -272,8 +270,9 @@ fn types(out: &mut Vec<String>, old: &[TypeDoc], new: &[TypeDoc]) {
                     .collect::<Vec<_>>()
                     .join(", ")
             )),
-            (Some(TypeDoc::Object(a)), TypeDoc::Object(b)) => object(out, a, b),
-            (Some(TypeDoc::Enum(a)), TypeDoc::Enum(b)) => enumeration(out, a, b),
+            (Some(TypeDef::Object(a)), TypeDef::Object(b)) => object(out, a, b),
+            (Some(TypeDef::Enum(a)), TypeDef::Enum(b))
+            | (Some(TypeDef::Flags(a)), TypeDef::Flags(b)) => enumeration(out, a, b),
             (Some(_), _) => out.push(format!(
                 "type {}: replaced by a type of another kind",
                 ty.name()
@@ -284,7 +283,7 @@ fn types(out: &mut Vec<String>, old: &[TypeDoc], new: &[TypeDoc]) {
         if !after.contains_key(ty.name()) {
             out.push(format!(
                 "{} {}: removed",
-                if matches!(ty, TypeDoc::Enum(_)) {
+                if matches!(ty, TypeDef::Enum(_) | TypeDef::Flags(_)) {
                     "enum"
                 } else {
                     "type"
@@ -295,7 +294,7 @@ fn types(out: &mut Vec<String>, old: &[TypeDoc], new: &[TypeDoc]) {
     }
 }
 
-fn object(out: &mut Vec<String>, was: &ObjectDoc, now: &ObjectDoc) {
+fn object(out: &mut Vec<String>, was: &ObjectDef, now: &ObjectDef) {
     let p = format!("type {}", now.name);
     if was.description != now.description {
         out.push(format!("{p}: description changed"));
@@ -303,7 +302,7 @@ fn object(out: &mut Vec<String>, was: &ObjectDoc, now: &ObjectDoc) {
     if was.source != now.source {
         out.push(format!(
             "{p}: source now {}",
-            now.source.as_deref().unwrap_or("(none)")
+            now.source.joined().as_deref().unwrap_or("(none)")
         ));
     }
     if was.doc_name != now.doc_name {
@@ -340,7 +339,7 @@ fn object(out: &mut Vec<String>, was: &ObjectDoc, now: &ObjectDoc) {
     }
 }
 
-fn row(out: &mut Vec<String>, fp: &str, old: &FieldDoc, new: &FieldDoc) {
+fn row(out: &mut Vec<String>, fp: &str, old: &FieldDef, new: &FieldDef) {
     if old.type_expr != new.type_expr {
         out.push(format!("{fp}: type {} → {}", old.type_expr, new.type_expr));
     } else if old.source_type != new.source_type {
@@ -350,7 +349,7 @@ fn row(out: &mut Vec<String>, fp: &str, old: &FieldDoc, new: &FieldDoc) {
             new.source_type.as_deref().unwrap_or("?")
         ));
     }
-    let effective = |f: &FieldDoc| f.wire_required.or(f.required) == Some(true);
+    let effective = |f: &FieldDef| f.wire_required.or(f.required) == Some(true);
     if effective(old) != effective(new) {
         out.push(format!(
             "{fp}: now {} (was {})",
@@ -391,7 +390,7 @@ fn row(out: &mut Vec<String>, fp: &str, old: &FieldDoc, new: &FieldDoc) {
     decision_lines(out, fp, old.decision.as_deref(), new.decision.as_deref());
 }
 
-fn enumeration(out: &mut Vec<String>, was: &EnumDoc, now: &EnumDoc) {
+fn enumeration(out: &mut Vec<String>, was: &EnumDef, now: &EnumDef) {
     let p = format!("enum {}", now.name);
     if was.description != now.description {
         out.push(format!("{p}: description changed"));
@@ -399,7 +398,7 @@ fn enumeration(out: &mut Vec<String>, was: &EnumDoc, now: &EnumDoc) {
     if was.source != now.source {
         out.push(format!(
             "{p}: source now {}",
-            now.source.as_deref().unwrap_or("(none)")
+            now.source.joined().as_deref().unwrap_or("(none)")
         ));
     }
     list_decisions(out, &p, &was.decisions, &now.decisions);
@@ -409,9 +408,8 @@ fn enumeration(out: &mut Vec<String>, was: &EnumDoc, now: &EnumDoc) {
                 "{p}: value {} added ({}{})",
                 value.value,
                 value.name,
-                value
-                    .description
-                    .as_deref()
+                Some(&value.description)
+                    .filter(|d| !d.is_empty())
                     .map(|d| format!(": {d}"))
                     .unwrap_or_default()
             ));
@@ -426,8 +424,7 @@ fn enumeration(out: &mut Vec<String>, was: &EnumDoc, now: &EnumDoc) {
         if old.description != value.description {
             out.push(format!(
                 "{p}: value {}: meaning now {:?}",
-                value.value,
-                value.description.as_deref().unwrap_or("")
+                value.value, value.description
             ));
         }
         if old.source != value.source {
@@ -446,4 +443,11 @@ fn enumeration(out: &mut Vec<String>, was: &EnumDoc, now: &EnumDoc) {
             ));
         }
     }
+}
+
+/// A request body's media type as the summary names it.
+fn media_type(media_type: &Option<Choice<MediaType>>) -> String {
+    media_type
+        .as_ref()
+        .map_or_else(|| wire_text(&MediaType::Json), Choice::to_string)
 }

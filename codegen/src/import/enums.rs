@@ -8,53 +8,23 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::classes::{Classes, EnumClass};
-use super::doc::{Doc, EnumDoc, EnumKind, TypeDoc, ValueDoc, is_import_decision};
-use super::objects::imported_source;
+use super::names::{unique, variant_name};
 use super::prose;
 use super::tree::Tree;
-use crate::naming;
-
-/// A variant name for a wire value: `Dedicate`, `x-infer` → `XInfer`, `60` → `Value60`, `""` →
-/// `Empty`; `Unknown` is reserved, so `Unknown` becomes `UnknownValue`.
-pub fn variant_name(value: &str, index: usize) -> String {
-    if value.is_empty() {
-        return "Empty".to_owned();
-    }
-    let name = match naming::upper_camel_case(value) {
-        Some(name) if name.starts_with('_') => format!("Value{}", name.trim_start_matches('_')),
-        Some(name) => name,
-        None => format!("Value{}", index + 1),
-    };
-    match name.as_str() {
-        "Unknown" => "UnknownValue".to_owned(),
-        _ if naming::is_upper_camel_ident(&name) => name,
-        _ => format!("Value{}", index + 1),
-    }
-}
-
-fn unique(name: String, used: &mut BTreeSet<String>) -> String {
-    let mut candidate = name.clone();
-    let mut n = 2;
-    while used.contains(&candidate) {
-        candidate = format!("{name}{n}");
-        n += 1;
-    }
-    used.insert(candidate.clone());
-    candidate
-}
+use crate::spec::{EnumDef, EnumKind, Repr, Spec, TypeDef, ValueDef, is_import_decision};
 
 pub struct EnumPlan {
-    pub doc: EnumDoc,
+    pub doc: EnumDef,
     pub imported: bool,
 }
 
-pub fn build(tree: &Tree<'_>, classes: &Classes, doc: &Doc) -> Vec<EnumPlan> {
-    let existing: BTreeMap<&str, &EnumDoc> = doc
+pub fn build(tree: &Tree<'_>, classes: &Classes, doc: &Spec) -> Vec<EnumPlan> {
+    let existing: BTreeMap<&str, &EnumDef> = doc
         .types
         .iter()
         .filter_map(|t| match t {
-            TypeDoc::Enum(e) => Some((e.name.as_str(), e)),
-            TypeDoc::Object(_) => None,
+            TypeDef::Enum(e) | TypeDef::Flags(e) => Some((e.name.as_str(), e)),
+            TypeDef::Object(_) => None,
         })
         .collect();
     classes
@@ -78,7 +48,7 @@ fn build_one(
     tree: &Tree<'_>,
     classes: &Classes,
     class: &EnumClass,
-    old: Option<&EnumDoc>,
+    old: Option<&EnumDef>,
 ) -> EnumPlan {
     let mut listed: Vec<Listed> = Vec::new();
     for id in &class.locs {
@@ -99,7 +69,7 @@ fn build_one(
         .iter()
         .map(|id| tree.enums[id.0].file.as_str())
         .collect();
-    let imported = old.is_none_or(|o| imported_source(o.source.as_deref()));
+    let imported = old.is_none_or(|o| o.source.is_imported());
 
     if let Some(old) = old
         && !imported
@@ -107,7 +77,7 @@ fn build_one(
         // The spec's enum: its values stay; the definitions' other values are added.
         let mut doc = old.clone();
         doc.decisions.retain(|d| !is_import_decision(d));
-        if old.kind != EnumKind::Enum || old.repr != "string" {
+        if old.kind != EnumKind::Enum || old.repr != Repr::String {
             return EnumPlan { doc, imported };
         }
         let mut used: BTreeSet<String> = old.values.iter().map(|v| v.name.clone()).collect();
@@ -120,8 +90,8 @@ fn build_one(
                         .iter()
                         .find(|(v, ..)| value.value.as_str() == Some(v))
                     {
-                        values.push(ValueDoc {
-                            description: meaning.clone(),
+                        values.push(ValueDef {
+                            description: meaning.clone().unwrap_or_default(),
                             source: Some(file.clone()),
                             ..value.clone()
                         });
@@ -133,10 +103,10 @@ fn build_one(
             if values.iter().any(|v| v.value.as_str() == Some(value)) {
                 continue;
             }
-            values.push(ValueDoc {
+            values.push(ValueDef {
                 value: Value::String(value.clone()),
                 name: unique(variant_name(value, index), &mut used),
-                description: meaning.clone(),
+                description: meaning.clone().unwrap_or_default(),
                 source: Some(file.clone()),
             });
         }
@@ -175,13 +145,13 @@ fn build_one(
     let values = order
         .iter()
         .enumerate()
-        .map(|(index, (value, meaning, _))| ValueDoc {
+        .map(|(index, (value, meaning, _))| ValueDef {
             value: Value::String(value.clone()),
             name: names
                 .get(value)
                 .cloned()
                 .unwrap_or_else(|| unique(variant_name(value, index), &mut used)),
-            description: meaning.clone(),
+            description: meaning.clone().unwrap_or_default(),
             source: None,
         })
         .collect();
@@ -209,36 +179,15 @@ fn build_one(
         })
         .unwrap_or_default();
     EnumPlan {
-        doc: EnumDoc {
+        doc: EnumDef {
             name: class.name.clone(),
             kind: EnumKind::Enum,
-            repr: "string".to_owned(),
-            source: Some(files.into_iter().collect::<Vec<_>>().join(", ")),
-            description: Some(description),
+            repr: Repr::String,
+            source: files.into_iter().collect(),
+            description,
             decisions,
             values,
         },
         imported,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::variant_name;
-
-    #[test]
-    fn variant_names() {
-        assert_eq!(variant_name("Dedicate", 0), "Dedicate");
-        assert_eq!(variant_name("x-infer", 0), "XInfer");
-        assert_eq!(variant_name("create_time", 0), "CreateTime");
-        assert_eq!(variant_name("v2", 0), "V2");
-        assert_eq!(variant_name("60", 0), "Value60");
-        assert_eq!(variant_name("", 0), "Empty");
-        assert_eq!(variant_name("Unknown", 0), "UnknownValue");
-        assert_eq!(variant_name("资源", 2), "Value3");
-        assert_eq!(
-            variant_name("application/merge-patch+json", 0),
-            "ApplicationMergePatchJson"
-        );
     }
 }

@@ -8,9 +8,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::doc::{IMPORT_TAG, OperationDoc, TypeDoc, is_import_decision};
-use super::objects::imported_source;
+use super::names::{unique, variant_name};
+use crate::model::Primitive;
 use crate::resolve::{ParsedType, parse_type_expr};
+use crate::spec::{
+    Choice, IMPORT_TAG, MediaType, Operation, Repr, TypeDef, ValueDef, is_import_decision,
+    wire_text,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Problem {
@@ -72,7 +76,7 @@ impl std::fmt::Display for Issue {
 }
 
 struct Checker<'t> {
-    types: BTreeMap<&'t str, &'t TypeDoc>,
+    types: BTreeMap<&'t str, &'t TypeDef>,
     issues: Vec<Issue>,
     example: String,
     /// Checking a merge patch: an optional member may be `null` (remove it).
@@ -91,11 +95,12 @@ impl Checker<'_> {
     fn check(&mut self, ty: &ParsedType, value: &Value, path: &str, member: Option<(&str, &str)>) {
         match ty {
             ParsedType::Json => {}
-            ParsedType::String if value.is_string() => {}
-            ParsedType::Integer if value.is_i64() || value.is_u64() => {}
-            ParsedType::Int32 if value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) => {}
-            ParsedType::Number if value.is_number() => {}
-            ParsedType::Boolean if value.is_boolean() => {}
+            ParsedType::Primitive(Primitive::String) if value.is_string() => {}
+            ParsedType::Primitive(Primitive::Integer) if value.is_i64() || value.is_u64() => {}
+            ParsedType::Primitive(Primitive::Int32)
+                if value.as_i64().is_some_and(|n| i32::try_from(n).is_ok()) => {}
+            ParsedType::Primitive(Primitive::Number) if value.is_number() => {}
+            ParsedType::Primitive(Primitive::Boolean) if value.is_boolean() => {}
             ParsedType::Array(inner) => match value {
                 Value::Array(items) => {
                     for (i, item) in items.iter().enumerate() {
@@ -125,8 +130,14 @@ impl Checker<'_> {
         member: Option<(&str, &str)>,
     ) {
         let widen = match ty {
-            ParsedType::Int32 if value.is_i64() || value.is_u64() => "integer",
-            ParsedType::Int32 | ParsedType::Integer if value.is_number() => "number",
+            ParsedType::Primitive(Primitive::Int32) if value.is_i64() || value.is_u64() => {
+                "integer"
+            }
+            ParsedType::Primitive(Primitive::Int32) | ParsedType::Primitive(Primitive::Integer)
+                if value.is_number() =>
+            {
+                "number"
+            }
             _ => "json",
         };
         self.issue(
@@ -144,7 +155,7 @@ impl Checker<'_> {
             return; // resolve reports unknown names
         };
         match def {
-            TypeDoc::Object(object) => match value {
+            TypeDef::Object(object) => match value {
                 Value::Object(map) => {
                     for field in &object.fields {
                         let child = super::swagger::child_path(path, &field.name);
@@ -198,9 +209,9 @@ impl Checker<'_> {
                     },
                 ),
             },
-            TypeDoc::Enum(e) => {
-                let ok = match (e.repr.as_str(), value) {
-                    ("string", Value::String(s)) => {
+            TypeDef::Enum(e) | TypeDef::Flags(e) => {
+                let ok = match (e.repr, value) {
+                    (Repr::String, Value::String(s)) => {
                         if !e.values.iter().any(|v| v.value.as_str() == Some(s)) {
                             self.issue(
                                 path,
@@ -212,14 +223,14 @@ impl Checker<'_> {
                         }
                         true
                     }
-                    ("integer", v) => v.is_u64() || v.is_i64(),
+                    (Repr::Integer, v) => v.is_u64() || v.is_i64(),
                     _ => false,
                 };
                 if !ok {
                     self.issue(
                         path,
                         Problem::Mismatch {
-                            expected: format!("a {} value of {}", e.repr, e.name),
+                            expected: format!("a {} value of {}", wire_text(&e.repr), e.name),
                             found: super::swagger::kind(value),
                             row: member
                                 .map(|(owner, field)| (owner.to_owned(), field.to_owned(), "json")),
@@ -233,11 +244,11 @@ impl Checker<'_> {
 
 fn describe(ty: &ParsedType) -> String {
     match ty {
-        ParsedType::String => "a string".into(),
-        ParsedType::Integer => "an integer".into(),
-        ParsedType::Int32 => "a 32-bit integer".into(),
-        ParsedType::Number => "a number".into(),
-        ParsedType::Boolean => "a boolean".into(),
+        ParsedType::Primitive(Primitive::String) => "a string".into(),
+        ParsedType::Primitive(Primitive::Integer) => "an integer".into(),
+        ParsedType::Primitive(Primitive::Int32) => "a 32-bit integer".into(),
+        ParsedType::Primitive(Primitive::Number) => "a number".into(),
+        ParsedType::Primitive(Primitive::Boolean) => "a boolean".into(),
         ParsedType::Json => "any JSON".into(),
         ParsedType::Named(name) => format!("a {name}"),
         ParsedType::Array(_) => "an array".into(),
@@ -246,7 +257,7 @@ fn describe(ty: &ParsedType) -> String {
 }
 
 /// Checks every example of every operation against the types.
-pub fn check(types: &[TypeDoc], operations: &[OperationDoc]) -> Vec<Issue> {
+pub fn check(types: &[TypeDef], operations: &[Operation]) -> Vec<Issue> {
     let mut checker = Checker {
         types: types.iter().map(|t| (t.name(), t)).collect(),
         issues: Vec::new(),
@@ -257,7 +268,7 @@ pub fn check(types: &[TypeDoc], operations: &[OperationDoc]) -> Vec<Issue> {
         if let Some(body) = &op.request_body
             && let Ok(parsed) = parse_type_expr(&body.type_name)
         {
-            checker.patch = body.media_type.as_deref() == Some("application/merge-patch+json");
+            checker.patch = body.media_type == Some(Choice::Known(MediaType::MergePatch));
             for (i, example) in body.examples.iter().enumerate() {
                 checker.example = format!("{} request example {}", op.name, i + 1);
                 checker.check(&parsed, example, "$", None);
@@ -325,7 +336,7 @@ fn add_decision(current: &mut Option<String>, note: &str) {
 /// whose examples send values its type cannot hold is widened as little as takes them (`int32` →
 /// `integer` → `number`, anything else → `json`). Each such row gets one decision naming the
 /// first example that showed it. Rows the importer does not own are left alone (warnings).
-pub fn apply(types: &mut [TypeDoc], operations: &[OperationDoc]) -> Vec<Issue> {
+pub fn apply(types: &mut [TypeDef], operations: &[Operation]) -> Vec<Issue> {
     // (owner, field) → (the definition's type, the first issue).
     let mut touched: BTreeMap<(String, String), (String, Issue)> = BTreeMap::new();
     for _ in 0..16 {
@@ -344,10 +355,10 @@ pub fn apply(types: &mut [TypeDoc], operations: &[OperationDoc]) -> Vec<Issue> {
             if !rows_seen.insert((owner.clone(), field.clone())) {
                 continue;
             }
-            let Some(TypeDoc::Object(o)) = types.iter_mut().find(|t| t.name() == owner) else {
+            let Some(TypeDef::Object(o)) = types.iter_mut().find(|t| t.name() == owner) else {
                 continue;
             };
-            let imported = imported_source(o.source.as_deref());
+            let imported = o.source.is_imported();
             let Some(row) = o.fields.iter_mut().find(|f| f.name == *field) else {
                 continue;
             };
@@ -380,7 +391,7 @@ pub fn apply(types: &mut [TypeDoc], operations: &[OperationDoc]) -> Vec<Issue> {
         }
     }
     for ((owner, field), (was, issue)) in &touched {
-        let Some(TypeDoc::Object(o)) = types.iter_mut().find(|t| t.name() == owner) else {
+        let Some(TypeDef::Object(o)) = types.iter_mut().find(|t| t.name() == owner) else {
             continue;
         };
         let Some(row) = o.fields.iter_mut().find(|f| f.name == *field) else {
@@ -419,24 +430,18 @@ pub fn apply(types: &mut [TypeDoc], operations: &[OperationDoc]) -> Vec<Issue> {
     }
     let mut added: BTreeSet<String> = BTreeSet::new();
     for (owner, values) in unlisted {
-        if let Some(TypeDoc::Enum(e)) = types.iter_mut().find(|t| t.name() == owner)
-            && imported_source(e.source.as_deref())
+        if let Some(TypeDef::Enum(e) | TypeDef::Flags(e)) =
+            types.iter_mut().find(|t| t.name() == owner)
+            && e.source.is_imported()
         {
             let list: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
             let mut used: BTreeSet<String> = e.values.iter().map(|v| v.name.clone()).collect();
             for value in &values {
-                let base = super::enums::variant_name(value, e.values.len());
-                let mut name = base.clone();
-                let mut n = 2;
-                while used.contains(&name) {
-                    name = format!("{base}{n}");
-                    n += 1;
-                }
-                used.insert(name.clone());
-                e.values.push(super::doc::ValueDoc {
+                let name = unique(variant_name(value, e.values.len()), &mut used);
+                e.values.push(ValueDef {
                     value: Value::String(value.clone()),
                     name,
-                    description: None,
+                    description: String::new(),
                     source: None,
                 });
             }

@@ -6,7 +6,7 @@
 //!
 //! - [`swagger`] reads a definition (errors name the file and the JSON path);
 //! - [`tree`] walks every operation's bodies into locations and lays the spec's types over them;
-//! - [`classes`] gathers locations into types and names them;
+//! - [`classes`] gathers locations into types and names them ([`names`] names enum variants);
 //! - [`objects`], [`enums`] and [`operations`] build the spec's rows, keeping what the seeds and
 //!   people decided;
 //! - [`assemble`] orders the types and decides `required` by usage; [`examples`] checks every
@@ -19,9 +19,9 @@
 pub mod assemble;
 pub mod classes;
 pub mod diff;
-pub mod doc;
 pub mod enums;
 pub mod examples;
+pub mod names;
 pub mod objects;
 pub mod operations;
 pub mod prose;
@@ -190,7 +190,7 @@ pub fn import(
     files: &[DefFile],
     seeds: &[seeds::SeedFile],
 ) -> Result<Outcome, Error> {
-    let old = doc::parse(spec_file, spec_text).map_err(Error::Spec)?;
+    let old = crate::spec::parse(spec_file, spec_text).map_err(Error::Spec)?;
 
     let mut ops = Vec::new();
     let mut diagnostics = Diagnostics::default();
@@ -234,7 +234,7 @@ pub fn import(
         .map(|issue| issue.to_string())
         .collect();
 
-    let new = doc::Doc {
+    let new = crate::spec::Spec {
         schema: old.schema.clone(),
         format_version: old.format_version,
         service: old.service.clone(),
@@ -243,7 +243,7 @@ pub fn import(
         waiters: old.waiters.clone(),
         tables: old.tables.clone(),
     };
-    let text = doc::render(&new);
+    let text = crate::spec::render(&new);
     crate::load_api(spec_file, &text).map_err(Error::Unresolvable)?;
     Ok(Outcome {
         seed_mismatches: seeds::check(&new, seeds),

@@ -12,13 +12,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::classes::Classes;
-use super::doc::{Doc, FieldDoc, IMPORT_TAG, ObjectDoc, ObjectKind, TypeDoc, is_import_decision};
 use super::tree::{Ctx, LocId, Natural, RowOcc, Tree};
-
-/// Whether the importer owns a type or operation with this `source`.
-pub fn imported_source(source: Option<&str>) -> bool {
-    source.is_some_and(|s| !s.is_empty() && s.split(", ").all(|part| part.ends_with(".json")))
-}
+use crate::spec::{
+    FieldDef, IMPORT_TAG, ObjectDef, ObjectKind, Sources, Spec, TypeDef, import_decision,
+    is_import_decision,
+};
 
 /// A row the importer computed, with what `required` becomes once usage is known.
 #[derive(Debug, Clone)]
@@ -35,20 +33,16 @@ pub struct RowPlan {
 
 #[derive(Debug, Clone)]
 pub struct ObjectPlan {
-    pub doc: ObjectDoc,
+    pub doc: ObjectDef,
     pub rows: Vec<RowPlan>,
     /// The importer owns the type.
     pub imported: bool,
     pub existed: bool,
 }
 
-pub fn join_decision(parts: &[String]) -> Option<String> {
-    (!parts.is_empty()).then(|| format!("{IMPORT_TAG}{}", parts.join(" ")))
-}
-
-fn first_files(locs: &[LocId], tree: &Tree<'_>) -> String {
+fn first_files(locs: &[LocId], tree: &Tree<'_>) -> Sources {
     let files: BTreeSet<&str> = locs.iter().map(|l| tree.locs[l.0].file.as_str()).collect();
-    files.into_iter().collect::<Vec<_>>().join(", ")
+    files.into_iter().collect()
 }
 
 /// Builds every class's object type. `contradictions` collects rows a person's decision keeps
@@ -56,15 +50,15 @@ fn first_files(locs: &[LocId], tree: &Tree<'_>) -> String {
 pub fn build(
     tree: &Tree<'_>,
     classes: &Classes,
-    doc: &Doc,
+    doc: &Spec,
     contradictions: &mut Vec<String>,
 ) -> Vec<ObjectPlan> {
-    let existing: BTreeMap<&str, &ObjectDoc> = doc
+    let existing: BTreeMap<&str, &ObjectDef> = doc
         .types
         .iter()
         .filter_map(|t| match t {
-            TypeDoc::Object(o) => Some((o.name.as_str(), o)),
-            TypeDoc::Enum(_) => None,
+            TypeDef::Object(o) => Some((o.name.as_str(), o)),
+            TypeDef::Enum(_) | TypeDef::Flags(_) => None,
         })
         .collect();
     classes
@@ -87,7 +81,7 @@ fn build_one(
     classes: &Classes,
     name: &str,
     locs: &[LocId],
-    old: Option<&ObjectDoc>,
+    old: Option<&ObjectDef>,
     contradictions: &mut Vec<String>,
 ) -> ObjectPlan {
     // Rows by wire name, in discovery order.
@@ -103,7 +97,7 @@ fn build_one(
             }
         }
     }
-    let imported = old.is_none_or(|o| imported_source(o.source.as_deref()));
+    let imported = old.is_none_or(|o| o.source.is_imported());
     let first = &tree.locs[locs[0].0];
 
     let mut fields = Vec::new();
@@ -156,8 +150,8 @@ fn build_one(
         rows.push(plan);
     }
 
-    let mut doc = match old {
-        Some(old) if !imported => ObjectDoc {
+    let doc = match old {
+        Some(old) if !imported => ObjectDef {
             fields,
             decisions: old
                 .decisions
@@ -178,7 +172,7 @@ fn build_one(
                 })
                 .unwrap_or_default();
             decisions.extend(type_decisions(tree, locs));
-            ObjectDoc {
+            ObjectDef {
                 name: name.to_owned(),
                 kind: ObjectKind::Object,
                 doc_name: match &first.natural {
@@ -186,20 +180,18 @@ fn build_one(
                     Natural::Inline(field) => Some(field.clone()),
                     Natural::Root => None,
                 },
-                source: Some(first_files(locs, tree)),
+                source: first_files(locs, tree),
                 description: first
                     .description
                     .clone()
-                    .or_else(|| old.and_then(|o| o.description.clone())),
+                    .or_else(|| old.map(|o| o.description.clone()))
+                    .unwrap_or_default(),
                 decisions,
                 fields,
                 rules: old.map(|o| o.rules.clone()).unwrap_or_default(),
             }
         }
     };
-    if doc.description.as_deref() == Some("") {
-        doc.description = None;
-    }
     ObjectPlan {
         doc,
         rows,
@@ -241,7 +233,7 @@ fn type_decisions(tree: &Tree<'_>, locs: &[LocId]) -> Vec<String> {
 }
 
 /// A row from its occurrences; `authored` when the type is not the importer's.
-fn row(tree: &Tree<'_>, classes: &Classes, m: &Merged<'_>, authored: bool) -> (FieldDoc, RowPlan) {
+fn row(tree: &Tree<'_>, classes: &Classes, m: &Merged<'_>, authored: bool) -> (FieldDef, RowPlan) {
     let (first_loc, first) = m.occs[0];
     let expr = classes.type_expr(&first.ty);
     let mut notes: Vec<String> = Vec::new();
@@ -308,17 +300,17 @@ fn row(tree: &Tree<'_>, classes: &Classes, m: &Merged<'_>, authored: bool) -> (F
                 .to_owned(),
         );
     }
-    let field = FieldDoc {
+    let field = FieldDef {
         name: m.name.clone(),
         required: Some(first.required),
         source_type: Some(first.source_type.clone()),
         type_expr: expr,
-        description: Some(first.description.clone()).filter(|d| !d.is_empty()),
+        description: first.description.clone(),
         min_items: first.min_items,
         wire_required: None,
         rust_name: None,
         source: authored.then(|| file(first_loc)),
-        decision: join_decision(&notes),
+        decision: import_decision(&notes),
     };
     let plan = RowPlan {
         kept: false,
@@ -334,7 +326,7 @@ fn contradict(
     tree: &Tree<'_>,
     classes: &Classes,
     type_name: &str,
-    field: &FieldDoc,
+    field: &FieldDef,
     computed: Option<&Merged<'_>>,
     out: &mut Vec<String>,
 ) {

@@ -8,17 +8,14 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::classes::Classes;
-use super::doc::{
-    BodyDoc, Doc, IMPORT_TAG, OperationDoc, PaginationDoc, ParamDoc, ResponseDoc,
-    is_import_decision,
-};
-use super::objects::{imported_source, join_decision};
 use super::prose;
 use super::swagger::{self, DefError, DefOp, DefParam, ParamIn, Scalar, Shape};
 use super::tree::{self, Slot, Tree, TyShape};
 use crate::naming;
-
-const MERGE_PATCH: &str = "application/merge-patch+json";
+use crate::spec::{
+    BodyDef, Choice, IMPORT_TAG, MediaType, Operation, PaginationDef, ParamDef, ResponseDef, Spec,
+    import_decision, is_import_decision, wire_text,
+};
 
 /// Every operation of the definitions, in their order, merged with the spec's; then the spec's
 /// other operations: kept if the importer does not own them (or a person's decision holds them),
@@ -26,10 +23,10 @@ const MERGE_PATCH: &str = "application/merge-patch+json";
 pub fn build(
     tree: &Tree<'_>,
     classes: &Classes,
-    doc: &Doc,
+    doc: &Spec,
     contradictions: &mut Vec<String>,
-) -> Result<Vec<OperationDoc>, DefError> {
-    let mut built: Vec<(Option<usize>, OperationDoc)> = Vec::new();
+) -> Result<Vec<Operation>, DefError> {
+    let mut built: Vec<(Option<usize>, Operation)> = Vec::new();
     let mut matched = BTreeSet::new();
     for (index, op) in tree.ops.iter().enumerate() {
         let old = doc.operations.iter().position(|o| tree::matches_op(o, op));
@@ -38,17 +35,17 @@ pub fn build(
         }
         let old_doc = old.map(|i| &doc.operations[i]);
         let new = match old_doc {
-            Some(old) if !imported_source(old.source.as_deref()) => authored(op, old, index, tree)?,
+            Some(old) if !old.is_imported() => authored(op, old, index, tree)?,
             _ => imported(tree, classes, index, old_doc, contradictions)?,
         };
         built.push((old, new));
     }
     // The spec's order first, then new operations in the definitions' order.
-    let mut out: Vec<OperationDoc> = Vec::new();
+    let mut out: Vec<Operation> = Vec::new();
     for (i, old) in doc.operations.iter().enumerate() {
         if let Some((_, new)) = built.iter().find(|(o, _)| *o == Some(i)) {
             out.push(new.clone());
-        } else if !imported_source(old.source.as_deref()) {
+        } else if !old.is_imported() {
             out.push(old.clone());
         } else if old.decisions.iter().any(|d| !is_import_decision(d)) {
             contradictions.push(format!(
@@ -68,10 +65,6 @@ pub fn build(
     Ok(out)
 }
 
-fn nonempty(text: &str) -> Option<String> {
-    Some(text.to_owned()).filter(|t| !t.is_empty())
-}
-
 /// Parameters the spec does not list as parameters: a merge patch's `Content-Type`.
 fn skipped(op: &DefOp<'_>, param: &DefParam<'_>, merge_patch: bool) -> bool {
     param.location == ParamIn::Header
@@ -79,7 +72,7 @@ fn skipped(op: &DefOp<'_>, param: &DefParam<'_>, merge_patch: bool) -> bool {
         && (merge_patch || op.body.is_some())
 }
 
-fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDoc, DefError> {
+fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDef, DefError> {
     let mut notes = Vec::new();
     let shape = swagger::shape(&param.at)?;
     let scalar = |shape: &Shape<'_>| match shape {
@@ -147,17 +140,17 @@ fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDoc, Def
             .and_then(naming::snake_case),
         _ => None,
     };
-    Ok(ParamDoc {
+    Ok(ParamDef {
         name: param.name.clone(),
         required: Some(param.location == ParamIn::Path || param.required),
         source_type: Some(swagger::describe(&param.at)),
-        type_expr: Some(type_expr),
-        description: nonempty(&param.description),
+        type_expr,
+        description: param.description.clone(),
         bind: (param.location == ParamIn::Path && param.name == "project_id")
             .then(|| "project_id".to_owned()),
         rust_name,
         source: source.map(str::to_owned),
-        decision: join_decision(&notes),
+        decision: import_decision(&notes),
     })
 }
 
@@ -165,10 +158,10 @@ fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDoc, Def
 /// other query and header parameters.
 fn authored(
     op: &DefOp<'_>,
-    old: &OperationDoc,
+    old: &Operation,
     index: usize,
     tree: &Tree<'_>,
-) -> Result<OperationDoc, DefError> {
+) -> Result<Operation, DefError> {
     let mut new = old.clone();
     new.operation_id
         .get_or_insert_with(|| op.operation_id.clone());
@@ -184,7 +177,7 @@ fn authored(
                 a == b
             }
         };
-        let mut kept: Vec<ParamDoc> = Vec::new();
+        let mut kept: Vec<ParamDef> = Vec::new();
         for existing in list.iter() {
             if existing.source.is_none()
                 || existing
@@ -216,7 +209,7 @@ fn authored(
     Ok(new)
 }
 
-fn added_param(param: &DefParam<'_>, op: &DefOp<'_>) -> Result<ParamDoc, DefError> {
+fn added_param(param: &DefParam<'_>, op: &DefOp<'_>) -> Result<ParamDef, DefError> {
     let mut doc = param_doc(param, Some(&op.file.name))?;
     if param.required {
         doc.required = Some(false);
@@ -233,9 +226,9 @@ fn imported(
     tree: &Tree<'_>,
     classes: &Classes,
     index: usize,
-    old: Option<&OperationDoc>,
+    old: Option<&Operation>,
     contradictions: &mut Vec<String>,
-) -> Result<OperationDoc, DefError> {
+) -> Result<Operation, DefError> {
     let op = &tree.ops[index];
     let merge_patch = tree.merge_patch[index];
     let name = old
@@ -267,7 +260,7 @@ fn imported(
         && op.params.iter().any(|p| skipped(op, p, merge_patch))
     {
         decisions.push(if merge_patch {
-            format!("The definition declares a required Content-Type header parameter ({media:?}); it is the request body's media type, not an option callers fill, so the body's media_type is {MERGE_PATCH}.")
+            format!("The definition declares a required Content-Type header parameter ({media:?}); it is the request body's media type, not an option callers fill, so the body's media_type is {}.", wire_text(&MediaType::MergePatch))
         } else {
             format!("The definition declares a Content-Type header parameter ({media:?}); it is the request body's media type, which the client sets, so it is not a parameter.")
         });
@@ -342,9 +335,9 @@ fn imported(
                         .join(", ")
                 ));
             }
-            Some(BodyDoc {
+            Some(BodyDef {
                 type_name: classes.name_of(*root).to_owned(),
-                media_type: merge_patch.then(|| MERGE_PATCH.to_owned()),
+                media_type: merge_patch.then_some(Choice::Known(MediaType::MergePatch)),
                 examples: op.request_examples.iter().map(|(_, v)| v.clone()).collect(),
             })
         }
@@ -385,9 +378,9 @@ fn imported(
                 response.other_examples.join(", ")
             ));
         }
-        responses.push(ResponseDoc {
+        responses.push(ResponseDef {
             status: response.status,
-            description: nonempty(&response.description),
+            description: response.description.clone(),
             body,
             examples,
         });
@@ -418,13 +411,13 @@ fn imported(
         })
         .unwrap_or_default();
     all_decisions.extend(decisions.into_iter().map(|d| format!("{IMPORT_TAG}{d}")));
-    Ok(OperationDoc {
+    Ok(Operation {
         name,
         operation_id: Some(op.operation_id.clone()),
-        summary: nonempty(&op.summary),
-        description: nonempty(&op.description),
+        summary: op.summary.clone(),
+        description: op.description.clone(),
         source: Some(op.file.name.clone()),
-        method: op.method.clone(),
+        method: Choice::from_text(&op.method),
         path: op.path.clone(),
         path_params,
         query_params,
@@ -437,7 +430,7 @@ fn imported(
 }
 
 /// Two parameters whose Rust names would be one get the later one a `rust_name` with its place.
-fn distinct_rust_names(path: &mut [ParamDoc], query: &mut [ParamDoc], header: &mut [ParamDoc]) {
+fn distinct_rust_names(path: &mut [ParamDef], query: &mut [ParamDef], header: &mut [ParamDef]) {
     let mut seen = BTreeSet::new();
     for (place, list) in [("path", path), ("query", query), ("header", header)] {
         for param in list.iter_mut() {
@@ -463,17 +456,14 @@ fn distinct_rust_names(path: &mut [ParamDoc], query: &mut [ParamDoc], header: &m
 fn pagination(
     tree: &Tree<'_>,
     index: usize,
-    query: &[ParamDoc],
+    query: &[ParamDef],
     decisions: &mut Vec<String>,
-) -> Option<PaginationDoc> {
+) -> Option<PaginationDef> {
     let op = &tree.ops[index];
     let find = |name: &str| {
-        query.iter().find(|p| {
-            p.name == name
-                && p.type_expr
-                    .as_deref()
-                    .is_some_and(|t| !t.starts_with("array<"))
-        })
+        query
+            .iter()
+            .find(|p| p.name == name && !p.type_expr.starts_with("array<"))
     };
     let success = op
         .responses
@@ -504,11 +494,11 @@ fn pagination(
     }
     decisions.push(format!(
         "Pagination is described only in prose: the query parameter continue ({:?}) takes metadata.continue ({:?}) of the previous page{}; recorded as pagination.",
-        prose::gist(token.description.as_deref().unwrap_or_default()),
+        prose::gist(&token.description),
         prose::gist(&next.description),
         if limit.is_some() { ", and limit sets the page size" } else { "" }
     ));
-    Some(PaginationDoc {
+    Some(PaginationDef {
         page_size: limit.map(|p| p.name.clone()),
         request_token: token.name.clone(),
         response_token: "metadata.continue".to_owned(),
@@ -534,7 +524,7 @@ const SCHEMA_FORMATS: [&str; 9] = [
 /// Members of the examples named like JSON Schema keywords (`type`, `format`) whose values no
 /// schema has (`"type": "Dedicate"`, `"format": "combined"`): data, which a reader taking the
 /// examples for schema would trip over.
-fn keyword_members(body: &Option<BodyDoc>, responses: &[ResponseDoc], decisions: &mut Vec<String>) {
+fn keyword_members(body: &Option<BodyDef>, responses: &[ResponseDef], decisions: &mut Vec<String>) {
     fn visit(
         label: &str,
         path: &str,

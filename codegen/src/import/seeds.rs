@@ -8,9 +8,8 @@
 
 use std::path::Path;
 
-use super::doc::Doc;
-use super::objects::imported_source;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::spec::{Spec, TypeDef};
 
 /// A seed document as read from disk.
 #[derive(Debug, Clone)]
@@ -118,21 +117,20 @@ pub fn read_seeds(dir: &Path) -> Result<Vec<SeedFile>, Diagnostics> {
 }
 
 /// One line per seed row of the spec that its documents do not have as written.
-pub fn check(doc: &Doc, seeds: &[SeedFile]) -> Vec<String> {
+pub fn check(doc: &Spec, seeds: &[SeedFile]) -> Vec<String> {
     let tables: Vec<(&str, Vec<TableRow>)> = seeds
         .iter()
         .map(|s| (s.name.as_str(), table_rows(&s.text)))
         .collect();
     let mut out = Vec::new();
     let mut row = |what: String,
-                   source: Option<&str>,
+                   sources: Vec<&str>,
                    name: &str,
                    required: Option<bool>,
                    source_type: Option<&str>,
-                   description: Option<&str>| {
-        let files: Vec<&str> = source
-            .unwrap_or_default()
-            .split(", ")
+                   description: &str| {
+        let files: Vec<&str> = sources
+            .into_iter()
             .filter(|f| f.ends_with(".txt"))
             .collect();
         if files.is_empty() {
@@ -152,7 +150,7 @@ pub fn check(doc: &Doc, seeds: &[SeedFile]) -> Vec<String> {
         }
         let matches = candidates.iter().any(|r| {
             Some(r.source_type.as_str()) == source_type
-                && description.unwrap_or_default() == r.description
+                && description == r.description
                 && (required.is_none() || r.required.is_none() || required == r.required)
         });
         if !matches {
@@ -176,35 +174,35 @@ pub fn check(doc: &Doc, seeds: &[SeedFile]) -> Vec<String> {
         }
     };
     for ty in &doc.types {
-        let super::doc::TypeDoc::Object(object) = ty else {
+        let TypeDef::Object(object) = ty else {
             continue;
         };
-        if imported_source(object.source.as_deref()) {
+        if object.source.is_imported() {
             continue;
         }
         for field in object.fields.iter().filter(|f| f.source.is_none()) {
             row(
                 format!("seed row {}.{}", object.name, field.name),
-                object.source.as_deref(),
+                object.source.iter().collect(),
                 &field.name,
                 field.required,
                 field.source_type.as_deref(),
-                field.description.as_deref(),
+                &field.description,
             );
         }
     }
     for op in &doc.operations {
-        if imported_source(op.source.as_deref()) {
+        if op.is_imported() {
             continue;
         }
         for (place, param) in op.params().filter(|(_, p)| p.source.is_none()) {
             row(
                 format!("seed {place} parameter {} of {}", param.name, op.name),
-                op.source.as_deref(),
+                op.source.as_deref().into_iter().collect(),
                 &param.name,
                 param.required,
                 param.source_type.as_deref(),
-                param.description.as_deref(),
+                &param.description,
             );
         }
     }
@@ -230,7 +228,7 @@ mod tests {
     fn every_seed_row_of_the_repository_spec_is_in_its_document() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let text = std::fs::read_to_string(root.join("spec/modelarts-pools.json")).unwrap();
-        let doc = super::super::doc::parse("spec", &text).unwrap();
+        let doc = crate::spec::parse("spec", &text).unwrap();
         let seeds = read_seeds(&root.join("spec/sources/seeds")).unwrap();
         assert_eq!(check(&doc, &seeds), Vec::<String>::new());
     }

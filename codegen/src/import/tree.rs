@@ -9,9 +9,9 @@
 
 use std::collections::BTreeMap;
 
-use super::doc::{Doc, TypeDoc};
 use super::prose::{self, ListedValue};
 use super::swagger::{self, At, DefError, DefOp, ObjectShape, Scalar, Shape};
+use crate::spec::{Spec, TypeDef};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LocId(pub usize);
@@ -477,8 +477,8 @@ pub fn content_type(op: &DefOp<'_>) -> Option<String> {
 
 /// Lays the spec's types over the locations: for each operation the spec already has, the type
 /// it uses at each place. The first binding of a place wins.
-pub fn bind(tree: &mut Tree<'_>, doc: &Doc) {
-    let types: BTreeMap<&str, &TypeDoc> = doc.types.iter().map(|t| (t.name(), t)).collect();
+pub fn bind(tree: &mut Tree<'_>, doc: &Spec) {
+    let types: BTreeMap<&str, &TypeDef> = doc.types.iter().map(|t| (t.name(), t)).collect();
     for spec_op in &doc.operations {
         let Some(index) = tree.ops.iter().position(|op| matches_op(spec_op, op)) else {
             continue;
@@ -502,7 +502,7 @@ pub fn bind(tree: &mut Tree<'_>, doc: &Doc) {
 
 /// Whether a spec operation is the one a definition describes: by operation ID, or for an
 /// operation without one (the seeds'), by its name.
-pub fn matches_op(spec_op: &super::doc::OperationDoc, op: &DefOp<'_>) -> bool {
+pub fn matches_op(spec_op: &crate::spec::Operation, op: &DefOp<'_>) -> bool {
     match &spec_op.operation_id {
         Some(id) => *id == op.operation_id,
         None => {
@@ -511,11 +511,11 @@ pub fn matches_op(spec_op: &super::doc::OperationDoc, op: &DefOp<'_>) -> bool {
     }
 }
 
-fn bind_object(tree: &mut Tree<'_>, types: &BTreeMap<&str, &TypeDoc>, name: &str, loc: LocId) {
+fn bind_object(tree: &mut Tree<'_>, types: &BTreeMap<&str, &TypeDef>, name: &str, loc: LocId) {
     if tree.locs[loc.0].bound.is_some() {
         return;
     }
-    let Some(TypeDoc::Object(object)) = types.get(name) else {
+    let Some(TypeDef::Object(object)) = types.get(name) else {
         return;
     };
     tree.locs[loc.0].bound = Some(name.to_owned());
@@ -524,10 +524,10 @@ fn bind_object(tree: &mut Tree<'_>, types: &BTreeMap<&str, &TypeDoc>, name: &str
             continue;
         };
         match (tree.child(loc, &field.name).cloned(), types.get(inner)) {
-            (Some(TyShape::Object(child)), Some(TypeDoc::Object(_))) => {
+            (Some(TyShape::Object(child)), Some(TypeDef::Object(_))) => {
                 bind_object(tree, types, inner, child);
             }
-            (Some(TyShape::Enum(id)), Some(TypeDoc::Enum(_))) => {
+            (Some(TyShape::Enum(id)), Some(TypeDef::Enum(_) | TypeDef::Flags(_))) => {
                 tree.enums[id.0]
                     .bound
                     .get_or_insert_with(|| inner.to_owned());

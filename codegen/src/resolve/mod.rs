@@ -4,6 +4,7 @@
 //! A spec that resolves can be emitted without any further lookup.
 
 mod graph;
+mod namespaces;
 mod operations;
 mod tables;
 mod type_expr;
@@ -13,7 +14,7 @@ mod waiters;
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Api, Service, TypeId};
+use crate::model::{Api, EndpointVariable, Service, TypeId};
 use crate::naming;
 use crate::spec::{Spec, TypeDef};
 
@@ -81,9 +82,11 @@ pub fn resolve(spec: &Spec, file: &str) -> Result<Api, Diagnostics> {
     let table = declare_types(&mut r, spec);
     let mut types = types::resolve_types(&mut r, spec, &table);
     let mut operations = operations::resolve_operations(&mut r, spec, &table, &types);
-    let waiters = waiters::resolve_waiters(&mut r, &spec.waiters, &operations, &types);
+    let mut waiters = waiters::resolve_waiters(&mut r, &spec.waiters, &operations, &types);
     waiters::link_after(&mut r, &spec.waiters, &waiters, &types, &mut operations);
-    let tables = tables::resolve_tables(&mut r, &spec.tables, &types, &mut operations);
+    let tables =
+        tables::resolve_tables(&mut r, &spec.tables, &types, &mut operations, &mut waiters);
+    namespaces::check(&mut r, spec, &types, &operations, &waiters);
     if r.diagnostics.is_empty() {
         graph::link(&mut r, spec, &table, &mut types, &operations);
     }
@@ -139,6 +142,7 @@ fn service(r: &mut Resolver<'_>, spec: &Spec) -> Service {
             );
         }
     }
+    let endpoint_variables = endpoint_variables(r, spec);
     Service {
         package: name.clone(),
         crate_ident: name.replace('-', "_"),
@@ -147,7 +151,49 @@ fn service(r: &mut Resolver<'_>, spec: &Spec) -> Service {
         schema_id_base: spec.service.schema_id_base.clone(),
         repository: spec.service.repository.clone(),
         endpoint: spec.service.endpoint.clone(),
+        endpoint_variables,
     }
+}
+
+/// The `{variable}`s of the endpoint template with their defaults, each of which the spec must
+/// give (and give for nothing else).
+fn endpoint_variables(r: &mut Resolver<'_>, spec: &Spec) -> Vec<EndpointVariable> {
+    let defaults = &spec.service.endpoint_defaults;
+    let mut variables: Vec<EndpointVariable> = Vec::new();
+    let mut rest = spec.service.endpoint.as_deref().unwrap_or_default();
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            r.error(
+                "$.service.endpoint",
+                "the endpoint opens a {variable} it does not close",
+            );
+            break;
+        };
+        let name = &rest[start + 1..start + end];
+        rest = &rest[start + end + 1..];
+        if variables.iter().any(|v| v.name == name) {
+            continue;
+        }
+        match defaults.get(name) {
+            Some(default) => variables.push(EndpointVariable {
+                name: name.to_owned(),
+                default: default.clone(),
+            }),
+            None => r.error(
+                "$.service.endpoint",
+                format!("the endpoint's {{{name}}} has no default; give one in service.endpoint_defaults, such as {{\"{name}\": \"…\"}}"),
+            ),
+        }
+    }
+    for name in defaults.keys() {
+        if !variables.iter().any(|v| &v.name == name) {
+            r.error(
+                format!("$.service.endpoint_defaults.{name}"),
+                format!("the endpoint has no {{{name}}} for this default"),
+            );
+        }
+    }
+    variables
 }
 
 /// Gives every type its id (by name order) and reports bad or duplicate names.
@@ -158,8 +204,6 @@ fn declare_types<'a>(r: &mut Resolver<'_>, spec: &'a Spec) -> TypeTable<'a> {
         let name = def.name();
         if !naming::is_upper_camel_ident(name) {
             r.error(&path, format!("type name {name:?} must be UpperCamelCase ASCII (letters and digits, starting with a capital), such as \"PoolSpec\""));
-        } else if naming::RESERVED_TYPE_NAMES.contains(&name) {
-            r.error(&path, format!("type name {name:?} is used by the generated code itself; choose another, such as \"Pool{name}\""));
         }
         if first.contains_key(name) {
             r.error(

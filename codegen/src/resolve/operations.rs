@@ -6,11 +6,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::type_expr::{ParsedType, parse_type_expr};
 use super::{Resolver, TypeTable, rust_name};
 use crate::model::{
-    Body, ClientSetting, ErrorResponse, HttpMethod, MediaType, Operation, Pagination, Param,
-    ParamKind, PathSegment, Response, Scalar, TypeEntry, TypeId, TypeKind, TypeRef,
+    Body, ClientSetting, ErrorResponse, HttpMethod, MediaType, MemberPath, Operation, Pagination,
+    Param, ParamKind, PathSegment, Primitive, Response, TypeEntry, TypeId, TypeKind, TypeRef,
 };
 use crate::naming;
-use crate::spec::{Operation as OperationDef, PaginationDef, ParamDef, ResponseDef, Spec};
+use crate::spec::{
+    self, Choice, Operation as OperationDef, PaginationDef, ParamDef, ResponseDef, Spec,
+};
 
 /// Where a parameter goes, as the spec lists them.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -27,8 +29,6 @@ pub(super) fn resolve_operations(
     types: &[TypeEntry],
 ) -> Vec<Operation> {
     let mut operations: BTreeMap<String, Operation> = BTreeMap::new();
-    let mut subcommands: BTreeMap<String, String> = BTreeMap::new();
-    let mut error_enums: BTreeMap<String, String> = BTreeMap::new();
     for (i, def) in spec.operations.iter().enumerate() {
         let base = format!("$.operations[{i}]");
         let op = operation(r, &base, def, table, types);
@@ -38,30 +38,6 @@ pub(super) fn resolve_operations(
                 format!("operation {:?} is declared twice", def.name),
             );
             continue;
-        }
-        if naming::RESERVED_SUBCOMMANDS.contains(&op.subcommand.as_str()) {
-            r.error(
-                format!("{base}.name"),
-                format!(
-                    "operation {:?} becomes the subcommand `{}`, which the program has already; rename the operation",
-                    def.name, op.subcommand
-                ),
-            );
-        }
-        if let Some(other) = subcommands.insert(op.subcommand.clone(), def.name.clone()) {
-            r.error(
-                format!("{base}.name"),
-                format!(
-                    "operations {other:?} and {:?} both become the subcommand `{}`; rename one",
-                    def.name, op.subcommand
-                ),
-            );
-        }
-        let error_enum = &op.error_enum;
-        if naming::CLIENT_MODULE_NAMES.contains(&error_enum.as_str()) {
-            r.error(format!("{base}.name"), format!("operation {:?} gives the error enum `{error_enum}`, a name the generated crate already uses; rename the operation", def.name));
-        } else if let Some(other) = error_enums.insert(error_enum.clone(), def.name.clone()) {
-            r.error(format!("{base}.name"), format!("operations {other:?} and {:?} both give the error enum `{error_enum}`; rename one", def.name));
         }
         operations.insert(def.name.clone(), op);
     }
@@ -83,26 +59,18 @@ fn operation(
                 def.name
             ),
         );
-    } else if naming::CLIENT_METHODS.contains(&def.name.as_str()) {
-        r.error(
-            format!("{base}.name"),
-            format!(
-                "operation name {:?} is a method the generated client already has; choose another",
-                def.name
-            ),
-        );
     }
-    let method = HttpMethod::ALL
-        .into_iter()
-        .find(|m| m.as_str() == def.method)
-        .unwrap_or_else(|| {
+    let method = match &def.method {
+        Choice::Known(method) => http_method(*method),
+        Choice::Other(text) => {
             let all: Vec<&str> = HttpMethod::ALL.iter().map(|m| m.as_str()).collect();
             r.error(
                 format!("{base}.method"),
-                format!("method {:?} is not one of {}", def.method, all.join(", ")),
+                format!("method {text:?} is not one of {}", all.join(", ")),
             );
             HttpMethod::Get
-        });
+        }
+    };
 
     let mut params = Vec::new();
     let mut argument_names: BTreeMap<String, String> = BTreeMap::new();
@@ -145,12 +113,13 @@ fn operation(
     let path_segments = path_segments(r, base, def, &params);
 
     let request_body = def.request_body.as_ref().and_then(|body| {
-        let media_type = match body.media_type.as_deref() {
-            None => MediaType::Json,
-            Some(name) => MediaType::ALL.into_iter().find(|m| m.as_str() == name).unwrap_or_else(|| {
+        let media_type = match &body.media_type {
+            None | Some(Choice::Known(spec::MediaType::Json)) => MediaType::Json,
+            Some(Choice::Known(spec::MediaType::MergePatch)) => MediaType::MergePatch,
+            Some(Choice::Other(name)) => {
                 r.error(format!("{base}.request_body.media_type"), format!("media type {name:?} is not supported; use \"application/json\" or \"application/merge-patch+json\""));
                 MediaType::Json
-            }),
+            }
         };
         let ty = object_type(r, &format!("{base}.request_body.type"), "request body", &body.type_name, table, types)?;
         // The argument is `body` unless a parameter took that name.
@@ -200,12 +169,14 @@ fn operation(
         status: 200,
         description: String::new(),
         body: None,
+        no_content: false,
         examples: Vec::new(),
     });
     let pagination = def.pagination.as_ref().and_then(|p| {
         pagination(
             r,
             &format!("{base}.pagination"),
+            &def.name,
             p,
             &params,
             success.body,
@@ -215,7 +186,7 @@ fn operation(
     let camel = naming::upper_camel_case(&def.name).unwrap_or_default();
     Operation {
         name: def.name.clone(),
-        operation_id: def.operation_id.clone(),
+        operation_id: def.operation_id.clone().unwrap_or_else(|| camel.clone()),
         subcommand: naming::kebab_case(&def.name).unwrap_or_default(),
         subcommand_variant: camel.clone(),
         summary: def.summary.clone(),
@@ -228,7 +199,9 @@ fn operation(
         params,
         request_body,
         success,
-        error_enum: format!("{camel}Error"),
+        error_enum: naming::error_enum(&camel),
+        build_method: naming::build_method(&def.name),
+        handler: naming::handler_fn(&def.name),
         errors,
         pagination,
         table: None,
@@ -241,6 +214,7 @@ fn operation(
 fn pagination(
     r: &mut Resolver<'_>,
     ppath: &str,
+    operation: &str,
     def: &PaginationDef,
     params: &[Param],
     body: Option<TypeId>,
@@ -280,17 +254,17 @@ fn pagination(
         }
         found
     };
-    let mut response_token = Vec::new();
+    let mut steps_linked = Vec::new();
     let mut object = body;
     let steps: Vec<&str> = def.response_token.split('.').collect();
     for (i, step) in steps.iter().enumerate() {
         let field = member(r, "response_token", object, step)?;
-        response_token.push((object, field));
+        steps_linked.push((object, field));
         let TypeKind::Object(o) = &types[object.0].kind else {
             return None;
         };
         match (&o.fields[field].ty, i + 1 == steps.len()) {
-            (TypeRef::String, true) => {}
+            (TypeRef::Primitive(Primitive::String), true) => {}
             (TypeRef::Named(next), false) if matches!(types[next.0].kind, TypeKind::Object(_)) => {
                 object = *next
             }
@@ -323,8 +297,13 @@ fn pagination(
     Some(Pagination {
         page_size,
         request_token,
-        response_token,
+        response_token: MemberPath {
+            steps: steps_linked,
+            wire: steps.join("."),
+        },
         items: (body, items_field),
+        pages_method: naming::pages_method(operation),
+        items_method: naming::items_method(operation),
     })
 }
 
@@ -332,7 +311,7 @@ fn param(r: &mut Resolver<'_>, ppath: &str, place: Place, def: &ParamDef) -> Opt
     let (ty, repeated) = match (place, parse_type_expr(&def.type_expr)) {
         (Place::Query, Ok(ParsedType::Array(inner))) => (scalar(&inner), true),
         (Place::Query, Ok(parsed)) => (scalar(&parsed), false),
-        (_, Ok(ParsedType::String)) => (Some(Scalar::String), false),
+        (_, Ok(ParsedType::Primitive(Primitive::String))) => (Some(Primitive::String), false),
         _ => (None, false),
     };
     let Some(ty) = ty else {
@@ -418,15 +397,11 @@ fn param(r: &mut Resolver<'_>, ppath: &str, place: Place, def: &ParamDef) -> Opt
     })
 }
 
-fn scalar(parsed: &ParsedType) -> Option<Scalar> {
-    Some(match parsed {
-        ParsedType::String => Scalar::String,
-        ParsedType::Integer => Scalar::Integer,
-        ParsedType::Int32 => Scalar::Int32,
-        ParsedType::Number => Scalar::Number,
-        ParsedType::Boolean => Scalar::Boolean,
-        _ => return None,
-    })
+fn scalar(parsed: &ParsedType) -> Option<Primitive> {
+    match parsed {
+        ParsedType::Primitive(primitive) => Some(*primitive),
+        _ => None,
+    }
 }
 
 /// Splits `/v2/{project_id}/pools` into literal segments and links the parameter ones.
@@ -543,6 +518,7 @@ fn response(
     Response {
         status: def.status,
         description: def.description.clone(),
+        no_content: def.status == 204,
         body: def.body.as_deref().and_then(|name| {
             object_type(
                 r,
@@ -564,4 +540,17 @@ fn status_variant(status: u16) -> String {
         .and_then(|code| code.canonical_reason())
         .and_then(naming::upper_camel_case)
         .unwrap_or_else(|| format!("Status{status}"))
+}
+
+/// The model's method for the spec's.
+fn http_method(method: spec::HttpMethod) -> HttpMethod {
+    match method {
+        spec::HttpMethod::Get => HttpMethod::Get,
+        spec::HttpMethod::Post => HttpMethod::Post,
+        spec::HttpMethod::Put => HttpMethod::Put,
+        spec::HttpMethod::Patch => HttpMethod::Patch,
+        spec::HttpMethod::Delete => HttpMethod::Delete,
+        spec::HttpMethod::Head => HttpMethod::Head,
+        spec::HttpMethod::Options => HttpMethod::Options,
+    }
 }

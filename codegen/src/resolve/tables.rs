@@ -2,11 +2,11 @@
 //! and, for each operation, whether its answer is a row or holds an array of rows.
 
 use super::Resolver;
-use crate::model::{AnswerTable, Column, Operation, Table, TypeEntry, TypeId, TypeKind, TypeRef};
+use crate::model::{
+    AnswerTable, Column, MemberPath, Operation, Table, TypeEntry, TypeId, TypeKind, TypeRef, Waiter,
+};
+use crate::naming;
 use crate::spec::TableDef;
-
-/// The members a path goes through: `(object, field)`.
-type Chain = Vec<(TypeId, usize)>;
 
 /// The type a dotted wire path reaches from `from`, with the members it goes through, or a
 /// message saying where it stops.
@@ -14,7 +14,7 @@ pub(super) fn follow<'t>(
     types: &'t [TypeEntry],
     from: TypeId,
     path: &str,
-) -> Result<(&'t TypeRef, Chain), String> {
+) -> Result<(&'t TypeRef, MemberPath), String> {
     let mut object = from;
     let mut chain = Vec::new();
     let steps: Vec<&str> = path.split('.').collect();
@@ -33,7 +33,13 @@ pub(super) fn follow<'t>(
         chain.push((object, index));
         let ty = &o.fields[index].ty;
         if i + 1 == steps.len() {
-            return Ok((ty, chain));
+            return Ok((
+                ty,
+                MemberPath {
+                    steps: chain,
+                    wire: steps.join("."),
+                },
+            ));
         }
         match ty {
             TypeRef::Named(id) => object = *id,
@@ -54,6 +60,7 @@ pub(super) fn resolve_tables(
     defs: &[TableDef],
     types: &[TypeEntry],
     operations: &mut [Operation],
+    waiters: &mut [Waiter],
 ) -> Vec<Table> {
     let mut tables: Vec<Table> = Vec::new();
     for (i, def) in defs.iter().enumerate() {
@@ -93,10 +100,14 @@ pub(super) fn resolve_tables(
         for (j, column) in def.columns.iter().enumerate() {
             let at = format!("{base}.columns[{j}]");
             let mut scope = Some(ty);
+            let mut each_path = None;
             if let Some(each) = &column.each {
                 scope = match follow(types, ty, each) {
-                    Ok((TypeRef::Array(item), _)) => match item.as_ref() {
-                        TypeRef::Named(id) => Some(*id),
+                    Ok((TypeRef::Array(item), path)) => match item.as_ref() {
+                        TypeRef::Named(id) => {
+                            each_path = Some(path);
+                            Some(*id)
+                        }
                         _ => {
                             r.error(
                                 format!("{at}.each"),
@@ -121,21 +132,27 @@ pub(super) fn resolve_tables(
                     "a column needs at least one value path",
                 );
             }
+            let mut values = Vec::new();
             if let Some(scope) = scope {
                 for (k, value) in column.values.iter().enumerate() {
-                    if let Err(message) = follow(types, scope, value) {
-                        r.error(format!("{at}.values[{k}]"), message);
+                    match follow(types, scope, value) {
+                        Ok((_, path)) => values.push(path),
+                        Err(message) => r.error(format!("{at}.values[{k}]"), message),
                     }
                 }
             }
             columns.push(Column {
                 header: column.header.clone(),
-                values: column.values.clone(),
-                each: column.each.clone(),
+                values,
+                each: each_path,
                 join: column.join.clone().unwrap_or_else(|| " ".to_owned()),
             });
         }
-        tables.push(Table { ty, columns });
+        tables.push(Table {
+            ty,
+            const_name: naming::columns_const(tables.len()),
+            columns,
+        });
     }
     for op in operations.iter_mut() {
         let Some(body) = op.success.body else {
@@ -161,6 +178,15 @@ pub(super) fn resolve_tables(
                     _ => None,
                 })
             });
+    }
+    for waiter in waiters.iter_mut() {
+        waiter.table = match &waiter.select {
+            None => operations[waiter.operation].table.clone(),
+            Some(select) => tables
+                .iter()
+                .position(|t| t.ty == select.item)
+                .map(|table| AnswerTable { table, rows: None }),
+        };
     }
     tables
 }

@@ -245,6 +245,140 @@ fn clashes_of_decided_names_are_located_and_say_what_to_set() {
     );
 }
 
+/// Every name a spec brings into a namespace of the generated crate is checked in one place,
+/// against what the generated code has there (its imports included) and against each other.
+#[test]
+fn names_that_meet_the_generated_crates_own_are_refused_where_the_spec_gives_them() {
+    let out = object(
+        "Out",
+        json!([{ "name": "next", "type": "string" }, { "name": "items", "type": "array<string>" }]),
+    );
+    let listing = |name: &str| {
+        json!({
+            "name": name, "method": "GET", "path": format!("/{name}"),
+            "query_params": [{ "name": "marker", "type": "string" }],
+            "pagination": { "request_token": "marker", "response_token": "next", "items": "items" },
+            "responses": [{ "status": 200, "body": "Out" }],
+        })
+    };
+    let plain = |name: &str| json!({ "name": name, "method": "GET", "path": format!("/{name}"), "responses": [{ "status": 200, "body": "Out" }] });
+
+    // A type named like a runtime item models.rs imports.
+    let message = errors(&spec(
+        json!([out.clone(), object("Patch", json!([]))]),
+        json!([]),
+    ));
+    assert!(
+        message.contains("$.types[1].name") && message.contains("type \"Patch\" `Patch`"),
+        "{message}"
+    );
+
+    // An operation whose error enum is named like a runtime item the client imports.
+    let message = errors(&spec(json!([out.clone()]), json!([plain("waiter")])));
+    assert!(
+        message.contains("$.operations[0].name") && message.contains("`WaiterError`"),
+        "{message}"
+    );
+
+    // An operation named like the paginator of another, wherever it is listed.
+    let message = errors(&spec(
+        json!([out.clone()]),
+        json!([plain("list_pools_pages"), listing("list_pools")]),
+    ));
+    assert!(
+        message.contains("$.operations[1].name: operation \"list_pools\"'s paginator of pages `list_pools_pages` is also operation \"list_pools_pages\"'s method in the generated client ($.operations[0].name)"),
+        "{message}"
+    );
+    let message = errors(&spec(
+        json!([out.clone()]),
+        json!([listing("list_pools"), plain("list_pools_items")]),
+    ));
+    assert!(
+        message.contains("$.operations[0].name") && message.contains("`list_pools_items`"),
+        "{message}"
+    );
+
+    // Schema files that only case tells apart, or that meet the index.
+    let message = errors(&spec(
+        json!([out.clone(), object("Operations", json!([]))]),
+        json!([{ "name": "show", "method": "GET", "path": "/show", "responses": [{ "status": 200, "body": "Operations" }, { "status": 404, "body": "Out" }] }]),
+    ));
+    assert!(
+        message.contains("$.types[1].name: type \"Operations\"'s schema file `operations.json`"),
+        "{message}"
+    );
+
+    // A method the client has itself.
+    let message = errors(&spec(json!([out.clone()]), json!([plain("runtime")])));
+    assert!(
+        message.contains("$.operations[0].name") && message.contains("`runtime`"),
+        "{message}"
+    );
+
+    // A waiter's delays function meets another waiter's method.
+    let waiter = |name: &str| {
+        json!({
+            "name": name, "operation": "show", "member": "next", "success": ["x"],
+            "min_delay_seconds": 1, "max_delay_seconds": 2, "max_wait_seconds": 3,
+        })
+    };
+    let mut doc: Value =
+        serde_json::from_str(&spec(json!([out.clone()]), json!([plain("show")]))).unwrap();
+    doc["waiters"] = json!([waiter("pool"), waiter("pool_config")]);
+    let message = errors(&doc.to_string());
+    assert!(
+        message.contains("$.waiters[1].name: waiter \"pool_config\"'s method `wait_until_pool_config` is also waiter \"pool\"'s delays function"),
+        "{message}"
+    );
+    doc["waiters"] = json!([waiter("pool")]);
+    doc["operations"] = json!([plain("show"), plain("wait_until_pool")]);
+    let message = errors(&doc.to_string());
+    assert!(
+        message.contains("$.waiters[0].name") && message.contains("`wait_until_pool`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn derived_names_are_decided_in_the_model() {
+    let mut doc: Value = serde_json::from_str(&thing_spec(
+        thing_waiter(json!([{ "operation": "make_thing", "from_answer": { "thing": "metadata.name" } }])),
+        json!([{ "type": "Thing", "columns": [{ "header": "NAME", "values": ["metadata.name"] }] }]),
+    ))
+    .unwrap();
+    doc["operations"][1]["responses"] = json!([{ "status": 204, "body": "Thing" }]);
+    doc["operations"][1]["path"] = json!("/things/{thing}");
+    doc["operations"][1]["path_params"] =
+        json!([{ "name": "thing", "required": true, "type": "string" }]);
+    doc["waiters"][0]["after"] = json!([]);
+    let api = resolved(&doc.to_string());
+    let make = &api.operations[0];
+    assert_eq!(
+        (make.build_method.as_str(), make.handler.as_str()),
+        ("__build_make_thing", "__handle_make_thing")
+    );
+    assert!(make.success.no_content, "a 204 may come without its body");
+    assert_eq!(
+        make.success.answer(),
+        crate::model::Answer::MaybeBody(make.success.body.unwrap())
+    );
+    let waiter = &api.waiters[0];
+    assert_eq!(
+        (waiter.method.as_str(), waiter.config_method.as_str()),
+        ("wait_until_thing_ready", "wait_until_thing_ready_config")
+    );
+    let table = &api.tables[0];
+    assert_eq!(table.const_name, "__COLUMNS_0");
+    assert_eq!(table.columns[0].values[0].wire, "metadata.name");
+    assert_eq!(table.columns[0].values[0].steps.len(), 2);
+    assert_eq!(crate::naming::answer_local("thing"), "__thing");
+    assert_eq!(
+        crate::naming::answer_local("wait_timeout"),
+        "__wait_timeout_from_answer",
+        "a program local is never shadowed"
+    );
+}
+
 #[test]
 fn every_problem_is_reported_at_once() {
     let message = errors(&spec(
@@ -330,7 +464,7 @@ fn waiters_after_operations_take_their_arguments_from_the_answer_or_parameters()
     let then = make.then_wait.as_ref().unwrap();
     assert_eq!(api.waiters[then.waiter].name, "thing_ready");
     assert!(
-        matches!(&then.arguments[..], [(name, WaitArgument::Answer(chain))] if name == "thing" && chain.len() == 2)
+        matches!(&then.arguments[..], [(name, WaitArgument::Answer { path, local })] if name == "thing" && path.steps.len() == 2 && path.wire == "metadata.name" && local == "__thing")
     );
     let show = api
         .operations

@@ -1,6 +1,7 @@
 //! Type expressions as the spec writes them: `string`, `integer`, `number`, `boolean`, `json`, a
 //! type name, `array<T>` or `map<T>`.
 
+use crate::model::Primitive;
 use crate::naming;
 
 /// Type expressions nest `array<…>` and `map<…>` at most this deep.
@@ -9,11 +10,7 @@ const MAX_ARRAY_DEPTH: usize = 8;
 /// A type expression before its name, if any, is linked to a declared type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParsedType {
-    String,
-    Integer,
-    Int32,
-    Number,
-    Boolean,
+    Primitive(Primitive),
     Json,
     Named(String),
     Array(Box<ParsedType>),
@@ -58,11 +55,11 @@ pub fn parse_type_expr(expr: &str) -> Result<ParsedType, String> {
         rest = inner.trim();
     }
     let base = match rest {
-        "string" => ParsedType::String,
-        "integer" => ParsedType::Integer,
-        "int32" => ParsedType::Int32,
-        "number" => ParsedType::Number,
-        "boolean" => ParsedType::Boolean,
+        "string" => ParsedType::Primitive(Primitive::String),
+        "integer" => ParsedType::Primitive(Primitive::Integer),
+        "int32" => ParsedType::Primitive(Primitive::Int32),
+        "number" => ParsedType::Primitive(Primitive::Number),
+        "boolean" => ParsedType::Primitive(Primitive::Boolean),
         "json" => ParsedType::Json,
         name if naming::is_upper_camel_ident(name) => ParsedType::Named(name.to_owned()),
         "" => return Err(format!("type {expr:?} is empty")),

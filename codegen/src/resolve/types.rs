@@ -8,8 +8,8 @@ use serde_json::Value;
 use super::type_expr::{ParsedType, parse_type_expr};
 use super::{Resolver, TypeTable, rust_name};
 use crate::model::{
-    EnumType, EnumValue, Field, FlagValue, FlagsType, ObjectType, Rule, RuleCheck, TypeEntry,
-    TypeKind, TypeRef, Usage,
+    EnumType, EnumValue, Field, FlagValue, FlagsType, ObjectType, Primitive, Rule, RuleCheck,
+    TypeEntry, TypeKind, TypeRef, Usage,
 };
 use crate::naming;
 use crate::spec::{EnumDef, ObjectDef, Repr, RuleDef, Spec, TypeDef};
@@ -39,9 +39,10 @@ pub(super) fn resolve_types(
             };
             TypeEntry {
                 name: def.name().to_owned(),
+                schema_file: naming::schema_file(def.name()),
                 description: description.clone(),
                 doc_name,
-                source: source.clone(),
+                source: source.joined(),
                 decisions: decisions.clone(),
                 kind,
             }
@@ -57,11 +58,7 @@ fn link_type(
     table: &TypeTable<'_>,
 ) -> Option<TypeRef> {
     Some(match parsed {
-        ParsedType::String => TypeRef::String,
-        ParsedType::Integer => TypeRef::Integer,
-        ParsedType::Int32 => TypeRef::Int32,
-        ParsedType::Number => TypeRef::Number,
-        ParsedType::Boolean => TypeRef::Boolean,
+        ParsedType::Primitive(primitive) => TypeRef::Primitive(*primitive),
         ParsedType::Json => TypeRef::Json,
         ParsedType::Array(inner) => TypeRef::Array(Box::new(link_type(r, path, inner, table)?)),
         ParsedType::Map(inner) => TypeRef::Map(Box::new(link_type(r, path, inner, table)?)),
@@ -213,7 +210,7 @@ fn rule(
                     TypeDef::Enum(e) if e.repr == Repr::String => Some(Some(e)),
                     _ => None,
                 },
-                TypeRef::String => Some(None),
+                TypeRef::Primitive(Primitive::String) => Some(None),
                 _ => None,
             };
             match (enum_def, def.when.equals.as_str()) {

@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 use super::Resolver;
 use super::tables::follow;
 use crate::model::{
-    Gone, Operation, Param, ParamKind, Scalar, Select, ThenWait, TypeEntry, TypeKind, TypeRef,
+    Gone, Operation, Param, ParamKind, Primitive, Select, ThenWait, TypeEntry, TypeKind, TypeRef,
     WaitArgument, Waiter, WaiterState,
 };
 use crate::naming;
-use crate::spec::WaiterDef;
+use crate::spec::{Choice, WaiterDef, WhenGone};
 
 pub(super) fn resolve_waiters(
     r: &mut Resolver<'_>,
@@ -25,11 +25,18 @@ pub(super) fn resolve_waiters(
         .filter_map(|(i, def)| {
             let base = format!("$.waiters[{i}]");
             if !naming::is_snake_ident(&def.name) || def.name.starts_with("__") {
-                r.error(format!("{base}.name"), format!("waiter name {:?} must be a snake_case identifier such as \"pool_running\"", def.name));
+                r.error(
+                    format!("{base}.name"),
+                    format!(
+                        "waiter name {:?} must be a snake_case identifier such as \"pool_running\"",
+                        def.name
+                    ),
+                );
             } else if !names.insert(def.name.as_str()) {
-                r.error(format!("{base}.name"), format!("waiter {:?} is declared twice", def.name));
-            } else if operations.iter().any(|op| op.name == format!("wait_until_{}", def.name)) {
-                r.error(format!("{base}.name"), format!("the method wait_until_{} is an operation's name already; rename the waiter", def.name));
+                r.error(
+                    format!("{base}.name"),
+                    format!("waiter {:?} is declared twice", def.name),
+                );
             }
             waiter(r, &base, def, operations, types)
         })
@@ -66,8 +73,8 @@ fn waiter(
     if let Some(def_select) = &def.select {
         let at = format!("{base}.select");
         let items = match follow(types, body, &def_select.items) {
-            Ok((TypeRef::Array(item), chain)) if chain.len() == 1 => match item.as_ref() {
-                TypeRef::Named(id) => Some((chain[0], *id)),
+            Ok((TypeRef::Array(item), path)) if path.steps.len() == 1 => match item.as_ref() {
+                TypeRef::Named(id) => Some((path.steps[0], *id)),
                 _ => None,
             },
             _ => None,
@@ -83,7 +90,7 @@ fn waiter(
             return None;
         };
         let key = match follow(types, item, &def_select.key) {
-            Ok((TypeRef::String, chain)) => chain,
+            Ok((TypeRef::Primitive(Primitive::String), path)) => path,
             Ok(_) => {
                 r.error(
                     format!("{at}.key"),
@@ -132,7 +139,7 @@ fn waiter(
                 }
             };
             match ty {
-                TypeRef::String => {}
+                TypeRef::Primitive(Primitive::String) => {}
                 TypeRef::Named(id) => match &types[id.0].kind {
                     TypeKind::Enum(e) => {
                         values = Some(e.values.iter().map(|v| v.wire.clone()).collect())
@@ -195,11 +202,11 @@ fn waiter(
             }
         }
     }
-    let gone = match def.gone.as_deref() {
+    let gone = match &def.gone {
         None => Gone::Error,
-        Some("success") => Gone::Success,
-        Some("failure") => Gone::Failure,
-        Some(other) => {
+        Some(Choice::Known(WhenGone::Success)) => Gone::Success,
+        Some(Choice::Known(WhenGone::Failure)) => Gone::Failure,
+        Some(Choice::Other(other)) => {
             r.error(
                 format!("{base}.gone"),
                 format!("gone {other:?} must be \"success\" or \"failure\" (or absent)"),
@@ -236,13 +243,17 @@ fn waiter(
     }
     Some(Waiter {
         name: def.name.clone(),
+        method: naming::waiter_method(&def.name),
+        config_method: naming::waiter_config_method(&def.name),
         description: def.description.clone(),
         operation,
         state,
         select,
         success: def.success.clone(),
         failure: def.failure.clone(),
+        label: def.name.replace('_', " "),
         gone,
+        table: None,
         min_delay_seconds: def.min_delay_seconds,
         max_delay_seconds: def.max_delay_seconds,
         max_wait_seconds: def.max_wait_seconds,
@@ -293,7 +304,7 @@ pub(super) fn link_after(
                     kind: ParamKind::Path,
                     required: true,
                     description: String::new(),
-                    ty: Scalar::String,
+                    ty: Primitive::String,
                     repeated: false,
                 });
             }
@@ -312,7 +323,7 @@ pub(super) fn link_after(
                     let Some(body) = trigger_op
                         .success
                         .body
-                        .filter(|_| trigger_op.success.status != 204)
+                        .filter(|_| !trigger_op.success.no_content)
                     else {
                         r.error(
                             format!("{base}.from_answer.{}", param.wire_name),
@@ -321,7 +332,10 @@ pub(super) fn link_after(
                         continue;
                     };
                     match super::tables::follow(types, body, path) {
-                        Ok((TypeRef::String, chain)) => WaitArgument::Answer(chain),
+                        Ok((TypeRef::Primitive(Primitive::String), path)) => WaitArgument::Answer {
+                            path,
+                            local: naming::answer_local(&param.rust_name),
+                        },
                         Ok(_) => {
                             r.error(
                                 format!("{base}.from_answer.{}", param.wire_name),

@@ -1,19 +1,23 @@
 //! Reading an answer: the body within its size limit, and a 2xx body decoded as the operation's
 //! type, saying where it went wrong when it does not fit.
 
+use std::time::Duration;
+
 use http::header::{self, HeaderValue};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use super::attempt::transport_error;
+use super::attempt::failure_error;
 use crate::error::{
     DecodeError, Error, TransportError, TransportErrorKind, json_path, truncate_chars,
 };
+use crate::transport::Incoming;
 
 /// Reads the body, refusing to hold more than `limit` bytes.
 pub(super) async fn read_body(
-    response: &mut reqwest::Response,
+    response: &mut Incoming,
     limit: usize,
+    timeout: Duration,
     operation: &'static str,
     status: StatusCode,
     request_id: &Option<String>,
@@ -36,7 +40,7 @@ pub(super) async fn read_body(
         .min(limit);
     let mut body = Vec::with_capacity(capacity);
     loop {
-        match response.chunk().await {
+        match response.chunk(timeout).await {
             Ok(Some(chunk)) => {
                 if chunk.len() > limit.saturating_sub(body.len()) {
                     return Err(too_large(format!(
@@ -47,9 +51,9 @@ pub(super) async fn read_body(
             }
             Ok(None) => return Ok(body),
             Err(e) => {
-                return Err(transport_error(
+                return Err(failure_error(
                     operation,
-                    &e,
+                    e,
                     Some(status),
                     request_id.clone(),
                 ));

@@ -1,7 +1,9 @@
 //! One attempt: the headers, the signature over exactly what is sent, the exchange, and the
 //! answer sorted into a response or an error. Whether to try again is not decided here.
 
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, SystemTime};
+
+use tokio::time::Instant;
 
 use bytes::Bytes;
 use http::StatusCode;
@@ -17,12 +19,16 @@ use crate::error::{
 use crate::hook::{RequestInfo, ResponseInfo};
 use crate::request::{OperationRequest, Response};
 use crate::signer::{self, SigningInput};
+use crate::transport::{Failure, Outgoing, Sender};
 
 impl Client {
-    /// The headers to send (before `Authorization`), in order.
+    /// The headers to send (before `Authorization`), in order: the client's, then
+    /// `operation_headers` (the request's, as the interceptors left them).
     pub(super) fn wire_headers(
         &self,
+        operation_headers: &[(HeaderName, HeaderValue)],
         request: &OperationRequest,
+        credentials: &Credentials,
         sdk_date: &str,
     ) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
         let inner = &*self.inner;
@@ -31,7 +37,7 @@ impl Client {
                 .map_err(|_| Error::Config(format!("{what} is not a valid header value")))
         };
         let mut headers = vec![(header::HOST, value("the host", &inner.host)?)];
-        match &inner.credentials {
+        match credentials {
             Credentials::AkSk { security_token, .. } => {
                 headers.push((
                     HeaderName::from_static("x-sdk-date"),
@@ -39,7 +45,7 @@ impl Client {
                 ));
                 headers.push((
                     HeaderName::from_static("x-project-id"),
-                    value("the project ID", &inner.project_id)?,
+                    value("the project ID", self.project_id())?,
                 ));
                 if let Some(token) = security_token {
                     let mut v = value("the security token", token.expose())?;
@@ -59,7 +65,7 @@ impl Client {
                 HeaderValue::from_static(request.content_type),
             ));
         }
-        headers.extend(request.headers.iter().cloned());
+        headers.extend(operation_headers.iter().cloned());
         Ok(headers)
     }
 
@@ -69,15 +75,25 @@ impl Client {
         target: &Target,
         attempt: u32,
         started: Instant,
+        timeout: Duration,
     ) -> Result<Response<T>, Error> {
         let inner = &*self.inner;
         let (url, path, query) = (&target.url, target.path.as_str(), target.query.as_str());
         let operation = request.operation;
+        // Every attempt asks the cache, so a call (or a wait) that outlives its credentials goes
+        // on with fresh ones.
+        let provided = inner
+            .credentials
+            .credentials()
+            .await
+            .map_err(|e| Error::Credentials(Box::new(e)))?;
+        let credentials = provided.credentials();
         let sdk_date = signer::format_sdk_date(SystemTime::now());
-        let mut headers = self.wire_headers(request, &sdk_date)?;
+        let operation_headers = self.intercepted_headers(request, target, attempt)?;
+        let mut headers = self.wire_headers(&operation_headers, request, credentials, &sdk_date)?;
         let body: Bytes = request.body.clone().unwrap_or_default();
 
-        if let Credentials::AkSk { ak, sk, .. } = &inner.credentials {
+        if let Credentials::AkSk { ak, sk, .. } = credentials {
             // Sign exactly what is sent; the token header of AK/SK mode is signed too.
             let signed: Vec<(String, String)> = headers
                 .iter()
@@ -107,17 +123,7 @@ impl Client {
             headers.push((header::AUTHORIZATION, auth));
         }
 
-        let mut http_request = reqwest::Request::new(request.method.clone(), url.clone());
-        for (name, value) in &headers {
-            http_request
-                .headers_mut()
-                .append(name.clone(), value.clone());
-        }
-        if request.body.is_some() {
-            *http_request.body_mut() = Some(reqwest::Body::from(body));
-        }
-
-        if !inner.hooks.is_empty() {
+        if !inner.interceptors.is_empty() {
             let names: Vec<&str> = headers.iter().map(|(n, _)| n.as_str()).collect();
             let info = RequestInfo {
                 operation,
@@ -126,26 +132,39 @@ impl Client {
                 attempt,
                 header_names: &names,
             };
-            for hook in &inner.hooks {
-                hook.on_request(&info);
+            for interceptor in &inner.interceptors {
+                interceptor.read_before_transmit(&info);
             }
         }
 
-        let mut response = match inner.http.execute(http_request).await {
+        let sender = match &inner.transport {
+            None => Sender::Reqwest(&inner.http),
+            Some(custom) => Sender::Custom(custom),
+        };
+        let outgoing = Outgoing {
+            method: &request.method,
+            url,
+            headers,
+            body: request.body.is_some().then_some(body),
+        };
+        let mut response = match sender.send(outgoing, timeout).await {
             Ok(r) => r,
-            Err(e) => return Err(transport_error(operation, &e, None, None)),
+            Err(e) => return Err(failure_error(operation, e, None, None)),
         };
         let status = response.status();
-        let response_headers = response.headers().clone();
+        let response_headers = response.take_headers();
         let request_id = header_text(&response_headers, REQUEST_ID_HEADER);
-        for hook in &inner.hooks {
-            hook.on_response(&ResponseInfo {
+        if !inner.interceptors.is_empty() {
+            let info = ResponseInfo {
                 operation,
                 status,
                 request_id: request_id.as_deref(),
                 attempt,
                 elapsed: started.elapsed(),
-            });
+            };
+            for interceptor in &inner.interceptors {
+                interceptor.read_after_response_head(&info);
+            }
         }
 
         if status.is_redirection() {
@@ -168,6 +187,7 @@ impl Client {
         let body = read_body(
             &mut response,
             inner.max_response_bytes,
+            timeout,
             operation,
             status,
             &request_id,
@@ -219,6 +239,64 @@ fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
         current = e.source();
     }
     false
+}
+
+/// A failed exchange, whichever transport it went through, as a transport error of the kind it is.
+pub(super) fn failure_error(
+    operation: &'static str,
+    failure: Failure,
+    status: Option<StatusCode>,
+    request_id: Option<String>,
+) -> Error {
+    let (kind, message) = match failure {
+        Failure::Reqwest(e) => return transport_error(operation, &e, status, request_id),
+        Failure::TimedOut(after) => (
+            TransportErrorKind::Timeout,
+            format!("no complete answer within the timeout of {after:?}"),
+        ),
+        Failure::Other(e) => (failure_kind(&*e), chain(&*e)),
+    };
+    let mut e = TransportError::new(kind, operation, message);
+    e.status = status;
+    e.request_id = request_id;
+    Error::Transport(Box::new(e))
+}
+
+/// The kind of a transport's own error, by what is in its chain.
+fn failure_kind(error: &(dyn std::error::Error + 'static)) -> TransportErrorKind {
+    if is_tls_error(error) {
+        return TransportErrorKind::Tls;
+    }
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    let mut depth = 0;
+    while let Some(e) = current {
+        if let Some(e) = e.downcast_ref::<reqwest::Error>() {
+            if e.is_connect() {
+                return TransportErrorKind::Connect;
+            }
+            if e.is_timeout() {
+                return TransportErrorKind::Timeout;
+            }
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind;
+            match io.kind() {
+                ErrorKind::TimedOut => return TransportErrorKind::Timeout,
+                ErrorKind::ConnectionRefused
+                | ErrorKind::NotFound
+                | ErrorKind::AddrNotAvailable
+                | ErrorKind::HostUnreachable
+                | ErrorKind::NetworkUnreachable => return TransportErrorKind::Connect,
+                _ => {}
+            }
+        }
+        depth += 1;
+        if depth > 32 {
+            break;
+        }
+        current = e.source();
+    }
+    TransportErrorKind::Other
 }
 
 /// A failed exchange as a transport error of the kind it is.

@@ -1,5 +1,8 @@
 //! Configuration: the endpoint (or region, from the table of known regions), project ID,
-//! credentials, timeouts, retries and hooks, checked once by [`ClientBuilder::build`].
+//! credentials, timeouts, retries, interceptors and the network (`network`), checked once by
+//! [`ClientBuilder::build`].
+
+mod network;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -9,16 +12,25 @@ use std::time::Duration;
 use http::header::HeaderValue;
 use reqwest::Url;
 
-use super::{Client, Inner, chain};
-use crate::credentials::Credentials;
+use super::project::{ProjectId, check_project_id};
+use super::{Client, Inner};
+use crate::credentials::{
+    Credentials, CredentialsCache, CredentialsProviderChain, HttpClient, IAM_ENDPOINT_ENV, Lookup,
+    METADATA_ENDPOINT_ENV, ProvideCredentials,
+};
 use crate::error::Error;
 use crate::hook::Hook;
-use crate::retry::RetryPolicy;
+use crate::interceptor::{HookInterceptor, Interceptor};
+use crate::retry::{DefaultRetryClassifier, RetryBudget, RetryClassifier, RetryPolicy};
+use crate::transport::{self, Transport};
 
 /// Total time allowed for one attempt (connect, send, and read the whole answer).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Time allowed to connect (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub use network::{
+    CA_FILE_ENV, CLIENT_CERT_FILE_ENV, CLIENT_KEY_FILE_ENV, NO_PROXY_ENV, PROXY_ENV,
+};
 /// Largest response body read (10 MiB); larger answers fail with `BodyTooLarge`.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
 /// The default `User-Agent`.
@@ -128,10 +140,41 @@ pub fn region_endpoint(region: &str) -> Result<String, Error> {
     }
 }
 
+/// Where requests go and who sends them: endpoint, region, project ID, credentials.
+#[derive(Clone, Default)]
+struct Identity {
+    endpoint: Option<String>,
+    region: Option<String>,
+    project_id: Option<String>,
+    credentials: Option<CredentialsSource>,
+    /// Why the environment's credentials are unusable (half of a pair set).
+    credentials_error: Option<String>,
+    /// The environment the default credentials chain reads ([`ClientBuilder::from_env`]).
+    env: Option<Lookup>,
+    iam_endpoint: Option<String>,
+    metadata_endpoint: Option<String>,
+    #[cfg(test)]
+    clock: Option<crate::credentials::Clock>,
+}
+
 #[derive(Clone, Debug)]
-enum Target {
-    Endpoint(String),
-    Region(String),
+enum CredentialsSource {
+    Fixed(Credentials),
+    Provider(Arc<dyn ProvideCredentials>),
+}
+
+impl fmt::Debug for Identity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Identity")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("project_id", &self.project_id)
+            .field("credentials", &self.credentials)
+            .field("default_chain", &self.env.is_some())
+            .field("iam_endpoint", &self.iam_endpoint)
+            .field("metadata_endpoint", &self.metadata_endpoint)
+            .finish()
+    }
 }
 
 /// Configures a [`Client`].
@@ -149,34 +192,41 @@ enum Target {
 /// `C` is the client [`build`](Self::build) gives: this crate's [`Client`], or a generated
 /// client wrapping it (`modelarts_pools::Client::builder()` builds that one directly).
 pub struct ClientBuilder<C = Client> {
-    target: Option<Target>,
-    project_id: Option<String>,
-    credentials: Option<Credentials>,
-    credentials_error: Option<String>,
+    identity: Identity,
     timeout: Duration,
+    operation_timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
-    hooks: Vec<Arc<dyn Hook>>,
+    retry_classifier: Arc<dyn RetryClassifier>,
+    retry_budget: RetryBudget,
+    interceptors: Vec<Arc<dyn Interceptor>>,
     max_response_bytes: usize,
     accept_invalid_certificates: bool,
     user_agent: String,
+    network: network::Network,
+    /// Whether the network settings came from the environment ([`ClientBuilder::from_env`]).
+    network_from_env: bool,
+    transport: Option<Arc<dyn Transport>>,
     client: PhantomData<fn() -> C>,
 }
 
 impl<C> Clone for ClientBuilder<C> {
     fn clone(&self) -> Self {
         ClientBuilder {
-            target: self.target.clone(),
-            project_id: self.project_id.clone(),
-            credentials: self.credentials.clone(),
-            credentials_error: self.credentials_error.clone(),
+            identity: self.identity.clone(),
             timeout: self.timeout,
+            operation_timeout: self.operation_timeout,
             connect_timeout: self.connect_timeout,
             retry: self.retry.clone(),
-            hooks: self.hooks.clone(),
+            retry_classifier: self.retry_classifier.clone(),
+            retry_budget: self.retry_budget.clone(),
+            interceptors: self.interceptors.clone(),
             max_response_bytes: self.max_response_bytes,
             accept_invalid_certificates: self.accept_invalid_certificates,
             user_agent: self.user_agent.clone(),
+            network: self.network.clone(),
+            network_from_env: self.network_from_env,
+            transport: self.transport.clone(),
             client: PhantomData,
         }
     }
@@ -191,19 +241,22 @@ impl<C> Default for ClientBuilder<C> {
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("target", &self.target)
-            .field("project_id", &self.project_id)
-            .field("credentials", &self.credentials)
+            .field("identity", &self.identity)
             .field("timeout", &self.timeout)
+            .field("operation_timeout", &self.operation_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
-            .field("hooks", &self.hooks.len())
+            .field("retry_classifier", &self.retry_classifier)
+            .field("retry_budget", &self.retry_budget)
+            .field("interceptors", &self.interceptors.len())
             .field("max_response_bytes", &self.max_response_bytes)
             .field(
                 "accept_invalid_certificates",
                 &self.accept_invalid_certificates,
             )
             .field("user_agent", &self.user_agent)
+            .field("network", &self.network)
+            .field("transport", &self.transport.is_some())
             .finish()
     }
 }
@@ -212,77 +265,135 @@ impl<C> ClientBuilder<C> {
     /// An empty configuration: endpoint (or region), project ID and credentials must be set.
     pub fn new() -> Self {
         ClientBuilder {
-            target: None,
-            project_id: None,
-            credentials: None,
-            credentials_error: None,
+            identity: Identity::default(),
             timeout: DEFAULT_TIMEOUT,
+            operation_timeout: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
-            hooks: Vec::new(),
+            retry_classifier: Arc::new(DefaultRetryClassifier),
+            retry_budget: RetryBudget::default(),
+            interceptors: Vec::new(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             accept_invalid_certificates: false,
             user_agent: DEFAULT_USER_AGENT.to_string(),
+            network: network::Network::default(),
+            network_from_env: false,
+            transport: None,
             client: PhantomData,
         }
     }
 
-    /// A configuration read from the environment:
-    /// credentials as [`Credentials::from_env`] reads them (`HUAWEICLOUD_SDK_AK`,
-    /// `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_SECURITY_TOKEN`, else `HUAWEICLOUD_SDK_AUTH_TOKEN`),
-    /// `HUAWEICLOUD_SDK_PROJECT_ID`, and `HUAWEICLOUD_SDK_ENDPOINT` or else
-    /// `HUAWEICLOUD_SDK_REGION` (both optional here; set one, or call
-    /// [`endpoint`](Self::endpoint)/[`region`](Self::region)). Problems are reported by
-    /// [`build`](Self::build); later calls override what was read.
+    /// A configuration read from the environment: `HUAWEICLOUD_SDK_ENDPOINT`,
+    /// `HUAWEICLOUD_SDK_REGION` (either may be left unset here and given by
+    /// [`endpoint`](Self::endpoint)/[`region`](Self::region)), `HUAWEICLOUD_SDK_PROJECT_ID`
+    /// (else the project ID is looked up by region, see
+    /// [`Client::resolve_project_id`]), `HUAWEICLOUD_SDK_IAM_ENDPOINT`,
+    /// `HUAWEICLOUD_SDK_METADATA_ENDPOINT`, the network variables, and credentials:
+    /// `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK` (with `HUAWEICLOUD_SDK_SECURITY_TOKEN`) or
+    /// `HUAWEICLOUD_SDK_AUTH_TOKEN` when set, else the
+    /// [default chain](CredentialsProviderChain::default_chain) (a federated identity from the
+    /// environment, the profile file, the ECS server's metadata service), asked on the first
+    /// call. Problems are reported by [`build`](Self::build) or, for the chain, by the first
+    /// call; later calls of the builder override what was read.
     pub fn from_env() -> Self {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    pub(crate) fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
+    pub(crate) fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        let lookup: Lookup = Arc::new(lookup);
         let get = |name: &str| {
-            get(name)
+            lookup(name)
                 .map(|v| v.trim().to_string())
                 .filter(|v| !v.is_empty())
         };
         let mut builder = Self::new();
-        if let Some(endpoint) = get(ENDPOINT_ENV) {
-            builder.target = Some(Target::Endpoint(endpoint));
-        } else if let Some(region) = get(REGION_ENV) {
-            builder.target = Some(Target::Region(region));
+        let identity = &mut builder.identity;
+        identity.endpoint = get(ENDPOINT_ENV);
+        identity.region = get(REGION_ENV);
+        identity.project_id = get(PROJECT_ID_ENV);
+        identity.iam_endpoint = get(IAM_ENDPOINT_ENV);
+        identity.metadata_endpoint = get(METADATA_ENDPOINT_ENV);
+        use crate::credentials::{AK_ENV, SECURITY_TOKEN_ENV, SK_ENV, TOKEN_ENV};
+        if [AK_ENV, SK_ENV, SECURITY_TOKEN_ENV, TOKEN_ENV]
+            .iter()
+            .any(|name| get(name).is_some())
+        {
+            match Credentials::from_lookup(get) {
+                Ok(c) => identity.credentials = Some(CredentialsSource::Fixed(c)),
+                Err(Error::Config(msg)) => identity.credentials_error = Some(msg),
+                Err(e) => identity.credentials_error = Some(e.to_string()),
+            }
         }
-        builder.project_id = get(PROJECT_ID_ENV);
-        match Credentials::from_lookup(|name| get(name)) {
-            Ok(c) => builder.credentials = Some(c),
-            Err(Error::Config(msg)) => builder.credentials_error = Some(msg),
-            Err(e) => builder.credentials_error = Some(e.to_string()),
-        }
+        identity.env = Some(Arc::clone(&lookup));
+        builder.network = network::Network::from_lookup(get);
+        builder.network_from_env = true;
         builder
     }
 
     /// The endpoint URL, such as `https://modelarts.cn-north-4.myhuaweicloud.com` or
-    /// `http://127.0.0.1:8080`: scheme, host and optional port only. Replaces a region.
+    /// `http://127.0.0.1:8080`: scheme, host and optional port only. It wins over the region
+    /// for where requests go; a region given too still names the project to look up.
     pub fn endpoint(mut self, url: impl Into<String>) -> Self {
-        self.target = Some(Target::Endpoint(url.into()));
+        self.identity.endpoint = Some(url.into());
         self
     }
 
-    /// The region, such as `cn-north-4`; the endpoint is derived by [`region_endpoint`].
-    /// Replaces an endpoint.
+    /// The region, such as `cn-north-4`: the endpoint is derived from it by
+    /// [`region_endpoint`] unless one is given, and the project ID, when none is given, is the
+    /// one IAM names after it.
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.target = Some(Target::Region(region.into()));
+        self.identity.region = Some(region.into());
         self
     }
 
-    /// The project ID (in URLs and, with AK/SK, the signed `X-Project-Id` header).
+    /// The project ID (in URLs and, with AK/SK, the signed `X-Project-Id` header). Without one,
+    /// it is looked up by region on the first call ([`Client::resolve_project_id`]).
     pub fn project_id(mut self, id: impl Into<String>) -> Self {
-        self.project_id = Some(id.into());
+        self.identity.project_id = Some(id.into());
         self
     }
 
-    /// The credentials.
+    /// Fixed credentials (they never expire for the client).
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self.credentials_error = None;
+        self.identity.credentials = Some(CredentialsSource::Fixed(credentials));
+        self.identity.credentials_error = None;
+        self
+    }
+
+    /// A source of credentials, asked through a [`CredentialsCache`]: on the first call, then
+    /// ahead of expiry, once however many calls are in flight. Any source of
+    /// [`crate::credentials`] ([`CredentialsProviderChain`],
+    /// [`InstanceMetadataProvider`](crate::credentials::InstanceMetadataProvider)…) or the
+    /// user's own [`ProvideCredentials`].
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.identity.credentials = Some(CredentialsSource::Provider(Arc::new(provider)));
+        self.identity.credentials_error = None;
+        self
+    }
+
+    /// The IAM endpoint, such as `https://iam.cn-north-4.myhuaweicloud.com` (default
+    /// `HUAWEICLOUD_SDK_IAM_ENDPOINT` with [`from_env`](Self::from_env), else the region's, see
+    /// [`iam_endpoint_for_region`](crate::credentials::iam_endpoint_for_region)): where the
+    /// project ID is looked up and, for the default chain, a federated ID token exchanged.
+    pub fn iam_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.identity.iam_endpoint = Some(url.into());
+        self
+    }
+
+    /// The address of the instance metadata service the default chain asks (default
+    /// `HUAWEICLOUD_SDK_METADATA_ENDPOINT` with [`from_env`](Self::from_env), else
+    /// [`DEFAULT_METADATA_ENDPOINT`](crate::credentials::DEFAULT_METADATA_ENDPOINT)).
+    pub fn metadata_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.identity.metadata_endpoint = Some(url.into());
+        self
+    }
+
+    /// The wall clock the credentials cache judges expiry by.
+    #[cfg(test)]
+    pub(crate) fn credentials_clock(mut self, clock: crate::credentials::Clock) -> Self {
+        self.identity.clock = Some(clock);
         self
     }
 
@@ -292,9 +403,19 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Total time for all attempts of a call together, the pauses between them included (no
+    /// limit by default). When it runs out the attempt in flight is abandoned and the call fails
+    /// with a timeout, and no retry is begun whose pause would outlast it (the last failure is
+    /// returned instead). [`CallOverrides`](crate::CallOverrides) may set another one per call.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Time to connect (default [`DEFAULT_CONNECT_TIMEOUT`]).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
+        self.network.connect_timeout_set();
         self
     }
 
@@ -304,9 +425,30 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Adds a hook; hooks are called in the order added.
+    /// What decides whether a failure may be retried (default [`DefaultRetryClassifier`]).
+    pub fn retry_classifier(mut self, classifier: Arc<dyn RetryClassifier>) -> Self {
+        self.retry_classifier = classifier;
+        self
+    }
+
+    /// The retry budget (default [`RetryBudget::default`], one per built client and shared by
+    /// its clones); pass clones of one budget to several builders to make them share it, or
+    /// [`RetryBudget::unlimited`] to leave retries to the policy alone.
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = budget;
+        self
+    }
+
+    /// Adds an interceptor; interceptors (and hooks) are called in the order added.
+    pub fn interceptor(mut self, interceptor: Arc<dyn Interceptor>) -> Self {
+        self.interceptors.push(interceptor);
+        self
+    }
+
+    /// Adds a hook (an interceptor that only watches, [`HookInterceptor`]); interceptors and
+    /// hooks are called in the order added.
     pub fn hook(mut self, hook: Arc<dyn Hook>) -> Self {
-        self.hooks.push(hook);
+        self.interceptors.push(Arc::new(HookInterceptor(hook)));
         self
     }
 
@@ -319,12 +461,23 @@ impl<C> ClientBuilder<C> {
     /// Accepts any TLS certificate. Dangerous: only for tests. Verification is on by default.
     pub fn danger_accept_invalid_certificates(mut self, accept: bool) -> Self {
         self.accept_invalid_certificates = accept;
+        self.network.accept_invalid_certificates_set();
         self
     }
 
     /// The `User-Agent` header (default [`DEFAULT_USER_AGENT`]).
     pub fn user_agent(mut self, user_agent: String) -> Self {
         self.user_agent = user_agent;
+        self.network.user_agent_set();
+        self
+    }
+
+    /// Sends every attempt through `transport` instead of the HTTP client, such as
+    /// [`InProcess`](crate::transport::InProcess) (feature `server`) over a router in this
+    /// process. Signing, the timeout, the response size limit, retries and error decoding are
+    /// the same; the connection settings (connect timeout, certificates) are the transport's.
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
         self
     }
 }
@@ -333,68 +486,108 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Checks the configuration and builds the client. Fails with [`Error::Config`] (a missing
     /// or malformed endpoint, an unknown region, no project ID, no or bad credentials).
     pub fn build(self) -> Result<C, Error> {
-        let endpoint_text = match &self.target {
-            None => {
+        let identity = self.identity;
+        let trimmed = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        let region = trimmed(&identity.region);
+        let endpoint_text = match (trimmed(&identity.endpoint), &region) {
+            (Some(endpoint), _) => endpoint,
+            (None, Some(region)) => region_endpoint(region)?,
+            (None, None) => {
                 return Err(Error::Config(format!(
                     "no endpoint: set an endpoint or a region (or {ENDPOINT_ENV} / {REGION_ENV})"
                 )));
             }
-            Some(Target::Region(region)) => region_endpoint(region.trim())?,
-            Some(Target::Endpoint(endpoint)) => endpoint.trim().to_string(),
         };
         let (endpoint, host) = parse_endpoint(&endpoint_text)?;
 
-        let project_id = self
-            .project_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .ok_or_else(|| {
-                Error::Config(format!(
-                    "no project ID: set one with project_id(...) or {PROJECT_ID_ENV}"
-                ))
-            })?
-            .to_string();
-        if !project_id.bytes().all(|b| (0x21..0x7f).contains(&b)) {
-            return Err(Error::Config(format!(
-                "invalid project ID {project_id:?}: expected visible ASCII characters"
-            )));
+        let project_id = trimmed(&identity.project_id);
+        if let Some(id) = &project_id {
+            check_project_id(id)?;
         }
 
-        let credentials = match self.credentials {
-            Some(c) => c,
-            None => {
-                return Err(Error::Config(self.credentials_error.unwrap_or_else(|| {
-                    "no credentials: set them with credentials(...) or through the environment"
-                        .to_string()
-                })));
-            }
-        };
-        credentials.check()?;
+        if let Some(error) = identity.credentials_error {
+            return Err(Error::Config(error));
+        }
+        let fixed = matches!(identity.credentials, Some(CredentialsSource::Fixed(_)));
+        if project_id.is_none() && region.is_none() && (fixed || identity.credentials.is_none()) {
+            return Err(Error::Config(format!(
+                "no project ID: set one with project_id(...) or {PROJECT_ID_ENV} (--project-id), \
+                 or give the region ({REGION_ENV}, --region) to look it up through IAM"
+            )));
+        }
+        if let Some(CredentialsSource::Fixed(c)) = &identity.credentials {
+            c.check()?;
+        }
+        let iam_endpoint =
+            trimmed(&identity.iam_endpoint).map(|e| crate::credentials::normalize_iam_endpoint(&e));
 
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::Config(format!("invalid user agent {:?}", self.user_agent)))?;
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(user_agent)
-            .tls_danger_accept_invalid_certs(self.accept_invalid_certificates)
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {}", chain(&e))))?;
+        let user_agent_header = user_agent.clone();
+        if self.transport.is_some() && self.network.has_http_client() {
+            return Err(Error::Config(
+                "both a transport and an http_client(...) were given: give one".to_owned(),
+            ));
+        }
+        let connect_timeout = (!self.network.has_http_client()).then_some(self.connect_timeout);
+        let http = network::build_http(network::Base {
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            user_agent,
+            accept_invalid_certificates: self.accept_invalid_certificates,
+            network: &self.network,
+            from_env: self.network_from_env,
+        })?;
+
+        let credentials = match identity.credentials {
+            Some(CredentialsSource::Fixed(c)) => CredentialsCache::fixed(c),
+            Some(CredentialsSource::Provider(p)) => CredentialsCache::with_provider(p),
+            None => match identity.env {
+                Some(env) => CredentialsCache::new(CredentialsProviderChain::configured(
+                    env,
+                    HttpClient::given(http.clone()),
+                    iam_endpoint.as_deref(),
+                    trimmed(&identity.metadata_endpoint).as_deref(),
+                )),
+                None => {
+                    return Err(Error::Config(
+                        "no credentials: set them with credentials(...) or \
+                         credentials_provider(...), or use ClientBuilder::from_env()"
+                            .to_string(),
+                    ));
+                }
+            },
+        };
+        #[cfg(test)]
+        let credentials = match identity.clock {
+            Some(clock) => credentials.clock(clock),
+            None => credentials,
+        };
 
         Ok(C::from(Client {
             inner: Arc::new(Inner {
+                project: ProjectId::new(project_id, region, iam_endpoint),
                 http,
                 endpoint,
                 host,
-                project_id,
                 credentials,
                 retry: self.retry,
-                hooks: self.hooks,
+                retry_classifier: self.retry_classifier,
+                retry_budget: self.retry_budget,
+                interceptors: self.interceptors,
                 max_response_bytes: self.max_response_bytes,
                 timeout: self.timeout,
-                connect_timeout: self.connect_timeout,
+                operation_timeout: self.operation_timeout,
+                connect_timeout,
+                transport: self.transport.map(|transport| transport::Custom {
+                    transport,
+                    user_agent: user_agent_header,
+                }),
             }),
         }))
     }
@@ -518,12 +711,30 @@ mod tests {
             base().build(),
             Err(Error::Config(m)) if m.contains("endpoint")
         ));
+        // No project ID and no region to look it up by.
         let err = Client::builder()
-            .region("cn-north-4")
+            .endpoint("http://127.0.0.1:9")
             .credentials(Credentials::ak_sk("ak", "sk"))
             .build()
             .unwrap_err();
-        assert!(err.to_string().contains("project ID"), "{err}");
+        assert!(err.to_string().contains("no project ID"), "{err}");
+        assert!(err.to_string().contains(PROJECT_ID_ENV), "{err}");
+        // With a region, it is looked up on the first call.
+        let c = Client::builder()
+            .region("cn-north-4")
+            .credentials(Credentials::ak_sk("ak", "sk"))
+            .build()
+            .unwrap();
+        assert_eq!(c.project_id(), crate::client::PROJECT_ID_PLACEHOLDER);
+        // The endpoint wins over the region, which still names the project.
+        let c = Client::builder()
+            .region("xx-unlisted-1")
+            .endpoint("http://127.0.0.1:9")
+            .credentials(Credentials::ak_sk("ak", "sk"))
+            .build()
+            .unwrap();
+        assert_eq!(c.endpoint(), "http://127.0.0.1:9");
+        assert_eq!(c.inner.project.region(), Some("xx-unlisted-1"));
         let err = Client::builder()
             .region("cn-north-4")
             .project_id("p")
@@ -561,38 +772,68 @@ mod tests {
 
     #[test]
     fn from_env_reads_variables() {
-        let vars = [
+        let lookup = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let c = ClientBuilder::<Client>::from_lookup(lookup(&[
             (crate::credentials::TOKEN_ENV, "tok"),
             (PROJECT_ID_ENV, " p9 "),
             (REGION_ENV, "cn-east-3"),
-        ];
-        let get = |name: &str| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        };
-        let c = ClientBuilder::<Client>::from_lookup(get).build().unwrap();
+        ]))
+        .build()
+        .unwrap();
         assert_eq!(
             c.endpoint(),
             "https://modelarts.cn-east-3.myhuaweicloud.com"
         );
         assert_eq!(c.project_id(), "p9");
-        let get = |name: &str| (name == ENDPOINT_ENV).then(|| "http://127.0.0.1:1".to_string());
-        let err = ClientBuilder::<Client>::from_lookup(get)
-            .build()
-            .unwrap_err();
+        assert!(matches!(
+            c.inner.credentials.cached().unwrap().credentials(),
+            Credentials::Token(_)
+        ));
+        // Fixed credentials, an endpoint, no region and no project ID: nothing to look it up by.
+        let err = ClientBuilder::<Client>::from_lookup(lookup(&[
+            (ENDPOINT_ENV, "http://127.0.0.1:1"),
+            (crate::credentials::TOKEN_ENV, "tok"),
+        ]))
+        .build()
+        .unwrap_err();
         assert!(err.to_string().contains(PROJECT_ID_ENV), "{err}");
-        let get = |name: &str| match name {
-            ENDPOINT_ENV => Some("http://127.0.0.1:1".to_string()),
-            PROJECT_ID_ENV => Some("p".to_string()),
-            _ => None,
-        };
-        let err = ClientBuilder::<Client>::from_lookup(get)
-            .build()
-            .unwrap_err();
+        // Half a pair is refused by build.
+        let err = ClientBuilder::<Client>::from_lookup(lookup(&[
+            (ENDPOINT_ENV, "http://127.0.0.1:1"),
+            (PROJECT_ID_ENV, "p"),
+            (crate::credentials::AK_ENV, "ak"),
+        ]))
+        .build()
+        .unwrap_err();
         assert!(
-            err.to_string().contains(crate::credentials::TOKEN_ENV),
+            err.to_string().contains(crate::credentials::SK_ENV),
             "{err}"
         );
+        // No credentials in the environment: the default chain, asked on the first call.
+        let c = ClientBuilder::<Client>::from_lookup(lookup(&[
+            (ENDPOINT_ENV, "http://127.0.0.1:1"),
+            (PROJECT_ID_ENV, "p"),
+            (IAM_ENDPOINT_ENV, "iam.example.test"),
+        ]))
+        .build()
+        .unwrap();
+        assert!(c.inner.credentials.cached().is_none());
+        assert_eq!(
+            c.inner.project.iam_endpoint_configured(),
+            Some("https://iam.example.test")
+        );
+        // Without from_env, credentials must be given.
+        let err = Client::builder()
+            .endpoint("http://127.0.0.1:1")
+            .project_id("p")
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("credentials_provider"), "{err}");
     }
 }

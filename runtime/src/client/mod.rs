@@ -1,37 +1,61 @@
-//! The client: configuration (`config`), the retry loop (here, with the one classifier in
-//! [`crate::retry`]), one attempt (`attempt`), and reading and decoding the answer (`answer`).
+//! The client: configuration (`config`), the retry loop (here, with the classifier, policy and
+//! budget of [`crate::retry`]), one attempt (`attempt`), and reading and decoding the answer
+//! (`answer`).
 
 mod answer;
 mod attempt;
 mod config;
+mod project;
+
+#[cfg(test)]
+mod interceptor_tests;
+#[cfg(test)]
+mod network_tests;
+#[cfg(test)]
+mod retry_tests;
+#[cfg(all(test, feature = "tracing"))]
+mod tracing_tests;
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, SystemTime};
 
+use tokio::time::Instant;
+
+use http::header::{HeaderName, HeaderValue};
 use reqwest::Url;
 use serde::de::DeserializeOwned;
 
 pub use config::*;
+pub use project::PROJECT_ID_PLACEHOLDER;
 
 use crate::credentials::Credentials;
 use crate::error::Error;
-use crate::hook::{ErrorInfo, Hook};
+use crate::interceptor::{AttemptInfo, BeforeSigning, Interceptor};
 use crate::request::{OperationRequest, Response};
-use crate::retry::{self, RetryClass, RetryPolicy};
+use crate::retry::{self, RetryBudget, RetryClass, RetryClassifier, RetryPolicy};
+use crate::telemetry::{self, Span};
 use crate::validation::ValidationError;
 
 struct Inner {
     http: reqwest::Client,
     endpoint: String,
     host: String,
-    project_id: String,
-    credentials: Credentials,
+    /// The project ID, given or to be found (`project`).
+    project: project::ProjectId,
+    /// Every attempt takes its credentials from here.
+    credentials: crate::credentials::CredentialsCache,
     retry: RetryPolicy,
-    hooks: Vec<Arc<dyn Hook>>,
+    retry_classifier: Arc<dyn RetryClassifier>,
+    retry_budget: RetryBudget,
+    interceptors: Vec<Arc<dyn Interceptor>>,
     max_response_bytes: usize,
     timeout: Duration,
-    connect_timeout: Duration,
+    /// All attempts of a call together, pauses included; `None`: no limit.
+    operation_timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    /// The transport the client was built on; `None`: `http` sends.
+    transport: Option<crate::transport::Custom>,
 }
 
 /// A ModelArts client. Cheap to clone (shared inside); `Debug` hides secrets.
@@ -44,13 +68,17 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("endpoint", &self.inner.endpoint)
-            .field("project_id", &self.inner.project_id)
+            .field("project_id", &self.inner.project)
             .field("credentials", &self.inner.credentials)
             .field("retry", &self.inner.retry)
+            .field("retry_classifier", &self.inner.retry_classifier)
+            .field("retry_budget", &self.inner.retry_budget)
             .field("timeout", &self.inner.timeout)
+            .field("operation_timeout", &self.inner.operation_timeout)
             .field("connect_timeout", &self.inner.connect_timeout)
             .field("max_response_bytes", &self.inner.max_response_bytes)
-            .field("hooks", &self.inner.hooks.len())
+            .field("interceptors", &self.inner.interceptors.len())
+            .field("transport", &self.inner.transport.is_some())
             .finish()
     }
 }
@@ -61,63 +89,183 @@ impl Client {
         ClientBuilder::new()
     }
 
-    /// The project ID.
-    pub fn project_id(&self) -> &str {
-        &self.inner.project_id
-    }
-
     /// The endpoint, normalised as `scheme://host[:port]`.
     pub fn endpoint(&self) -> &str {
         &self.inner.endpoint
     }
 
-    /// Sends the request (signing every attempt anew), retries as the policy allows, and decodes
-    /// a 2xx JSON answer as `T`. `T = ()` ignores the body (empty or not); for any other `T` an
-    /// empty body is a decode error.
+    /// The retry budget this client (and its clones) spends.
+    pub fn retry_budget(&self) -> &RetryBudget {
+        &self.inner.retry_budget
+    }
+
+    /// Sends the request (signing every attempt anew), retries as the classifier, the policy,
+    /// the retry budget and the operation timeout allow, and decodes a 2xx JSON answer as `T`.
+    /// `T = ()` ignores the body (empty or not); for any other `T` an empty body is a decode
+    /// error. The request's [`CallOverrides`](crate::CallOverrides) replace the client's
+    /// timeouts and retry policy for this call.
     pub async fn execute<T: DeserializeOwned>(
         &self,
         request: OperationRequest,
     ) -> Result<Response<T>, Error> {
+        let span = Span::operation(request.operation, &request.method);
+        span.instrument(self.execute_in(&request, &span)).await
+    }
+
+    async fn execute_in<T: DeserializeOwned>(
+        &self,
+        request: &OperationRequest,
+        span: &Span,
+    ) -> Result<Response<T>, Error> {
         let inner = &*self.inner;
-        let target = self.target(&request)?;
-        let attempts = inner.retry.attempts();
+        // The project ID is found (once) before anything is sent.
+        let request = &*self.with_project_id(request).await?;
+        let target = self.target(request)?;
+        let overrides = &request.overrides;
+        let policy = overrides.retry.as_ref().unwrap_or(&inner.retry);
+        let attempts = policy.attempts();
+        let attempt_timeout = overrides.attempt_timeout.unwrap_or(inner.timeout);
+        let operation_timeout = overrides.operation_timeout.or(inner.operation_timeout);
+        let deadline = operation_timeout.map(|limit| Instant::now() + limit);
+        let budget = &inner.retry_budget;
+        // The tokens the retry in flight took, given back if it succeeds.
+        let mut retry_cost: Option<u32> = None;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let started = Instant::now();
-            let error = match self.attempt::<T>(&request, &target, attempt, started).await {
-                Ok(response) => return Ok(response),
+            let attempt_span = Span::attempt(attempt);
+            let sent = attempt_span.instrument(self.attempt::<T>(
+                request,
+                &target,
+                attempt,
+                started,
+                attempt_timeout,
+            ));
+            let outcome = match deadline {
+                None => sent.await,
+                Some(deadline) => match tokio::time::timeout_at(deadline, sent).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err(operation_timed_out(
+                        request.operation,
+                        operation_timeout.unwrap_or_default(),
+                        attempt,
+                    )),
+                },
+            };
+            let elapsed = started.elapsed();
+            let error = match outcome {
+                Ok(response) => {
+                    budget.on_success(retry_cost);
+                    let request_id = response.request_id.as_deref();
+                    attempt_span.attempt_ended(Some(response.status), request_id, elapsed);
+                    self.after_attempt(&AttemptInfo {
+                        operation: request.operation,
+                        attempt,
+                        status: Some(response.status),
+                        request_id,
+                        elapsed,
+                        error: None,
+                        will_retry: false,
+                    });
+                    span.operation_ended(attempt, Some(response.status), request_id, None);
+                    return Ok(response);
+                }
                 Err(error) => error,
             };
-            let allowed = match retry::classify(&error) {
+            let request_id = error.request_id();
+            attempt_span.attempt_ended(error.status(), request_id, elapsed);
+
+            let allowed = match inner.retry_classifier.classify(&error) {
                 RetryClass::Always => true,
                 RetryClass::IfIdempotent => request.idempotent,
-                RetryClass::Never => false,
+                _ => false,
             };
-            let will_retry = allowed && attempt < attempts;
-            for hook in &inner.hooks {
-                hook.on_error(&ErrorInfo {
-                    operation: request.operation,
-                    attempt,
-                    error: &error,
-                    will_retry,
-                    elapsed: started.elapsed(),
-                });
+            let out_of_time = deadline.is_some_and(|deadline| Instant::now() >= deadline);
+            let mut pause = Duration::ZERO;
+            let mut will_retry = allowed && attempt < attempts && !out_of_time;
+            if will_retry {
+                pause = policy.backoff(attempt, retry::retry_after(&error, SystemTime::now()));
+                if deadline.is_some_and(|deadline| Instant::now() + pause >= deadline) {
+                    // The pause would outlast the call: the failure is the better answer.
+                    telemetry::not_retrying(attempt, &error, "the operation timeout would pass");
+                    will_retry = false;
+                } else {
+                    let cost = budget.cost_of(&error);
+                    if budget.try_take(cost) {
+                        retry_cost = Some(cost);
+                    } else {
+                        telemetry::not_retrying(attempt, &error, "the retry budget is empty");
+                        will_retry = false;
+                    }
+                }
             }
+            self.after_attempt(&AttemptInfo {
+                operation: request.operation,
+                attempt,
+                status: error.status(),
+                request_id,
+                elapsed,
+                error: Some(&error),
+                will_retry,
+            });
             if !will_retry {
+                span.operation_ended(attempt, error.status(), request_id, Some(&error));
                 return Err(error);
             }
-            let pause = inner.retry.backoff(attempt, retry::retry_after(&error));
+            telemetry::retrying(attempt, &error, pause);
             tokio::time::sleep(pause).await;
         }
     }
 
+    /// The operation's headers for attempt number `attempt`: the request's, the call's own, then
+    /// what the interceptors make of them (all signed).
+    fn intercepted_headers(
+        &self,
+        request: &OperationRequest,
+        target: &Target,
+        attempt: u32,
+    ) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
+        let mut headers: Vec<(HeaderName, HeaderValue)> = request
+            .headers
+            .iter()
+            .chain(&request.overrides.headers)
+            .cloned()
+            .collect();
+        if !self.inner.interceptors.is_empty() {
+            let mut before = BeforeSigning {
+                operation: request.operation,
+                method: &request.method,
+                url: target.url.as_str(),
+                attempt,
+                headers: &mut headers,
+            };
+            for interceptor in &self.inner.interceptors {
+                interceptor.modify_before_signing(&mut before)?;
+            }
+        }
+        Ok(headers)
+    }
+
+    fn after_attempt(&self, info: &AttemptInfo<'_>) {
+        for interceptor in &self.inner.interceptors {
+            interceptor.read_after_attempt(info);
+        }
+    }
+
     /// The request as it would be sent, without sending it: method, URL, the headers (the
-    /// signature and tokens shown as `***`) and the body.
+    /// signature and tokens shown as `***`) and the body. A project ID not found yet shows as
+    /// [`PROJECT_ID_PLACEHOLDER`], and credentials not fetched yet as permanent AK/SK ones (no
+    /// security token).
     pub fn preview(&self, request: &OperationRequest) -> Result<RequestPreview, Error> {
         let target = self.target(request)?;
+        let operation_headers = self.intercepted_headers(request, &target, 1)?;
+        // Credentials not fetched yet are shown as permanent AK/SK ones.
+        let cached = self.inner.credentials.cached();
+        let unknown = Credentials::ak_sk("(not fetched yet)", "-");
+        let credentials = cached.as_ref().map_or(&unknown, |c| c.credentials());
         let headers = self
-            .wire_headers(request, "(signing time)")?
+            .wire_headers(&operation_headers, request, credentials, "(signing time)")?
             .into_iter()
             .map(|(name, value)| {
                 let shown = if value.is_sensitive() {
@@ -128,13 +276,16 @@ impl Client {
                 (name.as_str().to_owned(), shown)
             })
             .chain(
-                matches!(self.inner.credentials, Credentials::AkSk { .. })
+                matches!(credentials, Credentials::AkSk { .. })
                     .then(|| ("authorization".to_owned(), "SDK-HMAC-SHA256 ***".to_owned())),
             )
             .collect();
         Ok(RequestPreview {
             method: request.method.to_string(),
-            url: target.url.to_string(),
+            url: target.url.to_string().replace(
+                &crate::signer::encode_component(PROJECT_ID_PLACEHOLDER),
+                PROJECT_ID_PLACEHOLDER,
+            ),
             headers,
             body: request
                 .body
@@ -198,6 +349,18 @@ impl fmt::Display for RequestPreview {
         }
         Ok(())
     }
+}
+
+/// The failure of a call whose operation timeout ran out during attempt number `attempt`.
+fn operation_timed_out(operation: &'static str, limit: Duration, attempt: u32) -> Error {
+    Error::Transport(Box::new(crate::error::TransportError::new(
+        crate::error::TransportErrorKind::Timeout,
+        operation,
+        format!(
+            "the operation timeout of {limit:?} ran out during attempt {attempt} (it bounds all \
+             attempts and the pauses between them)"
+        ),
+    )))
 }
 
 /// The error and its sources, joined with `: ` (repeats left out).

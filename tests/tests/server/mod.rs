@@ -1,10 +1,10 @@
 //! What the end-to-end tests share: the loopback server of `modelarts-pools-test-support` (which
 //! records every request exactly as it arrived and answers with scripted replies), the
-//! credentials and IDs the tests configure, checks of what arrived (the signature as the gateway
-//! recomputes it, the date it signs), and the seed document's examples.
+//! credentials and IDs the tests configure, checks of what arrived (the date it signs; the
+//! signature is test-support's), and the seed document's examples (test-support's `seed`).
 #![allow(dead_code)]
 
-use modelarts_pools_runtime::signer::{self, SigningInput};
+use modelarts_pools_runtime::signer;
 pub use modelarts_pools_test_support::{Reply, Request, Server};
 
 /// The project ID the tests configure.
@@ -21,14 +21,9 @@ pub fn json_reply(status: u16, body: &str) -> Reply {
     Reply::json(status, body).header("X-Request-Id", REQUEST_ID)
 }
 
-/// Checks of a request that are about this API, not HTTP.
+/// Checks of a request that are about this API, not HTTP (the signature is checked by
+/// [`Request::verify_signature`], the gateway's check in `modelarts-pools-test-support`).
 pub trait Wire {
-    /// Checks the `SDK-HMAC-SHA256` signature as the API gateway does: parses `Authorization`,
-    /// takes the signed headers from what arrived, and recomputes the signature with
-    /// [`signer::sign`] from the method, the raw path and query, and the body bytes received.
-    /// Returns the `SignedHeaders` list.
-    fn verify_signature(&self, ak: &str, sk: &str) -> String;
-
     /// Checks `X-Sdk-Date`: `%Y%m%dT%H%M%SZ`, UTC, and (to the second) no earlier than the
     /// server's start and no later than the request's arrival. Only the order of three readings
     /// of the system clock is checked, never how far apart they are.
@@ -36,75 +31,6 @@ pub trait Wire {
 }
 
 impl Wire for Request {
-    fn verify_signature(&self, ak: &str, sk: &str) -> String {
-        let auth = self
-            .header("authorization")
-            .expect("an Authorization header");
-        let rest = auth
-            .strip_prefix("SDK-HMAC-SHA256 ")
-            .unwrap_or_else(|| panic!("Authorization does not start with the algorithm: {auth}"));
-        let parts: Vec<(&str, &str)> = rest
-            .split(", ")
-            .map(|part| {
-                part.split_once('=')
-                    .unwrap_or_else(|| panic!("malformed Authorization part {part:?} in {auth}"))
-            })
-            .collect();
-        let keys: Vec<&str> = parts.iter().map(|(k, _)| *k).collect();
-        assert_eq!(
-            keys,
-            ["Access", "SignedHeaders", "Signature"],
-            "Authorization layout: {auth}"
-        );
-        let (access, signed_headers, signature) = (parts[0].1, parts[1].1, parts[2].1);
-        assert_eq!(access, ak, "Access in {auth}");
-        assert_eq!(signature.len(), 64, "hex SHA-256 signature in {auth}");
-        assert!(
-            signature
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
-            "lower-case hex signature in {auth}"
-        );
-        let mut headers: Vec<(String, String)> = Vec::new();
-        for name in signed_headers.split(';') {
-            assert_eq!(
-                name,
-                name.to_ascii_lowercase(),
-                "signed header names are lower case"
-            );
-            let mut found = false;
-            for value in self.all(name) {
-                headers.push((name.to_string(), value.to_string()));
-                found = true;
-            }
-            assert!(
-                found,
-                "signed header {name} did not arrive: {:?}",
-                self.headers
-            );
-        }
-        let date = self.header("x-sdk-date").expect("an X-Sdk-Date header");
-        let expected = signer::sign(
-            &SigningInput {
-                method: &self.method,
-                path: self.path(),
-                query: self.query(),
-                headers: &headers,
-                body: &self.body,
-            },
-            ak,
-            sk,
-            date,
-        );
-        assert_eq!(
-            signature, expected.signature,
-            "the signature does not match what arrived; canonical request:\n{}",
-            expected.canonical_request
-        );
-        assert_eq!(auth, expected.authorization);
-        signed_headers.to_string()
-    }
-
     fn assert_fresh_sdk_date(&self, server: &Server) {
         let date = self.header("x-sdk-date").expect("an X-Sdk-Date header");
         let b = date.as_bytes();
@@ -126,39 +52,9 @@ impl Wire for Request {
     }
 }
 
-/// The spec, read as users would.
-pub fn spec() -> serde_json::Value {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/modelarts-pools.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).expect("the spec is JSON")
-}
-
-fn operation(name: &str) -> serde_json::Value {
-    spec()["operations"]
-        .as_array()
-        .expect("operations")
-        .iter()
-        .find(|op| op["name"] == name)
-        .unwrap_or_else(|| panic!("no operation {name}"))
-        .clone()
-}
-
-/// The seed document's create-pool request example.
-pub fn seed_create_request() -> serde_json::Value {
-    operation("create_pool")["request_body"]["examples"][0].clone()
-}
-
-/// The seed document's example answer of `operation` with `status`.
-pub fn seed_response(operation_name: &str, status: u16) -> serde_json::Value {
-    operation(operation_name)["responses"]
-        .as_array()
-        .expect("responses")
-        .iter()
-        .find(|r| r["status"] == status)
-        .unwrap_or_else(|| panic!("no {status} response for {operation_name}"))["examples"][0]
-        .clone()
-}
+pub use modelarts_pools_test_support::seed::{
+    create_pool_request as seed_create_request, response as seed_response,
+};
 
 /// A pool as the live service answers create with: the seed delete example with phase
 /// `Creating` and members the tables do not list.

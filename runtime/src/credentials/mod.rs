@@ -1,10 +1,66 @@
-//! Credentials: AK/SK (optionally temporary, with a security token) or an IAM token.
+//! Credentials: what requests are authenticated with ([`Credentials`]), where they come from
+//! (the [`ProvideCredentials`] sources and their [default chain](CredentialsProviderChain)), and
+//! the [`CredentialsCache`] in front of them that every attempt of a call asks.
 //!
-//! Neither `Debug` nor `Display` ever shows a secret key or a token.
+//! # Sources
+//!
+//! The default chain asks, in the order of the official SDKs (huaweicloud-sdk-go-v3
+//! `core/auth/provider`, `DefaultCredentialProviderChain`):
+//!
+//! 1. the environment, [`EnvironmentProvider`]: `HUAWEICLOUD_SDK_AK`/`HUAWEICLOUD_SDK_SK`
+//!    (`HUAWEICLOUD_SDK_SECURITY_TOKEN`), or a federated identity, `HUAWEICLOUD_SDK_IDP_ID` with
+//!    `HUAWEICLOUD_SDK_ID_TOKEN_FILE` (which wins, as in the official SDKs), or this crate's
+//!    `HUAWEICLOUD_SDK_AUTH_TOKEN`;
+//! 2. the profile file, [`ProfileProvider`]: the `[basic]` section of `HUAWEICLOUD_SDK_CREDENTIALS_FILE` or
+//!    `~/.huaweicloud/credentials` (keys `ak`, `sk`, `security_token`, `project_id`,
+//!    `iam_endpoint`, `idp_id`, `id_token_file`);
+//! 3. the instance metadata, [`InstanceMetadataProvider`]: the agency credentials of the ECS server the program runs
+//!    on, from `http://169.254.169.254/openstack/latest/securitykey` (with a metadata session
+//!    token), refreshed before they expire.
+//!
+//! A federated identity ([`IdTokenProvider`]) is reached, as in the official SDKs, through the
+//! environment or the profile file naming an identity provider and an ID token file; it can also
+//! be used alone. Every source is a public type that can be used on its own, and any type that
+//! implements [`ProvideCredentials`] plugs in with
+//! [`ClientBuilder::credentials_provider`](crate::ClientBuilder::credentials_provider).
+//!
+//! Neither `Debug` nor `Display` of anything here ever shows a secret key or a token, and no
+//! error message carries one.
+
+mod cache;
+mod chain;
+#[cfg(test)]
+mod client_tests;
+mod environment;
+mod exchange;
+mod iam;
+mod id_token;
+mod metadata;
+mod profile;
+mod provider;
 
 use std::fmt;
 
 use crate::error::Error;
+
+#[cfg(test)]
+pub(crate) use cache::Clock;
+pub use cache::{CredentialsCache, DEFAULT_REFRESH_AHEAD};
+pub use chain::CredentialsProviderChain;
+pub(crate) use environment::Lookup;
+pub use environment::{EnvironmentProvider, ID_TOKEN_FILE_ENV, IDP_ID_ENV};
+pub(crate) use exchange::HttpClient;
+/// The future a [`ProvideCredentials`] returns (re-exported so that implementing the trait needs
+/// no other crate).
+pub use futures_core::future::BoxFuture;
+pub(crate) use iam::normalize_endpoint as normalize_iam_endpoint;
+pub use iam::{DEFAULT_IAM_ENDPOINT, IAM_ENDPOINT_ENV, iam_endpoint_for_region};
+pub use id_token::IdTokenProvider;
+pub use metadata::{DEFAULT_METADATA_ENDPOINT, InstanceMetadataProvider, METADATA_ENDPOINT_ENV};
+pub use profile::{CREDENTIALS_FILE_ENV, PROFILE_SECTION, ProfileProvider};
+pub use provider::{
+    CredentialsError, CredentialsErrorKind, ProvideCredentials, ProvidedCredentials,
+};
 
 /// Environment variable holding the access key ID (as the official SDKs read it).
 pub const AK_ENV: &str = "HUAWEICLOUD_SDK_AK";
@@ -133,11 +189,14 @@ impl Credentials {
 
     /// Checks that the credentials can be put in HTTP headers.
     pub(crate) fn check(&self) -> Result<(), Error> {
-        let bad = |what: &str| {
-            Err(Error::Config(format!(
-                "{what} is empty or not a valid header value"
-            )))
-        };
+        match self.problem() {
+            Some(problem) => Err(Error::Config(problem.to_string())),
+            None => Ok(()),
+        }
+    }
+
+    /// What makes the credentials unusable in HTTP headers, if anything (never the value).
+    pub(crate) fn problem(&self) -> Option<&'static str> {
         match self {
             Credentials::AkSk {
                 ak,
@@ -145,24 +204,24 @@ impl Credentials {
                 security_token,
             } => {
                 if !header_safe(ak) || ak.contains([',', ' ']) {
-                    return bad("the access key ID");
+                    return Some("the access key ID is empty or not a valid header value");
                 }
                 if sk.expose().is_empty() {
-                    return bad("the secret access key");
+                    return Some("the secret access key is empty or not a valid header value");
                 }
                 if security_token
                     .as_ref()
                     .is_some_and(|token| !header_safe(token.expose()))
                 {
-                    return bad("the security token");
+                    return Some("the security token is empty or not a valid header value");
                 }
-                Ok(())
+                None
             }
             Credentials::Token(token) => {
                 if !header_safe(token.expose()) {
-                    return bad("the IAM token");
+                    return Some("the IAM token is empty or not a valid header value");
                 }
-                Ok(())
+                None
             }
         }
     }
