@@ -336,7 +336,14 @@ fn without_credentials_it_exits_2_and_sends_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let file = write_body(&dir, &body_file_json());
     let endpoint = server.endpoint();
-    let project = [("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT.to_string())];
+    // Not on an ECS server: the metadata address (a closed loopback port) does not answer.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let metadata = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let project = [
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT.to_string()),
+        ("HUAWEICLOUD_SDK_METADATA_ENDPOINT", metadata),
+    ];
     let out = run(
         &["--endpoint", &endpoint, "create-pool", "--body", &file],
         &project,
@@ -496,15 +503,6 @@ fn bad_usage_exits_2_and_sends_nothing() {
         &["--endpoint", &endpoint, "no-such-command"],
         &["--endpoint", &endpoint, "delete-pool"],
         &["--endpoint", &endpoint, "create-pool"],
-        &[
-            "--endpoint",
-            &endpoint,
-            "--region",
-            "cn-north-4",
-            "delete-pool",
-            "--pool-name",
-            POOL,
-        ],
         &[
             "--endpoint",
             &endpoint,
@@ -928,13 +926,28 @@ fn setup_problems_name_the_option_to_set_and_send_nothing() {
         .into_iter()
         .filter(|(name, _)| *name != "HUAWEICLOUD_SDK_PROJECT_ID")
         .collect();
-    let out = run(&["--region", "cn-north-4", "list-pools"], &no_project, None);
+    // No project ID: IAM (a loopback fake) is asked and finds none; the pool service hears nothing.
+    let iam = Server::start(vec![json_reply(200, r#"{"projects": []}"#)]);
+    let pools = Server::start([]);
+    let mut env = no_project.clone();
+    env.push(("HUAWEICLOUD_SDK_IAM_ENDPOINT", iam.endpoint()));
+    let out = run(
+        &[
+            "--endpoint",
+            &pools.endpoint(),
+            "--region",
+            "cn-north-4",
+            "list-pools",
+        ],
+        &env,
+        None,
+    );
     out.assert_code(2);
     assert!(
-        out.stderr
-            .contains("pass --project-id ID or set HUAWEICLOUD_SDK_PROJECT_ID"),
+        out.stderr.contains("--project-id") && out.stderr.contains("HUAWEICLOUD_SDK_PROJECT_ID"),
         "{out:?}"
     );
+    pools.assert_untouched();
 
     let out = run(
         &["--region", "cn-nowhere-9", "list-pools"],

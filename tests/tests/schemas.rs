@@ -163,7 +163,11 @@ fn every_row_of_every_table_is_published_with_its_required_ness_type_and_values(
     let mut seed_rows = 0;
     for def in spec["types"].as_array().unwrap() {
         let name = def["name"].as_str().unwrap();
-        let from_seed = def["source"].as_str().is_some_and(|s| s.ends_with(".txt"));
+        let from_seed = def["source"]
+            .as_array()
+            .and_then(|sources| sources.last())
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.ends_with(".txt"));
         let schema = published
             .get(name)
             .unwrap_or_else(|| panic!("{name} is in no published schema"));
