@@ -14,7 +14,7 @@
 //!   (set it).
 //!
 //! Neither needs serde_json's `preserve_order` or `float_roundtrip` features: unknown members are
-//! kept as [`RawValue`]s (serde_json's additive `raw_value` feature), so their order, the order
+//! kept as [`RawValue`](serde_json::value::RawValue)s (serde_json's additive `raw_value` feature), so their order, the order
 //! of the keys inside them and the text of their numbers survive a round trip whatever features
 //! the rest of the program turns on.
 
