@@ -4,26 +4,10 @@
 mod in_process;
 mod life_cycle;
 
-/// Every `.rs` file in this folder is a module of this binary. The package says
-/// `autotests = false` (one binary, not one per file), so Cargo would not build a file left out
-/// here, and its tests would silently not run.
+/// Every `.rs` file in this folder is a module of this binary (`autotests = false`).
 #[test]
 fn every_test_file_is_a_module_of_this_binary() {
-    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
-    let main = std::fs::read_to_string(folder.join("main.rs")).expect("tests/main.rs");
-    let mut files = 0;
-    for entry in std::fs::read_dir(&folder).expect("the tests folder") {
-        let path = entry.expect("a folder entry").path();
-        let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
-            continue;
-        };
-        if path.extension().is_some_and(|e| e == "rs") && stem != "main" {
-            files += 1;
-            assert!(
-                main.lines().any(|line| line == format!("mod {stem};")),
-                "tests/{stem}.rs is not declared in tests/main.rs (`mod {stem};`), so it never runs"
-            );
-        }
-    }
-    assert!(files > 0, "no test files next to tests/main.rs");
+    modelarts_pools_test_support::test_binary::assert_every_test_file_is_a_module(env!(
+        "CARGO_MANIFEST_DIR"
+    ));
 }

@@ -42,6 +42,7 @@
 
 pub mod seed;
 mod signature;
+pub mod test_binary;
 
 use std::collections::VecDeque;
 use std::io;
