@@ -505,6 +505,9 @@ pub struct Param {
     pub ty: Primitive,
     /// A query parameter that repeats its key once per value (`hostip=a&hostip=b`).
     pub repeated: bool,
+    /// The open enum its values are (`ty` is then [`Primitive::String`]), where the definition
+    /// lists them.
+    pub enum_type: Option<TypeId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -394,6 +394,7 @@ fn param(r: &mut Resolver<'_>, ppath: &str, place: Place, def: &ParamDef) -> Opt
         description: def.description.clone(),
         ty,
         repeated,
+        enum_type: None,
     })
 }
 

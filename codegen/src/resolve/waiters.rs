@@ -306,6 +306,7 @@ pub(super) fn link_after(
                     description: String::new(),
                     ty: Primitive::String,
                     repeated: false,
+                    enum_type: None,
                 });
             }
             for name in after.from_answer.keys() {
