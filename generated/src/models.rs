@@ -2,6 +2,8 @@
 //! Model types of ModelArts resource pools: one type per table of the source documents.
 //!
 //! Every object keeps the members it does not list in `unknown_fields` and writes them back, and every enumeration keeps values it does not know in `Unknown`, so a newer service loses nothing on a round trip.
+//!
+//! Every type is `#[non_exhaustive]`, so a member or value the service adds later is not a breaking change: make an object with its `new` (the required members as arguments) or `Default` (where every member is optional), then set optional members on its public fields; a `match` on an enumeration needs a `_` arm.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use modelarts_pools_runtime::model::UnknownFields;
@@ -11,9 +13,12 @@ use modelarts_pools_runtime::{object_serde, open_enum};
 
 /// 资源已分配量。
 ///
+/// # Provenance
+///
 /// Source: the `Allocated` table in `ShowPoolRuntimeMetrics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Allocated {
     /// UTC时间,格式yyyy-MM-dd'T'HH:mm:ss'Z'。
     ///
@@ -30,6 +35,14 @@ pub struct Allocated {
     pub unknown_fields: UnknownFields,
 }
 
+impl Allocated {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(Allocated {
     timestamp: "timestamp" optional,
     value: "value" optional,
@@ -38,6 +51,8 @@ object_serde!(Allocated {
 
 open_enum! {
     /// API版本: values of apiVersion in the create request and the pool responses.
+    ///
+    /// # Provenance
     ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     pub enum ApiVersion {
@@ -48,6 +63,8 @@ open_enum! {
 
 open_enum! {
     /// 是否自动付费: values of the os.modelarts/auto.pay annotation in the create request (yearly/monthly purchases only).
+    ///
+    /// # Provenance
     ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     ///
@@ -63,6 +80,8 @@ open_enum! {
 open_enum! {
     /// 是否自动续费: values of the os.modelarts/auto.renew annotation (request and responses).
     ///
+    /// # Provenance
+    ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     ///
     /// Decision: The values are JSON strings ("0", "1") on the wire, as the table's String type says, so repr is string.
@@ -77,9 +96,12 @@ open_enum! {
 /// **参数解释**:批量换绑节点的请求体。
 /// **约束限制**:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `BatchBindPoolNodesReq` table in `BatchBindPoolNodes.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchBindPoolNodesReq {
     /// **参数解释**:是否对换绑的节点进行排水。
     /// **约束限制**:不涉及。
@@ -102,7 +124,7 @@ pub struct BatchBindPoolNodesReq {
 }
 
 impl BatchBindPoolNodesReq {
-    /// A value with the required members (`nodes`) set and every optional one absent.
+    /// A value with the required members (`nodes`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(nodes: Vec<BindNodeItem>) -> Self {
         Self {
             drain: None,
@@ -136,15 +158,28 @@ object_serde!(BatchBindPoolNodesReq {
     nodes: "nodes" required,
 });
 
+/// The source documents do not describe it; its provenance follows.
+///
+/// # Provenance
+///
 /// Source: `BatchBindPoolNodes.json`.
 ///
 /// Decision: \[import\] The definition's body is any JSON object; the type lists no members and keeps every member it is sent.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchBindPoolNodesResponse {
     /// Members the spec does not list, kept as received and written back out.
     #[cfg_attr(feature = "schemars", schemars(skip))]
     pub unknown_fields: UnknownFields,
+}
+
+impl BatchBindPoolNodesResponse {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 
 object_serde!(BatchBindPoolNodesResponse {
@@ -153,9 +188,12 @@ object_serde!(BatchBindPoolNodesResponse {
 /// **参数解释**:节点加锁请求。
 /// **约束限制**:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `BatchLockPoolNodesRequestBody` table in `BatchLockPoolNodes.json, BatchUnlockPoolNodes.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchLockPoolNodesRequestBody {
     /// **参数解释**:变更的功能类型。
     /// **约束限制**:不涉及。
@@ -178,7 +216,7 @@ pub struct BatchLockPoolNodesRequestBody {
 }
 
 impl BatchLockPoolNodesRequestBody {
-    /// A value with the required members (`actions`, `nodeNames`) set and every optional one absent.
+    /// A value with the required members (`actions`, `nodeNames`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(actions: Vec<String>, node_names: Vec<String>) -> Self {
         Self {
             actions,
@@ -222,9 +260,14 @@ object_serde!(BatchLockPoolNodesRequestBody {
     node_names: "nodeNames" required,
 });
 
+/// The source documents do not describe it; its provenance follows.
+///
+/// # Provenance
+///
 /// Source: the `BatchLockPoolNodesResp` table in `BatchLockPoolNodes.json, BatchUnlockPoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchLockPoolNodesResp {
     /// **参数解释**:批量操作的资源池节点ID列表及状态。
     ///
@@ -235,15 +278,26 @@ pub struct BatchLockPoolNodesResp {
     pub unknown_fields: UnknownFields,
 }
 
+impl BatchLockPoolNodesResp {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(BatchLockPoolNodesResp {
     nodes: "nodes" optional,
 });
 
 /// 重启节点返回信息。
 ///
+/// # Provenance
+///
 /// Source: the `BatchRebootNodesResponse` table in `BatchRebootPoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchRebootNodesResponse {
     /// **参数解释**:节点名称集合。
     /// **约束限制**:不涉及。
@@ -254,6 +308,14 @@ pub struct BatchRebootNodesResponse {
     /// Members the spec does not list, kept as received and written back out.
     #[cfg_attr(feature = "schemars", schemars(skip))]
     pub unknown_fields: UnknownFields,
+}
+
+impl BatchRebootNodesResponse {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 
 object_serde!(BatchRebootNodesResponse {
@@ -268,9 +330,12 @@ object_serde!(BatchRebootNodesResponse {
 /// \]
 /// }
 ///
+/// # Provenance
+///
 /// Source: the `BatchRebootPoolNodesRequestBody` table in `BatchRebootPoolNodes.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchRebootPoolNodesRequestBody {
     /// **参数解释**:节点名称集合。
     /// **约束限制**:不涉及。
@@ -284,7 +349,7 @@ pub struct BatchRebootPoolNodesRequestBody {
 }
 
 impl BatchRebootPoolNodesRequestBody {
-    /// A value with the required members (`nodeNames`) set and every optional one absent.
+    /// A value with the required members (`nodeNames`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(node_names: Vec<String>) -> Self {
         Self {
             node_names,
@@ -308,15 +373,28 @@ object_serde!(BatchRebootPoolNodesRequestBody {
     node_names: "nodeNames" required,
 });
 
+/// The source documents do not describe it; its provenance follows.
+///
+/// # Provenance
+///
 /// Source: `BatchResizePoolNodes.json`.
 ///
 /// Decision: \[import\] The definition's body is any JSON object; the type lists no members and keeps every member it is sent.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchResizePoolNodesResponse {
     /// Members the spec does not list, kept as received and written back out.
     #[cfg_attr(feature = "schemars", schemars(skip))]
     pub unknown_fields: UnknownFields,
+}
+
+impl BatchResizePoolNodesResponse {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
 }
 
 object_serde!(BatchResizePoolNodesResponse {
@@ -327,9 +405,12 @@ object_serde!(BatchResizePoolNodesResponse {
 /// **取值范围**:不涉及。
 /// **默认取值**:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `BatchResizeRequestBody` table in `BatchResizePoolNodes.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchResizeRequestBody {
     /// **参数解释**:扩缩容的超节点批次信息。
     /// **约束限制**:单次最多50个超节点。
@@ -352,7 +433,7 @@ pub struct BatchResizeRequestBody {
 }
 
 impl BatchResizeRequestBody {
-    /// A value with the required members (`nodes`, `source`, `target`) set and every optional one absent.
+    /// A value with the required members (`nodes`, `source`, `target`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(
         nodes: Vec<ResizeNodeInfo>,
         source: BatchResizeRequestBodySource,
@@ -405,11 +486,14 @@ object_serde!(BatchResizeRequestBody {
 /// **参数解释**:超节点变更的源节点池和规格信息。
 /// **约束限制**:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `source` table in `BatchResizePoolNodes.json`.
 ///
 /// Decision: \[import\] The definition writes this member as allOf NodeResizeParams plus flavor required, so it is a type of its own: NodeResizeParams's members with those required.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchResizeRequestBodySource {
     /// **参数解释**:步长。
     /// **约束限制**:不涉及。
@@ -438,7 +522,7 @@ pub struct BatchResizeRequestBodySource {
 }
 
 impl BatchResizeRequestBodySource {
-    /// A value with the required members (`flavor`) set and every optional one absent.
+    /// A value with the required members (`flavor`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(flavor: String) -> Self {
         Self {
             creating_step: None,
@@ -469,11 +553,14 @@ object_serde!(BatchResizeRequestBodySource {
 /// **参数解释**:超节点变更的目标节点池和规格信息。
 /// **约束限制**:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `target` table in `BatchResizePoolNodes.json`.
 ///
 /// Decision: \[import\] The definition writes this member as allOf NodeResizeParams plus nodePool, flavor required, so it is a type of its own: NodeResizeParams's members with those required.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchResizeRequestBodyTarget {
     /// **参数解释**:步长。
     /// **约束限制**:不涉及。
@@ -502,7 +589,7 @@ pub struct BatchResizeRequestBodyTarget {
 }
 
 impl BatchResizeRequestBodyTarget {
-    /// A value with the required members (`flavor`, `nodePool`) set and every optional one absent.
+    /// A value with the required members (`flavor`, `nodePool`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(flavor: String, node_pool: String) -> Self {
         Self {
             creating_step: None,
@@ -535,9 +622,12 @@ object_serde!(BatchResizeRequestBodyTarget {
 /// **取值范围**:不涉及。
 /// **默认取值**:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `BatchUpdatePoolNodesRequestBody` table in `BatchUpdatePoolNodes.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BatchUpdatePoolNodesRequestBody {
     /// **参数解释**:节点更新的类型。
     /// **约束限制**:不涉及。
@@ -586,7 +676,7 @@ pub struct BatchUpdatePoolNodesRequestBody {
 }
 
 impl BatchUpdatePoolNodesRequestBody {
-    /// A value with the required members (`action`, `nodeNames`) set and every optional one absent.
+    /// A value with the required members (`action`, `nodeNames`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(
         action: BatchUpdatePoolNodesRequestBodyAction,
         node_names: Vec<String>,
@@ -635,6 +725,8 @@ object_serde!(BatchUpdatePoolNodesRequestBody {
 open_enum! {
     /// 节点更新的类型: values of BatchUpdatePoolNodesRequestBody.action.
     ///
+    /// # Provenance
+    ///
     /// Source: `BatchUpdatePoolNodes.json`.
     pub enum BatchUpdatePoolNodesRequestBodyAction {
         /// `openHaRedundant`: 开启节点的高可用冗余标签
@@ -651,6 +743,8 @@ open_enum! {
 open_enum! {
     /// 高可用冗余标签效果: values of BatchUpdatePoolNodesRequestBody.haRedundantEffect.
     ///
+    /// # Provenance
+    ///
     /// Source: `BatchUpdatePoolNodes.json`.
     pub enum BatchUpdatePoolNodesRequestBodyHaRedundantEffect {
         /// `NoSchedule`: 禁止调度
@@ -662,6 +756,8 @@ open_enum! {
 
 open_enum! {
     /// 计费模式: values of the os.modelarts/billing.mode annotation (request and responses).
+    ///
+    /// # Provenance
     ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     ///
@@ -677,9 +773,12 @@ open_enum! {
 /// **参数解释**:需要进行换绑的节点列表。
 /// **约束限制**:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `BindNodeItem` table in `BatchBindPoolNodes.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct BindNodeItem {
     /// **参数解释**:换绑的节点的名称。
     /// **约束限制**:不涉及。
@@ -702,7 +801,7 @@ pub struct BindNodeItem {
 }
 
 impl BindNodeItem {
-    /// A value with the required members (`name`) set and every optional one absent.
+    /// A value with the required members (`name`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -730,9 +829,12 @@ object_serde!(BindNodeItem {
 
 /// 资源总容量。
 ///
+/// # Provenance
+///
 /// Source: the `Capacity` table in `ShowPoolRuntimeMetrics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Capacity {
     /// 最大弹性资源量。
     ///
@@ -756,6 +858,14 @@ pub struct Capacity {
     pub unknown_fields: UnknownFields,
 }
 
+impl Capacity {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(Capacity {
     max_value: "maxValue" optional,
     timestamp: "timestamp" optional,
@@ -765,11 +875,13 @@ object_serde!(Capacity {
 
 /// 资源池的受限状态: bits of spec.controlMode in the responses; states add up (9 = 1 + 8).
 ///
+/// An integer bit set: values add up, and bits the spec does not name are kept.
+///
+/// # Provenance
+///
 /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
 ///
 /// Decision: An integer bit set (flags) rather than an enum, because the description says states combine (9 = conversion restricted + frozen).
-///
-/// An integer bit set: values add up, and bits the spec does not name are kept.
 #[derive(
     Clone,
     Copy,
@@ -785,6 +897,7 @@ object_serde!(Capacity {
 )]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
 #[serde(transparent)]
+#[non_exhaustive]
 pub struct ControlMode(u64);
 
 bitflags::bitflags! {
@@ -810,9 +923,12 @@ impl ControlMode {
 
 /// 创建节点池metadata的注释信息。
 ///
+/// # Provenance
+///
 /// Source: the `CreateNodePoolAnnotations` table in `CreateNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateNodePoolAnnotations {
     /// **参数解释**:是否自动续费。
     /// **约束限制**:不涉及。
@@ -889,6 +1005,12 @@ pub struct CreateNodePoolAnnotations {
 }
 
 impl CreateNodePoolAnnotations {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -913,9 +1035,12 @@ object_serde!(CreateNodePoolAnnotations {
 
 /// 创建节点池的metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `CreateNodePoolMetaVO` table in `CreateNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateNodePoolMetaVO {
     /// **参数解释**:节点池的注释信息。
     /// **约束限制**:不涉及。
@@ -936,6 +1061,14 @@ pub struct CreateNodePoolMetaVO {
     pub unknown_fields: UnknownFields,
 }
 
+impl CreateNodePoolMetaVO {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(CreateNodePoolMetaVO {
     annotations: "annotations" optional,
     name: "name" optional,
@@ -943,9 +1076,12 @@ object_serde!(CreateNodePoolMetaVO {
 
 /// 创建节点池的metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `CreateNodePoolMetaVO` table in `CreateNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateNodePoolMetaVORequest {
     /// **参数解释**:节点池的注释信息。
     /// **约束限制**:不涉及。
@@ -967,7 +1103,7 @@ pub struct CreateNodePoolMetaVORequest {
 }
 
 impl CreateNodePoolMetaVORequest {
-    /// A value with the required members (`name`) set and every optional one absent.
+    /// A value with the required members (`name`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(name: String) -> Self {
         Self {
             annotations: None,
@@ -999,9 +1135,12 @@ object_serde!(CreateNodePoolMetaVORequest {
 
 /// 创建资源池请求体。
 ///
+/// # Provenance
+///
 /// Source: the `CreateNodePoolRequestBody` table in `CreateNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateNodePoolRequestBody {
     /// **参数解释**:API版本。
     /// **取值范围**:可选值如下:
@@ -1030,7 +1169,7 @@ pub struct CreateNodePoolRequestBody {
 }
 
 impl CreateNodePoolRequestBody {
-    /// A value with the required members (`apiVersion`, `kind`, `metadata`) set and every optional one absent.
+    /// A value with the required members (`apiVersion`, `kind`, `metadata`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(
         api_version: ApiVersion,
         kind: NodePoolKind,
@@ -1075,9 +1214,12 @@ object_serde!(CreateNodePoolRequestBody {
 
 /// 创建资源池请求体。
 ///
+/// # Provenance
+///
 /// Source: the `CreateNodePoolRequestBody` table in `CreateNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateNodePoolResponse {
     /// **参数解释**:API版本。
     /// **取值范围**:可选值如下:
@@ -1105,6 +1247,14 @@ pub struct CreateNodePoolResponse {
     pub unknown_fields: UnknownFields,
 }
 
+impl CreateNodePoolResponse {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(CreateNodePoolResponse {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -1114,9 +1264,12 @@ object_serde!(CreateNodePoolResponse {
 
 /// 创建订单的数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `CreateOrderRequestBody` table in `CreateOrderId.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateOrderRequestBody {
     /// **参数解释**:订单类型。
     /// **约束限制**:不涉及。
@@ -1132,6 +1285,12 @@ pub struct CreateOrderRequestBody {
 }
 
 impl CreateOrderRequestBody {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -1150,9 +1309,12 @@ object_serde!(CreateOrderRequestBody {
 
 /// 创建插件实例的请求体。
 ///
+/// # Provenance
+///
 /// Source: the `CreatePluginRequestBody` table in `CreatePoolPlugin.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreatePluginRequestBody {
     /// **参数解释**:API资源类型,固定值“Plugin”,该值不可修改。
     /// **约束限制**:不涉及。
@@ -1180,7 +1342,7 @@ pub struct CreatePluginRequestBody {
 }
 
 impl CreatePluginRequestBody {
-    /// A value with the required members (`apiVersion`, `kind`, `spec`) set and every optional one absent.
+    /// A value with the required members (`apiVersion`, `kind`, `spec`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(api_version: String, kind: String, spec: PluginSpecRequest) -> Self {
         Self {
             api_version,
@@ -1215,9 +1377,12 @@ object_serde!(CreatePluginRequestBody {
 
 /// 创建资源池的请求体 (request body of create pool).
 ///
+/// # Provenance
+///
 /// Source: `000_fd1b90e008afa7f1.txt`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreatePoolRequest {
     /// API版本。可选值如下:
     ///
@@ -1242,7 +1407,7 @@ pub struct CreatePoolRequest {
 }
 
 impl CreatePoolRequest {
-    /// A value with the required members (`apiVersion`, `kind`, `metadata`) set and every optional one absent.
+    /// A value with the required members (`apiVersion`, `kind`, `metadata`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(
         api_version: ApiVersion,
         kind: PoolKind,
@@ -1287,9 +1452,12 @@ object_serde!(CreatePoolRequest {
 
 /// 创建资源池的响应体 (body of the create pool 200 response).
 ///
+/// # Provenance
+///
 /// Source: `000_fd1b90e008afa7f1.txt`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreatePoolResponse {
     /// 参数解释:资源的API版本。 约束限制:不涉及。 取值范围:可选值如下:
     /// 默认取值:不涉及。
@@ -1319,6 +1487,14 @@ pub struct CreatePoolResponse {
     pub unknown_fields: UnknownFields,
 }
 
+impl CreatePoolResponse {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(CreatePoolResponse {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -1329,9 +1505,12 @@ object_serde!(CreatePoolResponse {
 
 /// **参数解释**:给资源添加标签请求体。
 ///
+/// # Provenance
+///
 /// Source: the `CreateTagRequest` table in `BatchCreatePoolTags.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreateTagRequest {
     /// **参数解释**:待添加的标签列表。
     ///
@@ -1343,7 +1522,7 @@ pub struct CreateTagRequest {
 }
 
 impl CreateTagRequest {
-    /// A value with the required members (`tags`) set and every optional one absent.
+    /// A value with the required members (`tags`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(tags: Vec<Tag>) -> Self {
         Self {
             tags,
@@ -1377,9 +1556,12 @@ object_serde!(CreateTagRequest {
 
 /// 批量创建信息。
 ///
+/// # Provenance
+///
 /// Source: the `CreatingStep` table in `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreatingStep {
     /// **参数解释**:超节点的步长。仅支持资源规格详情中包含的步长。
     /// **取值范围**:不涉及。
@@ -1399,6 +1581,12 @@ pub struct CreatingStep {
 }
 
 impl CreatingStep {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -1418,9 +1606,12 @@ object_serde!(CreatingStep {
 
 /// 批量创建信息。
 ///
+/// # Provenance
+///
 /// Source: the `CreatingStep` table in `PatchNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CreatingStepPatch {
     /// 创建步长。
     ///
@@ -1438,6 +1629,12 @@ pub struct CreatingStepPatch {
 }
 
 impl CreatingStepPatch {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -1458,6 +1655,8 @@ object_serde!(CreatingStepPatch {
 open_enum! {
     /// 批量创建类型: values of CreatingStepPatch.type.
     ///
+    /// # Provenance
+    ///
     /// Source: `PatchNodePool.json`.
     pub enum CreatingStepPatchType {
         /// `rack`: 表示整柜。
@@ -1467,6 +1666,8 @@ open_enum! {
 
 open_enum! {
     /// 批量创建类型: values of CreatingStep.type.
+    ///
+    /// # Provenance
     ///
     /// Source: `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
     pub enum CreatingStepType {
@@ -1479,9 +1680,12 @@ open_enum! {
 
 /// 数据盘信息。
 ///
+/// # Provenance
+///
 /// Source: the `DataVolumeItem` table in `CreateNodePool.json, DeleteNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DataVolumeItem {
     /// **参数解释**:磁盘个数。
     /// **取值范围**:不涉及。
@@ -1512,6 +1716,14 @@ pub struct DataVolumeItem {
     pub unknown_fields: UnknownFields,
 }
 
+impl DataVolumeItem {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(DataVolumeItem {
     count: "count" optional,
     extend_params: "extendParams" optional,
@@ -1521,9 +1733,12 @@ object_serde!(DataVolumeItem {
 
 /// 数据盘信息。
 ///
+/// # Provenance
+///
 /// Source: the `DataVolumeItem` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DataVolumeItemRequest {
     /// **参数解释**:磁盘个数。
     /// **取值范围**:不涉及。
@@ -1555,7 +1770,7 @@ pub struct DataVolumeItemRequest {
 }
 
 impl DataVolumeItemRequest {
-    /// A value with the required members (`extendParams`, `size`, `volumeType`) set and every optional one absent.
+    /// A value with the required members (`extendParams`, `size`, `volumeType`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(
         extend_params: VolumeExtendParamsRequest,
         size: String,
@@ -1596,11 +1811,14 @@ object_serde!(DataVolumeItemRequest {
 
 /// 删除资源池的响应体 (body of the delete pool 200 response).
 ///
+/// # Provenance
+///
 /// Source: `002_7395a0f21c01863d.txt`.
 ///
 /// Decision: Kept separate from CreatePoolResponse because the two documents' top-level response tables differ: the metadata tables differ (PoolMetadata vs PoolMetadataDeletion with deletionTimestamp) and so do the row descriptions.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DeletePoolResponse {
     /// API版本。可选值如下:
     ///
@@ -1628,6 +1846,14 @@ pub struct DeletePoolResponse {
     pub unknown_fields: UnknownFields,
 }
 
+impl DeletePoolResponse {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(DeletePoolResponse {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -1638,9 +1864,12 @@ object_serde!(DeletePoolResponse {
 
 /// **参数解释**:资源标签信息。
 ///
+/// # Provenance
+///
 /// Source: the `DeleteTagItem` table in `BatchDeletePoolTags.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DeleteTagItem {
     /// **参数解释**:标签的key。
     /// **约束限制**:不涉及。
@@ -1662,7 +1891,7 @@ pub struct DeleteTagItem {
 }
 
 impl DeleteTagItem {
-    /// A value with the required members (`key`) set and every optional one absent.
+    /// A value with the required members (`key`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(key: String) -> Self {
         Self {
             key,
@@ -1690,9 +1919,12 @@ object_serde!(DeleteTagItem {
 
 /// **参数解释**:删除资源标签结构体,支持批量删除。
 ///
+/// # Provenance
+///
 /// Source: the `DeleteTagRequest` table in `BatchDeletePoolTags.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DeleteTagRequest {
     /// **参数解释**:要删除的标签列表。
     /// **约束限制**:不涉及。
@@ -1705,7 +1937,7 @@ pub struct DeleteTagRequest {
 }
 
 impl DeleteTagRequest {
-    /// A value with the required members (`tags`) set and every optional one absent.
+    /// A value with the required members (`tags`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(tags: Vec<DeleteTagItem>) -> Self {
         Self {
             tags,
@@ -1739,9 +1971,12 @@ object_serde!(DeleteTagRequest {
 
 /// 节点容器磁盘配置项信息。
 ///
+/// # Provenance
+///
 /// Source: the `DockerLvmConfig` table in `ShowNodeConfigTemplate.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct DockerLvmConfig {
     /// **参数解释**: 磁盘类型。
     /// **取值范围**: 可选值如下:
@@ -1776,6 +2011,14 @@ pub struct DockerLvmConfig {
     pub unknown_fields: UnknownFields,
 }
 
+impl DockerLvmConfig {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(DockerLvmConfig {
     docker_disk_type: "dockerDiskType" optional,
     docker_thin_pool: "dockerThinPool" optional,
@@ -1785,6 +2028,8 @@ object_serde!(DockerLvmConfig {
 
 open_enum! {
     /// 磁盘类型: values of DockerLvmConfig.dockerDiskType.
+    ///
+    /// # Provenance
     ///
     /// Source: `ShowNodeConfigTemplate.json`.
     pub enum DockerLvmConfigDockerDiskType {
@@ -1798,6 +2043,8 @@ open_enum! {
 open_enum! {
     /// LVM写入模式: values of DockerLvmConfig.lvType.
     ///
+    /// # Provenance
+    ///
     /// Source: `ShowNodeConfigTemplate.json`.
     pub enum DockerLvmConfigLvType {
         /// `striped`: 条带模式,使用多块磁盘组成条带模式,能够提升磁盘性能
@@ -1809,6 +2056,8 @@ open_enum! {
 
 open_enum! {
     /// 资源池当前驱动状态: values of status.driver.gpu.state and status.driver.npu.state.
+    ///
+    /// # Provenance
     ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     ///
@@ -1828,6 +2077,8 @@ open_enum! {
 open_enum! {
     /// 资源池驱动升级策略: values of spec.driver.updateStrategy (request and responses).
     ///
+    /// # Provenance
+    ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     pub enum DriverUpdateStrategy {
         /// `force`: upgrade now (may disturb running jobs)
@@ -1839,6 +2090,8 @@ open_enum! {
 
 open_enum! {
     /// 操作系统镜像类型: values of spec.resources\[\].os.imageType (request and responses).
+    ///
+    /// # Provenance
     ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     ///
@@ -1853,9 +2106,12 @@ open_enum! {
 
 /// lvm配置管理。
 ///
+/// # Provenance
+///
 /// Source: the `LvmConfig` table in `CreateNodePool.json, DeleteNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LvmConfig {
     /// **参数解释**:LVM写入模式。
     /// **取值范围**:可选项如下:
@@ -1875,6 +2131,14 @@ pub struct LvmConfig {
     pub unknown_fields: UnknownFields,
 }
 
+impl LvmConfig {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(LvmConfig {
     lv_type: "lvType" optional,
     path: "path" optional,
@@ -1882,9 +2146,12 @@ object_serde!(LvmConfig {
 
 /// lvm配置管理。
 ///
+/// # Provenance
+///
 /// Source: the `LvmConfig` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct LvmConfigRequest {
     /// **参数解释**:LVM写入模式。
     /// **取值范围**:可选项如下:
@@ -1905,7 +2172,7 @@ pub struct LvmConfigRequest {
 }
 
 impl LvmConfigRequest {
-    /// A value with the required members (`lvType`) set and every optional one absent.
+    /// A value with the required members (`lvType`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(lv_type: String) -> Self {
         Self {
             lv_type,
@@ -1933,9 +2200,12 @@ object_serde!(LvmConfigRequest {
 
 /// **参数解释**:资源列表。
 ///
+/// # Provenance
+///
 /// Source: the `MetricTableItem` table in `ShowPoolRuntimeMetrics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricTableItem {
     /// **参数解释**:已分配的资源信息。
     ///
@@ -1950,6 +2220,14 @@ pub struct MetricTableItem {
     pub unknown_fields: UnknownFields,
 }
 
+impl MetricTableItem {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(MetricTableItem {
     allocated: "allocated" optional,
     capacity: "capacity" optional,
@@ -1957,9 +2235,12 @@ object_serde!(MetricTableItem {
 
 /// 资源指标数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `MetricsItem` table in `ShowPoolRuntimeMetrics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MetricsItem {
     /// **参数解释**:资源指标的元信息。
     ///
@@ -1974,6 +2255,14 @@ pub struct MetricsItem {
     pub unknown_fields: UnknownFields,
 }
 
+impl MetricsItem {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(MetricsItem {
     metadata: "metadata" optional,
     table: "table" optional,
@@ -1981,9 +2270,12 @@ object_serde!(MetricsItem {
 
 /// 跨资源池迁移节点时目标资源池中节点的配置。
 ///
+/// # Provenance
+///
 /// Source: the `MigrateResourceSpec` table in `BatchMigratePoolNodes.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct MigrateResourceSpec {
     /// **参数解释**:资源步长信息。整柜或超节点迁移时,需要传递步长信息。
     /// **约束限制**:不涉及。
@@ -2056,7 +2348,7 @@ pub struct MigrateResourceSpec {
 }
 
 impl MigrateResourceSpec {
-    /// A value with the required members (`flavor`) set and every optional one absent.
+    /// A value with the required members (`flavor`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(flavor: String) -> Self {
         Self {
             creating_step: None,
@@ -2146,11 +2438,14 @@ object_serde!(MigrateResourceSpec {
 
 /// ModelArts错误响应体 (error response body for status 400, 404 and 409).
 ///
+/// # Provenance
+///
 /// Source: `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: The 400 and 409 tables (create) and the 404 table (delete) are identical, so one type serves all three error responses.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ModelArtsError {
     /// 参数解释:ModelArts错误码。 取值范围:不涉及。
     ///
@@ -2165,6 +2460,14 @@ pub struct ModelArtsError {
     pub unknown_fields: UnknownFields,
 }
 
+impl ModelArtsError {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ModelArtsError {
     error_code: "error_code" optional,
     error_msg: "error_msg" optional,
@@ -2172,9 +2475,12 @@ object_serde!(ModelArtsError {
 
 /// 网络的详细信息。
 ///
+/// # Provenance
+///
 /// Source: the `Network` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Network {
     /// **参数解释**:资源的API版本。
     /// **取值范围**:可选值如下:
@@ -2206,6 +2512,14 @@ pub struct Network {
     pub unknown_fields: UnknownFields,
 }
 
+impl Network {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(Network {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -2216,9 +2530,12 @@ object_serde!(Network {
 
 /// 当前网络与其他网络的连接信息。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkConnection` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkConnection {
     /// **参数解释**:Peer方式打通网络列表。
     ///
@@ -2231,6 +2548,12 @@ pub struct NetworkConnection {
 }
 
 impl NetworkConnection {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -2256,9 +2579,12 @@ object_serde!(NetworkConnection {
 
 /// 当前网络与其他网络的连接信息。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkConnection` table in `PatchNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkConnectionPatch {
     /// **参数解释**:Peer方式打通网络列表。
     ///
@@ -2271,6 +2597,12 @@ pub struct NetworkConnectionPatch {
 }
 
 impl NetworkConnectionPatch {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -2296,9 +2628,12 @@ object_serde!(NetworkConnectionPatch {
 
 /// 当前网络与其他云服务的连接状态信息。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkConnectionStatus` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkConnectionStatus {
     /// **参数解释**:Peer方式打通网络的状态信息列表。
     ///
@@ -2315,6 +2650,14 @@ pub struct NetworkConnectionStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl NetworkConnectionStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NetworkConnectionStatus {
     peer_connection_status: "peerConnectionStatus" optional,
     sfs_turbo_status: "sfsTurboStatus" optional,
@@ -2322,9 +2665,12 @@ object_serde!(NetworkConnectionStatus {
 
 /// 网络创建信息,最终用户不感知子网。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkCreationRequest` table in `CreateNetwork.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkCreationRequest {
     /// **参数解释**:API版本。
     /// **约束限制**:不涉及。
@@ -2361,7 +2707,7 @@ pub struct NetworkCreationRequest {
 }
 
 impl NetworkCreationRequest {
-    /// A value with the required members (`apiVersion`, `kind`, `metadata`, `spec`) set and every optional one absent.
+    /// A value with the required members (`apiVersion`, `kind`, `metadata`, `spec`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(
         api_version: V1ApiVersion,
         kind: NetworkKind,
@@ -2409,6 +2755,8 @@ object_serde!(NetworkCreationRequest {
 open_enum! {
     /// 资源类型: values of NetworkCreationRequest.kind.
     ///
+    /// # Provenance
+    ///
     /// Source: `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
     pub enum NetworkKind {
         /// `Network`: 网络
@@ -2418,9 +2766,12 @@ open_enum! {
 
 /// 查询网络列表的响应信息。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkList` table in `ListNetworks.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkList {
     /// API版本。可选值如下:
     /// - v1
@@ -2446,6 +2797,14 @@ pub struct NetworkList {
     pub unknown_fields: UnknownFields,
 }
 
+impl NetworkList {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NetworkList {
     api_version: "apiVersion" optional,
     items: "items" optional,
@@ -2456,6 +2815,8 @@ object_serde!(NetworkList {
 open_enum! {
     /// 资源类型: values of NetworkList.kind.
     ///
+    /// # Provenance
+    ///
     /// Source: `ListNetworks.json`.
     pub enum NetworkListKind {
         /// `NetworkList`: 网络列表
@@ -2465,9 +2826,12 @@ open_enum! {
 
 /// 网络资源列表的metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `metadata` table in `ListNetworks.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkListMetadata {
     /// 分页查询时,下一次查询位置。
     ///
@@ -2484,6 +2848,14 @@ pub struct NetworkListMetadata {
     pub unknown_fields: UnknownFields,
 }
 
+impl NetworkListMetadata {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NetworkListMetadata {
     continue_: "continue" optional,
     remaining_item_count: "remainingItemCount" optional,
@@ -2491,9 +2863,12 @@ object_serde!(NetworkListMetadata {
 
 /// **参数解释**:网络资源的元信息。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkMetadata` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkMetadata {
     /// **参数解释**:网络的注释信息。
     ///
@@ -2519,6 +2894,14 @@ pub struct NetworkMetadata {
     pub unknown_fields: UnknownFields,
 }
 
+impl NetworkMetadata {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NetworkMetadata {
     annotations: "annotations" optional,
     creation_timestamp: "creationTimestamp" optional,
@@ -2528,9 +2911,12 @@ object_serde!(NetworkMetadata {
 
 /// 网络资源metadata信息中的annotations字段信息。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkMetadataAnnotations` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkMetadataAnnotations {
     /// **参数解释**:网络的描述信息。
     /// **取值范围**:不能包含字符!\<\>=&"'。
@@ -2543,15 +2929,26 @@ pub struct NetworkMetadataAnnotations {
     pub unknown_fields: UnknownFields,
 }
 
+impl NetworkMetadataAnnotations {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NetworkMetadataAnnotations {
     os_modelarts_description: "os.modelarts/description" optional,
 });
 
 /// 网络资源metadata信息中的annotations字段信息。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkMetadataAnnotations` table in `PatchNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkMetadataAnnotationsPatch {
     /// **参数解释**:网络的描述信息。
     /// **取值范围**:不能包含字符!\<\>=&"'。
@@ -2565,6 +2962,12 @@ pub struct NetworkMetadataAnnotationsPatch {
 }
 
 impl NetworkMetadataAnnotationsPatch {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -2583,9 +2986,12 @@ object_serde!(NetworkMetadataAnnotationsPatch {
 
 /// 网络资源metadata信息创建请求体。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkMetadataCreation` table in `CreateNetwork.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkMetadataCreation {
     /// **参数解释**:网络资源的标签信息。
     /// **约束限制**:不涉及。
@@ -2598,7 +3004,7 @@ pub struct NetworkMetadataCreation {
 }
 
 impl NetworkMetadataCreation {
-    /// A value with the required members (`labels`) set and every optional one absent.
+    /// A value with the required members (`labels`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(labels: NetworkMetadataLabelsRequest) -> Self {
         Self {
             labels,
@@ -2629,9 +3035,12 @@ object_serde!(NetworkMetadataCreation {
 
 /// 网络资源的标签信息。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkMetadataLabels` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkMetadataLabels {
     /// **参数解释**:资源池的显示名称。
     /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为4-32。
@@ -2650,6 +3059,14 @@ pub struct NetworkMetadataLabels {
     pub unknown_fields: UnknownFields,
 }
 
+impl NetworkMetadataLabels {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NetworkMetadataLabels {
     os_modelarts_name: "os.modelarts/name" optional,
     os_modelarts_workspace_id: "os.modelarts/workspace.id" optional,
@@ -2657,9 +3074,12 @@ object_serde!(NetworkMetadataLabels {
 
 /// 网络资源的标签信息。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkMetadataLabels` table in `CreateNetwork.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkMetadataLabelsRequest {
     /// **参数解释**:资源池的显示名称。
     /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为4-32。
@@ -2679,7 +3099,7 @@ pub struct NetworkMetadataLabelsRequest {
 }
 
 impl NetworkMetadataLabelsRequest {
-    /// A value with the required members (`os.modelarts/name`) set and every optional one absent.
+    /// A value with the required members (`os.modelarts/name`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(os_modelarts_name: String) -> Self {
         Self {
             os_modelarts_name,
@@ -2707,9 +3127,12 @@ object_serde!(NetworkMetadataLabelsRequest {
 
 /// 更新网络资源时的metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkMetadataUpdate` table in `PatchNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkMetadataPatch {
     /// **参数解释**:资源注释信息。
     /// **约束限制**:不涉及。
@@ -2722,6 +3145,12 @@ pub struct NetworkMetadataPatch {
 }
 
 impl NetworkMetadataPatch {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -2744,9 +3173,12 @@ object_serde!(NetworkMetadataPatch {
 
 /// 对外网络的描述。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkSpec` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkSpec {
     /// **参数解释**:网络的cidr值。
     /// **取值范围**:
@@ -2764,6 +3196,14 @@ pub struct NetworkSpec {
     pub unknown_fields: UnknownFields,
 }
 
+impl NetworkSpec {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NetworkSpec {
     cidr: "cidr" optional,
     connection: "connection" optional,
@@ -2771,9 +3211,12 @@ object_serde!(NetworkSpec {
 
 /// 网络资源描述更新信息。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkSpecUpdate` table in `PatchNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkSpecPatch {
     /// **参数解释**:网络连接更新信息。
     /// **约束限制**:不涉及。
@@ -2786,6 +3229,12 @@ pub struct NetworkSpecPatch {
 }
 
 impl NetworkSpecPatch {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -2808,9 +3257,12 @@ object_serde!(NetworkSpecPatch {
 
 /// 对外网络的描述。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkSpec` table in `CreateNetwork.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkSpecRequest {
     /// **参数解释**:网络的cidr值。
     /// **取值范围**:
@@ -2829,7 +3281,7 @@ pub struct NetworkSpecRequest {
 }
 
 impl NetworkSpecRequest {
-    /// A value with the required members (`cidr`) set and every optional one absent.
+    /// A value with the required members (`cidr`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(cidr: String) -> Self {
         Self {
             cidr,
@@ -2861,9 +3313,12 @@ object_serde!(NetworkSpecRequest {
 
 /// 资源池状态信息。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkStatus` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NetworkStatus {
     /// **参数解释**:网络与其他云服务联通状态。
     ///
@@ -2883,6 +3338,14 @@ pub struct NetworkStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl NetworkStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NetworkStatus {
     connection_status: "connectionStatus" optional,
     phase: "phase" optional,
@@ -2890,6 +3353,8 @@ object_serde!(NetworkStatus {
 
 open_enum! {
     /// 网络资源的当前状态: values of NetworkStatus.phase.
+    ///
+    /// # Provenance
     ///
     /// Source: `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
     ///
@@ -2908,9 +3373,12 @@ open_enum! {
 
 /// 节点的数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `Node` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Node {
     /// API版本。可选值如下:
     /// - v2
@@ -2940,6 +3408,14 @@ pub struct Node {
     pub unknown_fields: UnknownFields,
 }
 
+impl Node {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(Node {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -2953,9 +3429,12 @@ object_serde!(Node {
 /// **取值范围**:不涉及。
 /// **默认取值**:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `NodeBatchMigrationRequest` table in `BatchMigratePoolNodes.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeBatchMigrationRequest {
     /// **参数解释**:迁移起始集群名称。
     /// 专属算力资源时该字段与源资源池名称相同,取自源资源池metadata.name字段的值;
@@ -3003,7 +3482,7 @@ pub struct NodeBatchMigrationRequest {
 }
 
 impl NodeBatchMigrationRequest {
-    /// A value with the required members (`fromClusterName`, `migrateNodeNames`, `toClusterName`) set and every optional one absent.
+    /// A value with the required members (`fromClusterName`, `migrateNodeNames`, `toClusterName`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(
         from_cluster_name: String,
         migrate_node_names: Vec<String>,
@@ -3043,9 +3522,14 @@ object_serde!(NodeBatchMigrationRequest {
     to_pool_name: "toPoolName" optional,
 });
 
+/// The source documents do not describe it; its provenance follows.
+///
+/// # Provenance
+///
 /// Source: the `NodeConfig` table in `ShowPoolNodeConfig.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeConfig {
     /// **参数解释**: 固定为v2。
     /// **取值范围**: 不涉及。
@@ -3075,6 +3559,14 @@ pub struct NodeConfig {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeConfig {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeConfig {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -3083,9 +3575,14 @@ object_serde!(NodeConfig {
     status: "status" optional,
 });
 
+/// The source documents do not describe it; its provenance follows.
+///
+/// # Provenance
+///
 /// Source: the `NodeConfigTemplate` table in `ShowNodeConfigTemplate.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeConfigTemplate {
     /// **参数解释**: API版本。
     /// **取值范围**: 可选值如下:
@@ -3113,6 +3610,14 @@ pub struct NodeConfigTemplate {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeConfigTemplate {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeConfigTemplate {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -3123,6 +3628,8 @@ object_serde!(NodeConfigTemplate {
 open_enum! {
     /// 资源类型: values of NodeConfigTemplate.kind.
     ///
+    /// # Provenance
+    ///
     /// Source: `ShowNodeConfigTemplate.json`.
     pub enum NodeConfigTemplateKind {
         /// `NodeConfigTemplate`: 节点配置模板
@@ -3132,9 +3639,12 @@ open_enum! {
 
 /// 节点配置模板的metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `NodeConfigTemplateMeta` table in `ShowNodeConfigTemplate.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeConfigTemplateMeta {
     /// **参数解释**: 节点配置模板的名称。
     /// **取值范围**: 不涉及。
@@ -3146,15 +3656,26 @@ pub struct NodeConfigTemplateMeta {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeConfigTemplateMeta {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeConfigTemplateMeta {
     name: "name" optional,
 });
 
 /// 节点配置模板信息。
 ///
+/// # Provenance
+///
 /// Source: the `NodeConfigTemplateSpec` table in `ShowNodeConfigTemplate.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeConfigTemplateSpec {
     /// **参数解释**: 资源池节点上单容器的可用磁盘空间大小,单位G。
     /// **取值范围**: 不涉及。
@@ -3172,6 +3693,14 @@ pub struct NodeConfigTemplateSpec {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeConfigTemplateSpec {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeConfigTemplateSpec {
     docker_base_size: "dockerBaseSize" optional,
     docker_lvm_config: "dockerLvmConfig" optional,
@@ -3179,9 +3708,12 @@ object_serde!(NodeConfigTemplateSpec {
 
 /// 节点驱动。
 ///
+/// # Provenance
+///
 /// Source: the `NodeDriver` table in `BatchUpdatePoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeDriver {
     /// **参数解释**:节点驱动升级策略。
     /// **约束限制**:不涉及。
@@ -3204,6 +3736,12 @@ pub struct NodeDriver {
 }
 
 impl NodeDriver {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -3223,9 +3761,12 @@ object_serde!(NodeDriver {
 
 /// 异步任务的
 ///
+/// # Provenance
+///
 /// Source: the `NodeJobResponse` table in `BatchMigratePoolNodes.json, BatchResetPoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeJobResponse {
     /// **参数解释**:异步任务的ID。
     /// **取值范围**:不涉及。
@@ -3237,12 +3778,22 @@ pub struct NodeJobResponse {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeJobResponse {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeJobResponse {
     job_id: "job_id" optional,
 });
 
 open_enum! {
     /// 资源类型: values of Node.kind.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListNodePoolNodes.json, ListPoolNodes.json`.
     pub enum NodeKind {
@@ -3253,9 +3804,12 @@ open_enum! {
 
 /// 节点列表数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `NodeList` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeList {
     /// API版本。可选值如下:
     /// - v2
@@ -3281,6 +3835,14 @@ pub struct NodeList {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeList {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeList {
     api_version: "apiVersion" optional,
     items: "items" optional,
@@ -3291,6 +3853,8 @@ object_serde!(NodeList {
 open_enum! {
     /// 资源类型: values of NodeList.kind.
     ///
+    /// # Provenance
+    ///
     /// Source: `ListNodePoolNodes.json, ListPoolNodes.json`.
     pub enum NodeListKind {
         /// `NodeList`: 节点列表
@@ -3300,9 +3864,12 @@ open_enum! {
 
 /// 节点的metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `NodeListMetadata` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeListMetadata {
     /// 分页查询时,下一次查询位置。
     ///
@@ -3319,6 +3886,14 @@ pub struct NodeListMetadata {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeListMetadata {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeListMetadata {
     continue_: "continue" optional,
     remaining_item_count: "remainingItemCount" optional,
@@ -3326,9 +3901,12 @@ object_serde!(NodeListMetadata {
 
 /// 节点metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `metadata` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeMetadata {
     /// 创建时间。
     ///
@@ -3344,6 +3922,14 @@ pub struct NodeMetadata {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeMetadata {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeMetadata {
     creation_timestamp: "creationTimestamp" optional,
     name: "name" optional,
@@ -3351,9 +3937,12 @@ object_serde!(NodeMetadata {
 
 /// 节点网络配置。
 ///
+/// # Provenance
+///
 /// Source: the `NodeNetwork` table in `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeNetwork {
     /// **参数解释**:安全组id集合。
     ///
@@ -3376,6 +3965,12 @@ pub struct NodeNetwork {
 }
 
 impl NodeNetwork {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -3396,9 +3991,12 @@ object_serde!(NodeNetwork {
 
 /// 节点网络配置。
 ///
+/// # Provenance
+///
 /// Source: the `NodeNetwork` table in `PatchNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeNetworkPatch {
     /// 安全组id集合。
     ///
@@ -3419,6 +4017,12 @@ pub struct NodeNetworkPatch {
 }
 
 impl NodeNetworkPatch {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -3439,9 +4043,12 @@ object_serde!(NodeNetworkPatch {
 
 /// 节点池的详细信息。
 ///
+/// # Provenance
+///
 /// Source: the `NodePool` table in `DeleteNodePool.json, ListNodePools.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodePool {
     /// **参数解释**: API版本。
     /// **取值范围**: 可选值如下:
@@ -3473,6 +4080,14 @@ pub struct NodePool {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodePool {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodePool {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -3484,6 +4099,8 @@ object_serde!(NodePool {
 open_enum! {
     /// 节点池类型: values of CreateNodePoolRequestBody.kind.
     ///
+    /// # Provenance
+    ///
     /// Source: `CreateNodePool.json, DeleteNodePool.json, ListNodePools.json`.
     pub enum NodePoolKind {
         /// `NodePool`: 节点池
@@ -3493,9 +4110,12 @@ open_enum! {
 
 /// 节点池列表数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `NodePoolList` table in `ListNodePools.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodePoolList {
     /// API版本。可选值如下:
     /// - v2
@@ -3517,6 +4137,14 @@ pub struct NodePoolList {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodePoolList {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodePoolList {
     api_version: "apiVersion" optional,
     items: "items" optional,
@@ -3525,6 +4153,8 @@ object_serde!(NodePoolList {
 
 open_enum! {
     /// 资源类型: values of NodePoolList.kind.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListNodePools.json`.
     pub enum NodePoolListKind {
@@ -3535,9 +4165,12 @@ open_enum! {
 
 /// 节点池的metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `NodePoolMetadata` table in `DeleteNodePool.json, ListNodePools.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodePoolMetadata {
     /// **参数解释**: 节点池名称。用户可进行指定,若未指定将会使用默认名称。
     /// **取值范围**: 不涉及。
@@ -3549,15 +4182,26 @@ pub struct NodePoolMetadata {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodePoolMetadata {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodePoolMetadata {
     name: "name" optional,
 });
 
 /// 节点池创建请求体。
 ///
+/// # Provenance
+///
 /// Source: the `NodePoolSpec` table in `CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodePoolSpec {
     /// **参数解释**: 节点池中的资源信息列表,包括资源规格和相应规格的资源数量,自定义配置等。
     /// **取值范围**: 不涉及。
@@ -3569,15 +4213,26 @@ pub struct NodePoolSpec {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodePoolSpec {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodePoolSpec {
     resources: "resources" optional,
 });
 
 /// 节点池创建请求体。
 ///
+/// # Provenance
+///
 /// Source: the `NodePoolSpec` table in `PatchNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodePoolSpecPatch {
     /// 节点池中的资源信息列表,包括资源规格和相应规格的资源数量,自定义配置等。
     ///
@@ -3589,7 +4244,7 @@ pub struct NodePoolSpecPatch {
 }
 
 impl NodePoolSpecPatch {
-    /// A value with the required members (`resources`) set and every optional one absent.
+    /// A value with the required members (`resources`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(resources: PoolResourcePatch) -> Self {
         Self {
             resources,
@@ -3620,9 +4275,12 @@ object_serde!(NodePoolSpecPatch {
 
 /// 节点池创建请求体。
 ///
+/// # Provenance
+///
 /// Source: the `NodePoolSpec` table in `CreateNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodePoolSpecRequest {
     /// **参数解释**: 节点池中的资源信息列表,包括资源规格和相应规格的资源数量,自定义配置等。
     /// **取值范围**: 不涉及。
@@ -3635,7 +4293,7 @@ pub struct NodePoolSpecRequest {
 }
 
 impl NodePoolSpecRequest {
-    /// A value with the required members (`resources`) set and every optional one absent.
+    /// A value with the required members (`resources`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(resources: PoolResourceRequest) -> Self {
         Self {
             resources,
@@ -3666,9 +4324,12 @@ object_serde!(NodePoolSpecRequest {
 
 /// 资源池资源规格资源量及节点池配置数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `PoolResource` table in `CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodePoolSpecResources {
     /// **参数解释**:资源池中节点的AZ信息。
     ///
@@ -3748,6 +4409,14 @@ pub struct NodePoolSpecResources {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodePoolSpecResources {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodePoolSpecResources {
     azs: "azs" optional,
     count: "count" optional,
@@ -3768,9 +4437,12 @@ object_serde!(NodePoolSpecResources {
 
 /// 节点池状态信息。
 ///
+/// # Provenance
+///
 /// Source: the `NodePoolStatus` table in `DeleteNodePool.json, ListNodePools.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodePoolStatus {
     /// **参数解释**:节点池中不同状态的资源量。
     ///
@@ -3781,15 +4453,26 @@ pub struct NodePoolStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodePoolStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodePoolStatus {
     resources: "resources" optional,
 });
 
 /// **参数解释**:节点池中不同状态的资源量。
 ///
+/// # Provenance
+///
 /// Source: the `resources` table in `DeleteNodePool.json, ListNodePools.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodePoolStatusResources {
     /// **参数解释**:状态为非正常状态的资源量。
     ///
@@ -3812,6 +4495,14 @@ pub struct NodePoolStatusResources {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodePoolStatusResources {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodePoolStatusResources {
     abnormal: "abnormal" optional,
     available: "available" optional,
@@ -3821,9 +4512,12 @@ object_serde!(NodePoolStatusResources {
 
 /// 节点资源量。
 ///
+/// # Provenance
+///
 /// Source: the `NodeResource` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeResource {
     /// CPU资源量。
     ///
@@ -3853,6 +4547,14 @@ pub struct NodeResource {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeResource {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeResource {
     cpu: "cpu" optional,
     huawei_com_ascend_snt3: "huawei.com/ascend-snt3" optional,
@@ -3863,9 +4565,12 @@ object_serde!(NodeResource {
 
 /// 节点期望信息。
 ///
+/// # Provenance
+///
 /// Source: the `NodeSpec` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeSpec {
     /// 节点规格。
     ///
@@ -3876,15 +4581,26 @@ pub struct NodeSpec {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeSpec {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeSpec {
     flavor: "flavor" optional,
 });
 
 /// 节点状态数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `NodeStatus` table in `ListNodePoolNodes.json, ListPoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeStatus {
     /// 节点可用资源量信息。
     ///
@@ -3918,6 +4634,14 @@ pub struct NodeStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeStatus {
     available_resources: "availableResources" optional,
     az: "az" optional,
@@ -3928,6 +4652,8 @@ object_serde!(NodeStatus {
 
 open_enum! {
     /// 节点当前状态: values of NodeStatus.phase.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListNodePoolNodes.json, ListPoolNodes.json`.
     pub enum NodeStatusPhase {
@@ -3947,9 +4673,12 @@ open_enum! {
 /// **参数解释**:节点资源标签。
 /// **约束限制**:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `NodeTag` table in `BatchUpdatePoolNodes.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeTag {
     /// **参数解释**:键。标签的键可以包含任意语种的字母、数字和空格,以及_.:=+-@字符,但首尾不能包含空格,且不能以_sys_开头。
     /// **约束限制**:不涉及。
@@ -3971,7 +4700,7 @@ pub struct NodeTag {
 }
 
 impl NodeTag {
-    /// A value with the required members (`key`, `value`) set and every optional one absent.
+    /// A value with the required members (`key`, `value`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(key: String, value: String) -> Self {
         Self {
             key,
@@ -3999,9 +4728,12 @@ object_serde!(NodeTag {
 
 /// **参数解释**: 资源池节点的metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `NodeconfigMeta` table in `ShowPoolNodeConfig.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeconfigMeta {
     /// **参数解释**: 固定为node-config。
     /// **取值范围**: 不涉及。
@@ -4013,15 +4745,26 @@ pub struct NodeconfigMeta {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeconfigMeta {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeconfigMeta {
     name: "name" optional,
 });
 
 /// **参数解释**: 资源池节点的规格信息。
 ///
+/// # Provenance
+///
 /// Source: the `NodeconfigSpec` table in `ShowPoolNodeConfig.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeconfigSpec {
     /// **参数解释**: 节点自定义配置;当前支持节点绑核、是否启用缓存清理、是否启用透明大页。
     /// "configs": {
@@ -4043,15 +4786,26 @@ pub struct NodeconfigSpec {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeconfigSpec {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeconfigSpec {
     configs: "configs" optional,
 });
 
 /// **参数解释**: 资源池节点的状态信息。
 ///
+/// # Provenance
+///
 /// Source: the `NodeconfigStatus` table in `ShowPoolNodeConfig.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodeconfigStatus {
     /// **参数解释**: 插件实例的状态。
     /// **取值范围**: 可选值如下:
@@ -4068,15 +4822,26 @@ pub struct NodeconfigStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodeconfigStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodeconfigStatus {
     phase: "phase" optional,
 });
 
 /// 批量删除节点请求体。
 ///
+/// # Provenance
+///
 /// Source: the `NodesDeletionRequest` table in `BatchDeletePoolNodes.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodesDeletionRequest {
     /// **参数解释**:待删除的节点名称列表。
     /// **约束限制**:不涉及。
@@ -4090,7 +4855,7 @@ pub struct NodesDeletionRequest {
 }
 
 impl NodesDeletionRequest {
-    /// A value with the required members (`deleteNodeNames`) set and every optional one absent.
+    /// A value with the required members (`deleteNodeNames`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(delete_node_names: Vec<String>) -> Self {
         Self {
             delete_node_names,
@@ -4116,9 +4881,12 @@ object_serde!(NodesDeletionRequest {
 
 /// **参数解释**:批量操作的资源池节点ID列表及状态。
 ///
+/// # Provenance
+///
 /// Source: the `NodesResultMsg` table in `BatchLockPoolNodes.json, BatchUnlockPoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NodesResultMsg {
     /// **参数解释**:解锁的资源池节点ID,取值自节点详情metadata.name字段的值。
     /// **取值范围**:不涉及。
@@ -4137,6 +4905,14 @@ pub struct NodesResultMsg {
     pub unknown_fields: UnknownFields,
 }
 
+impl NodesResultMsg {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(NodesResultMsg {
     name: "name" optional,
     status: "status" optional,
@@ -4144,6 +4920,8 @@ object_serde!(NodesResultMsg {
 
 open_enum! {
     /// 资源池节点批量操作结果: values of NodesResultMsg.status.
+    ///
+    /// # Provenance
     ///
     /// Source: `BatchLockPoolNodes.json, BatchUnlockPoolNodes.json`.
     pub enum NodesResultMsgStatus {
@@ -4156,9 +4934,12 @@ open_enum! {
 
 /// 订单数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `Order` table in `CreateOrderId.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Order {
     /// **参数解释**:订单ID。
     /// **取值范围**:不涉及。
@@ -4170,15 +4951,26 @@ pub struct Order {
     pub unknown_fields: UnknownFields,
 }
 
+impl Order {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(Order {
     id: "id" optional,
 });
 
 /// 更新网络资源的请求体。
 ///
+/// # Provenance
+///
 /// Source: the `NetworkUpdateRequest` table in `PatchNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PatchNetworkRequest {
     /// **参数解释**:网络资源的metadata更新信息。
     /// **约束限制**:不涉及。
@@ -4196,6 +4988,12 @@ pub struct PatchNetworkRequest {
 }
 
 impl PatchNetworkRequest {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -4223,9 +5021,12 @@ object_serde!(PatchNetworkRequest {
 
 /// 更新节点池的请求体。
 ///
+/// # Provenance
+///
 /// Source: the `PatchNodePoolRequestBody` table in `PatchNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PatchNodePoolRequest {
     /// 更新节点池的请求体。
     ///
@@ -4237,7 +5038,7 @@ pub struct PatchNodePoolRequest {
 }
 
 impl PatchNodePoolRequest {
-    /// A value with the required members (`spec`) set and every optional one absent.
+    /// A value with the required members (`spec`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(spec: NodePoolSpecPatch) -> Self {
         Self {
             spec,
@@ -4268,9 +5069,12 @@ object_serde!(PatchNodePoolRequest {
 
 /// 更新节点池的请求体。
 ///
+/// # Provenance
+///
 /// Source: the `PatchNodePoolRequestBody` table in `PatchNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PatchNodePoolResponse {
     /// 更新节点池的请求体。
     ///
@@ -4281,15 +5085,26 @@ pub struct PatchNodePoolResponse {
     pub unknown_fields: UnknownFields,
 }
 
+impl PatchNodePoolResponse {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PatchNodePoolResponse {
     spec: "spec" optional,
 });
 
 /// 更新网络资源的请求体。
 ///
+/// # Provenance
+///
 /// Source: the `PoolUpdateRequest` table in `PatchPool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PatchPoolRequest {
     /// **参数解释**:资源池的metadata信息。
     ///
@@ -4305,6 +5120,12 @@ pub struct PatchPoolRequest {
 }
 
 impl PatchPoolRequest {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -4332,11 +5153,14 @@ object_serde!(PatchPoolRequest {
 
 /// Peer方式打通网络参数模型。
 ///
+/// # Provenance
+///
 /// Source: the `PeerConnectionItem` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
 ///
 /// Decision: \[import\] Requests and responses share this type; request definitions require peerSubnetId, peerVpcId, but response types promise no member, so none is required here.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PeerConnectionItem {
     /// **参数解释**:创建默认路由的开关,默认为false不创建。
     /// **取值范围**:不涉及。
@@ -4362,6 +5186,12 @@ pub struct PeerConnectionItem {
 }
 
 impl PeerConnectionItem {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -4382,9 +5212,12 @@ object_serde!(PeerConnectionItem {
 
 /// Peer方式打通网络参数模型。
 ///
+/// # Provenance
+///
 /// Source: the `PeerConnectionItem` table in `PatchNetwork.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PeerConnectionItemPatch {
     /// **参数解释**:创建默认路由的开关,默认为false不创建。
     /// **取值范围**:不涉及。
@@ -4410,7 +5243,7 @@ pub struct PeerConnectionItemPatch {
 }
 
 impl PeerConnectionItemPatch {
-    /// A value with the required members (`peerSubnetId`, `peerVpcId`) set and every optional one absent.
+    /// A value with the required members (`peerSubnetId`, `peerVpcId`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(peer_subnet_id: String, peer_vpc_id: String) -> Self {
         Self {
             default_gate_way: Patch::Absent,
@@ -4440,9 +5273,12 @@ object_serde!(PeerConnectionItemPatch {
 
 /// Peer方式打通网络状态参数模型。
 ///
+/// # Provenance
+///
 /// Source: the `PeerConnectionStatus` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PeerConnectionStatus {
     /// **参数解释**:创建默认路由的开关。
     /// **取值范围**:默认为false不创建。
@@ -4475,6 +5311,14 @@ pub struct PeerConnectionStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl PeerConnectionStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PeerConnectionStatus {
     default_gate_way: "defaultGateWay" optional,
     peer_subnet_id: "peerSubnetId" optional,
@@ -4484,6 +5328,8 @@ object_serde!(PeerConnectionStatus {
 
 open_enum! {
     /// 网络的连接状态: values of PeerConnectionStatus.phase.
+    ///
+    /// # Provenance
     ///
     /// Source: `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
     pub enum PeerConnectionStatusPhase {
@@ -4498,6 +5344,8 @@ open_enum! {
 
 open_enum! {
     /// 包周期订购类型: values of the os.modelarts/period.type annotation (request and responses).
+    ///
+    /// # Provenance
     ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     ///
@@ -4514,9 +5362,12 @@ open_enum! {
 
 /// 插件实例的详细信息。
 ///
+/// # Provenance
+///
 /// Source: the `Plugin` table in `CreatePoolPlugin.json, ListPoolPlugins.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Plugin {
     /// **参数解释**: API版本。
     /// **取值范围**: 可选值如下:
@@ -4548,6 +5399,14 @@ pub struct Plugin {
     pub unknown_fields: UnknownFields,
 }
 
+impl Plugin {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(Plugin {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -4559,6 +5418,8 @@ object_serde!(Plugin {
 open_enum! {
     /// 插件实例的类型: values of Plugin.kind.
     ///
+    /// # Provenance
+    ///
     /// Source: `CreatePoolPlugin.json, ListPoolPlugins.json`.
     pub enum PluginKind {
         /// `Plugin`: 插件。
@@ -4568,9 +5429,12 @@ open_enum! {
 
 /// 插件列表数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `PluginList` table in `ListPoolPlugins.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginList {
     /// **参数解释**: API版本。
     /// **取值范围**: 可选值如下:
@@ -4594,6 +5458,14 @@ pub struct PluginList {
     pub unknown_fields: UnknownFields,
 }
 
+impl PluginList {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PluginList {
     api_version: "apiVersion" optional,
     items: "items" optional,
@@ -4602,6 +5474,8 @@ object_serde!(PluginList {
 
 open_enum! {
     /// 资源类型: values of PluginList.kind.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListPoolPlugins.json`.
     pub enum PluginListKind {
@@ -4612,9 +5486,12 @@ open_enum! {
 
 /// 插件实例的metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `PluginMetadata` table in `CreatePoolPlugin.json, ListPoolPlugins.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginMetadata {
     /// **参数解释**: 创建时间。
     /// **取值范围**: 不涉及。
@@ -4632,6 +5509,14 @@ pub struct PluginMetadata {
     pub unknown_fields: UnknownFields,
 }
 
+impl PluginMetadata {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PluginMetadata {
     creation_timestamp: "creationTimestamp" optional,
     name: "name" optional,
@@ -4639,9 +5524,12 @@ object_serde!(PluginMetadata {
 
 /// 插件占用的资源量。
 ///
+/// # Provenance
+///
 /// Source: the `PluginResources` table in `CreatePoolPlugin.json, ListPoolPlugins.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginResources {
     /// **参数解释**: 申请的资源限制。
     ///
@@ -4661,6 +5549,14 @@ pub struct PluginResources {
     pub unknown_fields: UnknownFields,
 }
 
+impl PluginResources {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PluginResources {
     limits: "limits" optional,
     replicas: "replicas" optional,
@@ -4669,9 +5565,12 @@ object_serde!(PluginResources {
 
 /// 插件实例的具体信息。
 ///
+/// # Provenance
+///
 /// Source: the `PluginSpec` table in `CreatePoolPlugin.json, ListPoolPlugins.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginSpec {
     /// **参数解释**:模板信息。
     /// **约束限制**:不涉及。
@@ -4683,15 +5582,26 @@ pub struct PluginSpec {
     pub unknown_fields: UnknownFields,
 }
 
+impl PluginSpec {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PluginSpec {
     template: "template" optional,
 });
 
 /// 插件实例的具体信息。
 ///
+/// # Provenance
+///
 /// Source: the `PluginSpec` table in `CreatePoolPlugin.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginSpecRequest {
     /// **参数解释**:模板信息。
     /// **约束限制**:不涉及。
@@ -4704,7 +5614,7 @@ pub struct PluginSpecRequest {
 }
 
 impl PluginSpecRequest {
-    /// A value with the required members (`template`) set and every optional one absent.
+    /// A value with the required members (`template`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(template: TemplateRequest) -> Self {
         Self {
             template,
@@ -4735,9 +5645,12 @@ object_serde!(PluginSpecRequest {
 
 /// 插件状态信息。
 ///
+/// # Provenance
+///
 /// Source: the `PluginStatus` table in `CreatePoolPlugin.json, ListPoolPlugins.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginStatus {
     /// **参数解释**: 插件实例的状态。
     /// **取值范围**:可选值如下:
@@ -4773,6 +5686,14 @@ pub struct PluginStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl PluginStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PluginStatus {
     phase: "phase" optional,
     reason: "reason" optional,
@@ -4783,6 +5704,8 @@ object_serde!(PluginStatus {
 
 open_enum! {
     /// 插件实例的状态: values of PluginStatus.phase.
+    ///
+    /// # Provenance
     ///
     /// Source: `CreatePoolPlugin.json, ListPoolPlugins.json, ShowPoolNodeConfig.json`.
     pub enum PluginStatusPhase {
@@ -4801,9 +5724,12 @@ open_enum! {
 
 /// 插件模板的详细信息。
 ///
+/// # Provenance
+///
 /// Source: the `PluginTemplate` table in `ShowPluginTemplate.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginTemplate {
     /// **参数解释**:API版本。
     /// **取值范围**:可选值如下:
@@ -4831,6 +5757,14 @@ pub struct PluginTemplate {
     pub unknown_fields: UnknownFields,
 }
 
+impl PluginTemplate {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PluginTemplate {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -4841,6 +5775,8 @@ object_serde!(PluginTemplate {
 open_enum! {
     /// 资源类型: values of PluginTemplateV2.kind.
     ///
+    /// # Provenance
+    ///
     /// Source: `ListPluginTemplates.json, ShowPluginTemplate.json`.
     pub enum PluginTemplateKind {
         /// `PluginTemplate`: 插件模板
@@ -4848,9 +5784,14 @@ open_enum! {
     }
 }
 
+/// The source documents do not describe it; its provenance follows.
+///
+/// # Provenance
+///
 /// Source: the `PluginTemplateList` table in `ListPluginTemplates.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginTemplateList {
     /// **参数解释**:API版本。
     /// **取值范围**:可选值如下:
@@ -4874,6 +5815,14 @@ pub struct PluginTemplateList {
     pub unknown_fields: UnknownFields,
 }
 
+impl PluginTemplateList {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PluginTemplateList {
     api_version: "apiVersion" optional,
     items: "items" optional,
@@ -4882,6 +5831,8 @@ object_serde!(PluginTemplateList {
 
 open_enum! {
     /// API类型: values of PluginTemplateList.kind.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListPluginTemplates.json`.
     pub enum PluginTemplateListKind {
@@ -4892,9 +5843,12 @@ open_enum! {
 
 /// 插件模板的metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `PluginTemplateMetadata` table in `ListPluginTemplates.json, ShowPluginTemplate.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginTemplateMetadata {
     /// **参数解释**:插件模板注解,由key/value组成。
     ///
@@ -4910,6 +5864,14 @@ pub struct PluginTemplateMetadata {
     pub unknown_fields: UnknownFields,
 }
 
+impl PluginTemplateMetadata {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PluginTemplateMetadata {
     annotations: "annotations" optional,
     name: "name" optional,
@@ -4917,9 +5879,12 @@ object_serde!(PluginTemplateMetadata {
 
 /// 插件模板描述信息。
 ///
+/// # Provenance
+///
 /// Source: the `PluginTemplateSpec` table in `ShowPluginTemplate.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginTemplateSpec {
     /// **参数解释**:插件模板描述。
     /// **取值范围**:不涉及。
@@ -4943,6 +5908,14 @@ pub struct PluginTemplateSpec {
     pub unknown_fields: UnknownFields,
 }
 
+impl PluginTemplateSpec {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PluginTemplateSpec {
     description: "description" optional,
     type_: "type" optional,
@@ -4951,6 +5924,8 @@ object_serde!(PluginTemplateSpec {
 
 open_enum! {
     /// 插件模板类型: values of PluginTemplateSpec.type.
+    ///
+    /// # Provenance
     ///
     /// Source: `ShowPluginTemplate.json`.
     ///
@@ -4967,9 +5942,12 @@ open_enum! {
 
 /// 插件模板的具体信息。
 ///
+/// # Provenance
+///
 /// Source: the `PluginTemplateSpecV2` table in `ListPluginTemplates.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginTemplateSpecV2 {
     /// **参数解释**:插件模板描述。
     /// **取值范围**:不涉及。
@@ -5006,6 +5984,14 @@ pub struct PluginTemplateSpecV2 {
     pub unknown_fields: UnknownFields,
 }
 
+impl PluginTemplateSpecV2 {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PluginTemplateSpecV2 {
     description: "description" optional,
     logo_url: "logoURL" optional,
@@ -5016,6 +6002,8 @@ object_serde!(PluginTemplateSpecV2 {
 
 open_enum! {
     /// 插件模板类型: values of PluginTemplateSpecV2.type.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListPluginTemplates.json`.
     pub enum PluginTemplateSpecV2Type {
@@ -5028,9 +6016,12 @@ open_enum! {
 
 /// 插件模板的详细信息。
 ///
+/// # Provenance
+///
 /// Source: the `PluginTemplateV2` table in `ListPluginTemplates.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginTemplateV2 {
     /// **参数解释**:API版本。
     /// **取值范围**:可选值如下:
@@ -5058,6 +6049,14 @@ pub struct PluginTemplateV2 {
     pub unknown_fields: UnknownFields,
 }
 
+impl PluginTemplateV2 {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PluginTemplateV2 {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -5067,9 +6066,12 @@ object_serde!(PluginTemplateV2 {
 
 /// 插件模板的版本信息。
 ///
+/// # Provenance
+///
 /// Source: the `PluginTemplateVersionV2` table in `ListPluginTemplates.json, ShowPluginTemplate.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PluginTemplateVersionV2 {
     /// **参数解释**:创建时间。
     /// **取值范围**:不涉及。
@@ -5105,6 +6107,14 @@ pub struct PluginTemplateVersionV2 {
     pub unknown_fields: UnknownFields,
 }
 
+impl PluginTemplateVersionV2 {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PluginTemplateVersionV2 {
     creation_timestamp: "creationTimestamp" optional,
     description: "description" optional,
@@ -5116,11 +6126,14 @@ object_serde!(PluginTemplateVersionV2 {
 
 /// 资源池的注释信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolAnnotationsCreation` table in `000_fd1b90e008afa7f1.txt`.
 ///
 /// Decision: The period.num, period.type and order.id rows are 否 in the table but their descriptions say they must be sent for a yearly/monthly (包周期, billing.mode "1") pool; they stay optional and the rule yearly-monthly-needs-period-and-order enforces the condition.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolAnnotationsCreation {
     /// 资源池的描述信息。
     ///
@@ -5177,6 +6190,12 @@ pub struct PoolAnnotationsCreation {
 }
 
 impl PoolAnnotationsCreation {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -5236,6 +6255,8 @@ object_serde!(PoolAnnotationsCreation {
 
 /// 资源池的驱动信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolDriver` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: The request and response PoolDriver tables are identical (same fields, types and descriptions), so one type serves both; all fields are optional.
@@ -5243,6 +6264,7 @@ object_serde!(PoolAnnotationsCreation {
 /// Decision: Referenced by two rows (PoolSpecCreation.driver and PoolSpecModel.driver); the description is taken from the first, the create request's row.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolDriver {
     /// 参数解释:资源池默认的GPU驱动版本。 约束限制:物理资源池中包含GPU规格时有效。 取值范围:不涉及。 默认取值:不涉及。
     ///
@@ -5266,6 +6288,12 @@ pub struct PoolDriver {
 }
 
 impl PoolDriver {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -5286,9 +6314,12 @@ object_serde!(PoolDriver {
 
 /// 资源池驱动数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `PoolDriver` table in `PatchPool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolDriverPatch {
     /// **参数解释**:资源池默认的GPU驱动版本。物理资源池中包含GPU规格时有效。
     /// **取值范围**:不涉及。
@@ -5316,6 +6347,12 @@ pub struct PoolDriverPatch {
 }
 
 impl PoolDriverPatch {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -5336,11 +6373,14 @@ object_serde!(PoolDriverPatch {
 
 /// 参数解释:资源池GPU驱动状态。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `PoolDriverStatus` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: Referenced by gpu and npu with different wording; the description is taken from the first, gpu.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolDriverStatus {
     /// 参数解释:资源池当前驱动版本。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
     ///
@@ -5356,12 +6396,22 @@ pub struct PoolDriverStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolDriverStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolDriverStatus {
     version: "version" optional,
     state: "state" optional,
 });
 
 /// 自定义配置参数。
+///
+/// # Provenance
 ///
 /// Source: the `extendParams` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
@@ -5370,6 +6420,7 @@ object_serde!(PoolDriverStatus {
 /// Decision: Referenced by the request's PoolResourceFlavor.extendParams and the response's resources extendParams; the description is taken from the first, the create request's row.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolExtendParams {
     /// 参数解释:资源池创建的节点的容器引擎空间大小。值为0时表示不限制大小。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
     ///
@@ -5393,6 +6444,12 @@ pub struct PoolExtendParams {
 }
 
 impl PoolExtendParams {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -5414,6 +6471,8 @@ object_serde!(PoolExtendParams {
 open_enum! {
     /// 资源类型: values of kind in the create request and the pool responses.
     ///
+    /// # Provenance
+    ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     pub enum PoolKind {
         /// `Pool`: resource pool
@@ -5423,9 +6482,12 @@ open_enum! {
 
 /// 资源池的标签信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolLabelsCreation` table in `000_fd1b90e008afa7f1.txt`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolLabelsCreation {
     /// 用户指定的资源池名称。
     ///
@@ -5448,7 +6510,7 @@ pub struct PoolLabelsCreation {
 }
 
 impl PoolLabelsCreation {
-    /// A value with the required members (`os.modelarts/name`) set and every optional one absent.
+    /// A value with the required members (`os.modelarts/name`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(os_modelarts_name: String) -> Self {
         Self {
             os_modelarts_name,
@@ -5478,9 +6540,12 @@ object_serde!(PoolLabelsCreation {
 
 /// 查询资源池列表的响应信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolList` table in `ListPools.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolList {
     /// API版本。可选值如下:
     /// - v2
@@ -5502,6 +6567,14 @@ pub struct PoolList {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolList {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolList {
     api_version: "apiVersion" optional,
     items: "items" optional,
@@ -5510,6 +6583,8 @@ object_serde!(PoolList {
 
 open_enum! {
     /// 资源类型: values of PoolList.kind.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListPools.json`.
     pub enum PoolListKind {
@@ -5520,11 +6595,14 @@ open_enum! {
 
 /// 参数解释:资源池的注释信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `PoolMetaAnnotations` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: Referenced by rows in both documents with different wording; the description is taken from the first referencing row, in the create document.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMetaAnnotations {
     /// 参数解释:资源池的描述信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
     ///
@@ -5634,6 +6712,14 @@ pub struct PoolMetaAnnotations {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolMetaAnnotations {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolMetaAnnotations {
     os_modelarts_description: "os.modelarts/description" optional,
     os_modelarts_billing_mode: "os.modelarts/billing.mode" optional,
@@ -5653,11 +6739,14 @@ object_serde!(PoolMetaAnnotations {
 
 /// 参数解释:资源池的标签信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `PoolMetaLabels` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: Referenced by rows in both documents with different wording; the description is taken from the first referencing row, in the create document.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMetaLabels {
     /// 参数解释:工作空间ID。获取方法请参见查询工作空间列表。 约束限制:不涉及。 取值范围:不涉及。 默认取值:0。
     ///
@@ -5754,6 +6843,14 @@ pub struct PoolMetaLabels {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolMetaLabels {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolMetaLabels {
     os_modelarts_workspace_id: "os.modelarts/workspace.id" optional,
     os_modelarts_name: "os.modelarts/name" optional,
@@ -5771,9 +6868,12 @@ object_serde!(PoolMetaLabels {
 
 /// 参数解释:资源池的元信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `PoolMetadata` table in `000_fd1b90e008afa7f1.txt`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMetadata {
     /// 参数解释:资源池的ID。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
     ///
@@ -5797,6 +6897,14 @@ pub struct PoolMetadata {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolMetadata {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolMetadata {
     name: "name" optional,
     creation_timestamp: "creationTimestamp" optional,
@@ -5806,9 +6914,12 @@ object_serde!(PoolMetadata {
 
 /// **参数解释**:资源池的注释信息。
 ///
+/// # Provenance
+///
 /// Source: the `annotations` table in `PatchPool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMetadataAnnotationsPatch {
     /// **参数解释**:资源池描述信息,用于说明资源池用于某种指定场景。不能包含特殊字符!\<\>=&"'。
     /// **约束限制**:不涉及。
@@ -5832,6 +6943,12 @@ pub struct PoolMetadataAnnotationsPatch {
 }
 
 impl PoolMetadataAnnotationsPatch {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -5851,9 +6968,12 @@ object_serde!(PoolMetadataAnnotationsPatch {
 
 /// 资源池的metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolMetadataCreation` table in `000_fd1b90e008afa7f1.txt`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMetadataCreation {
     /// 资源池的标签信息。
     ///
@@ -5869,7 +6989,7 @@ pub struct PoolMetadataCreation {
 }
 
 impl PoolMetadataCreation {
-    /// A value with the required members (`labels`) set and every optional one absent.
+    /// A value with the required members (`labels`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(labels: PoolLabelsCreation) -> Self {
         Self {
             labels,
@@ -5906,9 +7026,12 @@ object_serde!(PoolMetadataCreation {
 
 /// 资源池的metadata信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolMetadataDeletion` table in `002_7395a0f21c01863d.txt`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMetadataDeletion {
     /// 系统自动生成的pool名称,相当于poolId。
     ///
@@ -5937,6 +7060,14 @@ pub struct PoolMetadataDeletion {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolMetadataDeletion {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolMetadataDeletion {
     name: "name" optional,
     creation_timestamp: "creationTimestamp" optional,
@@ -5947,9 +7078,12 @@ object_serde!(PoolMetadataDeletion {
 
 /// 资源池元数据更新信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolMetadataUpdate` table in `PatchPool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMetadataPatch {
     /// **参数解释**:资源池的注释信息。
     ///
@@ -5961,6 +7095,12 @@ pub struct PoolMetadataPatch {
 }
 
 impl PoolMetadataPatch {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -5983,9 +7123,12 @@ object_serde!(PoolMetadataPatch {
 
 /// 资源池的详细信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolModel` table in `ListPools.json, PatchPool.json, ShowPool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolModel {
     /// API版本。可选值如下:
     /// - v2
@@ -6015,6 +7158,14 @@ pub struct PoolModel {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolModel {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolModel {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -6025,9 +7176,12 @@ object_serde!(PoolModel {
 
 /// 资源池监控信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolMonitor` table in `ShowPoolMonitor.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMonitor {
     /// **参数解释**:资源池的监控指标数据。
     ///
@@ -6038,15 +7192,26 @@ pub struct PoolMonitor {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolMonitor {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolMonitor {
     metrics: "metrics" optional,
 });
 
 /// **参数解释**:资源池的监控指标数据。
 ///
+/// # Provenance
+///
 /// Source: the `metrics` table in `ShowPoolMonitor.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMonitorMetrics {
     /// **参数解释**:监控指标数据。
     ///
@@ -6062,6 +7227,14 @@ pub struct PoolMonitorMetrics {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolMonitorMetrics {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolMonitorMetrics {
     data_points: "dataPoints" optional,
     metric: "metric" optional,
@@ -6069,9 +7242,12 @@ object_serde!(PoolMonitorMetrics {
 
 /// **参数解释**:监控指标数据。
 ///
+/// # Provenance
+///
 /// Source: the `dataPoints` table in `ShowPoolMonitor.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMonitorMetricsDataPoints {
     /// **参数解释**:指标数据值。
     ///
@@ -6096,6 +7272,14 @@ pub struct PoolMonitorMetricsDataPoints {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolMonitorMetricsDataPoints {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolMonitorMetricsDataPoints {
     statistics: "statistics" optional,
     timestamp: "timestamp" optional,
@@ -6104,9 +7288,12 @@ object_serde!(PoolMonitorMetricsDataPoints {
 
 /// **参数解释**:指标数据值。
 ///
+/// # Provenance
+///
 /// Source: the `statistics` table in `ShowPoolMonitor.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMonitorMetricsDataPointsStatistics {
     /// **参数解释**:资源池监控信息在指定时间粒度下的统计方式。
     /// **取值范围**:可选值如下:
@@ -6128,6 +7315,14 @@ pub struct PoolMonitorMetricsDataPointsStatistics {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolMonitorMetricsDataPointsStatistics {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolMonitorMetricsDataPointsStatistics {
     statistic: "statistic" optional,
     value: "value" optional,
@@ -6135,6 +7330,8 @@ object_serde!(PoolMonitorMetricsDataPointsStatistics {
 
 open_enum! {
     /// 资源池监控信息在指定时间粒度下的统计方式: values of PoolMonitorMetricsDataPointsStatistics.statistic.
+    ///
+    /// # Provenance
     ///
     /// Source: `ShowPoolMonitor.json`.
     pub enum PoolMonitorMetricsDataPointsStatisticsStatistic {
@@ -6154,6 +7351,8 @@ open_enum! {
 open_enum! {
     /// 指标数据单位: values of PoolMonitorMetricsDataPoints.unit.
     ///
+    /// # Provenance
+    ///
     /// Source: `ShowPoolMonitor.json`.
     ///
     /// Decision: \[import\] The examples also send "", which the definitions do not list; added from the examples, without a meaning.
@@ -6169,9 +7368,12 @@ open_enum! {
 
 /// **参数解释**:监控指标描述。
 ///
+/// # Provenance
+///
 /// Source: the `metric` table in `ShowPoolMonitor.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMonitorMetricsMetric {
     /// **参数解释**:指标维度信息。
     ///
@@ -6207,6 +7409,14 @@ pub struct PoolMonitorMetricsMetric {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolMonitorMetricsMetric {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolMonitorMetricsMetric {
     dimensions: "dimensions" optional,
     metric_name: "metricName" optional,
@@ -6215,9 +7425,12 @@ object_serde!(PoolMonitorMetricsMetric {
 
 /// **参数解释**:指标维度信息。
 ///
+/// # Provenance
+///
 /// Source: the `dimensions` table in `ShowPoolMonitor.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolMonitorMetricsMetricDimensions {
     /// **参数解释**:指标维度名称。
     /// **取值范围**:指标名称。可选值如下:
@@ -6235,6 +7448,14 @@ pub struct PoolMonitorMetricsMetricDimensions {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolMonitorMetricsMetricDimensions {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolMonitorMetricsMetricDimensions {
     name: "name" optional,
     value: "value" optional,
@@ -6242,6 +7463,8 @@ object_serde!(PoolMonitorMetricsMetricDimensions {
 
 open_enum! {
     /// 指标维度名称: values of PoolMonitorMetricsMetricDimensions.name.
+    ///
+    /// # Provenance
     ///
     /// Source: `ShowPoolMonitor.json`.
     pub enum PoolMonitorMetricsMetricDimensionsName {
@@ -6252,6 +7475,8 @@ open_enum! {
 
 open_enum! {
     /// 指标名称: values of PoolMonitorMetricsMetric.metricName.
+    ///
+    /// # Provenance
     ///
     /// Source: `ShowPoolMonitor.json`.
     pub enum PoolMonitorMetricsMetricMetricName {
@@ -6279,6 +7504,8 @@ open_enum! {
 open_enum! {
     /// 指标命名空间: values of PoolMonitorMetricsMetric.namespace.
     ///
+    /// # Provenance
+    ///
     /// Source: `ShowPoolMonitor.json`.
     pub enum PoolMonitorMetricsMetricNamespace {
         /// `PAAS.CONTAINER`: 组件指标、实例指标、进程指标和容器指标的命名空间
@@ -6296,11 +7523,14 @@ open_enum! {
 
 /// 参数解释:资源池网络参数。 约束限制:物理资源池该参数必选。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `network` table in `000_fd1b90e008afa7f1.txt`.
 ///
 /// Decision: The response documents reference a network object but give it no table; its field is taken from the create request's network table (source), without the required flag because response types promise no field.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolNetwork {
     /// 网络名称,即网络详情中的metadata.name字段的值。用户接口通过指定网络名称创建网络,系统会自动创建子网,用户无法创建子网。默认将创建在第一个子网下。
     ///
@@ -6311,15 +7541,26 @@ pub struct PoolNetwork {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolNetwork {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolNetwork {
     name: "name" optional,
 });
 
 /// 资源池网络参数。创建物理资源池时必选。
 ///
+/// # Provenance
+///
 /// Source: the `network` table in `000_fd1b90e008afa7f1.txt`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolNetworkCreation {
     /// 网络名称,即网络详情中的metadata.name字段的值。用户接口通过指定网络名称创建网络,系统会自动创建子网,用户无法创建子网。默认将创建在第一个子网下。
     ///
@@ -6331,7 +7572,7 @@ pub struct PoolNetworkCreation {
 }
 
 impl PoolNetworkCreation {
-    /// A value with the required members (`name`) set and every optional one absent.
+    /// A value with the required members (`name`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -6357,11 +7598,14 @@ object_serde!(PoolNetworkCreation {
 
 /// 参数解释:资源池中期望创建的资源规格实例的az分布。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `PoolNodeAz` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: Its table follows PoolResourceFlavorCount's in the export, but PoolResource.azs references it first; both azs rows carry the same description, used here.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolNodeAz {
     /// 参数解释:可用区名称。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
     ///
@@ -6376,6 +7620,14 @@ pub struct PoolNodeAz {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolNodeAz {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolNodeAz {
     az: "az" optional,
     count: "count" optional,
@@ -6383,9 +7635,12 @@ object_serde!(PoolNodeAz {
 
 /// 资源池中节点的AZ信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolNodeAz` table in `PatchNodePool.json, PatchPool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolNodeAzPatch {
     /// 可用区名称。
     ///
@@ -6401,7 +7656,7 @@ pub struct PoolNodeAzPatch {
 }
 
 impl PoolNodeAzPatch {
-    /// A value with the required members (`az`, `count`) set and every optional one absent.
+    /// A value with the required members (`az`, `count`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(az: String, count: i32) -> Self {
         Self {
             az,
@@ -6429,6 +7684,8 @@ object_serde!(PoolNodeAzPatch {
 
 /// 自定义操作系统镜像信息。
 ///
+/// # Provenance
+///
 /// Source: the `Os` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: The request and response Os tables list the same fields with the same types and descriptions, so one type serves both; every field is optional (否 in the request table, response tables promise none).
@@ -6436,6 +7693,7 @@ object_serde!(PoolNodeAzPatch {
 /// Decision: Referenced by two rows (PoolResourceFlavor.os and the response resources' os); the description is taken from the first, the create request's row.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolOs {
     /// 参数解释:操作系统名称。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
     ///
@@ -6464,6 +7722,12 @@ pub struct PoolOs {
 }
 
 impl PoolOs {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -6486,6 +7750,8 @@ object_serde!(PoolOs {
 open_enum! {
     /// 资源池的状态: values of status.phase.
     ///
+    /// # Provenance
+    ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     ///
     /// Decision: The reference lists these values without meanings; each description is the plain reading of the value.
@@ -6505,11 +7771,14 @@ open_enum! {
 
 /// 参数解释:资源池中的资源规格信列表,包括资源规格和相应规格的资源数量。 约束限制:至少包含一个资源信息。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `resources` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: Named PoolResource to keep it distinct from the status's resources object (PoolStatusResources), which shares the doc name "resources" but has different fields.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolResource {
     /// 参数解释:资源规格ID。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
     ///
@@ -6553,6 +7822,14 @@ pub struct PoolResource {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolResource {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolResource {
     flavor: "flavor" optional,
     count: "count" optional,
@@ -6566,9 +7843,12 @@ object_serde!(PoolResource {
 
 /// **参数解释**:自定义数据盘(云硬盘)列表信息,指定后不可修改。
 ///
+/// # Provenance
+///
 /// Source: the `dataVolumes` table in `CreatePool.json, DeletePool.json, PatchPool.json, ShowPool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolResourceDataVolumes {
     /// **参数解释**:磁盘个数。
     /// **取值范围**:不涉及。
@@ -6599,6 +7879,14 @@ pub struct PoolResourceDataVolumes {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolResourceDataVolumes {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolResourceDataVolumes {
     count: "count" optional,
     extend_params: "extendParams" optional,
@@ -6608,9 +7896,12 @@ object_serde!(PoolResourceDataVolumes {
 
 /// **参数解释**:磁盘自定义配置
 ///
+/// # Provenance
+///
 /// Source: the `extendParams` table in `CreatePool.json, DeletePool.json, PatchPool.json, ShowPool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolResourceDataVolumesExtendParams {
     /// **参数解释**:标识存储实例是否计费。为空则表示不计费。该字段用户不可指定或修改。
     /// **取值范围**:不涉及。
@@ -6633,6 +7924,14 @@ pub struct PoolResourceDataVolumesExtendParams {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolResourceDataVolumesExtendParams {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolResourceDataVolumesExtendParams {
     billing: "billing" optional,
     volume_group: "volumeGroup" optional,
@@ -6640,9 +7939,12 @@ object_serde!(PoolResourceDataVolumesExtendParams {
 
 /// 资源池中的资源规格信列表,包括资源规格和相应规格的资源数量。
 ///
+/// # Provenance
+///
 /// Source: the `PoolResourceFlavor` table in `000_fd1b90e008afa7f1.txt`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolResourceFlavor {
     /// 资源规格,比如:modelarts.vm.gpu.tnt004。
     ///
@@ -6674,7 +7976,7 @@ pub struct PoolResourceFlavor {
 }
 
 impl PoolResourceFlavor {
-    /// A value with the required members (`flavor`, `count`) set and every optional one absent.
+    /// A value with the required members (`flavor`, `count`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(flavor: String, count: i64) -> Self {
         Self {
             flavor,
@@ -6716,11 +8018,14 @@ object_serde!(PoolResourceFlavor {
 
 /// 参数解释:资源池中创建状态的资源信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `PoolResourceFlavorCount` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: Referenced by four rows (creating, available, abnormal, deleting) with different wording; the description is taken from the first, creating.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolResourceFlavorCount {
     /// 参数解释:资源规格ID。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
     ///
@@ -6749,6 +8054,14 @@ pub struct PoolResourceFlavorCount {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolResourceFlavorCount {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolResourceFlavorCount {
     flavor: "flavor" optional,
     count: "count" optional,
@@ -6759,9 +8072,12 @@ object_serde!(PoolResourceFlavorCount {
 
 /// 资源池资源规格资源量及节点池配置数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `PoolResource` table in `PatchNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolResourcePatch {
     /// Wire name `azs`; table type `array of PoolNodeAz`.
     pub azs: Patch<Vec<PoolNodeAzPatch>>,
@@ -6815,7 +8131,7 @@ pub struct PoolResourcePatch {
 }
 
 impl PoolResourcePatch {
-    /// A value with the required members (`count`, `flavor`, `maxCount`) set and every optional one absent.
+    /// A value with the required members (`count`, `flavor`, `maxCount`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(count: i32, flavor: String, max_count: i32) -> Self {
         Self {
             azs: Patch::Absent,
@@ -6890,9 +8206,12 @@ object_serde!(PoolResourcePatch {
 
 /// 资源池资源规格资源量及节点池配置数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `PoolResource` table in `CreateNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolResourceRequest {
     /// **参数解释**:资源池中节点的AZ信息。
     ///
@@ -6971,7 +8290,7 @@ pub struct PoolResourceRequest {
 }
 
 impl PoolResourceRequest {
-    /// A value with the required members (`count`, `flavor`, `maxCount`) set and every optional one absent.
+    /// A value with the required members (`count`, `flavor`, `maxCount`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(count: i32, flavor: String, max_count: i32) -> Self {
         Self {
             azs: None,
@@ -7080,9 +8399,12 @@ object_serde!(PoolResourceRequest {
 
 /// 资源池中节点的AZ信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolNodeAz` table in `CreateNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolResourceRequestAzs {
     /// **参数解释**:可用区名称。
     /// **取值范围**:不涉及。
@@ -7100,7 +8422,7 @@ pub struct PoolResourceRequestAzs {
 }
 
 impl PoolResourceRequestAzs {
-    /// A value with the required members (`az`, `count`) set and every optional one absent.
+    /// A value with the required members (`az`, `count`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(az: String, count: i32) -> Self {
         Self {
             az,
@@ -7128,9 +8450,12 @@ object_serde!(PoolResourceRequestAzs {
 
 /// **参数解释**:磁盘高级配置信息。
 ///
+/// # Provenance
+///
 /// Source: the `volumeGroupConfigs` table in `CreatePool.json, DeletePool.json, PatchPool.json, ShowPool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolResourceVolumeGroupConfigs {
     /// **参数解释**:资源池节点容器盘占数据盘的百分比。仅磁盘分组名称为vgpaas时,即容器盘,才可指定此参数。
     /// **取值范围**:不涉及。
@@ -7154,6 +8479,14 @@ pub struct PoolResourceVolumeGroupConfigs {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolResourceVolumeGroupConfigs {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolResourceVolumeGroupConfigs {
     docker_thin_pool: "dockerThinPool" optional,
     lvm_config: "lvmConfig" optional,
@@ -7162,9 +8495,12 @@ object_serde!(PoolResourceVolumeGroupConfigs {
 
 /// **参数解释**:LVM配置管理。
 ///
+/// # Provenance
+///
 /// Source: the `lvmConfig` table in `CreatePool.json, DeletePool.json, PatchPool.json, ShowPool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolResourceVolumeGroupConfigsLvmConfig {
     /// **参数解释**:LVM写入模式
     /// **取值范围**:可选项如下:
@@ -7179,15 +8515,26 @@ pub struct PoolResourceVolumeGroupConfigsLvmConfig {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolResourceVolumeGroupConfigsLvmConfig {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolResourceVolumeGroupConfigsLvmConfig {
     lv_type: "lvType" optional,
 });
 
 /// 资源池实时利率信息列表。
 ///
+/// # Provenance
+///
 /// Source: the `PoolRuntimeMetricsList` table in `ShowPoolRuntimeMetrics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolRuntimeMetricsList {
     /// **参数解释**:资源版本。
     /// **取值范围**:可选值如下:
@@ -7211,6 +8558,14 @@ pub struct PoolRuntimeMetricsList {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolRuntimeMetricsList {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolRuntimeMetricsList {
     api_version: "apiVersion" optional,
     items: "items" optional,
@@ -7219,6 +8574,8 @@ object_serde!(PoolRuntimeMetricsList {
 
 open_enum! {
     /// 资源版本: values of PoolRuntimeMetricsList.apiVersion.
+    ///
+    /// # Provenance
     ///
     /// Source: `ShowPoolRuntimeMetrics.json`.
     ///
@@ -7234,6 +8591,8 @@ open_enum! {
 open_enum! {
     /// 资源类型: values of PoolRuntimeMetricsList.kind.
     ///
+    /// # Provenance
+    ///
     /// Source: `ShowPoolRuntimeMetrics.json`.
     pub enum PoolRuntimeMetricsListKind {
         /// `PoolMetricsList`:
@@ -7243,6 +8602,8 @@ open_enum! {
 
 open_enum! {
     /// 资源池支持的作业类型: values of spec.scope\[\] and status.scope\[\].scopeType.
+    ///
+    /// # Provenance
     ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     pub enum PoolScope {
@@ -7257,9 +8618,12 @@ open_enum! {
 
 /// 参数解释:资源池当前支持的业务类型的状态信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `scope` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolScopeStatus {
     /// 参数解释:资源池的业务类型。 约束限制:不涉及。 取值范围:可选值如下:
     /// 默认取值:不涉及。
@@ -7279,6 +8643,14 @@ pub struct PoolScopeStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolScopeStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolScopeStatus {
     scope_type: "scopeType" optional,
     state: "state" optional,
@@ -7286,11 +8658,14 @@ object_serde!(PoolScopeStatus {
 
 /// 资源池的描述信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolSpecCreation` table in `000_fd1b90e008afa7f1.txt`.
 ///
 /// Decision: maxCount must equal count in a physical pool (物理池中该值和count必须一致, in PoolResourceFlavor's maxCount row); the rule dedicate-max-count-equals-count states it here, on the object that knows the pool type.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolSpecCreation {
     /// 资源池类型。可选值如下:
     ///
@@ -7332,7 +8707,7 @@ pub struct PoolSpecCreation {
 }
 
 impl PoolSpecCreation {
-    /// A value with the required members (`type`, `scope`, `resources`) set and every optional one absent.
+    /// A value with the required members (`type`, `scope`, `resources`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(
         type_: PoolType,
         scope: Vec<PoolScope>,
@@ -7429,11 +8804,14 @@ object_serde!(PoolSpecCreation {
 
 /// 参数解释:资源池的规格信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `PoolSpecModel` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: Referenced by rows in both documents with different wording; the description is taken from the first referencing row, in the create document.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolSpecModel {
     /// 参数解释:资源池类型。 约束限制:不涉及。 取值范围:可选值如下:
     /// 默认取值:不涉及。
@@ -7482,6 +8860,14 @@ pub struct PoolSpecModel {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolSpecModel {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolSpecModel {
     type_: "type" optional,
     scope: "scope" optional,
@@ -7495,9 +8881,12 @@ object_serde!(PoolSpecModel {
 
 /// **参数解释**:k8s 容器网络。
 ///
+/// # Provenance
+///
 /// Source: the `containernetwork` table in `CreatePool.json, DeletePool.json, PatchPool.json, ShowPool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolSpecModelContainernetwork {
     /// **参数解释**:容器网络模型。
     /// **取值范围**:可选值如下:
@@ -7512,12 +8901,22 @@ pub struct PoolSpecModelContainernetwork {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolSpecModelContainernetwork {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolSpecModelContainernetwork {
     mode: "mode" optional,
 });
 
 open_enum! {
     /// 容器网络模型: values of PoolSpecModelContainernetwork.mode.
+    ///
+    /// # Provenance
     ///
     /// Source: `CreatePool.json, DeletePool.json, PatchPool.json, ShowPool.json`.
     pub enum PoolSpecModelContainernetworkMode {
@@ -7532,9 +8931,12 @@ open_enum! {
 
 /// 资源池描述信息更新参数。
 ///
+/// # Provenance
+///
 /// Source: the `PoolSpecUpdate` table in `PatchPool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolSpecPatch {
     /// **参数解释**:资源池驱动信息。
     ///
@@ -7569,6 +8971,12 @@ pub struct PoolSpecPatch {
 }
 
 impl PoolSpecPatch {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -7601,9 +9009,12 @@ object_serde!(PoolSpecPatch {
 
 /// **参数解释**:更新的资源规格列表。
 ///
+/// # Provenance
+///
 /// Source: the `resources` table in `PatchPool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolSpecResourcesPatch {
     /// **参数解释**:更新的AZ列表。
     ///
@@ -7629,7 +9040,7 @@ pub struct PoolSpecResourcesPatch {
 }
 
 impl PoolSpecResourcesPatch {
-    /// A value with the required members (`count`, `flavor`) set and every optional one absent.
+    /// A value with the required members (`count`, `flavor`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(count: i32, flavor: String) -> Self {
         Self {
             azs: Patch::Absent,
@@ -7666,9 +9077,12 @@ object_serde!(PoolSpecResourcesPatch {
 
 /// 当前项目下资源池统计信息。
 ///
+/// # Provenance
+///
 /// Source: the `PoolStatistics` table in `ShowPoolStatistics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolStatistics {
     /// **参数描述**: 统计的时间。
     /// **取值范围**: 不涉及。
@@ -7685,6 +9099,14 @@ pub struct PoolStatistics {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolStatistics {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolStatistics {
     operation_time: "operationTime" optional,
     statistics: "statistics" optional,
@@ -7692,9 +9114,12 @@ object_serde!(PoolStatistics {
 
 /// **参数描述**: 资源池统计信息。
 ///
+/// # Provenance
+///
 /// Source: the `statistics` table in `ShowPoolStatistics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolStatisticsStatistics {
     /// **参数描述**: 不同状态下的资源池统计信息。
     ///
@@ -7705,15 +9130,26 @@ pub struct PoolStatisticsStatistics {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolStatisticsStatistics {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolStatisticsStatistics {
     status: "status" optional,
 });
 
 /// **参数描述**: 不同状态下的资源池统计信息。
 ///
+/// # Provenance
+///
 /// Source: the `status` table in `ShowPoolStatistics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolStatisticsStatisticsStatus {
     /// **参数描述**: 创建成功的资源池数量。
     /// **取值范围**: 不涉及。
@@ -7740,6 +9176,14 @@ pub struct PoolStatisticsStatisticsStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolStatisticsStatisticsStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolStatisticsStatisticsStatus {
     created: "created" optional,
     creating: "creating" optional,
@@ -7749,11 +9193,14 @@ object_serde!(PoolStatisticsStatisticsStatus {
 
 /// 参数解释:资源池的状态信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `PoolStatus` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: Referenced by rows in both documents with different wording; the description is taken from the first referencing row, in the create document.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolStatus {
     /// 参数解释:资源池的状态。 约束限制:不涉及。 取值范围:可选值如下:
     /// 默认取值:不涉及。
@@ -7795,6 +9242,14 @@ pub struct PoolStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolStatus {
     phase: "phase" optional,
     message: "message" optional,
@@ -7808,11 +9263,14 @@ object_serde!(PoolStatus {
 
 /// 参数解释:资源池驱动状态信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `driver` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: Named PoolStatusDriver because this status driver object (gpu, npu) is not PoolDriver (gpuVersion, npuVersion, updateStrategy) although both are called driver.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolStatusDriver {
     /// 参数解释:资源池GPU驱动状态。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
     ///
@@ -7827,6 +9285,14 @@ pub struct PoolStatusDriver {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolStatusDriver {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolStatusDriver {
     gpu: "gpu" optional,
     npu: "npu" optional,
@@ -7834,11 +9300,14 @@ object_serde!(PoolStatusDriver {
 
 /// 参数解释:资源池中不同状态的资源信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `resources` table in `000_fd1b90e008afa7f1.txt, 002_7395a0f21c01863d.txt`.
 ///
 /// Decision: Named PoolStatusResources to keep it distinct from the spec's resources object (PoolResource), which shares the doc name "resources" but has different fields.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolStatusResources {
     /// 参数解释:资源池中创建状态的资源信息。 约束限制:不涉及。 取值范围:不涉及。 默认取值:不涉及。
     ///
@@ -7869,6 +9338,14 @@ pub struct PoolStatusResources {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolStatusResources {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolStatusResources {
     creating: "creating" optional,
     available: "available" optional,
@@ -7878,9 +9355,12 @@ object_serde!(PoolStatusResources {
 
 /// 资源类型的标签
 ///
+/// # Provenance
+///
 /// Source: the `PoolTag` table in `BatchCreatePoolTags.json, BatchDeletePoolTags.json, ListPoolTags.json, ShowPoolTags.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PoolTag {
     /// **参数解释**: 资源类型的标签。
     /// **取值范围**: 不涉及。
@@ -7896,6 +9376,14 @@ pub struct PoolTag {
     pub unknown_fields: UnknownFields,
 }
 
+impl PoolTag {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(PoolTag {
     key: "key" optional,
     values: "values" optional,
@@ -7903,6 +9391,8 @@ object_serde!(PoolTag {
 
 open_enum! {
     /// 资源池类型: values of spec.type (request and responses).
+    ///
+    /// # Provenance
     ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     pub enum PoolType {
@@ -7915,9 +9405,12 @@ open_enum! {
 
 /// **参数解释**:重置节点的请求体。
 ///
+/// # Provenance
+///
 /// Source: the `ResetNodesRequest` table in `BatchResetPoolNodes.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResetNodesRequest {
     /// **参数解释**:节点配置参数。
     /// **约束限制**:该参数待下线。超节点禁传此参数,非超节点亦不推荐传递此参数。重置配置参数会从节点所在的nodepool自动取值, 若需要重置时修改某参数, 可先修改nodepool相关参数, 再进行重置。
@@ -7943,7 +9436,7 @@ pub struct ResetNodesRequest {
 }
 
 impl ResetNodesRequest {
-    /// A value with the required members (`nodeNames`, `rollingConfig`) set and every optional one absent.
+    /// A value with the required members (`nodeNames`, `rollingConfig`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(
         node_names: Vec<String>,
         rolling_config: ResetNodesRequestRollingConfig,
@@ -7986,9 +9479,12 @@ object_serde!(ResetNodesRequest {
 /// **参数解释**:节点配置参数。
 /// **约束限制**:该参数待下线。超节点禁传此参数,非超节点亦不推荐传递此参数。重置配置参数会从节点所在的nodepool自动取值, 若需要重置时修改某参数, 可先修改nodepool相关参数, 再进行重置。
 ///
+/// # Provenance
+///
 /// Source: the `nodeConfig` table in `BatchResetPoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResetNodesRequestNodeConfig {
     /// **参数解释**:节点的镜像ID。
     /// **约束限制**:不涉及。
@@ -8024,6 +9520,12 @@ pub struct ResetNodesRequestNodeConfig {
 }
 
 impl ResetNodesRequestNodeConfig {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -8047,9 +9549,12 @@ object_serde!(ResetNodesRequestNodeConfig {
 /// **参数解释**:节点重置是滚动配置。
 /// **约束限制**:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `rollingConfig` table in `BatchResetPoolNodes.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResetNodesRequestRollingConfig {
     /// **参数解释**:滚动重置的节点数量或者节点比例, 当strategy为RollingByNumber时,表示允许同时重置的节点数量, 当strategy为RollingByPercent时,表示允许同时重置的最大节点比例。
     /// **约束限制**:不涉及。
@@ -8075,7 +9580,7 @@ pub struct ResetNodesRequestRollingConfig {
 }
 
 impl ResetNodesRequestRollingConfig {
-    /// A value with the required members (`maxUnavailable`, `strategy`) set and every optional one absent.
+    /// A value with the required members (`maxUnavailable`, `strategy`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(
         max_unavailable: i64,
         strategy: ResetNodesRequestRollingConfigStrategy,
@@ -8107,6 +9612,8 @@ object_serde!(ResetNodesRequestRollingConfig {
 open_enum! {
     /// 滚动策略: values of ResetNodesRequestRollingConfig.strategy.
     ///
+    /// # Provenance
+    ///
     /// Source: `BatchResetPoolNodes.json`.
     pub enum ResetNodesRequestRollingConfigStrategy {
         /// `RollingByNumber`: 表示按节点数量设置最大同时重置节点数量,例如10,表示单次最多重置10个节点
@@ -8119,9 +9626,12 @@ open_enum! {
 /// **参数解释**:扩缩容的超节点批次信息。
 /// **约束限制**:单次最多50个超节点。
 ///
+/// # Provenance
+///
 /// Source: the `ResizeNodeInfo` table in `BatchResizePoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResizeNodeInfo {
     /// **参数解释**:节点批次ID,批次变更时需要,可以从节点的os.modelarts.node/batch.uid标签中获取。
     /// **约束限制**:不涉及。
@@ -8143,6 +9653,12 @@ pub struct ResizeNodeInfo {
 }
 
 impl ResizeNodeInfo {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -8163,9 +9679,12 @@ object_serde!(ResizeNodeInfo {
 /// **参数解释**:自定义配置。
 /// **约束限制**:不涉及。
 ///
+/// # Provenance
+///
 /// Source: the `ResourceExtendParams` table in `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceExtendParams {
     /// **参数解释**:跨物理集群之间进行参数面数据传输使用的子网id。不可与节点子网和容器子网重复。
     /// **取值范围**:不涉及。
@@ -8238,6 +9757,12 @@ pub struct ResourceExtendParams {
 }
 
 impl ResourceExtendParams {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
     pub fn validate(&self) -> Result<(), ValidationError> {
@@ -8264,6 +9789,8 @@ object_serde!(ResourceExtendParams {
 open_enum! {
     /// 存量节点k8s标签更新策略,值为空时默认更新存量节点: values of ResourceExtendParams.labelPolicyOnExistingNodes.
     ///
+    /// # Provenance
+    ///
     /// Source: `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json`.
     pub enum ResourceExtendParamsLabelPolicyOnExistingNodes {
         /// `refresh`: 更新。
@@ -8275,6 +9802,8 @@ open_enum! {
 
 open_enum! {
     /// 容器运行时: values of ResourceExtendParams.runtime.
+    ///
+    /// # Provenance
     ///
     /// Source: `BatchMigratePoolNodes.json, BatchResetPoolNodes.json, CreateNodePool.json, DeleteNodePool.json`.
     pub enum ResourceExtendParamsRuntime {
@@ -8288,6 +9817,8 @@ open_enum! {
 open_enum! {
     /// 存量节点资源标签更新策略,值为空时默认更新存量节点: values of ResourceExtendParams.tagPolicyOnExistingNodes.
     ///
+    /// # Provenance
+    ///
     /// Source: `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json`.
     pub enum ResourceExtendParamsTagPolicyOnExistingNodes {
         /// `refresh`: 更新。
@@ -8300,6 +9831,8 @@ open_enum! {
 open_enum! {
     /// 存量节点k8s污点更新策略,值为空时默认更新存量节点: values of ResourceExtendParams.taintPolicyOnExistingNodes.
     ///
+    /// # Provenance
+    ///
     /// Source: `BatchMigratePoolNodes.json, CreateNodePool.json, DeleteNodePool.json`.
     pub enum ResourceExtendParamsTaintPolicyOnExistingNodes {
         /// `refresh`: 更新。
@@ -8311,9 +9844,12 @@ open_enum! {
 
 /// 资源规格的数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `ResourceFlavor` table in `ListResourceFlavors.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceFlavor {
     /// **参数解释**:资源的API版本。
     /// **取值范围**:可选值如下:
@@ -8345,6 +9881,14 @@ pub struct ResourceFlavor {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceFlavor {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceFlavor {
     api_version: "apiVersion" optional,
     kind: "kind" optional,
@@ -8355,9 +9899,12 @@ object_serde!(ResourceFlavor {
 
 /// 资源规格metadata的注释信息。
 ///
+/// # Provenance
+///
 /// Source: the `ResourceFlavorAnnotation` table in `ListResourceFlavors.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceFlavorAnnotation {
     /// **参数解释**:资源规格支持的私有镜像的过滤条件。
     /// **约束限制**:不涉及。
@@ -8375,12 +9922,22 @@ pub struct ResourceFlavorAnnotation {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceFlavorAnnotation {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceFlavorAnnotation {
     os_modelarts_flavor_image_filter: "os.modelarts.flavor/image.filter" optional,
 });
 
 open_enum! {
     /// 资源的类型: values of ResourceFlavor.kind.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListResourceFlavors.json`.
     pub enum ResourceFlavorKind {
@@ -8391,9 +9948,12 @@ open_enum! {
 
 /// 资源规格的标签信息。
 ///
+/// # Provenance
+///
 /// Source: the `ResourceFlavorLabel` table in `ListResourceFlavors.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceFlavorLabel {
     /// **参数解释**:资源规格支持作业类型,以“.”分割。
     /// **约束限制**:不涉及。
@@ -8408,15 +9968,26 @@ pub struct ResourceFlavorLabel {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceFlavorLabel {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceFlavorLabel {
     os_modelarts_scope: "os.modelarts/scope" optional,
 });
 
 /// **参数解释**:资源规格列表数据模型。
 ///
+/// # Provenance
+///
 /// Source: the `ResourceFlavorList` table in `ListResourceFlavors.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceFlavorList {
     /// **参数解释**:资源的API版本。
     /// **取值范围**:可选值如下:
@@ -8445,6 +10016,14 @@ pub struct ResourceFlavorList {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceFlavorList {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceFlavorList {
     api_version: "apiVersion" optional,
     items: "items" optional,
@@ -8455,6 +10034,8 @@ object_serde!(ResourceFlavorList {
 open_enum! {
     /// 资源的类型: values of ResourceFlavorList.kind.
     ///
+    /// # Provenance
+    ///
     /// Source: `ListResourceFlavors.json`.
     pub enum ResourceFlavorListKind {
         /// `ResourceFlavorList`: 资源规格列表
@@ -8464,9 +10045,12 @@ open_enum! {
 
 /// **参数解释**:资源规格列表的元信息。
 ///
+/// # Provenance
+///
 /// Source: the `metadata` table in `ListResourceFlavors.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceFlavorListMetadata {
     /// **参数解释**:分页查询的偏移标志。
     /// **取值范围**:取值来自用户上一次分页查询响应结果中metadata.continue中的值,值为空默认无偏移。
@@ -8485,6 +10069,14 @@ pub struct ResourceFlavorListMetadata {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceFlavorListMetadata {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceFlavorListMetadata {
     continue_: "continue" optional,
     remaining_item_count: "remainingItemCount" optional,
@@ -8492,9 +10084,12 @@ object_serde!(ResourceFlavorListMetadata {
 
 /// **参数解释**:资源规格的元信息。
 ///
+/// # Provenance
+///
 /// Source: the `metadata` table in `ListResourceFlavors.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceFlavorMetadata {
     /// **参数解释**:资源规格的注释信息。
     ///
@@ -8516,6 +10111,14 @@ pub struct ResourceFlavorMetadata {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceFlavorMetadata {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceFlavorMetadata {
     annotations: "annotations" optional,
     labels: "labels" optional,
@@ -8524,9 +10127,12 @@ object_serde!(ResourceFlavorMetadata {
 
 /// 资源规格描述信息。
 ///
+/// # Provenance
+///
 /// Source: the `ResourceFlavorSpec` table in `ListResourceFlavors.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceFlavorSpec {
     /// **参数解释**:资源规格计费码。
     /// **取值范围**:不涉及。
@@ -8587,6 +10193,14 @@ pub struct ResourceFlavorSpec {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceFlavorSpec {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceFlavorSpec {
     billing_code: "billingCode" optional,
     billing_modes: "billingModes" optional,
@@ -8603,6 +10217,8 @@ object_serde!(ResourceFlavorSpec {
 open_enum! {
     /// 资源规格实例的计算架构: values of ResourceFlavorSpec.cpuArch.
     ///
+    /// # Provenance
+    ///
     /// Source: `ListResourceFlavors.json`.
     pub enum ResourceFlavorSpecCpuArch {
         /// `x86`: x86架构。
@@ -8614,9 +10230,12 @@ open_enum! {
 
 /// **参数解释**:资源规格实例的存储资源信息。
 ///
+/// # Provenance
+///
 /// Source: the `dataVolume` table in `ListResourceFlavors.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceFlavorSpecDataVolume {
     /// **参数解释**:磁盘大小,单位为Gi。
     /// **取值范围**:不涉及。
@@ -8637,6 +10256,14 @@ pub struct ResourceFlavorSpecDataVolume {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceFlavorSpecDataVolume {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceFlavorSpecDataVolume {
     size: "size" optional,
     volume_type: "volumeType" optional,
@@ -8644,9 +10271,12 @@ object_serde!(ResourceFlavorSpecDataVolume {
 
 /// **参数解释**:资源规格实例的GPU资源信息。
 ///
+/// # Provenance
+///
 /// Source: the `gpu` table in `ListResourceFlavors.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceFlavorSpecGpu {
     /// **参数解释**:资源规格实例的GPU卡数量。
     /// **取值范围**:不涉及。
@@ -8664,6 +10294,14 @@ pub struct ResourceFlavorSpecGpu {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceFlavorSpecGpu {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceFlavorSpecGpu {
     size: "size" optional,
     type_: "type" optional,
@@ -8671,9 +10309,12 @@ object_serde!(ResourceFlavorSpecGpu {
 
 /// **参数解释**:资源规格实例的NPU资源信息。
 ///
+/// # Provenance
+///
 /// Source: the `npu` table in `ListResourceFlavors.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceFlavorSpecNpu {
     /// **参数解释**:资源规格实例的NPU卡数量。
     /// **取值范围**:不涉及。
@@ -8691,6 +10332,14 @@ pub struct ResourceFlavorSpecNpu {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceFlavorSpecNpu {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceFlavorSpecNpu {
     size: "size" optional,
     type_: "type" optional,
@@ -8698,6 +10347,8 @@ object_serde!(ResourceFlavorSpecNpu {
 
 open_enum! {
     /// 资源规格类型: values of ResourceFlavorSpec.type.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListResourceFlavors.json`.
     pub enum ResourceFlavorSpecType {
@@ -8708,9 +10359,12 @@ open_enum! {
 
 /// 资源规格状态信息。
 ///
+/// # Provenance
+///
 /// Source: the `ResourceFlavorStatus` table in `ListResourceFlavors.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceFlavorStatus {
     /// **参数解释**:资源规格的容量状态,格式为key/value键值对。其中,key为az编码,value为对应az资源的状态,可选值如下:
     /// - normal:正常。
@@ -8723,12 +10377,22 @@ pub struct ResourceFlavorStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceFlavorStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceFlavorStatus {
     phase: "phase" optional,
 });
 
 open_enum! {
     /// 资源规格的容量状态,格式为key/value键值对: values of ResourceFlavorStatus.phase.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListResourceFlavors.json`.
     pub enum ResourceFlavorStatusPhase {
@@ -8741,9 +10405,12 @@ open_enum! {
 
 /// **参数解释**:资源指标的元信息。
 ///
+/// # Provenance
+///
 /// Source: the `ResourceMetricsMetadata` table in `ShowPoolRuntimeMetrics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceMetricsMetadata {
     /// **参数解释**:资源指标的标签信息
     ///
@@ -8759,6 +10426,14 @@ pub struct ResourceMetricsMetadata {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceMetricsMetadata {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceMetricsMetadata {
     labels: "labels" optional,
     name: "name" optional,
@@ -8766,9 +10441,12 @@ object_serde!(ResourceMetricsMetadata {
 
 /// 作业使用的资源量信息。
 ///
+/// # Provenance
+///
 /// Source: the `ResourceRequirementVO` table in `ListWorkloads.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ResourceRequirementVO {
     /// **参数解释**:作业的运行使用的CPU资源量。
     /// **取值范围**:不涉及。
@@ -8803,6 +10481,14 @@ pub struct ResourceRequirementVO {
     pub unknown_fields: UnknownFields,
 }
 
+impl ResourceRequirementVO {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(ResourceRequirementVO {
     cpu: "cpu" optional,
     huawei_com_ascend_1980: "huawei.com/ascend-1980" optional,
@@ -8813,9 +10499,12 @@ object_serde!(ResourceRequirementVO {
 
 /// 系统盘信息。
 ///
+/// # Provenance
+///
 /// Source: the `RootVolume` table in `CreateNodePool.json, DeleteNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RootVolume {
     /// **参数解释**:磁盘大小,单位为GiB。
     /// **取值范围**:不涉及。
@@ -8836,6 +10525,14 @@ pub struct RootVolume {
     pub unknown_fields: UnknownFields,
 }
 
+impl RootVolume {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(RootVolume {
     size: "size" optional,
     volume_type: "volumeType" optional,
@@ -8843,9 +10540,12 @@ object_serde!(RootVolume {
 
 /// 系统盘信息。
 ///
+/// # Provenance
+///
 /// Source: the `RootVolume` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RootVolumeRequest {
     /// **参数解释**:磁盘大小,单位为GiB。
     /// **取值范围**:不涉及。
@@ -8867,7 +10567,7 @@ pub struct RootVolumeRequest {
 }
 
 impl RootVolumeRequest {
-    /// A value with the required members (`size`, `volumeType`) set and every optional one absent.
+    /// A value with the required members (`size`, `volumeType`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(size: String, volume_type: RootVolumeVolumeType) -> Self {
         Self {
             size,
@@ -8896,6 +10596,8 @@ object_serde!(RootVolumeRequest {
 open_enum! {
     /// 磁盘类型,具体内容可参考磁盘类型及性能介绍: values of DataVolumeItemRequest.volumeType.
     ///
+    /// # Provenance
+    ///
     /// Source: `BatchMigratePoolNodes.json, CreateNodePool.json, CreatePool.json, DeleteNodePool.json, DeletePool.json, ListResourceFlavors.json, PatchPool.json, ShowPool.json`.
     pub enum RootVolumeVolumeType {
         /// `SSD`: 超高IO硬盘
@@ -8909,6 +10611,8 @@ open_enum! {
 
 open_enum! {
     /// 资源池业务类型状态: values of status.scope\[\].state.
+    ///
+    /// # Provenance
     ///
     /// Decision: The export truncated the value list (可选值如下:); values and meanings are from enum-values.md.
     ///
@@ -8927,9 +10631,12 @@ open_enum! {
 
 /// 通过挂载网卡方式打通网络参数模型。
 ///
+/// # Provenance
+///
 /// Source: the `SfsTurboConnectionStatus` table in `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct SfsTurboConnectionStatus {
     /// **参数解释**:关联方式。
     /// **取值范围**:可选值如下:
@@ -8969,6 +10676,14 @@ pub struct SfsTurboConnectionStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl SfsTurboConnectionStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(SfsTurboConnectionStatus {
     connection_type: "connectionType" optional,
     ip_addr: "ipAddr" optional,
@@ -8979,6 +10694,8 @@ object_serde!(SfsTurboConnectionStatus {
 
 open_enum! {
     /// 关联方式: values of SfsTurboConnectionStatus.connectionType.
+    ///
+    /// # Provenance
     ///
     /// Source: `CreateNetwork.json, DeleteNetwork.json, PatchNetwork.json, ShowNetwork.json`.
     pub enum SfsTurboConnectionStatusConnectionType {
@@ -8991,6 +10708,8 @@ open_enum! {
 
 open_enum! {
     /// 与SFS Turbo的连接状态信息: values of SfsTurboConnectionStatus.status.
+    ///
+    /// # Provenance
     ///
     /// Source: `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, PatchNetwork.json, ShowNetwork.json`.
     pub enum SfsTurboConnectionStatusStatus {
@@ -9007,9 +10726,12 @@ open_enum! {
 
 /// **参数解释**:资源标签的详细信息。
 ///
+/// # Provenance
+///
 /// Source: the `Tag` table in `BatchCreatePoolTags.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Tag {
     /// **参数解释**:标签的key。
     /// **取值范围**:不涉及。
@@ -9027,7 +10749,7 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// A value with the required members (`key`, `value`) set and every optional one absent.
+    /// A value with the required members (`key`, `value`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(key: String, value: String) -> Self {
         Self {
             key,
@@ -9055,9 +10777,12 @@ object_serde!(Tag {
 
 /// 资源标签列表。
 ///
+/// # Provenance
+///
 /// Source: the `TagList` table in `BatchCreatePoolTags.json, BatchDeletePoolTags.json, ListPoolTags.json, ShowPoolTags.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TagList {
     /// **参数解释**:资源标签的列表。
     ///
@@ -9068,15 +10793,26 @@ pub struct TagList {
     pub unknown_fields: UnknownFields,
 }
 
+impl TagList {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(TagList {
     tags: "tags" optional,
 });
 
 /// 污点。
 ///
+/// # Provenance
+///
 /// Source: the `Taint` table in `PatchNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TaintPatch {
     /// 作用效果。
     ///
@@ -9096,7 +10832,7 @@ pub struct TaintPatch {
 }
 
 impl TaintPatch {
-    /// A value with the required members (`effect`, `key`) set and every optional one absent.
+    /// A value with the required members (`effect`, `key`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(effect: String, key: String) -> Self {
         Self {
             effect,
@@ -9126,9 +10862,12 @@ object_serde!(TaintPatch {
 
 /// 污点。
 ///
+/// # Provenance
+///
 /// Source: the `Taints` table in `CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Taints {
     /// **参数解释**:作用效果。
     /// **取值范围**:不涉及。
@@ -9150,6 +10889,14 @@ pub struct Taints {
     pub unknown_fields: UnknownFields,
 }
 
+impl Taints {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(Taints {
     effect: "effect" optional,
     key: "key" optional,
@@ -9158,9 +10905,12 @@ object_serde!(Taints {
 
 /// 污点。
 ///
+/// # Provenance
+///
 /// Source: the `Taints` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TaintsRequest {
     /// **参数解释**:作用效果。
     /// **取值范围**:不涉及。
@@ -9183,7 +10933,7 @@ pub struct TaintsRequest {
 }
 
 impl TaintsRequest {
-    /// A value with the required members (`effect`, `key`) set and every optional one absent.
+    /// A value with the required members (`effect`, `key`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(effect: String, key: String) -> Self {
         Self {
             effect,
@@ -9213,9 +10963,12 @@ object_serde!(TaintsRequest {
 
 /// 插件实例的模板信息。
 ///
+/// # Provenance
+///
 /// Source: the `Template` table in `CreatePoolPlugin.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Template {
     /// **参数解释**:插件模板安装参数(各插件不同),升级插件时需要填写全量安装参数,未填写参数将使用插件模板中的默认值,当前插件安装参数可通过查询插件实例接口获取。
     /// **约束限制**:不涉及。
@@ -9246,6 +10999,14 @@ pub struct Template {
     pub unknown_fields: UnknownFields,
 }
 
+impl Template {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(Template {
     inputs: "inputs" optional,
     name: "name" optional,
@@ -9254,9 +11015,12 @@ object_serde!(Template {
 
 /// 插件实例的模板信息。
 ///
+/// # Provenance
+///
 /// Source: the `Template` table in `CreatePoolPlugin.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct TemplateRequest {
     /// **参数解释**:插件模板安装参数(各插件不同),升级插件时需要填写全量安装参数,未填写参数将使用插件模板中的默认值,当前插件安装参数可通过查询插件实例接口获取。
     /// **约束限制**:不涉及。
@@ -9288,7 +11052,7 @@ pub struct TemplateRequest {
 }
 
 impl TemplateRequest {
-    /// A value with the required members (`name`) set and every optional one absent.
+    /// A value with the required members (`name`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(name: String) -> Self {
         Self {
             inputs: None,
@@ -9316,9 +11080,14 @@ object_serde!(TemplateRequest {
     version: "version" optional,
 });
 
+/// The source documents do not describe it; its provenance follows.
+///
+/// # Provenance
+///
 /// Source: the `UpdatePoolNodesResp` table in `BatchUpdatePoolNodes.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UpdatePoolNodesResp {
     /// **参数解释**:更新失败的节点名称列表。
     ///
@@ -9337,6 +11106,14 @@ pub struct UpdatePoolNodesResp {
     pub unknown_fields: UnknownFields,
 }
 
+impl UpdatePoolNodesResp {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(UpdatePoolNodesResp {
     fail_node_names: "failNodeNames" optional,
     success_node_names: "successNodeNames" optional,
@@ -9344,9 +11121,12 @@ object_serde!(UpdatePoolNodesResp {
 
 /// 资源标签。
 ///
+/// # Provenance
+///
 /// Source: the `UserTag` table in `PatchNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UserTagPatch {
     /// 键。不得以"CCE-"或"__type_baremetal"开头
     ///
@@ -9362,7 +11142,7 @@ pub struct UserTagPatch {
 }
 
 impl UserTagPatch {
-    /// A value with the required members (`key`, `value`) set and every optional one absent.
+    /// A value with the required members (`key`, `value`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(key: String, value: String) -> Self {
         Self {
             key,
@@ -9390,9 +11170,12 @@ object_serde!(UserTagPatch {
 
 /// 资源标签。
 ///
+/// # Provenance
+///
 /// Source: the `UserTags` table in `CreateNodePool.json, DeleteNodePool.json, ListNodePools.json, PatchNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UserTags {
     /// **参数解释**:键。不得以"CCE-"或"__type_baremetal"开头"。
     /// **取值范围**:不涉及。
@@ -9409,6 +11192,14 @@ pub struct UserTags {
     pub unknown_fields: UnknownFields,
 }
 
+impl UserTags {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(UserTags {
     key: "key" optional,
     value: "value" optional,
@@ -9416,9 +11207,12 @@ object_serde!(UserTags {
 
 /// 资源标签。
 ///
+/// # Provenance
+///
 /// Source: the `UserTags` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UserTagsRequest {
     /// **参数解释**:键。不得以"CCE-"或"__type_baremetal"开头"。
     /// **取值范围**:不涉及。
@@ -9436,7 +11230,7 @@ pub struct UserTagsRequest {
 }
 
 impl UserTagsRequest {
-    /// A value with the required members (`key`, `value`) set and every optional one absent.
+    /// A value with the required members (`key`, `value`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(key: String, value: String) -> Self {
         Self {
             key,
@@ -9465,6 +11259,8 @@ object_serde!(UserTagsRequest {
 open_enum! {
     /// API版本: values of NetworkCreationRequest.apiVersion.
     ///
+    /// # Provenance
+    ///
     /// Source: `CreateNetwork.json, DeleteNetwork.json, ListNetworks.json, ListPluginTemplates.json, ListResourceFlavors.json, ListWorkloads.json, PatchNetwork.json, ShowNetwork.json, ShowNodeConfigTemplate.json, ShowPluginTemplate.json`.
     ///
     /// Decision: \[import\] The examples also send "v2", which the definitions do not list; added from the examples, without a meaning.
@@ -9478,9 +11274,12 @@ open_enum! {
 
 /// 资源量。
 ///
+/// # Provenance
+///
 /// Source: the `Value` table in `ShowPoolRuntimeMetrics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Value {
     /// cpu量,即计算资源量。
     ///
@@ -9503,6 +11302,14 @@ pub struct Value {
     pub unknown_fields: UnknownFields,
 }
 
+impl Value {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(Value {
     cpu: "cpu" optional,
     memory: "memory" optional,
@@ -9511,9 +11318,12 @@ object_serde!(Value {
 
 /// **参数解释**:磁盘自定义配置。
 ///
+/// # Provenance
+///
 /// Source: the `VolumeExtendParams` table in `CreateNodePool.json, DeleteNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VolumeExtendParams {
     /// **参数解释**:磁盘分组名称,用于各个存储空间的划分。
     /// **取值范围**:可选项如下:
@@ -9531,15 +11341,26 @@ pub struct VolumeExtendParams {
     pub unknown_fields: UnknownFields,
 }
 
+impl VolumeExtendParams {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(VolumeExtendParams {
     volume_group: "volumeGroup" optional,
 });
 
 /// **参数解释**:磁盘自定义配置。
 ///
+/// # Provenance
+///
 /// Source: the `VolumeExtendParams` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VolumeExtendParamsRequest {
     /// **参数解释**:磁盘分组名称,用于各个存储空间的划分。
     /// **取值范围**:可选项如下:
@@ -9558,7 +11379,7 @@ pub struct VolumeExtendParamsRequest {
 }
 
 impl VolumeExtendParamsRequest {
-    /// A value with the required members (`volumeGroup`) set and every optional one absent.
+    /// A value with the required members (`volumeGroup`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(volume_group: String) -> Self {
         Self {
             volume_group,
@@ -9584,9 +11405,12 @@ object_serde!(VolumeExtendParamsRequest {
 
 /// **参数解释**:磁盘高级配置信息。
 ///
+/// # Provenance
+///
 /// Source: the `VolumeGroupConfig` table in `CreateNodePool.json, DeleteNodePool.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VolumeGroupConfig {
     /// **参数解释**:资源池节点容器盘占数据盘的百分比。仅磁盘分组名称为vgpaas时,即容器盘,才可指定此参数。
     /// **取值范围**:不涉及。
@@ -9616,6 +11440,14 @@ pub struct VolumeGroupConfig {
     pub unknown_fields: UnknownFields,
 }
 
+impl VolumeGroupConfig {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(VolumeGroupConfig {
     docker_thin_pool: "dockerThinPool" optional,
     lvm_config: "lvmConfig" optional,
@@ -9625,9 +11457,12 @@ object_serde!(VolumeGroupConfig {
 
 /// **参数解释**:磁盘高级配置信息。
 ///
+/// # Provenance
+///
 /// Source: the `VolumeGroupConfig` table in `BatchMigratePoolNodes.json, CreateNodePool.json`.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct VolumeGroupConfigRequest {
     /// **参数解释**:资源池节点容器盘占数据盘的百分比。仅磁盘分组名称为vgpaas时,即容器盘,才可指定此参数。
     /// **取值范围**:不涉及。
@@ -9658,7 +11493,7 @@ pub struct VolumeGroupConfigRequest {
 }
 
 impl VolumeGroupConfigRequest {
-    /// A value with the required members (`volumeGroup`) set and every optional one absent.
+    /// A value with the required members (`volumeGroup`) set and every optional one absent, to set the others on (each is a public field).
     pub fn new(volume_group: String) -> Self {
         Self {
             docker_thin_pool: None,
@@ -9694,9 +11529,12 @@ object_serde!(VolumeGroupConfigRequest {
 
 /// 作业详细信息。
 ///
+/// # Provenance
+///
 /// Source: the `Workload` table in `ListWorkloads.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Workload {
     /// **参数解释**:资源的API版本。
     /// **取值范围**:可选值如下:
@@ -9811,6 +11649,14 @@ pub struct Workload {
     pub unknown_fields: UnknownFields,
 }
 
+impl Workload {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(Workload {
     api_version: "apiVersion" optional,
     create_time: "createTime" optional,
@@ -9836,6 +11682,8 @@ object_serde!(Workload {
 open_enum! {
     /// 资源的类型: values of Workload.kind.
     ///
+    /// # Provenance
+    ///
     /// Source: `ListWorkloads.json`.
     pub enum WorkloadKind {
         /// `Workload`: 资源池作业
@@ -9845,9 +11693,12 @@ open_enum! {
 
 /// 作业列表。
 ///
+/// # Provenance
+///
 /// Source: the `WorkloadList` table in `ListWorkloads.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WorkloadList {
     /// **参数解释**:资源的API版本。
     /// **取值范围**:可选值如下:
@@ -9871,6 +11722,14 @@ pub struct WorkloadList {
     pub unknown_fields: UnknownFields,
 }
 
+impl WorkloadList {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(WorkloadList {
     api_version: "apiVersion" optional,
     items: "items" optional,
@@ -9879,6 +11738,8 @@ object_serde!(WorkloadList {
 
 open_enum! {
     /// 资源的类型: values of WorkloadList.kind.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListWorkloads.json`.
     pub enum WorkloadListKind {
@@ -9889,9 +11750,12 @@ open_enum! {
 
 /// 作业统计信息列表。
 ///
+/// # Provenance
+///
 /// Source: the `WorkloadListStatistics` table in `ShowWorkloadStatistics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WorkloadListStatistics {
     /// **参数描述**:作业的统计信息。
     ///
@@ -9902,15 +11766,26 @@ pub struct WorkloadListStatistics {
     pub unknown_fields: UnknownFields,
 }
 
+impl WorkloadListStatistics {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(WorkloadListStatistics {
     statistics: "statistics" optional,
 });
 
 /// **参数描述**:作业的统计信息。
 ///
+/// # Provenance
+///
 /// Source: the `statistics` table in `ShowWorkloadStatistics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WorkloadListStatisticsStatistics {
     /// **参数描述**:特定作业类型统计信息。
     ///
@@ -9926,6 +11801,14 @@ pub struct WorkloadListStatisticsStatistics {
     pub unknown_fields: UnknownFields,
 }
 
+impl WorkloadListStatisticsStatistics {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(WorkloadListStatisticsStatistics {
     items: "items" optional,
     total: "total" optional,
@@ -9933,9 +11816,12 @@ object_serde!(WorkloadListStatisticsStatistics {
 
 /// **参数解释**:作业运行时占用的节点资源信息。
 ///
+/// # Provenance
+///
 /// Source: the `WorkloadNodeVO` table in `ListWorkloads.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WorkloadNodeVO {
     /// **参数解释**:作业运行节点的IP地址。
     /// **取值范围**:不涉及。
@@ -9959,6 +11845,14 @@ pub struct WorkloadNodeVO {
     pub unknown_fields: UnknownFields,
 }
 
+impl WorkloadNodeVO {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(WorkloadNodeVO {
     host_ip: "hostIp" optional,
     npu_topology_placement: "npuTopologyPlacement" optional,
@@ -9967,9 +11861,12 @@ object_serde!(WorkloadNodeVO {
 
 /// **参数解释**:作业运行请求的资源量。
 ///
+/// # Provenance
+///
 /// Source: the `resourceRequirement` table in `ListWorkloads.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WorkloadResourceRequirement {
     /// **参数解释**:作业的运行使用的CPU资源量。
     /// **取值范围**:不涉及。
@@ -10004,6 +11901,14 @@ pub struct WorkloadResourceRequirement {
     pub unknown_fields: UnknownFields,
 }
 
+impl WorkloadResourceRequirement {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(WorkloadResourceRequirement {
     cpu: "cpu" optional,
     huawei_com_ascend_snt3: "huawei.com/ascend-snt3" optional,
@@ -10014,9 +11919,12 @@ object_serde!(WorkloadResourceRequirement {
 
 /// 特定作业类型统计信息。
 ///
+/// # Provenance
+///
 /// Source: the `WorkloadStatistics` table in `ShowWorkloadStatistics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WorkloadStatistics {
     /// **参数描述**:不同状态下作业个数。
     ///
@@ -10041,6 +11949,14 @@ pub struct WorkloadStatistics {
     pub unknown_fields: UnknownFields,
 }
 
+impl WorkloadStatistics {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(WorkloadStatistics {
     status: "status" optional,
     total: "total" optional,
@@ -10049,9 +11965,12 @@ object_serde!(WorkloadStatistics {
 
 /// **参数描述**:不同状态下作业个数。
 ///
+/// # Provenance
+///
 /// Source: the `status` table in `ShowWorkloadStatistics.json`.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct WorkloadStatisticsStatus {
     /// **参数描述**: 异常的作业个数。
     /// **取值范围**: 不涉及。
@@ -10112,6 +12031,14 @@ pub struct WorkloadStatisticsStatus {
     pub unknown_fields: UnknownFields,
 }
 
+impl WorkloadStatisticsStatus {
+    /// A value with every member absent (the same as `Default`), to set the members
+    /// wanted on (each is a public field).
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 object_serde!(WorkloadStatisticsStatus {
     abnormal: "Abnormal" optional,
     completed: "Completed" optional,
@@ -10126,6 +12053,8 @@ object_serde!(WorkloadStatisticsStatus {
 
 open_enum! {
     /// 资源池中作业的业务类型: values of Workload.type.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListWorkloads.json, ShowWorkloadStatistics.json`.
     pub enum WorkloadType {

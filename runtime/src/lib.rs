@@ -11,7 +11,10 @@
 //!   it does not list in [`model::UnknownFields`] as their JSON text (order, key order inside them
 //!   and number text included) and writing them back.
 //!
-//! Neither needs any serde_json feature besides the additive `raw_value`; this crate does not turn
+//! Each operation's error enum is written with [`operation_error!`]: a variant per documented
+//! failure status and `Unhandled`, with the behaviour of [`OperationError`].
+//!
+//! The model macros need no serde_json feature besides the additive `raw_value`; this crate does not turn
 //! on `preserve_order` or `float_roundtrip` for the programs that use it.
 //!
 //! # Features
@@ -48,6 +51,7 @@ pub mod hook;
 pub mod interceptor;
 mod macros;
 pub mod model;
+pub mod operation_error;
 pub mod paginator;
 pub mod request;
 pub mod retry;
@@ -74,6 +78,7 @@ pub use error::{ApiError, DecodeError, Error, TransportError, TransportErrorKind
 pub use hook::{ErrorInfo, Hook, RequestInfo, ResponseInfo};
 pub use http::{HeaderMap, Method, StatusCode};
 pub use interceptor::{AttemptInfo, BeforeSigning, HookInterceptor, Interceptor};
+pub use operation_error::{OperationError, OperationFailure};
 pub use request::{CallOverrides, OperationRequest, Response};
 pub use retry::{DefaultRetryClassifier, RetryBudget, RetryClass, RetryClassifier, RetryPolicy};
 pub use validation::{JsonPath, PathSegment, ValidationError};

@@ -1,4 +1,4 @@
-//! `open_enum!` and `object_serde!` used as the generated code uses them, in a module full of
+//! `open_enum!`, `object_serde!` and `operation_error!` used as the generated code uses them, in a module full of
 //! names that would break an unhygienic or unqualified expansion; no warning may come out.
 #![deny(warnings)]
 
@@ -36,6 +36,30 @@ mod hostile {
     pub mod core {}
     pub mod std {}
     pub mod model {}
+    pub struct Error;
+    pub struct ApiError;
+    pub struct StatusCode;
+    pub struct OperationError;
+    pub struct OperationFailure;
+    pub struct Display;
+
+    crate::operation_error! {
+        /// The failures of `delete_pool`: a doc comment passes through.
+        pub enum DeletePoolError {
+            /// HTTP 404: the pool does not exist.
+            NotFound = 404,
+            /// HTTP 409: variants may have names the expansion uses.
+            #[doc(alias = "conflict")]
+            Ok = 409,
+            /// HTTP 503: a status worth retrying.
+            Unavailable = 503,
+        }
+    }
+
+    crate::operation_error! {
+        /// An operation that documents no failure.
+        pub enum ListThingsError {}
+    }
 
     crate::open_enum! {
         /// API版本: values of apiVersion.
@@ -170,7 +194,10 @@ mod hostile {
     });
 }
 
-use hostile::{ApiVersion, Empty, Merge, Nothing, Odd, SpecPatch, Value, Visitor};
+use hostile::{
+    ApiVersion, DeletePoolError, Empty, ListThingsError, Merge, Nothing, Odd, SpecPatch, Value,
+    Visitor,
+};
 
 #[test]
 fn known_and_unknown_values() {
@@ -732,5 +759,128 @@ fn patch_schemas_are_the_value_or_null_and_not_required() {
     assert_eq!(
         schema["properties"]["patch"]["type"],
         serde_json::json!(["array", "null"])
+    );
+}
+
+fn api_error(status: u16, request_id: Option<&str>) -> crate::Error {
+    let mut headers = http::HeaderMap::new();
+    if let Some(id) = request_id {
+        headers.insert("x-request-id", id.parse().unwrap());
+    }
+    let body = format!(r#"{{"error_code":"ModelArts.{status}","error_msg":"status {status}"}}"#);
+    crate::Error::Api(Box::new(crate::ApiError::from_response(
+        "delete_pool",
+        http::StatusCode::from_u16(status).unwrap(),
+        headers,
+        body.as_bytes(),
+        None,
+    )))
+}
+
+#[test]
+fn operation_errors_sort_answers_by_documented_status() {
+    use std::error::Error as _;
+
+    let not_found = DeletePoolError::from(api_error(404, Some("req-1")));
+    let DeletePoolError::NotFound(api) = &not_found else {
+        panic!("404 is documented: {not_found:?}");
+    };
+    assert_eq!(api.error_code, "ModelArts.404");
+    assert_eq!(not_found.status().map(|s| s.as_u16()), Some(404));
+    assert_eq!(not_found.request_id(), Some("req-1"));
+    assert_eq!(
+        not_found.api().map(|a| a.error_msg.as_str()),
+        Some("status 404")
+    );
+    assert!(!not_found.is_retryable());
+    assert_eq!(
+        not_found.to_string(),
+        "HTTP 404 Not Found: ModelArts.404: status 404 (request id req-1)"
+    );
+    let source = not_found.source().expect("the answer is the source");
+    assert_eq!(source.to_string(), not_found.to_string());
+    assert!(source.downcast_ref::<crate::ApiError>().is_some());
+
+    assert!(matches!(
+        DeletePoolError::from(api_error(409, None)),
+        DeletePoolError::Ok(_)
+    ));
+    let unavailable = DeletePoolError::from(api_error(503, None));
+    assert!(matches!(unavailable, DeletePoolError::Unavailable(_)));
+    assert!(unavailable.is_retryable());
+
+    // A status the operation does not document stays the runtime's error, answer and all.
+    let teapot = DeletePoolError::from(api_error(418, Some("req-2")));
+    let DeletePoolError::Unhandled(crate::Error::Api(api)) = &teapot else {
+        panic!("418 is not documented: {teapot:?}");
+    };
+    assert_eq!(api.status.as_u16(), 418);
+    assert_eq!(
+        (teapot.status().map(|s| s.as_u16()), teapot.request_id()),
+        (Some(418), Some("req-2"))
+    );
+    let source = teapot.source().expect("the runtime error is the source");
+    assert!(source.downcast_ref::<crate::Error>().is_some());
+    assert_eq!(teapot.to_string(), source.to_string());
+}
+
+#[test]
+fn operation_errors_convert_back_and_report_other_failures() {
+    // Back to the runtime's error: a documented answer becomes `Error::Api` again.
+    let back = crate::Error::from(DeletePoolError::from(api_error(404, None)));
+    assert!(matches!(&back, crate::Error::Api(api) if api.status.as_u16() == 404));
+
+    let refused = DeletePoolError::from(crate::Error::Config("no project ID".into()));
+    assert!(matches!(
+        &refused,
+        DeletePoolError::Unhandled(crate::Error::Config(_))
+    ));
+    assert_eq!(
+        (
+            refused.status(),
+            refused.request_id(),
+            refused.api().is_none()
+        ),
+        (None, None, true)
+    );
+    assert!(!refused.is_retryable());
+    assert_eq!(refused.to_string(), "configuration error: no project ID");
+    assert!(matches!(
+        crate::Error::from(refused),
+        crate::Error::Config(message) if message == "no project ID"
+    ));
+
+    // An operation that documents nothing: every answer is `Unhandled`, behaviour the same.
+    let none = ListThingsError::from(api_error(404, Some("req-3")));
+    assert!(matches!(
+        &none,
+        ListThingsError::Unhandled(crate::Error::Api(_))
+    ));
+    assert_eq!(none.request_id(), Some("req-3"));
+    assert!(matches!(crate::Error::from(none), crate::Error::Api(_)));
+}
+
+#[test]
+fn operation_errors_share_the_trait() {
+    use crate::{OperationError, OperationFailure};
+
+    fn summary(error: &dyn OperationError) -> (Option<u16>, bool, &'static str) {
+        let kind = match error.failure() {
+            OperationFailure::Documented(_) => "documented",
+            OperationFailure::Unhandled(_) => "unhandled",
+        };
+        (
+            error.status().map(|s| s.as_u16()),
+            error.is_retryable(),
+            kind,
+        )
+    }
+    assert_eq!(
+        summary(&DeletePoolError::from(api_error(503, None))),
+        (Some(503), true, "documented")
+    );
+    assert_eq!(
+        summary(&ListThingsError::from(api_error(503, None))),
+        (Some(503), true, "unhandled")
     );
 }

@@ -1,5 +1,6 @@
-//! The macros generated model types are written with: [`open_enum!`](crate::open_enum) for string
-//! enumerations, [`object_serde!`](crate::object_serde) for the serde implementations of objects.
+//! The macros generated code is written with: [`open_enum!`](crate::open_enum) for string
+//! enumerations, [`object_serde!`](crate::object_serde) for the serde implementations of objects,
+//! [`operation_error!`](crate::operation_error) for each operation's error enum.
 //!
 //! Both expand to fully qualified paths (`::core::…`, `$crate::…`) and keep their own local names
 //! hygienic, so no type or field name of the calling crate (`Option`, `Result`, `Ok`, `Some`,
@@ -34,7 +35,9 @@
 /// - the enum, with a last variant
 ///   `Unknown(`[`UnknownValue<Self>`](crate::model::UnknownValue)`)` — "a value this version of
 ///   the crate does not know, kept exactly as received" — and
-///   `#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]`;
+///   `#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]` and `#[non_exhaustive]`, so
+///   a value added in a later version is not a breaking change: a `match` outside the defining
+///   crate needs a `_` arm (which `Unknown(_)` alone does not make);
 /// - [`OpenEnum`](crate::model::OpenEnum);
 /// - inherent `pub const KNOWN: &'static [Self]` (the listed variants, in order),
 ///   `pub fn as_str(&self) -> &str` and `pub fn is_known(&self) -> bool`;
@@ -84,6 +87,7 @@ macro_rules! open_enum {
             ::core::cmp::PartialOrd,
             ::core::cmp::Ord
         )]
+        #[non_exhaustive]
         $vis enum $name {
             $(
                 $(#[$variant_meta])*
@@ -422,5 +426,138 @@ macro_rules! object_serde {
                 }
             }
         };
+    };
+}
+
+/// Defines the error enum of one operation: a variant per failure status the operation
+/// documents, each holding the service's answer (`Box<`[`ApiError`](crate::ApiError)`>`), and
+/// `Unhandled(`[`Error`](crate::Error)`)` for anything else.
+///
+/// ```
+/// use modelarts_pools_runtime::{Error, OperationError, StatusCode};
+///
+/// modelarts_pools_runtime::operation_error! {
+///     /// The failures of `delete_pool`.
+///     pub enum DeletePoolError {
+///         /// HTTP 404: the pool does not exist.
+///         NotFound = 404,
+///     }
+/// }
+///
+/// let error = DeletePoolError::from(Error::Config("no project ID".into()));
+/// assert!(matches!(error, DeletePoolError::Unhandled(Error::Config(_))));
+/// assert_eq!((error.status(), error.request_id(), error.is_retryable()), (None, None, false));
+/// assert_eq!(error.to_string(), "configuration error: no project ID");
+/// fn status_of(error: &impl OperationError) -> Option<StatusCode> {
+///     error.status()
+/// }
+/// assert_eq!(status_of(&error), None);
+/// ```
+///
+/// Attributes (doc comments included) on the enumeration and on each variant are kept. The
+/// expansion is:
+///
+/// - the enum, `#[derive(Debug)]` and `#[non_exhaustive]` (a status documented later adds a
+///   variant), with its variants in the order given and a last one, `Unhandled`;
+/// - [`OperationError`](crate::OperationError), and its methods as inherent ones, so callers need
+///   no `use` of the trait: `api()`, `status()`, `request_id()`, `is_retryable()`;
+/// - `From<Error>`: an [`Error::Api`](crate::Error::Api) whose status is one of those listed
+///   becomes that variant, anything else `Unhandled`; and `From<` the enum `> for Error`, which
+///   gives the error back (a documented variant as `Error::Api`);
+/// - `Display` (the text of the answer or the error held) and `std::error::Error`, whose
+///   `source()` is the answer or the error held.
+///
+/// Each status must appear once and no variant may be called `Unhandled`.
+#[macro_export]
+macro_rules! operation_error {
+    (
+        $(#[$enum_meta:meta])*
+        $vis:vis enum $name:ident {
+            $(
+                $(#[$variant_meta:meta])*
+                $variant:ident = $status:literal
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$enum_meta])*
+        #[derive(::core::fmt::Debug)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $(
+                $(#[$variant_meta])*
+                $variant(::std::boxed::Box<$crate::ApiError>),
+            )*
+            /// Any other failure: another status, a transport error, an undecodable response or a
+            /// refused request.
+            Unhandled($crate::Error),
+        }
+
+        impl $name {
+            /// The service's answer (status, error code, message, request ID), when the failure
+            /// is one.
+            pub fn api(&self) -> ::core::option::Option<&$crate::ApiError> {
+                $crate::OperationError::api(self)
+            }
+
+            /// The HTTP status, when an answer came.
+            pub fn status(&self) -> ::core::option::Option<$crate::StatusCode> {
+                $crate::OperationError::status(self)
+            }
+
+            /// The request ID the service gave, to quote to its support.
+            pub fn request_id(&self) -> ::core::option::Option<&str> {
+                $crate::OperationError::request_id(self)
+            }
+
+            /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection,
+            /// a timeout).
+            pub fn is_retryable(&self) -> bool {
+                $crate::OperationError::is_retryable(self)
+            }
+        }
+
+        impl $crate::OperationError for $name {
+            fn failure(&self) -> $crate::OperationFailure<'_> {
+                match self {
+                    $($name::$variant(api) => $crate::OperationFailure::Documented(api),)*
+                    $name::Unhandled(error) => $crate::OperationFailure::Unhandled(error),
+                }
+            }
+        }
+
+        impl ::core::convert::From<$crate::Error> for $name {
+            fn from(error: $crate::Error) -> Self {
+                match error.into_api() {
+                    $(
+                        ::core::result::Result::Ok(api) if api.status.as_u16() == $status => {
+                            $name::$variant(api)
+                        }
+                    )*
+                    ::core::result::Result::Ok(api) => $name::Unhandled($crate::Error::Api(api)),
+                    ::core::result::Result::Err(other) => $name::Unhandled(other),
+                }
+            }
+        }
+
+        impl ::core::convert::From<$name> for $crate::Error {
+            fn from(error: $name) -> Self {
+                match error {
+                    $($name::$variant(api) => $crate::Error::Api(api),)*
+                    $name::Unhandled(error) => error,
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(&$crate::OperationError::failure(self), formatter)
+            }
+        }
+
+        impl ::std::error::Error for $name {
+            fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
+                ::core::option::Option::Some($crate::OperationError::failure(self).as_source())
+            }
+        }
     };
 }

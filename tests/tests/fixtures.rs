@@ -190,10 +190,8 @@ fn hazard_names_compile_round_trip_and_keep_their_wire_names() {
     let mut missing = visitor.clone();
     missing.value = None;
     assert_eq!(missing.validate().unwrap_err().path, "$.value");
-    let empty_items = Visitor {
-        item: Some(Vec::new()),
-        ..visitor.clone()
-    };
+    let mut empty_items = visitor.clone();
+    empty_items.item = Some(Vec::new());
     assert_eq!(empty_items.validate().unwrap_err().path, "$.item");
     // Enum values that are Rust words, the empty string, and the word "Unknown" are all known.
     for (wire, known) in [

@@ -49,11 +49,9 @@ async fn query_parameters_go_out_in_spec_order_repeated_and_encoded() {
 #[tokio::test]
 async fn a_merge_patch_says_leave_set_or_remove_and_is_sent_as_one() {
     let server = Server::start([Reply::json(200, r#"{"name":"w","size":4}"#)]);
-    let spec = models::WidgetSpecPatch {
-        size: Patch::Value(4),
-        mode: Patch::Null,
-        ..Default::default()
-    };
+    let mut spec = models::WidgetSpecPatch::default();
+    spec.size = Patch::Value(4);
+    spec.mode = Patch::Null;
     let patch = models::WidgetPatch::new(spec);
     let widget = client(&server)
         .patch_widget(&patch, "w")
@@ -80,10 +78,8 @@ async fn a_merge_patch_says_leave_set_or_remove_and_is_sent_as_one() {
 #[tokio::test]
 async fn a_rule_on_a_patch_member_is_checked_before_sending() {
     let server = Server::start([]);
-    let spec = models::WidgetSpecPatch {
-        mode: Patch::Value(models::Mode::Big),
-        ..Default::default()
-    };
+    let mut spec = models::WidgetSpecPatch::new();
+    spec.mode = Patch::Value(models::Mode::Big);
     let error = client(&server)
         .patch_widget(&models::WidgetPatch::new(spec), "w")
         .await

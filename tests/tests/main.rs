@@ -11,6 +11,7 @@ mod examples;
 mod fixtures;
 mod hostile_responses;
 mod lists_and_patches;
+mod models_that_grow;
 mod openapi;
 mod program;
 mod properties;

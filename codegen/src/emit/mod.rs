@@ -45,10 +45,11 @@ pub fn render_with(api: &Api, spec_name: &str, placement: &Placement<'_>) -> Res
         rust_file(&header, crate_files::lib_rs(api))?,
     );
     files.insert("src/models.rs".into(), models_file(&header, api)?);
-    files.insert(
-        "src/client.rs".into(),
-        rust_file(&header, client::client_rs(api))?,
-    );
+    let mut client_rs = rust_file(&header, client::client_rs(api))?;
+    for piece in client::error_enums(api) {
+        piece_text(piece, &mut client_rs)?;
+    }
+    files.insert("src/client.rs".into(), client_rs);
     if !api.operations.is_empty() {
         files.insert("src/cli.rs".into(), rust_file(&header, cli::cli_rs(api))?);
         files.insert(

@@ -27,6 +27,7 @@ pub fn module_head(api: &Api) -> TokenStream {
         )
         .as_str(),
         "Every object keeps the members it does not list in `unknown_fields` and writes them back, and every enumeration keeps values it does not know in `Unknown`, so a newer service loses nothing on a round trip.",
+        "Every type is `#[non_exhaustive]`, so a member or value the service adds later is not a breaking change: make an object with its `new` (the required members as arguments) or `Default` (where every member is optional), then set optional members on its public fields; a `match` on an enumeration needs a `_` arm.",
     ]);
     let has = |f: fn(&TypeKind) -> bool| api.types.iter().any(|t| f(&t.kind));
     let mut macros = Vec::new();
@@ -75,7 +76,15 @@ pub enum Piece {
 
 /// Everything one spec type becomes: the type and its impls.
 pub fn type_item(api: &Api, entry: &TypeEntry) -> Vec<Piece> {
-    let doc = type_doc(entry);
+    let doc = type_doc(
+        entry,
+        match &entry.kind {
+            TypeKind::Flags(_) => Some(
+                "An integer bit set: values add up, and bits the spec does not name are kept.",
+            ),
+            _ => None,
+        },
+    );
     match &entry.kind {
         TypeKind::Object(object) => object_type(api, entry, object, doc),
         TypeKind::Enum(e) => {
@@ -124,11 +133,10 @@ pub fn type_item(api: &Api, entry: &TypeEntry) -> Vec<Piece> {
             bits.push_str("        const _ = !0;\n");
             let declaration = quote! {
                 #doc
-                ///
-                /// An integer bit set: values add up, and bits the spec does not name are kept.
                 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
                 #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
                 #[serde(transparent)]
+                #[non_exhaustive]
                 pub struct #name(u64);
             };
             vec![
@@ -143,8 +151,10 @@ pub fn type_item(api: &Api, entry: &TypeEntry) -> Vec<Piece> {
     }
 }
 
-fn type_doc(entry: &TypeEntry) -> TokenStream {
-    let mut paragraphs = vec![prose(&entry.description)];
+/// The type's description first, as a user reads it; where it came from (the source table) and
+/// the decisions taken on it after, under a `# Provenance` heading.
+fn type_doc(entry: &TypeEntry, note: Option<&str>) -> TokenStream {
+    let mut paragraphs = Vec::new();
     match (&entry.doc_name, &entry.source) {
         (Some(doc_name), Some(source)) => paragraphs.push(format!(
             "Source: the {} table in {}.",
@@ -160,6 +170,19 @@ fn type_doc(entry: &TypeEntry) -> TokenStream {
             .iter()
             .map(|d| format!("Decision: {}", prose(d))),
     );
+    let description = prose(&entry.description);
+    let description = if description.trim().is_empty() && !paragraphs.is_empty() {
+        "The source documents do not describe it; its provenance follows.".to_owned()
+    } else {
+        description
+    };
+    if !paragraphs.is_empty() {
+        paragraphs.insert(0, "# Provenance".to_owned());
+    }
+    if let Some(note) = note {
+        paragraphs.insert(0, note.to_owned());
+    }
+    paragraphs.insert(0, description);
     doc_lines(paragraphs.iter().map(String::as_str))
 }
 
@@ -282,14 +305,10 @@ fn object_type(api: &Api, entry: &TypeEntry, object: &ObjectType, doc: TokenStre
     } else {
         quote!()
     };
-    let inherent = if constructor.is_empty() && validate.is_empty() {
-        quote!()
-    } else {
-        quote! {
-            impl #name {
-                #constructor
-                #validate
-            }
+    let inherent = quote! {
+        impl #name {
+            #constructor
+            #validate
         }
     };
     let mut serde_fields = String::new();
@@ -306,6 +325,7 @@ fn object_type(api: &Api, entry: &TypeEntry, object: &ObjectType, doc: TokenStre
         #doc
         #[derive(Clone, Debug, #default PartialEq)]
         #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// Members the spec does not list, kept as received and written back out.
@@ -327,7 +347,13 @@ fn object_type(api: &Api, entry: &TypeEntry, object: &ObjectType, doc: TokenStre
 fn constructor(api: &Api, object: &ObjectType) -> TokenStream {
     let required: Vec<&Field> = object.required_fields().collect();
     if required.is_empty() {
-        return quote!();
+        return quote! {
+            /// A value with every member absent (the same as `Default`), to set the members
+            /// wanted on (each is a public field).
+            pub fn new() -> Self {
+                Self::default()
+            }
+        };
     }
     let args = required.iter().map(|f| {
         let rust = ident(&f.rust_name);
@@ -347,8 +373,9 @@ fn constructor(api: &Api, object: &ObjectType) -> TokenStream {
         .map(|f| code(&f.wire_name))
         .collect::<Vec<_>>()
         .join(", ");
-    let doc =
-        format!(" A value with the required members ({names}) set and every optional one absent.");
+    let doc = format!(
+        " A value with the required members ({names}) set and every optional one absent, to set the others on (each is a public field)."
+    );
     let too_many = if required.len() > 7 {
         quote!(#[allow(clippy::too_many_arguments)])
     } else {

@@ -59,11 +59,14 @@ fn models_print_declarations_and_one_serde_line_per_object() {
         text.contains("ValidationError::rule(&__path.key(\"map\"), \"needs-map\", \"map needed\")"),
         "{text}"
     );
+    // A response type gets `new()` (its `Default`) but no validate(), and every type is
+    // `#[non_exhaustive]`.
     assert!(
-        !text.contains("impl Out {"),
-        "a response type gets no constructor or validate(): {text}"
+        text.contains("impl Out {\n    /// A value with every member absent (the same as `Default`), to set the members\n    /// wanted on (each is a public field).\n    pub fn new() -> Self {\n        Self::default()\n    }\n}"),
+        "{text}"
     );
-    assert!(text.contains("#[derive(Clone, Debug, Default, PartialEq)]\n#[cfg_attr(feature = \"schemars\", derive(schemars::JsonSchema))]\npub struct Out"), "{text}");
+    assert!(!text.contains("impl Out {\n    pub fn validate"), "{text}");
+    assert!(text.contains("#[derive(Clone, Debug, Default, PartialEq)]\n#[cfg_attr(feature = \"schemars\", derive(schemars::JsonSchema))]\n#[non_exhaustive]\npub struct Out"), "{text}");
     assert!(
         text.contains("\n\n/// "),
         "items are separated by blank lines"
@@ -90,7 +93,7 @@ fn client_methods_take_arguments_by_kind_and_prefix_their_locals() {
     assert!(client.contains("__request.idempotent(true);"), "{client}");
     assert!(
         client.contains(
-            "pub enum PutThingError {\n    /// HTTP 409: Taken\n    Conflict(Box<ApiError>),"
+            "operation_error! {\n    /// The failures of `put_thing`: those it documents, sorted for matching, and `Unhandled` for anything else.\n    pub enum PutThingError {\n        /// HTTP 409: Taken\n        Conflict = 409,"
         ),
         "{client}"
     );

@@ -65,7 +65,6 @@ pub fn client_rs(api: &Api) -> TokenStream {
         .filter(|op| op.pagination.is_some())
         .map(|op| paginators::paginator_methods(api, op));
     let waiters = api.waiters.iter().map(|w| waiters::waiter_method(api, w));
-    let error_enums = api.operations.iter().map(errors::error_enum);
     let title = format!(
         " Client for {}: one method per operation of the spec.",
         prose(&api.service.title)
@@ -74,12 +73,15 @@ pub fn client_rs(api: &Api) -> TokenStream {
     let mut uses = vec![quote!(Error)];
     if !api.operations.is_empty() {
         uses.extend([
-            quote!(ApiError),
             quote!(Method),
             quote!(OperationRequest),
             quote!(Response),
-            quote!(StatusCode),
+            quote!(operation_error),
         ]);
+    }
+    // A waiter that selects an item answers "not listed" as a 404 of its own.
+    if api.waiters.iter().any(|w| w.select.is_some()) {
+        uses.extend([quote!(ApiError), quote!(StatusCode)]);
     }
     if !api.waiters.is_empty() {
         uses.push(quote!(waiter::{Verdict, WaiterConfig, WaiterError}));
@@ -145,9 +147,13 @@ pub fn client_rs(api: &Api) -> TokenStream {
                 Client::new(inner)
             }
         }
-
-        #(#error_enums)*
     }
+}
+
+/// The operations' error enums, laid out after [`client_rs`]: `operation_error!` invocations,
+/// which `prettyplease` would print as raw tokens.
+pub fn error_enums(api: &Api) -> impl Iterator<Item = super::models::Piece> + '_ {
+    api.operations.iter().map(errors::error_enum)
 }
 
 /// The arguments of an operation's method, as a call passes them on.
