@@ -1,6 +1,6 @@
 //! The macros generated code is written with: [`open_enum!`](crate::open_enum) for string
 //! enumerations, [`object_serde!`](crate::object_serde) for the serde implementations of objects,
-//! [`operation_error!`](crate::operation_error) for each operation's error enum.
+//! [`operation_error!`](macro@crate::operation_error) for each operation's error enum.
 //!
 //! Both expand to fully qualified paths (`::core::…`, `$crate::…`) and keep their own local names
 //! hygienic, so no type or field name of the calling crate (`Option`, `Result`, `Ok`, `Some`,

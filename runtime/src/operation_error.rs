@@ -1,6 +1,6 @@
 //! What every operation's error enum shares. The generated client declares one enum per
 //! operation (`DeletePoolError`: a variant per documented failure status, and `Unhandled`), and
-//! [`operation_error!`](crate::operation_error) gives it this behaviour: the service's answer,
+//! [`operation_error!`](macro@crate::operation_error) gives it this behaviour: the service's answer,
 //! the status, the request ID, whether to retry, the conversions to and from [`Error`],
 //! `Display` and `source`.
 

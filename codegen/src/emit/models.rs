@@ -79,9 +79,9 @@ pub fn type_item(api: &Api, entry: &TypeEntry) -> Vec<Piece> {
     let doc = type_doc(
         entry,
         match &entry.kind {
-            TypeKind::Flags(_) => Some(
-                "An integer bit set: values add up, and bits the spec does not name are kept.",
-            ),
+            TypeKind::Flags(_) => {
+                Some("An integer bit set: values add up, and bits the spec does not name are kept.")
+            }
             _ => None,
         },
     );
