@@ -48,6 +48,9 @@ pub const CLIENT_MODULE_NAMES: &[&str] = &[
     "Verdict",
     "WaiterConfig",
     "WaiterError",
+    "Call",
+    "Progress",
+    "Stream",
     "Result",
     "Option",
     "String",
@@ -198,6 +201,8 @@ pub const PROGRAM_LOCALS: &[&str] = &[
     "__seconds",
     "__session",
     "__client",
+    "__call",
+    "__input",
     "__p",
     "__v",
 ];

@@ -120,11 +120,9 @@ pub fn server_rs(api: &Api) -> TokenStream {
         " {}: one method per operation, taking its input (parameters and body together, `input::{{Operation}}Input`) and giving its typed answer.",
         prose(&api.service.title)
     );
-    let models = if api
-        .operations
-        .iter()
-        .any(|op| op.request_body.is_some() || !matches!(op.success.answer(), crate::model::Answer::Nothing))
-    {
+    let models = if api.operations.iter().any(|op| {
+        op.request_body.is_some() || !matches!(op.success.answer(), crate::model::Answer::Nothing)
+    }) {
         quote!(
             use super::models;
         )

@@ -193,10 +193,7 @@ pub(super) fn check(
             &path,
             format!("operation {name:?}'s call builder"),
         );
-        let mut setters = Namespace::new(
-            "every call builder",
-            generated(naming::CALL_METHODS),
-        );
+        let mut setters = Namespace::new("every call builder", generated(naming::CALL_METHODS));
         for (index, param) in op.params.iter().enumerate() {
             let kind = match param.kind {
                 crate::model::ParamKind::Path => "path_params",

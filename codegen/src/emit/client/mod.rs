@@ -20,11 +20,15 @@ pub fn client_rs(api: &Api) -> TokenStream {
         .operations
         .iter()
         .map(|op| operations::operation_method(api, op));
-    let builders = api.operations.iter().map(|op| {
-        operations::call_builder(api, op, paginators::paginator_methods(api, op))
-    });
-    let (waiters, waiter_builders): (Vec<_>, Vec<_>) =
-        api.waiters.iter().map(|w| waiters::waiter_items(api, w)).unzip();
+    let builders = api
+        .operations
+        .iter()
+        .map(|op| operations::call_builder(api, op, paginators::paginator_methods(api, op)));
+    let (waiters, waiter_builders): (Vec<_>, Vec<_>) = api
+        .waiters
+        .iter()
+        .map(|w| waiters::waiter_items(api, w))
+        .unzip();
     let error_enums = api.operations.iter().map(errors::error_enum);
     let title = format!(
         " Client for {}: one method per operation of the spec.",
@@ -42,11 +46,15 @@ pub fn client_rs(api: &Api) -> TokenStream {
         uses.push(quote!(waiter::{Progress, Verdict, WaiterConfig, WaiterError}));
     }
     let mut models = quote!();
-    if api.operations.iter().any(|op| {
-        op.request_body.is_some()
-            || op.success.body.is_some()
-            || op.params.iter().any(|p| p.enum_type.is_some())
-    }) {
+    // Bodies are arguments, enums setters' values, pages and polled answers the paginators'
+    // and waiters' items.
+    if !api.waiters.is_empty()
+        || api.operations.iter().any(|op| {
+            op.request_body.is_some()
+                || op.pagination.is_some()
+                || op.params.iter().any(|p| p.enum_type.is_some())
+        })
+    {
         models = quote!(
             use super::models;
         );

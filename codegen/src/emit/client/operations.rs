@@ -112,7 +112,11 @@ pub(super) fn call_builder(api: &Api, op: &Operation, extra: TokenStream) -> Tok
         let field = ident(&param.rust_name);
         let setter = ident(&param.setter);
         let (ty, into) = value_argument(api, param);
-        let value = if into { quote!(value.into()) } else { quote!(value) };
+        let value = if into {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
         let doc = match param.kind {
             ParamKind::ClientSetting(ClientSetting::ProjectId) => format!(
                 "Makes the call in this project ({}) instead of the client's.",

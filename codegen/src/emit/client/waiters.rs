@@ -5,8 +5,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::member_chain;
-use crate::emit::input::value_argument;
 use crate::emit::docs::{doc_lines, prose};
+use crate::emit::input::value_argument;
 use crate::emit::models::ident;
 use crate::model::{Api, Gone, Waiter, WaiterState};
 
@@ -170,7 +170,10 @@ pub(super) fn waiter_items(api: &Api, waiter: &Waiter) -> (TokenStream, TokenStr
         " The wait of [`Client::{}`]: set the delays (by default {} s growing to {} s, for at most {} s) and a progress callback, then `wait().await`.",
         waiter.method, waiter.min_delay_seconds, waiter.max_delay_seconds, waiter.max_wait_seconds
     );
-    let unused = format!("a {} does nothing until it waits", crate::emit::docs::code(&waiter.builder_type));
+    let unused = format!(
+        "a {} does nothing until it waits",
+        crate::emit::docs::code(&waiter.builder_type)
+    );
     let (min, max, total) = (
         waiter.min_delay_seconds,
         waiter.max_delay_seconds,
@@ -185,7 +188,8 @@ pub(super) fn waiter_items(api: &Api, waiter: &Waiter) -> (TokenStream, TokenStr
             quote!(),
         )
     };
-    let (selected_field, selected_init, selected_names, selected_take) = if waiter.select.is_some() {
+    let (selected_field, selected_init, selected_names, selected_take) = if waiter.select.is_some()
+    {
         (
             quote!(selected: String,),
             quote!(selected: #selected,),
