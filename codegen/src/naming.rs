@@ -50,6 +50,7 @@ pub const CLIENT_MODULE_NAMES: &[&str] = &[
     "WaiterError",
     "Call",
     "Progress",
+    "OnProgress",
     "Stream",
     "Result",
     "Option",

@@ -4,7 +4,7 @@
 
 use modelarts_pools_runtime::{
     ClientBuilder, Error, ApiError, Call, StatusCode, paginator::Stream,
-    waiter::{Progress, Verdict, WaiterConfig, WaiterError},
+    waiter::{OnProgress, Progress, Verdict, WaiterConfig, WaiterError},
 };
 use super::models;
 use super::input;
@@ -2335,7 +2335,7 @@ pub struct WaitUntilNodePoolDeleted<'c> {
     call: ListNodePoolsCall<'c>,
     selected: String,
     config: WaiterConfig,
-    progress: Option<Box<dyn FnMut(&Progress<'_>) + Send + 'c>>,
+    progress: Option<OnProgress<'c>>,
 }
 
 impl<'c> WaitUntilNodePoolDeleted<'c> {
@@ -2486,7 +2486,7 @@ pub struct WaitUntilNodePoolReady<'c> {
     call: ListNodePoolsCall<'c>,
     selected: String,
     config: WaiterConfig,
-    progress: Option<Box<dyn FnMut(&Progress<'_>) + Send + 'c>>,
+    progress: Option<OnProgress<'c>>,
 }
 
 impl<'c> WaitUntilNodePoolReady<'c> {
@@ -2638,7 +2638,7 @@ impl<'c> WaitUntilNodePoolReady<'c> {
 pub struct WaitUntilPoolDeleted<'c> {
     call: ShowPoolCall<'c>,
     config: WaiterConfig,
-    progress: Option<Box<dyn FnMut(&Progress<'_>) + Send + 'c>>,
+    progress: Option<OnProgress<'c>>,
 }
 
 impl<'c> WaitUntilPoolDeleted<'c> {
@@ -2741,7 +2741,7 @@ impl<'c> WaitUntilPoolDeleted<'c> {
 pub struct WaitUntilPoolRunning<'c> {
     call: ShowPoolCall<'c>,
     config: WaiterConfig,
-    progress: Option<Box<dyn FnMut(&Progress<'_>) + Send + 'c>>,
+    progress: Option<OnProgress<'c>>,
 }
 
 impl<'c> WaitUntilPoolRunning<'c> {

@@ -1209,6 +1209,12 @@ impl ListNetworksInput {
     }
 }
 
+impl Default for ListNetworksInput {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl OperationInput for ListNetworksInput {
     type Output = models::NetworkList;
     type Error = super::client::ListNetworksError;
@@ -1390,6 +1396,12 @@ impl ListPluginTemplatesInput {
     }
 }
 
+impl Default for ListPluginTemplatesInput {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl OperationInput for ListPluginTemplatesInput {
     type Output = models::PluginTemplateList;
     type Error = super::client::ListPluginTemplatesError;
@@ -1561,6 +1573,12 @@ impl ListPoolTagsInput {
     }
 }
 
+impl Default for ListPoolTagsInput {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl OperationInput for ListPoolTagsInput {
     type Output = models::TagList;
     type Error = super::client::ListPoolTagsError;
@@ -1632,6 +1650,12 @@ impl ListPoolsInput {
     }
 }
 
+impl Default for ListPoolsInput {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl OperationInput for ListPoolsInput {
     type Output = models::PoolList;
     type Error = super::client::ListPoolsError;
@@ -1700,6 +1724,12 @@ impl ListResourceFlavorsInput {
             limit: None,
             label_selector: None,
         }
+    }
+}
+
+impl Default for ListResourceFlavorsInput {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -2450,6 +2480,12 @@ impl ShowPoolRuntimeMetricsInput {
     }
 }
 
+impl Default for ShowPoolRuntimeMetricsInput {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl OperationInput for ShowPoolRuntimeMetricsInput {
     type Output = models::PoolRuntimeMetricsList;
     type Error = super::client::ShowPoolRuntimeMetricsError;
@@ -2502,6 +2538,12 @@ impl ShowPoolStatisticsInput {
             project_id: String::new(),
             workspace_id: None,
         }
+    }
+}
+
+impl Default for ShowPoolStatisticsInput {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

@@ -1,6 +1,6 @@
 //! Waiting for a pool and following pages, with the generated client against the shared loopback
-//! server. Delays are configured to a millisecond so the tests take no time; nothing asserts on
-//! elapsed time.
+//! server. The waits run on virtual time (`WaiterConfig::virtual_time`): their pauses take no
+//! real time, and the times they report are the sums of their pauses.
 
 use std::time::Duration;
 
@@ -21,10 +21,11 @@ fn client(server: &Server) -> Client {
 
 fn quick() -> WaiterConfig {
     WaiterConfig::new(
-        Duration::from_millis(1),
-        Duration::from_millis(2),
-        Duration::from_secs(30),
+        Duration::from_secs(5),
+        Duration::from_secs(60),
+        Duration::from_secs(3600),
     )
+    .virtual_time()
 }
 
 fn pool(phase: &str) -> Reply {
@@ -92,24 +93,31 @@ async fn a_failure_phase_ends_the_wait_at_once_with_the_pool_as_last_seen() {
 #[tokio::test]
 async fn running_out_of_time_names_the_last_phase_and_the_polls() {
     let server = Server::start((0..200).map(|_| pool("Creating")));
-    let config = WaiterConfig::new(
-        Duration::from_millis(1),
-        Duration::from_millis(1),
-        Duration::from_millis(20),
-    );
+    // A poll every 10 s (on virtual time) for 50 s.
     let error = client(&server)
         .wait_until_pool_running("pool-1")
-        .config(config.clone())
+        .config(
+            WaiterConfig::new(
+                Duration::from_secs(10),
+                Duration::from_secs(10),
+                Duration::from_secs(50),
+            )
+            .virtual_time(),
+        )
         .on_progress(|_| {})
         .wait()
         .await
         .unwrap_err();
     match error {
         WaiterError::TimedOut {
-            last_state, polls, ..
+            last_state,
+            polls,
+            waited,
+            ..
         } => {
             assert_eq!(last_state.as_deref(), Some("Creating"));
             assert_eq!(polls as usize, server.requests().len());
+            assert_eq!(waited, Duration::from_secs(50));
         }
         other => panic!("{other:?}"),
     }

@@ -59,11 +59,10 @@ pub(super) fn place(param: &Param) -> String {
 }
 
 /// `value` (a reference to one value of the parameter) as the `&str` to send.
-fn as_text(api: &Api, param: &Param, value: TokenStream) -> TokenStream {
+fn as_text(param: &Param, value: TokenStream) -> TokenStream {
     if param.enum_type.is_some() {
         return quote!(#value.as_str());
     }
-    let _ = api;
     match param.ty {
         crate::model::Primitive::String => quote!(#value.as_str()),
         _ => quote!(&#value.to_string()),
@@ -126,6 +125,18 @@ fn input_struct(api: &Api, op: &Operation) -> TokenStream {
         op.method.as_str(),
         op.path
     );
+    // Nothing required: also `Default`.
+    let default = if new_args.is_empty() {
+        quote! {
+            impl Default for #input {
+                fn default() -> Self {
+                    Self::new()
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
     quote! {
         #[doc = #doc]
         #[derive(Clone, Debug, PartialEq)]
@@ -143,6 +154,8 @@ fn input_struct(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
         }
+
+        #default
     }
 }
 
@@ -175,7 +188,7 @@ fn input_impl(api: &Api, op: &Operation) -> TokenStream {
     for param in op.params.iter().filter(|p| p.kind == ParamKind::Query) {
         let name = ident(&param.rust_name);
         let wire = &param.wire_name;
-        let each = as_text(api, param, quote!(__value));
+        let each = as_text(param, quote!(__value));
         steps.push(if param.repeated {
             quote! {
                 for __value in &self.#name {
@@ -183,7 +196,7 @@ fn input_impl(api: &Api, op: &Operation) -> TokenStream {
                 }
             }
         } else if param.required {
-            let text = as_text(api, param, quote!(self.#name));
+            let text = as_text(param, quote!(self.#name));
             quote!(__request.query(#wire, #text);)
         } else {
             quote! {
@@ -196,9 +209,9 @@ fn input_impl(api: &Api, op: &Operation) -> TokenStream {
     for param in op.params.iter().filter(|p| p.kind == ParamKind::Header) {
         let name = ident(&param.rust_name);
         let header = &param.wire_name;
-        let each = as_text(api, param, quote!(__value));
+        let each = as_text(param, quote!(__value));
         steps.push(if param.required {
-            let text = as_text(api, param, quote!(self.#name));
+            let text = as_text(param, quote!(self.#name));
             quote!(__request.header(#header, #text)?;)
         } else {
             quote! {

@@ -43,7 +43,7 @@ pub fn client_rs(api: &Api) -> TokenStream {
         uses.push(quote!(paginator::Stream));
     }
     if !api.waiters.is_empty() {
-        uses.push(quote!(waiter::{Progress, Verdict, WaiterConfig, WaiterError}));
+        uses.push(quote!(waiter::{OnProgress, Progress, Verdict, WaiterConfig, WaiterError}));
     }
     let mut models = quote!();
     // Bodies are arguments, enums setters' values, pages and polled answers the paginators'

@@ -217,7 +217,7 @@ pub(super) fn waiter_items(api: &Api, waiter: &Waiter) -> (TokenStream, TokenStr
             call: #call_type<'c>,
             #selected_field
             config: WaiterConfig,
-            progress: Option<Box<dyn FnMut(&Progress<'_>) + Send + 'c>>,
+            progress: Option<OnProgress<'c>>,
         }
 
         impl<'c> #builder<'c> {
