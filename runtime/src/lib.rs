@@ -51,6 +51,7 @@ pub mod hook;
 pub mod interceptor;
 mod macros;
 pub mod model;
+pub mod operation;
 pub mod operation_error;
 pub mod paginator;
 pub mod request;
@@ -78,6 +79,7 @@ pub use error::{ApiError, DecodeError, Error, TransportError, TransportErrorKind
 pub use hook::{ErrorInfo, Hook, RequestInfo, ResponseInfo};
 pub use http::{HeaderMap, Method, StatusCode};
 pub use interceptor::{AttemptInfo, BeforeSigning, HookInterceptor, Interceptor};
+pub use operation::{Call, OperationInput};
 pub use operation_error::{OperationError, OperationFailure};
 pub use request::{CallOverrides, OperationRequest, Response};
 pub use retry::{DefaultRetryClassifier, RetryBudget, RetryClass, RetryClassifier, RetryPolicy};

@@ -91,7 +91,7 @@ async fn a_value_built_in_a_test_is_served_and_read_back_by_the_client() {
         .credentials(Credentials::ak_sk(AK, SK))
         .build()
         .unwrap();
-    let answer = client.show_pool("pool-a", None).await.unwrap().body;
+    let answer = client.show_pool("pool-a").send().await.unwrap().body;
     assert_eq!(answer, pool);
     assert_eq!(server.only().path(), format!("/v2/{PROJECT}/pools/pool-a"));
 }
