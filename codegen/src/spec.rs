@@ -53,9 +53,9 @@ const RUST_NAME: &str = "^[a-z_][a-z0-9_]*$";
 /// A type expression: a primitive or a declared type, in any nesting of `array<…>` and `map<…>`.
 const TYPE_EXPR: &str =
     "^((array|map)<)*(string|integer|int32|number|boolean|json|[A-Z][A-Za-z0-9]*)(>)*$";
-/// A parameter's type: a scalar, or (query parameters only) an array of one.
-const PARAM_TYPE: &str =
-    "^(string|integer|int32|number|boolean|array<(string|integer|int32|number|boolean)>)$";
+/// A parameter's type: a scalar or the name of a string enum, or (query parameters only) an array
+/// of one.
+const PARAM_TYPE: &str = "^(string|integer|int32|number|boolean|[A-Z][A-Za-z0-9]*|array<(string|integer|int32|number|boolean|[A-Z][A-Za-z0-9]*)>)$";
 
 /// Machine-readable form of the ModelArts API documents (spec/README.md): the types and
 /// operations that codegen turns into the generated crate and its JSON Schemas.
@@ -680,9 +680,11 @@ pub struct ParamDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub source_type: Option<String>,
-    /// The type the generator uses ("string" when absent): "string" for path and header
-    /// parameters; for query parameters string, integer, int32, number or boolean, or
-    /// `array<…>` of one of them (the key repeated, once per element).
+    /// The type the generator uses ("string" when absent): "string" for path parameters;
+    /// "string" or the name of a string enum type (an open enum: its values, sent as the strings
+    /// they are) for header parameters; for query parameters string, integer, int32, number,
+    /// boolean or the name of a string enum type, or `array<…>` of one of them (the key
+    /// repeated, once per element).
     #[serde(rename = "type", default = "string_type")]
     #[schemars(pattern(PARAM_TYPE))]
     pub type_expr: String,

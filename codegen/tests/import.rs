@@ -758,3 +758,49 @@ fn the_imported_spec_generates() {
     let models = fs::read_to_string(out.join("src/models.rs")).unwrap();
     assert!(models.contains("pub struct WidgetSpecPatch"), "{models}");
 }
+
+#[test]
+fn an_enumerated_parameter_takes_the_enum_with_its_values_or_its_own() {
+    let work = Workspace::new();
+    work.edit("ListWorkloads.json", |d| {
+        let params = operation(d)["parameters"].as_array_mut().unwrap();
+        params.push(json!({
+            "in": "query", "name": "kinds", "required": false, "type": "array",
+            "items": {"type": "string"},
+            "description": "作业类型。可选值如下:\n- train:训练作业\n- infer:推理服务\n- notebook:Notebook作业"
+        }));
+        params.push(json!({
+            "in": "header", "name": "X-Priority", "required": false, "type": "string",
+            "description": "优先级。可选值如下:\n- high:高\n- low:低"
+        }));
+    });
+    let run = work.run(false);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let spec = work.spec_json();
+    let op = named(&spec["operations"], "list_workloads");
+    let kinds = named(&op["query_params"], "kinds");
+    assert_eq!(kinds["type"], "array<WorkloadType>");
+    assert!(
+        kinds["decision"]
+            .as_str()
+            .unwrap()
+            .contains("which are those of WorkloadType"),
+        "{kinds}"
+    );
+    assert_eq!(
+        named(&op["header_params"], "X-Priority")["type"],
+        "ListWorkloadsXPriority"
+    );
+    let values: Vec<&str> = spec_type(&spec, "ListWorkloadsXPriority")["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["high", "low"]);
+    assert_eq!(
+        stdout(&work.run(false)),
+        "",
+        "a second import of the same definitions changes nothing"
+    );
+}
