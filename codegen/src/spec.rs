@@ -260,7 +260,10 @@ impl<S: Into<String>> FromIterator<S> for Sources {
     }
 }
 
-/// The service the spec describes: names, title and schema id base.
+/// The crate version a spec without `service.version` has.
+pub const DEFAULT_VERSION: &str = "0.1.0";
+
+/// The service the spec describes: names, title, version and schema id base.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
@@ -273,11 +276,20 @@ pub struct Service {
     /// One-line description of the service.
     #[schemars(length(min = 1))]
     pub description: String,
-    /// Base URI for the $id of each generated JSON Schema; ends with a slash.
+    /// The generated crate's version (`MAJOR.MINOR.PATCH`; "0.1.0" when absent), which
+    /// `codegen import` measures each change against: its summary's last line says the version
+    /// the regenerated crate needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"))]
+    pub version: Option<String>,
+    /// Base URI for the `$id` of each generated JSON Schema, ending with a slash: an address the
+    /// project owns and serves the schemas at. Without it the schemas have no `$id` (they are
+    /// self-contained, so nothing resolves against it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(url, pattern("/$"))]
-    pub schema_id_base: String,
-    /// Where the generated crate's source lives: its manifest's `repository` (crates.io shows
-    /// it).
+    pub schema_id_base: Option<String>,
+    /// Where the generated crate's source lives, an address the project owns: its manifest's
+    /// `repository` (crates.io shows it). Left out when there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(url)]
     pub repository: Option<String>,

@@ -394,13 +394,14 @@ fn changed_definitions_give_one_readable_summary_and_the_rows_follow() {
     assert_eq!(
         summary.lines().collect::<Vec<_>>(),
         [
-            "operation list_workloads: query parameter \"hostip\" added (array<string>, optional)",
-            "type CreateOrderRequestBody: field \"actionType\": now required (was optional)",
-            "type Workload: field \"flavor\": type string → integer",
-            "type Workload: field \"type\": description changed",
-            "type WorkloadStatistics: field \"type\": description changed",
-            "enum WorkloadType: value \"x-infer\" added (XInfer: 新版推理作业)",
-            "enum WorkloadType: value \"notebook\" removed (Notebook)",
+            "[additive] operation list_workloads: query parameter \"hostip\" added (array<string>, optional)",
+            "[breaking] type CreateOrderRequestBody: field \"actionType\": now required (was optional)",
+            "[breaking] type Workload: field \"flavor\": type string → integer",
+            "[no API change] type Workload: field \"type\": description changed",
+            "[no API change] type WorkloadStatistics: field \"type\": description changed",
+            "[additive] enum WorkloadType: value \"x-infer\" added (XInfer: 新版推理作业)",
+            "[breaking] enum WorkloadType: value \"notebook\" removed (Notebook)",
+            "semver: breaking for Rust consumers (3 breaking, 2 additive, 2 without API change): the regenerated crate needs version 0.2.0 (now 0.1.0)",
         ],
         "one line per change, and nothing else:\n{summary}"
     );
@@ -600,7 +601,14 @@ fn an_operation_whose_definition_is_gone_is_removed_and_said_so() {
     assert!(
         summary
             .lines()
-            .any(|l| l.starts_with("operation show_pool_tags: removed")),
+            .any(|l| l.starts_with("[breaking] operation show_pool_tags: removed")),
+        "{summary}"
+    );
+    assert_eq!(
+        summary.lines().last(),
+        Some(
+            "semver: breaking for Rust consumers (1 breaking, 0 additive, 2 without API change): the regenerated crate needs version 0.2.0 (now 0.1.0)"
+        ),
         "{summary}"
     );
     assert!(stderr(&run).contains("from 41 definitions"));

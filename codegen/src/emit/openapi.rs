@@ -75,7 +75,7 @@ fn document(api: &Api, version: Version) -> Value {
         json!({
             "title": api.service.title,
             "description": api.service.description,
-            "version": "0.1.0",
+            "version": api.service.version,
         }),
     );
     if let Some(endpoint) = &api.service.endpoint {

@@ -44,8 +44,11 @@ pub struct Outcome {
     pub text: String,
     /// The text differs from the spec's.
     pub changed: bool,
-    /// One line per change.
-    pub changes: Vec<String>,
+    /// One line per change, each with what it means for the crate's users.
+    pub changes: Vec<diff::Change>,
+    /// The summary's last line: breaking, additive or no API change, and the version the
+    /// regenerated crate needs (from the spec's `service.version`).
+    pub verdict: String,
     /// Rows a person's decision keeps although the definitions now say otherwise.
     pub contradictions: Vec<String>,
     /// Examples their types still do not accept.
@@ -249,10 +252,17 @@ pub fn import(
     };
     let text = crate::spec::render(&new);
     crate::load_api(spec_file, &text).map_err(Error::Unresolvable)?;
+    let changes = diff::changes(&old, &new);
+    let version = old
+        .service
+        .version
+        .as_deref()
+        .unwrap_or(crate::spec::DEFAULT_VERSION);
     Ok(Outcome {
         seed_mismatches: seeds::check(&new, seeds),
         changed: text != spec_text,
-        changes: diff::changes(&old, &new),
+        verdict: diff::verdict(&changes, version),
+        changes,
         text,
         contradictions,
         warnings,
