@@ -1,4 +1,5 @@
-//! Renders every fixture spec in `fixtures/` (models, client, program and server stubs) into one file that
+//! Renders every fixture spec in `fixtures/` (models, inputs, client, program, server stubs and
+//! typed stubs) into one file that
 //! `src/lib.rs` compiles under `#![deny(warnings)]`, so fixture output is proven to compile, not
 //! only to match its snapshot. Each fixture is a module: `fixtures::<file stem>::{models, client,
 //! cli}`, laid out as in a generated crate (`client` and `cli` refer to `super::models`).
@@ -9,9 +10,11 @@ use std::path::PathBuf;
 /// The generated files compiled as modules; `lib.rs` (which embeds the schema files) is not.
 const MODULES: &[(&str, &str)] = &[
     ("models", "src/models.rs"),
+    ("input", "src/input.rs"),
     ("client", "src/client.rs"),
     ("cli", "src/cli.rs"),
     ("server", "src/server.rs"),
+    ("stubs", "src/stubs.rs"),
 ];
 
 fn main() {

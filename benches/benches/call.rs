@@ -278,12 +278,14 @@ fn bench_calls(c: &mut criterion::Criterion, record: &Record, spec: &Value) -> P
     // Each way works before it is timed.
     rt.block_on(async {
         let created = client
-            .create_pool(&request, None)
+            .create_pool(request.clone())
+            .send()
             .await
             .expect("create_pool");
         assert_eq!(created.request_id.as_deref(), Some("bench-request"));
         client
-            .delete_pool(POOL_NAME, None)
+            .delete_pool(POOL_NAME)
+            .send()
             .await
             .expect("delete_pool");
         create_bare(&configured).await;
@@ -297,7 +299,8 @@ fn bench_calls(c: &mut criterion::Criterion, record: &Record, spec: &Value) -> P
     group.bench_function("generated", |b| {
         record.iter_async(&mut b.to_async(&rt), "create/generated", || async {
             client
-                .create_pool(&request, None)
+                .create_pool(request.clone())
+                .send()
                 .await
                 .expect("create_pool")
         })
@@ -322,7 +325,8 @@ fn bench_calls(c: &mut criterion::Criterion, record: &Record, spec: &Value) -> P
     group.bench_function("generated", |b| {
         record.iter_async(&mut b.to_async(&rt), "delete/generated", || async {
             client
-                .delete_pool(POOL_NAME, None)
+                .delete_pool(POOL_NAME)
+                .send()
                 .await
                 .expect("delete_pool")
         })
@@ -346,13 +350,15 @@ fn bench_calls(c: &mut criterion::Criterion, record: &Record, spec: &Value) -> P
     if !test_mode() {
         let create_generated = || async {
             client
-                .create_pool(&request, None)
+                .create_pool(request.clone())
+                .send()
                 .await
                 .expect("create_pool")
         };
         let delete_generated = || async {
             client
-                .delete_pool(POOL_NAME, None)
+                .delete_pool(POOL_NAME)
+                .send()
                 .await
                 .expect("delete_pool")
         };

@@ -425,7 +425,7 @@ mod tests {
         if factor > 1 {
             let last = factor - 1;
             assert!(models.contains(&format!("pub struct PoolNodeAz{last} ")));
-            assert!(files["src/client.rs"].contains(&format!("pub async fn create_pool_{last}(")));
+            assert!(files["src/client.rs"].contains(&format!("pub fn create_pool_{last}(")));
             assert!(files.contains_key(&format!("schemas/DeletePoolResponse{last}.json")));
         }
     }

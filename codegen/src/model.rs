@@ -67,8 +67,6 @@ pub enum WaitArgument {
     Param(usize),
     /// A string member of the operation's success body, read into the local `local`.
     Answer { path: MemberPath, local: String },
-    /// An optional argument the operation cannot give: left out.
-    Absent,
 }
 
 /// `--wait` on an operation's subcommand: the waiter, and its arguments.
@@ -76,8 +74,8 @@ pub enum WaitArgument {
 pub struct ThenWait {
     /// Index into [`Api::waiters`].
     pub waiter: usize,
-    /// One per argument of the waiter (the polled operation's, then a selecting one), in its
-    /// order, with the argument's Rust name.
+    /// One per argument of the waiter's method (the polled operation's required ones, then a
+    /// selecting one), in its order, with the argument's Rust name.
     pub arguments: Vec<(String, WaitArgument)>,
 }
 
@@ -87,8 +85,8 @@ pub struct Waiter {
     pub name: String,
     /// The client method that waits (`wait_until_{name}`).
     pub method: String,
-    /// The client function giving the spec's delays (`wait_until_{name}_config`).
-    pub config_method: String,
+    /// The builder the method gives (`WaitUntilPoolRunning`), in the `client` module.
+    pub builder_type: String,
     pub description: String,
     /// Index into [`Api::operations`].
     pub operation: usize,
@@ -450,8 +448,11 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// `{Operation}Error`: what the operation's method fails with, its documented failures sorted.
     pub error_enum: String,
-    /// The client method that checks and builds the request without sending it (`__build_{name}`).
-    pub build_method: String,
+    /// `{Operation}Input`, in the `input` module: every parameter and the body, what a server
+    /// receives and a builder holds.
+    pub input_type: String,
+    /// `{Operation}Call`, in the `client` module: the builder the client's method gives.
+    pub call_type: String,
     /// The server stubs' handler function (`__handle_{name}`).
     pub handler: String,
     pub pagination: Option<Pagination>,
@@ -472,18 +473,21 @@ pub struct Pagination {
     pub response_token: MemberPath,
     /// The success body's member holding the items: `(object, field)`.
     pub items: (TypeId, usize),
-    /// The client method streaming every page (`{operation}_pages`).
-    pub pages_method: String,
-    /// The client method streaming every item of every page (`{operation}_items`).
-    pub items_method: String,
 }
 
 impl Operation {
-    /// The parameters a caller passes as method arguments, in spec order (path, then header).
+    /// The parameters a caller gives, in spec order (path, query, then header): every one but
+    /// those the client fills from its settings.
     pub fn arguments(&self) -> impl Iterator<Item = &Param> {
         self.params
             .iter()
             .filter(|p| !matches!(p.kind, ParamKind::ClientSetting(_)))
+    }
+
+    /// The parameters the client's method takes as arguments (the required ones a caller
+    /// gives); the others are the builder's setters.
+    pub fn required_arguments(&self) -> impl Iterator<Item = &Param> {
+        self.arguments().filter(|p| p.required && !p.repeated)
     }
 }
 
@@ -497,8 +501,11 @@ pub enum PathSegment {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     pub wire_name: String,
-    /// The method argument and program field (`pool_name`, `user_id`).
+    /// The input's field, the method argument and the program's field (`pool_name`, `user_id`).
     pub rust_name: String,
+    /// The builder's setter (`rust_name`, or `{rust_name}_param` where a builder method has
+    /// that name).
+    pub setter: String,
     /// The program option, without its dashes (`pool-name`).
     pub flag: String,
     pub kind: ParamKind,

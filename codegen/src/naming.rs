@@ -48,6 +48,10 @@ pub const CLIENT_MODULE_NAMES: &[&str] = &[
     "Verdict",
     "WaiterConfig",
     "WaiterError",
+    "Call",
+    "Progress",
+    "OnProgress",
+    "Stream",
     "Result",
     "Option",
     "String",
@@ -96,9 +100,60 @@ pub fn schema_file(type_name: &str) -> String {
 /// The file under `schemas/` that maps each operation to its bodies' schemas.
 pub const SCHEMA_INDEX: &str = "operations.json";
 
-/// The client method that builds an operation's request without sending it.
-pub fn build_method(operation: &str) -> String {
-    format!("__build_{operation}")
+/// `{Operation}Input`: every parameter and the body of the operation whose UpperCamelCase name
+/// is `camel`, in the generated `input` module.
+pub fn input_type(camel: &str) -> String {
+    format!("{camel}Input")
+}
+
+/// Names the generated `input` module defines or imports besides the operations' inputs
+/// (`emit::tests` checks this list against what it prints).
+pub const INPUT_MODULE_NAMES: &[&str] = &[
+    "models",
+    "Client",
+    "Error",
+    "Method",
+    "OperationInput",
+    "OperationRequest",
+    "ValidationError",
+    "Option",
+    "String",
+    "Vec",
+    "Result",
+];
+
+/// `{Operation}Call`: the builder the client's method of the operation gives.
+pub fn call_type(camel: &str) -> String {
+    format!("{camel}Call")
+}
+
+/// Methods every `{Operation}Call` builder has (`runtime::operation_call!`, the paginators of a
+/// list operation, derived traits'): a parameter's setter that would take one is
+/// `{name}_param` instead (`emit::tests` checks the list against what the builders print).
+pub const CALL_METHODS: &[&str] = &[
+    "from_input",
+    "attempt_timeout",
+    "operation_timeout",
+    "retry_policy",
+    "header",
+    "input",
+    "into_input",
+    "validate",
+    "preview",
+    "send",
+    "into_pages",
+    "into_items",
+    "clone",
+    "fmt",
+];
+
+/// The builder's setter of a parameter whose Rust name is `rust_name`.
+pub fn setter(rust_name: &str) -> String {
+    if CALL_METHODS.contains(&rust_name) {
+        format!("{rust_name}_param")
+    } else {
+        rust_name.to_owned()
+    }
 }
 
 /// The server stubs' handler of an operation.
@@ -106,22 +161,15 @@ pub fn handler_fn(operation: &str) -> String {
     format!("__handle_{operation}")
 }
 
-/// The paginator methods of a list operation: every page, and every item.
-pub fn pages_method(operation: &str) -> String {
-    format!("{operation}_pages")
-}
-
-pub fn items_method(operation: &str) -> String {
-    format!("{operation}_items")
-}
-
-/// The client method of a waiter, and the function giving its delays.
+/// The client method of a waiter.
 pub fn waiter_method(waiter: &str) -> String {
     format!("wait_until_{waiter}")
 }
 
-pub fn waiter_config_method(waiter: &str) -> String {
-    format!("wait_until_{waiter}_config")
+/// The builder a waiter's client method gives (`WaitUntilPoolRunning`), from the method's
+/// UpperCamelCase name.
+pub fn waiter_type(method_camel: &str) -> String {
+    method_camel.to_owned()
 }
 
 /// The program's constant holding the columns of the table at `index`.
@@ -154,6 +202,8 @@ pub const PROGRAM_LOCALS: &[&str] = &[
     "__seconds",
     "__session",
     "__client",
+    "__call",
+    "__input",
     "__p",
     "__v",
 ];

@@ -15,8 +15,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 pub use clock::{Clock, ManualClock, SystemClock};
 
-use modelarts_pools::models;
 use modelarts_pools::server::Service;
+use modelarts_pools::{input, models};
 use modelarts_pools_runtime::server::ServiceError;
 use modelarts_pools_runtime::server::axum::http::StatusCode;
 use serde_json::{Value, json};
@@ -256,10 +256,9 @@ impl Emulator {
 impl Service for Emulator {
     async fn create_pool(
         &self,
-        body: models::CreatePoolRequest,
-        _project_id: String,
-        _user_id: Option<String>,
+        input: input::CreatePoolInput,
     ) -> Result<models::CreatePoolResponse, ServiceError> {
+        let input::CreatePoolInput { body, .. } = input;
         let request = to_json(&body)?;
         let label = request["metadata"]["labels"][NAME_LABEL]
             .as_str()
@@ -298,21 +297,23 @@ impl Service for Emulator {
 
     async fn show_pool(
         &self,
-        _project_id: String,
-        pool_name: String,
-        _user_id: Option<String>,
+        input: input::ShowPoolInput,
     ) -> Result<models::PoolModel, ServiceError> {
+        let input::ShowPoolInput { pool_name, .. } = input;
         let pool = self.with_pool(&pool_name, |pool, now| Ok(pool.current(now)))?;
         typed(pool)
     }
 
     async fn list_pools(
         &self,
-        _project_id: String,
-        workspace_id: Option<String>,
-        label_selector: Option<String>,
-        status: Option<String>,
+        input: input::ListPoolsInput,
     ) -> Result<models::PoolList, ServiceError> {
+        let input::ListPoolsInput {
+            workspace_id,
+            label_selector,
+            status,
+            ..
+        } = input;
         let now = self.clock.now();
         let mut pools = self.pools();
         pools.retain(|_, pool| pool.gone_at.is_none_or(|gone| now < gone));
@@ -347,11 +348,11 @@ impl Service for Emulator {
 
     async fn patch_pool(
         &self,
-        body: models::PatchPoolRequest,
-        _project_id: String,
-        pool_name: String,
-        _user_id: Option<String>,
+        input: input::PatchPoolInput,
     ) -> Result<models::PoolModel, ServiceError> {
+        let input::PatchPoolInput {
+            body, pool_name, ..
+        } = input;
         let patch = to_json(&body)?;
         let transition = self.transition;
         let pool = self.with_pool(&pool_name, |pool, now| {
@@ -381,10 +382,9 @@ impl Service for Emulator {
 
     async fn delete_pool(
         &self,
-        _project_id: String,
-        pool_name: String,
-        _user_id: Option<String>,
+        input: input::DeletePoolInput,
     ) -> Result<models::DeletePoolResponse, ServiceError> {
+        let input::DeletePoolInput { pool_name, .. } = input;
         let transition = self.transition;
         let pool = self.with_pool(&pool_name, |pool, now| {
             if pool.gone_at.is_none() {
@@ -397,11 +397,14 @@ impl Service for Emulator {
 
     async fn list_pool_nodes(
         &self,
-        _project_id: String,
-        pool_name: String,
-        continue_: Option<String>,
-        limit: Option<i64>,
+        input: input::ListPoolNodesInput,
     ) -> Result<models::NodeList, ServiceError> {
+        let input::ListPoolNodesInput {
+            pool_name,
+            continue_,
+            limit,
+            ..
+        } = input;
         let (names, creation, flavor) = self.with_pool(&pool_name, |pool, now| {
             let current = pool.current(now);
             let flavor = resources(&current["spec"])
@@ -458,10 +461,11 @@ impl Service for Emulator {
 
     async fn create_node_pool(
         &self,
-        body: models::CreateNodePoolRequestBody,
-        _project_id: String,
-        pool_name: String,
+        input: input::CreateNodePoolInput,
     ) -> Result<models::CreateNodePoolResponse, ServiceError> {
+        let input::CreateNodePoolInput {
+            body, pool_name, ..
+        } = input;
         let mut node_pool = to_json(&body)?;
         let transition = self.transition;
         let answer = self.with_pool(&pool_name, |pool, now| {
@@ -493,9 +497,9 @@ impl Service for Emulator {
 
     async fn list_node_pools(
         &self,
-        _project_id: String,
-        pool_name: String,
+        input: input::ListNodePoolsInput,
     ) -> Result<models::NodePoolList, ServiceError> {
+        let input::ListNodePoolsInput { pool_name, .. } = input;
         let items = self.with_pool(&pool_name, |pool, now| {
             pool.node_pools
                 .retain(|_, np| np.gone_at.is_none_or(|gone| now < gone));
@@ -510,11 +514,14 @@ impl Service for Emulator {
 
     async fn patch_node_pool(
         &self,
-        body: models::PatchNodePoolRequest,
-        _project_id: String,
-        pool_name: String,
-        nodepool_name: String,
+        input: input::PatchNodePoolInput,
     ) -> Result<models::PatchNodePoolResponse, ServiceError> {
+        let input::PatchNodePoolInput {
+            body,
+            pool_name,
+            nodepool_name,
+            ..
+        } = input;
         let patch = to_json(&body)?;
         let transition = self.transition;
         let answer = self.with_pool(&pool_name, |pool, now| {
@@ -531,10 +538,13 @@ impl Service for Emulator {
 
     async fn delete_node_pool(
         &self,
-        _project_id: String,
-        pool_name: String,
-        nodepool_name: String,
+        input: input::DeleteNodePoolInput,
     ) -> Result<models::NodePool, ServiceError> {
+        let input::DeleteNodePoolInput {
+            pool_name,
+            nodepool_name,
+            ..
+        } = input;
         let transition = self.transition;
         let answer = self.with_pool(&pool_name, |pool, now| {
             let node_pool = pool.node_pool(&nodepool_name, now)?;

@@ -51,7 +51,8 @@ async fn a_signed_client_drives_the_emulator_in_process() {
     let c = client(&transport, Credentials::ak_sk(AK, SK));
 
     let created = c
-        .create_pool(&create_request("inproc"), None)
+        .create_pool(create_request("inproc"))
+        .send()
         .await
         .unwrap();
     assert_eq!(created.status.as_u16(), 200);
@@ -60,17 +61,17 @@ async fn a_signed_client_drives_the_emulator_in_process() {
     assert!(name.starts_with("inproc-"), "{name}");
 
     clock.advance(TRANSITION);
-    let shown = serde_json::to_value(c.show_pool(&name, None).await.unwrap().body).unwrap();
+    let shown = serde_json::to_value(c.show_pool(&name).send().await.unwrap().body).unwrap();
     assert_eq!(shown["status"]["phase"], "Running");
 
-    c.delete_pool(&name, None).await.unwrap();
+    c.delete_pool(&name).send().await.unwrap();
     clock.advance(TRANSITION);
     // The emulator's 404 is decoded into the operation's documented variant.
-    match c.show_pool(&name, None).await {
+    match c.show_pool(&name).send().await {
         Err(ShowPoolError::NotFound(e)) => assert_eq!(e.error_code, "ModelArts.50015001"),
         other => panic!("expected NotFound, got {other:?}"),
     }
-    match c.delete_pool(&name, None).await {
+    match c.delete_pool(&name).send().await {
         Err(DeletePoolError::NotFound(_)) => {}
         other => panic!("expected NotFound, got {other:?}"),
     }
@@ -88,7 +89,7 @@ async fn unsigned_or_badly_signed_calls_get_401_in_process() {
         Credentials::iam_token("not-signed"),
     ] {
         let c = client(&transport, credentials);
-        let err = Error::from(c.list_pools(None, None, None).await.unwrap_err());
+        let err = Error::from(c.list_pools().send().await.unwrap_err());
         let api = err.api().expect("an answer");
         assert_eq!(api.status.as_u16(), 401, "{err}");
         assert_eq!(api.error_code, "APIGW.0301");

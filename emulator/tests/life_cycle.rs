@@ -74,7 +74,8 @@ async fn a_pool_lives_from_create_through_resize_to_gone() {
     let c = client(&endpoint, SK);
 
     let created = c
-        .create_pool(&create_request("life", 3), None)
+        .create_pool(create_request("life", 3))
+        .send()
         .await
         .unwrap()
         .body;
@@ -87,15 +88,18 @@ async fn a_pool_lives_from_create_through_resize_to_gone() {
 
     // Until its time has come the pool stays Creating, however often it is shown.
     clock.advance(TRANSITION - Duration::from_secs(1));
-    let shown = serde_json::to_value(c.show_pool(&name, None).await.unwrap().body).unwrap();
+    let shown = serde_json::to_value(c.show_pool(&name).send().await.unwrap().body).unwrap();
     assert_eq!(shown["status"]["phase"], "Creating");
 
     let mut phases = Vec::new();
     let running = c
-        .wait_until_pool_running(&name, None, &back_to_back(), |p| {
+        .wait_until_pool_running(&name)
+        .config(back_to_back())
+        .on_progress(|p| {
             phases.push(p.state.map(str::to_owned));
             clock.advance(Duration::from_secs(1));
         })
+        .wait()
         .await
         .unwrap();
     assert_eq!(phases, [Some("Creating".to_owned())]);
@@ -108,7 +112,9 @@ async fn a_pool_lives_from_create_through_resize_to_gone() {
 
     // Nodes, page by page.
     let nodes: Vec<String> = c
-        .list_pool_nodes_items(&name, Some(2))
+        .list_pool_nodes(&name)
+        .limit(2)
+        .into_items()
         .map(|n| n.unwrap().metadata.unwrap().name.unwrap())
         .collect()
         .await;
@@ -120,43 +126,56 @@ async fn a_pool_lives_from_create_through_resize_to_gone() {
         "spec": { "resources": [{ "flavor": "modelarts.vm.cpu.8u", "count": 5, "maxCount": 5 }] }
     }))
     .unwrap();
-    let patched =
-        serde_json::to_value(c.patch_pool(&patch, &name, None).await.unwrap().body).unwrap();
+    let patched = serde_json::to_value(
+        c.patch_pool(&name, patch.clone())
+            .send()
+            .await
+            .unwrap()
+            .body,
+    )
+    .unwrap();
     assert_eq!(patched["spec"]["resources"][0]["count"], 5);
     assert_eq!(patched["status"]["resources"]["available"][0]["count"], 3);
     clock.advance(TRANSITION - Duration::from_secs(1));
-    let shown = serde_json::to_value(c.show_pool(&name, None).await.unwrap().body).unwrap();
+    let shown = serde_json::to_value(c.show_pool(&name).send().await.unwrap().body).unwrap();
     assert_eq!(shown["status"]["resources"]["available"][0]["count"], 3);
     clock.advance(Duration::from_secs(1));
-    let shown = serde_json::to_value(c.show_pool(&name, None).await.unwrap().body).unwrap();
+    let shown = serde_json::to_value(c.show_pool(&name).send().await.unwrap().body).unwrap();
     assert_eq!(shown["status"]["resources"]["available"][0]["count"], 5);
 
     // Listing with filters.
     let listed = c
-        .list_pools(None, Some("os.modelarts/name=life"), None)
+        .list_pools()
+        .label_selector("os.modelarts/name=life")
+        .send()
         .await
         .unwrap()
         .body;
     assert_eq!(listed.items.unwrap_or_default().len(), 1);
     let none = c
-        .list_pools(None, Some("os.modelarts/name=other"), None)
+        .list_pools()
+        .label_selector("os.modelarts/name=other")
+        .send()
         .await
         .unwrap()
         .body;
     assert!(none.items.unwrap_or_default().is_empty());
 
-    let deleting = c.delete_pool(&name, None).await.unwrap().body;
+    let deleting = c.delete_pool(&name).send().await.unwrap().body;
     let deleting = serde_json::to_value(deleting).unwrap();
     assert_eq!(deleting["status"]["phase"], "Deleting");
     let mut phases = Vec::new();
-    c.wait_until_pool_deleted(&name, None, &back_to_back(), |p| {
-        phases.push(p.state.map(str::to_owned));
-        clock.advance(TRANSITION);
-    })
-    .await
-    .unwrap();
+    c.wait_until_pool_deleted(&name)
+        .config(back_to_back())
+        .on_progress(|p| {
+            phases.push(p.state.map(str::to_owned));
+            clock.advance(TRANSITION);
+        })
+        .wait()
+        .await
+        .unwrap();
     assert_eq!(phases, [Some("Deleting".to_owned())]);
-    match c.show_pool(&name, None).await {
+    match c.show_pool(&name).send().await {
         Err(ShowPoolError::NotFound(api)) => assert_eq!(api.error_code, "ModelArts.50015001"),
         other => panic!("{other:?}"),
     }
@@ -166,10 +185,11 @@ async fn a_pool_lives_from_create_through_resize_to_gone() {
 async fn a_name_in_use_is_a_conflict() {
     let (endpoint, _clock) = serve(signed()).await;
     let c = client(&endpoint, SK);
-    c.create_pool(&create_request("twice", 1), None)
+    c.create_pool(create_request("twice", 1))
+        .send()
         .await
         .unwrap();
-    match c.create_pool(&create_request("twice", 1), None).await {
+    match c.create_pool(create_request("twice", 1)).send().await {
         Err(CreatePoolError::Conflict(api)) => assert_eq!(api.error_code, "ModelArts.50015000"),
         other => panic!("{other:?}"),
     }
@@ -180,7 +200,8 @@ async fn a_wrong_or_missing_signature_is_refused_as_the_gateway_does() {
     let (endpoint, _clock) = serve(signed()).await;
     let err = Error::from(
         client(&endpoint, "wrong")
-            .show_pool("x", None)
+            .show_pool("x")
+            .send()
             .await
             .unwrap_err(),
     );
@@ -194,7 +215,7 @@ async fn a_wrong_or_missing_signature_is_refused_as_the_gateway_does() {
         .credentials(Credentials::iam_token("not-signed"))
         .build()
         .unwrap();
-    let err = Error::from(token.list_pools(None, None, None).await.unwrap_err());
+    let err = Error::from(token.list_pools().send().await.unwrap_err());
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
 }
 
@@ -257,8 +278,7 @@ fn the_binary_says_where_it_listens_and_answers_there() {
         .to_owned();
     assert!(endpoint.starts_with("http://127.0.0.1:"), "{endpoint}");
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let listed =
-        runtime.block_on(async { client(&endpoint, SK).list_pools(None, None, None).await });
+    let listed = runtime.block_on(async { client(&endpoint, SK).list_pools().send().await });
     let _ = child.kill();
     let _ = child.wait();
     assert!(listed.unwrap().body.items.unwrap_or_default().is_empty());

@@ -5,7 +5,8 @@
 use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use modelarts_pools_runtime::cli;
-use super::client::Client;
+use super::client::{self, Client};
+use super::input;
 use modelarts_pools_runtime::Error;
 use super::models;
 
@@ -939,120 +940,133 @@ pub fn main() -> ExitCode {
         move |__session| async move {
             let __client = Client::new(__session.client().clone());
             match command {
-                Command::BatchBindPoolNodes { body, pool_name } => {
+                Command::BatchBindPoolNodes { pool_name, body } => {
                     let body: models::BatchBindPoolNodesReq = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/BatchBindPoolNodesReq.json"),
                         )?;
+                    let __input = input::BatchBindPoolNodesInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::BatchBindPoolNodesCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_batch_bind_pool_nodes(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .batch_bind_pool_nodes(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
-                Command::BatchCreatePoolTags { body, pool_name } => {
+                Command::BatchCreatePoolTags { pool_name, body } => {
                     let body: models::CreateTagRequest = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/CreateTagRequest.json"),
                         )?;
+                    let __input = input::BatchCreatePoolTagsInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::BatchCreatePoolTagsCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_batch_create_pool_tags(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .batch_create_pool_tags(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
-                Command::BatchDeletePoolNodes { body, pool_name } => {
+                Command::BatchDeletePoolNodes { pool_name, body } => {
                     let body: models::NodesDeletionRequest = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/NodesDeletionRequest.json"),
                         )?;
+                    let __input = input::BatchDeletePoolNodesInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::BatchDeletePoolNodesCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_batch_delete_pool_nodes(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    __client
-                        .batch_delete_pool_nodes(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?;
+                    __call.send().await.map_err(Error::from)?;
                     __session.render(&(), None)
                 }
-                Command::BatchDeletePoolTags { body, pool_name } => {
+                Command::BatchDeletePoolTags { pool_name, body } => {
                     let body: models::DeleteTagRequest = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/DeleteTagRequest.json"),
                         )?;
+                    let __input = input::BatchDeletePoolTagsInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::BatchDeletePoolTagsCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_batch_delete_pool_tags(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .batch_delete_pool_tags(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
-                Command::BatchLockPoolNodes { body, pool_name } => {
+                Command::BatchLockPoolNodes { pool_name, body } => {
                     let body: models::BatchLockPoolNodesRequestBody = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/BatchLockPoolNodesRequestBody.json"),
                         )?;
+                    let __input = input::BatchLockPoolNodesInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::BatchLockPoolNodesCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_batch_lock_pool_nodes(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .batch_lock_pool_nodes(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
-                Command::BatchMigratePoolNodes { body, pool_name } => {
+                Command::BatchMigratePoolNodes { pool_name, body } => {
                     let body: models::NodeBatchMigrationRequest = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/NodeBatchMigrationRequest.json"),
                         )?;
+                    let __input = input::BatchMigratePoolNodesInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::BatchMigratePoolNodesCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_batch_migrate_pool_nodes(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .batch_migrate_pool_nodes(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
-                Command::BatchRebootPoolNodes { body, pool_name } => {
+                Command::BatchRebootPoolNodes { pool_name, body } => {
                     let body: models::BatchRebootPoolNodesRequestBody = __session
                         .read_body(
                             &body,
@@ -1060,77 +1074,85 @@ pub fn main() -> ExitCode {
                                 "../schemas/BatchRebootPoolNodesRequestBody.json"
                             ),
                         )?;
+                    let __input = input::BatchRebootPoolNodesInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::BatchRebootPoolNodesCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_batch_reboot_pool_nodes(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .batch_reboot_pool_nodes(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
-                Command::BatchResetPoolNodes { body, pool_name } => {
+                Command::BatchResetPoolNodes { pool_name, body } => {
                     let body: models::ResetNodesRequest = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/ResetNodesRequest.json"),
                         )?;
+                    let __input = input::BatchResetPoolNodesInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::BatchResetPoolNodesCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_batch_reset_pool_nodes(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .batch_reset_pool_nodes(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
-                Command::BatchResizePoolNodes { body, pool_name } => {
+                Command::BatchResizePoolNodes { pool_name, body } => {
                     let body: models::BatchResizeRequestBody = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/BatchResizeRequestBody.json"),
                         )?;
+                    let __input = input::BatchResizePoolNodesInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::BatchResizePoolNodesCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_batch_resize_pool_nodes(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .batch_resize_pool_nodes(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
-                Command::BatchUnlockPoolNodes { body, pool_name } => {
+                Command::BatchUnlockPoolNodes { pool_name, body } => {
                     let body: models::BatchLockPoolNodesRequestBody = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/BatchLockPoolNodesRequestBody.json"),
                         )?;
+                    let __input = input::BatchUnlockPoolNodesInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::BatchUnlockPoolNodesCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_batch_unlock_pool_nodes(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .batch_unlock_pool_nodes(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
-                Command::BatchUpdatePoolNodes { body, pool_name } => {
+                Command::BatchUpdatePoolNodes { pool_name, body } => {
                     let body: models::BatchUpdatePoolNodesRequestBody = __session
                         .read_body(
                             &body,
@@ -1138,17 +1160,19 @@ pub fn main() -> ExitCode {
                                 "../schemas/BatchUpdatePoolNodesRequestBody.json"
                             ),
                         )?;
+                    let __input = input::BatchUpdatePoolNodesInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::BatchUpdatePoolNodesCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_batch_update_pool_nodes(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .batch_update_pool_nodes(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::CreateNetwork { body } => {
@@ -1157,14 +1181,18 @@ pub fn main() -> ExitCode {
                             &body,
                             include_str!("../schemas/NetworkCreationRequest.json"),
                         )?;
+                    let __input = input::CreateNetworkInput {
+                        project_id: String::new(),
+                        body,
+                    };
+                    let __call = client::CreateNetworkCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session.preview(__client.__build_create_network(&body));
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .create_network(&body)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session
                         .render(
                             &__answer,
@@ -1176,23 +1204,25 @@ pub fn main() -> ExitCode {
                             ),
                         )
                 }
-                Command::CreateNodePool { body, pool_name, __wait, __wait_timeout } => {
+                Command::CreateNodePool { pool_name, body, __wait, __wait_timeout } => {
                     let body: models::CreateNodePoolRequestBody = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/CreateNodePoolRequestBody.json"),
                         )?;
+                    let __input = input::CreateNodePoolInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::CreateNodePoolCall::from_input(
+                        __session.client(),
+                        __input.clone(),
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_create_node_pool(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .create_node_pool(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     if !__wait {
                         return __session.render(&__answer, None);
                     }
@@ -1206,7 +1236,7 @@ pub fn main() -> ExitCode {
                                 .to_owned(),
                             last: None,
                         })?;
-                    let mut __config = Client::wait_until_node_pool_ready_config();
+                    let mut __config = client::WaitUntilNodePoolReady::default_config();
                     if let Some(__seconds) = __wait_timeout {
                         __config = __config
                             .max_wait(std::time::Duration::from_secs(__seconds));
@@ -1214,11 +1244,12 @@ pub fn main() -> ExitCode {
                     let mut __progress = cli::WaitProgress::new("node pool ready");
                     let __final = __client
                         .wait_until_node_pool_ready(
-                            &pool_name,
-                            &__nodepool_name,
-                            &__config,
-                            |__p| __progress.update(__p),
+                            __input.pool_name.clone(),
+                            __nodepool_name,
                         )
+                        .config(__config)
+                        .on_progress(|__p| __progress.update(__p))
+                        .wait()
                         .await?;
                     __progress.finish();
                     __session
@@ -1232,53 +1263,48 @@ pub fn main() -> ExitCode {
                             ),
                         )
                 }
-                Command::CreateOrderId { body, name, action_type, workspace_id } => {
+                Command::CreateOrderId { name, action_type, workspace_id, body } => {
                     let body: models::CreateOrderRequestBody = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/CreateOrderRequestBody.json"),
                         )?;
+                    let __input = input::CreateOrderIdInput {
+                        project_id: String::new(),
+                        name,
+                        action_type,
+                        workspace_id,
+                        body,
+                    };
+                    let __call = client::CreateOrderIdCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_create_order_id(
-                                        &body,
-                                        &name,
-                                        action_type.as_deref(),
-                                        workspace_id.as_deref(),
-                                    ),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .create_order_id(
-                            &body,
-                            &name,
-                            action_type.as_deref(),
-                            workspace_id.as_deref(),
-                        )
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
-                Command::CreatePool { body, user_id, __wait, __wait_timeout } => {
+                Command::CreatePool { user_id, body, __wait, __wait_timeout } => {
                     let body: models::CreatePoolRequest = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/CreatePoolRequest.json"),
                         )?;
+                    let __input = input::CreatePoolInput {
+                        project_id: String::new(),
+                        user_id,
+                        body,
+                    };
+                    let __call = client::CreatePoolCall::from_input(
+                        __session.client(),
+                        __input.clone(),
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_create_pool(&body, user_id.as_deref()),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .create_pool(&body, user_id.as_deref())
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     if !__wait {
                         return __session.render(&__answer, None);
                     }
@@ -1292,19 +1318,17 @@ pub fn main() -> ExitCode {
                                 .to_owned(),
                             last: None,
                         })?;
-                    let mut __config = Client::wait_until_pool_running_config();
+                    let mut __config = client::WaitUntilPoolRunning::default_config();
                     if let Some(__seconds) = __wait_timeout {
                         __config = __config
                             .max_wait(std::time::Duration::from_secs(__seconds));
                     }
                     let mut __progress = cli::WaitProgress::new("pool running");
                     let __final = __client
-                        .wait_until_pool_running(
-                            &__pool_name,
-                            user_id.as_deref(),
-                            &__config,
-                            |__p| __progress.update(__p),
-                        )
+                        .wait_until_pool_running(__pool_name)
+                        .config(__config)
+                        .on_progress(|__p| __progress.update(__p))
+                        .wait()
                         .await?;
                     __progress.finish();
                     __session
@@ -1318,35 +1342,40 @@ pub fn main() -> ExitCode {
                             ),
                         )
                 }
-                Command::CreatePoolPlugin { body, pool_name } => {
+                Command::CreatePoolPlugin { pool_name, body } => {
                     let body: models::CreatePluginRequestBody = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/CreatePluginRequestBody.json"),
                         )?;
+                    let __input = input::CreatePoolPluginInput {
+                        project_id: String::new(),
+                        pool_name,
+                        body,
+                    };
+                    let __call = client::CreatePoolPluginCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_create_pool_plugin(&body, &pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .create_pool_plugin(&body, &pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::DeleteNetwork { network_name } => {
+                    let __input = input::DeleteNetworkInput {
+                        project_id: String::new(),
+                        network_name,
+                    };
+                    let __call = client::DeleteNetworkCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(__client.__build_delete_network(&network_name));
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .delete_network(&network_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session
                         .render(
                             &__answer,
@@ -1364,18 +1393,19 @@ pub fn main() -> ExitCode {
                     __wait,
                     __wait_timeout,
                 } => {
+                    let __input = input::DeleteNodePoolInput {
+                        project_id: String::new(),
+                        pool_name,
+                        nodepool_name,
+                    };
+                    let __call = client::DeleteNodePoolCall::from_input(
+                        __session.client(),
+                        __input.clone(),
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_delete_node_pool(&pool_name, &nodepool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .delete_node_pool(&pool_name, &nodepool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     if !__wait {
                         return __session
                             .render(
@@ -1388,7 +1418,7 @@ pub fn main() -> ExitCode {
                                 ),
                             );
                     }
-                    let mut __config = Client::wait_until_node_pool_deleted_config();
+                    let mut __config = client::WaitUntilNodePoolDeleted::default_config();
                     if let Some(__seconds) = __wait_timeout {
                         __config = __config
                             .max_wait(std::time::Duration::from_secs(__seconds));
@@ -1396,11 +1426,12 @@ pub fn main() -> ExitCode {
                     let mut __progress = cli::WaitProgress::new("node pool deleted");
                     __client
                         .wait_until_node_pool_deleted(
-                            &pool_name,
-                            &nodepool_name,
-                            &__config,
-                            |__p| __progress.update(__p),
+                            __input.pool_name.clone(),
+                            __input.nodepool_name.clone(),
                         )
+                        .config(__config)
+                        .on_progress(|__p| __progress.update(__p))
+                        .wait()
                         .await?;
                     __progress.finish();
                     __session
@@ -1415,57 +1446,54 @@ pub fn main() -> ExitCode {
                         )
                 }
                 Command::DeletePool { pool_name, user_id, __wait, __wait_timeout } => {
+                    let __input = input::DeletePoolInput {
+                        project_id: String::new(),
+                        pool_name,
+                        user_id,
+                    };
+                    let __call = client::DeletePoolCall::from_input(
+                        __session.client(),
+                        __input.clone(),
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_delete_pool(&pool_name, user_id.as_deref()),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .delete_pool(&pool_name, user_id.as_deref())
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     if !__wait {
                         return __session.render(&__answer, None);
                     }
-                    let mut __config = Client::wait_until_pool_deleted_config();
+                    let mut __config = client::WaitUntilPoolDeleted::default_config();
                     if let Some(__seconds) = __wait_timeout {
                         __config = __config
                             .max_wait(std::time::Duration::from_secs(__seconds));
                     }
                     let mut __progress = cli::WaitProgress::new("pool deleted");
                     __client
-                        .wait_until_pool_deleted(
-                            &pool_name,
-                            user_id.as_deref(),
-                            &__config,
-                            |__p| __progress.update(__p),
-                        )
+                        .wait_until_pool_deleted(__input.pool_name.clone())
+                        .config(__config)
+                        .on_progress(|__p| __progress.update(__p))
+                        .wait()
                         .await?;
                     __progress.finish();
                     __session.render(&__answer, None)
                 }
                 Command::ListNetworks { label_selector, limit, continue_, __all } => {
+                    let __input = input::ListNetworksInput {
+                        project_id: String::new(),
+                        label_selector,
+                        limit,
+                        continue_,
+                    };
+                    let __call = client::ListNetworksCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_list_networks(
-                                        label_selector.as_deref(),
-                                        limit,
-                                        continue_.as_deref(),
-                                    ),
-                            );
+                        return __session.preview(__call.preview());
                     }
                     if __all {
                         let __answer = __session
-                            .all_pages(
-                                __client
-                                    .list_networks_pages(label_selector.as_deref(), limit),
-                                "items",
-                                "metadata.continue",
-                            )
+                            .all_pages(__call.into_pages(), "items", "metadata.continue")
                             .await?;
                         return __session
                             .render(
@@ -1478,15 +1506,7 @@ pub fn main() -> ExitCode {
                                 ),
                             );
                     }
-                    let __answer = __client
-                        .list_networks(
-                            label_selector.as_deref(),
-                            limit,
-                            continue_.as_deref(),
-                        )
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session
                         .render(
                             &__answer,
@@ -1505,30 +1525,23 @@ pub fn main() -> ExitCode {
                     limit,
                     __all,
                 } => {
+                    let __input = input::ListNodePoolNodesInput {
+                        project_id: String::new(),
+                        pool_name,
+                        nodepool_name,
+                        continue_,
+                        limit,
+                    };
+                    let __call = client::ListNodePoolNodesCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_list_node_pool_nodes(
-                                        &pool_name,
-                                        &nodepool_name,
-                                        continue_.as_deref(),
-                                        limit.as_deref(),
-                                    ),
-                            );
+                        return __session.preview(__call.preview());
                     }
                     if __all {
                         let __answer = __session
-                            .all_pages(
-                                __client
-                                    .list_node_pool_nodes_pages(
-                                        &pool_name,
-                                        &nodepool_name,
-                                        limit.as_deref(),
-                                    ),
-                                "items",
-                                "metadata.continue",
-                            )
+                            .all_pages(__call.into_pages(), "items", "metadata.continue")
                             .await?;
                         return __session
                             .render(
@@ -1541,16 +1554,7 @@ pub fn main() -> ExitCode {
                                 ),
                             );
                     }
-                    let __answer = __client
-                        .list_node_pool_nodes(
-                            &pool_name,
-                            &nodepool_name,
-                            continue_.as_deref(),
-                            limit.as_deref(),
-                        )
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session
                         .render(
                             &__answer,
@@ -1563,15 +1567,18 @@ pub fn main() -> ExitCode {
                         )
                 }
                 Command::ListNodePools { pool_name } => {
+                    let __input = input::ListNodePoolsInput {
+                        project_id: String::new(),
+                        pool_name,
+                    };
+                    let __call = client::ListNodePoolsCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(__client.__build_list_node_pools(&pool_name));
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .list_node_pools(&pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session
                         .render(
                             &__answer,
@@ -1584,45 +1591,38 @@ pub fn main() -> ExitCode {
                         )
                 }
                 Command::ListPluginTemplates { template_name, pool_name } => {
+                    let __input = input::ListPluginTemplatesInput {
+                        project_id: String::new(),
+                        template_name,
+                        pool_name,
+                    };
+                    let __call = client::ListPluginTemplatesCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_list_plugin_templates(
-                                        template_name.as_deref(),
-                                        pool_name.as_deref(),
-                                    ),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .list_plugin_templates(
-                            template_name.as_deref(),
-                            pool_name.as_deref(),
-                        )
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::ListPoolNodes { pool_name, continue_, limit, __all } => {
+                    let __input = input::ListPoolNodesInput {
+                        project_id: String::new(),
+                        pool_name,
+                        continue_,
+                        limit,
+                    };
+                    let __call = client::ListPoolNodesCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_list_pool_nodes(
-                                        &pool_name,
-                                        continue_.as_deref(),
-                                        limit,
-                                    ),
-                            );
+                        return __session.preview(__call.preview());
                     }
                     if __all {
                         let __answer = __session
-                            .all_pages(
-                                __client.list_pool_nodes_pages(&pool_name, limit),
-                                "items",
-                                "metadata.continue",
-                            )
+                            .all_pages(__call.into_pages(), "items", "metadata.continue")
                             .await?;
                         return __session
                             .render(
@@ -1635,11 +1635,7 @@ pub fn main() -> ExitCode {
                                 ),
                             );
                     }
-                    let __answer = __client
-                        .list_pool_nodes(&pool_name, continue_.as_deref(), limit)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session
                         .render(
                             &__answer,
@@ -1652,50 +1648,51 @@ pub fn main() -> ExitCode {
                         )
                 }
                 Command::ListPoolPlugins { pool_name } => {
+                    let __input = input::ListPoolPluginsInput {
+                        project_id: String::new(),
+                        pool_name,
+                    };
+                    let __call = client::ListPoolPluginsCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(__client.__build_list_pool_plugins(&pool_name));
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .list_pool_plugins(&pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::ListPoolTags { limit, offset } => {
+                    let __input = input::ListPoolTagsInput {
+                        project_id: String::new(),
+                        limit,
+                        offset,
+                    };
+                    let __call = client::ListPoolTagsCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(__client.__build_list_pool_tags(limit, offset));
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .list_pool_tags(limit, offset)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::ListPools { workspace_id, label_selector, status } => {
+                    let __input = input::ListPoolsInput {
+                        project_id: String::new(),
+                        workspace_id,
+                        label_selector,
+                        status,
+                    };
+                    let __call = client::ListPoolsCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_list_pools(
-                                        workspace_id.as_deref(),
-                                        label_selector.as_deref(),
-                                        status.as_deref(),
-                                    ),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .list_pools(
-                            workspace_id.as_deref(),
-                            label_selector.as_deref(),
-                            status.as_deref(),
-                        )
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session
                         .render(
                             &__answer,
@@ -1713,40 +1710,26 @@ pub fn main() -> ExitCode {
                     label_selector,
                     __all,
                 } => {
+                    let __input = input::ListResourceFlavorsInput {
+                        project_id: String::new(),
+                        continue_,
+                        limit,
+                        label_selector,
+                    };
+                    let __call = client::ListResourceFlavorsCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_list_resource_flavors(
-                                        continue_.as_deref(),
-                                        limit,
-                                        label_selector.as_deref(),
-                                    ),
-                            );
+                        return __session.preview(__call.preview());
                     }
                     if __all {
                         let __answer = __session
-                            .all_pages(
-                                __client
-                                    .list_resource_flavors_pages(
-                                        limit,
-                                        label_selector.as_deref(),
-                                    ),
-                                "items",
-                                "metadata.continue",
-                            )
+                            .all_pages(__call.into_pages(), "items", "metadata.continue")
                             .await?;
                         return __session.render(&__answer, None);
                     }
-                    let __answer = __client
-                        .list_resource_flavors(
-                            continue_.as_deref(),
-                            limit,
-                            label_selector.as_deref(),
-                        )
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::ListWorkloads {
@@ -1758,53 +1741,45 @@ pub fn main() -> ExitCode {
                     offset,
                     limit,
                 } => {
+                    let __input = input::ListWorkloadsInput {
+                        project_id: String::new(),
+                        pool_name,
+                        type_,
+                        status,
+                        sort,
+                        ascend,
+                        offset,
+                        limit,
+                    };
+                    let __call = client::ListWorkloadsCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_list_workloads(
-                                        &pool_name,
-                                        type_.as_deref(),
-                                        status.as_deref(),
-                                        sort.as_deref(),
-                                        ascend,
-                                        offset.as_deref(),
-                                        limit,
-                                    ),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .list_workloads(
-                            &pool_name,
-                            type_.as_deref(),
-                            status.as_deref(),
-                            sort.as_deref(),
-                            ascend,
-                            offset.as_deref(),
-                            limit,
-                        )
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
-                Command::PatchNetwork { body, network_name } => {
+                Command::PatchNetwork { network_name, body } => {
                     let body: models::PatchNetworkRequest = __session
                         .read_body(
                             &body,
                             include_str!("../schemas/PatchNetworkRequest.json"),
                         )?;
+                    let __input = input::PatchNetworkInput {
+                        project_id: String::new(),
+                        network_name,
+                        body,
+                    };
+                    let __call = client::PatchNetworkCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_patch_network(&body, &network_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .patch_network(&body, &network_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session
                         .render(
                             &__answer,
@@ -1817,9 +1792,9 @@ pub fn main() -> ExitCode {
                         )
                 }
                 Command::PatchNodePool {
-                    body,
                     pool_name,
                     nodepool_name,
+                    body,
                     __wait,
                     __wait_timeout,
                 } => {
@@ -1828,22 +1803,24 @@ pub fn main() -> ExitCode {
                             &body,
                             include_str!("../schemas/PatchNodePoolRequest.json"),
                         )?;
+                    let __input = input::PatchNodePoolInput {
+                        project_id: String::new(),
+                        pool_name,
+                        nodepool_name,
+                        body,
+                    };
+                    let __call = client::PatchNodePoolCall::from_input(
+                        __session.client(),
+                        __input.clone(),
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_patch_node_pool(&body, &pool_name, &nodepool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .patch_node_pool(&body, &pool_name, &nodepool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     if !__wait {
                         return __session.render(&__answer, None);
                     }
-                    let mut __config = Client::wait_until_node_pool_ready_config();
+                    let mut __config = client::WaitUntilNodePoolReady::default_config();
                     if let Some(__seconds) = __wait_timeout {
                         __config = __config
                             .max_wait(std::time::Duration::from_secs(__seconds));
@@ -1851,11 +1828,12 @@ pub fn main() -> ExitCode {
                     let mut __progress = cli::WaitProgress::new("node pool ready");
                     let __final = __client
                         .wait_until_node_pool_ready(
-                            &pool_name,
-                            &nodepool_name,
-                            &__config,
-                            |__p| __progress.update(__p),
+                            __input.pool_name.clone(),
+                            __input.nodepool_name.clone(),
                         )
+                        .config(__config)
+                        .on_progress(|__p| __progress.update(__p))
+                        .wait()
                         .await?;
                     __progress.finish();
                     __session
@@ -1870,9 +1848,9 @@ pub fn main() -> ExitCode {
                         )
                 }
                 Command::PatchPool {
-                    body,
                     pool_name,
                     user_id,
+                    body,
                     __wait,
                     __wait_timeout,
                 } => {
@@ -1881,18 +1859,20 @@ pub fn main() -> ExitCode {
                             &body,
                             include_str!("../schemas/PatchPoolRequest.json"),
                         )?;
+                    let __input = input::PatchPoolInput {
+                        project_id: String::new(),
+                        pool_name,
+                        user_id,
+                        body,
+                    };
+                    let __call = client::PatchPoolCall::from_input(
+                        __session.client(),
+                        __input.clone(),
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_patch_pool(&body, &pool_name, user_id.as_deref()),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .patch_pool(&body, &pool_name, user_id.as_deref())
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     if !__wait {
                         return __session
                             .render(
@@ -1905,19 +1885,17 @@ pub fn main() -> ExitCode {
                                 ),
                             );
                     }
-                    let mut __config = Client::wait_until_pool_running_config();
+                    let mut __config = client::WaitUntilPoolRunning::default_config();
                     if let Some(__seconds) = __wait_timeout {
                         __config = __config
                             .max_wait(std::time::Duration::from_secs(__seconds));
                     }
                     let mut __progress = cli::WaitProgress::new("pool running");
                     let __final = __client
-                        .wait_until_pool_running(
-                            &pool_name,
-                            user_id.as_deref(),
-                            &__config,
-                            |__p| __progress.update(__p),
-                        )
+                        .wait_until_pool_running(__input.pool_name.clone())
+                        .config(__config)
+                        .on_progress(|__p| __progress.update(__p))
+                        .wait()
                         .await?;
                     __progress.finish();
                     __session
@@ -1932,15 +1910,18 @@ pub fn main() -> ExitCode {
                         )
                 }
                 Command::ShowNetwork { network_name } => {
+                    let __input = input::ShowNetworkInput {
+                        project_id: String::new(),
+                        network_name,
+                    };
+                    let __call = client::ShowNetworkCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(__client.__build_show_network(&network_name));
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .show_network(&network_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session
                         .render(
                             &__answer,
@@ -1953,46 +1934,49 @@ pub fn main() -> ExitCode {
                         )
                 }
                 Command::ShowNodeConfigTemplate { nodeconfigtemplate_name } => {
+                    let __input = input::ShowNodeConfigTemplateInput {
+                        project_id: String::new(),
+                        nodeconfigtemplate_name,
+                    };
+                    let __call = client::ShowNodeConfigTemplateCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_show_node_config_template(&nodeconfigtemplate_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .show_node_config_template(&nodeconfigtemplate_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::ShowPluginTemplate { plugintemplate_name } => {
+                    let __input = input::ShowPluginTemplateInput {
+                        project_id: String::new(),
+                        plugintemplate_name,
+                    };
+                    let __call = client::ShowPluginTemplateCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_show_plugin_template(&plugintemplate_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .show_plugin_template(&plugintemplate_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::ShowPool { pool_name, user_id } => {
+                    let __input = input::ShowPoolInput {
+                        project_id: String::new(),
+                        pool_name,
+                        user_id,
+                    };
+                    let __call = client::ShowPoolCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_show_pool(&pool_name, user_id.as_deref()),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .show_pool(&pool_name, user_id.as_deref())
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session
                         .render(
                             &__answer,
@@ -2010,93 +1994,95 @@ pub fn main() -> ExitCode {
                     statistics,
                     period,
                 } => {
+                    let __input = input::ShowPoolMonitorInput {
+                        project_id: String::new(),
+                        pool_name,
+                        time_range,
+                        statistics,
+                        period,
+                    };
+                    let __call = client::ShowPoolMonitorCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_show_pool_monitor(
-                                        &pool_name,
-                                        time_range.as_deref(),
-                                        statistics.as_deref(),
-                                        period.as_deref(),
-                                    ),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .show_pool_monitor(
-                            &pool_name,
-                            time_range.as_deref(),
-                            statistics.as_deref(),
-                            period.as_deref(),
-                        )
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::ShowPoolNodeConfig { pool_name } => {
+                    let __input = input::ShowPoolNodeConfigInput {
+                        project_id: String::new(),
+                        pool_name,
+                    };
+                    let __call = client::ShowPoolNodeConfigCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(__client.__build_show_pool_node_config(&pool_name));
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .show_pool_node_config(&pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::ShowPoolRuntimeMetrics {} => {
+                    let __input = input::ShowPoolRuntimeMetricsInput {
+                        project_id: String::new(),
+                    };
+                    let __call = client::ShowPoolRuntimeMetricsCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(__client.__build_show_pool_runtime_metrics());
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .show_pool_runtime_metrics()
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::ShowPoolStatistics { workspace_id } => {
+                    let __input = input::ShowPoolStatisticsInput {
+                        project_id: String::new(),
+                        workspace_id,
+                    };
+                    let __call = client::ShowPoolStatisticsCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client
-                                    .__build_show_pool_statistics(workspace_id.as_deref()),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .show_pool_statistics(workspace_id.as_deref())
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::ShowPoolTags { pool_name } => {
+                    let __input = input::ShowPoolTagsInput {
+                        project_id: String::new(),
+                        pool_name,
+                    };
+                    let __call = client::ShowPoolTagsCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(__client.__build_show_pool_tags(&pool_name));
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .show_pool_tags(&pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::ShowWorkloadStatistics { pool_name } => {
+                    let __input = input::ShowWorkloadStatisticsInput {
+                        project_id: String::new(),
+                        pool_name,
+                    };
+                    let __call = client::ShowWorkloadStatisticsCall::from_input(
+                        __session.client(),
+                        __input,
+                    );
                     if __session.dry_run() {
-                        return __session
-                            .preview(
-                                __client.__build_show_workload_statistics(&pool_name),
-                            );
+                        return __session.preview(__call.preview());
                     }
-                    let __answer = __client
-                        .show_workload_statistics(&pool_name)
-                        .await
-                        .map_err(Error::from)?
-                        .body;
+                    let __answer = __call.send().await.map_err(Error::from)?.body;
                     __session.render(&__answer, None)
                 }
                 Command::Completions { .. } => Ok(String::new()),

@@ -3,10 +3,11 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 use modelarts_pools_runtime::{
-    ClientBuilder, Error, ApiError, Method, OperationRequest, Response, StatusCode,
-    waiter::{Verdict, WaiterConfig, WaiterError},
+    ClientBuilder, Error, ApiError, Call, StatusCode, paginator::Stream,
+    waiter::{OnProgress, Progress, Verdict, WaiterConfig, WaiterError},
 };
 use super::models;
+use super::input;
 
 /// Client for ModelArts resource pools: one method per operation of the spec.
 ///
@@ -48,38 +49,22 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`BatchBindPoolNodesCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchBindPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchBindPoolNodesError::Unhandled` with its `Error`.
-    pub async fn batch_bind_pool_nodes(
+    pub fn batch_bind_pool_nodes(
         &self,
-        body: &models::BatchBindPoolNodesReq,
-        pool_name: &str,
-    ) -> Result<Response<models::BatchBindPoolNodesResponse>, BatchBindPoolNodesError> {
-        let __request = self.__build_batch_bind_pool_nodes(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `batch_bind_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_batch_bind_pool_nodes(
-        &self,
-        body: &models::BatchBindPoolNodesReq,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new("batch_bind_pool_nodes", Method::POST);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodes");
-        __request.push_literal("batch-bind");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::BatchBindPoolNodesReq,
+    ) -> BatchBindPoolNodesCall<'_> {
+        BatchBindPoolNodesCall::from_input(
+            &self.inner,
+            input::BatchBindPoolNodesInput::new(pool_name, body),
+        )
     }
 
     /// 批量创建资源池标签 批量创建资源池标签接口用于为指定资源池添加或更新多个标签信息。该接口适用于以下场景:当需要对资源池进行统一分类管理(如成本归属、环境标识)、批量配置元数据(如项目归属、负责人信息)或更新已有标签值时,管理员可通过此接口一次性操作多个标签。使用该接口的前提条件是目标资源池必须已存在且处于可管理状态,调用者需具备资源池标签管理权限,且提交的标签数据需符合格式规范(如key非空、value长度限制)。操作完成后,系统将为资源池添加新标签或覆盖同名标签的值,且不会影响资源池的其他配置属性。若资源池不存在、用户权限不足、标签格式错误或系统服务异常,接口将返回对应的错误信息(如"404 Not Found"、"403 Forbidden"、"400 Bad Request"或"503 Service Unavailable")。
@@ -91,6 +76,8 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`BatchCreatePoolTagsCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
@@ -98,44 +85,15 @@ impl Client {
     /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源未找到。): each is a variant of [`BatchCreatePoolTagsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchCreatePoolTagsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition documents a body for status 204 (No Content), which HTTP never sends; the body type and its example are kept as the definition gives them, and an empty 204 is what arrives.
-    pub async fn batch_create_pool_tags(
+    pub fn batch_create_pool_tags(
         &self,
-        body: &models::CreateTagRequest,
-        pool_name: &str,
-    ) -> Result<Response<Option<models::TagList>>, BatchCreatePoolTagsError> {
-        let __request = self.__build_batch_create_pool_tags(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `batch_create_pool_tags` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_batch_create_pool_tags(
-        &self,
-        body: &models::CreateTagRequest,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new(
-            "batch_create_pool_tags",
-            Method::POST,
-        );
-        __request.push_literal("v1");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("tags");
-        __request.push_literal("create");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request
-            .documented_errors(
-                &[
-                    (400u16, "参数非法。"),
-                    (401u16, "鉴权失败。"),
-                    (403u16, "权限不足。"),
-                    (404u16, "资源未找到。"),
-                ],
-            );
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::CreateTagRequest,
+    ) -> BatchCreatePoolTagsCall<'_> {
+        BatchCreatePoolTagsCall::from_input(
+            &self.inner,
+            input::BatchCreatePoolTagsInput::new(pool_name, body),
+        )
     }
 
     /// 批量删除节点 批量删除节点接口用于批量删除指定资源池中的节点。该接口适用于以下场景:当需要清理资源池中的冗余节点、重新分配资源或移除故障节点时,用户可通过此接口批量删除指定的节点。使用该接口的前提条件是资源池已创建且处于可用状态,用户具有删除节点的权限,且资源池中至少保留一个节点。删除操作完成后,指定的节点将被永久移除,资源池中剩余的节点将继续提供服务。若资源池不存在、节点不存在、用户无权限操作或资源池中节点不足,接口将返回相应的错误信息。
@@ -147,41 +105,22 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`BatchDeletePoolNodesCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchDeletePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchDeletePoolNodesError::Unhandled` with its `Error`.
-    pub async fn batch_delete_pool_nodes(
+    pub fn batch_delete_pool_nodes(
         &self,
-        body: &models::NodesDeletionRequest,
-        pool_name: &str,
-    ) -> Result<Response<()>, BatchDeletePoolNodesError> {
-        let __request = self.__build_batch_delete_pool_nodes(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `batch_delete_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_batch_delete_pool_nodes(
-        &self,
-        body: &models::NodesDeletionRequest,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new(
-            "batch_delete_pool_nodes",
-            Method::POST,
-        );
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodes");
-        __request.push_literal("batch-delete");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::NodesDeletionRequest,
+    ) -> BatchDeletePoolNodesCall<'_> {
+        BatchDeletePoolNodesCall::from_input(
+            &self.inner,
+            input::BatchDeletePoolNodesInput::new(pool_name, body),
+        )
     }
 
     /// 批量删除资源池标签 批量删除资源标签接口用于移除指定资源上的多个标签信息。该接口适用于以下场景:当需要清理冗余标签(如过期分类、无效元数据)、统一调整资源分类策略或因权限变更需批量移除标签时,管理员可通过此接口一次性删除多个标签。使用该接口的前提条件是目标资源必须已存在且处于可管理状态,调用者需具备资源标签管理权限,且待删除的标签必须已关联至该资源,系统标签管理服务需正常运行。操作完成后,指定标签将从资源中彻底移除,且不会影响资源的其他配置属性。若资源不存在、用户权限不足、标签未关联或系统服务异常,接口将返回对应的错误信息(如"404 Not Found"、"403 Forbidden"、"400 Bad Request"或"503 Service Unavailable")。
@@ -193,6 +132,8 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`BatchDeletePoolTagsCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
@@ -200,44 +141,15 @@ impl Client {
     /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源不存在。): each is a variant of [`BatchDeletePoolTagsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchDeletePoolTagsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition documents a body for status 204 (No Content), which HTTP never sends; the body type and its example are kept as the definition gives them, and an empty 204 is what arrives.
-    pub async fn batch_delete_pool_tags(
+    pub fn batch_delete_pool_tags(
         &self,
-        body: &models::DeleteTagRequest,
-        pool_name: &str,
-    ) -> Result<Response<Option<models::TagList>>, BatchDeletePoolTagsError> {
-        let __request = self.__build_batch_delete_pool_tags(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `batch_delete_pool_tags` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_batch_delete_pool_tags(
-        &self,
-        body: &models::DeleteTagRequest,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new(
-            "batch_delete_pool_tags",
-            Method::DELETE,
-        );
-        __request.push_literal("v1");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("tags");
-        __request.push_literal("delete");
-        __request.json_body(body)?;
-        __request.idempotent(true);
-        __request
-            .documented_errors(
-                &[
-                    (400u16, "参数非法。"),
-                    (401u16, "鉴权失败。"),
-                    (403u16, "权限不足。"),
-                    (404u16, "资源不存在。"),
-                ],
-            );
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::DeleteTagRequest,
+    ) -> BatchDeletePoolTagsCall<'_> {
+        BatchDeletePoolTagsCall::from_input(
+            &self.inner,
+            input::BatchDeletePoolTagsInput::new(pool_name, body),
+        )
     }
 
     /// 批量对节点功能上锁 批量对节点功能上锁接口用于批量对指定节点的功能进行上锁操作,被上锁的功能在控制台将无法正常使用。该接口适用于以下场景:当需要临时禁用某些节点的功能以防止误操作、进行系统维护或测试时,用户可通过此接口批量对节点功能进行上锁。使用该接口的前提条件是节点功能已存在且用户具有管理员权限。上锁操作完成后,指定节点的功能将在控制台被禁用,无法进行相关操作。若节点功能不存在、用户无权限操作或请求参数无效,接口将返回相应的错误信息。
@@ -249,38 +161,22 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`BatchLockPoolNodesCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchLockPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchLockPoolNodesError::Unhandled` with its `Error`.
-    pub async fn batch_lock_pool_nodes(
+    pub fn batch_lock_pool_nodes(
         &self,
-        body: &models::BatchLockPoolNodesRequestBody,
-        pool_name: &str,
-    ) -> Result<Response<models::BatchLockPoolNodesResp>, BatchLockPoolNodesError> {
-        let __request = self.__build_batch_lock_pool_nodes(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `batch_lock_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_batch_lock_pool_nodes(
-        &self,
-        body: &models::BatchLockPoolNodesRequestBody,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new("batch_lock_pool_nodes", Method::POST);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodes");
-        __request.push_literal("batch-lock");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::BatchLockPoolNodesRequestBody,
+    ) -> BatchLockPoolNodesCall<'_> {
+        BatchLockPoolNodesCall::from_input(
+            &self.inner,
+            input::BatchLockPoolNodesInput::new(pool_name, body),
+        )
     }
 
     /// 批量迁移节点 批量迁移节点接口用于在资源池之间批量迁移节点,将节点从一个资源池迁移到另一个资源池。该接口适用于以下场景:当资源池的节点分布不均衡、需要进行集群维护或业务扩展时,用户可通过此接口将指定节点从一个资源池迁移到另一个资源池。使用该接口的前提条件是资源池中至少包含两个节点,且目标资源池具备足够的资源容量(如IP地址等)以接收迁移节点。若资源池只有一个节点、目标集群资源不足、节点状态不支持迁移或用户无权限操作,接口将返回相应的错误信息。
@@ -292,41 +188,22 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`BatchMigratePoolNodesCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchMigratePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchMigratePoolNodesError::Unhandled` with its `Error`.
-    pub async fn batch_migrate_pool_nodes(
+    pub fn batch_migrate_pool_nodes(
         &self,
-        body: &models::NodeBatchMigrationRequest,
-        pool_name: &str,
-    ) -> Result<Response<models::NodeJobResponse>, BatchMigratePoolNodesError> {
-        let __request = self.__build_batch_migrate_pool_nodes(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `batch_migrate_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_batch_migrate_pool_nodes(
-        &self,
-        body: &models::NodeBatchMigrationRequest,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new(
-            "batch_migrate_pool_nodes",
-            Method::POST,
-        );
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodes");
-        __request.push_literal("batch-migrate");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::NodeBatchMigrationRequest,
+    ) -> BatchMigratePoolNodesCall<'_> {
+        BatchMigratePoolNodesCall::from_input(
+            &self.inner,
+            input::BatchMigratePoolNodesInput::new(pool_name, body),
+        )
     }
 
     /// 批量重启节点 批量重启节点接口用于批量重启指定资源池中的节点。该接口适用于以下场景:当需要对资源池中的节点进行系统更新、配置变更、故障恢复或维护操作时,用户可通过此接口批量重启指定的节点。使用该接口的前提条件是资源池已创建且处于可用状态,节点属于该资源池且处于运行状态,且用户具有重启节点的权限。重启操作完成后,指定的节点将被重新启动,资源池中的其他节点将继续正常运行。若资源池不存在、节点不在资源池中、节点未处于运行状态或用户无权限操作,接口将返回相应的错误信息。
@@ -338,41 +215,22 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`BatchRebootPoolNodesCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchRebootPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchRebootPoolNodesError::Unhandled` with its `Error`.
-    pub async fn batch_reboot_pool_nodes(
+    pub fn batch_reboot_pool_nodes(
         &self,
-        body: &models::BatchRebootPoolNodesRequestBody,
-        pool_name: &str,
-    ) -> Result<Response<models::BatchRebootNodesResponse>, BatchRebootPoolNodesError> {
-        let __request = self.__build_batch_reboot_pool_nodes(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `batch_reboot_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_batch_reboot_pool_nodes(
-        &self,
-        body: &models::BatchRebootPoolNodesRequestBody,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new(
-            "batch_reboot_pool_nodes",
-            Method::POST,
-        );
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodes");
-        __request.push_literal("batch-reboot");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::BatchRebootPoolNodesRequestBody,
+    ) -> BatchRebootPoolNodesCall<'_> {
+        BatchRebootPoolNodesCall::from_input(
+            &self.inner,
+            input::BatchRebootPoolNodesInput::new(pool_name, body),
+        )
     }
 
     /// 重置节点 重置节点接口用于将指定节点恢复到初始状态,清除节点上的数据和配置。该接口适用于以下场景:当节点出现故障、配置错误、需要重新部署或进行系统恢复时,用户可通过此接口重置节点,使其恢复到出厂或初始状态。使用该接口的前提条件是节点已存在且用户具有管理员权限。重置操作完成后,节点上的所有数据和配置将被清除,节点将被重新启动并恢复到初始状态。若节点不存在、用户无权限操作或节点处于不可重置状态(如正在运行任务),接口将返回相应的错误信息。
@@ -384,41 +242,22 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`BatchResetPoolNodesCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchResetPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchResetPoolNodesError::Unhandled` with its `Error`.
-    pub async fn batch_reset_pool_nodes(
+    pub fn batch_reset_pool_nodes(
         &self,
-        body: &models::ResetNodesRequest,
-        pool_name: &str,
-    ) -> Result<Response<models::NodeJobResponse>, BatchResetPoolNodesError> {
-        let __request = self.__build_batch_reset_pool_nodes(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `batch_reset_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_batch_reset_pool_nodes(
-        &self,
-        body: &models::ResetNodesRequest,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new(
-            "batch_reset_pool_nodes",
-            Method::POST,
-        );
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodes");
-        __request.push_literal("batch-reset");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::ResetNodesRequest,
+    ) -> BatchResetPoolNodesCall<'_> {
+        BatchResetPoolNodesCall::from_input(
+            &self.inner,
+            input::BatchResetPoolNodesInput::new(pool_name, body),
+        )
     }
 
     /// 节点规格变更 节点规格变更接口用于调整指定节点的规格(如步长),例如将节点从8节点超节点扩容到16节点超节点。该接口适用于以下场景:当需要根据业务需求调整节点的资源容量、优化资源利用率或进行系统升级时,用户可通过此接口变更节点的规格。使用该接口的前提条件是节点已创建且处于可变更状态,目标规格在支持范围内,且用户具有管理员权限。规格变更完成后,节点的资源容量将按新规格调整,相关服务和配置将重新加载以适应新的规格。若节点不存在、节点状态不允许变更、目标规格不支持或用户无权限操作,接口将返回相应的错误信息。
@@ -430,6 +269,8 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`BatchResizePoolNodesCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
@@ -437,39 +278,15 @@ impl Client {
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchResizePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchResizePoolNodesError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (request source.creatingStep.type: "hyperinstance"); they are data, checked against the body's types, never read as schema.
-    pub async fn batch_resize_pool_nodes(
+    pub fn batch_resize_pool_nodes(
         &self,
-        body: &models::BatchResizeRequestBody,
-        pool_name: &str,
-    ) -> Result<
-        Response<models::BatchResizePoolNodesResponse>,
-        BatchResizePoolNodesError,
-    > {
-        let __request = self.__build_batch_resize_pool_nodes(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `batch_resize_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_batch_resize_pool_nodes(
-        &self,
-        body: &models::BatchResizeRequestBody,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new(
-            "batch_resize_pool_nodes",
-            Method::POST,
-        );
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodes");
-        __request.push_literal("batch-resize");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::BatchResizeRequestBody,
+    ) -> BatchResizePoolNodesCall<'_> {
+        BatchResizePoolNodesCall::from_input(
+            &self.inner,
+            input::BatchResizePoolNodesInput::new(pool_name, body),
+        )
     }
 
     /// 批量对节点功能解锁 批量对节点功能解锁接口用于批量解除指定节点功能的锁定状态,使被上锁的功能在控制台恢复正常可用状态。该接口适用于以下场景:当需要恢复被锁定的节点功能以正常使用、完成系统维护或测试后,用户可通过此接口批量对节点功能进行解锁。使用该接口的前提条件是节点功能已被上锁且用户具有管理员权限。解锁操作完成后,指定节点的功能将在控制台恢复正常,用户可以正常使用相关功能。若节点功能未被锁定、用户无权限操作或请求参数无效,接口将返回相应的错误信息。
@@ -481,41 +298,22 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`BatchUnlockPoolNodesCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchUnlockPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchUnlockPoolNodesError::Unhandled` with its `Error`.
-    pub async fn batch_unlock_pool_nodes(
+    pub fn batch_unlock_pool_nodes(
         &self,
-        body: &models::BatchLockPoolNodesRequestBody,
-        pool_name: &str,
-    ) -> Result<Response<models::BatchLockPoolNodesResp>, BatchUnlockPoolNodesError> {
-        let __request = self.__build_batch_unlock_pool_nodes(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `batch_unlock_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_batch_unlock_pool_nodes(
-        &self,
-        body: &models::BatchLockPoolNodesRequestBody,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new(
-            "batch_unlock_pool_nodes",
-            Method::POST,
-        );
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodes");
-        __request.push_literal("batch-unlock");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::BatchLockPoolNodesRequestBody,
+    ) -> BatchUnlockPoolNodesCall<'_> {
+        BatchUnlockPoolNodesCall::from_input(
+            &self.inner,
+            input::BatchUnlockPoolNodesInput::new(pool_name, body),
+        )
     }
 
     /// 批量更新节点 批量更新节点接口用于同时修改多个节点的配置或属性,支持批量操作时各节点独立执行更新流程。该接口适用于以下场景:当用户需统一升级节点软件版本、批量处理选中节点的资源标签、调整资源分配策略、应用安全补丁或同步配置变更时,可通过此接口批量更新目标节点,确保每个节点的更新过程互不影响。使用该接口的前提条件包括:目标节点已存在且用户具备管理员权限,节点需处于可操作状态(如非锁定或维护中),批量操作时需提供有效的节点列表及更新参数(如配置项、版本号等)作为输入。操作完成后,指定节点将应用新配置并更新状态为可用,原有配置将被覆盖。若节点不存在、用户权限不足、节点状态异常(如正在维护)、更新参数不合规或输入参数缺失,接口将返回对应错误信息(如404未找到节点、403权限拒绝、400参数校验失败等)。
@@ -527,74 +325,40 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`BatchUpdatePoolNodesCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchUpdatePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchUpdatePoolNodesError::Unhandled` with its `Error`.
-    pub async fn batch_update_pool_nodes(
+    pub fn batch_update_pool_nodes(
         &self,
-        body: &models::BatchUpdatePoolNodesRequestBody,
-        pool_name: &str,
-    ) -> Result<Response<models::UpdatePoolNodesResp>, BatchUpdatePoolNodesError> {
-        let __request = self.__build_batch_update_pool_nodes(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `batch_update_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_batch_update_pool_nodes(
-        &self,
-        body: &models::BatchUpdatePoolNodesRequestBody,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new(
-            "batch_update_pool_nodes",
-            Method::POST,
-        );
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodes");
-        __request.push_literal("batch-update");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::BatchUpdatePoolNodesRequestBody,
+    ) -> BatchUpdatePoolNodesCall<'_> {
+        BatchUpdatePoolNodesCall::from_input(
+            &self.inner,
+            input::BatchUpdatePoolNodesInput::new(pool_name, body),
+        )
     }
 
     /// 创建网络资源 创建网络资源接口用于在系统中创建新的网络资源。该接口适用于以下场景:当需要为业务扩展、资源规划或网络架构调整时,用户可通过此接口创建新的网络资源,如虚拟网络、子网或路由等。使用该接口的前提条件是用户具有管理员权限,并且系统中具备足够的资源支持新网络资源的创建。创建操作完成后,新的网络资源将被成功添加到系统中,并可用于后续的业务配置。若用户无权限、资源不足或输入参数有误,接口将返回相应的错误信息。
     ///
     /// `POST /v1/{project_id}/networks`
     ///
+    /// Gives a [`CreateNetworkCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 400 (Bad Request。): each is a variant of [`CreateNetworkError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreateNetworkError::Unhandled` with its `Error`.
-    pub async fn create_network(
+    pub fn create_network(
         &self,
-        body: &models::NetworkCreationRequest,
-    ) -> Result<Response<models::Network>, CreateNetworkError> {
-        let __request = self.__build_create_network(body)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `create_network` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_create_network(
-        &self,
-        body: &models::NetworkCreationRequest,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new("create_network", Method::POST);
-        __request.push_literal("v1");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("networks");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(400u16, "Bad Request。")]);
-        Ok(__request)
+        body: models::NetworkCreationRequest,
+    ) -> CreateNetworkCall<'_> {
+        CreateNetworkCall::from_input(&self.inner, input::CreateNetworkInput::new(body))
     }
 
     /// 创建节点池 创建节点池接口用于创建新的节点池。该接口适用于以下场景:当需要扩展计算资源、优化资源分配或部署新的服务时,用户可通过此接口创建指定配置的节点池。使用该接口的前提条件是用户具有管理员权限且节点池的配置参数(如节点数量、规格、网络配置等)已正确设置。创建操作完成后,节点池将被成功创建并处于可用状态,相关节点信息将被记录。若用户无权限操作、配置参数错误或系统资源不足,接口将返回相应的错误信息。
@@ -606,37 +370,22 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`CreateNodePoolCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 400 (Bad request): each is a variant of [`CreateNodePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreateNodePoolError::Unhandled` with its `Error`.
-    pub async fn create_node_pool(
+    pub fn create_node_pool(
         &self,
-        body: &models::CreateNodePoolRequestBody,
-        pool_name: &str,
-    ) -> Result<Response<models::CreateNodePoolResponse>, CreateNodePoolError> {
-        let __request = self.__build_create_node_pool(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `create_node_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_create_node_pool(
-        &self,
-        body: &models::CreateNodePoolRequestBody,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new("create_node_pool", Method::POST);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodepools");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(400u16, "Bad request")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::CreateNodePoolRequestBody,
+    ) -> CreateNodePoolCall<'_> {
+        CreateNodePoolCall::from_input(
+            &self.inner,
+            input::CreateNodePoolInput::new(pool_name, body),
+        )
     }
 
     /// 创建资源池的订单id 创建资源池订单ID接口用于生成资源池申请的订单标识。该接口适用于以下场景:当用户需要申请新资源池时(如业务扩展、资源不足或临时资源需求),可通过此接口提交按需转包周期订单的创建请求。使用该接口的前提条件是用户需具备资源申请权限,提交的资源池配置参数(如资源类型、容量、周期等)需符合系统校验规则,且当前仅支持按需转包周期订单类型。订单创建成功后,系统将生成唯一订单ID并触发后续资源分配流程,同时记录操作日志。若用户权限不足、配置参数缺失/冲突(如容量超出配额)、订单类型不支持或系统资源不足,接口将返回对应错误码及提示信息,且不会生成订单ID或占用资源。
@@ -648,17 +397,7 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `name`)
     ///
-    /// `action_type`: **参数解释**:订单操作类型。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:可选值如下:
-    /// - toPeriod:按需转包周期,默认值
-    ///
-    /// **默认取值**:不涉及。 (query parameter `actionType`)
-    ///
-    /// `workspace_id`: **参数解释**:工作空间ID,默认是0。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:不涉及。
-    /// **默认取值**:不涉及。 (query parameter `workspaceId`)
+    /// Gives a [`CreateOrderIdCall`]: set what it needs ([`action_type`](CreateOrderIdCall::action_type), [`workspace_id`](CreateOrderIdCall::workspace_id)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
@@ -667,51 +406,22 @@ impl Client {
     /// The service documents HTTP 400 (Bad request) and HTTP 409 (Already exists): each is a variant of [`CreateOrderIdError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreateOrderIdError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition marks the request body optional; the format always sends one, so callers send {} when they have nothing to send.
-    pub async fn create_order_id(
+    pub fn create_order_id(
         &self,
-        body: &models::CreateOrderRequestBody,
-        name: &str,
-        action_type: Option<&str>,
-        workspace_id: Option<&str>,
-    ) -> Result<Response<models::Order>, CreateOrderIdError> {
-        let __request = self
-            .__build_create_order_id(body, name, action_type, workspace_id)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `create_order_id` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_create_order_id(
-        &self,
-        body: &models::CreateOrderRequestBody,
-        name: &str,
-        action_type: Option<&str>,
-        workspace_id: Option<&str>,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new("create_order_id", Method::POST);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("name", name)?;
-        __request.push_literal("orderid");
-        if let Some(__value) = action_type {
-            __request.query("actionType", __value);
-        }
-        if let Some(__value) = workspace_id {
-            __request.query("workspaceId", __value);
-        }
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request
-            .documented_errors(&[(400u16, "Bad request"), (409u16, "Already exists")]);
-        Ok(__request)
+        name: impl Into<String>,
+        body: models::CreateOrderRequestBody,
+    ) -> CreateOrderIdCall<'_> {
+        CreateOrderIdCall::from_input(
+            &self.inner,
+            input::CreateOrderIdInput::new(name, body),
+        )
     }
 
     /// 创建资源池 用户创建资源池。
     ///
     /// `POST /v2/{project_id}/pools`
     ///
-    /// `user_id`: 实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。 (header `X-ModelArts-User-ID`)
+    /// Gives a [`CreatePoolCall`]: set what it needs ([`user_id`](CreatePoolCall::user_id)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
@@ -720,34 +430,8 @@ impl Client {
     /// The service documents HTTP 400 (Bad request) and HTTP 409 (Already exists): each is a variant of [`CreatePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreatePoolError::Unhandled` with its `Error`.
     ///
     /// Decision: The document gives no 200 response example, so the 200 response lists none.
-    pub async fn create_pool(
-        &self,
-        body: &models::CreatePoolRequest,
-        user_id: Option<&str>,
-    ) -> Result<Response<models::CreatePoolResponse>, CreatePoolError> {
-        let __request = self.__build_create_pool(body, user_id)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `create_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_create_pool(
-        &self,
-        body: &models::CreatePoolRequest,
-        user_id: Option<&str>,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new("create_pool", Method::POST);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        if let Some(__value) = user_id {
-            __request.header("X-ModelArts-User-ID", __value)?;
-        }
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request
-            .documented_errors(&[(400u16, "Bad request"), (409u16, "Already exists")]);
-        Ok(__request)
+    pub fn create_pool(&self, body: models::CreatePoolRequest) -> CreatePoolCall<'_> {
+        CreatePoolCall::from_input(&self.inner, input::CreatePoolInput::new(body))
     }
 
     /// 创建插件 创建插件实例接口用于在系统中创建一个新的插件实例。该接口适用于以下场景:当需要扩展系统功能、部署新的插件、更新现有插件配置或测试插件时,用户可通过此接口创建指定插件的实例。使用该接口的前提条件是插件已存在且用户具有管理员权限或插件管理权限。创建操作完成后,插件实例将被成功创建并处于可用状态,相关配置信息将被记录。若插件不存在、用户无权限操作、配置参数错误或系统资源不足,接口将返回相应的错误信息。
@@ -759,37 +443,22 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`CreatePoolPluginCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 400 (Bad request): each is a variant of [`CreatePoolPluginError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreatePoolPluginError::Unhandled` with its `Error`.
-    pub async fn create_pool_plugin(
+    pub fn create_pool_plugin(
         &self,
-        body: &models::CreatePluginRequestBody,
-        pool_name: &str,
-    ) -> Result<Response<models::Plugin>, CreatePoolPluginError> {
-        let __request = self.__build_create_pool_plugin(body, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `create_pool_plugin` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_create_pool_plugin(
-        &self,
-        body: &models::CreatePluginRequestBody,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new("create_pool_plugin", Method::POST);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("plugins");
-        __request.json_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(400u16, "Bad request")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::CreatePluginRequestBody,
+    ) -> CreatePoolPluginCall<'_> {
+        CreatePoolPluginCall::from_input(
+            &self.inner,
+            input::CreatePoolPluginInput::new(pool_name, body),
+        )
     }
 
     /// 删除网络资源 删除网络资源接口用于移除指定的网络资源。该接口适用于以下场景:当网络资源不再需要、配置错误或需要清理资源时,用户可通过此接口删除指定的网络资源。使用该接口的前提条件是网络资源已存在且用户具有管理员权限。删除操作完成后,指定的网络资源将被永久移除,相关配置和关联关系也将被清理。若指定的网络资源不存在、用户无权限操作或资源被其他资源依赖,接口将返回相应的错误信息。
@@ -801,30 +470,19 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `network_name`)
     ///
+    /// Gives a [`DeleteNetworkCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`DeleteNetworkError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `DeleteNetworkError::Unhandled` with its `Error`.
-    pub async fn delete_network(
+    pub fn delete_network(
         &self,
-        network_name: &str,
-    ) -> Result<Response<models::Network>, DeleteNetworkError> {
-        let __request = self.__build_delete_network(network_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `delete_network` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_delete_network(
-        &self,
-        network_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("delete_network", Method::DELETE);
-        __request.push_literal("v1");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("networks");
-        __request.push_param("network_name", network_name)?;
-        __request.idempotent(true);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        network_name: impl Into<String>,
+    ) -> DeleteNetworkCall<'_> {
+        DeleteNetworkCall::from_input(
+            &self.inner,
+            input::DeleteNetworkInput::new(network_name),
+        )
     }
 
     /// 删除节点池 删除节点池接口用于移除已创建的节点池,包周期资源池不支持。该接口适用于以下场景:当节点池完成任务、配置错误或需要清理资源时,用户可通过此接口删除指定的节点池。使用该接口的前提条件是节点池已存在且用户具有管理员权限。删除操作完成后,节点池将被永久移除,相关资源和配置也将被清理。若节点池不存在、用户无权限操作或节点池处于不可删除状态(如包周期资源池或节点池正在使用中),接口将返回相应的错误信息。
@@ -841,34 +499,20 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `nodepool_name`)
     ///
+    /// Gives a [`DeleteNodePoolCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// # Errors
     ///
     /// The service documents HTTP 400 (Bad request): each is a variant of [`DeleteNodePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `DeleteNodePoolError::Unhandled` with its `Error`.
-    pub async fn delete_node_pool(
+    pub fn delete_node_pool(
         &self,
-        pool_name: &str,
-        nodepool_name: &str,
-    ) -> Result<Response<models::NodePool>, DeleteNodePoolError> {
-        let __request = self.__build_delete_node_pool(pool_name, nodepool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `delete_node_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_delete_node_pool(
-        &self,
-        pool_name: &str,
-        nodepool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("delete_node_pool", Method::DELETE);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodepools");
-        __request.push_param("nodepool_name", nodepool_name)?;
-        __request.idempotent(true);
-        __request.documented_errors(&[(400u16, "Bad request")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        nodepool_name: impl Into<String>,
+    ) -> DeleteNodePoolCall<'_> {
+        DeleteNodePoolCall::from_input(
+            &self.inner,
+            input::DeleteNodePoolInput::new(pool_name, nodepool_name),
+        )
     }
 
     /// 删除资源池 删除指定的资源池。
@@ -877,84 +521,26 @@ impl Client {
     ///
     /// `pool_name`: 系统生成的资源池名称。 (path parameter `pool_name`)
     ///
-    /// `user_id`: 实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。 (header `X-ModelArts-User-ID`)
+    /// Gives a [`DeletePoolCall`]: set what it needs ([`user_id`](DeletePoolCall::user_id)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`DeletePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `DeletePoolError::Unhandled` with its `Error`.
     ///
     /// Decision: The document's request example shows an empty body \`{ }\`, but the operation has no request body table, so no body is sent (request_body is null).
-    pub async fn delete_pool(
-        &self,
-        pool_name: &str,
-        user_id: Option<&str>,
-    ) -> Result<Response<models::DeletePoolResponse>, DeletePoolError> {
-        let __request = self.__build_delete_pool(pool_name, user_id)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `delete_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_delete_pool(
-        &self,
-        pool_name: &str,
-        user_id: Option<&str>,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("delete_pool", Method::DELETE);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        if let Some(__value) = user_id {
-            __request.header("X-ModelArts-User-ID", __value)?;
-        }
-        __request.idempotent(true);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+    pub fn delete_pool(&self, pool_name: impl Into<String>) -> DeletePoolCall<'_> {
+        DeletePoolCall::from_input(&self.inner, input::DeletePoolInput::new(pool_name))
     }
 
     /// 查询网络资源列表 查询网络资源列表。
     ///
     /// `GET /v1/{project_id}/networks`
     ///
-    /// `label_selector`: 标签筛选。 (query parameter `labelSelector`)
-    ///
-    /// `limit`: 分页单次查询返回数。 (query parameter `limit`)
-    ///
-    /// `continue_`: 分页查询时上一页位置。 (query parameter `continue`)
+    /// Gives a [`ListNetworksCall`]: set what it needs ([`label_selector`](ListNetworksCall::label_selector), [`limit`](ListNetworksCall::limit), [`continue_`](ListNetworksCall::continue_)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers. `.into_pages()` and `.into_items()` follow the list across pages ([`ListNetworksCall::into_pages`]).
     ///
     /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询时上一页位置") takes metadata.continue ("分页查询时,下一次查询位置") of the previous page, and limit sets the page size; recorded as pagination.
-    pub async fn list_networks(
-        &self,
-        label_selector: Option<&str>,
-        limit: Option<i32>,
-        continue_: Option<&str>,
-    ) -> Result<Response<models::NetworkList>, ListNetworksError> {
-        let __request = self.__build_list_networks(label_selector, limit, continue_)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `list_networks` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_list_networks(
-        &self,
-        label_selector: Option<&str>,
-        limit: Option<i32>,
-        continue_: Option<&str>,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("list_networks", Method::GET);
-        __request.push_literal("v1");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("networks");
-        if let Some(__value) = label_selector {
-            __request.query("labelSelector", __value);
-        }
-        if let Some(__value) = limit {
-            __request.query("limit", &__value.to_string());
-        }
-        if let Some(__value) = continue_ {
-            __request.query("continue", __value);
-        }
-        __request.idempotent(true);
-        Ok(__request)
+    pub fn list_networks(&self) -> ListNetworksCall<'_> {
+        ListNetworksCall::from_input(&self.inner, input::ListNetworksInput::new())
     }
 
     /// 查询节点池的节点列表 查询节点池的节点列表。
@@ -965,9 +551,7 @@ impl Client {
     ///
     /// `nodepool_name`: 节点池名称。 (path parameter `nodepool_name`)
     ///
-    /// `continue_`: 分页查询时上一页位置。 (query parameter `continue`)
-    ///
-    /// `limit`: 分页单次查询返回数。 (query parameter `limit`)
+    /// Gives a [`ListNodePoolNodesCall`]: set what it needs ([`continue_`](ListNodePoolNodesCall::continue_), [`limit`](ListNodePoolNodesCall::limit)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers. `.into_pages()` and `.into_items()` follow the list across pages ([`ListNodePoolNodesCall::into_pages`]).
     ///
     /// # Errors
     ///
@@ -976,43 +560,15 @@ impl Client {
     /// Decision: \[import\] The definition gives a request example but no body parameter; no body is sent, and the example is left out.
     ///
     /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询时上一页位置") takes metadata.continue ("分页查询时,下一次查询位置") of the previous page, and limit sets the page size; recorded as pagination.
-    pub async fn list_node_pool_nodes(
+    pub fn list_node_pool_nodes(
         &self,
-        pool_name: &str,
-        nodepool_name: &str,
-        continue_: Option<&str>,
-        limit: Option<&str>,
-    ) -> Result<Response<models::NodeList>, ListNodePoolNodesError> {
-        let __request = self
-            .__build_list_node_pool_nodes(pool_name, nodepool_name, continue_, limit)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `list_node_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_list_node_pool_nodes(
-        &self,
-        pool_name: &str,
-        nodepool_name: &str,
-        continue_: Option<&str>,
-        limit: Option<&str>,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("list_node_pool_nodes", Method::GET);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodepools");
-        __request.push_param("nodepool_name", nodepool_name)?;
-        __request.push_literal("nodes");
-        if let Some(__value) = continue_ {
-            __request.query("continue", __value);
-        }
-        if let Some(__value) = limit {
-            __request.query("limit", __value);
-        }
-        __request.idempotent(true);
-        __request.documented_errors(&[(400u16, "Bad request")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        nodepool_name: impl Into<String>,
+    ) -> ListNodePoolNodesCall<'_> {
+        ListNodePoolNodesCall::from_input(
+            &self.inner,
+            input::ListNodePoolNodesInput::new(pool_name, nodepool_name),
+        )
     }
 
     /// 查询节点池列表 查询节点池列表。
@@ -1020,42 +576,23 @@ impl Client {
     /// `GET /v2/{project_id}/pools/{pool_name}/nodepools`
     ///
     /// `pool_name`: 资源池名称。 (path parameter `pool_name`)
-    pub async fn list_node_pools(
+    ///
+    /// Gives a [`ListNodePoolsCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    pub fn list_node_pools(
         &self,
-        pool_name: &str,
-    ) -> Result<Response<models::NodePoolList>, ListNodePoolsError> {
-        let __request = self.__build_list_node_pools(pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `list_node_pools` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_list_node_pools(
-        &self,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("list_node_pools", Method::GET);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodepools");
-        __request.idempotent(true);
-        Ok(__request)
+        pool_name: impl Into<String>,
+    ) -> ListNodePoolsCall<'_> {
+        ListNodePoolsCall::from_input(
+            &self.inner,
+            input::ListNodePoolsInput::new(pool_name),
+        )
     }
 
     /// 查询插件模板列表 查询插件模板列表接口用于获取插件模板的基本信息列表。该接口适用于以下场景:当需要浏览或管理插件模板时,用户可通过此接口查询所有可用的插件模板信息,以便选择或进一步操作。使用该接口的前提条件是用户具有访问插件模板的权限,且插件模板服务处于正常运行状态。查询操作完成后,用户将获得插件模板的列表信息,包括模板名称、类型、版本等,便于后续的插件开发或管理。若用户无权限访问、插件模板服务不可用或请求参数无效,接口将返回相应的错误信息。
     ///
     /// `GET /v2/{project_id}/plugintemplates`
     ///
-    /// `template_name`: **参数解释**:指定的插件名称,填写则查询指定名称的插件。
-    /// **约束限制**:不涉及
-    /// **取值范围**:不涉及。
-    /// **默认取值**:不涉及。 (query parameter `templateName`)
-    ///
-    /// `pool_name`: **参数解释**:指定的资源池名称,填写则查询符合资源池安装条件的插件列表。
-    /// **约束限制**:不涉及
-    /// **取值范围**:不涉及。
-    /// **默认取值**:不涉及。 (query parameter `poolName`)
+    /// Gives a [`ListPluginTemplatesCall`]: set what it needs ([`template_name`](ListPluginTemplatesCall::template_name), [`pool_name`](ListPluginTemplatesCall::pool_name)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// # Errors
     ///
@@ -1064,34 +601,11 @@ impl Client {
     /// Decision: \[import\] The definition gives a request example but no body parameter; no body is sent, and the example is left out.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 items\[\].spec.versions\[\].inputs.parameters.custom.zones\[\].plugins.log.format: "combined"); they are data, checked against the body's types, never read as schema.
-    pub async fn list_plugin_templates(
-        &self,
-        template_name: Option<&str>,
-        pool_name: Option<&str>,
-    ) -> Result<Response<models::PluginTemplateList>, ListPluginTemplatesError> {
-        let __request = self.__build_list_plugin_templates(template_name, pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `list_plugin_templates` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_list_plugin_templates(
-        &self,
-        template_name: Option<&str>,
-        pool_name: Option<&str>,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("list_plugin_templates", Method::GET);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("plugintemplates");
-        if let Some(__value) = template_name {
-            __request.query("templateName", __value);
-        }
-        if let Some(__value) = pool_name {
-            __request.query("poolName", __value);
-        }
-        __request.idempotent(true);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+    pub fn list_plugin_templates(&self) -> ListPluginTemplatesCall<'_> {
+        ListPluginTemplatesCall::from_input(
+            &self.inner,
+            input::ListPluginTemplatesInput::new(),
+        )
     }
 
     /// 查询节点列表 查询资源池中的节点列表。
@@ -1100,47 +614,21 @@ impl Client {
     ///
     /// `pool_name`: 资源池名称。 (path parameter `pool_name`)
     ///
-    /// `continue_`: 分页查询时上一页位置。 (query parameter `continue`)
-    ///
-    /// `limit`: 分页单次查询返回数。 (query parameter `limit`)
+    /// Gives a [`ListPoolNodesCall`]: set what it needs ([`continue_`](ListPoolNodesCall::continue_), [`limit`](ListPoolNodesCall::limit)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers. `.into_pages()` and `.into_items()` follow the list across pages ([`ListPoolNodesCall::into_pages`]).
     ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`ListPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ListPoolNodesError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询时上一页位置") takes metadata.continue ("分页查询时,下一次查询位置") of the previous page, and limit sets the page size; recorded as pagination.
-    pub async fn list_pool_nodes(
+    pub fn list_pool_nodes(
         &self,
-        pool_name: &str,
-        continue_: Option<&str>,
-        limit: Option<i64>,
-    ) -> Result<Response<models::NodeList>, ListPoolNodesError> {
-        let __request = self.__build_list_pool_nodes(pool_name, continue_, limit)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `list_pool_nodes` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_list_pool_nodes(
-        &self,
-        pool_name: &str,
-        continue_: Option<&str>,
-        limit: Option<i64>,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("list_pool_nodes", Method::GET);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodes");
-        if let Some(__value) = continue_ {
-            __request.query("continue", __value);
-        }
-        if let Some(__value) = limit {
-            __request.query("limit", &__value.to_string());
-        }
-        __request.idempotent(true);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+    ) -> ListPoolNodesCall<'_> {
+        ListPoolNodesCall::from_input(
+            &self.inner,
+            input::ListPoolNodesInput::new(pool_name),
+        )
     }
 
     /// 查询插件列表 查询插件实例列表接口用于获取系统中已部署的插件实例信息。该接口适用于以下场景:当用户需要查看系统中已部署的插件实例、监控插件运行状态、管理插件配置或进行故障排查时,可通过此接口获取插件实例的详细信息。使用该接口的前提条件是用户具有查询权限且系统中已部署至少一个插件实例。调用该接口后,系统将返回所有插件实例的列表,包括插件名称、类型、状态、版本及部署环境等信息。若用户无权限访问或系统中未部署任何插件实例,接口将返回相应的错误信息或空列表。
@@ -1152,147 +640,50 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`ListPoolPluginsCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// Decision: \[import\] The definition gives a request example but no body parameter; no body is sent, and the example is left out.
-    pub async fn list_pool_plugins(
+    pub fn list_pool_plugins(
         &self,
-        pool_name: &str,
-    ) -> Result<Response<models::PluginList>, ListPoolPluginsError> {
-        let __request = self.__build_list_pool_plugins(pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `list_pool_plugins` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_list_pool_plugins(
-        &self,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("list_pool_plugins", Method::GET);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("plugins");
-        __request.idempotent(true);
-        Ok(__request)
+        pool_name: impl Into<String>,
+    ) -> ListPoolPluginsCall<'_> {
+        ListPoolPluginsCall::from_input(
+            &self.inner,
+            input::ListPoolPluginsInput::new(pool_name),
+        )
     }
 
     /// 查询资源池的所有标签 查询用户当前项目下资源池的所有标签,默认查询所有工作空间,无权限的工作空间不返回标签数据。
     ///
     /// `GET /v1/{project_id}/pools/tags`
     ///
-    /// `limit`: 指定每一页查询返回的最大条目数,默认为200。 (query parameter `limit`)
-    ///
-    /// `offset`: 分页列表的起始页,默认为0。 (query parameter `offset`)
+    /// Gives a [`ListPoolTagsCall`]: set what it needs ([`limit`](ListPoolTagsCall::limit), [`offset`](ListPoolTagsCall::offset)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。): each is a variant of [`ListPoolTagsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ListPoolTagsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition pages with offset and limit (in prose only); the format's pagination follows a token, so they stay plain query parameters.
-    pub async fn list_pool_tags(
-        &self,
-        limit: Option<i32>,
-        offset: Option<i32>,
-    ) -> Result<Response<models::TagList>, ListPoolTagsError> {
-        let __request = self.__build_list_pool_tags(limit, offset)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `list_pool_tags` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_list_pool_tags(
-        &self,
-        limit: Option<i32>,
-        offset: Option<i32>,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("list_pool_tags", Method::GET);
-        __request.push_literal("v1");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_literal("tags");
-        if let Some(__value) = limit {
-            __request.query("limit", &__value.to_string());
-        }
-        if let Some(__value) = offset {
-            __request.query("offset", &__value.to_string());
-        }
-        __request.idempotent(true);
-        __request
-            .documented_errors(
-                &[
-                    (400u16, "参数非法。"),
-                    (401u16, "鉴权失败。"),
-                    (403u16, "权限不足。"),
-                ],
-            );
-        Ok(__request)
+    pub fn list_pool_tags(&self) -> ListPoolTagsCall<'_> {
+        ListPoolTagsCall::from_input(&self.inner, input::ListPoolTagsInput::new())
     }
 
     /// 查询资源池列表,可通过标签、资源池状态筛选查询资源池列表。 查询资源池列表。
     ///
     /// `GET /v2/{project_id}/pools`
     ///
-    /// `workspace_id`: 工作空间ID。获取方法请参见\[查询工作空间列表\](ListWorkspace.xml)。未创建工作空间时默认值为“0”,存在创建并使用的工作空间,以实际取值为准。 (query parameter `workspaceId`)
-    ///
-    /// `label_selector`: 标签筛选。 (query parameter `labelSelector`)
-    ///
-    /// `status`: 资源池状态。状态为空时,返回当前有效的资源池,包括创建中和创建成功的资源池。可选值如下:
-    /// - created: 创建成功的资源池。
-    /// - failed:创建失败的资源池,创建失败的资源池记录保留3天。
-    /// - creating:创建中的资源池。 (query parameter `status`)
+    /// Gives a [`ListPoolsCall`]: set what it needs ([`workspace_id`](ListPoolsCall::workspace_id), [`label_selector`](ListPoolsCall::label_selector), [`status`](ListPoolsCall::status)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 items\[\].spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
-    pub async fn list_pools(
-        &self,
-        workspace_id: Option<&str>,
-        label_selector: Option<&str>,
-        status: Option<&str>,
-    ) -> Result<Response<models::PoolList>, ListPoolsError> {
-        let __request = self.__build_list_pools(workspace_id, label_selector, status)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `list_pools` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_list_pools(
-        &self,
-        workspace_id: Option<&str>,
-        label_selector: Option<&str>,
-        status: Option<&str>,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("list_pools", Method::GET);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        if let Some(__value) = workspace_id {
-            __request.query("workspaceId", __value);
-        }
-        if let Some(__value) = label_selector {
-            __request.query("labelSelector", __value);
-        }
-        if let Some(__value) = status {
-            __request.query("status", __value);
-        }
-        __request.idempotent(true);
-        Ok(__request)
+    pub fn list_pools(&self) -> ListPoolsCall<'_> {
+        ListPoolsCall::from_input(&self.inner, input::ListPoolsInput::new())
     }
 
     /// 查询资源规格列表 查询资源规格列表接口用于获取可用的资源规格信息。该接口适用于以下场景:当需要查看或选择资源规格以创建资源池、分配资源或了解可用资源规格时,用户可通过此接口获取资源规格的详细信息。使用该接口的前提条件是用户具有相应的权限(如管理员权限或资源管理权限)。调用接口成功后,系统将返回资源规格的列表,包括规格ID、名称、CPU核数、内存大小、存储容量等详细信息。若用户无权限访问该接口或系统中未配置资源规格,接口将返回相应的错误信息。
     ///
     /// `GET /v1/{project_id}/resourceflavors`
     ///
-    /// `continue_`: **参数解释**:分页查询的偏移标志。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:取值来自用户上一次分页查询响应结果中metadata.continue中的值,值为空默认无偏移。
-    /// **默认取值**:不涉及。 (query parameter `continue`)
-    ///
-    /// `limit`: **参数解释**:分页单次查询返回的资源数量。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:0 - 500。
-    /// **默认取值**:500。 (query parameter `limit`)
-    ///
-    /// `label_selector`: **参数解释**:标签筛选查询。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:不涉及。
-    /// **默认取值**:不涉及。 (query parameter `labelSelector`)
+    /// Gives a [`ListResourceFlavorsCall`]: set what it needs ([`continue_`](ListResourceFlavorsCall::continue_), [`limit`](ListResourceFlavorsCall::limit), [`label_selector`](ListResourceFlavorsCall::label_selector)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers. `.into_pages()` and `.into_items()` follow the list across pages ([`ListResourceFlavorsCall::into_pages`]).
     ///
     /// # Errors
     ///
@@ -1301,43 +692,11 @@ impl Client {
     /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询的偏移标志") takes metadata.continue ("分页查询的偏移标志") of the previous page, and limit sets the page size; recorded as pagination.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 items\[\].spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
-    pub async fn list_resource_flavors(
-        &self,
-        continue_: Option<&str>,
-        limit: Option<i64>,
-        label_selector: Option<&str>,
-    ) -> Result<Response<models::ResourceFlavorList>, ListResourceFlavorsError> {
-        let __request = self
-            .__build_list_resource_flavors(continue_, limit, label_selector)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `list_resource_flavors` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_list_resource_flavors(
-        &self,
-        continue_: Option<&str>,
-        limit: Option<i64>,
-        label_selector: Option<&str>,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("list_resource_flavors", Method::GET);
-        __request.push_literal("v1");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("resourceflavors");
-        if let Some(__value) = continue_ {
-            __request.query("continue", __value);
-        }
-        if let Some(__value) = limit {
-            __request.query("limit", &__value.to_string());
-        }
-        if let Some(__value) = label_selector {
-            __request.query("labelSelector", __value);
-        }
-        __request.idempotent(true);
-        __request
-            .documented_errors(
-                &[(401u16, "Authorization failed."), (404u16, "Not found.")],
-            );
-        Ok(__request)
+    pub fn list_resource_flavors(&self) -> ListResourceFlavorsCall<'_> {
+        ListResourceFlavorsCall::from_input(
+            &self.inner,
+            input::ListResourceFlavorsInput::new(),
+        )
     }
 
     /// 查询资源池作业列表 查询专属资源池作业列表接口用于获取指定专属资源池中的作业信息列表。该接口适用于以下场景:当需要监控专属资源池的资源使用情况、查看作业状态或管理资源分配时,用户可通过此接口获取专属资源池中作业的详细信息。使用该接口的前提条件是专属资源池已存在且用户具有相应的权限(如管理员权限或资源管理权限)。调用接口成功后,系统将返回专属资源池中作业的列表,包括作业ID、名称、状态、资源使用情况等详细信息。若专属资源池不存在、用户无权限操作或资源池当前不可用,接口将返回相应的错误信息。
@@ -1349,55 +708,7 @@ impl Client {
     /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为\[36-63\]个字符。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// `type_`: **参数解释**:根据作业类型查询资源池作业列表。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:可选值如下:
-    /// - train:训练作业
-    /// - infer:推理服务
-    /// - notebook:Notebook作业
-    /// - x-infer:新版推理作业
-    ///
-    /// **默认取值**:不涉及。 (query parameter `type`)
-    ///
-    /// `status`: **参数解释**:根据作业状态查询资源池作业列表。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:可选值如下:
-    /// - Queue:排队中的作业。
-    /// - Pending:等待中的作业。
-    /// - Abnormal:异常的作业。
-    /// - Terminating:中止中的作业。
-    /// - Creating:创建中的作业。
-    /// - Running:运行中的作业。
-    /// - Completed:已完成的作业。
-    /// - Terminated:已终止的作业。
-    /// - Failed:运行失败的作业。
-    ///
-    /// **默认取值**:不涉及。 (query parameter `status`)
-    ///
-    /// `sort`: **参数解释**:查询资源池作业列表的排序条件。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:可选值如下:
-    /// - create_time:根据作业创建时间排序。
-    ///
-    /// **默认取值**:不涉及。 (query parameter `sort`)
-    ///
-    /// `ascend`: **参数解释**:指定查询资源池作业列表是否按照升序排序。
-    /// **约束限制**:需要配合sort查询参数使用。
-    /// **取值范围**:可选值如下:
-    /// - true:按照升序排序。
-    /// - false:按照降序排序。
-    ///
-    /// **默认取值**:false。 (query parameter `ascend`)
-    ///
-    /// `offset`: **参数解释**:分页查询的偏移量。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:0-2147483647。
-    /// **默认取值**:0。 (query parameter `offset`)
-    ///
-    /// `limit`: **参数解释**:分页单次查询返回的资源数量。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:0 - 500。
-    /// **默认取值**:500。 (query parameter `limit`)
+    /// Gives a [`ListWorkloadsCall`]: set what it needs ([`type_`](ListWorkloadsCall::type_), [`status`](ListWorkloadsCall::status), [`sort`](ListWorkloadsCall::sort), [`ascend`](ListWorkloadsCall::ascend), [`offset`](ListWorkloadsCall::offset), [`limit`](ListWorkloadsCall::limit)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// # Errors
     ///
@@ -1406,70 +717,11 @@ impl Client {
     /// Decision: \[import\] The definition pages with offset and limit (in prose only); the format's pagination follows a token, so they stay plain query parameters.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 items\[\].type: "train"); they are data, checked against the body's types, never read as schema.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn list_workloads(
-        &self,
-        pool_name: &str,
-        type_: Option<&str>,
-        status: Option<&str>,
-        sort: Option<&str>,
-        ascend: Option<bool>,
-        offset: Option<&str>,
-        limit: Option<i64>,
-    ) -> Result<Response<models::WorkloadList>, ListWorkloadsError> {
-        let __request = self
-            .__build_list_workloads(
-                pool_name,
-                type_,
-                status,
-                sort,
-                ascend,
-                offset,
-                limit,
-            )?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `list_workloads` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn __build_list_workloads(
-        &self,
-        pool_name: &str,
-        type_: Option<&str>,
-        status: Option<&str>,
-        sort: Option<&str>,
-        ascend: Option<bool>,
-        offset: Option<&str>,
-        limit: Option<i64>,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("list_workloads", Method::GET);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("workloads");
-        if let Some(__value) = type_ {
-            __request.query("type", __value);
-        }
-        if let Some(__value) = status {
-            __request.query("status", __value);
-        }
-        if let Some(__value) = sort {
-            __request.query("sort", __value);
-        }
-        if let Some(__value) = ascend {
-            __request.query("ascend", &__value.to_string());
-        }
-        if let Some(__value) = offset {
-            __request.query("offset", __value);
-        }
-        if let Some(__value) = limit {
-            __request.query("limit", &__value.to_string());
-        }
-        __request.idempotent(true);
-        __request
-            .documented_errors(&[(400u16, "Bad Request。"), (404u16, "Not Found。")]);
-        Ok(__request)
+    pub fn list_workloads(&self, pool_name: impl Into<String>) -> ListWorkloadsCall<'_> {
+        ListWorkloadsCall::from_input(
+            &self.inner,
+            input::ListWorkloadsInput::new(pool_name),
+        )
     }
 
     /// 更新网络资源 更新网络资源接口用于修改指定网络资源的配置信息。该接口适用于以下场景:当需要调整网络资源的属性、修复配置错误或优化资源设置时,用户可通过此接口更新指定网络资源的详细信息。使用该接口的前提条件是网络资源已存在且用户具有管理员权限。更新操作完成后,指定网络资源的配置信息将被成功修改,系统将反映最新的资源状态和属性。若指定的网络资源不存在、用户无权限操作或输入参数有误,接口将返回相应的错误信息。
@@ -1481,6 +733,8 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `network_name`)
     ///
+    /// Gives a [`PatchNetworkCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// The body is a JSON merge patch (RFC 7396, sent as `application/merge-patch+json`): a member left `Patch::Absent` is left alone, `Patch::Null` removes it, `Patch::Value` sets it.
@@ -1490,32 +744,15 @@ impl Client {
     /// The service documents HTTP 400 (Bad request) and HTTP 404 (Not Found。): each is a variant of [`PatchNetworkError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `PatchNetworkError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition declares a required Content-Type header parameter ("application/merge-patch+json"); it is the request body's media type, not an option callers fill, so the body's media_type is application/merge-patch+json.
-    pub async fn patch_network(
+    pub fn patch_network(
         &self,
-        body: &models::PatchNetworkRequest,
-        network_name: &str,
-    ) -> Result<Response<models::Network>, PatchNetworkError> {
-        let __request = self.__build_patch_network(body, network_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `patch_network` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_patch_network(
-        &self,
-        body: &models::PatchNetworkRequest,
-        network_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new("patch_network", Method::PATCH);
-        __request.push_literal("v1");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("networks");
-        __request.push_param("network_name", network_name)?;
-        __request.merge_patch_body(body)?;
-        __request.idempotent(false);
-        __request
-            .documented_errors(&[(400u16, "Bad request"), (404u16, "Not Found。")]);
-        Ok(__request)
+        network_name: impl Into<String>,
+        body: models::PatchNetworkRequest,
+    ) -> PatchNetworkCall<'_> {
+        PatchNetworkCall::from_input(
+            &self.inner,
+            input::PatchNetworkInput::new(network_name, body),
+        )
     }
 
     /// 更新节点池 更新节点池。
@@ -1526,6 +763,8 @@ impl Client {
     ///
     /// `nodepool_name`: 节点池名称。 (path parameter `nodepool_name`)
     ///
+    /// Gives a [`PatchNodePoolCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
     /// The body is a JSON merge patch (RFC 7396, sent as `application/merge-patch+json`): a member left `Patch::Absent` is left alone, `Patch::Null` removes it, `Patch::Value` sets it.
@@ -1535,35 +774,16 @@ impl Client {
     /// The service documents HTTP 400 (Bad request): each is a variant of [`PatchNodePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `PatchNodePoolError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition declares a required Content-Type header parameter ("application/merge-patch+json"); it is the request body's media type, not an option callers fill, so the body's media_type is application/merge-patch+json.
-    pub async fn patch_node_pool(
+    pub fn patch_node_pool(
         &self,
-        body: &models::PatchNodePoolRequest,
-        pool_name: &str,
-        nodepool_name: &str,
-    ) -> Result<Response<models::PatchNodePoolResponse>, PatchNodePoolError> {
-        let __request = self.__build_patch_node_pool(body, pool_name, nodepool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `patch_node_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_patch_node_pool(
-        &self,
-        body: &models::PatchNodePoolRequest,
-        pool_name: &str,
-        nodepool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new("patch_node_pool", Method::PATCH);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("nodepools");
-        __request.push_param("nodepool_name", nodepool_name)?;
-        __request.merge_patch_body(body)?;
-        __request.idempotent(false);
-        __request.documented_errors(&[(400u16, "Bad request")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        nodepool_name: impl Into<String>,
+        body: models::PatchNodePoolRequest,
+    ) -> PatchNodePoolCall<'_> {
+        PatchNodePoolCall::from_input(
+            &self.inner,
+            input::PatchNodePoolInput::new(pool_name, nodepool_name, body),
+        )
     }
 
     /// 更新资源池 更新资源池接口用于修改指定资源池的配置和容量。该接口适用于以下场景:当资源池需要扩展容量、调整配置或优化性能时,用户可通过此接口更新资源池的相关信息。使用该接口的前提条件是资源池已存在且用户具有管理员权限。更新操作完成后,资源池的配置和容量将被更新,相关资源和配置也将被调整。若资源池不存在、用户无权限操作或资源池处于不可更新状态,接口将返回相应的错误信息。
@@ -1575,10 +795,7 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// `user_id`: **参数解释**:实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:不涉及。
-    /// **默认取值**:不涉及。 (header `X-ModelArts-User-ID`)
+    /// Gives a [`PatchPoolCall`]: set what it needs ([`user_id`](PatchPoolCall::user_id)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.
     ///
@@ -1591,37 +808,15 @@ impl Client {
     /// Decision: \[import\] The definition declares a required Content-Type header parameter ("application/merge-patch+json"); it is the request body's media type, not an option callers fill, so the body's media_type is application/merge-patch+json.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
-    pub async fn patch_pool(
+    pub fn patch_pool(
         &self,
-        body: &models::PatchPoolRequest,
-        pool_name: &str,
-        user_id: Option<&str>,
-    ) -> Result<Response<models::PoolModel>, PatchPoolError> {
-        let __request = self.__build_patch_pool(body, pool_name, user_id)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `patch_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_patch_pool(
-        &self,
-        body: &models::PatchPoolRequest,
-        pool_name: &str,
-        user_id: Option<&str>,
-    ) -> Result<OperationRequest, Error> {
-        body.validate().map_err(Error::InvalidRequest)?;
-        let mut __request = OperationRequest::new("patch_pool", Method::PATCH);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        if let Some(__value) = user_id {
-            __request.header("X-ModelArts-User-ID", __value)?;
-        }
-        __request.merge_patch_body(body)?;
-        __request.idempotent(false);
-        __request
-            .documented_errors(&[(400u16, "Bad request"), (404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        body: models::PatchPoolRequest,
+    ) -> PatchPoolCall<'_> {
+        PatchPoolCall::from_input(
+            &self.inner,
+            input::PatchPoolInput::new(pool_name, body),
+        )
     }
 
     /// 查询网络资源 查询网络资源接口用于获取指定网络资源的详情信息。该接口适用于以下场景:当用户需要查看特定网络资源的详细配置、状态或属性时,可通过此接口查询指定网络资源的详细信息。使用该接口的前提条件是用户具有相应的权限,并且指定的网络资源已存在于系统中。查询操作完成后,接口将返回指定网络资源的详细信息,包括资源ID、类型、状态、配置参数等。若指定的网络资源不存在、用户无权限操作或输入参数有误,接口将返回相应的错误信息。
@@ -1633,30 +828,16 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `network_name`)
     ///
+    /// Gives a [`ShowNetworkCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowNetworkError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowNetworkError::Unhandled` with its `Error`.
-    pub async fn show_network(
-        &self,
-        network_name: &str,
-    ) -> Result<Response<models::Network>, ShowNetworkError> {
-        let __request = self.__build_show_network(network_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `show_network` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_show_network(
-        &self,
-        network_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("show_network", Method::GET);
-        __request.push_literal("v1");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("networks");
-        __request.push_param("network_name", network_name)?;
-        __request.idempotent(true);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+    pub fn show_network(&self, network_name: impl Into<String>) -> ShowNetworkCall<'_> {
+        ShowNetworkCall::from_input(
+            &self.inner,
+            input::ShowNetworkInput::new(network_name),
+        )
     }
 
     /// 查询节点配置模板 查询节点配置模板接口用于获取指定节点配置模板的详细信息。该接口适用于以下场景:当用户需要查看节点配置模板的内容、管理节点配置或进行相关操作时,可通过此接口获取指定节点配置模板的详细信息。使用该接口的前提条件是节点配置模板已存在且用户具有相应的访问权限。调用该接口后,系统将返回指定节点配置模板的详细信息,包括模板名称、版本、配置参数及描述等。若节点配置模板不存在或用户无权限访问,接口将返回相应的错误信息。
@@ -1668,33 +849,19 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `nodeconfigtemplate_name`)
     ///
+    /// Gives a [`ShowNodeConfigTemplateCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowNodeConfigTemplateError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowNodeConfigTemplateError::Unhandled` with its `Error`.
-    pub async fn show_node_config_template(
+    pub fn show_node_config_template(
         &self,
-        nodeconfigtemplate_name: &str,
-    ) -> Result<Response<models::NodeConfigTemplate>, ShowNodeConfigTemplateError> {
-        let __request = self.__build_show_node_config_template(nodeconfigtemplate_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `show_node_config_template` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_show_node_config_template(
-        &self,
-        nodeconfigtemplate_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new(
-            "show_node_config_template",
-            Method::GET,
-        );
-        __request.push_literal("v1");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("nodeconfigtemplates");
-        __request.push_param("nodeconfigtemplate_name", nodeconfigtemplate_name)?;
-        __request.idempotent(true);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        nodeconfigtemplate_name: impl Into<String>,
+    ) -> ShowNodeConfigTemplateCall<'_> {
+        ShowNodeConfigTemplateCall::from_input(
+            &self.inner,
+            input::ShowNodeConfigTemplateInput::new(nodeconfigtemplate_name),
+        )
     }
 
     /// 查询插件模板 查询插件模板接口用于获取指定插件模板的详细信息。该接口适用于以下场景:当需要了解特定插件模板的配置、功能或使用方式时,用户可通过此接口查询插件模板的详细信息。使用该接口的前提条件是插件模板已存在且用户具有访问权限。查询操作完成后,用户将获得指定插件模板的详细信息,包括模板的配置参数、功能描述等,便于后续的插件开发或配置管理。若插件模板不存在或用户无权限访问,接口将返回相应的错误信息。
@@ -1709,32 +876,21 @@ impl Client {
     ///
     /// **默认取值**:不涉及。 (path parameter `plugintemplate_name`)
     ///
+    /// Gives a [`ShowPluginTemplateCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowPluginTemplateError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPluginTemplateError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 spec.type: "npuDriver"); they are data, checked against the body's types, never read as schema.
-    pub async fn show_plugin_template(
+    pub fn show_plugin_template(
         &self,
-        plugintemplate_name: &str,
-    ) -> Result<Response<models::PluginTemplate>, ShowPluginTemplateError> {
-        let __request = self.__build_show_plugin_template(plugintemplate_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `show_plugin_template` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_show_plugin_template(
-        &self,
-        plugintemplate_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("show_plugin_template", Method::GET);
-        __request.push_literal("v1");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("plugintemplates");
-        __request.push_param("plugintemplate_name", plugintemplate_name)?;
-        __request.idempotent(true);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        plugintemplate_name: impl Into<String>,
+    ) -> ShowPluginTemplateCall<'_> {
+        ShowPluginTemplateCall::from_input(
+            &self.inner,
+            input::ShowPluginTemplateInput::new(plugintemplate_name),
+        )
     }
 
     /// 查询资源池 查询资源池信息接口用于获取指定资源池的详细信息。该接口适用于以下场景:当用户需要查看特定资源池的详细配置、状态、资源使用情况或进行资源管理时,可通过此接口查询指定资源池的详细信息。使用该接口的前提条件是用户具有相应的权限,并且指定的资源池已存在于系统中。查询操作完成后,接口将返回资源池的详细信息,包括资源池ID、名称、类型、状态、资源配额、利用率等。若指定的资源池不存在、用户无权限操作或输入参数有误,接口将返回相应的错误信息。
@@ -1746,42 +902,15 @@ impl Client {
     /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为36-63。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// `user_id`: **参数解释**:租户ID,传递该参数鉴权以该租户ID为准。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:不涉及。
-    /// **默认取值**:不涉及。 (header `X-ModelArts-User-ID`)
+    /// Gives a [`ShowPoolCall`]: set what it needs ([`user_id`](ShowPoolCall::user_id)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowPoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
-    pub async fn show_pool(
-        &self,
-        pool_name: &str,
-        user_id: Option<&str>,
-    ) -> Result<Response<models::PoolModel>, ShowPoolError> {
-        let __request = self.__build_show_pool(pool_name, user_id)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `show_pool` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_show_pool(
-        &self,
-        pool_name: &str,
-        user_id: Option<&str>,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("show_pool", Method::GET);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        if let Some(__value) = user_id {
-            __request.header("X-ModelArts-User-ID", __value)?;
-        }
-        __request.idempotent(true);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+    pub fn show_pool(&self, pool_name: impl Into<String>) -> ShowPoolCall<'_> {
+        ShowPoolCall::from_input(&self.inner, input::ShowPoolInput::new(pool_name))
     }
 
     /// 资源池监控 资源池监控接口用于获取指定资源池的实时或历史监控信息。该接口适用于以下场景:当需要实时查看资源池的资源使用情况、性能状态或历史数据时,用户可通过此接口获取资源池的监控数据。使用该接口的前提条件是资源池已存在且用户具有管理员权限。调用接口成功后,系统将返回资源池的监控信息,包括资源使用率、性能指标及历史趋势等数据。若资源池不存在、用户无权限操作或资源池当前不可用,接口将返回相应的错误信息。
@@ -1793,80 +922,19 @@ impl Client {
     /// **取值范围**:只能以小写字母开头,数字、中划线组成,不能以中划线结尾,且长度为\[36-63\]个字符。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
-    /// `time_range`: **参数解释**:查询资源池监控信息的时间范围,格式为startTimeInMillis.endTimeInMillis.durationInMinutes。其中,startTimeInMillis表示查询的开始时间,格式为UTC毫秒,如果指定为-1,服务端将按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。endTimeInMillis表示查询的结束时间,格式为UTC毫秒,如果指定为-1,服务端将按(startTimeInMillis + durationInMinutes * 60 * 1000)计算结束时间,如果计算出的结束时间大于当前系统时间,则使用当前系统时间。durationInMinutes表示查询时间的跨度分钟数。 取值范围大于0并且大于等于(endTimeInMillis - startTimeInMillis) / (60 * 1000) - 1。当开始时间与结束时间都设置为-1时,系统会将结束时间设置为当前时间UTC毫秒值,并按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。如:-1.-1.60(表示最近60分钟)。
-    /// **约束限制**:单次请求中,查询时长与周期需要满足以下条件: durationInMinutes * 60 / period \<= 1440。
-    /// **取值范围**:不涉及。
-    /// **默认取值**:-1.-1.60。
-    ///
-    /// 查询时间范围,默认值“-1.-1.60”。格式为startTimeInMillis.endTimeInMillis.durationInMinutes,参数解释:
-    /// - startTimeInMillis: 查询的开始时间,格式为UTC毫秒,如果指定为-1,服务端将按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间
-    /// - endTimeInMillis: 查询的结束时间,格式为UTC毫秒,如果指定为-1,服务端将按(startTimeInMillis + durationInMinutes * 60 * 1000)计算结束时间,如果计算出的结束时间大于当前系统时间,则使用当前系统时间
-    /// - durationInMinutes:查询时间的跨度分钟数。 取值范围大于0并且大于等于(endTimeInMillis - startTimeInMillis) / (60 * 1000) - 1
-    ///
-    /// 当开始时间与结束时间都设置为-1时,系统会将结束时间设置为当前时间UTC毫秒值,并按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。如:-1.-1.60(表示最近60分钟)约束:单次请求中,查询时长与周期需要满足以下条件: durationInMinutes * 60 / period \<= 1440。 (query parameter `time_range`)
-    ///
-    /// `statistics`: **参数解释**:资源池监控信息在指定时间粒度下的统计方式。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:可选值如下:
-    /// - maximum:最大值统计,默认值。
-    /// - minimum:最小值统计。
-    /// - sum:求和统计。
-    /// - average:平均值统计。
-    /// - sampleCount:采样统计。
-    ///
-    /// **默认取值**:maximum。 (query parameter `statistics`)
-    ///
-    /// `period`: **参数解释**:查询资源池监控信息的时间粒度,以秒为单位。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:可选值如下:
-    /// - 60:粒度为1分钟,默认值。
-    /// - 300:粒度为5分钟。
-    /// - 900:粒度为15分钟。
-    /// - 3600:粒度为1小时。
-    ///
-    /// **默认取值**:60。 (query parameter `period`)
+    /// Gives a [`ShowPoolMonitorCall`]: set what it needs ([`time_range`](ShowPoolMonitorCall::time_range), [`statistics`](ShowPoolMonitorCall::statistics), [`period`](ShowPoolMonitorCall::period)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowPoolMonitorError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolMonitorError::Unhandled` with its `Error`.
-    pub async fn show_pool_monitor(
+    pub fn show_pool_monitor(
         &self,
-        pool_name: &str,
-        time_range: Option<&str>,
-        statistics: Option<&str>,
-        period: Option<&str>,
-    ) -> Result<Response<models::PoolMonitor>, ShowPoolMonitorError> {
-        let __request = self
-            .__build_show_pool_monitor(pool_name, time_range, statistics, period)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `show_pool_monitor` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_show_pool_monitor(
-        &self,
-        pool_name: &str,
-        time_range: Option<&str>,
-        statistics: Option<&str>,
-        period: Option<&str>,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("show_pool_monitor", Method::GET);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("monitor");
-        if let Some(__value) = time_range {
-            __request.query("time_range", __value);
-        }
-        if let Some(__value) = statistics {
-            __request.query("statistics", __value);
-        }
-        if let Some(__value) = period {
-            __request.query("period", __value);
-        }
-        __request.idempotent(true);
-        __request.documented_errors(&[(404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+    ) -> ShowPoolMonitorCall<'_> {
+        ShowPoolMonitorCall::from_input(
+            &self.inner,
+            input::ShowPoolMonitorInput::new(pool_name),
+        )
     }
 
     /// 查询资源池节点自定义配置 查询资源池节点自定义配置接口用于获取指定资源池节点的自定义配置信息。该接口适用于以下场景:当需要查看资源池节点的详细配置、优化资源分配或管理节点资源时,用户可通过此接口获取节点的自定义配置数据。使用该接口的前提条件是资源池节点已存在且用户具有访问该节点的权限。调用接口成功后,系统将返回资源池节点的自定义配置信息,包括硬件规格、软件环境、网络设置等详细参数。若资源池节点不存在、用户无权限访问或节点配置信息未正确配置,接口将返回相应的错误信息。
@@ -1878,96 +946,47 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`ShowPoolNodeConfigCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// # Errors
     ///
     /// The service documents HTTP 400 (Error response): each is a variant of [`ShowPoolNodeConfigError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolNodeConfigError::Unhandled` with its `Error`.
-    pub async fn show_pool_node_config(
+    pub fn show_pool_node_config(
         &self,
-        pool_name: &str,
-    ) -> Result<Response<models::NodeConfig>, ShowPoolNodeConfigError> {
-        let __request = self.__build_show_pool_node_config(pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `show_pool_node_config` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_show_pool_node_config(
-        &self,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("show_pool_node_config", Method::GET);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("node-config");
-        __request.idempotent(true);
-        __request.documented_errors(&[(400u16, "Error response")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+    ) -> ShowPoolNodeConfigCall<'_> {
+        ShowPoolNodeConfigCall::from_input(
+            &self.inner,
+            input::ShowPoolNodeConfigInput::new(pool_name),
+        )
     }
 
     /// 查询资源实时利用率 查询资源实时利用率接口用于获取当前项目下所有资源池的实时利用率信息。该接口适用于以下场景:当用户需要监控资源使用情况、进行资源优化、容量规划或故障排查时,可通过此接口查询资源池的实时利用率,包括CPU、内存、存储等资源的使用情况。使用该接口的前提条件是用户具有访问该项目的权限,并且资源池已存在且处于运行状态。查询操作完成后,接口将返回资源池的实时利用率数据,包含利用率百分比、资源类型、时间戳等详细信息。若用户无权限、资源池不存在或系统无法获取实时数据,接口将返回相应的错误信息。
     ///
     /// `GET /v2/{project_id}/metrics/runtime/pools`
-    pub async fn show_pool_runtime_metrics(
-        &self,
-    ) -> Result<Response<models::PoolRuntimeMetricsList>, ShowPoolRuntimeMetricsError> {
-        let __request = self.__build_show_pool_runtime_metrics()?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `show_pool_runtime_metrics` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_show_pool_runtime_metrics(
-        &self,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new(
-            "show_pool_runtime_metrics",
-            Method::GET,
-        );
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("metrics");
-        __request.push_literal("runtime");
-        __request.push_literal("pools");
-        __request.idempotent(true);
-        Ok(__request)
+    ///
+    /// Gives a [`ShowPoolRuntimeMetricsCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    pub fn show_pool_runtime_metrics(&self) -> ShowPoolRuntimeMetricsCall<'_> {
+        ShowPoolRuntimeMetricsCall::from_input(
+            &self.inner,
+            input::ShowPoolRuntimeMetricsInput::new(),
+        )
     }
 
     /// 资源池统计 资源池统计接口用于获取指定资源池的统计信息。该接口适用于以下场景:当需要了解资源池的资源使用情况、分配情况或利用率时,用户可通过此接口获取资源池的统计数据。使用该接口的前提条件是资源池已存在且用户具有管理员权限。调用接口成功后,系统将返回资源池的统计信息,包括资源使用总量、已分配量、利用率及资源分配趋势等数据。若资源池不存在、用户无权限操作或资源池当前不可用,接口将返回相应的错误信息。
     ///
     /// `GET /v2/{project_id}/statistics/pools`
     ///
-    /// `workspace_id`: **参数解释**:工作空间,默认值为0。
-    /// **约束限制**:不涉及。
-    /// **取值范围**:不涉及。
-    /// **默认取值**:不涉及。 (query parameter `workspaceId`)
+    /// Gives a [`ShowPoolStatisticsCall`]: set what it needs ([`workspace_id`](ShowPoolStatisticsCall::workspace_id)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// # Errors
     ///
     /// The service documents HTTP 500 (Internal error): each is a variant of [`ShowPoolStatisticsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolStatisticsError::Unhandled` with its `Error`.
-    pub async fn show_pool_statistics(
-        &self,
-        workspace_id: Option<&str>,
-    ) -> Result<Response<models::PoolStatistics>, ShowPoolStatisticsError> {
-        let __request = self.__build_show_pool_statistics(workspace_id)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `show_pool_statistics` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_show_pool_statistics(
-        &self,
-        workspace_id: Option<&str>,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("show_pool_statistics", Method::GET);
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("statistics");
-        __request.push_literal("pools");
-        if let Some(__value) = workspace_id {
-            __request.query("workspaceId", __value);
-        }
-        __request.idempotent(true);
-        __request.documented_errors(&[(500u16, "Internal error")]);
-        Ok(__request)
+    pub fn show_pool_statistics(&self) -> ShowPoolStatisticsCall<'_> {
+        ShowPoolStatisticsCall::from_input(
+            &self.inner,
+            input::ShowPoolStatisticsInput::new(),
+        )
     }
 
     /// 查询资源池上的标签 查询资源池的标签接口用于获取指定资源池的标签信息。该接口适用于以下场景:当需要查看、管理或统计特定资源池的标签信息时,用户可通过此接口获取资源池的标签数据。使用该接口的前提条件是资源池已存在且用户具有访问该资源池的权限。调用接口成功后,系统将返回指定资源池的标签信息,包括标签键和标签值。若资源池不存在、用户无权限访问或资源池未配置标签,接口将返回相应的错误信息。
@@ -1979,41 +998,18 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`ShowPoolTagsCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// # Errors
     ///
     /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源不存在。): each is a variant of [`ShowPoolTagsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolTagsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition documents a body for status 204 (No Content), which HTTP never sends; the body type and its example are kept as the definition gives them, and an empty 204 is what arrives.
-    pub async fn show_pool_tags(
-        &self,
-        pool_name: &str,
-    ) -> Result<Response<Option<models::TagList>>, ShowPoolTagsError> {
-        let __request = self.__build_show_pool_tags(pool_name)?;
-        Ok(self.inner.execute(__request).await?)
-    }
-
-    /// The request `show_pool_tags` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_show_pool_tags(
-        &self,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new("show_pool_tags", Method::GET);
-        __request.push_literal("v1");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("tags");
-        __request.idempotent(true);
-        __request
-            .documented_errors(
-                &[
-                    (400u16, "参数非法。"),
-                    (401u16, "鉴权失败。"),
-                    (403u16, "权限不足。"),
-                    (404u16, "资源不存在。"),
-                ],
-            );
-        Ok(__request)
+    pub fn show_pool_tags(&self, pool_name: impl Into<String>) -> ShowPoolTagsCall<'_> {
+        ShowPoolTagsCall::from_input(
+            &self.inner,
+            input::ShowPoolTagsInput::new(pool_name),
+        )
     }
 
     /// 查询专属资源池作业统计信息 查询专属资源池作业统计信息接口用于获取指定专属资源池中作业的统计信息。该接口适用于以下场景:当需要了解专属资源池中作业的整体运行情况、资源使用效率或作业状态分布时,用户可通过此接口获取统计信息。使用该接口的前提条件是专属资源池已存在且用户具有相应的权限(如管理员权限或资源管理权限)。调用接口成功后,系统将返回专属资源池中作业的统计信息,包括作业总数、运行中作业数、完成作业数、资源使用率等数据。若专属资源池不存在、用户无权限操作或资源池当前不可用,接口将返回相应的错误信息。
@@ -2025,183 +1021,1326 @@ impl Client {
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (path parameter `pool_name`)
     ///
+    /// Gives a [`ShowWorkloadStatisticsCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    ///
     /// # Errors
     ///
     /// The service documents HTTP 400 (Bad Request。) and HTTP 404 (Not Found。): each is a variant of [`ShowWorkloadStatisticsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowWorkloadStatisticsError::Unhandled` with its `Error`.
-    pub async fn show_workload_statistics(
+    pub fn show_workload_statistics(
         &self,
-        pool_name: &str,
-    ) -> Result<Response<models::WorkloadListStatistics>, ShowWorkloadStatisticsError> {
-        let __request = self.__build_show_workload_statistics(pool_name)?;
-        Ok(self.inner.execute(__request).await?)
+        pool_name: impl Into<String>,
+    ) -> ShowWorkloadStatisticsCall<'_> {
+        ShowWorkloadStatisticsCall::from_input(
+            &self.inner,
+            input::ShowWorkloadStatisticsInput::new(pool_name),
+        )
     }
 
-    /// The request `show_workload_statistics` sends, checked and built but not sent (the program's `--dry-run` prints it).
-    pub(crate) fn __build_show_workload_statistics(
+    /// Waits until a node pool is no longer listed, after delete_node_pool.
+    ///
+    /// Gives a [`WaitUntilNodePoolDeleted`]; its `wait().await` polls [`Self::list_node_pools`] and reads the item of `items` whose `metadata.name` is `nodepool_name` (gone when it is not listed), and in it its state (Deleting while `status.resources.deleting` is present, Creating while `status.resources.creating` is present, else Available): a 404 (gone) ends it successfully. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `min_delay` growing to `max_delay`, with jitter, for at most `max_wait` (by default the spec's: 5 s to 30 s, for at most 1800 s; the builder's setters change them, and `on_progress` sees each poll).
+    ///
+    /// Decision: Deleting a node pool deletes its nodes first; the node pool is gone when list_node_pools no longer lists it.
+    pub fn wait_until_node_pool_deleted(
         &self,
-        pool_name: &str,
-    ) -> Result<OperationRequest, Error> {
-        let mut __request = OperationRequest::new(
-            "show_workload_statistics",
-            Method::GET,
-        );
-        __request.push_literal("v2");
-        __request.push_param("project_id", self.inner.project_id())?;
-        __request.push_literal("statistics");
-        __request.push_literal("pools");
-        __request.push_param("pool_name", pool_name)?;
-        __request.push_literal("workloads");
-        __request.idempotent(true);
-        __request
-            .documented_errors(&[(400u16, "Bad Request。"), (404u16, "Not Found。")]);
-        Ok(__request)
+        pool_name: impl Into<String>,
+        nodepool_name: impl Into<String>,
+    ) -> WaitUntilNodePoolDeleted<'_> {
+        WaitUntilNodePoolDeleted {
+            call: self.list_node_pools(pool_name),
+            selected: nodepool_name.into(),
+            config: WaitUntilNodePoolDeleted::default_config(),
+            progress: None,
+        }
     }
 
-    /// Every page of [`Self::list_networks`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
-    pub fn list_networks_pages<'a>(
-        &'a self,
-        label_selector: Option<&'a str>,
-        limit: Option<i32>,
-    ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::NetworkList, ListNetworksError>,
-    > + 'a {
-        modelarts_pools_runtime::paginator::pages(
-            move |__token: Option<String>| async move {
-                self.list_networks(label_selector, limit, __token.as_deref())
-                    .await
-                    .map(|__response| __response.body)
-            },
-            |__page: &models::NetworkList| {
-                __page.metadata.as_ref().and_then(|__v| __v.continue_.as_ref()).cloned()
-            },
-        )
+    /// Waits until a node pool has no node being created or deleted: after create_node_pool, or after patch_node_pool resizes it.
+    ///
+    /// Gives a [`WaitUntilNodePoolReady`]; its `wait().await` polls [`Self::list_node_pools`] and reads the item of `items` whose `metadata.name` is `nodepool_name` (gone when it is not listed), and in it its state (Deleting while `status.resources.deleting` is present, Creating while `status.resources.creating` is present, else Available): `Available` ends it successfully; a 404 (gone) ends it as a failure. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `min_delay` growing to `max_delay`, with jitter, for at most `max_wait` (by default the spec's: 5 s to 30 s, for at most 1800 s; the builder's setters change them, and `on_progress` sees each poll).
+    ///
+    /// Decision: A node pool has no phase and no show operation: list_node_pools is polled and the pool is picked by metadata.name. Its state is told by status.resources: nodes being deleted or created (Deleting, Creating), else Available. Abnormal nodes are not a failure state: the service may recover them. A node pool missing from the list while awaited is a failure. Nodes take minutes: 5 s to 30 s, for at most 30 minutes.
+    pub fn wait_until_node_pool_ready(
+        &self,
+        pool_name: impl Into<String>,
+        nodepool_name: impl Into<String>,
+    ) -> WaitUntilNodePoolReady<'_> {
+        WaitUntilNodePoolReady {
+            call: self.list_node_pools(pool_name),
+            selected: nodepool_name.into(),
+            config: WaitUntilNodePoolReady::default_config(),
+            progress: None,
+        }
     }
 
-    /// Every item of every page of [`Self::list_networks`] (see [`Self::list_networks_pages`]).
-    pub fn list_networks_items<'a>(
-        &'a self,
-        label_selector: Option<&'a str>,
-        limit: Option<i32>,
-    ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::Network, ListNetworksError>,
-    > + 'a {
-        modelarts_pools_runtime::paginator::items(
-            self.list_networks_pages(label_selector, limit),
-            |__page: models::NetworkList| __page.items.unwrap_or_default(),
-        )
+    /// Waits until a pool is gone (show_pool answers 404), after delete_pool.
+    ///
+    /// Gives a [`WaitUntilPoolDeleted`]; its `wait().await` polls [`Self::show_pool`] and reads `status.phase`: `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it successfully. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `min_delay` growing to `max_delay`, with jitter, for at most `max_wait` (by default the spec's: 5 s to 60 s, for at most 3600 s; the builder's setters change them, and `on_progress` sees each poll).
+    ///
+    /// Decision: A deleted pool passes through Deleting and then show_pool answers 404 (ModelArts.50015001 in the reference's error shapes): gone is the success. Error while deleting ends the wait.
+    pub fn wait_until_pool_deleted(
+        &self,
+        pool_name: impl Into<String>,
+    ) -> WaitUntilPoolDeleted<'_> {
+        WaitUntilPoolDeleted {
+            call: self.show_pool(pool_name),
+            config: WaitUntilPoolDeleted::default_config(),
+            progress: None,
+        }
     }
 
-    /// Every page of [`Self::list_node_pool_nodes`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
-    pub fn list_node_pool_nodes_pages<'a>(
-        &'a self,
-        pool_name: &'a str,
-        nodepool_name: &'a str,
-        limit: Option<&'a str>,
-    ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::NodeList, ListNodePoolNodesError>,
-    > + 'a {
-        modelarts_pools_runtime::paginator::pages(
-            move |__token: Option<String>| async move {
-                self.list_node_pool_nodes(
-                        pool_name,
-                        nodepool_name,
-                        __token.as_deref(),
-                        limit,
-                    )
-                    .await
-                    .map(|__response| __response.body)
-            },
-            |__page: &models::NodeList| {
-                __page.metadata.as_ref().and_then(|__v| __v.continue_.as_ref()).cloned()
-            },
-        )
+    /// Waits until a pool is Running: after create_pool, or after patch_pool resizes it.
+    ///
+    /// Gives a [`WaitUntilPoolRunning`]; its `wait().await` polls [`Self::show_pool`] and reads `status.phase`: `Running` ends it successfully; `Abnormal`, `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it as a failure. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `min_delay` growing to `max_delay`, with jitter, for at most `max_wait` (by default the spec's: 5 s to 60 s, for at most 3600 s; the builder's setters change them, and `on_progress` sees each poll).
+    ///
+    /// Decision: The definitions give no timing. A dedicated pool takes minutes to become Running, so the poll starts at 5 s and backs off to 60 s, for at most an hour; Abnormal and Error are PoolPhase's failure states, and a pool that disappears (404) while awaited is a failure.
+    pub fn wait_until_pool_running(
+        &self,
+        pool_name: impl Into<String>,
+    ) -> WaitUntilPoolRunning<'_> {
+        WaitUntilPoolRunning {
+            call: self.show_pool(pool_name),
+            config: WaitUntilPoolRunning::default_config(),
+            progress: None,
+        }
+    }
+}
+
+impl From<modelarts_pools_runtime::Client> for Client {
+    fn from(inner: modelarts_pools_runtime::Client) -> Self {
+        Client::new(inner)
+    }
+}
+
+/// A call of [`Client::batch_bind_pool_nodes`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::BatchBindPoolNodesInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `BatchBindPoolNodesCall` does nothing until it is sent"]
+pub struct BatchBindPoolNodesCall<'c> {
+    call: Call<'c, input::BatchBindPoolNodesInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    BatchBindPoolNodesCall, input::BatchBindPoolNodesInput
+);
+
+impl<'c> BatchBindPoolNodesCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::batch_create_pool_tags`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::BatchCreatePoolTagsInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `BatchCreatePoolTagsCall` does nothing until it is sent"]
+pub struct BatchCreatePoolTagsCall<'c> {
+    call: Call<'c, input::BatchCreatePoolTagsInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    BatchCreatePoolTagsCall, input::BatchCreatePoolTagsInput
+);
+
+impl<'c> BatchCreatePoolTagsCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::batch_delete_pool_nodes`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::BatchDeletePoolNodesInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `BatchDeletePoolNodesCall` does nothing until it is sent"]
+pub struct BatchDeletePoolNodesCall<'c> {
+    call: Call<'c, input::BatchDeletePoolNodesInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    BatchDeletePoolNodesCall, input::BatchDeletePoolNodesInput
+);
+
+impl<'c> BatchDeletePoolNodesCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::batch_delete_pool_tags`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::BatchDeletePoolTagsInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `BatchDeletePoolTagsCall` does nothing until it is sent"]
+pub struct BatchDeletePoolTagsCall<'c> {
+    call: Call<'c, input::BatchDeletePoolTagsInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    BatchDeletePoolTagsCall, input::BatchDeletePoolTagsInput
+);
+
+impl<'c> BatchDeletePoolTagsCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::batch_lock_pool_nodes`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::BatchLockPoolNodesInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `BatchLockPoolNodesCall` does nothing until it is sent"]
+pub struct BatchLockPoolNodesCall<'c> {
+    call: Call<'c, input::BatchLockPoolNodesInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    BatchLockPoolNodesCall, input::BatchLockPoolNodesInput
+);
+
+impl<'c> BatchLockPoolNodesCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::batch_migrate_pool_nodes`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::BatchMigratePoolNodesInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `BatchMigratePoolNodesCall` does nothing until it is sent"]
+pub struct BatchMigratePoolNodesCall<'c> {
+    call: Call<'c, input::BatchMigratePoolNodesInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    BatchMigratePoolNodesCall, input::BatchMigratePoolNodesInput
+);
+
+impl<'c> BatchMigratePoolNodesCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::batch_reboot_pool_nodes`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::BatchRebootPoolNodesInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `BatchRebootPoolNodesCall` does nothing until it is sent"]
+pub struct BatchRebootPoolNodesCall<'c> {
+    call: Call<'c, input::BatchRebootPoolNodesInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    BatchRebootPoolNodesCall, input::BatchRebootPoolNodesInput
+);
+
+impl<'c> BatchRebootPoolNodesCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::batch_reset_pool_nodes`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::BatchResetPoolNodesInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `BatchResetPoolNodesCall` does nothing until it is sent"]
+pub struct BatchResetPoolNodesCall<'c> {
+    call: Call<'c, input::BatchResetPoolNodesInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    BatchResetPoolNodesCall, input::BatchResetPoolNodesInput
+);
+
+impl<'c> BatchResetPoolNodesCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::batch_resize_pool_nodes`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::BatchResizePoolNodesInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `BatchResizePoolNodesCall` does nothing until it is sent"]
+pub struct BatchResizePoolNodesCall<'c> {
+    call: Call<'c, input::BatchResizePoolNodesInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    BatchResizePoolNodesCall, input::BatchResizePoolNodesInput
+);
+
+impl<'c> BatchResizePoolNodesCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::batch_unlock_pool_nodes`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::BatchUnlockPoolNodesInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `BatchUnlockPoolNodesCall` does nothing until it is sent"]
+pub struct BatchUnlockPoolNodesCall<'c> {
+    call: Call<'c, input::BatchUnlockPoolNodesInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    BatchUnlockPoolNodesCall, input::BatchUnlockPoolNodesInput
+);
+
+impl<'c> BatchUnlockPoolNodesCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::batch_update_pool_nodes`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::BatchUpdatePoolNodesInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `BatchUpdatePoolNodesCall` does nothing until it is sent"]
+pub struct BatchUpdatePoolNodesCall<'c> {
+    call: Call<'c, input::BatchUpdatePoolNodesInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    BatchUpdatePoolNodesCall, input::BatchUpdatePoolNodesInput
+);
+
+impl<'c> BatchUpdatePoolNodesCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::create_network`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::CreateNetworkInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `CreateNetworkCall` does nothing until it is sent"]
+pub struct CreateNetworkCall<'c> {
+    call: Call<'c, input::CreateNetworkInput>,
+}
+
+modelarts_pools_runtime::operation_call!(CreateNetworkCall, input::CreateNetworkInput);
+
+impl<'c> CreateNetworkCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::create_node_pool`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::CreateNodePoolInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `CreateNodePoolCall` does nothing until it is sent"]
+pub struct CreateNodePoolCall<'c> {
+    call: Call<'c, input::CreateNodePoolInput>,
+}
+
+modelarts_pools_runtime::operation_call!(CreateNodePoolCall, input::CreateNodePoolInput);
+
+impl<'c> CreateNodePoolCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::create_order_id`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::CreateOrderIdInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `CreateOrderIdCall` does nothing until it is sent"]
+pub struct CreateOrderIdCall<'c> {
+    call: Call<'c, input::CreateOrderIdInput>,
+}
+
+modelarts_pools_runtime::operation_call!(CreateOrderIdCall, input::CreateOrderIdInput);
+
+impl<'c> CreateOrderIdCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
     }
 
-    /// Every item of every page of [`Self::list_node_pool_nodes`] (see [`Self::list_node_pool_nodes_pages`]).
-    pub fn list_node_pool_nodes_items<'a>(
-        &'a self,
-        pool_name: &'a str,
-        nodepool_name: &'a str,
-        limit: Option<&'a str>,
-    ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::Node, ListNodePoolNodesError>,
-    > + 'a {
-        modelarts_pools_runtime::paginator::items(
-            self.list_node_pool_nodes_pages(pool_name, nodepool_name, limit),
-            |__page: models::NodeList| __page.items.unwrap_or_default(),
-        )
+    /// **参数解释**:订单操作类型。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - toPeriod:按需转包周期,默认值
+    ///
+    /// **默认取值**:不涉及。 (query parameter `actionType`)
+    pub fn action_type(mut self, value: impl Into<String>) -> Self {
+        self.call.input.action_type = Some(value.into());
+        self
     }
 
-    /// Every page of [`Self::list_pool_nodes`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
-    pub fn list_pool_nodes_pages<'a>(
-        &'a self,
-        pool_name: &'a str,
-        limit: Option<i64>,
-    ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::NodeList, ListPoolNodesError>,
-    > + 'a {
-        modelarts_pools_runtime::paginator::pages(
-            move |__token: Option<String>| async move {
-                self.list_pool_nodes(pool_name, __token.as_deref(), limit)
-                    .await
-                    .map(|__response| __response.body)
-            },
-            |__page: &models::NodeList| {
-                __page.metadata.as_ref().and_then(|__v| __v.continue_.as_ref()).cloned()
-            },
-        )
+    /// **参数解释**:工作空间ID,默认是0。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (query parameter `workspaceId`)
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.workspace_id = Some(value.into());
+        self
+    }
+}
+
+/// A call of [`Client::create_pool`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::CreatePoolInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `CreatePoolCall` does nothing until it is sent"]
+pub struct CreatePoolCall<'c> {
+    call: Call<'c, input::CreatePoolInput>,
+}
+
+modelarts_pools_runtime::operation_call!(CreatePoolCall, input::CreatePoolInput);
+
+impl<'c> CreatePoolCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
     }
 
-    /// Every item of every page of [`Self::list_pool_nodes`] (see [`Self::list_pool_nodes_pages`]).
-    pub fn list_pool_nodes_items<'a>(
-        &'a self,
-        pool_name: &'a str,
-        limit: Option<i64>,
-    ) -> impl modelarts_pools_runtime::paginator::Stream<
-        Item = Result<models::Node, ListPoolNodesError>,
-    > + 'a {
-        modelarts_pools_runtime::paginator::items(
-            self.list_pool_nodes_pages(pool_name, limit),
-            |__page: models::NodeList| __page.items.unwrap_or_default(),
-        )
+    /// 实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。 (header `X-ModelArts-User-ID`)
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.user_id = Some(value.into());
+        self
+    }
+}
+
+/// A call of [`Client::create_pool_plugin`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::CreatePoolPluginInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `CreatePoolPluginCall` does nothing until it is sent"]
+pub struct CreatePoolPluginCall<'c> {
+    call: Call<'c, input::CreatePoolPluginInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    CreatePoolPluginCall, input::CreatePoolPluginInput
+);
+
+impl<'c> CreatePoolPluginCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::delete_network`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::DeleteNetworkInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `DeleteNetworkCall` does nothing until it is sent"]
+pub struct DeleteNetworkCall<'c> {
+    call: Call<'c, input::DeleteNetworkInput>,
+}
+
+modelarts_pools_runtime::operation_call!(DeleteNetworkCall, input::DeleteNetworkInput);
+
+impl<'c> DeleteNetworkCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::delete_node_pool`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::DeleteNodePoolInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `DeleteNodePoolCall` does nothing until it is sent"]
+pub struct DeleteNodePoolCall<'c> {
+    call: Call<'c, input::DeleteNodePoolInput>,
+}
+
+modelarts_pools_runtime::operation_call!(DeleteNodePoolCall, input::DeleteNodePoolInput);
+
+impl<'c> DeleteNodePoolCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::delete_pool`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::DeletePoolInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `DeletePoolCall` does nothing until it is sent"]
+pub struct DeletePoolCall<'c> {
+    call: Call<'c, input::DeletePoolInput>,
+}
+
+modelarts_pools_runtime::operation_call!(DeletePoolCall, input::DeletePoolInput);
+
+impl<'c> DeletePoolCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
     }
 
-    /// Every page of [`Self::list_resource_flavors`], in order: the first, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
-    pub fn list_resource_flavors_pages<'a>(
-        &'a self,
-        limit: Option<i64>,
-        label_selector: Option<&'a str>,
-    ) -> impl modelarts_pools_runtime::paginator::Stream<
+    /// 实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。 (header `X-ModelArts-User-ID`)
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.user_id = Some(value.into());
+        self
+    }
+}
+
+/// A call of [`Client::list_networks`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ListNetworksInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ListNetworksCall` does nothing until it is sent"]
+pub struct ListNetworksCall<'c> {
+    call: Call<'c, input::ListNetworksInput>,
+}
+
+modelarts_pools_runtime::operation_call!(ListNetworksCall, input::ListNetworksInput);
+
+impl<'c> ListNetworksCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+
+    /// 标签筛选。 (query parameter `labelSelector`)
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.call.input.label_selector = Some(value.into());
+        self
+    }
+
+    /// 分页单次查询返回数。 (query parameter `limit`)
+    pub fn limit(mut self, value: i32) -> Self {
+        self.call.input.limit = Some(value);
+        self
+    }
+
+    /// 分页查询时上一页位置。 (query parameter `continue`)
+    pub fn continue_(mut self, value: impl Into<String>) -> Self {
+        self.call.input.continue_ = Some(value.into());
+        self
+    }
+
+    /// Every page, in order: this call's, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<Item = Result<models::NetworkList, ListNetworksError>> + 'c {
+        self.call
+            .into_pages(
+                |__input: &mut input::ListNetworksInput, __token: Option<String>| {
+                    __input.continue_ = __token;
+                },
+                |__page: &models::NetworkList| {
+                    __page
+                        .metadata
+                        .as_ref()
+                        .and_then(|__v| __v.continue_.as_ref())
+                        .cloned()
+                },
+            )
+    }
+
+    /// Every item of every page, in order (see [`into_pages`](Self::into_pages)).
+    pub fn into_items(
+        self,
+    ) -> impl Stream<Item = Result<models::Network, ListNetworksError>> + 'c {
+        self.call
+            .into_items(
+                |__input: &mut input::ListNetworksInput, __token: Option<String>| {
+                    __input.continue_ = __token;
+                },
+                |__page: &models::NetworkList| {
+                    __page
+                        .metadata
+                        .as_ref()
+                        .and_then(|__v| __v.continue_.as_ref())
+                        .cloned()
+                },
+                |__page: models::NetworkList| __page.items.unwrap_or_default(),
+            )
+    }
+}
+
+/// A call of [`Client::list_node_pool_nodes`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ListNodePoolNodesInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ListNodePoolNodesCall` does nothing until it is sent"]
+pub struct ListNodePoolNodesCall<'c> {
+    call: Call<'c, input::ListNodePoolNodesInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    ListNodePoolNodesCall, input::ListNodePoolNodesInput
+);
+
+impl<'c> ListNodePoolNodesCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+
+    /// 分页查询时上一页位置。 (query parameter `continue`)
+    pub fn continue_(mut self, value: impl Into<String>) -> Self {
+        self.call.input.continue_ = Some(value.into());
+        self
+    }
+
+    /// 分页单次查询返回数。 (query parameter `limit`)
+    pub fn limit(mut self, value: impl Into<String>) -> Self {
+        self.call.input.limit = Some(value.into());
+        self
+    }
+
+    /// Every page, in order: this call's, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<Item = Result<models::NodeList, ListNodePoolNodesError>> + 'c {
+        self.call
+            .into_pages(
+                |__input: &mut input::ListNodePoolNodesInput, __token: Option<String>| {
+                    __input.continue_ = __token;
+                },
+                |__page: &models::NodeList| {
+                    __page
+                        .metadata
+                        .as_ref()
+                        .and_then(|__v| __v.continue_.as_ref())
+                        .cloned()
+                },
+            )
+    }
+
+    /// Every item of every page, in order (see [`into_pages`](Self::into_pages)).
+    pub fn into_items(
+        self,
+    ) -> impl Stream<Item = Result<models::Node, ListNodePoolNodesError>> + 'c {
+        self.call
+            .into_items(
+                |__input: &mut input::ListNodePoolNodesInput, __token: Option<String>| {
+                    __input.continue_ = __token;
+                },
+                |__page: &models::NodeList| {
+                    __page
+                        .metadata
+                        .as_ref()
+                        .and_then(|__v| __v.continue_.as_ref())
+                        .cloned()
+                },
+                |__page: models::NodeList| __page.items.unwrap_or_default(),
+            )
+    }
+}
+
+/// A call of [`Client::list_node_pools`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ListNodePoolsInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ListNodePoolsCall` does nothing until it is sent"]
+pub struct ListNodePoolsCall<'c> {
+    call: Call<'c, input::ListNodePoolsInput>,
+}
+
+modelarts_pools_runtime::operation_call!(ListNodePoolsCall, input::ListNodePoolsInput);
+
+impl<'c> ListNodePoolsCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::list_plugin_templates`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ListPluginTemplatesInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ListPluginTemplatesCall` does nothing until it is sent"]
+pub struct ListPluginTemplatesCall<'c> {
+    call: Call<'c, input::ListPluginTemplatesInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    ListPluginTemplatesCall, input::ListPluginTemplatesInput
+);
+
+impl<'c> ListPluginTemplatesCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+
+    /// **参数解释**:指定的插件名称,填写则查询指定名称的插件。
+    /// **约束限制**:不涉及
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (query parameter `templateName`)
+    pub fn template_name(mut self, value: impl Into<String>) -> Self {
+        self.call.input.template_name = Some(value.into());
+        self
+    }
+
+    /// **参数解释**:指定的资源池名称,填写则查询符合资源池安装条件的插件列表。
+    /// **约束限制**:不涉及
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (query parameter `poolName`)
+    pub fn pool_name(mut self, value: impl Into<String>) -> Self {
+        self.call.input.pool_name = Some(value.into());
+        self
+    }
+}
+
+/// A call of [`Client::list_pool_nodes`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ListPoolNodesInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ListPoolNodesCall` does nothing until it is sent"]
+pub struct ListPoolNodesCall<'c> {
+    call: Call<'c, input::ListPoolNodesInput>,
+}
+
+modelarts_pools_runtime::operation_call!(ListPoolNodesCall, input::ListPoolNodesInput);
+
+impl<'c> ListPoolNodesCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+
+    /// 分页查询时上一页位置。 (query parameter `continue`)
+    pub fn continue_(mut self, value: impl Into<String>) -> Self {
+        self.call.input.continue_ = Some(value.into());
+        self
+    }
+
+    /// 分页单次查询返回数。 (query parameter `limit`)
+    pub fn limit(mut self, value: i64) -> Self {
+        self.call.input.limit = Some(value);
+        self
+    }
+
+    /// Every page, in order: this call's, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<Item = Result<models::NodeList, ListPoolNodesError>> + 'c {
+        self.call
+            .into_pages(
+                |__input: &mut input::ListPoolNodesInput, __token: Option<String>| {
+                    __input.continue_ = __token;
+                },
+                |__page: &models::NodeList| {
+                    __page
+                        .metadata
+                        .as_ref()
+                        .and_then(|__v| __v.continue_.as_ref())
+                        .cloned()
+                },
+            )
+    }
+
+    /// Every item of every page, in order (see [`into_pages`](Self::into_pages)).
+    pub fn into_items(
+        self,
+    ) -> impl Stream<Item = Result<models::Node, ListPoolNodesError>> + 'c {
+        self.call
+            .into_items(
+                |__input: &mut input::ListPoolNodesInput, __token: Option<String>| {
+                    __input.continue_ = __token;
+                },
+                |__page: &models::NodeList| {
+                    __page
+                        .metadata
+                        .as_ref()
+                        .and_then(|__v| __v.continue_.as_ref())
+                        .cloned()
+                },
+                |__page: models::NodeList| __page.items.unwrap_or_default(),
+            )
+    }
+}
+
+/// A call of [`Client::list_pool_plugins`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ListPoolPluginsInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ListPoolPluginsCall` does nothing until it is sent"]
+pub struct ListPoolPluginsCall<'c> {
+    call: Call<'c, input::ListPoolPluginsInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    ListPoolPluginsCall, input::ListPoolPluginsInput
+);
+
+impl<'c> ListPoolPluginsCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::list_pool_tags`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ListPoolTagsInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ListPoolTagsCall` does nothing until it is sent"]
+pub struct ListPoolTagsCall<'c> {
+    call: Call<'c, input::ListPoolTagsInput>,
+}
+
+modelarts_pools_runtime::operation_call!(ListPoolTagsCall, input::ListPoolTagsInput);
+
+impl<'c> ListPoolTagsCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+
+    /// 指定每一页查询返回的最大条目数,默认为200。 (query parameter `limit`)
+    pub fn limit(mut self, value: i32) -> Self {
+        self.call.input.limit = Some(value);
+        self
+    }
+
+    /// 分页列表的起始页,默认为0。 (query parameter `offset`)
+    pub fn offset(mut self, value: i32) -> Self {
+        self.call.input.offset = Some(value);
+        self
+    }
+}
+
+/// A call of [`Client::list_pools`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ListPoolsInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ListPoolsCall` does nothing until it is sent"]
+pub struct ListPoolsCall<'c> {
+    call: Call<'c, input::ListPoolsInput>,
+}
+
+modelarts_pools_runtime::operation_call!(ListPoolsCall, input::ListPoolsInput);
+
+impl<'c> ListPoolsCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+
+    /// 工作空间ID。获取方法请参见\[查询工作空间列表\](ListWorkspace.xml)。未创建工作空间时默认值为“0”,存在创建并使用的工作空间,以实际取值为准。 (query parameter `workspaceId`)
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.workspace_id = Some(value.into());
+        self
+    }
+
+    /// 标签筛选。 (query parameter `labelSelector`)
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.call.input.label_selector = Some(value.into());
+        self
+    }
+
+    /// 资源池状态。状态为空时,返回当前有效的资源池,包括创建中和创建成功的资源池。可选值如下:
+    /// - created: 创建成功的资源池。
+    /// - failed:创建失败的资源池,创建失败的资源池记录保留3天。
+    /// - creating:创建中的资源池。 (query parameter `status`)
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.call.input.status = Some(value.into());
+        self
+    }
+}
+
+/// A call of [`Client::list_resource_flavors`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ListResourceFlavorsInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ListResourceFlavorsCall` does nothing until it is sent"]
+pub struct ListResourceFlavorsCall<'c> {
+    call: Call<'c, input::ListResourceFlavorsInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    ListResourceFlavorsCall, input::ListResourceFlavorsInput
+);
+
+impl<'c> ListResourceFlavorsCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+
+    /// **参数解释**:分页查询的偏移标志。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:取值来自用户上一次分页查询响应结果中metadata.continue中的值,值为空默认无偏移。
+    /// **默认取值**:不涉及。 (query parameter `continue`)
+    pub fn continue_(mut self, value: impl Into<String>) -> Self {
+        self.call.input.continue_ = Some(value.into());
+        self
+    }
+
+    /// **参数解释**:分页单次查询返回的资源数量。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:0 - 500。
+    /// **默认取值**:500。 (query parameter `limit`)
+    pub fn limit(mut self, value: i64) -> Self {
+        self.call.input.limit = Some(value);
+        self
+    }
+
+    /// **参数解释**:标签筛选查询。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (query parameter `labelSelector`)
+    pub fn label_selector(mut self, value: impl Into<String>) -> Self {
+        self.call.input.label_selector = Some(value.into());
+        self
+    }
+
+    /// Every page, in order: this call's, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    pub fn into_pages(
+        self,
+    ) -> impl Stream<
         Item = Result<models::ResourceFlavorList, ListResourceFlavorsError>,
-    > + 'a {
-        modelarts_pools_runtime::paginator::pages(
-            move |__token: Option<String>| async move {
-                self.list_resource_flavors(__token.as_deref(), limit, label_selector)
-                    .await
-                    .map(|__response| __response.body)
-            },
-            |__page: &models::ResourceFlavorList| {
-                __page.metadata.as_ref().and_then(|__v| __v.continue_.as_ref()).cloned()
-            },
-        )
+    > + 'c {
+        self.call
+            .into_pages(
+                |__input: &mut input::ListResourceFlavorsInput, __token: Option<String>| {
+                    __input.continue_ = __token;
+                },
+                |__page: &models::ResourceFlavorList| {
+                    __page
+                        .metadata
+                        .as_ref()
+                        .and_then(|__v| __v.continue_.as_ref())
+                        .cloned()
+                },
+            )
     }
 
-    /// Every item of every page of [`Self::list_resource_flavors`] (see [`Self::list_resource_flavors_pages`]).
-    pub fn list_resource_flavors_items<'a>(
-        &'a self,
-        limit: Option<i64>,
-        label_selector: Option<&'a str>,
-    ) -> impl modelarts_pools_runtime::paginator::Stream<
+    /// Every item of every page, in order (see [`into_pages`](Self::into_pages)).
+    pub fn into_items(
+        self,
+    ) -> impl Stream<
         Item = Result<models::ResourceFlavor, ListResourceFlavorsError>,
-    > + 'a {
-        modelarts_pools_runtime::paginator::items(
-            self.list_resource_flavors_pages(limit, label_selector),
-            |__page: models::ResourceFlavorList| __page.items.unwrap_or_default(),
-        )
+    > + 'c {
+        self.call
+            .into_items(
+                |__input: &mut input::ListResourceFlavorsInput, __token: Option<String>| {
+                    __input.continue_ = __token;
+                },
+                |__page: &models::ResourceFlavorList| {
+                    __page
+                        .metadata
+                        .as_ref()
+                        .and_then(|__v| __v.continue_.as_ref())
+                        .cloned()
+                },
+                |__page: models::ResourceFlavorList| __page.items.unwrap_or_default(),
+            )
+    }
+}
+
+/// A call of [`Client::list_workloads`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ListWorkloadsInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ListWorkloadsCall` does nothing until it is sent"]
+pub struct ListWorkloadsCall<'c> {
+    call: Call<'c, input::ListWorkloadsInput>,
+}
+
+modelarts_pools_runtime::operation_call!(ListWorkloadsCall, input::ListWorkloadsInput);
+
+impl<'c> ListWorkloadsCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
     }
 
-    /// The delays the spec gives [`Self::wait_until_node_pool_deleted`]: 5 s growing to 30 s, for at most 1800 s.
-    pub fn wait_until_node_pool_deleted_config() -> WaiterConfig {
+    /// **参数解释**:根据作业类型查询资源池作业列表。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - train:训练作业
+    /// - infer:推理服务
+    /// - notebook:Notebook作业
+    /// - x-infer:新版推理作业
+    ///
+    /// **默认取值**:不涉及。 (query parameter `type`)
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.call.input.type_ = Some(value.into());
+        self
+    }
+
+    /// **参数解释**:根据作业状态查询资源池作业列表。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - Queue:排队中的作业。
+    /// - Pending:等待中的作业。
+    /// - Abnormal:异常的作业。
+    /// - Terminating:中止中的作业。
+    /// - Creating:创建中的作业。
+    /// - Running:运行中的作业。
+    /// - Completed:已完成的作业。
+    /// - Terminated:已终止的作业。
+    /// - Failed:运行失败的作业。
+    ///
+    /// **默认取值**:不涉及。 (query parameter `status`)
+    pub fn status(mut self, value: impl Into<String>) -> Self {
+        self.call.input.status = Some(value.into());
+        self
+    }
+
+    /// **参数解释**:查询资源池作业列表的排序条件。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - create_time:根据作业创建时间排序。
+    ///
+    /// **默认取值**:不涉及。 (query parameter `sort`)
+    pub fn sort(mut self, value: impl Into<String>) -> Self {
+        self.call.input.sort = Some(value.into());
+        self
+    }
+
+    /// **参数解释**:指定查询资源池作业列表是否按照升序排序。
+    /// **约束限制**:需要配合sort查询参数使用。
+    /// **取值范围**:可选值如下:
+    /// - true:按照升序排序。
+    /// - false:按照降序排序。
+    ///
+    /// **默认取值**:false。 (query parameter `ascend`)
+    pub fn ascend(mut self, value: bool) -> Self {
+        self.call.input.ascend = Some(value);
+        self
+    }
+
+    /// **参数解释**:分页查询的偏移量。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:0-2147483647。
+    /// **默认取值**:0。 (query parameter `offset`)
+    pub fn offset(mut self, value: impl Into<String>) -> Self {
+        self.call.input.offset = Some(value.into());
+        self
+    }
+
+    /// **参数解释**:分页单次查询返回的资源数量。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:0 - 500。
+    /// **默认取值**:500。 (query parameter `limit`)
+    pub fn limit(mut self, value: i64) -> Self {
+        self.call.input.limit = Some(value);
+        self
+    }
+}
+
+/// A call of [`Client::patch_network`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::PatchNetworkInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `PatchNetworkCall` does nothing until it is sent"]
+pub struct PatchNetworkCall<'c> {
+    call: Call<'c, input::PatchNetworkInput>,
+}
+
+modelarts_pools_runtime::operation_call!(PatchNetworkCall, input::PatchNetworkInput);
+
+impl<'c> PatchNetworkCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::patch_node_pool`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::PatchNodePoolInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `PatchNodePoolCall` does nothing until it is sent"]
+pub struct PatchNodePoolCall<'c> {
+    call: Call<'c, input::PatchNodePoolInput>,
+}
+
+modelarts_pools_runtime::operation_call!(PatchNodePoolCall, input::PatchNodePoolInput);
+
+impl<'c> PatchNodePoolCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::patch_pool`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::PatchPoolInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `PatchPoolCall` does nothing until it is sent"]
+pub struct PatchPoolCall<'c> {
+    call: Call<'c, input::PatchPoolInput>,
+}
+
+modelarts_pools_runtime::operation_call!(PatchPoolCall, input::PatchPoolInput);
+
+impl<'c> PatchPoolCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+
+    /// **参数解释**:实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (header `X-ModelArts-User-ID`)
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.user_id = Some(value.into());
+        self
+    }
+}
+
+/// A call of [`Client::show_network`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ShowNetworkInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ShowNetworkCall` does nothing until it is sent"]
+pub struct ShowNetworkCall<'c> {
+    call: Call<'c, input::ShowNetworkInput>,
+}
+
+modelarts_pools_runtime::operation_call!(ShowNetworkCall, input::ShowNetworkInput);
+
+impl<'c> ShowNetworkCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::show_node_config_template`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ShowNodeConfigTemplateInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ShowNodeConfigTemplateCall` does nothing until it is sent"]
+pub struct ShowNodeConfigTemplateCall<'c> {
+    call: Call<'c, input::ShowNodeConfigTemplateInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    ShowNodeConfigTemplateCall, input::ShowNodeConfigTemplateInput
+);
+
+impl<'c> ShowNodeConfigTemplateCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::show_plugin_template`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ShowPluginTemplateInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ShowPluginTemplateCall` does nothing until it is sent"]
+pub struct ShowPluginTemplateCall<'c> {
+    call: Call<'c, input::ShowPluginTemplateInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    ShowPluginTemplateCall, input::ShowPluginTemplateInput
+);
+
+impl<'c> ShowPluginTemplateCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::show_pool`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ShowPoolInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ShowPoolCall` does nothing until it is sent"]
+pub struct ShowPoolCall<'c> {
+    call: Call<'c, input::ShowPoolInput>,
+}
+
+modelarts_pools_runtime::operation_call!(ShowPoolCall, input::ShowPoolInput);
+
+impl<'c> ShowPoolCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+
+    /// **参数解释**:租户ID,传递该参数鉴权以该租户ID为准。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (header `X-ModelArts-User-ID`)
+    pub fn user_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.user_id = Some(value.into());
+        self
+    }
+}
+
+/// A call of [`Client::show_pool_monitor`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ShowPoolMonitorInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ShowPoolMonitorCall` does nothing until it is sent"]
+pub struct ShowPoolMonitorCall<'c> {
+    call: Call<'c, input::ShowPoolMonitorInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    ShowPoolMonitorCall, input::ShowPoolMonitorInput
+);
+
+impl<'c> ShowPoolMonitorCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+
+    /// **参数解释**:查询资源池监控信息的时间范围,格式为startTimeInMillis.endTimeInMillis.durationInMinutes。其中,startTimeInMillis表示查询的开始时间,格式为UTC毫秒,如果指定为-1,服务端将按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。endTimeInMillis表示查询的结束时间,格式为UTC毫秒,如果指定为-1,服务端将按(startTimeInMillis + durationInMinutes * 60 * 1000)计算结束时间,如果计算出的结束时间大于当前系统时间,则使用当前系统时间。durationInMinutes表示查询时间的跨度分钟数。 取值范围大于0并且大于等于(endTimeInMillis - startTimeInMillis) / (60 * 1000) - 1。当开始时间与结束时间都设置为-1时,系统会将结束时间设置为当前时间UTC毫秒值,并按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。如:-1.-1.60(表示最近60分钟)。
+    /// **约束限制**:单次请求中,查询时长与周期需要满足以下条件: durationInMinutes * 60 / period \<= 1440。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:-1.-1.60。
+    ///
+    /// 查询时间范围,默认值“-1.-1.60”。格式为startTimeInMillis.endTimeInMillis.durationInMinutes,参数解释:
+    /// - startTimeInMillis: 查询的开始时间,格式为UTC毫秒,如果指定为-1,服务端将按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间
+    /// - endTimeInMillis: 查询的结束时间,格式为UTC毫秒,如果指定为-1,服务端将按(startTimeInMillis + durationInMinutes * 60 * 1000)计算结束时间,如果计算出的结束时间大于当前系统时间,则使用当前系统时间
+    /// - durationInMinutes:查询时间的跨度分钟数。 取值范围大于0并且大于等于(endTimeInMillis - startTimeInMillis) / (60 * 1000) - 1
+    ///
+    /// 当开始时间与结束时间都设置为-1时,系统会将结束时间设置为当前时间UTC毫秒值,并按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。如:-1.-1.60(表示最近60分钟)约束:单次请求中,查询时长与周期需要满足以下条件: durationInMinutes * 60 / period \<= 1440。 (query parameter `time_range`)
+    pub fn time_range(mut self, value: impl Into<String>) -> Self {
+        self.call.input.time_range = Some(value.into());
+        self
+    }
+
+    /// **参数解释**:资源池监控信息在指定时间粒度下的统计方式。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - maximum:最大值统计,默认值。
+    /// - minimum:最小值统计。
+    /// - sum:求和统计。
+    /// - average:平均值统计。
+    /// - sampleCount:采样统计。
+    ///
+    /// **默认取值**:maximum。 (query parameter `statistics`)
+    pub fn statistics(mut self, value: impl Into<String>) -> Self {
+        self.call.input.statistics = Some(value.into());
+        self
+    }
+
+    /// **参数解释**:查询资源池监控信息的时间粒度,以秒为单位。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:可选值如下:
+    /// - 60:粒度为1分钟,默认值。
+    /// - 300:粒度为5分钟。
+    /// - 900:粒度为15分钟。
+    /// - 3600:粒度为1小时。
+    ///
+    /// **默认取值**:60。 (query parameter `period`)
+    pub fn period(mut self, value: impl Into<String>) -> Self {
+        self.call.input.period = Some(value.into());
+        self
+    }
+}
+
+/// A call of [`Client::show_pool_node_config`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ShowPoolNodeConfigInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ShowPoolNodeConfigCall` does nothing until it is sent"]
+pub struct ShowPoolNodeConfigCall<'c> {
+    call: Call<'c, input::ShowPoolNodeConfigInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    ShowPoolNodeConfigCall, input::ShowPoolNodeConfigInput
+);
+
+impl<'c> ShowPoolNodeConfigCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::show_pool_runtime_metrics`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ShowPoolRuntimeMetricsInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ShowPoolRuntimeMetricsCall` does nothing until it is sent"]
+pub struct ShowPoolRuntimeMetricsCall<'c> {
+    call: Call<'c, input::ShowPoolRuntimeMetricsInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    ShowPoolRuntimeMetricsCall, input::ShowPoolRuntimeMetricsInput
+);
+
+impl<'c> ShowPoolRuntimeMetricsCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::show_pool_statistics`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ShowPoolStatisticsInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ShowPoolStatisticsCall` does nothing until it is sent"]
+pub struct ShowPoolStatisticsCall<'c> {
+    call: Call<'c, input::ShowPoolStatisticsInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    ShowPoolStatisticsCall, input::ShowPoolStatisticsInput
+);
+
+impl<'c> ShowPoolStatisticsCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+
+    /// **参数解释**:工作空间,默认值为0。
+    /// **约束限制**:不涉及。
+    /// **取值范围**:不涉及。
+    /// **默认取值**:不涉及。 (query parameter `workspaceId`)
+    pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.workspace_id = Some(value.into());
+        self
+    }
+}
+
+/// A call of [`Client::show_pool_tags`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ShowPoolTagsInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ShowPoolTagsCall` does nothing until it is sent"]
+pub struct ShowPoolTagsCall<'c> {
+    call: Call<'c, input::ShowPoolTagsInput>,
+}
+
+modelarts_pools_runtime::operation_call!(ShowPoolTagsCall, input::ShowPoolTagsInput);
+
+impl<'c> ShowPoolTagsCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// A call of [`Client::show_workload_statistics`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::ShowWorkloadStatisticsInput`] ([`input`](Self::input)).
+#[derive(Clone, Debug)]
+#[must_use = "a `ShowWorkloadStatisticsCall` does nothing until it is sent"]
+pub struct ShowWorkloadStatisticsCall<'c> {
+    call: Call<'c, input::ShowWorkloadStatisticsInput>,
+}
+
+modelarts_pools_runtime::operation_call!(
+    ShowWorkloadStatisticsCall, input::ShowWorkloadStatisticsInput
+);
+
+impl<'c> ShowWorkloadStatisticsCall<'c> {
+    /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.call.input.project_id = value.into();
+        self
+    }
+}
+
+/// The wait of [`Client::wait_until_node_pool_deleted`]: set the delays (by default 5 s growing to 30 s, for at most 1800 s) and a progress callback, then `wait().await`.
+#[must_use = "a `WaitUntilNodePoolDeleted` does nothing until it waits"]
+pub struct WaitUntilNodePoolDeleted<'c> {
+    call: ListNodePoolsCall<'c>,
+    selected: String,
+    config: WaiterConfig,
+    progress: Option<OnProgress<'c>>,
+}
+
+impl<'c> WaitUntilNodePoolDeleted<'c> {
+    /// The delays the spec gives this wait.
+    pub fn default_config() -> WaiterConfig {
         WaiterConfig::new(
             std::time::Duration::from_secs(5u64),
             std::time::Duration::from_secs(30u64),
@@ -2209,55 +2348,94 @@ impl Client {
         )
     }
 
-    /// Waits until a node pool is no longer listed, after delete_node_pool.
-    ///
-    /// Polls [`Self::list_node_pools`] and reads the item of `items` whose `metadata.name` is `nodepool_name` (gone when it is not listed), and in it its state (Deleting while `status.resources.deleting` is present, Creating while `status.resources.creating` is present, else Available): a 404 (gone) ends it successfully. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::wait_until_node_pool_deleted_config`] gives the spec's: 5 s to 30 s, for at most 1800 s).
-    ///
-    /// Decision: Deleting a node pool deletes its nodes first; the node pool is gone when list_node_pools no longer lists it.
-    pub async fn wait_until_node_pool_deleted(
-        &self,
-        pool_name: &str,
-        nodepool_name: &str,
-        config: &WaiterConfig,
-        on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>),
+    /// The first pause between polls (it grows from there).
+    pub fn min_delay(mut self, delay: std::time::Duration) -> Self {
+        self.config = self.config.min_delay(delay);
+        self
+    }
+
+    /// The longest pause between polls.
+    pub fn max_delay(mut self, delay: std::time::Duration) -> Self {
+        self.config = self.config.max_delay(delay);
+        self
+    }
+
+    /// The longest the whole wait may take.
+    pub fn max_wait(mut self, wait: std::time::Duration) -> Self {
+        self.config = self.config.max_wait(wait);
+        self
+    }
+
+    /// All the delays at once.
+    pub fn config(mut self, config: WaiterConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Called after every poll, with what it saw and how long the wait has taken.
+    pub fn on_progress(
+        mut self,
+        progress: impl FnMut(&Progress<'_>) + Send + 'c,
+    ) -> Self {
+        self.progress = Some(Box::new(progress));
+        self
+    }
+
+    /// The polled call, to set its optional parameters or per-call settings.
+    pub fn poll(
+        mut self,
+        change: impl FnOnce(ListNodePoolsCall<'c>) -> ListNodePoolsCall<'c>,
+    ) -> Self {
+        self.call = change(self.call);
+        self
+    }
+
+    /// Polls until the wait ends.
+    pub async fn wait(
+        self,
     ) -> Result<(), WaiterError<models::NodePool, ListNodePoolsError>> {
+        let WaitUntilNodePoolDeleted { call, selected, config, mut progress } = self;
+        let __selected = &selected;
         modelarts_pools_runtime::waiter::wait_until(
-                config,
-                || async move {
-                    let __page = self.list_node_pools(pool_name).await?.body;
-                    let __found = __page
-                        .items
-                        .unwrap_or_default()
-                        .into_iter()
-                        .find(|__item| {
-                            __item
-                                .metadata
-                                .as_ref()
-                                .and_then(|__v| __v.name.as_ref())
-                                .map(|__v| __v.as_str()) == Some(nodepool_name)
-                        });
-                    __found
-                        .ok_or_else(|| {
-                            let __body = serde_json::json!(
-                                { "error_code" : "NotListed", "error_msg" :
-                                format!("{}{:?} in the answer of {}",
-                                "no item with metadata.name ", nodepool_name,
-                                "list_node_pools"), }
-                            );
-                            ListNodePoolsError::from(
-                                Error::Api(
-                                    Box::new(
-                                        ApiError::from_response(
-                                            "list_node_pools",
-                                            StatusCode::NOT_FOUND,
-                                            Default::default(),
-                                            __body.to_string().as_bytes(),
-                                            None,
+                &config,
+                || {
+                    let __call = call.clone();
+                    async move {
+                        let __page = __call.send().await?.body;
+                        let __found = __page
+                            .items
+                            .unwrap_or_default()
+                            .into_iter()
+                            .find(|__item| {
+                                __item
+                                    .metadata
+                                    .as_ref()
+                                    .and_then(|__v| __v.name.as_ref())
+                                    .map(|__v| __v.as_str()) == Some(__selected.as_str())
+                            });
+                        __found
+                            .ok_or_else(|| {
+                                let __body = serde_json::json!(
+                                    { "error_code" : "NotListed", "error_msg" :
+                                    format!("{}{:?} in the answer of {}",
+                                    "no item with metadata.name ", __selected,
+                                    "list_node_pools"), }
+                                );
+                                ListNodePoolsError::from(
+                                    Error::Api(
+                                        Box::new(
+                                            ApiError::from_response(
+                                                "list_node_pools",
+                                                StatusCode::NOT_FOUND,
+                                                Default::default(),
+                                                __body.to_string().as_bytes(),
+                                                None,
+                                            ),
                                         ),
                                     ),
-                                ),
-                            )
-                        })
+                                )
+                            })
+                    }
                 },
                 |__result: &Result<models::NodePool, ListNodePoolsError>| match __result {
                     Ok(__value) => {
@@ -2291,14 +2469,29 @@ impl Client {
                     Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
                     Err(_) => (Verdict::Failure, None),
                 },
-                on_progress,
+                |__progress: &Progress<'_>| {
+                    if let Some(__report) = progress.as_mut() {
+                        __report(__progress);
+                    }
+                },
             )
             .await
             .map(|_| ())
     }
+}
 
-    /// The delays the spec gives [`Self::wait_until_node_pool_ready`]: 5 s growing to 30 s, for at most 1800 s.
-    pub fn wait_until_node_pool_ready_config() -> WaiterConfig {
+/// The wait of [`Client::wait_until_node_pool_ready`]: set the delays (by default 5 s growing to 30 s, for at most 1800 s) and a progress callback, then `wait().await`.
+#[must_use = "a `WaitUntilNodePoolReady` does nothing until it waits"]
+pub struct WaitUntilNodePoolReady<'c> {
+    call: ListNodePoolsCall<'c>,
+    selected: String,
+    config: WaiterConfig,
+    progress: Option<OnProgress<'c>>,
+}
+
+impl<'c> WaitUntilNodePoolReady<'c> {
+    /// The delays the spec gives this wait.
+    pub fn default_config() -> WaiterConfig {
         WaiterConfig::new(
             std::time::Duration::from_secs(5u64),
             std::time::Duration::from_secs(30u64),
@@ -2306,55 +2499,94 @@ impl Client {
         )
     }
 
-    /// Waits until a node pool has no node being created or deleted: after create_node_pool, or after patch_node_pool resizes it.
-    ///
-    /// Polls [`Self::list_node_pools`] and reads the item of `items` whose `metadata.name` is `nodepool_name` (gone when it is not listed), and in it its state (Deleting while `status.resources.deleting` is present, Creating while `status.resources.creating` is present, else Available): `Available` ends it successfully; a 404 (gone) ends it as a failure. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::wait_until_node_pool_ready_config`] gives the spec's: 5 s to 30 s, for at most 1800 s).
-    ///
-    /// Decision: A node pool has no phase and no show operation: list_node_pools is polled and the pool is picked by metadata.name. Its state is told by status.resources: nodes being deleted or created (Deleting, Creating), else Available. Abnormal nodes are not a failure state: the service may recover them. A node pool missing from the list while awaited is a failure. Nodes take minutes: 5 s to 30 s, for at most 30 minutes.
-    pub async fn wait_until_node_pool_ready(
-        &self,
-        pool_name: &str,
-        nodepool_name: &str,
-        config: &WaiterConfig,
-        on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>),
+    /// The first pause between polls (it grows from there).
+    pub fn min_delay(mut self, delay: std::time::Duration) -> Self {
+        self.config = self.config.min_delay(delay);
+        self
+    }
+
+    /// The longest pause between polls.
+    pub fn max_delay(mut self, delay: std::time::Duration) -> Self {
+        self.config = self.config.max_delay(delay);
+        self
+    }
+
+    /// The longest the whole wait may take.
+    pub fn max_wait(mut self, wait: std::time::Duration) -> Self {
+        self.config = self.config.max_wait(wait);
+        self
+    }
+
+    /// All the delays at once.
+    pub fn config(mut self, config: WaiterConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Called after every poll, with what it saw and how long the wait has taken.
+    pub fn on_progress(
+        mut self,
+        progress: impl FnMut(&Progress<'_>) + Send + 'c,
+    ) -> Self {
+        self.progress = Some(Box::new(progress));
+        self
+    }
+
+    /// The polled call, to set its optional parameters or per-call settings.
+    pub fn poll(
+        mut self,
+        change: impl FnOnce(ListNodePoolsCall<'c>) -> ListNodePoolsCall<'c>,
+    ) -> Self {
+        self.call = change(self.call);
+        self
+    }
+
+    /// Polls until the wait ends.
+    pub async fn wait(
+        self,
     ) -> Result<models::NodePool, WaiterError<models::NodePool, ListNodePoolsError>> {
+        let WaitUntilNodePoolReady { call, selected, config, mut progress } = self;
+        let __selected = &selected;
         modelarts_pools_runtime::waiter::wait_for_value(
-                config,
-                || async move {
-                    let __page = self.list_node_pools(pool_name).await?.body;
-                    let __found = __page
-                        .items
-                        .unwrap_or_default()
-                        .into_iter()
-                        .find(|__item| {
-                            __item
-                                .metadata
-                                .as_ref()
-                                .and_then(|__v| __v.name.as_ref())
-                                .map(|__v| __v.as_str()) == Some(nodepool_name)
-                        });
-                    __found
-                        .ok_or_else(|| {
-                            let __body = serde_json::json!(
-                                { "error_code" : "NotListed", "error_msg" :
-                                format!("{}{:?} in the answer of {}",
-                                "no item with metadata.name ", nodepool_name,
-                                "list_node_pools"), }
-                            );
-                            ListNodePoolsError::from(
-                                Error::Api(
-                                    Box::new(
-                                        ApiError::from_response(
-                                            "list_node_pools",
-                                            StatusCode::NOT_FOUND,
-                                            Default::default(),
-                                            __body.to_string().as_bytes(),
-                                            None,
+                &config,
+                || {
+                    let __call = call.clone();
+                    async move {
+                        let __page = __call.send().await?.body;
+                        let __found = __page
+                            .items
+                            .unwrap_or_default()
+                            .into_iter()
+                            .find(|__item| {
+                                __item
+                                    .metadata
+                                    .as_ref()
+                                    .and_then(|__v| __v.name.as_ref())
+                                    .map(|__v| __v.as_str()) == Some(__selected.as_str())
+                            });
+                        __found
+                            .ok_or_else(|| {
+                                let __body = serde_json::json!(
+                                    { "error_code" : "NotListed", "error_msg" :
+                                    format!("{}{:?} in the answer of {}",
+                                    "no item with metadata.name ", __selected,
+                                    "list_node_pools"), }
+                                );
+                                ListNodePoolsError::from(
+                                    Error::Api(
+                                        Box::new(
+                                            ApiError::from_response(
+                                                "list_node_pools",
+                                                StatusCode::NOT_FOUND,
+                                                Default::default(),
+                                                __body.to_string().as_bytes(),
+                                                None,
+                                            ),
                                         ),
                                     ),
-                                ),
-                            )
-                        })
+                                )
+                            })
+                    }
                 },
                 |__result: &Result<models::NodePool, ListNodePoolsError>| match __result {
                     Ok(__value) => {
@@ -2391,13 +2623,27 @@ impl Client {
                     Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
                     Err(_) => (Verdict::Failure, None),
                 },
-                on_progress,
+                |__progress: &Progress<'_>| {
+                    if let Some(__report) = progress.as_mut() {
+                        __report(__progress);
+                    }
+                },
             )
             .await
     }
+}
 
-    /// The delays the spec gives [`Self::wait_until_pool_deleted`]: 5 s growing to 60 s, for at most 3600 s.
-    pub fn wait_until_pool_deleted_config() -> WaiterConfig {
+/// The wait of [`Client::wait_until_pool_deleted`]: set the delays (by default 5 s growing to 60 s, for at most 3600 s) and a progress callback, then `wait().await`.
+#[must_use = "a `WaitUntilPoolDeleted` does nothing until it waits"]
+pub struct WaitUntilPoolDeleted<'c> {
+    call: ShowPoolCall<'c>,
+    config: WaiterConfig,
+    progress: Option<OnProgress<'c>>,
+}
+
+impl<'c> WaitUntilPoolDeleted<'c> {
+    /// The delays the spec gives this wait.
+    pub fn default_config() -> WaiterConfig {
         WaiterConfig::new(
             std::time::Duration::from_secs(5u64),
             std::time::Duration::from_secs(60u64),
@@ -2405,24 +2651,58 @@ impl Client {
         )
     }
 
-    /// Waits until a pool is gone (show_pool answers 404), after delete_pool.
-    ///
-    /// Polls [`Self::show_pool`] and reads `status.phase`: `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it successfully. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::wait_until_pool_deleted_config`] gives the spec's: 5 s to 60 s, for at most 3600 s).
-    ///
-    /// Decision: A deleted pool passes through Deleting and then show_pool answers 404 (ModelArts.50015001 in the reference's error shapes): gone is the success. Error while deleting ends the wait.
-    pub async fn wait_until_pool_deleted(
-        &self,
-        pool_name: &str,
-        user_id: Option<&str>,
-        config: &WaiterConfig,
-        on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>),
+    /// The first pause between polls (it grows from there).
+    pub fn min_delay(mut self, delay: std::time::Duration) -> Self {
+        self.config = self.config.min_delay(delay);
+        self
+    }
+
+    /// The longest pause between polls.
+    pub fn max_delay(mut self, delay: std::time::Duration) -> Self {
+        self.config = self.config.max_delay(delay);
+        self
+    }
+
+    /// The longest the whole wait may take.
+    pub fn max_wait(mut self, wait: std::time::Duration) -> Self {
+        self.config = self.config.max_wait(wait);
+        self
+    }
+
+    /// All the delays at once.
+    pub fn config(mut self, config: WaiterConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Called after every poll, with what it saw and how long the wait has taken.
+    pub fn on_progress(
+        mut self,
+        progress: impl FnMut(&Progress<'_>) + Send + 'c,
+    ) -> Self {
+        self.progress = Some(Box::new(progress));
+        self
+    }
+
+    /// The polled call, to set its optional parameters or per-call settings.
+    pub fn poll(
+        mut self,
+        change: impl FnOnce(ShowPoolCall<'c>) -> ShowPoolCall<'c>,
+    ) -> Self {
+        self.call = change(self.call);
+        self
+    }
+
+    /// Polls until the wait ends.
+    pub async fn wait(
+        self,
     ) -> Result<(), WaiterError<models::PoolModel, ShowPoolError>> {
+        let WaitUntilPoolDeleted { call, config, mut progress } = self;
         modelarts_pools_runtime::waiter::wait_until(
-                config,
-                || async move {
-                    self.show_pool(pool_name, user_id)
-                        .await
-                        .map(|__response| __response.body)
+                &config,
+                || {
+                    let __call = call.clone();
+                    async move { __call.send().await.map(|__response| __response.body) }
                 },
                 |__result: &Result<models::PoolModel, ShowPoolError>| match __result {
                     Ok(__value) => {
@@ -2445,14 +2725,28 @@ impl Client {
                     Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
                     Err(_) => (Verdict::Failure, None),
                 },
-                on_progress,
+                |__progress: &Progress<'_>| {
+                    if let Some(__report) = progress.as_mut() {
+                        __report(__progress);
+                    }
+                },
             )
             .await
             .map(|_| ())
     }
+}
 
-    /// The delays the spec gives [`Self::wait_until_pool_running`]: 5 s growing to 60 s, for at most 3600 s.
-    pub fn wait_until_pool_running_config() -> WaiterConfig {
+/// The wait of [`Client::wait_until_pool_running`]: set the delays (by default 5 s growing to 60 s, for at most 3600 s) and a progress callback, then `wait().await`.
+#[must_use = "a `WaitUntilPoolRunning` does nothing until it waits"]
+pub struct WaitUntilPoolRunning<'c> {
+    call: ShowPoolCall<'c>,
+    config: WaiterConfig,
+    progress: Option<OnProgress<'c>>,
+}
+
+impl<'c> WaitUntilPoolRunning<'c> {
+    /// The delays the spec gives this wait.
+    pub fn default_config() -> WaiterConfig {
         WaiterConfig::new(
             std::time::Duration::from_secs(5u64),
             std::time::Duration::from_secs(60u64),
@@ -2460,24 +2754,58 @@ impl Client {
         )
     }
 
-    /// Waits until a pool is Running: after create_pool, or after patch_pool resizes it.
-    ///
-    /// Polls [`Self::show_pool`] and reads `status.phase`: `Running` ends it successfully; `Abnormal`, `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it as a failure. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::wait_until_pool_running_config`] gives the spec's: 5 s to 60 s, for at most 3600 s).
-    ///
-    /// Decision: The definitions give no timing. A dedicated pool takes minutes to become Running, so the poll starts at 5 s and backs off to 60 s, for at most an hour; Abnormal and Error are PoolPhase's failure states, and a pool that disappears (404) while awaited is a failure.
-    pub async fn wait_until_pool_running(
-        &self,
-        pool_name: &str,
-        user_id: Option<&str>,
-        config: &WaiterConfig,
-        on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>),
+    /// The first pause between polls (it grows from there).
+    pub fn min_delay(mut self, delay: std::time::Duration) -> Self {
+        self.config = self.config.min_delay(delay);
+        self
+    }
+
+    /// The longest pause between polls.
+    pub fn max_delay(mut self, delay: std::time::Duration) -> Self {
+        self.config = self.config.max_delay(delay);
+        self
+    }
+
+    /// The longest the whole wait may take.
+    pub fn max_wait(mut self, wait: std::time::Duration) -> Self {
+        self.config = self.config.max_wait(wait);
+        self
+    }
+
+    /// All the delays at once.
+    pub fn config(mut self, config: WaiterConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Called after every poll, with what it saw and how long the wait has taken.
+    pub fn on_progress(
+        mut self,
+        progress: impl FnMut(&Progress<'_>) + Send + 'c,
+    ) -> Self {
+        self.progress = Some(Box::new(progress));
+        self
+    }
+
+    /// The polled call, to set its optional parameters or per-call settings.
+    pub fn poll(
+        mut self,
+        change: impl FnOnce(ShowPoolCall<'c>) -> ShowPoolCall<'c>,
+    ) -> Self {
+        self.call = change(self.call);
+        self
+    }
+
+    /// Polls until the wait ends.
+    pub async fn wait(
+        self,
     ) -> Result<models::PoolModel, WaiterError<models::PoolModel, ShowPoolError>> {
+        let WaitUntilPoolRunning { call, config, mut progress } = self;
         modelarts_pools_runtime::waiter::wait_for_value(
-                config,
-                || async move {
-                    self.show_pool(pool_name, user_id)
-                        .await
-                        .map(|__response| __response.body)
+                &config,
+                || {
+                    let __call = call.clone();
+                    async move { __call.send().await.map(|__response| __response.body) }
                 },
                 |__result: &Result<models::PoolModel, ShowPoolError>| match __result {
                     Ok(__value) => {
@@ -2501,15 +2829,13 @@ impl Client {
                     Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
                     Err(_) => (Verdict::Failure, None),
                 },
-                on_progress,
+                |__progress: &Progress<'_>| {
+                    if let Some(__report) = progress.as_mut() {
+                        __report(__progress);
+                    }
+                },
             )
             .await
-    }
-}
-
-impl From<modelarts_pools_runtime::Client> for Client {
-    fn from(inner: modelarts_pools_runtime::Client) -> Self {
-        Client::new(inner)
     }
 }
 

@@ -4,7 +4,7 @@
 //! Generated from the spec by the generator; nothing here is edited by hand.
 //!
 //! - [`models`]: one type per table of the source documents.
-//! - [`Client`]: one async method per operation; plumbing lives in [`runtime`].
+//! - [`Client`]: one method per operation, giving a call builder: the required parameters are its arguments, the optional ones setters, then `.send().await`; plumbing lives in [`runtime`].
 //! - [`SCHEMAS`]: the published JSON Schema documents, one per request and response body.
 //! - [`OPENAPI`], [`OPENAPI_3_0`]: the API as OpenAPI 3.1 and 3.0.3 documents.
 //!
@@ -46,6 +46,8 @@ pub mod server;
 
 #[cfg(feature = "stubs")]
 pub mod stubs;
+
+pub mod input;
 
 pub mod client;
 

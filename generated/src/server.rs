@@ -9,22 +9,21 @@ use modelarts_pools_runtime::server::axum::{
     Router, extract::{Path, Request, State},
     response::Response, routing,
 };
+use super::input;
 use super::models;
 
-/// ModelArts resource pools: one method per operation, taking its typed inputs and giving its typed answer.
+/// ModelArts resource pools: one method per operation, taking its input (parameters and body together, `input::{Operation}Input`) and giving its typed answer.
 pub trait Service: Send + Sync + 'static {
     /// 批量为节点绑定逻辑子池 `POST /v2/{project_id}/pools/{pool_name}/nodes/batch-bind`
     ///
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn batch_bind_pool_nodes(
         &self,
-        body: models::BatchBindPoolNodesReq,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchBindPoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::BatchBindPoolNodesResponse, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("batch_bind_pool_nodes")) }
     }
 
@@ -33,13 +32,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn batch_create_pool_tags(
         &self,
-        body: models::CreateTagRequest,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchCreatePoolTagsInput,
     ) -> impl std::future::Future<
         Output = Result<Option<models::TagList>, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("batch_create_pool_tags")) }
     }
 
@@ -48,11 +45,9 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn batch_delete_pool_nodes(
         &self,
-        body: models::NodesDeletionRequest,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchDeletePoolNodesInput,
     ) -> impl std::future::Future<Output = Result<(), ServiceError>> + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("batch_delete_pool_nodes")) }
     }
 
@@ -61,13 +56,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn batch_delete_pool_tags(
         &self,
-        body: models::DeleteTagRequest,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchDeletePoolTagsInput,
     ) -> impl std::future::Future<
         Output = Result<Option<models::TagList>, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("batch_delete_pool_tags")) }
     }
 
@@ -76,13 +69,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn batch_lock_pool_nodes(
         &self,
-        body: models::BatchLockPoolNodesRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchLockPoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::BatchLockPoolNodesResp, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("batch_lock_pool_nodes")) }
     }
 
@@ -91,13 +82,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn batch_migrate_pool_nodes(
         &self,
-        body: models::NodeBatchMigrationRequest,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchMigratePoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodeJobResponse, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("batch_migrate_pool_nodes")) }
     }
 
@@ -106,13 +95,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn batch_reboot_pool_nodes(
         &self,
-        body: models::BatchRebootPoolNodesRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchRebootPoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::BatchRebootNodesResponse, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("batch_reboot_pool_nodes")) }
     }
 
@@ -121,13 +108,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn batch_reset_pool_nodes(
         &self,
-        body: models::ResetNodesRequest,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchResetPoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodeJobResponse, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("batch_reset_pool_nodes")) }
     }
 
@@ -136,13 +121,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn batch_resize_pool_nodes(
         &self,
-        body: models::BatchResizeRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchResizePoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::BatchResizePoolNodesResponse, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("batch_resize_pool_nodes")) }
     }
 
@@ -151,13 +134,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn batch_unlock_pool_nodes(
         &self,
-        body: models::BatchLockPoolNodesRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchUnlockPoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::BatchLockPoolNodesResp, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("batch_unlock_pool_nodes")) }
     }
 
@@ -166,13 +147,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn batch_update_pool_nodes(
         &self,
-        body: models::BatchUpdatePoolNodesRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchUpdatePoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::UpdatePoolNodesResp, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("batch_update_pool_nodes")) }
     }
 
@@ -181,12 +160,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn create_network(
         &self,
-        body: models::NetworkCreationRequest,
-        project_id: String,
+        input: input::CreateNetworkInput,
     ) -> impl std::future::Future<
         Output = Result<models::Network, ServiceError>,
     > + Send {
-        let _ = (body, project_id);
+        let _ = input;
         async { Err(ServiceError::not_served("create_network")) }
     }
 
@@ -195,13 +173,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn create_node_pool(
         &self,
-        body: models::CreateNodePoolRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::CreateNodePoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::CreateNodePoolResponse, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("create_node_pool")) }
     }
 
@@ -210,13 +186,9 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn create_order_id(
         &self,
-        body: models::CreateOrderRequestBody,
-        project_id: String,
-        name: String,
-        action_type: Option<String>,
-        workspace_id: Option<String>,
+        input: input::CreateOrderIdInput,
     ) -> impl std::future::Future<Output = Result<models::Order, ServiceError>> + Send {
-        let _ = (body, project_id, name, action_type, workspace_id);
+        let _ = input;
         async { Err(ServiceError::not_served("create_order_id")) }
     }
 
@@ -225,13 +197,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn create_pool(
         &self,
-        body: models::CreatePoolRequest,
-        project_id: String,
-        user_id: Option<String>,
+        input: input::CreatePoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::CreatePoolResponse, ServiceError>,
     > + Send {
-        let _ = (body, project_id, user_id);
+        let _ = input;
         async { Err(ServiceError::not_served("create_pool")) }
     }
 
@@ -240,11 +210,9 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn create_pool_plugin(
         &self,
-        body: models::CreatePluginRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::CreatePoolPluginInput,
     ) -> impl std::future::Future<Output = Result<models::Plugin, ServiceError>> + Send {
-        let _ = (body, project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("create_pool_plugin")) }
     }
 
@@ -253,12 +221,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn delete_network(
         &self,
-        project_id: String,
-        network_name: String,
+        input: input::DeleteNetworkInput,
     ) -> impl std::future::Future<
         Output = Result<models::Network, ServiceError>,
     > + Send {
-        let _ = (project_id, network_name);
+        let _ = input;
         async { Err(ServiceError::not_served("delete_network")) }
     }
 
@@ -267,13 +234,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn delete_node_pool(
         &self,
-        project_id: String,
-        pool_name: String,
-        nodepool_name: String,
+        input: input::DeleteNodePoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodePool, ServiceError>,
     > + Send {
-        let _ = (project_id, pool_name, nodepool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("delete_node_pool")) }
     }
 
@@ -282,13 +247,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn delete_pool(
         &self,
-        project_id: String,
-        pool_name: String,
-        user_id: Option<String>,
+        input: input::DeletePoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::DeletePoolResponse, ServiceError>,
     > + Send {
-        let _ = (project_id, pool_name, user_id);
+        let _ = input;
         async { Err(ServiceError::not_served("delete_pool")) }
     }
 
@@ -297,14 +260,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn list_networks(
         &self,
-        project_id: String,
-        label_selector: Option<String>,
-        limit: Option<i32>,
-        continue_: Option<String>,
+        input: input::ListNetworksInput,
     ) -> impl std::future::Future<
         Output = Result<models::NetworkList, ServiceError>,
     > + Send {
-        let _ = (project_id, label_selector, limit, continue_);
+        let _ = input;
         async { Err(ServiceError::not_served("list_networks")) }
     }
 
@@ -313,15 +273,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn list_node_pool_nodes(
         &self,
-        project_id: String,
-        pool_name: String,
-        nodepool_name: String,
-        continue_: Option<String>,
-        limit: Option<String>,
+        input: input::ListNodePoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodeList, ServiceError>,
     > + Send {
-        let _ = (project_id, pool_name, nodepool_name, continue_, limit);
+        let _ = input;
         async { Err(ServiceError::not_served("list_node_pool_nodes")) }
     }
 
@@ -330,12 +286,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn list_node_pools(
         &self,
-        project_id: String,
-        pool_name: String,
+        input: input::ListNodePoolsInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodePoolList, ServiceError>,
     > + Send {
-        let _ = (project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("list_node_pools")) }
     }
 
@@ -344,13 +299,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn list_plugin_templates(
         &self,
-        project_id: String,
-        template_name: Option<String>,
-        pool_name: Option<String>,
+        input: input::ListPluginTemplatesInput,
     ) -> impl std::future::Future<
         Output = Result<models::PluginTemplateList, ServiceError>,
     > + Send {
-        let _ = (project_id, template_name, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("list_plugin_templates")) }
     }
 
@@ -359,14 +312,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn list_pool_nodes(
         &self,
-        project_id: String,
-        pool_name: String,
-        continue_: Option<String>,
-        limit: Option<i64>,
+        input: input::ListPoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodeList, ServiceError>,
     > + Send {
-        let _ = (project_id, pool_name, continue_, limit);
+        let _ = input;
         async { Err(ServiceError::not_served("list_pool_nodes")) }
     }
 
@@ -375,12 +325,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn list_pool_plugins(
         &self,
-        project_id: String,
-        pool_name: String,
+        input: input::ListPoolPluginsInput,
     ) -> impl std::future::Future<
         Output = Result<models::PluginList, ServiceError>,
     > + Send {
-        let _ = (project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("list_pool_plugins")) }
     }
 
@@ -389,13 +338,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn list_pool_tags(
         &self,
-        project_id: String,
-        limit: Option<i32>,
-        offset: Option<i32>,
+        input: input::ListPoolTagsInput,
     ) -> impl std::future::Future<
         Output = Result<models::TagList, ServiceError>,
     > + Send {
-        let _ = (project_id, limit, offset);
+        let _ = input;
         async { Err(ServiceError::not_served("list_pool_tags")) }
     }
 
@@ -404,14 +351,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn list_pools(
         &self,
-        project_id: String,
-        workspace_id: Option<String>,
-        label_selector: Option<String>,
-        status: Option<String>,
+        input: input::ListPoolsInput,
     ) -> impl std::future::Future<
         Output = Result<models::PoolList, ServiceError>,
     > + Send {
-        let _ = (project_id, workspace_id, label_selector, status);
+        let _ = input;
         async { Err(ServiceError::not_served("list_pools")) }
     }
 
@@ -420,35 +364,24 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn list_resource_flavors(
         &self,
-        project_id: String,
-        continue_: Option<String>,
-        limit: Option<i64>,
-        label_selector: Option<String>,
+        input: input::ListResourceFlavorsInput,
     ) -> impl std::future::Future<
         Output = Result<models::ResourceFlavorList, ServiceError>,
     > + Send {
-        let _ = (project_id, continue_, limit, label_selector);
+        let _ = input;
         async { Err(ServiceError::not_served("list_resource_flavors")) }
     }
 
     /// 查询资源池作业列表 `GET /v2/{project_id}/pools/{pool_name}/workloads`
     ///
     /// Not implemented, it answers 404 with the error code `NotServed`.
-    #[allow(clippy::too_many_arguments)]
     fn list_workloads(
         &self,
-        project_id: String,
-        pool_name: String,
-        type_: Option<String>,
-        status: Option<String>,
-        sort: Option<String>,
-        ascend: Option<bool>,
-        offset: Option<String>,
-        limit: Option<i64>,
+        input: input::ListWorkloadsInput,
     ) -> impl std::future::Future<
         Output = Result<models::WorkloadList, ServiceError>,
     > + Send {
-        let _ = (project_id, pool_name, type_, status, sort, ascend, offset, limit);
+        let _ = input;
         async { Err(ServiceError::not_served("list_workloads")) }
     }
 
@@ -457,13 +390,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn patch_network(
         &self,
-        body: models::PatchNetworkRequest,
-        project_id: String,
-        network_name: String,
+        input: input::PatchNetworkInput,
     ) -> impl std::future::Future<
         Output = Result<models::Network, ServiceError>,
     > + Send {
-        let _ = (body, project_id, network_name);
+        let _ = input;
         async { Err(ServiceError::not_served("patch_network")) }
     }
 
@@ -472,14 +403,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn patch_node_pool(
         &self,
-        body: models::PatchNodePoolRequest,
-        project_id: String,
-        pool_name: String,
-        nodepool_name: String,
+        input: input::PatchNodePoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::PatchNodePoolResponse, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name, nodepool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("patch_node_pool")) }
     }
 
@@ -488,14 +416,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn patch_pool(
         &self,
-        body: models::PatchPoolRequest,
-        project_id: String,
-        pool_name: String,
-        user_id: Option<String>,
+        input: input::PatchPoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::PoolModel, ServiceError>,
     > + Send {
-        let _ = (body, project_id, pool_name, user_id);
+        let _ = input;
         async { Err(ServiceError::not_served("patch_pool")) }
     }
 
@@ -504,12 +429,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn show_network(
         &self,
-        project_id: String,
-        network_name: String,
+        input: input::ShowNetworkInput,
     ) -> impl std::future::Future<
         Output = Result<models::Network, ServiceError>,
     > + Send {
-        let _ = (project_id, network_name);
+        let _ = input;
         async { Err(ServiceError::not_served("show_network")) }
     }
 
@@ -518,12 +442,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn show_node_config_template(
         &self,
-        project_id: String,
-        nodeconfigtemplate_name: String,
+        input: input::ShowNodeConfigTemplateInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodeConfigTemplate, ServiceError>,
     > + Send {
-        let _ = (project_id, nodeconfigtemplate_name);
+        let _ = input;
         async { Err(ServiceError::not_served("show_node_config_template")) }
     }
 
@@ -532,12 +455,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn show_plugin_template(
         &self,
-        project_id: String,
-        plugintemplate_name: String,
+        input: input::ShowPluginTemplateInput,
     ) -> impl std::future::Future<
         Output = Result<models::PluginTemplate, ServiceError>,
     > + Send {
-        let _ = (project_id, plugintemplate_name);
+        let _ = input;
         async { Err(ServiceError::not_served("show_plugin_template")) }
     }
 
@@ -546,13 +468,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn show_pool(
         &self,
-        project_id: String,
-        pool_name: String,
-        user_id: Option<String>,
+        input: input::ShowPoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::PoolModel, ServiceError>,
     > + Send {
-        let _ = (project_id, pool_name, user_id);
+        let _ = input;
         async { Err(ServiceError::not_served("show_pool")) }
     }
 
@@ -561,15 +481,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn show_pool_monitor(
         &self,
-        project_id: String,
-        pool_name: String,
-        time_range: Option<String>,
-        statistics: Option<String>,
-        period: Option<String>,
+        input: input::ShowPoolMonitorInput,
     ) -> impl std::future::Future<
         Output = Result<models::PoolMonitor, ServiceError>,
     > + Send {
-        let _ = (project_id, pool_name, time_range, statistics, period);
+        let _ = input;
         async { Err(ServiceError::not_served("show_pool_monitor")) }
     }
 
@@ -578,12 +494,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn show_pool_node_config(
         &self,
-        project_id: String,
-        pool_name: String,
+        input: input::ShowPoolNodeConfigInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodeConfig, ServiceError>,
     > + Send {
-        let _ = (project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("show_pool_node_config")) }
     }
 
@@ -592,11 +507,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn show_pool_runtime_metrics(
         &self,
-        project_id: String,
+        input: input::ShowPoolRuntimeMetricsInput,
     ) -> impl std::future::Future<
         Output = Result<models::PoolRuntimeMetricsList, ServiceError>,
     > + Send {
-        let _ = (project_id,);
+        let _ = input;
         async { Err(ServiceError::not_served("show_pool_runtime_metrics")) }
     }
 
@@ -605,12 +520,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn show_pool_statistics(
         &self,
-        project_id: String,
-        workspace_id: Option<String>,
+        input: input::ShowPoolStatisticsInput,
     ) -> impl std::future::Future<
         Output = Result<models::PoolStatistics, ServiceError>,
     > + Send {
-        let _ = (project_id, workspace_id);
+        let _ = input;
         async { Err(ServiceError::not_served("show_pool_statistics")) }
     }
 
@@ -619,12 +533,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn show_pool_tags(
         &self,
-        project_id: String,
-        pool_name: String,
+        input: input::ShowPoolTagsInput,
     ) -> impl std::future::Future<
         Output = Result<Option<models::TagList>, ServiceError>,
     > + Send {
-        let _ = (project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("show_pool_tags")) }
     }
 
@@ -633,12 +546,11 @@ pub trait Service: Send + Sync + 'static {
     /// Not implemented, it answers 404 with the error code `NotServed`.
     fn show_workload_statistics(
         &self,
-        project_id: String,
-        pool_name: String,
+        input: input::ShowWorkloadStatisticsInput,
     ) -> impl std::future::Future<
         Output = Result<models::WorkloadListStatistics, ServiceError>,
     > + Send {
-        let _ = (project_id, pool_name);
+        let _ = input;
         async { Err(ServiceError::not_served("show_workload_statistics")) }
     }
 }
@@ -807,9 +719,12 @@ async fn __handle_batch_bind_pool_nodes<S: Service>(
                     include_str!("../schemas/BatchBindPoolNodesReq.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.batch_bind_pool_nodes(body, project_id, pool_name).await
+                let __input = input::BatchBindPoolNodesInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.batch_bind_pool_nodes(__input).await
             },
         )
         .await
@@ -832,9 +747,12 @@ async fn __handle_batch_create_pool_tags<S: Service>(
                     include_str!("../schemas/CreateTagRequest.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.batch_create_pool_tags(body, project_id, pool_name).await
+                let __input = input::BatchCreatePoolTagsInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.batch_create_pool_tags(__input).await
             },
         )
         .await
@@ -857,9 +775,12 @@ async fn __handle_batch_delete_pool_nodes<S: Service>(
                     include_str!("../schemas/NodesDeletionRequest.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.batch_delete_pool_nodes(body, project_id, pool_name).await
+                let __input = input::BatchDeletePoolNodesInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.batch_delete_pool_nodes(__input).await
             },
         )
         .await
@@ -882,9 +803,12 @@ async fn __handle_batch_delete_pool_tags<S: Service>(
                     include_str!("../schemas/DeleteTagRequest.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.batch_delete_pool_tags(body, project_id, pool_name).await
+                let __input = input::BatchDeletePoolTagsInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.batch_delete_pool_tags(__input).await
             },
         )
         .await
@@ -907,9 +831,12 @@ async fn __handle_batch_lock_pool_nodes<S: Service>(
                     include_str!("../schemas/BatchLockPoolNodesRequestBody.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.batch_lock_pool_nodes(body, project_id, pool_name).await
+                let __input = input::BatchLockPoolNodesInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.batch_lock_pool_nodes(__input).await
             },
         )
         .await
@@ -932,9 +859,12 @@ async fn __handle_batch_migrate_pool_nodes<S: Service>(
                     include_str!("../schemas/NodeBatchMigrationRequest.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.batch_migrate_pool_nodes(body, project_id, pool_name).await
+                let __input = input::BatchMigratePoolNodesInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.batch_migrate_pool_nodes(__input).await
             },
         )
         .await
@@ -957,9 +887,12 @@ async fn __handle_batch_reboot_pool_nodes<S: Service>(
                     include_str!("../schemas/BatchRebootPoolNodesRequestBody.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.batch_reboot_pool_nodes(body, project_id, pool_name).await
+                let __input = input::BatchRebootPoolNodesInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.batch_reboot_pool_nodes(__input).await
             },
         )
         .await
@@ -982,9 +915,12 @@ async fn __handle_batch_reset_pool_nodes<S: Service>(
                     include_str!("../schemas/ResetNodesRequest.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.batch_reset_pool_nodes(body, project_id, pool_name).await
+                let __input = input::BatchResetPoolNodesInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.batch_reset_pool_nodes(__input).await
             },
         )
         .await
@@ -1007,9 +943,12 @@ async fn __handle_batch_resize_pool_nodes<S: Service>(
                     include_str!("../schemas/BatchResizeRequestBody.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.batch_resize_pool_nodes(body, project_id, pool_name).await
+                let __input = input::BatchResizePoolNodesInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.batch_resize_pool_nodes(__input).await
             },
         )
         .await
@@ -1032,9 +971,12 @@ async fn __handle_batch_unlock_pool_nodes<S: Service>(
                     include_str!("../schemas/BatchLockPoolNodesRequestBody.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.batch_unlock_pool_nodes(body, project_id, pool_name).await
+                let __input = input::BatchUnlockPoolNodesInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.batch_unlock_pool_nodes(__input).await
             },
         )
         .await
@@ -1057,9 +999,12 @@ async fn __handle_batch_update_pool_nodes<S: Service>(
                     include_str!("../schemas/BatchUpdatePoolNodesRequestBody.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.batch_update_pool_nodes(body, project_id, pool_name).await
+                let __input = input::BatchUpdatePoolNodesInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.batch_update_pool_nodes(__input).await
             },
         )
         .await
@@ -1082,8 +1027,11 @@ async fn __handle_create_network<S: Service>(
                     include_str!("../schemas/NetworkCreationRequest.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                __service.create_network(body, project_id).await
+                let __input = input::CreateNetworkInput {
+                    project_id: __params.path("project_id")?,
+                    body,
+                };
+                __service.create_network(__input).await
             },
         )
         .await
@@ -1106,9 +1054,12 @@ async fn __handle_create_node_pool<S: Service>(
                     include_str!("../schemas/CreateNodePoolRequestBody.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.create_node_pool(body, project_id, pool_name).await
+                let __input = input::CreateNodePoolInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.create_node_pool(__input).await
             },
         )
         .await
@@ -1131,13 +1082,14 @@ async fn __handle_create_order_id<S: Service>(
                     include_str!("../schemas/CreateOrderRequestBody.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let name: String = __params.path("name")?;
-                let action_type: Option<String> = __params.query("actionType")?;
-                let workspace_id: Option<String> = __params.query("workspaceId")?;
-                __service
-                    .create_order_id(body, project_id, name, action_type, workspace_id)
-                    .await
+                let __input = input::CreateOrderIdInput {
+                    project_id: __params.path("project_id")?,
+                    name: __params.path("name")?,
+                    action_type: __params.query("actionType")?,
+                    workspace_id: __params.query("workspaceId")?,
+                    body,
+                };
+                __service.create_order_id(__input).await
             },
         )
         .await
@@ -1160,9 +1112,12 @@ async fn __handle_create_pool<S: Service>(
                     include_str!("../schemas/CreatePoolRequest.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let user_id: Option<String> = __params.header("X-ModelArts-User-ID")?;
-                __service.create_pool(body, project_id, user_id).await
+                let __input = input::CreatePoolInput {
+                    project_id: __params.path("project_id")?,
+                    user_id: __params.header("X-ModelArts-User-ID")?,
+                    body,
+                };
+                __service.create_pool(__input).await
             },
         )
         .await
@@ -1185,9 +1140,12 @@ async fn __handle_create_pool_plugin<S: Service>(
                     include_str!("../schemas/CreatePluginRequestBody.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.create_pool_plugin(body, project_id, pool_name).await
+                let __input = input::CreatePoolPluginInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    body,
+                };
+                __service.create_pool_plugin(__input).await
             },
         )
         .await
@@ -1205,9 +1163,11 @@ async fn __handle_delete_network<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let network_name: String = __params.path("network_name")?;
-                __service.delete_network(project_id, network_name).await
+                let __input = input::DeleteNetworkInput {
+                    project_id: __params.path("project_id")?,
+                    network_name: __params.path("network_name")?,
+                };
+                __service.delete_network(__input).await
             },
         )
         .await
@@ -1225,10 +1185,12 @@ async fn __handle_delete_node_pool<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                let nodepool_name: String = __params.path("nodepool_name")?;
-                __service.delete_node_pool(project_id, pool_name, nodepool_name).await
+                let __input = input::DeleteNodePoolInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    nodepool_name: __params.path("nodepool_name")?,
+                };
+                __service.delete_node_pool(__input).await
             },
         )
         .await
@@ -1246,10 +1208,12 @@ async fn __handle_delete_pool<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                let user_id: Option<String> = __params.header("X-ModelArts-User-ID")?;
-                __service.delete_pool(project_id, pool_name, user_id).await
+                let __input = input::DeletePoolInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    user_id: __params.header("X-ModelArts-User-ID")?,
+                };
+                __service.delete_pool(__input).await
             },
         )
         .await
@@ -1267,13 +1231,13 @@ async fn __handle_list_networks<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let label_selector: Option<String> = __params.query("labelSelector")?;
-                let limit: Option<i32> = __params.query("limit")?;
-                let continue_: Option<String> = __params.query("continue")?;
-                __service
-                    .list_networks(project_id, label_selector, limit, continue_)
-                    .await
+                let __input = input::ListNetworksInput {
+                    project_id: __params.path("project_id")?,
+                    label_selector: __params.query("labelSelector")?,
+                    limit: __params.query("limit")?,
+                    continue_: __params.query("continue")?,
+                };
+                __service.list_networks(__input).await
             },
         )
         .await
@@ -1291,20 +1255,14 @@ async fn __handle_list_node_pool_nodes<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                let nodepool_name: String = __params.path("nodepool_name")?;
-                let continue_: Option<String> = __params.query("continue")?;
-                let limit: Option<String> = __params.query("limit")?;
-                __service
-                    .list_node_pool_nodes(
-                        project_id,
-                        pool_name,
-                        nodepool_name,
-                        continue_,
-                        limit,
-                    )
-                    .await
+                let __input = input::ListNodePoolNodesInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    nodepool_name: __params.path("nodepool_name")?,
+                    continue_: __params.query("continue")?,
+                    limit: __params.query("limit")?,
+                };
+                __service.list_node_pool_nodes(__input).await
             },
         )
         .await
@@ -1322,9 +1280,11 @@ async fn __handle_list_node_pools<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.list_node_pools(project_id, pool_name).await
+                let __input = input::ListNodePoolsInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                };
+                __service.list_node_pools(__input).await
             },
         )
         .await
@@ -1342,12 +1302,12 @@ async fn __handle_list_plugin_templates<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let template_name: Option<String> = __params.query("templateName")?;
-                let pool_name: Option<String> = __params.query("poolName")?;
-                __service
-                    .list_plugin_templates(project_id, template_name, pool_name)
-                    .await
+                let __input = input::ListPluginTemplatesInput {
+                    project_id: __params.path("project_id")?,
+                    template_name: __params.query("templateName")?,
+                    pool_name: __params.query("poolName")?,
+                };
+                __service.list_plugin_templates(__input).await
             },
         )
         .await
@@ -1365,11 +1325,13 @@ async fn __handle_list_pool_nodes<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                let continue_: Option<String> = __params.query("continue")?;
-                let limit: Option<i64> = __params.query("limit")?;
-                __service.list_pool_nodes(project_id, pool_name, continue_, limit).await
+                let __input = input::ListPoolNodesInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    continue_: __params.query("continue")?,
+                    limit: __params.query("limit")?,
+                };
+                __service.list_pool_nodes(__input).await
             },
         )
         .await
@@ -1387,9 +1349,11 @@ async fn __handle_list_pool_plugins<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.list_pool_plugins(project_id, pool_name).await
+                let __input = input::ListPoolPluginsInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                };
+                __service.list_pool_plugins(__input).await
             },
         )
         .await
@@ -1407,10 +1371,12 @@ async fn __handle_list_pool_tags<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let limit: Option<i32> = __params.query("limit")?;
-                let offset: Option<i32> = __params.query("offset")?;
-                __service.list_pool_tags(project_id, limit, offset).await
+                let __input = input::ListPoolTagsInput {
+                    project_id: __params.path("project_id")?,
+                    limit: __params.query("limit")?,
+                    offset: __params.query("offset")?,
+                };
+                __service.list_pool_tags(__input).await
             },
         )
         .await
@@ -1428,13 +1394,13 @@ async fn __handle_list_pools<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let workspace_id: Option<String> = __params.query("workspaceId")?;
-                let label_selector: Option<String> = __params.query("labelSelector")?;
-                let status: Option<String> = __params.query("status")?;
-                __service
-                    .list_pools(project_id, workspace_id, label_selector, status)
-                    .await
+                let __input = input::ListPoolsInput {
+                    project_id: __params.path("project_id")?,
+                    workspace_id: __params.query("workspaceId")?,
+                    label_selector: __params.query("labelSelector")?,
+                    status: __params.query("status")?,
+                };
+                __service.list_pools(__input).await
             },
         )
         .await
@@ -1452,13 +1418,13 @@ async fn __handle_list_resource_flavors<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let continue_: Option<String> = __params.query("continue")?;
-                let limit: Option<i64> = __params.query("limit")?;
-                let label_selector: Option<String> = __params.query("labelSelector")?;
-                __service
-                    .list_resource_flavors(project_id, continue_, limit, label_selector)
-                    .await
+                let __input = input::ListResourceFlavorsInput {
+                    project_id: __params.path("project_id")?,
+                    continue_: __params.query("continue")?,
+                    limit: __params.query("limit")?,
+                    label_selector: __params.query("labelSelector")?,
+                };
+                __service.list_resource_flavors(__input).await
             },
         )
         .await
@@ -1476,26 +1442,17 @@ async fn __handle_list_workloads<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                let type_: Option<String> = __params.query("type")?;
-                let status: Option<String> = __params.query("status")?;
-                let sort: Option<String> = __params.query("sort")?;
-                let ascend: Option<bool> = __params.query("ascend")?;
-                let offset: Option<String> = __params.query("offset")?;
-                let limit: Option<i64> = __params.query("limit")?;
-                __service
-                    .list_workloads(
-                        project_id,
-                        pool_name,
-                        type_,
-                        status,
-                        sort,
-                        ascend,
-                        offset,
-                        limit,
-                    )
-                    .await
+                let __input = input::ListWorkloadsInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    type_: __params.query("type")?,
+                    status: __params.query("status")?,
+                    sort: __params.query("sort")?,
+                    ascend: __params.query("ascend")?,
+                    offset: __params.query("offset")?,
+                    limit: __params.query("limit")?,
+                };
+                __service.list_workloads(__input).await
             },
         )
         .await
@@ -1518,9 +1475,12 @@ async fn __handle_patch_network<S: Service>(
                     include_str!("../schemas/PatchNetworkRequest.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let network_name: String = __params.path("network_name")?;
-                __service.patch_network(body, project_id, network_name).await
+                let __input = input::PatchNetworkInput {
+                    project_id: __params.path("project_id")?,
+                    network_name: __params.path("network_name")?,
+                    body,
+                };
+                __service.patch_network(__input).await
             },
         )
         .await
@@ -1543,12 +1503,13 @@ async fn __handle_patch_node_pool<S: Service>(
                     include_str!("../schemas/PatchNodePoolRequest.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                let nodepool_name: String = __params.path("nodepool_name")?;
-                __service
-                    .patch_node_pool(body, project_id, pool_name, nodepool_name)
-                    .await
+                let __input = input::PatchNodePoolInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    nodepool_name: __params.path("nodepool_name")?,
+                    body,
+                };
+                __service.patch_node_pool(__input).await
             },
         )
         .await
@@ -1571,10 +1532,13 @@ async fn __handle_patch_pool<S: Service>(
                     include_str!("../schemas/PatchPoolRequest.json"),
                 )?;
                 body.validate()?;
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                let user_id: Option<String> = __params.header("X-ModelArts-User-ID")?;
-                __service.patch_pool(body, project_id, pool_name, user_id).await
+                let __input = input::PatchPoolInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    user_id: __params.header("X-ModelArts-User-ID")?,
+                    body,
+                };
+                __service.patch_pool(__input).await
             },
         )
         .await
@@ -1592,9 +1556,11 @@ async fn __handle_show_network<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let network_name: String = __params.path("network_name")?;
-                __service.show_network(project_id, network_name).await
+                let __input = input::ShowNetworkInput {
+                    project_id: __params.path("project_id")?,
+                    network_name: __params.path("network_name")?,
+                };
+                __service.show_network(__input).await
             },
         )
         .await
@@ -1612,12 +1578,11 @@ async fn __handle_show_node_config_template<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let nodeconfigtemplate_name: String = __params
-                    .path("nodeconfigtemplate_name")?;
-                __service
-                    .show_node_config_template(project_id, nodeconfigtemplate_name)
-                    .await
+                let __input = input::ShowNodeConfigTemplateInput {
+                    project_id: __params.path("project_id")?,
+                    nodeconfigtemplate_name: __params.path("nodeconfigtemplate_name")?,
+                };
+                __service.show_node_config_template(__input).await
             },
         )
         .await
@@ -1635,9 +1600,11 @@ async fn __handle_show_plugin_template<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let plugintemplate_name: String = __params.path("plugintemplate_name")?;
-                __service.show_plugin_template(project_id, plugintemplate_name).await
+                let __input = input::ShowPluginTemplateInput {
+                    project_id: __params.path("project_id")?,
+                    plugintemplate_name: __params.path("plugintemplate_name")?,
+                };
+                __service.show_plugin_template(__input).await
             },
         )
         .await
@@ -1655,10 +1622,12 @@ async fn __handle_show_pool<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                let user_id: Option<String> = __params.header("X-ModelArts-User-ID")?;
-                __service.show_pool(project_id, pool_name, user_id).await
+                let __input = input::ShowPoolInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    user_id: __params.header("X-ModelArts-User-ID")?,
+                };
+                __service.show_pool(__input).await
             },
         )
         .await
@@ -1676,20 +1645,14 @@ async fn __handle_show_pool_monitor<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                let time_range: Option<String> = __params.query("time_range")?;
-                let statistics: Option<String> = __params.query("statistics")?;
-                let period: Option<String> = __params.query("period")?;
-                __service
-                    .show_pool_monitor(
-                        project_id,
-                        pool_name,
-                        time_range,
-                        statistics,
-                        period,
-                    )
-                    .await
+                let __input = input::ShowPoolMonitorInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                    time_range: __params.query("time_range")?,
+                    statistics: __params.query("statistics")?,
+                    period: __params.query("period")?,
+                };
+                __service.show_pool_monitor(__input).await
             },
         )
         .await
@@ -1707,9 +1670,11 @@ async fn __handle_show_pool_node_config<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.show_pool_node_config(project_id, pool_name).await
+                let __input = input::ShowPoolNodeConfigInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                };
+                __service.show_pool_node_config(__input).await
             },
         )
         .await
@@ -1727,8 +1692,10 @@ async fn __handle_show_pool_runtime_metrics<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                __service.show_pool_runtime_metrics(project_id).await
+                let __input = input::ShowPoolRuntimeMetricsInput {
+                    project_id: __params.path("project_id")?,
+                };
+                __service.show_pool_runtime_metrics(__input).await
             },
         )
         .await
@@ -1746,9 +1713,11 @@ async fn __handle_show_pool_statistics<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let workspace_id: Option<String> = __params.query("workspaceId")?;
-                __service.show_pool_statistics(project_id, workspace_id).await
+                let __input = input::ShowPoolStatisticsInput {
+                    project_id: __params.path("project_id")?,
+                    workspace_id: __params.query("workspaceId")?,
+                };
+                __service.show_pool_statistics(__input).await
             },
         )
         .await
@@ -1766,9 +1735,11 @@ async fn __handle_show_pool_tags<S: Service>(
             __request,
             204u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.show_pool_tags(project_id, pool_name).await
+                let __input = input::ShowPoolTagsInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                };
+                __service.show_pool_tags(__input).await
             },
         )
         .await
@@ -1786,9 +1757,11 @@ async fn __handle_show_workload_statistics<S: Service>(
             __request,
             200u16,
             |__params, __bytes| async move {
-                let project_id: String = __params.path("project_id")?;
-                let pool_name: String = __params.path("pool_name")?;
-                __service.show_workload_statistics(project_id, pool_name).await
+                let __input = input::ShowWorkloadStatisticsInput {
+                    project_id: __params.path("project_id")?,
+                    pool_name: __params.path("pool_name")?,
+                };
+                __service.show_workload_statistics(__input).await
             },
         )
         .await

@@ -13,6 +13,7 @@ use modelarts_pools_runtime::server::Auth;
 use modelarts_pools_runtime::transport::InProcess;
 use modelarts_pools_runtime::{ClientBuilder, Credentials, Error};
 use super::client::Client;
+use super::input;
 use super::server::{Service, router};
 use super::models;
 
@@ -25,177 +26,144 @@ pub const PROJECT_ID: &str = "stub-project";
 /// One [`Stub`] per operation, and the [`Service`] they make.
 #[derive(Debug)]
 pub struct Stubs {
-    /// `batch_bind_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-bind`): records `(body, project_id, pool_name)`, as `Service::batch_bind_pool_nodes` receives it.
+    /// `batch_bind_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-bind`): records each call's `input::BatchBindPoolNodesInput`, as `Service::batch_bind_pool_nodes` receives it.
     pub batch_bind_pool_nodes: Stub<
-        (models::BatchBindPoolNodesReq, String, String),
+        input::BatchBindPoolNodesInput,
         models::BatchBindPoolNodesResponse,
     >,
-    /// `batch_create_pool_tags` (`POST /v1/{project_id}/pools/{pool_name}/tags/create`): records `(body, project_id, pool_name)`, as `Service::batch_create_pool_tags` receives it.
+    /// `batch_create_pool_tags` (`POST /v1/{project_id}/pools/{pool_name}/tags/create`): records each call's `input::BatchCreatePoolTagsInput`, as `Service::batch_create_pool_tags` receives it.
     pub batch_create_pool_tags: Stub<
-        (models::CreateTagRequest, String, String),
+        input::BatchCreatePoolTagsInput,
         Option<models::TagList>,
     >,
-    /// `batch_delete_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-delete`): records `(body, project_id, pool_name)`, as `Service::batch_delete_pool_nodes` receives it.
-    pub batch_delete_pool_nodes: Stub<
-        (models::NodesDeletionRequest, String, String),
-        (),
-    >,
-    /// `batch_delete_pool_tags` (`DELETE /v1/{project_id}/pools/{pool_name}/tags/delete`): records `(body, project_id, pool_name)`, as `Service::batch_delete_pool_tags` receives it.
+    /// `batch_delete_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-delete`): records each call's `input::BatchDeletePoolNodesInput`, as `Service::batch_delete_pool_nodes` receives it.
+    pub batch_delete_pool_nodes: Stub<input::BatchDeletePoolNodesInput, ()>,
+    /// `batch_delete_pool_tags` (`DELETE /v1/{project_id}/pools/{pool_name}/tags/delete`): records each call's `input::BatchDeletePoolTagsInput`, as `Service::batch_delete_pool_tags` receives it.
     pub batch_delete_pool_tags: Stub<
-        (models::DeleteTagRequest, String, String),
+        input::BatchDeletePoolTagsInput,
         Option<models::TagList>,
     >,
-    /// `batch_lock_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-lock`): records `(body, project_id, pool_name)`, as `Service::batch_lock_pool_nodes` receives it.
+    /// `batch_lock_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-lock`): records each call's `input::BatchLockPoolNodesInput`, as `Service::batch_lock_pool_nodes` receives it.
     pub batch_lock_pool_nodes: Stub<
-        (models::BatchLockPoolNodesRequestBody, String, String),
+        input::BatchLockPoolNodesInput,
         models::BatchLockPoolNodesResp,
     >,
-    /// `batch_migrate_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-migrate`): records `(body, project_id, pool_name)`, as `Service::batch_migrate_pool_nodes` receives it.
+    /// `batch_migrate_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-migrate`): records each call's `input::BatchMigratePoolNodesInput`, as `Service::batch_migrate_pool_nodes` receives it.
     pub batch_migrate_pool_nodes: Stub<
-        (models::NodeBatchMigrationRequest, String, String),
+        input::BatchMigratePoolNodesInput,
         models::NodeJobResponse,
     >,
-    /// `batch_reboot_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-reboot`): records `(body, project_id, pool_name)`, as `Service::batch_reboot_pool_nodes` receives it.
+    /// `batch_reboot_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-reboot`): records each call's `input::BatchRebootPoolNodesInput`, as `Service::batch_reboot_pool_nodes` receives it.
     pub batch_reboot_pool_nodes: Stub<
-        (models::BatchRebootPoolNodesRequestBody, String, String),
+        input::BatchRebootPoolNodesInput,
         models::BatchRebootNodesResponse,
     >,
-    /// `batch_reset_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-reset`): records `(body, project_id, pool_name)`, as `Service::batch_reset_pool_nodes` receives it.
+    /// `batch_reset_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-reset`): records each call's `input::BatchResetPoolNodesInput`, as `Service::batch_reset_pool_nodes` receives it.
     pub batch_reset_pool_nodes: Stub<
-        (models::ResetNodesRequest, String, String),
+        input::BatchResetPoolNodesInput,
         models::NodeJobResponse,
     >,
-    /// `batch_resize_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-resize`): records `(body, project_id, pool_name)`, as `Service::batch_resize_pool_nodes` receives it.
+    /// `batch_resize_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-resize`): records each call's `input::BatchResizePoolNodesInput`, as `Service::batch_resize_pool_nodes` receives it.
     pub batch_resize_pool_nodes: Stub<
-        (models::BatchResizeRequestBody, String, String),
+        input::BatchResizePoolNodesInput,
         models::BatchResizePoolNodesResponse,
     >,
-    /// `batch_unlock_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-unlock`): records `(body, project_id, pool_name)`, as `Service::batch_unlock_pool_nodes` receives it.
+    /// `batch_unlock_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-unlock`): records each call's `input::BatchUnlockPoolNodesInput`, as `Service::batch_unlock_pool_nodes` receives it.
     pub batch_unlock_pool_nodes: Stub<
-        (models::BatchLockPoolNodesRequestBody, String, String),
+        input::BatchUnlockPoolNodesInput,
         models::BatchLockPoolNodesResp,
     >,
-    /// `batch_update_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-update`): records `(body, project_id, pool_name)`, as `Service::batch_update_pool_nodes` receives it.
+    /// `batch_update_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-update`): records each call's `input::BatchUpdatePoolNodesInput`, as `Service::batch_update_pool_nodes` receives it.
     pub batch_update_pool_nodes: Stub<
-        (models::BatchUpdatePoolNodesRequestBody, String, String),
+        input::BatchUpdatePoolNodesInput,
         models::UpdatePoolNodesResp,
     >,
-    /// `create_network` (`POST /v1/{project_id}/networks`): records `(body, project_id)`, as `Service::create_network` receives it.
-    pub create_network: Stub<(models::NetworkCreationRequest, String), models::Network>,
-    /// `create_node_pool` (`POST /v2/{project_id}/pools/{pool_name}/nodepools`): records `(body, project_id, pool_name)`, as `Service::create_node_pool` receives it.
+    /// `create_network` (`POST /v1/{project_id}/networks`): records each call's `input::CreateNetworkInput`, as `Service::create_network` receives it.
+    pub create_network: Stub<input::CreateNetworkInput, models::Network>,
+    /// `create_node_pool` (`POST /v2/{project_id}/pools/{pool_name}/nodepools`): records each call's `input::CreateNodePoolInput`, as `Service::create_node_pool` receives it.
     pub create_node_pool: Stub<
-        (models::CreateNodePoolRequestBody, String, String),
+        input::CreateNodePoolInput,
         models::CreateNodePoolResponse,
     >,
-    /// `create_order_id` (`POST /v2/{project_id}/pools/{name}/orderid`): records `(body, project_id, name, action_type, workspace_id)`, as `Service::create_order_id` receives it.
-    pub create_order_id: Stub<
-        (models::CreateOrderRequestBody, String, String, Option<String>, Option<String>),
-        models::Order,
-    >,
-    /// `create_pool` (`POST /v2/{project_id}/pools`): records `(body, project_id, user_id)`, as `Service::create_pool` receives it.
-    pub create_pool: Stub<
-        (models::CreatePoolRequest, String, Option<String>),
-        models::CreatePoolResponse,
-    >,
-    /// `create_pool_plugin` (`POST /v2/{project_id}/pools/{pool_name}/plugins`): records `(body, project_id, pool_name)`, as `Service::create_pool_plugin` receives it.
-    pub create_pool_plugin: Stub<
-        (models::CreatePluginRequestBody, String, String),
-        models::Plugin,
-    >,
-    /// `delete_network` (`DELETE /v1/{project_id}/networks/{network_name}`): records `(project_id, network_name)`, as `Service::delete_network` receives it.
-    pub delete_network: Stub<(String, String), models::Network>,
-    /// `delete_node_pool` (`DELETE /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}`): records `(project_id, pool_name, nodepool_name)`, as `Service::delete_node_pool` receives it.
-    pub delete_node_pool: Stub<(String, String, String), models::NodePool>,
-    /// `delete_pool` (`DELETE /v2/{project_id}/pools/{pool_name}`): records `(project_id, pool_name, user_id)`, as `Service::delete_pool` receives it.
-    pub delete_pool: Stub<(String, String, Option<String>), models::DeletePoolResponse>,
-    /// `list_networks` (`GET /v1/{project_id}/networks`): records `(project_id, label_selector, limit, continue_)`, as `Service::list_networks` receives it.
-    pub list_networks: Stub<
-        (String, Option<String>, Option<i32>, Option<String>),
-        models::NetworkList,
-    >,
-    /// `list_node_pool_nodes` (`GET /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}/nodes`): records `(project_id, pool_name, nodepool_name, continue_, limit)`, as `Service::list_node_pool_nodes` receives it.
-    pub list_node_pool_nodes: Stub<
-        (String, String, String, Option<String>, Option<String>),
-        models::NodeList,
-    >,
-    /// `list_node_pools` (`GET /v2/{project_id}/pools/{pool_name}/nodepools`): records `(project_id, pool_name)`, as `Service::list_node_pools` receives it.
-    pub list_node_pools: Stub<(String, String), models::NodePoolList>,
-    /// `list_plugin_templates` (`GET /v2/{project_id}/plugintemplates`): records `(project_id, template_name, pool_name)`, as `Service::list_plugin_templates` receives it.
+    /// `create_order_id` (`POST /v2/{project_id}/pools/{name}/orderid`): records each call's `input::CreateOrderIdInput`, as `Service::create_order_id` receives it.
+    pub create_order_id: Stub<input::CreateOrderIdInput, models::Order>,
+    /// `create_pool` (`POST /v2/{project_id}/pools`): records each call's `input::CreatePoolInput`, as `Service::create_pool` receives it.
+    pub create_pool: Stub<input::CreatePoolInput, models::CreatePoolResponse>,
+    /// `create_pool_plugin` (`POST /v2/{project_id}/pools/{pool_name}/plugins`): records each call's `input::CreatePoolPluginInput`, as `Service::create_pool_plugin` receives it.
+    pub create_pool_plugin: Stub<input::CreatePoolPluginInput, models::Plugin>,
+    /// `delete_network` (`DELETE /v1/{project_id}/networks/{network_name}`): records each call's `input::DeleteNetworkInput`, as `Service::delete_network` receives it.
+    pub delete_network: Stub<input::DeleteNetworkInput, models::Network>,
+    /// `delete_node_pool` (`DELETE /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}`): records each call's `input::DeleteNodePoolInput`, as `Service::delete_node_pool` receives it.
+    pub delete_node_pool: Stub<input::DeleteNodePoolInput, models::NodePool>,
+    /// `delete_pool` (`DELETE /v2/{project_id}/pools/{pool_name}`): records each call's `input::DeletePoolInput`, as `Service::delete_pool` receives it.
+    pub delete_pool: Stub<input::DeletePoolInput, models::DeletePoolResponse>,
+    /// `list_networks` (`GET /v1/{project_id}/networks`): records each call's `input::ListNetworksInput`, as `Service::list_networks` receives it.
+    pub list_networks: Stub<input::ListNetworksInput, models::NetworkList>,
+    /// `list_node_pool_nodes` (`GET /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}/nodes`): records each call's `input::ListNodePoolNodesInput`, as `Service::list_node_pool_nodes` receives it.
+    pub list_node_pool_nodes: Stub<input::ListNodePoolNodesInput, models::NodeList>,
+    /// `list_node_pools` (`GET /v2/{project_id}/pools/{pool_name}/nodepools`): records each call's `input::ListNodePoolsInput`, as `Service::list_node_pools` receives it.
+    pub list_node_pools: Stub<input::ListNodePoolsInput, models::NodePoolList>,
+    /// `list_plugin_templates` (`GET /v2/{project_id}/plugintemplates`): records each call's `input::ListPluginTemplatesInput`, as `Service::list_plugin_templates` receives it.
     pub list_plugin_templates: Stub<
-        (String, Option<String>, Option<String>),
+        input::ListPluginTemplatesInput,
         models::PluginTemplateList,
     >,
-    /// `list_pool_nodes` (`GET /v2/{project_id}/pools/{pool_name}/nodes`): records `(project_id, pool_name, continue_, limit)`, as `Service::list_pool_nodes` receives it.
-    pub list_pool_nodes: Stub<
-        (String, String, Option<String>, Option<i64>),
-        models::NodeList,
-    >,
-    /// `list_pool_plugins` (`GET /v2/{project_id}/pools/{pool_name}/plugins`): records `(project_id, pool_name)`, as `Service::list_pool_plugins` receives it.
-    pub list_pool_plugins: Stub<(String, String), models::PluginList>,
-    /// `list_pool_tags` (`GET /v1/{project_id}/pools/tags`): records `(project_id, limit, offset)`, as `Service::list_pool_tags` receives it.
-    pub list_pool_tags: Stub<(String, Option<i32>, Option<i32>), models::TagList>,
-    /// `list_pools` (`GET /v2/{project_id}/pools`): records `(project_id, workspace_id, label_selector, status)`, as `Service::list_pools` receives it.
-    pub list_pools: Stub<
-        (String, Option<String>, Option<String>, Option<String>),
-        models::PoolList,
-    >,
-    /// `list_resource_flavors` (`GET /v1/{project_id}/resourceflavors`): records `(project_id, continue_, limit, label_selector)`, as `Service::list_resource_flavors` receives it.
+    /// `list_pool_nodes` (`GET /v2/{project_id}/pools/{pool_name}/nodes`): records each call's `input::ListPoolNodesInput`, as `Service::list_pool_nodes` receives it.
+    pub list_pool_nodes: Stub<input::ListPoolNodesInput, models::NodeList>,
+    /// `list_pool_plugins` (`GET /v2/{project_id}/pools/{pool_name}/plugins`): records each call's `input::ListPoolPluginsInput`, as `Service::list_pool_plugins` receives it.
+    pub list_pool_plugins: Stub<input::ListPoolPluginsInput, models::PluginList>,
+    /// `list_pool_tags` (`GET /v1/{project_id}/pools/tags`): records each call's `input::ListPoolTagsInput`, as `Service::list_pool_tags` receives it.
+    pub list_pool_tags: Stub<input::ListPoolTagsInput, models::TagList>,
+    /// `list_pools` (`GET /v2/{project_id}/pools`): records each call's `input::ListPoolsInput`, as `Service::list_pools` receives it.
+    pub list_pools: Stub<input::ListPoolsInput, models::PoolList>,
+    /// `list_resource_flavors` (`GET /v1/{project_id}/resourceflavors`): records each call's `input::ListResourceFlavorsInput`, as `Service::list_resource_flavors` receives it.
     pub list_resource_flavors: Stub<
-        (String, Option<String>, Option<i64>, Option<String>),
+        input::ListResourceFlavorsInput,
         models::ResourceFlavorList,
     >,
-    /// `list_workloads` (`GET /v2/{project_id}/pools/{pool_name}/workloads`): records `(project_id, pool_name, type_, status, sort, ascend, offset, limit)`, as `Service::list_workloads` receives it.
-    pub list_workloads: Stub<
-        (
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<bool>,
-            Option<String>,
-            Option<i64>,
-        ),
-        models::WorkloadList,
+    /// `list_workloads` (`GET /v2/{project_id}/pools/{pool_name}/workloads`): records each call's `input::ListWorkloadsInput`, as `Service::list_workloads` receives it.
+    pub list_workloads: Stub<input::ListWorkloadsInput, models::WorkloadList>,
+    /// `patch_network` (`PATCH /v1/{project_id}/networks/{network_name}`): records each call's `input::PatchNetworkInput`, as `Service::patch_network` receives it.
+    pub patch_network: Stub<input::PatchNetworkInput, models::Network>,
+    /// `patch_node_pool` (`PATCH /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}`): records each call's `input::PatchNodePoolInput`, as `Service::patch_node_pool` receives it.
+    pub patch_node_pool: Stub<input::PatchNodePoolInput, models::PatchNodePoolResponse>,
+    /// `patch_pool` (`PATCH /v2/{project_id}/pools/{pool_name}`): records each call's `input::PatchPoolInput`, as `Service::patch_pool` receives it.
+    pub patch_pool: Stub<input::PatchPoolInput, models::PoolModel>,
+    /// `show_network` (`GET /v1/{project_id}/networks/{network_name}`): records each call's `input::ShowNetworkInput`, as `Service::show_network` receives it.
+    pub show_network: Stub<input::ShowNetworkInput, models::Network>,
+    /// `show_node_config_template` (`GET /v1/{project_id}/nodeconfigtemplates/{nodeconfigtemplate_name}`): records each call's `input::ShowNodeConfigTemplateInput`, as `Service::show_node_config_template` receives it.
+    pub show_node_config_template: Stub<
+        input::ShowNodeConfigTemplateInput,
+        models::NodeConfigTemplate,
     >,
-    /// `patch_network` (`PATCH /v1/{project_id}/networks/{network_name}`): records `(body, project_id, network_name)`, as `Service::patch_network` receives it.
-    pub patch_network: Stub<
-        (models::PatchNetworkRequest, String, String),
-        models::Network,
+    /// `show_plugin_template` (`GET /v1/{project_id}/plugintemplates/{plugintemplate_name}`): records each call's `input::ShowPluginTemplateInput`, as `Service::show_plugin_template` receives it.
+    pub show_plugin_template: Stub<
+        input::ShowPluginTemplateInput,
+        models::PluginTemplate,
     >,
-    /// `patch_node_pool` (`PATCH /v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}`): records `(body, project_id, pool_name, nodepool_name)`, as `Service::patch_node_pool` receives it.
-    pub patch_node_pool: Stub<
-        (models::PatchNodePoolRequest, String, String, String),
-        models::PatchNodePoolResponse,
+    /// `show_pool` (`GET /v2/{project_id}/pools/{pool_name}`): records each call's `input::ShowPoolInput`, as `Service::show_pool` receives it.
+    pub show_pool: Stub<input::ShowPoolInput, models::PoolModel>,
+    /// `show_pool_monitor` (`GET /v2/{project_id}/pools/{pool_name}/monitor`): records each call's `input::ShowPoolMonitorInput`, as `Service::show_pool_monitor` receives it.
+    pub show_pool_monitor: Stub<input::ShowPoolMonitorInput, models::PoolMonitor>,
+    /// `show_pool_node_config` (`GET /v2/{project_id}/pools/{pool_name}/node-config`): records each call's `input::ShowPoolNodeConfigInput`, as `Service::show_pool_node_config` receives it.
+    pub show_pool_node_config: Stub<input::ShowPoolNodeConfigInput, models::NodeConfig>,
+    /// `show_pool_runtime_metrics` (`GET /v2/{project_id}/metrics/runtime/pools`): records each call's `input::ShowPoolRuntimeMetricsInput`, as `Service::show_pool_runtime_metrics` receives it.
+    pub show_pool_runtime_metrics: Stub<
+        input::ShowPoolRuntimeMetricsInput,
+        models::PoolRuntimeMetricsList,
     >,
-    /// `patch_pool` (`PATCH /v2/{project_id}/pools/{pool_name}`): records `(body, project_id, pool_name, user_id)`, as `Service::patch_pool` receives it.
-    pub patch_pool: Stub<
-        (models::PatchPoolRequest, String, String, Option<String>),
-        models::PoolModel,
+    /// `show_pool_statistics` (`GET /v2/{project_id}/statistics/pools`): records each call's `input::ShowPoolStatisticsInput`, as `Service::show_pool_statistics` receives it.
+    pub show_pool_statistics: Stub<
+        input::ShowPoolStatisticsInput,
+        models::PoolStatistics,
     >,
-    /// `show_network` (`GET /v1/{project_id}/networks/{network_name}`): records `(project_id, network_name)`, as `Service::show_network` receives it.
-    pub show_network: Stub<(String, String), models::Network>,
-    /// `show_node_config_template` (`GET /v1/{project_id}/nodeconfigtemplates/{nodeconfigtemplate_name}`): records `(project_id, nodeconfigtemplate_name)`, as `Service::show_node_config_template` receives it.
-    pub show_node_config_template: Stub<(String, String), models::NodeConfigTemplate>,
-    /// `show_plugin_template` (`GET /v1/{project_id}/plugintemplates/{plugintemplate_name}`): records `(project_id, plugintemplate_name)`, as `Service::show_plugin_template` receives it.
-    pub show_plugin_template: Stub<(String, String), models::PluginTemplate>,
-    /// `show_pool` (`GET /v2/{project_id}/pools/{pool_name}`): records `(project_id, pool_name, user_id)`, as `Service::show_pool` receives it.
-    pub show_pool: Stub<(String, String, Option<String>), models::PoolModel>,
-    /// `show_pool_monitor` (`GET /v2/{project_id}/pools/{pool_name}/monitor`): records `(project_id, pool_name, time_range, statistics, period)`, as `Service::show_pool_monitor` receives it.
-    pub show_pool_monitor: Stub<
-        (String, String, Option<String>, Option<String>, Option<String>),
-        models::PoolMonitor,
+    /// `show_pool_tags` (`GET /v1/{project_id}/pools/{pool_name}/tags`): records each call's `input::ShowPoolTagsInput`, as `Service::show_pool_tags` receives it.
+    pub show_pool_tags: Stub<input::ShowPoolTagsInput, Option<models::TagList>>,
+    /// `show_workload_statistics` (`GET /v2/{project_id}/statistics/pools/{pool_name}/workloads`): records each call's `input::ShowWorkloadStatisticsInput`, as `Service::show_workload_statistics` receives it.
+    pub show_workload_statistics: Stub<
+        input::ShowWorkloadStatisticsInput,
+        models::WorkloadListStatistics,
     >,
-    /// `show_pool_node_config` (`GET /v2/{project_id}/pools/{pool_name}/node-config`): records `(project_id, pool_name)`, as `Service::show_pool_node_config` receives it.
-    pub show_pool_node_config: Stub<(String, String), models::NodeConfig>,
-    /// `show_pool_runtime_metrics` (`GET /v2/{project_id}/metrics/runtime/pools`): records `project_id`, as `Service::show_pool_runtime_metrics` receives it.
-    pub show_pool_runtime_metrics: Stub<String, models::PoolRuntimeMetricsList>,
-    /// `show_pool_statistics` (`GET /v2/{project_id}/statistics/pools`): records `(project_id, workspace_id)`, as `Service::show_pool_statistics` receives it.
-    pub show_pool_statistics: Stub<(String, Option<String>), models::PoolStatistics>,
-    /// `show_pool_tags` (`GET /v1/{project_id}/pools/{pool_name}/tags`): records `(project_id, pool_name)`, as `Service::show_pool_tags` receives it.
-    pub show_pool_tags: Stub<(String, String), Option<models::TagList>>,
-    /// `show_workload_statistics` (`GET /v2/{project_id}/statistics/pools/{pool_name}/workloads`): records `(project_id, pool_name)`, as `Service::show_workload_statistics` receives it.
-    pub show_workload_statistics: Stub<(String, String), models::WorkloadListStatistics>,
 }
 
 impl Stubs {
@@ -274,529 +242,373 @@ impl Default for Stubs {
 impl Service for Stubs {
     fn batch_bind_pool_nodes(
         &self,
-        body: models::BatchBindPoolNodesReq,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchBindPoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::BatchBindPoolNodesResponse, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.batch_bind_pool_nodes.call((body, project_id, pool_name)),
-        )
+        std::future::ready(self.batch_bind_pool_nodes.call(input))
     }
 
     fn batch_create_pool_tags(
         &self,
-        body: models::CreateTagRequest,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchCreatePoolTagsInput,
     ) -> impl std::future::Future<
         Output = Result<Option<models::TagList>, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.batch_create_pool_tags.call((body, project_id, pool_name)),
-        )
+        std::future::ready(self.batch_create_pool_tags.call(input))
     }
 
     fn batch_delete_pool_nodes(
         &self,
-        body: models::NodesDeletionRequest,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchDeletePoolNodesInput,
     ) -> impl std::future::Future<Output = Result<(), ServiceError>> + Send {
-        std::future::ready(
-            self.batch_delete_pool_nodes.call((body, project_id, pool_name)),
-        )
+        std::future::ready(self.batch_delete_pool_nodes.call(input))
     }
 
     fn batch_delete_pool_tags(
         &self,
-        body: models::DeleteTagRequest,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchDeletePoolTagsInput,
     ) -> impl std::future::Future<
         Output = Result<Option<models::TagList>, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.batch_delete_pool_tags.call((body, project_id, pool_name)),
-        )
+        std::future::ready(self.batch_delete_pool_tags.call(input))
     }
 
     fn batch_lock_pool_nodes(
         &self,
-        body: models::BatchLockPoolNodesRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchLockPoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::BatchLockPoolNodesResp, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.batch_lock_pool_nodes.call((body, project_id, pool_name)),
-        )
+        std::future::ready(self.batch_lock_pool_nodes.call(input))
     }
 
     fn batch_migrate_pool_nodes(
         &self,
-        body: models::NodeBatchMigrationRequest,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchMigratePoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodeJobResponse, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.batch_migrate_pool_nodes.call((body, project_id, pool_name)),
-        )
+        std::future::ready(self.batch_migrate_pool_nodes.call(input))
     }
 
     fn batch_reboot_pool_nodes(
         &self,
-        body: models::BatchRebootPoolNodesRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchRebootPoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::BatchRebootNodesResponse, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.batch_reboot_pool_nodes.call((body, project_id, pool_name)),
-        )
+        std::future::ready(self.batch_reboot_pool_nodes.call(input))
     }
 
     fn batch_reset_pool_nodes(
         &self,
-        body: models::ResetNodesRequest,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchResetPoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodeJobResponse, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.batch_reset_pool_nodes.call((body, project_id, pool_name)),
-        )
+        std::future::ready(self.batch_reset_pool_nodes.call(input))
     }
 
     fn batch_resize_pool_nodes(
         &self,
-        body: models::BatchResizeRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchResizePoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::BatchResizePoolNodesResponse, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.batch_resize_pool_nodes.call((body, project_id, pool_name)),
-        )
+        std::future::ready(self.batch_resize_pool_nodes.call(input))
     }
 
     fn batch_unlock_pool_nodes(
         &self,
-        body: models::BatchLockPoolNodesRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchUnlockPoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::BatchLockPoolNodesResp, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.batch_unlock_pool_nodes.call((body, project_id, pool_name)),
-        )
+        std::future::ready(self.batch_unlock_pool_nodes.call(input))
     }
 
     fn batch_update_pool_nodes(
         &self,
-        body: models::BatchUpdatePoolNodesRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::BatchUpdatePoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::UpdatePoolNodesResp, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.batch_update_pool_nodes.call((body, project_id, pool_name)),
-        )
+        std::future::ready(self.batch_update_pool_nodes.call(input))
     }
 
     fn create_network(
         &self,
-        body: models::NetworkCreationRequest,
-        project_id: String,
+        input: input::CreateNetworkInput,
     ) -> impl std::future::Future<
         Output = Result<models::Network, ServiceError>,
     > + Send {
-        std::future::ready(self.create_network.call((body, project_id)))
+        std::future::ready(self.create_network.call(input))
     }
 
     fn create_node_pool(
         &self,
-        body: models::CreateNodePoolRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::CreateNodePoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::CreateNodePoolResponse, ServiceError>,
     > + Send {
-        std::future::ready(self.create_node_pool.call((body, project_id, pool_name)))
+        std::future::ready(self.create_node_pool.call(input))
     }
 
     fn create_order_id(
         &self,
-        body: models::CreateOrderRequestBody,
-        project_id: String,
-        name: String,
-        action_type: Option<String>,
-        workspace_id: Option<String>,
+        input: input::CreateOrderIdInput,
     ) -> impl std::future::Future<Output = Result<models::Order, ServiceError>> + Send {
-        std::future::ready(
-            self
-                .create_order_id
-                .call((body, project_id, name, action_type, workspace_id)),
-        )
+        std::future::ready(self.create_order_id.call(input))
     }
 
     fn create_pool(
         &self,
-        body: models::CreatePoolRequest,
-        project_id: String,
-        user_id: Option<String>,
+        input: input::CreatePoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::CreatePoolResponse, ServiceError>,
     > + Send {
-        std::future::ready(self.create_pool.call((body, project_id, user_id)))
+        std::future::ready(self.create_pool.call(input))
     }
 
     fn create_pool_plugin(
         &self,
-        body: models::CreatePluginRequestBody,
-        project_id: String,
-        pool_name: String,
+        input: input::CreatePoolPluginInput,
     ) -> impl std::future::Future<Output = Result<models::Plugin, ServiceError>> + Send {
-        std::future::ready(self.create_pool_plugin.call((body, project_id, pool_name)))
+        std::future::ready(self.create_pool_plugin.call(input))
     }
 
     fn delete_network(
         &self,
-        project_id: String,
-        network_name: String,
+        input: input::DeleteNetworkInput,
     ) -> impl std::future::Future<
         Output = Result<models::Network, ServiceError>,
     > + Send {
-        std::future::ready(self.delete_network.call((project_id, network_name)))
+        std::future::ready(self.delete_network.call(input))
     }
 
     fn delete_node_pool(
         &self,
-        project_id: String,
-        pool_name: String,
-        nodepool_name: String,
+        input: input::DeleteNodePoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodePool, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.delete_node_pool.call((project_id, pool_name, nodepool_name)),
-        )
+        std::future::ready(self.delete_node_pool.call(input))
     }
 
     fn delete_pool(
         &self,
-        project_id: String,
-        pool_name: String,
-        user_id: Option<String>,
+        input: input::DeletePoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::DeletePoolResponse, ServiceError>,
     > + Send {
-        std::future::ready(self.delete_pool.call((project_id, pool_name, user_id)))
+        std::future::ready(self.delete_pool.call(input))
     }
 
     fn list_networks(
         &self,
-        project_id: String,
-        label_selector: Option<String>,
-        limit: Option<i32>,
-        continue_: Option<String>,
+        input: input::ListNetworksInput,
     ) -> impl std::future::Future<
         Output = Result<models::NetworkList, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.list_networks.call((project_id, label_selector, limit, continue_)),
-        )
+        std::future::ready(self.list_networks.call(input))
     }
 
     fn list_node_pool_nodes(
         &self,
-        project_id: String,
-        pool_name: String,
-        nodepool_name: String,
-        continue_: Option<String>,
-        limit: Option<String>,
+        input: input::ListNodePoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodeList, ServiceError>,
     > + Send {
-        std::future::ready(
-            self
-                .list_node_pool_nodes
-                .call((project_id, pool_name, nodepool_name, continue_, limit)),
-        )
+        std::future::ready(self.list_node_pool_nodes.call(input))
     }
 
     fn list_node_pools(
         &self,
-        project_id: String,
-        pool_name: String,
+        input: input::ListNodePoolsInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodePoolList, ServiceError>,
     > + Send {
-        std::future::ready(self.list_node_pools.call((project_id, pool_name)))
+        std::future::ready(self.list_node_pools.call(input))
     }
 
     fn list_plugin_templates(
         &self,
-        project_id: String,
-        template_name: Option<String>,
-        pool_name: Option<String>,
+        input: input::ListPluginTemplatesInput,
     ) -> impl std::future::Future<
         Output = Result<models::PluginTemplateList, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.list_plugin_templates.call((project_id, template_name, pool_name)),
-        )
+        std::future::ready(self.list_plugin_templates.call(input))
     }
 
     fn list_pool_nodes(
         &self,
-        project_id: String,
-        pool_name: String,
-        continue_: Option<String>,
-        limit: Option<i64>,
+        input: input::ListPoolNodesInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodeList, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.list_pool_nodes.call((project_id, pool_name, continue_, limit)),
-        )
+        std::future::ready(self.list_pool_nodes.call(input))
     }
 
     fn list_pool_plugins(
         &self,
-        project_id: String,
-        pool_name: String,
+        input: input::ListPoolPluginsInput,
     ) -> impl std::future::Future<
         Output = Result<models::PluginList, ServiceError>,
     > + Send {
-        std::future::ready(self.list_pool_plugins.call((project_id, pool_name)))
+        std::future::ready(self.list_pool_plugins.call(input))
     }
 
     fn list_pool_tags(
         &self,
-        project_id: String,
-        limit: Option<i32>,
-        offset: Option<i32>,
+        input: input::ListPoolTagsInput,
     ) -> impl std::future::Future<
         Output = Result<models::TagList, ServiceError>,
     > + Send {
-        std::future::ready(self.list_pool_tags.call((project_id, limit, offset)))
+        std::future::ready(self.list_pool_tags.call(input))
     }
 
     fn list_pools(
         &self,
-        project_id: String,
-        workspace_id: Option<String>,
-        label_selector: Option<String>,
-        status: Option<String>,
+        input: input::ListPoolsInput,
     ) -> impl std::future::Future<
         Output = Result<models::PoolList, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.list_pools.call((project_id, workspace_id, label_selector, status)),
-        )
+        std::future::ready(self.list_pools.call(input))
     }
 
     fn list_resource_flavors(
         &self,
-        project_id: String,
-        continue_: Option<String>,
-        limit: Option<i64>,
-        label_selector: Option<String>,
+        input: input::ListResourceFlavorsInput,
     ) -> impl std::future::Future<
         Output = Result<models::ResourceFlavorList, ServiceError>,
     > + Send {
-        std::future::ready(
-            self
-                .list_resource_flavors
-                .call((project_id, continue_, limit, label_selector)),
-        )
+        std::future::ready(self.list_resource_flavors.call(input))
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn list_workloads(
         &self,
-        project_id: String,
-        pool_name: String,
-        type_: Option<String>,
-        status: Option<String>,
-        sort: Option<String>,
-        ascend: Option<bool>,
-        offset: Option<String>,
-        limit: Option<i64>,
+        input: input::ListWorkloadsInput,
     ) -> impl std::future::Future<
         Output = Result<models::WorkloadList, ServiceError>,
     > + Send {
-        std::future::ready(
-            self
-                .list_workloads
-                .call((
-                    project_id,
-                    pool_name,
-                    type_,
-                    status,
-                    sort,
-                    ascend,
-                    offset,
-                    limit,
-                )),
-        )
+        std::future::ready(self.list_workloads.call(input))
     }
 
     fn patch_network(
         &self,
-        body: models::PatchNetworkRequest,
-        project_id: String,
-        network_name: String,
+        input: input::PatchNetworkInput,
     ) -> impl std::future::Future<
         Output = Result<models::Network, ServiceError>,
     > + Send {
-        std::future::ready(self.patch_network.call((body, project_id, network_name)))
+        std::future::ready(self.patch_network.call(input))
     }
 
     fn patch_node_pool(
         &self,
-        body: models::PatchNodePoolRequest,
-        project_id: String,
-        pool_name: String,
-        nodepool_name: String,
+        input: input::PatchNodePoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::PatchNodePoolResponse, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.patch_node_pool.call((body, project_id, pool_name, nodepool_name)),
-        )
+        std::future::ready(self.patch_node_pool.call(input))
     }
 
     fn patch_pool(
         &self,
-        body: models::PatchPoolRequest,
-        project_id: String,
-        pool_name: String,
-        user_id: Option<String>,
+        input: input::PatchPoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::PoolModel, ServiceError>,
     > + Send {
-        std::future::ready(self.patch_pool.call((body, project_id, pool_name, user_id)))
+        std::future::ready(self.patch_pool.call(input))
     }
 
     fn show_network(
         &self,
-        project_id: String,
-        network_name: String,
+        input: input::ShowNetworkInput,
     ) -> impl std::future::Future<
         Output = Result<models::Network, ServiceError>,
     > + Send {
-        std::future::ready(self.show_network.call((project_id, network_name)))
+        std::future::ready(self.show_network.call(input))
     }
 
     fn show_node_config_template(
         &self,
-        project_id: String,
-        nodeconfigtemplate_name: String,
+        input: input::ShowNodeConfigTemplateInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodeConfigTemplate, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.show_node_config_template.call((project_id, nodeconfigtemplate_name)),
-        )
+        std::future::ready(self.show_node_config_template.call(input))
     }
 
     fn show_plugin_template(
         &self,
-        project_id: String,
-        plugintemplate_name: String,
+        input: input::ShowPluginTemplateInput,
     ) -> impl std::future::Future<
         Output = Result<models::PluginTemplate, ServiceError>,
     > + Send {
-        std::future::ready(
-            self.show_plugin_template.call((project_id, plugintemplate_name)),
-        )
+        std::future::ready(self.show_plugin_template.call(input))
     }
 
     fn show_pool(
         &self,
-        project_id: String,
-        pool_name: String,
-        user_id: Option<String>,
+        input: input::ShowPoolInput,
     ) -> impl std::future::Future<
         Output = Result<models::PoolModel, ServiceError>,
     > + Send {
-        std::future::ready(self.show_pool.call((project_id, pool_name, user_id)))
+        std::future::ready(self.show_pool.call(input))
     }
 
     fn show_pool_monitor(
         &self,
-        project_id: String,
-        pool_name: String,
-        time_range: Option<String>,
-        statistics: Option<String>,
-        period: Option<String>,
+        input: input::ShowPoolMonitorInput,
     ) -> impl std::future::Future<
         Output = Result<models::PoolMonitor, ServiceError>,
     > + Send {
-        std::future::ready(
-            self
-                .show_pool_monitor
-                .call((project_id, pool_name, time_range, statistics, period)),
-        )
+        std::future::ready(self.show_pool_monitor.call(input))
     }
 
     fn show_pool_node_config(
         &self,
-        project_id: String,
-        pool_name: String,
+        input: input::ShowPoolNodeConfigInput,
     ) -> impl std::future::Future<
         Output = Result<models::NodeConfig, ServiceError>,
     > + Send {
-        std::future::ready(self.show_pool_node_config.call((project_id, pool_name)))
+        std::future::ready(self.show_pool_node_config.call(input))
     }
 
     fn show_pool_runtime_metrics(
         &self,
-        project_id: String,
+        input: input::ShowPoolRuntimeMetricsInput,
     ) -> impl std::future::Future<
         Output = Result<models::PoolRuntimeMetricsList, ServiceError>,
     > + Send {
-        std::future::ready(self.show_pool_runtime_metrics.call(project_id))
+        std::future::ready(self.show_pool_runtime_metrics.call(input))
     }
 
     fn show_pool_statistics(
         &self,
-        project_id: String,
-        workspace_id: Option<String>,
+        input: input::ShowPoolStatisticsInput,
     ) -> impl std::future::Future<
         Output = Result<models::PoolStatistics, ServiceError>,
     > + Send {
-        std::future::ready(self.show_pool_statistics.call((project_id, workspace_id)))
+        std::future::ready(self.show_pool_statistics.call(input))
     }
 
     fn show_pool_tags(
         &self,
-        project_id: String,
-        pool_name: String,
+        input: input::ShowPoolTagsInput,
     ) -> impl std::future::Future<
         Output = Result<Option<models::TagList>, ServiceError>,
     > + Send {
-        std::future::ready(self.show_pool_tags.call((project_id, pool_name)))
+        std::future::ready(self.show_pool_tags.call(input))
     }
 
     fn show_workload_statistics(
         &self,
-        project_id: String,
-        pool_name: String,
+        input: input::ShowWorkloadStatisticsInput,
     ) -> impl std::future::Future<
         Output = Result<models::WorkloadListStatistics, ServiceError>,
     > + Send {
-        std::future::ready(self.show_workload_statistics.call((project_id, pool_name)))
+        std::future::ready(self.show_workload_statistics.call(input))
     }
 }

@@ -48,6 +48,7 @@ pub mod hook;
 pub mod interceptor;
 mod macros;
 pub mod model;
+pub mod operation;
 pub mod paginator;
 pub mod request;
 pub mod retry;
@@ -74,6 +75,7 @@ pub use error::{ApiError, DecodeError, Error, TransportError, TransportErrorKind
 pub use hook::{ErrorInfo, Hook, RequestInfo, ResponseInfo};
 pub use http::{HeaderMap, Method, StatusCode};
 pub use interceptor::{AttemptInfo, BeforeSigning, HookInterceptor, Interceptor};
+pub use operation::{Call, OperationInput};
 pub use request::{CallOverrides, OperationRequest, Response};
 pub use retry::{DefaultRetryClassifier, RetryBudget, RetryClass, RetryClassifier, RetryPolicy};
 pub use validation::{JsonPath, PathSegment, ValidationError};

@@ -9,6 +9,9 @@ use std::time::Duration;
 
 use clock::{now, sleep};
 
+/// A waiter's progress callback, as a generated waiter builder holds it.
+pub type OnProgress<'a> = Box<dyn FnMut(&Progress<'_>) + Send + 'a>;
+
 /// How long to wait between polls, and for how long at most.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WaiterConfig {
@@ -18,6 +21,9 @@ pub struct WaiterConfig {
     pub max_delay: Duration,
     /// The longest the whole wait may take.
     pub max_wait: Duration,
+    /// Pauses take no real time: each moves the wait's own clock on by its length instead
+    /// ([`virtual_time`](Self::virtual_time)).
+    virtual_time: bool,
 }
 
 impl WaiterConfig {
@@ -26,7 +32,16 @@ impl WaiterConfig {
             min_delay,
             max_delay: max_delay.max(min_delay),
             max_wait,
+            virtual_time: false,
         }
+    }
+
+    /// For tests of code that waits: the pauses between polls take no real time, and the
+    /// times the wait reports (`elapsed`, `waited`, the deadline) are the sums of its pauses,
+    /// so a test sees exactly the schedule the delays give, at once. Polls are real calls.
+    pub fn virtual_time(mut self) -> Self {
+        self.virtual_time = true;
+        self
     }
 
     pub fn min_delay(mut self, delay: Duration) -> Self {
@@ -222,7 +237,8 @@ where
     Fut: Future<Output = Result<T, E>>,
     J: FnMut(&Result<T, E>) -> (Verdict, Option<String>),
 {
-    let started = now();
+    let mut clock = WaitClock::new(config.virtual_time);
+    let started = clock.now();
     let deadline = started + config.max_wait;
     let mut polls = 0u32;
     let mut last_state: Option<String> = None;
@@ -234,7 +250,7 @@ where
         if state.is_some() {
             last_state = state;
         }
-        let waited = now() - started;
+        let waited = clock.now() - started;
         match (verdict, answer) {
             (Verdict::Success, Ok(value)) => return Ok(Ended::Value(value)),
             (Verdict::Success, Err(_)) => return Ok(Ended::Error { polls, waited }),
@@ -256,7 +272,7 @@ where
             (Verdict::Retry, Ok(value)) => last = Some(Box::new(value)),
             (Verdict::Retry, Err(_)) => {}
         }
-        let now = now();
+        let now = clock.now();
         if now >= deadline {
             return Err(WaiterError::TimedOut {
                 last_state,
@@ -274,7 +290,44 @@ where
             state: last_state.as_deref(),
             next_delay: Some(delay),
         });
-        sleep(delay).await;
+        clock.sleep(delay).await;
+    }
+}
+
+/// One wait's clock: the waits' own (Tokio's, or a thread's virtual one), or with
+/// [`WaiterConfig::virtual_time`] a virtual clock of this wait alone.
+enum WaitClock {
+    Shared,
+    Own {
+        began: tokio::time::Instant,
+        passed: Duration,
+    },
+}
+
+impl WaitClock {
+    fn new(virtual_time: bool) -> Self {
+        if virtual_time {
+            WaitClock::Own {
+                began: now(),
+                passed: Duration::ZERO,
+            }
+        } else {
+            WaitClock::Shared
+        }
+    }
+
+    fn now(&self) -> tokio::time::Instant {
+        match self {
+            WaitClock::Shared => now(),
+            WaitClock::Own { began, passed } => *began + *passed,
+        }
+    }
+
+    async fn sleep(&mut self, delay: Duration) {
+        match self {
+            WaitClock::Shared => sleep(delay).await,
+            WaitClock::Own { passed, .. } => *passed += delay,
+        }
     }
 }
 
@@ -404,6 +457,41 @@ mod tests {
             elapsed >= slept && elapsed - slept < Duration::from_millis(10),
             "{elapsed:?} vs {slept:?}"
         );
+    }
+
+    /// Tokio's clock is not paused here: were the pauses real, this wait would take two minutes.
+    #[tokio::test]
+    async fn virtual_time_reports_the_schedule_without_sleeping() {
+        let (count, answer) = answers(&["Creating"]);
+        let delays = RefCell::new(Vec::new());
+        let error = wait_until(
+            &config().virtual_time(),
+            poller(&count, &answer),
+            judge,
+            |p| delays.borrow_mut().push((p.elapsed, p.next_delay.unwrap())),
+        )
+        .await
+        .unwrap_err();
+        let delays = delays.into_inner();
+        // Each progress report's elapsed time is the sum of the pauses before it.
+        let mut sum = Duration::ZERO;
+        for (elapsed, delay) in &delays {
+            assert_eq!(*elapsed, sum);
+            sum += *delay;
+        }
+        match error {
+            WaiterError::TimedOut { waited, polls, .. } => {
+                assert_eq!(waited, Duration::from_secs(120));
+                assert_eq!(
+                    sum,
+                    Duration::from_secs(120),
+                    "the last pause is cut to the deadline"
+                );
+                assert_eq!(polls as usize, count.get());
+                assert_eq!(polls as usize, delays.len() + 1);
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[tokio::test(start_paused = true)]

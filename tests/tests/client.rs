@@ -119,7 +119,9 @@ async fn create_pool_sends_the_seed_body_signed_with_the_user_id() {
     let server = Server::start(vec![json_reply(200, &created_pool())]);
     let request = seed_request();
     client(&server)
-        .create_pool(&request, Some(USER))
+        .create_pool(request.clone())
+        .user_id(USER)
+        .send()
         .await
         .expect("created");
 
@@ -156,7 +158,8 @@ async fn create_pool_sends_the_seed_body_signed_with_the_user_id() {
 async fn create_pool_without_a_user_id_neither_sends_nor_signs_one() {
     let server = Server::start(vec![json_reply(200, &created_pool())]);
     client(&server)
-        .create_pool(&seed_request(), None)
+        .create_pool(seed_request())
+        .send()
         .await
         .expect("created");
     let req = server.only();
@@ -175,7 +178,9 @@ async fn create_pool_without_a_user_id_neither_sends_nor_signs_one() {
 async fn delete_pool_sends_delete_with_no_body() {
     let server = Server::start(vec![json_reply(200, &deleted_pool())]);
     client(&server)
-        .delete_pool(POOL, Some(USER))
+        .delete_pool(POOL)
+        .user_id(USER)
+        .send()
         .await
         .expect("deleted");
     let req = server.only();
@@ -204,8 +209,12 @@ async fn temporary_credentials_send_and_sign_the_security_token() {
         Credentials::temporary(AK, SK, "security-token-XYZ"),
         fast_retry(3),
     );
-    c.create_pool(&seed_request(), Some(USER)).await.unwrap();
-    c.delete_pool(POOL, None).await.unwrap();
+    c.create_pool(seed_request())
+        .user_id(USER)
+        .send()
+        .await
+        .unwrap();
+    c.delete_pool(POOL).send().await.unwrap();
     let got = server.requests();
     assert_eq!(got.len(), 2);
     for req in &got {
@@ -234,8 +243,12 @@ async fn iam_token_mode_sends_x_auth_token_and_no_signature() {
         fast_retry(3),
     );
     let request = seed_request();
-    c.create_pool(&request, Some(USER)).await.unwrap();
-    c.delete_pool(POOL, None).await.unwrap();
+    c.create_pool(request.clone())
+        .user_id(USER)
+        .send()
+        .await
+        .unwrap();
+    c.delete_pool(POOL).send().await.unwrap();
     let got = server.requests();
     assert_eq!(got.len(), 2);
     for req in &got {
@@ -273,7 +286,8 @@ async fn responses_carry_status_headers_request_id_and_keep_unknown_fields() {
         json_reply(200, &created_pool()).header("X-Custom-Answer", "yes"),
     ]);
     let resp = client(&server)
-        .create_pool(&seed_request(), None)
+        .create_pool(seed_request())
+        .send()
         .await
         .unwrap();
     assert_eq!(resp.status, StatusCode::OK);
@@ -330,7 +344,7 @@ async fn responses_carry_status_headers_request_id_and_keep_unknown_fields() {
 async fn the_seed_delete_200_example_decodes() {
     let example = server::seed_response("delete_pool", 200);
     let server = Server::start(vec![json_reply(200, &example.to_string())]);
-    let resp = client(&server).delete_pool(POOL, None).await.unwrap();
+    let resp = client(&server).delete_pool(POOL).send().await.unwrap();
     assert_eq!(resp.status, StatusCode::OK);
     assert_eq!(resp.request_id.as_deref(), Some(REQUEST_ID));
     let pool = resp.into_body();
@@ -467,7 +481,8 @@ async fn every_error_body_shape_is_reported() {
     let c = client_no_retry(&server);
     for (case, body) in cases.iter().zip(&bodies) {
         let err = c
-            .create_pool(&seed_request(), None)
+            .create_pool(seed_request())
+            .send()
             .await
             .expect_err(case.what);
         assert_eq!(
@@ -523,7 +538,7 @@ async fn documented_statuses_are_sorted_for_matching() {
     let c = client_no_retry(&server);
     let request = seed_request();
 
-    match c.create_pool(&request, None).await {
+    match c.create_pool(request.clone()).send().await {
         Err(CreatePoolError::BadRequest(api)) => {
             assert_eq!(api.status, StatusCode::BAD_REQUEST);
             assert_eq!(api.error_code, "ModelArts.50004000");
@@ -533,7 +548,7 @@ async fn documented_statuses_are_sorted_for_matching() {
         }
         other => panic!("{other:?}"),
     }
-    match c.create_pool(&request, None).await {
+    match c.create_pool(request.clone()).send().await {
         Err(CreatePoolError::Conflict(api)) => {
             assert_eq!(api.status, StatusCode::CONFLICT);
             assert_eq!(api.error_code, "ModelArts.50015000");
@@ -543,7 +558,7 @@ async fn documented_statuses_are_sorted_for_matching() {
         }
         other => panic!("{other:?}"),
     }
-    match c.delete_pool(POOL, None).await {
+    match c.delete_pool(POOL).send().await {
         Err(DeletePoolError::NotFound(api)) => {
             assert_eq!(api.status, StatusCode::NOT_FOUND);
             assert_eq!(api.error_code, "ModelArts.50015001");
@@ -555,7 +570,7 @@ async fn documented_statuses_are_sorted_for_matching() {
         other => panic!("{other:?}"),
     }
     // A status the operation does not document is Unhandled, the API error still inside.
-    match c.create_pool(&request, None).await {
+    match c.create_pool(request.clone()).send().await {
         Err(CreatePoolError::Unhandled(Error::Api(api))) => {
             assert_eq!(api.status, StatusCode::NOT_FOUND);
             assert_eq!(api.documented, None);
@@ -563,14 +578,14 @@ async fn documented_statuses_are_sorted_for_matching() {
         }
         other => panic!("{other:?}"),
     }
-    match c.delete_pool(POOL, None).await {
+    match c.delete_pool(POOL).send().await {
         Err(DeletePoolError::Unhandled(Error::Api(api))) => {
             assert_eq!(api.status, StatusCode::CONFLICT);
             assert!(api.is_client_error());
         }
         other => panic!("{other:?}"),
     }
-    match c.delete_pool(POOL, None).await {
+    match c.delete_pool(POOL).send().await {
         Err(DeletePoolError::Unhandled(Error::Api(api))) => {
             assert_eq!(api.status, StatusCode::INTERNAL_SERVER_ERROR);
             assert!(api.is_server_error() && !api.is_client_error());
@@ -583,11 +598,11 @@ async fn documented_statuses_are_sorted_for_matching() {
     let mut invalid = seed_request();
     invalid.spec.as_mut().unwrap().network = None;
     assert!(matches!(
-        c.create_pool(&invalid, None).await,
+        c.create_pool(invalid.clone()).send().await,
         Err(CreatePoolError::Unhandled(Error::InvalidRequest(_)))
     ));
     assert!(matches!(
-        c.delete_pool("", None).await,
+        c.delete_pool("").send().await,
         Err(DeletePoolError::Unhandled(Error::InvalidRequest(_)))
     ));
     assert_eq!(server.requests().len(), 6);
@@ -618,7 +633,13 @@ async fn a_2xx_body_of_the_wrong_shape_is_a_decode_error_with_path_and_snippet()
         Error::Decode(d) => d,
         other => panic!("expected a decode error: {other:?}"),
     };
-    let d = decode(c.create_pool(&request, None).await.unwrap_err().into());
+    let d = decode(
+        c.create_pool(request.clone())
+            .send()
+            .await
+            .unwrap_err()
+            .into(),
+    );
     assert_eq!(d.path.as_deref(), Some("$.spec.resources[0].count"));
     assert_eq!(d.status, StatusCode::OK);
     assert_eq!(d.request_id.as_deref(), Some(REQUEST_ID));
@@ -635,7 +656,7 @@ async fn a_2xx_body_of_the_wrong_shape_is_a_decode_error_with_path_and_snippet()
         "{text}"
     );
 
-    let err = c.create_pool(&request, None).await.unwrap_err();
+    let err = c.create_pool(request.clone()).send().await.unwrap_err();
     assert_eq!(err.status(), Some(StatusCode::OK));
     assert_eq!(err.request_id(), Some(REQUEST_ID));
     assert!(!err.is_retryable());
@@ -652,16 +673,34 @@ async fn a_2xx_body_of_the_wrong_shape_is_a_decode_error_with_path_and_snippet()
         d.snippet.len()
     );
 
-    let d = decode(c.create_pool(&request, None).await.unwrap_err().into());
+    let d = decode(
+        c.create_pool(request.clone())
+            .send()
+            .await
+            .unwrap_err()
+            .into(),
+    );
     assert!(d.message.contains("text/html"), "{}", d.message);
     assert_eq!(d.snippet, "<html>login</html>");
     assert_eq!(d.request_id.as_deref(), Some("req-login"));
 
-    let d = decode(c.create_pool(&request, None).await.unwrap_err().into());
+    let d = decode(
+        c.create_pool(request.clone())
+            .send()
+            .await
+            .unwrap_err()
+            .into(),
+    );
     assert!(d.message.contains("EOF"), "{}", d.message);
     assert_eq!(d.snippet, "");
 
-    let d = decode(c.create_pool(&request, None).await.unwrap_err().into());
+    let d = decode(
+        c.create_pool(request.clone())
+            .send()
+            .await
+            .unwrap_err()
+            .into(),
+    );
     assert!(d.message.contains("EOF"), "{}", d.message);
     assert_eq!(d.snippet, truncated);
 
@@ -698,7 +737,7 @@ async fn hostile_pool_names_are_refused_or_sent_as_one_segment() {
     let prefix = format!("/v2/{PROJECT}/pools/");
     let mut expected_requests = 0;
     for (name, segment) in table {
-        let result = c.delete_pool(name, None).await.map_err(Error::from);
+        let result = c.delete_pool(*name).send().await.map_err(Error::from);
         match segment {
             None => {
                 match result {
@@ -743,11 +782,15 @@ async fn control_characters_in_the_user_id_are_refused_and_nothing_is_sent() {
     let request = seed_request();
     for bad in ["u\r\nX-Evil: 1", "u\nx", "u\rx", "u\0x", "u\x1bx", "用户"] {
         for result in [
-            c.create_pool(&request, Some(bad))
+            c.create_pool(request.clone())
+                .user_id(bad)
+                .send()
                 .await
                 .map(|_| ())
                 .map_err(Error::from),
-            c.delete_pool(POOL, Some(bad))
+            c.delete_pool(POOL)
+                .user_id(bad)
+                .send()
                 .await
                 .map(|_| ())
                 .map_err(Error::from),
@@ -769,7 +812,9 @@ async fn a_dedicated_pool_without_network_is_refused_and_nothing_is_sent() {
     let mut request = seed_request();
     request.spec.as_mut().unwrap().network = None;
     let err = client(&server)
-        .create_pool(&request, Some(USER))
+        .create_pool(request.clone())
+        .user_id(USER)
+        .send()
         .await
         .unwrap_err();
     match &err {
@@ -792,7 +837,12 @@ async fn delete_is_retried_on_503_then_succeeds_signed_anew() {
         json_reply(503, r#"{"error_code":"APIG.0201","error_msg":"busy"}"#),
         json_reply(200, &deleted_pool()),
     ]);
-    let resp = client(&server).delete_pool(POOL, Some(USER)).await.unwrap();
+    let resp = client(&server)
+        .delete_pool(POOL)
+        .user_id(USER)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status, StatusCode::OK);
     let got = server.requests();
     assert_eq!(got.len(), 2);
@@ -811,7 +861,7 @@ async fn delete_gives_up_after_the_last_attempt() {
         json_reply(504, r#"{"error_code":"E3","error_msg":"timeout"}"#),
         json_reply(200, &deleted_pool()),
     ]);
-    let err = client(&server).delete_pool(POOL, None).await.unwrap_err();
+    let err = client(&server).delete_pool(POOL).send().await.unwrap_err();
     let api = err.api().expect("an API error");
     assert_eq!(api.status, StatusCode::GATEWAY_TIMEOUT);
     assert_eq!(api.error_code, "E3");
@@ -829,7 +879,7 @@ async fn create_is_not_retried_on_retryable_statuses() {
     let server = Server::start(replies);
     let c = client(&server);
     for (i, status) in statuses.iter().enumerate() {
-        let err = c.create_pool(&seed_request(), None).await.unwrap_err();
+        let err = c.create_pool(seed_request()).send().await.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(*status));
         assert!(err.is_retryable(), "retryable in kind, but not for a POST");
         assert_eq!(server.requests().len(), i + 1, "POST retried on {status}");
@@ -843,7 +893,8 @@ async fn retries_can_be_disabled() {
         json_reply(200, &deleted_pool()),
     ]);
     let err = client_no_retry(&server)
-        .delete_pool(POOL, None)
+        .delete_pool(POOL)
+        .send()
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
@@ -858,7 +909,7 @@ async fn retry_after_is_honoured_only_up_to_the_longest_backoff() {
         json_reply(200, &deleted_pool()),
     ]);
     // The longest backoff is 10 ms: were the hour honoured, the call would outlast the limit.
-    within_limit(client(&server).delete_pool(POOL, None))
+    within_limit(client(&server).delete_pool(POOL).send())
         .await
         .unwrap();
     assert_eq!(server.requests().len(), 2);
@@ -876,8 +927,8 @@ async fn connection_refused_is_a_connect_transport_error() {
         fast_retry(2),
     );
     for err in [
-        Error::from(c.create_pool(&seed_request(), None).await.unwrap_err()),
-        Error::from(c.delete_pool(POOL, None).await.unwrap_err()),
+        Error::from(c.create_pool(seed_request()).send().await.unwrap_err()),
+        Error::from(c.delete_pool(POOL).send().await.unwrap_err()),
     ] {
         match &err {
             Error::Transport(t) => {
@@ -890,7 +941,7 @@ async fn connection_refused_is_a_connect_transport_error() {
         assert!(err.is_retryable());
         assert_eq!(err.status(), None);
     }
-    let err = c.delete_pool(POOL, None).await.unwrap_err();
+    let err = c.delete_pool(POOL).send().await.unwrap_err();
     assert!(matches!(
         err,
         DeletePoolError::Unhandled(Error::Transport(ref t)) if t.kind() == TransportErrorKind::Connect

@@ -113,7 +113,7 @@ async fn oversized(framing: Framing) {
             .build()
             .unwrap(),
     );
-    let result = within_limit(c.delete_pool("pool-1", None)).await;
+    let result = within_limit(c.delete_pool("pool-1").send()).await;
     match &result {
         Err(Error::Transport(t)) => {
             assert_eq!(
@@ -166,7 +166,7 @@ async fn an_error_body_over_the_limit_is_refused_too() {
             .build()
             .unwrap(),
     );
-    let kind = transport_kind(within_limit(c.delete_pool("pool-1", None)).await);
+    let kind = transport_kind(within_limit(c.delete_pool("pool-1").send()).await);
     assert_eq!(kind, TransportErrorKind::BodyTooLarge);
 }
 
@@ -184,7 +184,7 @@ async fn stalls_after(prefix: &'static [u8]) {
             .build()
             .unwrap(),
     );
-    let result = within_limit(c.delete_pool("pool-1", None)).await;
+    let result = within_limit(c.delete_pool("pool-1").send()).await;
     let shown = format!("{result:?}");
     assert_eq!(
         transport_kind(result),
@@ -226,7 +226,7 @@ async fn a_server_that_never_answers_hits_the_timeout() {
 /// The body decoded as a delete response, which must succeed.
 async fn decoded(body: Vec<u8>) -> modelarts_pools::models::DeletePoolResponse {
     let server = Server::start([json_reply(&body)]);
-    within_limit(client(&server.endpoint()).delete_pool("pool-1", None))
+    within_limit(client(&server.endpoint()).delete_pool("pool-1").send())
         .await
         .expect("the body decodes")
         .body
@@ -234,7 +234,7 @@ async fn decoded(body: Vec<u8>) -> modelarts_pools::models::DeletePoolResponse {
 
 async fn decode_error_for(body: Vec<u8>) -> String {
     let server = Server::start([json_reply(&body)]);
-    let result = within_limit(client(&server.endpoint()).delete_pool("pool-1", None)).await;
+    let result = within_limit(client(&server.endpoint()).delete_pool("pool-1").send()).await;
     decode_message(result)
 }
 
@@ -323,7 +323,7 @@ async fn a_200_with_a_non_json_content_type_is_a_decode_error() {
         let server = Server::start([Reply::status(200)
             .header("Content-Type", content_type)
             .body(b"{\"kind\":\"Pool\"}")]);
-        let result = within_limit(client(&server.endpoint()).delete_pool("pool-1", None)).await;
+        let result = within_limit(client(&server.endpoint()).delete_pool("pool-1").send()).await;
         let message = decode_message(result);
         assert!(message.contains("Content-Type"), "{message}");
     }
@@ -331,7 +331,7 @@ async fn a_200_with_a_non_json_content_type_is_a_decode_error() {
     let server = Server::start([Reply::status(200)
         .header("Content-Type", "text/html")
         .body("<html><body>Please log in</body></html>")]);
-    let result = within_limit(client(&server.endpoint()).delete_pool("pool-1", None)).await;
+    let result = within_limit(client(&server.endpoint()).delete_pool("pool-1").send()).await;
     match result {
         Err(Error::Decode(d)) => {
             assert!(d.message.contains("text/html"), "{}", d.message);
@@ -353,7 +353,7 @@ async fn error_statuses_with_hostile_bodies_are_api_errors() {
         let server = Server::start([Reply::status(404)
             .header("Content-Type", "application/json")
             .body(&body)]);
-        let result = within_limit(client(&server.endpoint()).delete_pool("pool-1", None)).await;
+        let result = within_limit(client(&server.endpoint()).delete_pool("pool-1").send()).await;
         match result {
             Err(Error::Api(api)) => {
                 assert_eq!(api.status.as_u16(), 404);
@@ -406,7 +406,7 @@ async fn broken_http_is_a_transport_error() {
     ];
     for (what, bytes) in cases {
         let server = Server::start([Reply::raw(bytes)]);
-        let result = within_limit(client(&server.endpoint()).delete_pool("pool-1", None)).await;
+        let result = within_limit(client(&server.endpoint()).delete_pool("pool-1").send()).await;
         match &result {
             Err(e @ Error::Transport(_)) => assert_no_secret(e),
             other => panic!("{what}: expected a transport error, got {other:?}"),
@@ -436,10 +436,10 @@ async fn redirects_to_another_host_are_not_followed() {
         let c = client(&server.endpoint());
 
         for result in [
-            within_limit(c.delete_pool("pool-1", None))
+            within_limit(c.delete_pool("pool-1").send())
                 .await
                 .map(|_| ()),
-            within_limit(c.create_pool(&create_request(), Some("user-1")))
+            within_limit(c.create_pool(create_request()).user_id("user-1").send())
                 .await
                 .map(|_| ()),
         ] {
@@ -473,7 +473,7 @@ async fn redirects_to_another_host_are_not_followed() {
 async fn relative_and_same_host_redirects_are_not_followed_either() {
     for location in ["/v2/p/pools/other", "//evil.example/x", "", "http://[::1"] {
         let server = Server::start([Reply::redirect(302, location)]);
-        let result = within_limit(client(&server.endpoint()).delete_pool("pool-1", None)).await;
+        let result = within_limit(client(&server.endpoint()).delete_pool("pool-1").send()).await;
         assert_eq!(transport_kind(result), TransportErrorKind::Redirect);
         // One connection, one request: the client did not come back for the new location (it
         // would have during the call, and any second request would have had the unscripted 500).
@@ -512,7 +512,7 @@ async fn a_huge_retry_after_is_capped_and_attempts_are_bounded() {
         );
         // The longest backoff is 100 ms: were the Retry-After honoured, the call would outlast
         // the limit.
-        let error = within_limit(c.delete_pool("pool-1", None))
+        let error = within_limit(c.delete_pool("pool-1").send())
             .await
             .unwrap_err();
         assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
@@ -538,7 +538,7 @@ async fn server_text_in_program_reports_has_no_control_characters() {
         .body(b"{\"kind\": 1, \"x\": \"\x1b[31mred\"}");
     for reply in [api_reply, decode_reply] {
         let server = Server::start([reply]);
-        let error = within_limit(client(&server.endpoint()).delete_pool("pool-1", None))
+        let error = within_limit(client(&server.endpoint()).delete_pool("pool-1").send())
             .await
             .unwrap_err();
         let report = modelarts_pools_runtime::cli::report_text(&error);

@@ -24,14 +24,13 @@ async fn query_parameters_go_out_in_spec_order_repeated_and_encoded() {
     let page = json!({ "metadata": { "continue": "t2" }, "items": [ { "name": "w", "size": 3, "labels": { "a": "b" } } ] });
     let server = Server::start([Reply::json(200, page.to_string())]);
     let list = client(&server)
-        .list_widgets(
-            Some("app=a b&c"),
-            Some(20),
-            None,
-            &["10.0.0.1", "10.0.0.2"],
-            Some(true),
-            &[1, 2],
-        )
+        .list_widgets()
+        .label_selector("app=a b&c")
+        .limit(20)
+        .hostip(["10.0.0.1", "10.0.0.2"])
+        .ascend(true)
+        .sizes([1, 2])
+        .send()
         .await
         .unwrap()
         .body;
@@ -56,7 +55,8 @@ async fn a_merge_patch_says_leave_set_or_remove_and_is_sent_as_one() {
     };
     let patch = models::WidgetPatch::new(spec);
     let widget = client(&server)
-        .patch_widget(&patch, "w")
+        .patch_widget("w", patch)
+        .send()
         .await
         .unwrap()
         .body;
@@ -85,7 +85,8 @@ async fn a_rule_on_a_patch_member_is_checked_before_sending() {
         ..Default::default()
     };
     let error = client(&server)
-        .patch_widget(&models::WidgetPatch::new(spec), "w")
+        .patch_widget("w", models::WidgetPatch::new(spec))
+        .send()
         .await
         .unwrap_err();
     assert!(error.to_string().contains("$.spec.parts"), "{error}");
@@ -95,7 +96,11 @@ async fn a_rule_on_a_patch_member_is_checked_before_sending() {
 #[tokio::test]
 async fn a_success_without_a_body_is_unit() {
     let server = Server::start([Reply::status(204)]);
-    let response = client(&server).delete_widget_tags("w").await.unwrap();
+    let response = client(&server)
+        .delete_widget_tags("w")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status.as_u16(), 204);
     let () = response.body;
     assert_eq!(server.only().method, "DELETE");

@@ -1,6 +1,6 @@
 //! Waiting for a pool and following pages, with the generated client against the shared loopback
-//! server. Delays are configured to a millisecond so the tests take no time; nothing asserts on
-//! elapsed time.
+//! server. The waits run on virtual time (`WaiterConfig::virtual_time`): their pauses take no
+//! real time, and the times they report are the sums of their pauses.
 
 use std::time::Duration;
 
@@ -21,10 +21,11 @@ fn client(server: &Server) -> Client {
 
 fn quick() -> WaiterConfig {
     WaiterConfig::new(
-        Duration::from_millis(1),
-        Duration::from_millis(2),
-        Duration::from_secs(30),
+        Duration::from_secs(5),
+        Duration::from_secs(60),
+        Duration::from_secs(3600),
     )
+    .virtual_time()
 }
 
 fn pool(phase: &str) -> Reply {
@@ -45,9 +46,10 @@ async fn a_pool_is_awaited_until_running_with_progress_for_each_phase() {
     ]);
     let mut seen = Vec::new();
     let running = client(&server)
-        .wait_until_pool_running("pool-1", None, &quick(), |p| {
-            seen.push(p.state.map(str::to_owned))
-        })
+        .wait_until_pool_running("pool-1")
+        .config(quick())
+        .on_progress(|p| seen.push(p.state.map(str::to_owned)))
+        .wait()
         .await
         .unwrap();
     assert_eq!(running.status.unwrap().phase.unwrap().as_str(), "Running");
@@ -66,7 +68,10 @@ async fn a_pool_is_awaited_until_running_with_progress_for_each_phase() {
 async fn a_failure_phase_ends_the_wait_at_once_with_the_pool_as_last_seen() {
     let server = Server::start([pool("Creating"), pool("Abnormal"), pool("Running")]);
     let error = client(&server)
-        .wait_until_pool_running("pool-1", None, &quick(), |_| {})
+        .wait_until_pool_running("pool-1")
+        .config(quick())
+        .on_progress(|_| {})
+        .wait()
         .await
         .unwrap_err();
     match &error {
@@ -88,21 +93,31 @@ async fn a_failure_phase_ends_the_wait_at_once_with_the_pool_as_last_seen() {
 #[tokio::test]
 async fn running_out_of_time_names_the_last_phase_and_the_polls() {
     let server = Server::start((0..200).map(|_| pool("Creating")));
-    let config = WaiterConfig::new(
-        Duration::from_millis(1),
-        Duration::from_millis(1),
-        Duration::from_millis(20),
-    );
+    // A poll every 10 s (on virtual time) for 50 s.
     let error = client(&server)
-        .wait_until_pool_running("pool-1", None, &config, |_| {})
+        .wait_until_pool_running("pool-1")
+        .config(
+            WaiterConfig::new(
+                Duration::from_secs(10),
+                Duration::from_secs(10),
+                Duration::from_secs(50),
+            )
+            .virtual_time(),
+        )
+        .on_progress(|_| {})
+        .wait()
         .await
         .unwrap_err();
     match error {
         WaiterError::TimedOut {
-            last_state, polls, ..
+            last_state,
+            polls,
+            waited,
+            ..
         } => {
             assert_eq!(last_state.as_deref(), Some("Creating"));
             assert_eq!(polls as usize, server.requests().len());
+            assert_eq!(waited, Duration::from_secs(50));
         }
         other => panic!("{other:?}"),
     }
@@ -116,7 +131,10 @@ async fn a_deleted_pool_is_awaited_until_gone() {
     );
     let server = Server::start([pool("Deleting"), pool("Deleting"), not_found]);
     client(&server)
-        .wait_until_pool_deleted("pool-1", None, &quick(), |_| {})
+        .wait_until_pool_deleted("pool-1")
+        .config(quick())
+        .on_progress(|_| {})
+        .wait()
         .await
         .unwrap();
     assert_eq!(server.requests().len(), 3);
@@ -145,7 +163,9 @@ async fn list_items_follow_the_continue_token_across_pages() {
     ]);
     let client = client(&server);
     let names: Vec<String> = client
-        .list_pool_nodes_items("pool-1", Some(2))
+        .list_pool_nodes("pool-1")
+        .limit(2)
+        .into_items()
         .map(|node| node.unwrap().metadata.unwrap().name.unwrap())
         .collect()
         .await;
@@ -190,9 +210,10 @@ async fn a_node_pool_is_picked_out_of_the_list_and_awaited_until_nothing_is_pend
     ]);
     let mut states = Vec::new();
     let pool = client(&server)
-        .wait_until_node_pool_ready("pool-1", "np-1", &quick(), |p| {
-            states.push(p.state.map(str::to_owned))
-        })
+        .wait_until_node_pool_ready("pool-1", "np-1")
+        .config(quick())
+        .on_progress(|p| states.push(p.state.map(str::to_owned)))
+        .wait()
         .await
         .unwrap();
     assert_eq!(pool.metadata.unwrap().name.as_deref(), Some("np-1"));
@@ -213,14 +234,20 @@ async fn a_node_pool_is_picked_out_of_the_list_and_awaited_until_nothing_is_pend
 async fn a_node_pool_that_leaves_the_list_is_deleted_or_gone() {
     let server = Server::start([node_pools(Some("deleting")), node_pools(None)]);
     client(&server)
-        .wait_until_node_pool_deleted("pool-1", "np-1", &quick(), |_| {})
+        .wait_until_node_pool_deleted("pool-1", "np-1")
+        .config(quick())
+        .on_progress(|_| {})
+        .wait()
         .await
         .unwrap();
     assert_eq!(server.requests().len(), 2);
 
     let server = Server::start([node_pools(Some("creating")), node_pools(None)]);
     match client(&server)
-        .wait_until_node_pool_ready("pool-1", "np-1", &quick(), |_| {})
+        .wait_until_node_pool_ready("pool-1", "np-1")
+        .config(quick())
+        .on_progress(|_| {})
+        .wait()
         .await
     {
         Err(WaiterError::Gone { polls, .. }) => assert_eq!(polls, 2),

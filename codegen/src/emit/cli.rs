@@ -7,34 +7,9 @@ use quote::quote;
 
 use super::client;
 use super::docs::{doc_lines, inner_doc_lines, prose};
-use super::models::{ident, primitive_type};
-use crate::model::{AnswerTable, Api, Gone, Operation, Param, Primitive, Table, WaitArgument};
-
-/// The clap field type of a parameter.
-fn field_type(param: &Param) -> TokenStream {
-    let one = primitive_type(param.ty);
-    if param.repeated {
-        quote!(Vec<#one>)
-    } else if param.required {
-        one
-    } else {
-        quote!(Option<#one>)
-    }
-}
-
-/// The field as the client method's argument.
-fn argument(param: &Param) -> TokenStream {
-    let name = ident(&param.rust_name);
-    match (param.ty, param.repeated, param.required) {
-        (Primitive::String, true, _) => {
-            quote!(&#name.iter().map(String::as_str).collect::<Vec<_>>())
-        }
-        (_, true, _) => quote!(&#name),
-        (Primitive::String, false, true) => quote!(&#name),
-        (Primitive::String, false, false) => quote!(#name.as_deref()),
-        (_, false, _) => quote!(#name),
-    }
-}
+use super::input;
+use super::models::ident;
+use crate::model::{AnswerTable, Api, Gone, Operation, ParamKind, Primitive, Table, WaitArgument};
 
 fn subcommand(api: &Api, op: &Operation) -> TokenStream {
     let variant = ident(&op.subcommand_variant);
@@ -63,7 +38,7 @@ fn subcommand(api: &Api, op: &Operation) -> TokenStream {
         let field = ident(&param.rust_name);
         let flag = &param.flag;
         let doc = doc_lines([prose(&param.description).as_str()]);
-        let ty = field_type(param);
+        let ty = input::field_type(api, param);
         // A boolean takes a value (`--ascend true`), as the query parameter does.
         let action = match (param.ty, param.repeated) {
             (Primitive::Boolean, false) => quote!(, action = clap::ArgAction::Set),
@@ -156,11 +131,22 @@ fn columns_const(table: &Table) -> TokenStream {
 
 fn arm(api: &Api, op: &Operation) -> TokenStream {
     let variant = ident(&op.subcommand_variant);
-    let method = ident(&op.name);
-    let build = ident(&op.build_method);
+    let call_type = ident(&op.call_type);
+    let input_type = ident(&op.input_type);
     let mut bindings = Vec::new();
-    let mut args = Vec::new();
+    let mut fields = Vec::new();
     let mut prelude = quote!();
+    for param in &op.params {
+        let name = ident(&param.rust_name);
+        match param.kind {
+            // The client fills it from `--project-id` or what it finds.
+            ParamKind::ClientSetting(_) => fields.push(quote!(#name: String::new())),
+            _ => {
+                bindings.push(quote!(#name));
+                fields.push(quote!(#name));
+            }
+        }
+    }
     if let Some(body) = &op.request_body {
         let ty = ident(&api.ty(body.ty).name);
         let arg = ident(&body.arg);
@@ -169,28 +155,18 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
         prelude = quote! {
             let #arg: models::#ty = __session.read_body(&#arg, include_str!(#schema))?;
         };
-        args.push(quote!(&#arg));
-    }
-    for param in op.arguments() {
-        let name = ident(&param.rust_name);
-        bindings.push(quote!(#name));
-        args.push(argument(param));
+        fields.push(quote!(#arg));
     }
     let table = table_arg(api, op);
-    let dry_run = quote! {
-        if __session.dry_run() {
-            return __session.preview(__client.#build(#(#args),*));
-        }
-    };
     // An operation without an answer body answers `()`, printed as `null`.
     let (get_answer, answer) = if op.success.body.is_some() {
         (
-            quote!(let __answer = __client.#method(#(#args),*).await.map_err(Error::from)?.body;),
+            quote!(let __answer = __call.send().await.map_err(Error::from)?.body;),
             quote!(&__answer),
         )
     } else {
         (
-            quote!(__client.#method(#(#args),*).await.map_err(Error::from)?;),
+            quote!(__call.send().await.map_err(Error::from)?;),
             quote!(&()),
         )
     };
@@ -200,20 +176,12 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
     };
     if let Some(pagination) = &op.pagination {
         bindings.push(quote!(__all));
-        let pages = ident(&pagination.pages_method);
-        let token = op.params[pagination.request_token].rust_name.clone();
-        let pages_args: Vec<TokenStream> = op
-            .arguments()
-            .zip(args.iter().skip(usize::from(op.request_body.is_some())))
-            .filter(|(p, _)| p.rust_name != token)
-            .map(|(_, a)| a.clone())
-            .collect();
         let (object, field) = pagination.items;
         let items = &api.object(object).fields[field].wire_name;
         let token_path = &pagination.response_token.wire;
         call = quote! {
             if __all {
-                let __answer = __session.all_pages(__client.#pages(#(#pages_args),*), #items, #token_path).await?;
+                let __answer = __session.all_pages(__call.into_pages(), #items, #token_path).await?;
                 return __session.render(&__answer, #table);
             }
             #call
@@ -224,13 +192,15 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
         bindings.push(quote!(__wait_timeout));
         let waiter = &api.waiters[then_wait.waiter];
         let wait = ident(&waiter.method);
-        let config = ident(&waiter.config_method);
+        let builder = ident(&waiter.builder_type);
         let mut locals = Vec::new();
         let mut wait_args = Vec::new();
         for (_, source) in &then_wait.arguments {
             match source {
-                WaitArgument::Param(index) => wait_args.push(argument(&op.params[*index])),
-                WaitArgument::Absent => wait_args.push(quote!(None)),
+                WaitArgument::Param(index) => {
+                    let name = ident(&op.params[*index].rust_name);
+                    wait_args.push(quote!(__input.#name.clone()));
+                }
                 WaitArgument::Answer { path, local } => {
                     let local = ident(local);
                     let missing = format!("the answer has no {} to wait on", path.wire);
@@ -238,21 +208,29 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
                     locals.push(quote! {
                         let #local: String = #value.cloned().ok_or_else(|| cli::Failure::Wait { reason: #missing.to_owned(), last: None })?;
                     });
-                    wait_args.push(quote!(&#local));
+                    wait_args.push(quote!(#local));
                 }
             }
         }
         let what = &waiter.label;
         let polled_table = table_of(api, waiter.table.as_ref());
+        let start = quote! {
+            __client
+                .#wait(#(#wait_args),*)
+                .config(__config)
+                .on_progress(|__p| __progress.update(__p))
+                .wait()
+                .await?
+        };
         let finish = if waiter.gone == Gone::Success {
             quote! {
-                __client.#wait(#(#wait_args,)* &__config, |__p| __progress.update(__p)).await?;
+                #start;
                 __progress.finish();
                 __session.render(#answer, #table)
             }
         } else {
             quote! {
-                let __final = __client.#wait(#(#wait_args,)* &__config, |__p| __progress.update(__p)).await?;
+                let __final = #start;
                 __progress.finish();
                 __session.render(&__final, #polled_table)
             }
@@ -263,7 +241,7 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
                 return __session.render(#answer, #table);
             }
             #(#locals)*
-            let mut __config = Client::#config();
+            let mut __config = client::#builder::default_config();
             if let Some(__seconds) = __wait_timeout {
                 __config = __config.max_wait(std::time::Duration::from_secs(__seconds));
             }
@@ -271,10 +249,19 @@ fn arm(api: &Api, op: &Operation) -> TokenStream {
             #finish
         };
     }
+    let keep_input = if op.then_wait.is_some() {
+        quote!(let __call = client::#call_type::from_input(__session.client(), __input.clone());)
+    } else {
+        quote!(let __call = client::#call_type::from_input(__session.client(), __input);)
+    };
     quote! {
         Command::#variant { #(#bindings),* } => {
             #prelude
-            #dry_run
+            let __input = input::#input_type { #(#fields),* };
+            #keep_input
+            if __session.dry_run() {
+                return __session.preview(__call.preview());
+            }
             #call
         }
     }
@@ -305,7 +292,8 @@ pub fn cli_rs(api: &Api) -> TokenStream {
         use clap::{Parser, Subcommand};
         use modelarts_pools_runtime::cli;
 
-        use super::client::Client;
+        use super::client::{self, Client};
+        use super::input;
         use modelarts_pools_runtime::Error;
         #models
 

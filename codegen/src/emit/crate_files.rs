@@ -121,7 +121,8 @@ pub fn readme(api: &Api, header: &str) -> String {
         api.service.description
     );
     out.push_str(&format!(
-        "```toml\n[dependencies]\n{name} = \"0.1\"\n```\n\n- `{krate}::models`: one type per table of the source documents; unknown members and enum values are kept.\n- `{krate}::Client`: one async method per operation (`Client::from_env()?`, or `Client::builder()` … `.build()?`); each fails with its own error enum (`{{Operation}}Error`), the documented failures as variants.\n- `{krate}::SCHEMAS`: the JSON Schema documents ({}).\n\nFeatures: `cli` builds the `{name}` program; `schemars` derives `schemars::JsonSchema` for the model types.\n",
+        "```toml\n[dependencies]\n{name} = \"0.1\"\n```\n\n- `{krate}::models`: one type per table of the source documents; unknown members and enum values are kept.\n- `{krate}::Client`: one method per operation giving its call builder (`Client::from_env()?`, or `Client::builder()` … `.build()?`), then `.send().await?` on what an operation's method gives: the required parameters are the method's arguments, the optional ones setters; each call fails with its own error enum (`{{Operation}}Error`), the documented failures as variants.
+- `{krate}::input`: one `{{Operation}}Input` per operation, its parameters and body together (what a builder holds and a server receives).\n- `{krate}::SCHEMAS`: the JSON Schema documents ({}).\n\nFeatures: `cli` builds the `{name}` program; `schemars` derives `schemars::JsonSchema` for the model types.\n",
         schemas.join(", ")
     ));
     let waiters: Vec<String> = api
@@ -132,8 +133,8 @@ pub fn readme(api: &Api, header: &str) -> String {
     let paginated: Vec<String> = api
         .operations
         .iter()
-        .filter_map(|op| op.pagination.as_ref())
-        .map(|pagination| format!("`{}`", pagination.items_method))
+        .filter(|op| op.pagination.is_some())
+        .map(|op| format!("`{}`", op.name))
         .collect();
     if !waiters.is_empty() || !paginated.is_empty() {
         out.push('\n');
@@ -146,7 +147,7 @@ pub fn readme(api: &Api, header: &str) -> String {
     }
     if !paginated.is_empty() {
         out.push_str(&format!(
-            "Paginators follow the continuation token as a `Stream` of items (and of pages, `_pages`): {}.\n",
+            "Paginators: the call builders of {} have `into_items()` and `into_pages()`, `Stream`s that follow the continuation token.\n",
             paginated.join(", ")
         ));
     }
@@ -163,7 +164,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
     let docs = inner_doc_lines([
         format!("{}: {}", prose(&api.service.title), prose(&api.service.description)).as_str(),
         "Generated from the spec by the generator; nothing here is edited by hand.",
-        "- [`models`]: one type per table of the source documents.\n- [`Client`]: one async method per operation; plumbing lives in [`runtime`].\n- [`SCHEMAS`]: the published JSON Schema documents, one per request and response body.\n- [`OPENAPI`], [`OPENAPI_3_0`]: the API as OpenAPI 3.1 and 3.0.3 documents.",
+        "- [`models`]: one type per table of the source documents.\n- [`Client`]: one method per operation, giving a call builder: the required parameters are its arguments, the optional ones setters, then `.send().await`; plumbing lives in [`runtime`].\n- [`SCHEMAS`]: the published JSON Schema documents, one per request and response body.\n- [`OPENAPI`], [`OPENAPI_3_0`]: the API as OpenAPI 3.1 and 3.0.3 documents.",
         format!("```no_run\nasync fn demo() -> Result<(), {krate}::Error> {{\n    let client = {krate}::Client::from_env()?;\n    let _ = client;\n    Ok(())\n}}\n```").as_str(),
     ]);
     let schemas = schema::schema_documents(api).into_iter().map(|(file, _)| {
@@ -181,6 +182,7 @@ pub fn lib_rs(api: &Api) -> TokenStream {
             pub mod server;
             #[cfg(feature = "stubs")]
             pub mod stubs;
+            pub mod input;
         }
     };
     quote! {

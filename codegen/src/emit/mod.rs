@@ -5,6 +5,7 @@ mod cli;
 mod client;
 mod crate_files;
 mod docs;
+mod input;
 mod models;
 mod openapi;
 mod schema;
@@ -49,6 +50,12 @@ pub fn render_with(api: &Api, spec_name: &str, placement: &Placement<'_>) -> Res
         "src/client.rs".into(),
         rust_file(&header, client::client_rs(api))?,
     );
+    if !api.operations.is_empty() {
+        files.insert(
+            "src/input.rs".into(),
+            rust_file(&header, input::input_rs(api))?,
+        );
+    }
     if !api.operations.is_empty() {
         files.insert("src/cli.rs".into(), rust_file(&header, cli::cli_rs(api))?);
         files.insert(

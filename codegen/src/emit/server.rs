@@ -1,5 +1,5 @@
 //! `server.rs` (the `server` feature): a trait with one async method per operation, taking its
-//! typed inputs and returning its typed answer or a `ServiceError`, and an axum router that
+//! input (`input::{Operation}Input`) and returning its typed answer or a `ServiceError`, and an axum router that
 //! checks signatures, reads parameters and bodies (400 naming the problem) and writes answers.
 //! The plumbing is the runtime's `server` module.
 
@@ -10,21 +10,8 @@ use quote::quote;
 
 use super::client::answer_type;
 use super::docs::{doc_lines, inner_doc_lines, prose};
-use super::models::{ident, primitive_type};
+use super::models::ident;
 use crate::model::{Api, Operation, Param, ParamKind};
-
-/// The owned Rust type of a parameter as the service method receives it.
-fn param_type(param: &Param) -> TokenStream {
-    let one = primitive_type(param.ty);
-    if param.repeated {
-        quote!(Vec<#one>)
-    } else if param.required || matches!(param.kind, ParamKind::Path | ParamKind::ClientSetting(_))
-    {
-        one
-    } else {
-        quote!(Option<#one>)
-    }
-}
 
 /// How the handler reads a parameter from `__params`.
 fn read_param(param: &Param) -> TokenStream {
@@ -39,32 +26,11 @@ fn read_param(param: &Param) -> TokenStream {
     }
 }
 
-/// The inputs of an operation's `Service` method, name and type, in order: the body, then the
-/// parameters. (The typed stubs record the same.)
-pub(super) fn method_inputs(api: &Api, op: &Operation) -> Vec<(syn::Ident, TokenStream)> {
-    let mut inputs = Vec::new();
-    if let Some(body) = &op.request_body {
-        let ty = ident(&api.ty(body.ty).name);
-        inputs.push((ident(&body.arg), quote!(models::#ty)));
-    }
-    for param in &op.params {
-        inputs.push((ident(&param.rust_name), param_type(param)));
-    }
-    inputs
-}
-
 fn trait_method(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
-    let inputs = method_inputs(api, op);
-    let args: Vec<_> = inputs.iter().map(|(arg, ty)| quote!(#arg: #ty)).collect();
-    let names: Vec<_> = inputs.iter().map(|(arg, _)| arg).collect();
+    let input = ident(&op.input_type);
     let answer = answer_type(api, op.success.answer());
     let op_name = &op.name;
-    let unused = if names.is_empty() {
-        quote!()
-    } else {
-        quote!(let _ = (#(#names,)*);)
-    };
     let doc = doc_lines([
         format!(
             "{} `{} {}`",
@@ -75,17 +41,10 @@ fn trait_method(api: &Api, op: &Operation) -> TokenStream {
         .as_str(),
         "Not implemented, it answers 404 with the error code `NotServed`.",
     ]);
-    // Counting `self`, as clippy does.
-    let too_many = if args.len() + 1 > 7 {
-        quote!(#[allow(clippy::too_many_arguments)])
-    } else {
-        quote!()
-    };
     quote! {
         #doc
-        #too_many
-        fn #name(&self, #(#args),*) -> impl std::future::Future<Output = Result<#answer, ServiceError>> + Send {
-            #unused
+        fn #name(&self, input: input::#input) -> impl std::future::Future<Output = Result<#answer, ServiceError>> + Send {
+            let _ = input;
             async { Err(ServiceError::not_served(#op_name)) }
         }
     }
@@ -94,8 +53,9 @@ fn trait_method(api: &Api, op: &Operation) -> TokenStream {
 fn handler(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let handler = ident(&op.handler);
+    let input = ident(&op.input_type);
     let mut reads = Vec::new();
-    let mut names = Vec::new();
+    let mut fields = Vec::new();
     if let Some(body) = &op.request_body {
         let arg = ident(&body.arg);
         let ty = ident(&api.ty(body.ty).name);
@@ -104,14 +64,15 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
             let #arg: models::#ty = server::read_body(&__bytes, include_str!(#schema))?;
             #arg.validate()?;
         });
-        names.push(arg);
     }
     for param in &op.params {
-        let arg = ident(&param.rust_name);
-        let ty = param_type(param);
+        let field = ident(&param.rust_name);
         let read = read_param(param);
-        reads.push(quote!(let #arg: #ty = #read;));
-        names.push(arg);
+        fields.push(quote!(#field: #read));
+    }
+    if let Some(body) = &op.request_body {
+        let arg = ident(&body.arg);
+        fields.push(quote!(#arg));
     }
     let status = op.success.status;
     quote! {
@@ -123,7 +84,8 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
             let __service = Arc::clone(&__shared.service);
             server::handle(&__shared.auth, __path, __request, #status, |__params, __bytes| async move {
                 #(#reads)*
-                __service.#name(#(#names),*).await
+                let __input = input::#input { #(#fields),* };
+                __service.#name(__input).await
             })
             .await
         }
@@ -155,9 +117,18 @@ pub fn server_rs(api: &Api) -> TokenStream {
         quote!(.route(#path, #chain))
     });
     let title = format!(
-        " {}: one method per operation, taking its typed inputs and giving its typed answer.",
+        " {}: one method per operation, taking its input (parameters and body together, `input::{{Operation}}Input`) and giving its typed answer.",
         prose(&api.service.title)
     );
+    let models = if api.operations.iter().any(|op| {
+        op.request_body.is_some() || !matches!(op.success.answer(), crate::model::Answer::Nothing)
+    }) {
+        quote!(
+            use super::models;
+        )
+    } else {
+        quote!()
+    };
     quote! {
         #doc
 
@@ -172,7 +143,8 @@ pub fn server_rs(api: &Api) -> TokenStream {
             routing,
         };
 
-        use super::models;
+        use super::input;
+        #models
 
         #[doc = #title]
         pub trait Service: Send + Sync + 'static {

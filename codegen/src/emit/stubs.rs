@@ -1,7 +1,7 @@
 //! `stubs.rs` (the `stubs` feature): typed per-operation stubs for users' unit tests. `Stubs`
 //! holds one runtime `Stub` per operation (its answers, and the inputs of every call), implements
-//! the server stubs' `Service` with them, and builds a client that reaches them in process. The
-//! method shapes are the server stubs' (`server::method_inputs`), so both change together.
+//! the server stubs' `Service` with them, and builds a client that reaches them in process. Each
+//! records the operation's input, as `Service` receives it.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -9,67 +9,34 @@ use quote::quote;
 use super::client::answer_type;
 use super::docs::{doc_lines, inner_doc_lines};
 use super::models::ident;
-use super::server::method_inputs;
 use crate::model::{Answer, Api, Operation};
-
-/// What a stub records of a call: no inputs `()`, one input as itself, more as a tuple in the
-/// method's order.
-fn recorded(inputs: &[(syn::Ident, TokenStream)]) -> (TokenStream, TokenStream) {
-    let names: Vec<_> = inputs.iter().map(|(name, _)| name).collect();
-    let types: Vec<_> = inputs.iter().map(|(_, ty)| ty).collect();
-    match inputs {
-        [] => (quote!(()), quote!(())),
-        [(name, ty)] => (quote!(#ty), quote!(#name)),
-        _ => (quote!((#(#types),*)), quote!((#(#names),*))),
-    }
-}
 
 fn field(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
-    let inputs = method_inputs(api, op);
-    let (input, _) = recorded(&inputs);
+    let input = ident(&op.input_type);
     let answer = answer_type(api, op.success.answer());
-    let shown = match inputs.as_slice() {
-        [] => "nothing".to_owned(),
-        [(one, _)] => format!("`{one}`"),
-        more => format!(
-            "`({})`",
-            more.iter()
-                .map(|(name, _)| name.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
     let doc = doc_lines([format!(
-        "`{}` (`{} {}`): records {shown}, as `Service::{}` receives it.",
+        "`{}` (`{} {}`): records each call's `input::{}`, as `Service::{}` receives it.",
         op.name,
         op.method.as_str(),
         op.path,
+        op.input_type,
         op.name
     )
     .as_str()]);
     quote! {
         #doc
-        pub #name: Stub<#input, #answer>,
+        pub #name: Stub<input::#input, #answer>,
     }
 }
 
 fn service_method(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
-    let inputs = method_inputs(api, op);
-    let (_, value) = recorded(&inputs);
-    let args = inputs.iter().map(|(name, ty)| quote!(#name: #ty));
+    let input = ident(&op.input_type);
     let answer = answer_type(api, op.success.answer());
-    // Counting `self`, as clippy does.
-    let too_many = if inputs.len() + 1 > 7 {
-        quote!(#[allow(clippy::too_many_arguments)])
-    } else {
-        quote!()
-    };
     quote! {
-        #too_many
-        fn #name(&self, #(#args),*) -> impl std::future::Future<Output = Result<#answer, ServiceError>> + Send {
-            std::future::ready(self.#name.call(#value))
+        fn #name(&self, input: input::#input) -> impl std::future::Future<Output = Result<#answer, ServiceError>> + Send {
+            std::future::ready(self.#name.call(input))
         }
     }
 }
@@ -117,6 +84,7 @@ pub fn stubs_rs(api: &Api) -> TokenStream {
         use modelarts_pools_runtime::{ClientBuilder, Credentials, Error};
 
         use super::client::Client;
+        use super::input;
         use super::server::{Service, router};
         #uses_models
 

@@ -74,20 +74,28 @@ fn models_print_declarations_and_one_serde_line_per_object() {
 fn client_methods_take_arguments_by_kind_and_prefix_their_locals() {
     let files = render(&api(), "unit.json").unwrap();
     let client = &files["src/client.rs"];
-    assert!(client.contains("pub async fn put_thing(\n        &self,\n        body: &models::In,\n        type_: &str,\n        request: Option<&str>,\n    )"), "{client}");
+    // The required path parameter and the body are the method's arguments, the optional query
+    // parameter a setter of its builder.
+    assert!(client.contains("pub fn put_thing(\n        &self,\n        type_: impl Into<String>,\n        body: models::In,\n    ) -> PutThingCall<'_>"), "{client}");
     assert!(
-        client.contains("let mut __request = OperationRequest::new(\"put_thing\", Method::PUT);"),
+        client.contains("pub fn request(mut self, value: impl Into<String>) -> Self {\n        self.call.input.request = Some(value.into());"),
         "{client}"
     );
+    let input = &files["src/input.rs"];
     assert!(
-        client.contains("__request.push_param(\"project_id\", self.inner.project_id())?;"),
-        "{client}"
+        input.contains("let mut __request = OperationRequest::new(\"put_thing\", Method::PUT);"),
+        "{input}"
     );
     assert!(
-        client.contains("__request.push_param(\"type\", type_)?;"),
-        "{client}"
+        input.contains("if self.project_id.is_empty() {")
+            && input.contains("__client.project_id()"),
+        "{input}"
     );
-    assert!(client.contains("__request.idempotent(true);"), "{client}");
+    assert!(
+        input.contains("__request.push_param(\"type\", &self.type_)?;"),
+        "{input}"
+    );
+    assert!(input.contains("__request.idempotent(true);"), "{input}");
     assert!(
         client.contains(
             "pub enum PutThingError {\n    /// HTTP 409: Taken\n    Conflict(Box<ApiError>),"
@@ -121,8 +129,15 @@ fn the_program_has_a_subcommand_and_options_per_operation() {
         cli.contains("#[arg(long = \"request\")]\n        request: Option<String>,"),
         "{cli}"
     );
+    // The options are the input's fields; the input goes to the operation's builder.
     assert!(
-        cli.contains(".put_thing(&body, &type_, request.as_deref())"),
+        cli.contains("let __input = input::PutThingInput {")
+            && cli.contains("project_id: String::new(),\n")
+            && cli.contains("request,\n"),
+        "{cli}"
+    );
+    assert!(
+        cli.contains("client::PutThingCall::from_input(\n                        __session.client(),\n                        __input,"),
         "{cli}"
     );
     assert_eq!(
@@ -385,10 +400,15 @@ fn the_reserved_names_are_what_the_generated_code_imports_and_defines() {
             );
         }
 
-        // client.rs and lib.rs: what they import and declare may not be an error enum's name.
+        // client.rs and lib.rs: what they import and declare may not be an error enum's or a
+        // builder's name.
         for file in ["src/client.rs", "src/lib.rs"] {
             for name in module_names(&files[file]) {
-                let error_enum = api.operations.iter().any(|op| op.error_enum == name);
+                let error_enum = api
+                    .operations
+                    .iter()
+                    .any(|op| op.error_enum == name || op.call_type == name)
+                    || api.waiters.iter().any(|w| w.builder_type == name);
                 assert!(name != "*", "{spec}: {file} imports a glob");
                 assert!(
                     error_enum
@@ -399,21 +419,81 @@ fn the_reserved_names_are_what_the_generated_code_imports_and_defines() {
             }
         }
 
-        // The client's methods besides the operations', paginators' and waiters'.
-        let mut derived: Vec<&str> = Vec::new();
-        for op in &api.operations {
-            derived.extend([op.name.as_str(), op.build_method.as_str()]);
-            if let Some(pagination) = &op.pagination {
-                derived.extend([
-                    pagination.pages_method.as_str(),
-                    pagination.items_method.as_str(),
-                ]);
+        // input.rs: what it imports may not be an input's name.
+        if let Some(input) = files.get("src/input.rs") {
+            for name in module_names(input) {
+                let declared = api.operations.iter().any(|op| op.input_type == name);
+                assert!(name != "*", "{spec}: input.rs imports a glob");
+                assert!(
+                    declared || naming::INPUT_MODULE_NAMES.contains(&name.as_str()),
+                    "{spec}: input.rs has `{name}`, which naming::INPUT_MODULE_NAMES does not list"
+                );
             }
         }
-        for waiter in &api.waiters {
-            derived.extend([waiter.method.as_str(), waiter.config_method.as_str()]);
-        }
+
+        // The call builders' methods besides the parameters' setters.
         let client = syn::parse_file(&files["src/client.rs"]).unwrap();
+        for op in &api.operations {
+            let mut methods: Vec<String> = Vec::new();
+            for item in &client.items {
+                match item {
+                    syn::Item::Impl(block)
+                        if quote::ToTokens::to_token_stream(&block.self_ty)
+                            .to_string()
+                            .starts_with(&format!("{} <", op.call_type)) =>
+                    {
+                        for member in &block.items {
+                            if let syn::ImplItem::Fn(function) = member {
+                                methods.push(function.sig.ident.to_string());
+                            }
+                        }
+                    }
+                    syn::Item::Macro(call) => {
+                        let text = quote::ToTokens::to_token_stream(&call.mac.tokens).to_string();
+                        if text.starts_with(&format!("{} ,", op.call_type)) {
+                            methods.extend(
+                                [
+                                    "from_input",
+                                    "attempt_timeout",
+                                    "operation_timeout",
+                                    "retry_policy",
+                                    "header",
+                                    "input",
+                                    "into_input",
+                                    "validate",
+                                    "preview",
+                                    "send",
+                                ]
+                                .map(String::from),
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            assert!(
+                methods.iter().any(|m| m == "send"),
+                "{spec}: {} has no send",
+                op.call_type
+            );
+            for name in methods {
+                assert!(
+                    op.params.iter().any(|p| p.setter == name)
+                        || naming::CALL_METHODS.contains(&name.as_str()),
+                    "{spec}: {} has the method `{name}`, which naming::CALL_METHODS does not list",
+                    op.call_type
+                );
+            }
+        }
+
+        // The client's methods besides the operations' and waiters'.
+        let mut derived: Vec<&str> = Vec::new();
+        for op in &api.operations {
+            derived.push(op.name.as_str());
+        }
+        for waiter in &api.waiters {
+            derived.push(waiter.method.as_str());
+        }
         let mut own = Vec::new();
         for item in &client.items {
             match item {
@@ -461,7 +541,6 @@ fn the_reserved_names_are_what_the_generated_code_imports_and_defines() {
             .map(|l| l.to_string())
             .collect();
         known.extend(api.tables.iter().map(|t| t.const_name.clone()));
-        known.extend(api.operations.iter().map(|op| op.build_method.clone()));
         for op in &api.operations {
             for (_, argument) in op.then_wait.iter().flat_map(|t| &t.arguments) {
                 if let crate::model::WaitArgument::Answer { local, .. } = argument {

@@ -173,28 +173,54 @@ pub(super) fn check(
             format!("operation {name:?}'s subcommand variant"),
         );
     }
-    // Derived methods after every operation's own, so a clash names the operation it meets.
+    let mut inputs = Namespace::new(
+        "the generated `input` module",
+        generated(naming::INPUT_MODULE_NAMES),
+    );
+    // Derived names after every operation's own, so a clash names the operation it meets.
     for op in operations {
         let path = operation_at(&op.name);
         let name = &op.name;
-        methods.enter(
+        inputs.enter(
             r,
-            &op.build_method,
+            &op.input_type,
             &path,
-            format!("operation {name:?}'s request builder"),
+            format!("operation {name:?}'s input"),
         );
-        if let Some(pagination) = &op.pagination {
-            methods.enter(
+        client_types.enter(
+            r,
+            &op.call_type,
+            &path,
+            format!("operation {name:?}'s call builder"),
+        );
+        let mut setters = Namespace::new("every call builder", generated(naming::CALL_METHODS));
+        for (index, param) in op.params.iter().enumerate() {
+            let kind = match param.kind {
+                crate::model::ParamKind::Path => "path_params",
+                crate::model::ParamKind::ClientSetting(_) => "path_params",
+                crate::model::ParamKind::Query => "query_params",
+                crate::model::ParamKind::Header => "header_params",
+            };
+            let at = spec
+                .operations
+                .iter()
+                .position(|o| o.name == op.name)
+                .and_then(|o| {
+                    let list = match kind {
+                        "path_params" => &spec.operations[o].path_params,
+                        "query_params" => &spec.operations[o].query_params,
+                        _ => &spec.operations[o].header_params,
+                    };
+                    list.iter()
+                        .position(|p| p.name == param.wire_name)
+                        .map(|p| format!("$.operations[{o}].{kind}[{p}].name"))
+                })
+                .unwrap_or_else(|| format!("{path} (parameter {index})"));
+            setters.enter(
                 r,
-                &pagination.pages_method,
-                &path,
-                format!("operation {name:?}'s paginator of pages"),
-            );
-            methods.enter(
-                r,
-                &pagination.items_method,
-                &path,
-                format!("operation {name:?}'s paginator of items"),
+                &param.setter,
+                &at,
+                format!("operation {name:?}'s setter of {:?}", param.wire_name),
             );
         }
     }
@@ -207,11 +233,11 @@ pub(super) fn check(
             &path,
             format!("waiter {name:?}'s method"),
         );
-        methods.enter(
+        client_types.enter(
             r,
-            &waiter.config_method,
+            &waiter.builder_type,
             &path,
-            format!("waiter {name:?}'s delays function"),
+            format!("waiter {name:?}'s builder"),
         );
     }
 }

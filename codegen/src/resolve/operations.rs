@@ -176,7 +176,6 @@ fn operation(
         pagination(
             r,
             &format!("{base}.pagination"),
-            &def.name,
             p,
             &params,
             success.body,
@@ -200,7 +199,8 @@ fn operation(
         request_body,
         success,
         error_enum: naming::error_enum(&camel),
-        build_method: naming::build_method(&def.name),
+        input_type: naming::input_type(&camel),
+        call_type: naming::call_type(&camel),
         handler: naming::handler_fn(&def.name),
         errors,
         pagination,
@@ -214,7 +214,6 @@ fn operation(
 fn pagination(
     r: &mut Resolver<'_>,
     ppath: &str,
-    operation: &str,
     def: &PaginationDef,
     params: &[Param],
     body: Option<TypeId>,
@@ -237,6 +236,17 @@ fn pagination(
         None => None,
     };
     let request_token = query(r, "request_token", &def.request_token)?;
+    let token = &params[request_token];
+    if token.ty != Primitive::String || token.enum_type.is_some() || token.required {
+        r.error(
+            format!("{ppath}.request_token"),
+            format!(
+                "{:?} must be an optional string query parameter: the paginator sets it to the token the last page gave",
+                def.request_token
+            ),
+        );
+        return None;
+    }
     let Some(body) = body else {
         r.error(ppath, "a paginated operation needs a success body");
         return None;
@@ -302,8 +312,6 @@ fn pagination(
             wire: steps.join("."),
         },
         items: (body, items_field),
-        pages_method: naming::pages_method(operation),
-        items_method: naming::items_method(operation),
     })
 }
 
@@ -434,6 +442,7 @@ fn param(
     Some(Param {
         wire_name: def.name.clone(),
         flag,
+        setter: naming::setter(&rust),
         rust_name: rust,
         kind,
         required: place == Place::Path || def.required.unwrap_or(false),

@@ -244,7 +244,9 @@ fn waiter(
     Some(Waiter {
         name: def.name.clone(),
         method: naming::waiter_method(&def.name),
-        config_method: naming::waiter_config_method(&def.name),
+        builder_type: naming::waiter_type(
+            &naming::upper_camel_case(&naming::waiter_method(&def.name)).unwrap_or_default(),
+        ),
         description: def.description.clone(),
         operation,
         state,
@@ -295,12 +297,14 @@ pub(super) fn link_after(
                 );
                 continue;
             }
-            let mut polled_args: Vec<Param> = operations[polled].arguments().cloned().collect();
+            let mut polled_args: Vec<Param> =
+                operations[polled].required_arguments().cloned().collect();
             if let Some(select) = &waiters[waiter].select {
                 polled_args.push(Param {
                     wire_name: select.argument.clone(),
                     flag: String::new(),
                     rust_name: select.argument.clone(),
+                    setter: naming::setter(&select.argument),
                     kind: ParamKind::Path,
                     required: true,
                     description: String::new(),
@@ -353,11 +357,11 @@ pub(super) fn link_after(
                     p.wire_name == param.wire_name
                         && p.kind == param.kind
                         && p.ty == param.ty
-                        && p.repeated == param.repeated
+                        && p.enum_type == param.enum_type
+                        && p.required
+                        && !p.repeated
                 }) {
                     WaitArgument::Param(index)
-                } else if !param.required && !param.repeated {
-                    WaitArgument::Absent
                 } else {
                     r.error(
                         format!("{base}.from_answer"),

@@ -6,9 +6,8 @@ use serde::de::DeserializeOwned;
 
 use super::json::render_json;
 use super::{Failure, GlobalArgs, OutputFormat, Table, body, output, render_leaves, render_table};
-use crate::client::Client;
+use crate::client::{Client, RequestPreview};
 use crate::error::Error;
-use crate::request::OperationRequest;
 
 /// The state of one run: the options and the client; what every generated command calls.
 pub struct Session {
@@ -34,9 +33,10 @@ impl Session {
         Ok(body::read_checked(file, schema, self.args.strict)?)
     }
 
-    /// `--dry-run`: the request as it would be sent, secrets hidden.
-    pub fn preview(&self, request: Result<OperationRequest, Error>) -> Result<String, Failure> {
-        Ok(self.client.preview(&request?)?.to_string())
+    /// `--dry-run`: the request as it would be sent (a call builder's `preview()`), secrets
+    /// hidden.
+    pub fn preview(&self, preview: Result<RequestPreview, Error>) -> Result<String, Failure> {
+        Ok(preview?.to_string())
     }
 
     /// The answer as `--output` asks: pretty JSON, or a table (`table`, when the spec gives the

@@ -1,7 +1,7 @@
-//! `client.rs`: one async method per operation, calling the hand-written runtime for signing,
-//! sending, retries and error mapping, and one error enum per operation that documents failures.
-//! One module per thing printed: the operations' methods, their error enums, the paginators and
-//! the waiters; this one prints the client and what they share.
+//! `client.rs`: one method per operation giving its call builder (sent through the hand-written
+//! runtime: signing, retries, error mapping), the waiters' builders, and one error enum per
+//! operation. One module per thing printed: the operations' methods and builders, their error
+//! enums, the paginators and the waiters; this one prints the client and what they share.
 
 mod errors;
 mod operations;
@@ -9,62 +9,26 @@ mod paginators;
 mod waiters;
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::quote;
 
 use super::docs::{inner_doc_lines, prose};
-use super::models::{ident, primitive_type};
-use crate::model::{Answer, Api, MemberPath, Operation, Param, ParamKind, Primitive};
-
-/// The Rust type of one value of a parameter, as a method argument.
-fn scalar_arg(ty: Primitive) -> TokenStream {
-    match ty {
-        Primitive::String => quote!(&str),
-        owned => primitive_type(owned),
-    }
-}
-
-/// The method argument of a parameter: `&str`, `Option<i64>`, `&[&str]`…
-pub fn param_arg(param: &Param) -> TokenStream {
-    param_arg_living(param, None)
-}
-
-/// [`param_arg`] with its borrows living for `'a` (for methods returning a stream that holds them).
-pub(super) fn param_arg_living(param: &Param, lifetime: Option<&syn::Lifetime>) -> TokenStream {
-    let one = match (param.ty, lifetime) {
-        (Primitive::String, Some(lifetime)) => quote!(&#lifetime str),
-        (ty, _) => scalar_arg(ty),
-    };
-    if param.repeated {
-        match lifetime {
-            Some(lifetime) => quote!(&#lifetime [#one]),
-            None => quote!(&[#one]),
-        }
-    } else if param.required {
-        one
-    } else {
-        quote!(Option<#one>)
-    }
-}
-
-/// `value` (one value of the parameter, by value or by reference) as the `&str` to send.
-pub(super) fn as_text(ty: Primitive, value: TokenStream) -> TokenStream {
-    match ty {
-        Primitive::String => value,
-        _ => quote!(&#value.to_string()),
-    }
-}
+use super::models::ident;
+use crate::model::{Answer, Api, MemberPath};
 
 pub fn client_rs(api: &Api) -> TokenStream {
     let methods = api
         .operations
         .iter()
         .map(|op| operations::operation_method(api, op));
-    let paginators = api
+    let builders = api
         .operations
         .iter()
-        .filter(|op| op.pagination.is_some())
-        .map(|op| paginators::paginator_methods(api, op));
-    let waiters = api.waiters.iter().map(|w| waiters::waiter_method(api, w));
+        .map(|op| operations::call_builder(api, op, paginators::paginator_methods(api, op)));
+    let (waiters, waiter_builders): (Vec<_>, Vec<_>) = api
+        .waiters
+        .iter()
+        .map(|w| waiters::waiter_items(api, w))
+        .unzip();
     let error_enums = api.operations.iter().map(errors::error_enum);
     let title = format!(
         " Client for {}: one method per operation of the spec.",
@@ -73,28 +37,34 @@ pub fn client_rs(api: &Api) -> TokenStream {
     let doc = inner_doc_lines(["The request client, and the failures each operation documents."]);
     let mut uses = vec![quote!(Error)];
     if !api.operations.is_empty() {
-        uses.extend([
-            quote!(ApiError),
-            quote!(Method),
-            quote!(OperationRequest),
-            quote!(Response),
-            quote!(StatusCode),
-        ]);
+        uses.extend([quote!(ApiError), quote!(Call), quote!(StatusCode)]);
+    }
+    if api.operations.iter().any(|op| op.pagination.is_some()) {
+        uses.push(quote!(paginator::Stream));
     }
     if !api.waiters.is_empty() {
-        uses.push(quote!(waiter::{Verdict, WaiterConfig, WaiterError}));
+        uses.push(quote!(waiter::{OnProgress, Progress, Verdict, WaiterConfig, WaiterError}));
     }
-    let models = if api
-        .operations
-        .iter()
-        .any(|op| op.request_body.is_some() || op.success.body.is_some())
+    let mut models = quote!();
+    // Bodies are arguments, enums setters' values, pages and polled answers the paginators'
+    // and waiters' items.
+    if !api.waiters.is_empty()
+        || api.operations.iter().any(|op| {
+            op.request_body.is_some()
+                || op.pagination.is_some()
+                || op.params.iter().any(|p| p.enum_type.is_some())
+        })
     {
-        quote!(
+        models = quote!(
             use super::models;
-        )
-    } else {
-        quote!()
-    };
+        );
+    }
+    if !api.operations.is_empty() {
+        models = quote! {
+            #models
+            use super::input;
+        };
+    }
     quote! {
         #doc
 
@@ -135,8 +105,6 @@ pub fn client_rs(api: &Api) -> TokenStream {
 
             #(#methods)*
 
-            #(#paginators)*
-
             #(#waiters)*
         }
 
@@ -146,20 +114,12 @@ pub fn client_rs(api: &Api) -> TokenStream {
             }
         }
 
+        #(#builders)*
+
+        #(#waiter_builders)*
+
         #(#error_enums)*
     }
-}
-
-/// The arguments of an operation's method, as a call passes them on.
-pub(super) fn passed_arguments(op: &Operation) -> Vec<TokenStream> {
-    let mut passed = Vec::new();
-    if let Some(body) = &op.request_body {
-        passed.push(ident(&body.arg).into_token_stream());
-    }
-    for param in op.arguments() {
-        passed.push(ident(&param.rust_name).into_token_stream());
-    }
-    passed
 }
 
 /// `Option<&T>` of the member reached from `root` through `path` (`(object, field)` steps).
@@ -180,42 +140,6 @@ pub(in crate::emit) fn member_chain(
         };
     }
     expr
-}
-
-/// The arguments of `op` as a method takes them, and as a call passes them on, with `token`
-/// (the pagination token parameter) left out of the first and given as `replacement` in the second.
-pub(super) fn arguments_but(
-    api: &Api,
-    op: &Operation,
-    token: Option<usize>,
-    replacement: TokenStream,
-    lifetime: Option<&syn::Lifetime>,
-) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut declared = Vec::new();
-    let mut passed = Vec::new();
-    if let Some(body) = &op.request_body {
-        let arg = ident(&body.arg);
-        let ty = ident(&api.ty(body.ty).name);
-        declared.push(match lifetime {
-            Some(lifetime) => quote!(#arg: &#lifetime models::#ty),
-            None => quote!(#arg: &models::#ty),
-        });
-        passed.push(quote!(#arg));
-    }
-    for (index, param) in op.params.iter().enumerate() {
-        if matches!(param.kind, ParamKind::ClientSetting(_)) {
-            continue;
-        }
-        let arg = ident(&param.rust_name);
-        if Some(index) == token {
-            passed.push(replacement.clone());
-        } else {
-            let ty = param_arg_living(param, lifetime);
-            declared.push(quote!(#arg: #ty));
-            passed.push(quote!(#arg));
-        }
-    }
-    (declared, passed)
 }
 
 /// The Rust type of what a response gives: `models::T`, `Option<models::T>` (a body that may

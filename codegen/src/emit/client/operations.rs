@@ -1,123 +1,69 @@
-//! Each operation's method, and the request builder it shares with the program's `--dry-run`.
+//! Each operation's client method, and the call builder it gives: the required parameters and
+//! the body are the method's arguments, every optional parameter a setter of the builder, and
+//! the shared methods (`send`, `preview`, the per-call overrides) come from the runtime's
+//! `operation_call!`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{answer_type, as_text, param_arg, passed_arguments};
 use crate::emit::docs::{code, doc_lines, prose};
+use crate::emit::input::{place, value_argument};
 use crate::emit::models::ident;
-use crate::model::{Api, ClientSetting, MediaType, Operation, ParamKind, PathSegment};
+use crate::model::{Api, ClientSetting, MediaType, Operation, ParamKind};
 
+/// The client's method of `op`.
 pub(super) fn operation_method(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
-    let method = ident(op.method.as_str());
-    let op_name = &op.name;
+    let call = ident(&op.call_type);
+    let input = ident(&op.input_type);
     let mut args = Vec::new();
-    let mut steps = Vec::new();
+    let mut passed = Vec::new();
+    for param in op.required_arguments() {
+        let arg = ident(&param.rust_name);
+        let (ty, _) = value_argument(api, param);
+        args.push(quote!(#arg: #ty));
+        passed.push(quote!(#arg));
+    }
     if let Some(body) = &op.request_body {
         let ty = ident(&api.ty(body.ty).name);
         let arg = ident(&body.arg);
-        args.push(quote!(#arg: &models::#ty));
-        steps.push(quote!(#arg.validate().map_err(Error::InvalidRequest)?;));
+        args.push(quote!(#arg: models::#ty));
+        passed.push(quote!(#arg));
     }
-    for param in op.arguments() {
-        let arg = ident(&param.rust_name);
-        let ty = param_arg(param);
-        args.push(quote!(#arg: #ty));
-    }
-    steps.push(quote! {
-        let mut __request = OperationRequest::new(#op_name, Method::#method);
-    });
-    for segment in &op.path_segments {
-        match segment {
-            PathSegment::Literal(literal) => steps.push(quote!(__request.push_literal(#literal);)),
-            PathSegment::Param(index) => {
-                let param = &op.params[*index];
-                let wire = &param.wire_name;
-                let value = match param.kind {
-                    ParamKind::ClientSetting(ClientSetting::ProjectId) => {
-                        quote!(self.inner.project_id())
-                    }
-                    ParamKind::Path | ParamKind::Query | ParamKind::Header => {
-                        let arg = ident(&param.rust_name);
-                        quote!(#arg)
-                    }
-                };
-                steps.push(quote!(__request.push_param(#wire, #value)?;));
-            }
-        }
-    }
-    for param in op.params.iter().filter(|p| p.kind == ParamKind::Query) {
-        let arg = ident(&param.rust_name);
-        let wire = &param.wire_name;
-        let each = as_text(param.ty, quote!(__value));
-        steps.push(if param.repeated {
-            quote! {
-                for __value in #arg {
-                    __request.query(#wire, #each);
-                }
-            }
-        } else if param.required {
-            let text = as_text(param.ty, quote!(#arg));
-            quote!(__request.query(#wire, #text);)
-        } else {
-            quote! {
-                if let Some(__value) = #arg {
-                    __request.query(#wire, #each);
-                }
-            }
-        });
-    }
-    for param in op.params.iter().filter(|p| p.kind == ParamKind::Header) {
-        let arg = ident(&param.rust_name);
-        let header = &param.wire_name;
-        steps.push(if param.required {
-            quote!(__request.header(#header, #arg)?;)
-        } else {
-            quote! {
-                if let Some(__value) = #arg {
-                    __request.header(#header, __value)?;
-                }
-            }
-        });
-    }
-    if let Some(body) = &op.request_body {
-        let arg = ident(&body.arg);
-        steps.push(match body.media_type {
-            MediaType::Json => quote!(__request.json_body(#arg)?;),
-            MediaType::MergePatch => quote!(__request.merge_patch_body(#arg)?;),
-        });
-    }
-    let idempotent = op.method.idempotent();
-    steps.push(quote!(__request.idempotent(#idempotent);));
-    if !op.errors.is_empty() {
-        let documented = op.errors.iter().map(|e| {
-            let status = e.response.status;
-            let description = &e.response.description;
-            quote!((#status, #description))
-        });
-        steps.push(quote!(__request.documented_errors(&[#(#documented),*]);));
-    }
-    let response_type = answer_type(api, op.success.answer());
 
     let mut paragraphs = vec![
         format!("{} {}", prose(&op.summary), prose(&op.description)),
         format!("`{} {}`", op.method.as_str(), op.path),
     ];
-    for param in op.arguments() {
-        let place = match param.kind {
-            ParamKind::Header => "header",
-            ParamKind::Query if param.repeated => "query parameter, repeated once per value",
-            ParamKind::Query => "query parameter",
-            _ => "path parameter",
-        };
+    for param in op.required_arguments() {
         paragraphs.push(format!(
-            "`{}`: {} ({place} {})",
+            "`{}`: {} ({})",
             param.rust_name,
             prose(&param.description),
-            code(&param.wire_name)
+            place(param)
         ));
     }
+    let setters: Vec<String> = op
+        .arguments()
+        .filter(|p| !p.required || p.repeated)
+        .map(|p| format!("[`{}`]({}::{})", p.setter, op.call_type, p.setter))
+        .collect();
+    let mut builder = format!(
+        "Gives a [`{}`]: set what it needs{}, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.",
+        op.call_type,
+        if setters.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", setters.join(", "))
+        }
+    );
+    if op.pagination.is_some() {
+        builder.push_str(&format!(
+            " `.into_pages()` and `.into_items()` follow the list across pages ([`{}::into_pages`]).",
+            op.call_type
+        ));
+    }
+    paragraphs.push(builder);
     if let Some(body) = &op.request_body {
         paragraphs.push("The body is checked with `validate()` first; a body that breaks a rule is refused with `Error::InvalidRequest` (inside `Unhandled`) and nothing is sent.".into());
         if body.media_type == MediaType::MergePatch {
@@ -148,32 +94,90 @@ pub(super) fn operation_method(api: &Api, op: &Operation) -> TokenStream {
             .map(|d| format!("Decision: {}", prose(d))),
     );
     let doc = doc_lines(paragraphs.iter().map(String::as_str));
-    // Counting `self`, as clippy does.
-    let too_many = if args.len() + 1 > 7 {
-        quote!(#[allow(clippy::too_many_arguments)])
-    } else {
-        quote!()
-    };
-    let error_enum = ident(&op.error_enum);
-    let build = ident(&op.build_method);
-    let passed = passed_arguments(op);
-    let build_doc = format!(
-        " The request `{}` sends, checked and built but not sent (the program's `--dry-run` prints it).",
-        op.name
-    );
     quote! {
         #doc
-        #too_many
-        pub async fn #name(&self, #(#args),*) -> Result<Response<#response_type>, #error_enum> {
-            let __request = self.#build(#(#passed),*)?;
-            Ok(self.inner.execute(__request).await?)
+        pub fn #name(&self, #(#args),*) -> #call<'_> {
+            #call::from_input(&self.inner, input::#input::new(#(#passed),*))
+        }
+    }
+}
+
+/// The call builder of `op`: its struct, the runtime's shared methods, and one setter per
+/// parameter the method does not take.
+pub(super) fn call_builder(api: &Api, op: &Operation, extra: TokenStream) -> TokenStream {
+    let call = ident(&op.call_type);
+    let input = ident(&op.input_type);
+    let mut setters = Vec::new();
+    for param in &op.params {
+        let field = ident(&param.rust_name);
+        let setter = ident(&param.setter);
+        let (ty, into) = value_argument(api, param);
+        let value = if into {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
+        let doc = match param.kind {
+            ParamKind::ClientSetting(ClientSetting::ProjectId) => format!(
+                "Makes the call in this project ({}) instead of the client's.",
+                place(param)
+            ),
+            _ => format!("{} ({})", prose(&param.description), place(param)),
+        };
+        let doc = doc_lines([doc.as_str()]);
+        setters.push(if param.repeated {
+            let collect = if into {
+                quote!(values.into_iter().map(Into::into).collect())
+            } else {
+                quote!(values.into_iter().collect())
+            };
+            quote! {
+                #doc
+                pub fn #setter(mut self, values: impl IntoIterator<Item = #ty>) -> Self {
+                    self.call.input.#field = #collect;
+                    self
+                }
+            }
+        } else if param.required || matches!(param.kind, ParamKind::ClientSetting(_)) {
+            match param.kind {
+                ParamKind::ClientSetting(_) => quote! {
+                    #doc
+                    pub fn #setter(mut self, value: #ty) -> Self {
+                        self.call.input.#field = #value;
+                        self
+                    }
+                },
+                // Given to the client's method.
+                _ => quote!(),
+            }
+        } else {
+            quote! {
+                #doc
+                pub fn #setter(mut self, value: #ty) -> Self {
+                    self.call.input.#field = Some(#value);
+                    self
+                }
+            }
+        });
+    }
+    let doc = format!(
+        " A call of [`Client::{}`]: its setters set the optional parameters, then `send().await` sends it (it can be sent again: it is `Clone`). It holds a [`input::{}`] ([`input`](Self::input)).",
+        op.name, op.input_type
+    );
+    let unused = format!("a {} does nothing until it is sent", code(&op.call_type));
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        #[must_use = #unused]
+        pub struct #call<'c> {
+            call: Call<'c, input::#input>,
         }
 
-        #[doc = #build_doc]
-        #too_many
-        pub(crate) fn #build(&self, #(#args),*) -> Result<OperationRequest, Error> {
-            #(#steps)*
-            Ok(__request)
+        modelarts_pools_runtime::operation_call!(#call, input::#input);
+
+        impl<'c> #call<'c> {
+            #(#setters)*
+            #extra
         }
     }
 }

@@ -1,9 +1,10 @@
-//! The paginators of list operations: a `Stream` of pages and one of items.
+//! The paginators of a list operation's call builder: `into_pages`, a `Stream` of pages, and
+//! `into_items`, one of items, both the runtime's `Call` told where the tokens are.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{arguments_but, member_chain};
+use super::member_chain;
 use crate::emit::models::{ident, value_type};
 use crate::model::{Api, Operation, TypeRef};
 
@@ -16,19 +17,9 @@ pub(super) fn paginator_methods(api: &Api, op: &Operation) -> TokenStream {
     };
     let page_type = ident(&api.ty(body).name);
     let error_enum = ident(&op.error_enum);
-    let method = ident(&op.name);
-    let pages = ident(&pagination.pages_method);
-    let items = ident(&pagination.items_method);
-    let lifetime: syn::Lifetime = syn::parse_quote!('a);
-    let (declared, passed) = arguments_but(
-        api,
-        op,
-        Some(pagination.request_token),
-        quote!(__token.as_deref()),
-        Some(&lifetime),
-    );
-    let (_, pages_args) = arguments_but(api, op, Some(pagination.request_token), quote!(), None);
-    let pages_args: Vec<&TokenStream> = pages_args.iter().filter(|t| !t.is_empty()).collect();
+    let input = ident(&op.input_type);
+    let token = &op.params[pagination.request_token];
+    let token_field = ident(&token.rust_name);
     let next = member_chain(api, quote!(__page), &pagination.response_token);
     let (items_object, items_field) = pagination.items;
     let items_field = &api.object(items_object).fields[items_field];
@@ -48,31 +39,26 @@ pub(super) fn paginator_methods(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!(__page.#items_rust.unwrap_or_default())
     };
-    let token_wire = &op.params[pagination.request_token].wire_name;
+    let token_wire = &token.wire_name;
     let token_path = &pagination.response_token.wire;
     let pages_doc = format!(
-        " Every page of [`Self::{}`], in order: the first, then each next one asked for with `{token_wire}` set to the last page's `{token_path}`, until the service gives none. An error ends the stream after it is yielded.",
-        op.name
+        " Every page, in order: this call's, then each next one asked for with `{token_wire}` set to the last page's `{token_path}`, until the service gives none. An error ends the stream after it is yielded."
     );
-    let items_doc = format!(
-        " Every item of every page of [`Self::{}`] (see [`Self::{}`]).",
-        op.name, pagination.pages_method
-    );
+    let items_doc = " Every item of every page, in order (see [`into_pages`](Self::into_pages)).";
     quote! {
         #[doc = #pages_doc]
-        pub fn #pages<'a>(&'a self, #(#declared),*) -> impl modelarts_pools_runtime::paginator::Stream<Item = Result<models::#page_type, #error_enum>> + 'a {
-            modelarts_pools_runtime::paginator::pages(
-                move |__token: Option<String>| async move {
-                    self.#method(#(#passed),*).await.map(|__response| __response.body)
-                },
+        pub fn into_pages(self) -> impl Stream<Item = Result<models::#page_type, #error_enum>> + 'c {
+            self.call.into_pages(
+                |__input: &mut input::#input, __token: Option<String>| __input.#token_field = __token,
                 |__page: &models::#page_type| #next.cloned(),
             )
         }
 
         #[doc = #items_doc]
-        pub fn #items<'a>(&'a self, #(#declared),*) -> impl modelarts_pools_runtime::paginator::Stream<Item = Result<#item_type, #error_enum>> + 'a {
-            modelarts_pools_runtime::paginator::items(
-                self.#pages(#(#pages_args),*),
+        pub fn into_items(self) -> impl Stream<Item = Result<#item_type, #error_enum>> + 'c {
+            self.call.into_items(
+                |__input: &mut input::#input, __token: Option<String>| __input.#token_field = __token,
+                |__page: &models::#page_type| #next.cloned(),
                 |__page: models::#page_type| #take,
             )
         }

@@ -1,33 +1,53 @@
-//! The waiters: poll an operation until what it answers reaches a state, and the spec's delays.
+//! The waiters: a client method giving a builder (the polled call, the delays, a progress
+//! callback) whose `wait()` polls the operation until what it answers reaches a state.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{arguments_but, member_chain};
+use super::member_chain;
 use crate::emit::docs::{doc_lines, prose};
+use crate::emit::input::value_argument;
 use crate::emit::models::ident;
 use crate::model::{Api, Gone, Waiter, WaiterState};
 
-pub(super) fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
+/// A waiter's client method and its builder: `(method, builder)`.
+pub(super) fn waiter_items(api: &Api, waiter: &Waiter) -> (TokenStream, TokenStream) {
     let op = &api.operations[waiter.operation];
     let method = ident(&op.name);
     let name = ident(&waiter.method);
+    let builder = ident(&waiter.builder_type);
+    let call_type = ident(&op.call_type);
     let Some(body) = op.success.body else {
-        return quote!();
+        return (quote!(), quote!());
     };
     let error_enum = ident(&op.error_enum);
-    let (mut declared, passed) = arguments_but(api, op, None, quote!(), None);
+    let mut declared = Vec::new();
+    let mut passed = Vec::new();
+    for param in op.required_arguments() {
+        let arg = ident(&param.rust_name);
+        let (ty, _) = value_argument(api, param);
+        declared.push(quote!(#arg: #ty));
+        passed.push(quote!(#arg));
+    }
+    if let Some(body) = &op.request_body {
+        let ty = ident(&api.ty(body.ty).name);
+        let arg = ident(&body.arg);
+        declared.push(quote!(#arg: models::#ty));
+        passed.push(quote!(#arg));
+    }
+    let mut selected = quote!();
     let op_name = &op.name;
     // What one poll gives: the answer, or with `select` the item it names (its absence from the
     // list is a 404, so that "gone" reads the same for both).
     let (value_type, poll) = match &waiter.select {
         None => (
             ident(&api.ty(body).name),
-            quote!(self.#method(#(#passed),*).await.map(|__response| __response.body)),
+            quote!(__call.send().await.map(|__response| __response.body)),
         ),
         Some(select) => {
             let argument = ident(&select.argument);
-            declared.push(quote!(#argument: &str));
+            declared.push(quote!(#argument: impl Into<String>));
+            selected = quote!(#argument.into());
             let (object, field) = select.items;
             let items_field = &api.object(object).fields[field];
             let items = ident(&items_field.rust_name);
@@ -41,12 +61,12 @@ pub(super) fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
             (
                 ident(&api.ty(select.item).name),
                 quote! {
-                    let __page = self.#method(#(#passed),*).await?.body;
-                    let __found = #take.into_iter().find(|__item| #key.map(|__v| __v.as_str()) == Some(#argument));
+                    let __page = __call.send().await?.body;
+                    let __found = #take.into_iter().find(|__item| #key.map(|__v| __v.as_str()) == Some(__selected.as_str()));
                     __found.ok_or_else(|| {
                         let __body = serde_json::json!({
                             "error_code": "NotListed",
-                            "error_msg": format!("{}{:?} in the answer of {}", #missing, #argument, #op_name),
+                            "error_msg": format!("{}{:?} in the answer of {}", #missing, __selected, #op_name),
                         });
                         #error_enum::from(Error::Api(Box::new(ApiError::from_response(
                             #op_name,
@@ -128,7 +148,8 @@ pub(super) fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
     };
     let mut paragraphs = vec![prose(&waiter.description)];
     paragraphs.push(format!(
-        "Polls [`Self::{}`] and reads {member_path}: {}{}{} Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `config.min_delay` growing to `config.max_delay`, with jitter, for at most `config.max_wait` ([`Self::{}`] gives the spec's: {} s to {} s, for at most {} s).",
+        "Gives a [`{}`]; its `wait().await` polls [`Self::{}`] and reads {member_path}: {}{}{} Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `min_delay` growing to `max_delay`, with jitter, for at most `max_wait` (by default the spec's: {} s to {} s, for at most {} s; the builder's setters change them, and `on_progress` sees each poll).",
+        waiter.builder_type,
         op.name,
         if success.is_empty() { String::new() } else { format!("{} ends it successfully; ", success.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")) },
         if failure.is_empty() { String::new() } else { format!("{} ends it at once as a failure, with the value as last seen; ", failure.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")) },
@@ -137,7 +158,6 @@ pub(super) fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
             Gone::Failure => "a 404 (gone) ends it as a failure.",
             Gone::Error => "",
         },
-        waiter.config_method,
         waiter.min_delay_seconds,
         waiter.max_delay_seconds,
         waiter.max_wait_seconds,
@@ -146,10 +166,13 @@ pub(super) fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
         paragraphs.push(format!("Decision: {}", prose(decision)));
     }
     let doc = doc_lines(paragraphs.iter().map(String::as_str));
-    let config_fn = ident(&waiter.config_method);
-    let config_doc = format!(
-        " The delays the spec gives [`Self::{name}`]: {} s growing to {} s, for at most {} s.",
-        waiter.min_delay_seconds, waiter.max_delay_seconds, waiter.max_wait_seconds
+    let builder_doc = format!(
+        " The wait of [`Client::{}`]: set the delays (by default {} s growing to {} s, for at most {} s) and a progress callback, then `wait().await`.",
+        waiter.method, waiter.min_delay_seconds, waiter.max_delay_seconds, waiter.max_wait_seconds
+    );
+    let unused = format!(
+        "a {} does nothing until it waits",
+        crate::emit::docs::code(&waiter.builder_type)
     );
     let (min, max, total) = (
         waiter.min_delay_seconds,
@@ -165,35 +188,114 @@ pub(super) fn waiter_method(api: &Api, waiter: &Waiter) -> TokenStream {
             quote!(),
         )
     };
-    quote! {
-        #[doc = #config_doc]
-        pub fn #config_fn() -> WaiterConfig {
-            WaiterConfig::new(
-                std::time::Duration::from_secs(#min),
-                std::time::Duration::from_secs(#max),
-                std::time::Duration::from_secs(#total),
-            )
+    let (selected_field, selected_init, selected_names, selected_take) = if waiter.select.is_some()
+    {
+        (
+            quote!(selected: String,),
+            quote!(selected: #selected,),
+            quote!(selected,),
+            quote!(let __selected = &selected;),
+        )
+    } else {
+        (quote!(), quote!(), quote!(), quote!())
+    };
+    let method_item = quote! {
+        #doc
+        pub fn #name(&self, #(#declared),*) -> #builder<'_> {
+            #builder {
+                call: self.#method(#(#passed),*),
+                #selected_init
+                config: #builder::default_config(),
+                progress: None,
+            }
+        }
+    };
+    let builder_item = quote! {
+        #[doc = #builder_doc]
+        #[must_use = #unused]
+        pub struct #builder<'c> {
+            call: #call_type<'c>,
+            #selected_field
+            config: WaiterConfig,
+            progress: Option<OnProgress<'c>>,
         }
 
-        #doc
-        pub async fn #name(&self, #(#declared,)* config: &WaiterConfig, on_progress: impl FnMut(&modelarts_pools_runtime::waiter::Progress<'_>)) -> Result<#result_type, WaiterError<models::#value_type, #error_enum>> {
-            modelarts_pools_runtime::waiter::#engine(
-                config,
-                || async move { #poll },
-                |__result: &Result<models::#value_type, #error_enum>| match __result {
-                    Ok(__value) => {
-                        let __state = #state;
-                        #verdict
-                        (__verdict, __state)
-                    }
-                    #gone_arm
-                    Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
-                    Err(_) => (Verdict::Failure, None),
-                },
-                on_progress,
-            )
-            .await
-            #finish
+        impl<'c> #builder<'c> {
+            /// The delays the spec gives this wait.
+            pub fn default_config() -> WaiterConfig {
+                WaiterConfig::new(
+                    std::time::Duration::from_secs(#min),
+                    std::time::Duration::from_secs(#max),
+                    std::time::Duration::from_secs(#total),
+                )
+            }
+
+            /// The first pause between polls (it grows from there).
+            pub fn min_delay(mut self, delay: std::time::Duration) -> Self {
+                self.config = self.config.min_delay(delay);
+                self
+            }
+
+            /// The longest pause between polls.
+            pub fn max_delay(mut self, delay: std::time::Duration) -> Self {
+                self.config = self.config.max_delay(delay);
+                self
+            }
+
+            /// The longest the whole wait may take.
+            pub fn max_wait(mut self, wait: std::time::Duration) -> Self {
+                self.config = self.config.max_wait(wait);
+                self
+            }
+
+            /// All the delays at once.
+            pub fn config(mut self, config: WaiterConfig) -> Self {
+                self.config = config;
+                self
+            }
+
+            /// Called after every poll, with what it saw and how long the wait has taken.
+            pub fn on_progress(mut self, progress: impl FnMut(&Progress<'_>) + Send + 'c) -> Self {
+                self.progress = Some(Box::new(progress));
+                self
+            }
+
+            /// The polled call, to set its optional parameters or per-call settings.
+            pub fn poll(mut self, change: impl FnOnce(#call_type<'c>) -> #call_type<'c>) -> Self {
+                self.call = change(self.call);
+                self
+            }
+
+            /// Polls until the wait ends.
+            pub async fn wait(self) -> Result<#result_type, WaiterError<models::#value_type, #error_enum>> {
+                let #builder { call, #selected_names config, mut progress } = self;
+                #selected_take
+                modelarts_pools_runtime::waiter::#engine(
+                    &config,
+                    || {
+                        let __call = call.clone();
+                        async move { #poll }
+                    },
+                    |__result: &Result<models::#value_type, #error_enum>| match __result {
+                        Ok(__value) => {
+                            let __state = #state;
+                            #verdict
+                            (__verdict, __state)
+                        }
+                        #gone_arm
+                        Err(__error) if __error.is_retryable() => (Verdict::Retry, None),
+                        Err(_) => (Verdict::Failure, None),
+                    },
+                    |__progress: &Progress<'_>| {
+                        if let Some(__report) = progress.as_mut() {
+                            __report(__progress);
+                        }
+                    },
+                )
+                .await
+                #finish
+            }
         }
-    }
+    };
+    (method_item, builder_item)
 }
