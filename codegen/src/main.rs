@@ -184,6 +184,9 @@ fn import(args: ImportArgs) -> ExitCode {
         } else {
             eprintln!("{display} is in step with {definitions}{review}");
         }
+        if !outcome.changes.is_empty() {
+            println!("{}", outcome.verdict);
+        }
         return ExitCode::FAILURE;
     }
     if !outcome.changed {
@@ -197,6 +200,9 @@ fn import(args: ImportArgs) -> ExitCode {
     eprintln!(
         "wrote {display} from {definitions} ({changes}){review}; next: `cargo run -p codegen` to regenerate, then review both diffs"
     );
+    if !outcome.changes.is_empty() {
+        println!("{}", outcome.verdict);
+    }
     ExitCode::SUCCESS
 }
 

@@ -183,7 +183,10 @@ pub struct Service {
     pub crate_ident: String,
     pub title: String,
     pub description: String,
-    pub schema_id_base: String,
+    /// The generated crate's version (`0.1.0`).
+    pub version: String,
+    /// The base of the JSON Schemas' `$id`s, where the spec gives one.
+    pub schema_id_base: Option<String>,
     /// The generated crate's source repository, for its manifest.
     pub repository: Option<String>,
     /// The endpoint template (`https://modelarts.{region}.myhuaweicloud.com`).

@@ -53,9 +53,9 @@ const RUST_NAME: &str = "^[a-z_][a-z0-9_]*$";
 /// A type expression: a primitive or a declared type, in any nesting of `array<…>` and `map<…>`.
 const TYPE_EXPR: &str =
     "^((array|map)<)*(string|integer|int32|number|boolean|json|[A-Z][A-Za-z0-9]*)(>)*$";
-/// A parameter's type: a scalar, or (query parameters only) an array of one.
-const PARAM_TYPE: &str =
-    "^(string|integer|int32|number|boolean|array<(string|integer|int32|number|boolean)>)$";
+/// A parameter's type: a scalar or the name of a string enum, or (query parameters only) an array
+/// of one.
+const PARAM_TYPE: &str = "^(string|integer|int32|number|boolean|[A-Z][A-Za-z0-9]*|array<(string|integer|int32|number|boolean|[A-Z][A-Za-z0-9]*)>)$";
 
 /// Machine-readable form of the ModelArts API documents (spec/README.md): the types and
 /// operations that codegen turns into the generated crate and its JSON Schemas.
@@ -260,7 +260,10 @@ impl<S: Into<String>> FromIterator<S> for Sources {
     }
 }
 
-/// The service the spec describes: names, title and schema id base.
+/// The crate version a spec without `service.version` has.
+pub const DEFAULT_VERSION: &str = "0.1.0";
+
+/// The service the spec describes: names, title, version and schema id base.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
@@ -273,11 +276,20 @@ pub struct Service {
     /// One-line description of the service.
     #[schemars(length(min = 1))]
     pub description: String,
-    /// Base URI for the $id of each generated JSON Schema; ends with a slash.
+    /// The generated crate's version (`MAJOR.MINOR.PATCH`; "0.1.0" when absent), which
+    /// `codegen import` measures each change against: its summary's last line says the version
+    /// the regenerated crate needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"))]
+    pub version: Option<String>,
+    /// Base URI for the `$id` of each generated JSON Schema, ending with a slash: an address the
+    /// project owns and serves the schemas at. Without it the schemas have no `$id` (they are
+    /// self-contained, so nothing resolves against it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(url, pattern("/$"))]
-    pub schema_id_base: String,
-    /// Where the generated crate's source lives: its manifest's `repository` (crates.io shows
-    /// it).
+    pub schema_id_base: Option<String>,
+    /// Where the generated crate's source lives, an address the project owns: its manifest's
+    /// `repository` (crates.io shows it). Left out when there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(url)]
     pub repository: Option<String>,
@@ -680,9 +692,11 @@ pub struct ParamDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub source_type: Option<String>,
-    /// The type the generator uses ("string" when absent): "string" for path and header
-    /// parameters; for query parameters string, integer, int32, number or boolean, or
-    /// `array<…>` of one of them (the key repeated, once per element).
+    /// The type the generator uses ("string" when absent): "string" for path parameters;
+    /// "string" or the name of a string enum type (an open enum: its values, sent as the strings
+    /// they are) for header parameters; for query parameters string, integer, int32, number,
+    /// boolean or the name of a string enum type, or `array<…>` of one of them (the key
+    /// repeated, once per element).
     #[serde(rename = "type", default = "string_type")]
     #[schemars(pattern(PARAM_TYPE))]
     pub type_expr: String,

@@ -394,13 +394,14 @@ fn changed_definitions_give_one_readable_summary_and_the_rows_follow() {
     assert_eq!(
         summary.lines().collect::<Vec<_>>(),
         [
-            "operation list_workloads: query parameter \"hostip\" added (array<string>, optional)",
-            "type CreateOrderRequestBody: field \"actionType\": now required (was optional)",
-            "type Workload: field \"flavor\": type string → integer",
-            "type Workload: field \"type\": description changed",
-            "type WorkloadStatistics: field \"type\": description changed",
-            "enum WorkloadType: value \"x-infer\" added (XInfer: 新版推理作业)",
-            "enum WorkloadType: value \"notebook\" removed (Notebook)",
+            "[additive] operation list_workloads: query parameter \"hostip\" added (array<string>, optional)",
+            "[breaking] type CreateOrderRequestBody: field \"actionType\": now required (was optional)",
+            "[breaking] type Workload: field \"flavor\": type string → integer",
+            "[no API change] type Workload: field \"type\": description changed",
+            "[no API change] type WorkloadStatistics: field \"type\": description changed",
+            "[additive] enum WorkloadType: value \"x-infer\" added (XInfer: 新版推理作业)",
+            "[breaking] enum WorkloadType: value \"notebook\" removed (Notebook)",
+            "semver: breaking for Rust consumers (3 breaking, 2 additive, 2 without API change): the regenerated crate needs version 0.2.0 (now 0.1.0)",
         ],
         "one line per change, and nothing else:\n{summary}"
     );
@@ -600,7 +601,14 @@ fn an_operation_whose_definition_is_gone_is_removed_and_said_so() {
     assert!(
         summary
             .lines()
-            .any(|l| l.starts_with("operation show_pool_tags: removed")),
+            .any(|l| l.starts_with("[breaking] operation show_pool_tags: removed")),
+        "{summary}"
+    );
+    assert_eq!(
+        summary.lines().last(),
+        Some(
+            "semver: breaking for Rust consumers (1 breaking, 0 additive, 2 without API change): the regenerated crate needs version 0.2.0 (now 0.1.0)"
+        ),
         "{summary}"
     );
     assert!(stderr(&run).contains("from 41 definitions"));
@@ -757,4 +765,50 @@ fn the_imported_spec_generates() {
     assert!(generate.status.success(), "{}", stderr(&generate));
     let models = fs::read_to_string(out.join("src/models.rs")).unwrap();
     assert!(models.contains("pub struct WidgetSpecPatch"), "{models}");
+}
+
+#[test]
+fn an_enumerated_parameter_takes_the_enum_with_its_values_or_its_own() {
+    let work = Workspace::new();
+    work.edit("ListWorkloads.json", |d| {
+        let params = operation(d)["parameters"].as_array_mut().unwrap();
+        params.push(json!({
+            "in": "query", "name": "kinds", "required": false, "type": "array",
+            "items": {"type": "string"},
+            "description": "作业类型。可选值如下:\n- train:训练作业\n- infer:推理服务\n- notebook:Notebook作业"
+        }));
+        params.push(json!({
+            "in": "header", "name": "X-Priority", "required": false, "type": "string",
+            "description": "优先级。可选值如下:\n- high:高\n- low:低"
+        }));
+    });
+    let run = work.run(false);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let spec = work.spec_json();
+    let op = named(&spec["operations"], "list_workloads");
+    let kinds = named(&op["query_params"], "kinds");
+    assert_eq!(kinds["type"], "array<WorkloadType>");
+    assert!(
+        kinds["decision"]
+            .as_str()
+            .unwrap()
+            .contains("which are those of WorkloadType"),
+        "{kinds}"
+    );
+    assert_eq!(
+        named(&op["header_params"], "X-Priority")["type"],
+        "ListWorkloadsXPriority"
+    );
+    let values: Vec<&str> = spec_type(&spec, "ListWorkloadsXPriority")["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["high", "low"]);
+    assert_eq!(
+        stdout(&work.run(false)),
+        "",
+        "a second import of the same definitions changes nothing"
+    );
 }

@@ -232,7 +232,7 @@ enum Command {
         ///
         /// **默认取值**:不涉及。
         #[arg(long = "action-type")]
-        action_type: Option<String>,
+        action_type: Option<models::CreateOrderIdActionType>,
         /// **参数解释**:工作空间ID,默认是0。
         /// **约束限制**:不涉及。
         /// **取值范围**:不涉及。
@@ -453,7 +453,7 @@ enum Command {
         /// - failed:创建失败的资源池,创建失败的资源池记录保留3天。
         /// - creating:创建中的资源池。
         #[arg(long = "status")]
-        status: Option<String>,
+        status: Option<models::ListPoolsStatus>,
     },
 
     /// 查询资源规格列表 `GET /v1/{project_id}/resourceflavors`
@@ -501,7 +501,7 @@ enum Command {
         ///
         /// **默认取值**:不涉及。
         #[arg(long = "type")]
-        type_: Option<String>,
+        type_: Option<models::ListWorkloadsType>,
         /// **参数解释**:根据作业状态查询资源池作业列表。
         /// **约束限制**:不涉及。
         /// **取值范围**:可选值如下:
@@ -517,7 +517,7 @@ enum Command {
         ///
         /// **默认取值**:不涉及。
         #[arg(long = "status")]
-        status: Option<String>,
+        status: Option<models::ListWorkloadsStatus>,
         /// **参数解释**:查询资源池作业列表的排序条件。
         /// **约束限制**:不涉及。
         /// **取值范围**:可选值如下:
@@ -525,7 +525,7 @@ enum Command {
         ///
         /// **默认取值**:不涉及。
         #[arg(long = "sort")]
-        sort: Option<String>,
+        sort: Option<models::ListWorkloadsSort>,
         /// **参数解释**:指定查询资源池作业列表是否按照升序排序。
         /// **约束限制**:需要配合sort查询参数使用。
         /// **取值范围**:可选值如下:
@@ -705,7 +705,7 @@ enum Command {
         ///
         /// **默认取值**:maximum。
         #[arg(long = "statistics")]
-        statistics: Option<String>,
+        statistics: Option<models::PoolMonitorMetricsDataPointsStatisticsStatistic>,
         /// **参数解释**:查询资源池监控信息的时间粒度,以秒为单位。
         /// **约束限制**:不涉及。
         /// **取值范围**:可选值如下:
@@ -716,7 +716,7 @@ enum Command {
         ///
         /// **默认取值**:60。
         #[arg(long = "period")]
-        period: Option<String>,
+        period: Option<models::ShowPoolMonitorPeriod>,
     },
 
     /// 查询资源池节点自定义配置 `GET /v2/{project_id}/pools/{pool_name}/node-config`

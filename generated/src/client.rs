@@ -1376,7 +1376,10 @@ impl<'c> CreateOrderIdCall<'c> {
     /// - toPeriod:按需转包周期,默认值
     ///
     /// **默认取值**:不涉及。 (query parameter `actionType`)
-    pub fn action_type(mut self, value: impl Into<String>) -> Self {
+    pub fn action_type(
+        mut self,
+        value: impl Into<models::CreateOrderIdActionType>,
+    ) -> Self {
         self.call.input.action_type = Some(value.into());
         self
     }
@@ -1836,7 +1839,7 @@ impl<'c> ListPoolsCall<'c> {
     /// - created: 创建成功的资源池。
     /// - failed:创建失败的资源池,创建失败的资源池记录保留3天。
     /// - creating:创建中的资源池。 (query parameter `status`)
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    pub fn status(mut self, value: impl Into<models::ListPoolsStatus>) -> Self {
         self.call.input.status = Some(value.into());
         self
     }
@@ -1956,7 +1959,7 @@ impl<'c> ListWorkloadsCall<'c> {
     /// - x-infer:新版推理作业
     ///
     /// **默认取值**:不涉及。 (query parameter `type`)
-    pub fn type_(mut self, value: impl Into<String>) -> Self {
+    pub fn type_(mut self, value: impl Into<models::ListWorkloadsType>) -> Self {
         self.call.input.type_ = Some(value.into());
         self
     }
@@ -1975,7 +1978,7 @@ impl<'c> ListWorkloadsCall<'c> {
     /// - Failed:运行失败的作业。
     ///
     /// **默认取值**:不涉及。 (query parameter `status`)
-    pub fn status(mut self, value: impl Into<String>) -> Self {
+    pub fn status(mut self, value: impl Into<models::ListWorkloadsStatus>) -> Self {
         self.call.input.status = Some(value.into());
         self
     }
@@ -1986,7 +1989,7 @@ impl<'c> ListWorkloadsCall<'c> {
     /// - create_time:根据作业创建时间排序。
     ///
     /// **默认取值**:不涉及。 (query parameter `sort`)
-    pub fn sort(mut self, value: impl Into<String>) -> Self {
+    pub fn sort(mut self, value: impl Into<models::ListWorkloadsSort>) -> Self {
         self.call.input.sort = Some(value.into());
         self
     }
@@ -2207,7 +2210,10 @@ impl<'c> ShowPoolMonitorCall<'c> {
     /// - sampleCount:采样统计。
     ///
     /// **默认取值**:maximum。 (query parameter `statistics`)
-    pub fn statistics(mut self, value: impl Into<String>) -> Self {
+    pub fn statistics(
+        mut self,
+        value: impl Into<models::PoolMonitorMetricsDataPointsStatisticsStatistic>,
+    ) -> Self {
         self.call.input.statistics = Some(value.into());
         self
     }
@@ -2221,7 +2227,7 @@ impl<'c> ShowPoolMonitorCall<'c> {
     /// - 3600:粒度为1小时。
     ///
     /// **默认取值**:60。 (query parameter `period`)
-    pub fn period(mut self, value: impl Into<String>) -> Self {
+    pub fn period(mut self, value: impl Into<models::ShowPoolMonitorPeriod>) -> Self {
         self.call.input.period = Some(value.into());
         self
     }

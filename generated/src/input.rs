@@ -838,7 +838,7 @@ pub struct CreateOrderIdInput {
     /// - toPeriod:按需转包周期,默认值
     ///
     /// **默认取值**:不涉及。 (query parameter `actionType`)
-    pub action_type: Option<String>,
+    pub action_type: Option<models::CreateOrderIdActionType>,
     /// **参数解释**:工作空间ID,默认是0。
     /// **约束限制**:不涉及。
     /// **取值范围**:不涉及。
@@ -1634,7 +1634,7 @@ pub struct ListPoolsInput {
     /// - created: 创建成功的资源池。
     /// - failed:创建失败的资源池,创建失败的资源池记录保留3天。
     /// - creating:创建中的资源池。 (query parameter `status`)
-    pub status: Option<String>,
+    pub status: Option<models::ListPoolsStatus>,
 }
 
 impl ListPoolsInput {
@@ -1792,7 +1792,7 @@ pub struct ListWorkloadsInput {
     /// - x-infer:新版推理作业
     ///
     /// **默认取值**:不涉及。 (query parameter `type`)
-    pub type_: Option<String>,
+    pub type_: Option<models::ListWorkloadsType>,
     /// **参数解释**:根据作业状态查询资源池作业列表。
     /// **约束限制**:不涉及。
     /// **取值范围**:可选值如下:
@@ -1807,14 +1807,14 @@ pub struct ListWorkloadsInput {
     /// - Failed:运行失败的作业。
     ///
     /// **默认取值**:不涉及。 (query parameter `status`)
-    pub status: Option<String>,
+    pub status: Option<models::ListWorkloadsStatus>,
     /// **参数解释**:查询资源池作业列表的排序条件。
     /// **约束限制**:不涉及。
     /// **取值范围**:可选值如下:
     /// - create_time:根据作业创建时间排序。
     ///
     /// **默认取值**:不涉及。 (query parameter `sort`)
-    pub sort: Option<String>,
+    pub sort: Option<models::ListWorkloadsSort>,
     /// **参数解释**:指定查询资源池作业列表是否按照升序排序。
     /// **约束限制**:需要配合sort查询参数使用。
     /// **取值范围**:可选值如下:
@@ -2344,7 +2344,7 @@ pub struct ShowPoolMonitorInput {
     /// - sampleCount:采样统计。
     ///
     /// **默认取值**:maximum。 (query parameter `statistics`)
-    pub statistics: Option<String>,
+    pub statistics: Option<models::PoolMonitorMetricsDataPointsStatisticsStatistic>,
     /// **参数解释**:查询资源池监控信息的时间粒度,以秒为单位。
     /// **约束限制**:不涉及。
     /// **取值范围**:可选值如下:
@@ -2354,7 +2354,7 @@ pub struct ShowPoolMonitorInput {
     /// - 3600:粒度为1小时。
     ///
     /// **默认取值**:60。 (query parameter `period`)
-    pub period: Option<String>,
+    pub period: Option<models::ShowPoolMonitorPeriod>,
 }
 
 impl ShowPoolMonitorInput {

@@ -1262,6 +1262,16 @@ object_serde!(CreateNodePoolResponse {
     spec: "spec" optional,
 });
 
+open_enum! {
+    /// 订单操作类型: values of the query parameter actionType of create_order_id.
+    ///
+    /// Source: `CreateOrderId.json`.
+    pub enum CreateOrderIdActionType {
+        /// `toPeriod`: 按需转包周期,默认值
+        ToPeriod = "toPeriod",
+    }
+}
+
 /// 创建订单的数据模型。
 ///
 /// # Provenance
@@ -2101,6 +2111,72 @@ open_enum! {
         Private = "private",
         /// ``: preset image (the default)
         Preset = "",
+    }
+}
+
+open_enum! {
+    /// 资源池状态: values of the query parameter status of list_pools.
+    ///
+    /// Source: `ListPools.json`.
+    pub enum ListPoolsStatus {
+        /// `created`: 创建成功的资源池。
+        Created = "created",
+        /// `failed`: 创建失败的资源池,创建失败的资源池记录保留3天。
+        Failed = "failed",
+        /// `creating`: 创建中的资源池。
+        Creating = "creating",
+    }
+}
+
+open_enum! {
+    /// 查询资源池作业列表的排序条件: values of the query parameter sort of list_workloads.
+    ///
+    /// Source: `ListWorkloads.json`.
+    pub enum ListWorkloadsSort {
+        /// `create_time`: 根据作业创建时间排序。
+        CreateTime = "create_time",
+    }
+}
+
+open_enum! {
+    /// 根据作业状态查询资源池作业列表: values of the query parameter status of list_workloads.
+    ///
+    /// Source: `ListWorkloads.json`.
+    pub enum ListWorkloadsStatus {
+        /// `Queue`: 排队中的作业。
+        Queue = "Queue",
+        /// `Pending`: 等待中的作业。
+        Pending = "Pending",
+        /// `Abnormal`: 异常的作业。
+        Abnormal = "Abnormal",
+        /// `Terminating`: 中止中的作业。
+        Terminating = "Terminating",
+        /// `Creating`: 创建中的作业。
+        Creating = "Creating",
+        /// `Running`: 运行中的作业。
+        Running = "Running",
+        /// `Completed`: 已完成的作业。
+        Completed = "Completed",
+        /// `Terminated`: 已终止的作业。
+        Terminated = "Terminated",
+        /// `Failed`: 运行失败的作业。
+        Failed = "Failed",
+    }
+}
+
+open_enum! {
+    /// 根据作业类型查询资源池作业列表: values of the query parameter type of list_workloads.
+    ///
+    /// Source: `ListWorkloads.json`.
+    pub enum ListWorkloadsType {
+        /// `train`: 训练作业
+        Train = "train",
+        /// `infer`: 推理服务
+        Infer = "infer",
+        /// `notebook`: Notebook作业
+        Notebook = "notebook",
+        /// `x-infer`: 新版推理作业
+        XInfer = "x-infer",
     }
 }
 
@@ -10721,6 +10797,22 @@ open_enum! {
         Creating = "Creating",
         /// `Deleting`: SFS连通状态解除关联中
         Deleting = "Deleting",
+    }
+}
+
+open_enum! {
+    /// 查询资源池监控信息的时间粒度,以秒为单位: values of the query parameter period of show_pool_monitor.
+    ///
+    /// Source: `ShowPoolMonitor.json`.
+    pub enum ShowPoolMonitorPeriod {
+        /// `60`: 粒度为1分钟,默认值。
+        Value60 = "60",
+        /// `300`: 粒度为5分钟。
+        Value300 = "300",
+        /// `900`: 粒度为15分钟。
+        Value900 = "900",
+        /// `3600`: 粒度为1小时。
+        Value3600 = "3600",
     }
 }
 

@@ -41,6 +41,7 @@ impl Default for Placement<'_> {
 
 pub fn cargo_toml(api: &Api, header: &str, placement: &Placement<'_>) -> String {
     let name = &api.service.package;
+    let version = &api.service.version;
     let description = toml_string(&format!(
         "{}: {} Typed models and an async client{}, generated from the API's tables.",
         api.service.title,
@@ -67,7 +68,7 @@ pub fn cargo_toml(api: &Api, header: &str, placement: &Placement<'_>) -> String 
     out.push_str(&format!(
         r#"[package]
 name = "{name}"
-version = "0.1.0"
+version = "{version}"
 edition = "2024"
 rust-version = "{RUST_VERSION}"
 license = "Apache-2.0"

@@ -75,7 +75,7 @@ fn document(api: &Api, version: Version) -> Value {
         json!({
             "title": api.service.title,
             "description": api.service.description,
-            "version": "0.1.0",
+            "version": api.service.version,
         }),
     );
     if let Some(endpoint) = &api.service.endpoint {
@@ -147,10 +147,16 @@ fn operation(api: &Api, op: &Operation, refs: Refs) -> Value {
                 ParamKind::Query => "query",
                 ParamKind::Header => "header",
             };
+            // An enumerated parameter refers to its enum's component schema (a Reference
+            // Object is a parameter's schema in 3.0 and 3.1 alike).
+            let item = match param.enum_type {
+                Some(id) => value_schema(api, &TypeRef::Named(id), refs),
+                None => primitive_schema(param.ty),
+            };
             let schema = if param.repeated {
-                json!({ "type": "array", "items": primitive_schema(param.ty) })
+                json!({ "type": "array", "items": item })
             } else {
-                primitive_schema(param.ty)
+                item
             };
             let mut parameter = json!({
                 "name": param.wire_name,

@@ -67,13 +67,9 @@ fn document(api: &Api, root: TypeId) -> Value {
     let entry = api.ty(root);
     let mut doc = Map::new();
     doc.insert("$schema".into(), json!(DRAFT));
-    doc.insert(
-        "$id".into(),
-        json!(format!(
-            "{}{}",
-            api.service.schema_id_base, entry.schema_file
-        )),
-    );
+    if let Some(base) = &api.service.schema_id_base {
+        doc.insert("$id".into(), json!(format!("{base}{}", entry.schema_file)));
+    }
     if let Value::Object(body) = type_schema(api, entry, Refs::Document { root }) {
         doc.extend(body);
     }

@@ -44,6 +44,12 @@ pub fn usage(types: &BTreeMap<String, TypeDef>, operations: &[Operation]) -> Usa
     let response = reach(responses.clone());
     let mut all = reach(requests);
     all.extend(response.iter().cloned());
+    // The enums parameters name.
+    all.extend(
+        operations
+            .iter()
+            .flat_map(|op| op.params().filter_map(|(_, p)| names_in(&p.type_expr))),
+    );
     Usage { response, all }
 }
 

@@ -8,7 +8,7 @@
 //! - [`tree`] walks every operation's bodies into locations and lays the spec's types over them;
 //! - [`classes`] gathers locations into types and names them ([`names`] names enum variants);
 //! - [`objects`], [`enums`] and [`operations`] build the spec's rows, keeping what the seeds and
-//!   people decided;
+//!   people decided; [`params`] gives enumerated parameters their enums;
 //! - [`assemble`] orders the types and decides `required` by usage; [`examples`] checks every
 //!   example against its type and applies what the wire shows;
 //! - [`diff`] says what changed, one line per change;
@@ -24,6 +24,7 @@ pub mod examples;
 pub mod names;
 pub mod objects;
 pub mod operations;
+pub mod params;
 pub mod prose;
 pub mod seeds;
 pub mod swagger;
@@ -43,8 +44,11 @@ pub struct Outcome {
     pub text: String,
     /// The text differs from the spec's.
     pub changed: bool,
-    /// One line per change.
-    pub changes: Vec<String>,
+    /// One line per change, each with what it means for the crate's users.
+    pub changes: Vec<diff::Change>,
+    /// The summary's last line: breaking, additive or no API change, and the version the
+    /// regenerated crate needs (from the spec's `service.version`).
+    pub verdict: String,
     /// Rows a person's decision keeps although the definitions now say otherwise.
     pub contradictions: Vec<String>,
     /// Examples their types still do not accept.
@@ -225,9 +229,12 @@ pub fn import(
     let classes = classes::compute(&tree, &old);
     let mut contradictions = Vec::new();
     let objects = objects::build(&tree, &classes, &old, &mut contradictions);
-    let enums = enums::build(&tree, &classes, &old);
-    let operations = operations::build(&tree, &classes, &old, &mut contradictions)
-        .map_err(|e| Error::Definitions(Diagnostics::single(def_error(e))))?;
+    let mut enums = enums::build(&tree, &classes, &old);
+    let mut listings = Vec::new();
+    let mut operations =
+        operations::build(&tree, &classes, &old, &mut contradictions, &mut listings)
+            .map_err(|e| Error::Definitions(Diagnostics::single(def_error(e))))?;
+    params::apply(&mut operations, &listings, &mut enums, &old);
     let mut types = assemble::assemble(&old, objects, enums, &operations);
     let warnings = examples::apply(&mut types, &operations)
         .into_iter()
@@ -245,10 +252,17 @@ pub fn import(
     };
     let text = crate::spec::render(&new);
     crate::load_api(spec_file, &text).map_err(Error::Unresolvable)?;
+    let changes = diff::changes(&old, &new);
+    let version = old
+        .service
+        .version
+        .as_deref()
+        .unwrap_or(crate::spec::DEFAULT_VERSION);
     Ok(Outcome {
         seed_mismatches: seeds::check(&new, seeds),
         changed: text != spec_text,
-        changes: diff::changes(&old, &new),
+        verdict: diff::verdict(&changes, version),
+        changes,
         text,
         contradictions,
         warnings,

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::classes::Classes;
+use super::params::Listing;
 use super::prose;
 use super::swagger::{self, DefError, DefOp, DefParam, ParamIn, Scalar, Shape};
 use super::tree::{self, Slot, Tree, TyShape};
@@ -25,6 +26,7 @@ pub fn build(
     classes: &Classes,
     doc: &Spec,
     contradictions: &mut Vec<String>,
+    listings: &mut Vec<Listing>,
 ) -> Result<Vec<Operation>, DefError> {
     let mut built: Vec<(Option<usize>, Operation)> = Vec::new();
     let mut matched = BTreeSet::new();
@@ -35,8 +37,8 @@ pub fn build(
         }
         let old_doc = old.map(|i| &doc.operations[i]);
         let new = match old_doc {
-            Some(old) if !old.is_imported() => authored(op, old, index, tree)?,
-            _ => imported(tree, classes, index, old_doc, contradictions)?,
+            Some(old) if !old.is_imported() => authored(op, old, index, tree, listings)?,
+            _ => imported(tree, classes, index, old_doc, contradictions, listings)?,
         };
         built.push((old, new));
     }
@@ -72,7 +74,12 @@ fn skipped(op: &DefOp<'_>, param: &DefParam<'_>, merge_patch: bool) -> bool {
         && (merge_patch || op.body.is_some())
 }
 
-fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDef, DefError> {
+/// A parameter's row, and the values its definition lists where they make it an enum (a string
+/// or an array of strings whose description or `enum` keyword names its values).
+fn param_doc(
+    param: &DefParam<'_>,
+    source: Option<&str>,
+) -> Result<(ParamDef, Option<Vec<prose::ListedValue>>), DefError> {
     let mut notes = Vec::new();
     let shape = swagger::shape(&param.at)?;
     let scalar = |shape: &Shape<'_>| match shape {
@@ -105,11 +112,18 @@ fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDef, Def
             "string".to_owned()
         }
     };
-    if let Shape::Scalar {
+    // The scalar the values are of: the parameter's own, or its array's items'.
+    let valued = match &shape {
+        Shape::Array { items, .. } if type_expr.starts_with("array<") => Some(items.as_ref()),
+        Shape::Scalar { .. } => Some(&shape),
+        _ => None,
+    };
+    let mut enum_values = None;
+    if let Some(Shape::Scalar {
         keyword_values,
         note,
         ..
-    } = &shape
+    }) = valued
     {
         notes.extend(note.clone());
         let listed = keyword_values
@@ -124,13 +138,26 @@ fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDef, Def
                     .collect()
             })
             .or_else(|| prose::listed_values(&param.description));
-        if let Some(listed) = listed
-            && type_expr != "boolean"
-        {
-            notes.push(format!(
-                "The description lists the values {}; parameters are plain scalars in the format, so it stays {type_expr}.",
+        let strings = matches!(type_expr.as_str(), "string" | "array<string>");
+        match listed {
+            Some(listed) if strings && !listed.is_empty() => {
+                if listed
+                    .iter()
+                    .any(|v| v.value.chars().any(|c| !c.is_ascii() || c.is_whitespace()))
+                {
+                    notes.push(format!(
+                        "The description lists {} as its values; they describe values rather than name them, so it stays {type_expr}.",
+                        tree::listed_text(&listed)
+                    ));
+                } else {
+                    enum_values = Some(listed);
+                }
+            }
+            Some(listed) if type_expr != "boolean" && !strings => notes.push(format!(
+                "The description lists the values {}; the format's enums are strings, so it stays {type_expr}.",
                 tree::listed_text(&listed)
-            ));
+            )),
+            _ => {}
         }
     }
     let rust_name = match param.location {
@@ -140,7 +167,16 @@ fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDef, Def
             .and_then(naming::snake_case),
         _ => None,
     };
-    Ok(ParamDef {
+    // Path parameters stay strings: an enum there would be a value of the resource's name.
+    if param.location == ParamIn::Path
+        && let Some(listed) = enum_values.take()
+    {
+        notes.push(format!(
+            "The description lists the values {}; path parameters are plain strings in the format, so it stays string.",
+            tree::listed_text(&listed)
+        ));
+    }
+    let doc = ParamDef {
         name: param.name.clone(),
         required: Some(param.location == ParamIn::Path || param.required),
         source_type: Some(swagger::describe(&param.at)),
@@ -151,7 +187,8 @@ fn param_doc(param: &DefParam<'_>, source: Option<&str>) -> Result<ParamDef, Def
         rust_name,
         source: source.map(str::to_owned),
         decision: import_decision(&notes),
-    })
+    };
+    Ok((doc, enum_values))
 }
 
 /// A seed operation: everything it has stays; it gains its operation ID and the definition's
@@ -161,6 +198,7 @@ fn authored(
     old: &Operation,
     index: usize,
     tree: &Tree<'_>,
+    listings: &mut Vec<Listing>,
 ) -> Result<Operation, DefError> {
     let mut new = old.clone();
     new.operation_id
@@ -191,7 +229,7 @@ fn authored(
                 .iter()
                 .find(|p| p.location == place && same(&p.name, &existing.name))
             {
-                let mut param = added_param(param, op)?;
+                let mut param = added_param(param, op, &old.name, listings)?;
                 param.rust_name = existing.rust_name.clone().or(param.rust_name);
                 kept.push(param);
             }
@@ -202,15 +240,23 @@ fn authored(
             {
                 continue;
             }
-            kept.push(added_param(param, op)?);
+            kept.push(added_param(param, op, &old.name, listings)?);
         }
         *list = kept;
     }
     Ok(new)
 }
 
-fn added_param(param: &DefParam<'_>, op: &DefOp<'_>) -> Result<ParamDef, DefError> {
-    let mut doc = param_doc(param, Some(&op.file.name))?;
+fn added_param(
+    param: &DefParam<'_>,
+    op: &DefOp<'_>,
+    operation: &str,
+    listings: &mut Vec<Listing>,
+) -> Result<ParamDef, DefError> {
+    let (mut doc, values) = param_doc(param, Some(&op.file.name))?;
+    if let Some(values) = values {
+        listings.push(Listing::new(operation, param, values, &op.file.name));
+    }
     if param.required {
         doc.required = Some(false);
         let note = "The definition marks it required, but the operation's own source does not have it, so it is added as optional.";
@@ -228,6 +274,7 @@ fn imported(
     index: usize,
     old: Option<&Operation>,
     contradictions: &mut Vec<String>,
+    listings: &mut Vec<Listing>,
 ) -> Result<Operation, DefError> {
     let op = &tree.ops[index];
     let merge_patch = tree.merge_patch[index];
@@ -244,7 +291,10 @@ fn imported(
         if skipped(op, param, merge_patch) {
             continue;
         }
-        let doc = param_doc(param, None)?;
+        let (doc, values) = param_doc(param, None)?;
+        if let Some(values) = values {
+            listings.push(Listing::new(&name, param, values, &op.file.name));
+        }
         match param.location {
             ParamIn::Path => path_params.push(doc),
             ParamIn::Query => query_params.push(doc),

@@ -142,8 +142,28 @@ fn service(r: &mut Resolver<'_>, spec: &Spec) -> Service {
             );
         }
     }
+    let version = spec
+        .service
+        .version
+        .clone()
+        .unwrap_or_else(|| crate::spec::DEFAULT_VERSION.to_owned());
+    let numbers: Vec<&str> = version.split('.').collect();
+    if numbers.len() != 3
+        || numbers.iter().any(|n| {
+            n.is_empty()
+                || !n.bytes().all(|b| b.is_ascii_digit())
+                || (n.len() > 1 && n.starts_with('0'))
+                || n.parse::<u64>().is_err()
+        })
+    {
+        r.error(
+            "$.service.version",
+            format!("service version {version:?} must be MAJOR.MINOR.PATCH, such as \"0.1.0\""),
+        );
+    }
     let endpoint_variables = endpoint_variables(r, spec);
     Service {
+        version,
         package: name.clone(),
         crate_ident: name.replace('-', "_"),
         title: spec.service.title.clone(),

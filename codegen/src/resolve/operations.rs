@@ -94,7 +94,7 @@ fn operation(
                     format!("{key} lists {:?} twice", param_def.name),
                 );
             }
-            if let Some(param) = param(r, &ppath, place, param_def) {
+            if let Some(param) = param(r, &ppath, place, param_def, table, types) {
                 if !matches!(param.kind, ParamKind::ClientSetting(_)) {
                     if let Some(other) =
                         argument_names.insert(param.rust_name.clone(), param.wire_name.clone())
@@ -315,8 +315,52 @@ fn pagination(
     })
 }
 
-fn param(r: &mut Resolver<'_>, ppath: &str, place: Place, def: &ParamDef) -> Option<Param> {
-    let (ty, repeated) = match (place, parse_type_expr(&def.type_expr)) {
+fn param(
+    r: &mut Resolver<'_>,
+    ppath: &str,
+    place: Place,
+    def: &ParamDef,
+    table: &TypeTable<'_>,
+    types: &[TypeEntry],
+) -> Option<Param> {
+    let parsed = parse_type_expr(&def.type_expr);
+    // A query or header parameter may name a string enum (`array<Enum>` for a repeated query
+    // parameter): its values are the enum's, sent as the strings they are.
+    let named = match (place, &parsed) {
+        (Place::Query, Ok(ParsedType::Array(inner))) => match inner.as_ref() {
+            ParsedType::Named(name) => Some(name.as_str()),
+            _ => None,
+        },
+        (Place::Query | Place::Header, Ok(ParsedType::Named(name))) => Some(name.as_str()),
+        _ => None,
+    };
+    let mut enum_type = None;
+    if let Some(name) = named {
+        let Some(id) = table.get(name) else {
+            let hint = table
+                .similar(name)
+                .map(|s| format!(" (did you mean {s:?}?)"))
+                .unwrap_or_default();
+            r.error(
+                format!("{ppath}.type"),
+                format!("parameter type {:?} names no declared type{hint}; a parameter's type is a primitive or the name of a string enum", def.type_expr),
+            );
+            return None;
+        };
+        match types.get(id.0).map(|entry| &entry.kind) {
+            Some(TypeKind::Enum(_)) => enum_type = Some(id),
+            _ => {
+                r.error(
+                    format!("{ppath}.type"),
+                    format!("parameter type {:?} names {name:?}, which is not an enum; a parameter's type is a primitive or the name of a string enum", def.type_expr),
+                );
+                return None;
+            }
+        }
+    }
+    let is_array = matches!(parsed, Ok(ParsedType::Array(_)));
+    let (ty, repeated) = match (place, parsed) {
+        _ if enum_type.is_some() => (Some(Primitive::String), is_array),
         (Place::Query, Ok(ParsedType::Array(inner))) => (scalar(&inner), true),
         (Place::Query, Ok(parsed)) => (scalar(&parsed), false),
         (_, Ok(ParsedType::Primitive(Primitive::String))) => (Some(Primitive::String), false),
@@ -324,9 +368,11 @@ fn param(r: &mut Resolver<'_>, ppath: &str, place: Place, def: &ParamDef) -> Opt
     };
     let Some(ty) = ty else {
         let allowed = if place == Place::Query {
-            "query parameters are string, integer, int32, number or boolean, or an array<…> of one of them"
+            "query parameters are string, integer, int32, number, boolean or the name of a string enum, or an array<…> of one of them"
+        } else if place == Place::Header {
+            "header parameters are \"string\" or the name of a string enum"
         } else {
-            "path and header parameters are \"string\""
+            "path parameters are \"string\""
         };
         r.error(
             format!("{ppath}.type"),
@@ -403,7 +449,7 @@ fn param(r: &mut Resolver<'_>, ppath: &str, place: Place, def: &ParamDef) -> Opt
         description: def.description.clone(),
         ty,
         repeated,
-        enum_type: None,
+        enum_type,
     })
 }
 

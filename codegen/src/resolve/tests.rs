@@ -2,8 +2,8 @@ use serde_json::{Value, json};
 
 use super::*;
 use crate::model::{
-    AnswerTable, ClientSetting, HttpMethod, ParamKind, PathSegment, RuleCheck, TypeKind, TypeRef,
-    WaitArgument,
+    AnswerTable, ClientSetting, HttpMethod, ParamKind, PathSegment, Primitive, RuleCheck, TypeKind,
+    TypeRef, WaitArgument,
 };
 
 fn spec(types: Value, operations: Value) -> String {
@@ -506,4 +506,98 @@ fn waiters_and_tables_with_paths_that_lead_nowhere_are_located() {
     ] {
         assert!(text.contains(expected), "{expected:?} in:\n{text}");
     }
+}
+
+fn string_enum(name: &str, values: &[&str]) -> Value {
+    let values: Vec<Value> = values
+        .iter()
+        .map(|v| json!({ "value": v, "name": crate::naming::upper_camel_case(v).unwrap() }))
+        .collect();
+    json!({ "name": name, "kind": "enum", "repr": "string", "description": "", "values": values })
+}
+
+fn listing_op(query: Value, header: Value) -> Value {
+    json!({
+        "name": "list_things", "method": "GET", "path": "/v1/things",
+        "query_params": query, "header_params": header,
+        "responses": [ { "status": 200, "body": "Out" } ],
+    })
+}
+
+#[test]
+fn a_parameter_naming_a_string_enum_is_that_open_enum() {
+    let api = resolved(&spec(
+        json!([
+            object("Out", json!([])),
+            string_enum("ThingStatus", &["running", "stopped"]),
+        ]),
+        json!([listing_op(
+            json!([
+                { "name": "status", "type": "ThingStatus" },
+                { "name": "states", "type": "array<ThingStatus>" },
+                { "name": "marker", "type": "string" },
+            ]),
+            json!([{ "name": "X-Thing-Status", "type": "ThingStatus" }]),
+        )]),
+    ));
+    let status = api.types.iter().position(|t| t.name == "ThingStatus");
+    let status = status.map(TypeId);
+    let params = &api.operations[0].params;
+    let summary: Vec<(&str, Primitive, bool, Option<TypeId>)> = params
+        .iter()
+        .map(|p| (p.wire_name.as_str(), p.ty, p.repeated, p.enum_type))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("status", Primitive::String, false, status),
+            ("states", Primitive::String, true, status),
+            ("marker", Primitive::String, false, None),
+            ("X-Thing-Status", Primitive::String, false, status),
+        ]
+    );
+}
+
+#[test]
+fn a_parameter_naming_an_object_an_unknown_type_or_an_enum_in_the_path_is_refused_where_it_is() {
+    let message = errors(&spec(
+        json!([
+            object("Out", json!([])),
+            string_enum("ThingStatus", &["running"]),
+        ]),
+        json!([listing_op(
+            json!([
+                { "name": "out", "type": "Out" },
+                { "name": "status", "type": "array<ThingStatu>" },
+            ]),
+            json!([{ "name": "X-Many", "type": "array<ThingStatus>" }]),
+        )]),
+    ));
+    assert!(
+        message.contains("at $.operations[0].query_params[0].type: parameter type \"Out\" names \"Out\", which is not an enum"),
+        "{message}"
+    );
+    assert!(
+        message.contains("at $.operations[0].query_params[1].type: parameter type \"array<ThingStatu>\" names no declared type; a parameter's type is a primitive or the name of a string enum"),
+        "{message}"
+    );
+    assert!(
+        message.contains("at $.operations[0].header_params[0].type: parameter type \"array<ThingStatus>\" is not supported; header parameters are \"string\" or the name of a string enum"),
+        "{message}"
+    );
+    let path = errors(&spec(
+        json!([
+            object("Out", json!([])),
+            string_enum("ThingStatus", &["running"]),
+        ]),
+        json!([{
+            "name": "show_thing", "method": "GET", "path": "/v1/things/{status}",
+            "path_params": [{ "name": "status", "type": "ThingStatus" }],
+            "responses": [ { "status": 200, "body": "Out" } ],
+        }]),
+    ));
+    assert!(
+        path.contains("at $.operations[0].path_params[0].type: parameter type \"ThingStatus\" is not supported; path parameters are \"string\""),
+        "{path}"
+    );
 }

@@ -7,19 +7,16 @@ use serde_json::{Value, json};
 
 use super::Spec;
 
-/// The schema's `$id`.
-pub const SCHEMA_ID: &str = "https://modelarts-pools.dev/schemas/spec.schema.json";
-
 /// The JSON Schema (draft 2020-12) of the spec format.
 pub fn schema() -> Value {
     let generator = SchemaSettings::draft2020_12().into_generator();
     let mut schema = generator.into_root_schema_for::<Spec>().to_value();
     if let Value::Object(root) = &mut schema {
-        // `$schema` first and `$id` next to it, as a reader expects them.
+        // `$schema` first, as a reader expects it. No `$id`: the project has no address of its
+        // own to publish the schema at, and the spec refers to it by a relative path.
         let meta = root.shift_remove("$schema");
         let mut ordered = serde_json::Map::new();
         ordered.extend(meta.map(|m| ("$schema".to_owned(), m)));
-        ordered.insert("$id".to_owned(), json!(SCHEMA_ID));
         ordered.append(root);
         *root = ordered;
     }
