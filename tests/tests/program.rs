@@ -1136,7 +1136,9 @@ fn bad_certificate_files_are_refused_naming_the_file_and_nothing_is_sent() {
     let not_pem = dir.path().join("not-a-certificate.pem");
     std::fs::write(&not_pem, "hello, not PEM\n").unwrap();
     let (missing, not_pem) = (missing.to_str().unwrap(), not_pem.to_str().unwrap());
-    let cases: Vec<(Vec<&str>, Vec<(&str, String)>, &str)> = vec![
+    // (options, variables, the file the report must name)
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, String)>, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         (vec!["--ca-file", missing], vec![], missing),
         (vec!["--ca-file", not_pem], vec![], not_pem),
         (
