@@ -8,10 +8,14 @@
 //! The server is started in this process on `127.0.0.1`, port 0: a minimal HTTP/1.1 server on
 //! the same tokio runtime as the clients, keeping connections alive and answering every request
 //! `200` with the seed's delete response as `application/json`. It lives only as long as the
-//! benchmark.
+//! benchmark. The request sent is the seed's create-pool example (`modelarts-pools-test-support`'s
+//! seed fixtures).
 //!
-//! - `generated`: `modelarts_pools::Client` with AK/SK credentials (validate, build the request,
-//!   sign, send, read, decode).
+//! - `generated`: `modelarts_pools::Client` with fixed AK/SK credentials (validate, build the
+//!   request, sign, send, read, decode).
+//! - `generated_cached`: the same client with its credentials from a provider, through the
+//!   credentials cache, as instance metadata or a profile file gives them: AK/SK that expire in
+//!   12 hours (the provider is asked once; the check that it was is part of the benchmark).
 //! - `reqwest_signed`: the same signed request sent by hand: `reqwest` configured as the runtime
 //!   configures it, the body encoded, the `X-Sdk-Date` formatted, the headers the client sends
 //!   (`Host`, `X-Sdk-Date`, `X-Project-Id`, `Content-Type`) signed with the runtime's
@@ -28,20 +32,29 @@
 //! The summary at the end prints criterion's medians and, more reliable on a shared machine, an
 //! interleaved comparison (generated and the other side alternating in rounds of 100 calls,
 //! ratio per round); the targets are generated within 1.05× of the hand-signed request and
-//! within 1.15× of bare (unsigned) reqwest.
+//! within 1.15× of bare (unsigned) reqwest, and cached credentials no slower than fixed ones.
+//!
+//! `CALL_PROFILE=WAY:N` (WAY one of `create/generated`, `create/cached`, `create/signed`,
+//! `create/configured`, `delete/generated`, `delete/signed`, `delete/configured`) makes `N`
+//! calls one way after one warm-up call and exits, measuring nothing: run it under
+//! `valgrind --tool=callgrind` with two values of `N` and the difference of the instruction
+//! counts, divided by the difference of `N`, is one call's (see `README.md`).
 
 mod support;
 
 use std::hint::black_box;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use modelarts_pools::models::{CreatePoolRequest, CreatePoolResponse, DeletePoolResponse};
-use modelarts_pools_benches::{delete_example, real_spec};
+use modelarts_pools_runtime::credentials::{
+    BoxFuture, CredentialsError, ProvideCredentials, ProvidedCredentials,
+};
 use modelarts_pools_runtime::request::JSON_CONTENT_TYPE;
 use modelarts_pools_runtime::signer::{self, SigningInput};
-use modelarts_pools_runtime::{ClientBuilder, Credentials};
-use serde_json::Value;
+use modelarts_pools_runtime::{ClientBuilder, Credentials, Response};
+use modelarts_pools_test_support::seed;
 use support::{Paired, Record, human, paired, test_mode, verdict};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -49,32 +62,48 @@ use tokio::net::{TcpListener, TcpStream};
 const SAMPLES: usize = 20;
 const POOL_NAME: &str = "auto-pool-os-86c13962597848eeb29c5861153a391f";
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// Where the head ends (after its blank line), searching from `from`.
+fn head_end(buffer: &[u8], from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(cr) = buffer[at..].iter().position(|&b| b == b'\r') {
+        let cr = at + cr;
+        if buffer[cr..].starts_with(b"\r\n\r\n") {
+            return Some(cr + 4);
+        }
+        at = cr + 1;
+    }
+    None
 }
 
+/// The `Content-Length` a request head declares (0 when none).
 fn content_length(head: &[u8]) -> usize {
-    String::from_utf8_lossy(head)
-        .lines()
+    head.split(|&b| b == b'\n')
         .find_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.trim()
-                .eq_ignore_ascii_case("content-length")
-                .then(|| value.trim().parse().ok())?
+            let colon = line.iter().position(|&b| b == b':')?;
+            let (name, value) = (&line[..colon], &line[colon + 1..]);
+            if !name.trim_ascii().eq_ignore_ascii_case(b"content-length") {
+                return None;
+            }
+            std::str::from_utf8(value.trim_ascii()).ok()?.parse().ok()
         })
         .unwrap_or(0)
 }
 
 /// Answers every request on one keep-alive connection with `response`, until the client closes.
+/// Kept cheap (it runs in the measured process): the head is scanned once, from where the last
+/// read left off.
 async fn connection(mut stream: TcpStream, response: Arc<Vec<u8>>) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     let mut buffer: Vec<u8> = Vec::with_capacity(16 * 1024);
     let mut chunk = vec![0u8; 16 * 1024];
     loop {
+        let mut scanned = 0;
         let head_end = loop {
-            if let Some(at) = find(&buffer, b"\r\n\r\n") {
-                break at + 4;
+            if let Some(at) = head_end(&buffer, scanned) {
+                break at;
             }
+            // A `\r\n\r\n` may straddle two reads.
+            scanned = buffer.len().saturating_sub(3);
             let n = stream.read(&mut chunk).await?;
             if n == 0 {
                 return Ok(());
@@ -115,13 +144,51 @@ async fn start_server(body: &[u8]) -> u16 {
     port
 }
 
-fn create_example(spec: &Value) -> CreatePoolRequest {
-    let example = spec["operations"]
-        .as_array()
-        .and_then(|ops| ops.iter().find(|op| op["name"] == "create_pool"))
-        .map(|op| op["request_body"]["examples"][0].clone())
-        .expect("the create_pool request example");
-    serde_json::from_value(example).expect("the example decodes as CreatePoolRequest")
+/// The seed's create-pool request, as the generated type.
+fn create_example() -> CreatePoolRequest {
+    serde_json::from_value(seed::create_pool_request())
+        .expect("the example decodes as CreatePoolRequest")
+}
+
+// The calls of the generated client, one function per operation: the only lines that change
+// with the client's API.
+
+async fn generated_create(
+    client: &modelarts_pools::Client,
+    request: &CreatePoolRequest,
+) -> Response<CreatePoolResponse> {
+    client
+        .create_pool(request.clone())
+        .send()
+        .await
+        .expect("create_pool")
+}
+
+async fn generated_delete(client: &modelarts_pools::Client) -> Response<DeletePoolResponse> {
+    client
+        .delete_pool(POOL_NAME)
+        .send()
+        .await
+        .expect("delete_pool")
+}
+
+/// Credentials as a provider gives them (instance metadata, a profile file): AK/SK that expire
+/// in 12 hours, so the cache holds them for the whole benchmark. Counts how often it is asked.
+#[derive(Debug, Default)]
+struct Expiring {
+    asked: AtomicUsize,
+}
+
+impl ProvideCredentials for Expiring {
+    fn provide_credentials(&self) -> BoxFuture<'_, Result<ProvidedCredentials, CredentialsError>> {
+        self.asked.fetch_add(1, Ordering::SeqCst);
+        Box::pin(async {
+            Ok(ProvidedCredentials::expiring(
+                Credentials::ak_sk("AK", "SK"),
+                SystemTime::now() + Duration::from_secs(12 * 3600),
+            ))
+        })
+    }
 }
 
 /// Rounds and calls per batch of the interleaved comparison printed in the summary.
@@ -138,9 +205,6 @@ fn batch<F: Future>(rt: &tokio::runtime::Runtime, run: impl Fn() -> F) -> Durati
         started.elapsed() / PAIRED_BATCH
     })
 }
-
-/// `(what, generated vs hand-signed, generated vs bare)` from the interleaved comparison.
-type PairedResults = Vec<(&'static str, Paired, Paired)>;
 
 /// Target: a call through the client within this factor of the same signed request sent by hand.
 const SIGNED_TARGET: f64 = 1.05;
@@ -191,131 +255,198 @@ async fn send_signed<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&bytes).expect("decodes")
 }
 
-fn bench_calls(c: &mut criterion::Criterion, record: &Record, spec: &Value) -> PairedResults {
-    let seed = serde_json::to_vec(delete_example(spec).expect("the delete_pool 200 example"))
-        .expect("encode the seed response");
-    let request = create_example(spec);
-    request.validate().expect("the example is valid");
+/// `(what, generated vs hand-signed, generated vs bare, cached vs fixed credentials)` from the
+/// interleaved comparison.
+type PairedResults = Vec<(&'static str, Paired, Paired, Option<Paired>)>;
 
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    let port = rt.block_on(start_server(&seed));
-    let host = format!("127.0.0.1:{port}");
-    let endpoint = format!("http://{host}");
+/// The ways a call is made, each a future per call, with the loopback server they call.
+struct Ways {
+    rt: tokio::runtime::Runtime,
+    host: String,
+    endpoint: String,
+    request: CreatePoolRequest,
+    /// Fixed AK/SK.
+    client: modelarts_pools::Client,
+    /// AK/SK from a provider, through the credentials cache.
+    cached: modelarts_pools::Client,
+    provider: Arc<Expiring>,
+    configured: reqwest::Client,
+    default: reqwest::Client,
+}
 
-    let client = rt.block_on(async {
-        modelarts_pools::Client::new(
-            ClientBuilder::new()
-                .endpoint(endpoint.clone())
-                .project_id("p")
-                .credentials(Credentials::ak_sk("AK", "SK"))
-                .build()
-                .expect("the client builds"),
+impl Ways {
+    fn new() -> Ways {
+        let seed = serde_json::to_vec(&seed::response("delete_pool", 200))
+            .expect("encode the seed response");
+        let request = create_example();
+        request.validate().expect("the example is valid");
+
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("a tokio runtime");
+        let port = rt.block_on(start_server(&seed));
+        let host = format!("127.0.0.1:{port}");
+        let endpoint = format!("http://{host}");
+        let provider = Arc::new(Expiring::default());
+        let (client, cached) = rt.block_on(async {
+            let builder = || {
+                ClientBuilder::new()
+                    .endpoint(endpoint.clone())
+                    .project_id("p")
+            };
+            let client = modelarts_pools::Client::new(
+                builder()
+                    .credentials(Credentials::ak_sk("AK", "SK"))
+                    .build()
+                    .expect("the client builds"),
+            );
+            let cached = modelarts_pools::Client::new(
+                builder()
+                    .credentials_provider(Arc::clone(&provider))
+                    .build()
+                    .expect("the client builds"),
+            );
+            (client, cached)
+        });
+        let configured = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(modelarts_pools_runtime::DEFAULT_TIMEOUT)
+            .connect_timeout(modelarts_pools_runtime::DEFAULT_CONNECT_TIMEOUT)
+            .user_agent(modelarts_pools_runtime::DEFAULT_USER_AGENT)
+            .build()
+            .expect("a reqwest client");
+        let default = reqwest::Client::new();
+        let ways = Ways {
+            rt,
+            host,
+            endpoint,
+            request,
+            client,
+            cached,
+            provider,
+            configured,
+            default,
+        };
+        // Each way works before it is timed.
+        ways.rt.block_on(async {
+            let created = generated_create(&ways.client, &ways.request).await;
+            assert_eq!(created.request_id.as_deref(), Some("bench-request"));
+            generated_create(&ways.cached, &ways.request).await;
+            generated_delete(&ways.client).await;
+            ways.create_bare(&ways.configured).await;
+            ways.delete_bare(&ways.default).await;
+            ways.create_signed().await;
+            ways.delete_signed().await;
+        });
+        ways
+    }
+
+    async fn create_bare(&self, http: &reqwest::Client) -> CreatePoolResponse {
+        let body = serde_json::to_vec(&self.request).expect("encodes");
+        let response = http
+            .post(format!("{}/v2/p/pools", self.endpoint))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("sent");
+        assert!(response.status().is_success());
+        let bytes = response.bytes().await.expect("read");
+        serde_json::from_slice(&bytes).expect("decodes")
+    }
+
+    async fn delete_bare(&self, http: &reqwest::Client) -> DeletePoolResponse {
+        let url = format!("{}/v2/p/pools/{POOL_NAME}", self.endpoint);
+        let response = http.delete(url).send().await.expect("sent");
+        assert!(response.status().is_success());
+        let bytes = response.bytes().await.expect("read");
+        serde_json::from_slice(&bytes).expect("decodes")
+    }
+
+    async fn create_signed(&self) -> CreatePoolResponse {
+        let body = serde_json::to_vec(&self.request).expect("encodes");
+        send_signed(
+            &self.configured,
+            &self.host,
+            reqwest::Method::POST,
+            "/v2/p/pools",
+            Some(body),
         )
-    });
-    let configured = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(modelarts_pools_runtime::DEFAULT_TIMEOUT)
-        .connect_timeout(modelarts_pools_runtime::DEFAULT_CONNECT_TIMEOUT)
-        .user_agent(modelarts_pools_runtime::DEFAULT_USER_AGENT)
-        .build()
-        .expect("a reqwest client");
-    let default = reqwest::Client::new();
+        .await
+    }
 
-    let create_bare = |http: &reqwest::Client| {
-        let http = http.clone();
-        let url = format!("{endpoint}/v2/p/pools");
-        let body = serde_json::to_vec(&request).expect("encodes");
-        async move {
-            let response = http
-                .post(url)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .body(body)
-                .send()
-                .await
-                .expect("sent");
-            assert!(response.status().is_success());
-            let bytes = response.bytes().await.expect("read");
-            serde_json::from_slice::<CreatePoolResponse>(&bytes).expect("decodes")
-        }
-    };
-    let delete_bare = |http: &reqwest::Client| {
-        let http = http.clone();
-        let url = format!("{endpoint}/v2/p/pools/{POOL_NAME}");
-        async move {
-            let response = http.delete(url).send().await.expect("sent");
-            assert!(response.status().is_success());
-            let bytes = response.bytes().await.expect("read");
-            serde_json::from_slice::<DeletePoolResponse>(&bytes).expect("decodes")
-        }
-    };
+    async fn delete_signed(&self) -> DeletePoolResponse {
+        let path = format!("/v2/p/pools/{POOL_NAME}");
+        send_signed(
+            &self.configured,
+            &self.host,
+            reqwest::Method::DELETE,
+            &path,
+            None,
+        )
+        .await
+    }
 
-    let create_signed = || {
-        let body = serde_json::to_vec(&request).expect("encodes");
-        let (http, host) = (&configured, host.as_str());
-        async move {
-            send_signed::<CreatePoolResponse>(
-                http,
-                host,
-                reqwest::Method::POST,
-                "/v2/p/pools",
-                Some(body),
-            )
-            .await
-        }
-    };
-    let delete_path = format!("/v2/p/pools/{POOL_NAME}");
-    let delete_signed = || {
-        let (http, host, path) = (&configured, host.as_str(), delete_path.as_str());
-        async move {
-            send_signed::<DeletePoolResponse>(http, host, reqwest::Method::DELETE, path, None).await
-        }
-    };
+    /// Makes `n` calls one `way` (see the module's documentation), after one warm-up call.
+    fn profile(&self, way: &str, n: usize) {
+        let calls = |n: usize| async move {
+            for _ in 0..n {
+                match way {
+                    "create/generated" => drop(black_box(
+                        generated_create(&self.client, &self.request).await,
+                    )),
+                    "create/cached" => drop(black_box(
+                        generated_create(&self.cached, &self.request).await,
+                    )),
+                    "create/signed" => drop(black_box(self.create_signed().await)),
+                    "create/configured" => {
+                        drop(black_box(self.create_bare(&self.configured).await))
+                    }
+                    "delete/generated" => drop(black_box(generated_delete(&self.client).await)),
+                    "delete/signed" => drop(black_box(self.delete_signed().await)),
+                    "delete/configured" => {
+                        drop(black_box(self.delete_bare(&self.configured).await))
+                    }
+                    other => panic!("CALL_PROFILE: unknown way {other:?}"),
+                }
+            }
+        };
+        self.rt.block_on(async {
+            calls(1).await;
+            calls(n).await;
+        });
+    }
+}
 
-    // Each way works before it is timed.
-    rt.block_on(async {
-        let created = client
-            .create_pool(request.clone())
-            .send()
-            .await
-            .expect("create_pool");
-        assert_eq!(created.request_id.as_deref(), Some("bench-request"));
-        client
-            .delete_pool(POOL_NAME)
-            .send()
-            .await
-            .expect("delete_pool");
-        create_bare(&configured).await;
-        delete_bare(&default).await;
-        create_signed().await;
-        delete_signed().await;
-    });
-
+fn bench_calls(c: &mut criterion::Criterion, record: &Record, ways: &Ways) -> PairedResults {
+    let rt = &ways.rt;
     let mut group = c.benchmark_group("call_create_pool");
     group.sample_size(SAMPLES);
     group.bench_function("generated", |b| {
-        record.iter_async(&mut b.to_async(&rt), "create/generated", || async {
-            client
-                .create_pool(request.clone())
-                .send()
-                .await
-                .expect("create_pool")
+        record.iter_async(&mut b.to_async(rt), "create/generated", || {
+            generated_create(&ways.client, &ways.request)
+        })
+    });
+    group.bench_function("generated_cached", |b| {
+        record.iter_async(&mut b.to_async(rt), "create/cached", || {
+            generated_create(&ways.cached, &ways.request)
         })
     });
     group.bench_function("reqwest_signed", |b| {
-        record.iter_async(&mut b.to_async(&rt), "create/signed", create_signed)
+        record.iter_async(&mut b.to_async(rt), "create/signed", || {
+            ways.create_signed()
+        })
     });
     group.bench_function("reqwest_configured", |b| {
-        record.iter_async(&mut b.to_async(&rt), "create/configured", || {
-            create_bare(&configured)
+        record.iter_async(&mut b.to_async(rt), "create/configured", || {
+            ways.create_bare(&ways.configured)
         })
     });
     group.bench_function("reqwest_default", |b| {
-        record.iter_async(&mut b.to_async(&rt), "create/default", || {
-            create_bare(&default)
+        record.iter_async(&mut b.to_async(rt), "create/default", || {
+            ways.create_bare(&ways.default)
         })
     });
     group.finish();
@@ -323,78 +454,57 @@ fn bench_calls(c: &mut criterion::Criterion, record: &Record, spec: &Value) -> P
     let mut group = c.benchmark_group("call_delete_pool");
     group.sample_size(SAMPLES);
     group.bench_function("generated", |b| {
-        record.iter_async(&mut b.to_async(&rt), "delete/generated", || async {
-            client
-                .delete_pool(POOL_NAME)
-                .send()
-                .await
-                .expect("delete_pool")
+        record.iter_async(&mut b.to_async(rt), "delete/generated", || {
+            generated_delete(&ways.client)
         })
     });
     group.bench_function("reqwest_signed", |b| {
-        record.iter_async(&mut b.to_async(&rt), "delete/signed", delete_signed)
+        record.iter_async(&mut b.to_async(rt), "delete/signed", || {
+            ways.delete_signed()
+        })
     });
     group.bench_function("reqwest_configured", |b| {
-        record.iter_async(&mut b.to_async(&rt), "delete/configured", || {
-            delete_bare(&configured)
+        record.iter_async(&mut b.to_async(rt), "delete/configured", || {
+            ways.delete_bare(&ways.configured)
         })
     });
     group.bench_function("reqwest_default", |b| {
-        record.iter_async(&mut b.to_async(&rt), "delete/default", || {
-            delete_bare(&default)
+        record.iter_async(&mut b.to_async(rt), "delete/default", || {
+            ways.delete_bare(&ways.default)
         })
     });
     group.finish();
 
     let mut results = PairedResults::new();
     if !test_mode() {
-        let create_generated = || async {
-            client
-                .create_pool(request.clone())
-                .send()
-                .await
-                .expect("create_pool")
-        };
-        let delete_generated = || async {
-            client
-                .delete_pool(POOL_NAME)
-                .send()
-                .await
-                .expect("delete_pool")
-        };
+        let create = || batch(rt, || generated_create(&ways.client, &ways.request));
+        let create_cached = || batch(rt, || generated_create(&ways.cached, &ways.request));
+        let delete = || batch(rt, || generated_delete(&ways.client));
         results.push((
             "create_pool",
-            paired(
-                PAIRED_ROUNDS,
-                || batch(&rt, create_generated),
-                || batch(&rt, create_signed),
-            ),
-            paired(
-                PAIRED_ROUNDS,
-                || batch(&rt, create_generated),
-                || batch(&rt, || create_bare(&configured)),
-            ),
+            paired(PAIRED_ROUNDS, create, || batch(rt, || ways.create_signed())),
+            paired(PAIRED_ROUNDS, create, || {
+                batch(rt, || ways.create_bare(&ways.configured))
+            }),
+            Some(paired(PAIRED_ROUNDS, create_cached, create)),
         ));
         results.push((
             "delete_pool",
-            paired(
-                PAIRED_ROUNDS,
-                || batch(&rt, delete_generated),
-                || batch(&rt, delete_signed),
-            ),
-            paired(
-                PAIRED_ROUNDS,
-                || batch(&rt, delete_generated),
-                || batch(&rt, || delete_bare(&configured)),
-            ),
+            paired(PAIRED_ROUNDS, delete, || batch(rt, || ways.delete_signed())),
+            paired(PAIRED_ROUNDS, delete, || {
+                batch(rt, || ways.delete_bare(&ways.configured))
+            }),
+            None,
         ));
     }
-    drop(rt);
+    // However many calls were made, the provider was asked once: the credentials were cached.
+    assert_eq!(ways.provider.asked.load(Ordering::SeqCst), 1);
     results
 }
 
-fn bench_signing(c: &mut criterion::Criterion, record: &Record, spec: &Value) {
-    let body = serde_json::to_vec(&create_example(spec)).expect("encodes");
+fn bench_signing(c: &mut criterion::Criterion, record: &Record) {
+    let request = create_example();
+    let body = serde_json::to_vec(&request).expect("encodes");
     let sdk_date = signer::format_sdk_date(SystemTime::now());
     let headers: Vec<(String, String)> = [
         ("host", "modelarts.cn-north-4.myhuaweicloud.com"),
@@ -412,7 +522,6 @@ fn bench_signing(c: &mut criterion::Criterion, record: &Record, spec: &Value) {
         headers: &headers,
         body: &body,
     };
-    let request = create_example(spec);
 
     let mut group = c.benchmark_group("call_pieces");
     group.sample_size(SAMPLES);
@@ -445,16 +554,24 @@ fn bench_signing(c: &mut criterion::Criterion, record: &Record, spec: &Value) {
 fn main() {
     let mut c = support::criterion();
     let record = Record::default();
-    let spec = real_spec().expect("read the real spec");
-    let interleaved = bench_calls(&mut c, &record, &spec);
-    bench_signing(&mut c, &record, &spec);
+    let ways = Ways::new();
+    if let Ok(profile) = std::env::var("CALL_PROFILE") {
+        let (way, n) = profile
+            .rsplit_once(':')
+            .and_then(|(way, n)| Some((way, n.parse().ok()?)))
+            .expect("CALL_PROFILE=WAY:N, such as create/generated:1000");
+        ways.profile(way, n);
+        return;
+    }
+    let interleaved = bench_calls(&mut c, &record, &ways);
+    bench_signing(&mut c, &record);
     c.final_summary();
     if test_mode() {
         return;
     }
 
     println!(
-        "\ncall summary (median per call; targets: generated <= {SIGNED_TARGET:.2}x the hand-signed request, <= {BARE_TARGET:.2}x bare reqwest)"
+        "\ncall summary (median per call; targets: generated <= {SIGNED_TARGET:.2}x the hand-signed request, <= {BARE_TARGET:.2}x bare reqwest, cached credentials no slower than fixed ones)"
     );
     println!("  {}", support::unknown_fields_kind());
     for op in ["create", "delete"] {
@@ -469,14 +586,23 @@ fn main() {
                 BARE_TARGET,
             ),
             ("default", "bare reqwest::Client::new()", BARE_TARGET),
+            (
+                "cached",
+                "the same with cached credentials (generated/cached)",
+                f64::NAN,
+            ),
         ] {
             if let Some(d) = record.median(&format!("{op}/{other}"), SAMPLES) {
                 let ratio = generated.as_secs_f64() / d.as_secs_f64();
+                let verdict = if target.is_nan() {
+                    "(no target)"
+                } else {
+                    verdict(ratio <= target)
+                };
                 println!(
-                    "  {op}_pool: generated {:>10}  vs {label} {:>10}  ratio {ratio:.2}  {}  (+{:.1} µs)",
+                    "  {op}_pool: generated {:>10}  vs {label} {:>10}  ratio {ratio:.2}  {verdict}  (+{:.1} µs)",
                     human(generated),
                     human(d),
-                    verdict(ratio <= target),
                     (generated.as_secs_f64() - d.as_secs_f64()) * 1e6,
                 );
             }
@@ -485,7 +611,7 @@ fn main() {
     println!(
         "  interleaved ({PAIRED_ROUNDS} rounds of {PAIRED_BATCH} calls each, order alternating):"
     );
-    for (op, signed, bare) in &interleaved {
+    for (op, signed, bare, cached) in &interleaved {
         println!(
             "    {op}: generated {:>10}  hand-signed {:>10}  median ratio {:.3}  {}",
             human(signed.a),
@@ -500,6 +626,14 @@ fn main() {
             bare.ratio,
             verdict(bare.ratio <= BARE_TARGET)
         );
+        if let Some(cached) = cached {
+            println!(
+                "    {op}: cached credentials {:>10}  fixed {:>10}  median ratio {:.3}",
+                human(cached.a),
+                human(cached.b),
+                cached.ratio,
+            );
+        }
     }
     if let Some(sign) = record.median("sign", SAMPLES) {
         println!(

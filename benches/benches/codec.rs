@@ -28,7 +28,8 @@ use std::hint::black_box;
 
 use criterion::Throughput;
 use modelarts_pools::models::DeletePoolResponse;
-use modelarts_pools_benches::{delete_example, large_delete_response, real_spec};
+use modelarts_pools_benches::large_delete_response;
+use modelarts_pools_test_support::seed;
 use serde::{Deserialize, Serialize};
 use support::{Paired, Record, human, paired, per_iter, test_mode, verdict};
 
@@ -402,10 +403,9 @@ fn main() {
     let mut c = support::criterion();
     let record = Record::default();
 
-    let spec = real_spec().expect("read the real spec");
-    let example = delete_example(&spec).expect("the delete_pool 200 example");
-    let seed = serde_json::to_vec(example).expect("encode the seed response");
-    let large = serde_json::to_vec(&large_delete_response(example, 1000, 3, 1000))
+    let example = seed::response("delete_pool", 200);
+    let seed = serde_json::to_vec(&example).expect("encode the seed response");
+    let large = serde_json::to_vec(&large_delete_response(&example, 1000, 3, 1000))
         .expect("encode the large response");
 
     let mut interleaved = PairedResults::new();

@@ -2,7 +2,8 @@
 //!
 //! - [`scale_spec`]: a synthetic spec `factor` times the size of the real one, for measuring how
 //!   regeneration grows.
-//! - [`delete_example`] and [`large_delete_response`]: response bodies for the codec benchmarks.
+//! - [`large_delete_response`]: a large response body for the codec benchmarks (the seed's own
+//!   examples come from `modelarts-pools-test-support`'s seed fixtures).
 //! - [`peak_rss_kib`]: the process's peak resident memory, for `regen-memory`.
 //! - [`openapi::spec_to_openapi`]: the published OpenAPI 3.0.3 document of a spec, for measuring other
 //!   generators on the same API (`vs-progenitor.sh`).
@@ -171,22 +172,8 @@ fn suffix_last_literal_segment(path: &str, n: usize) -> String {
     segments.join("/")
 }
 
-/// The first example of the `delete_pool` 200 response in `spec`: the seed's delete response.
-pub fn delete_example(spec: &Value) -> Option<&Value> {
-    spec.get("operations")?
-        .as_array()?
-        .iter()
-        .find(|op| op.get("name").and_then(Value::as_str) == Some("delete_pool"))?
-        .get("responses")?
-        .as_array()?
-        .iter()
-        .find(|r| r.get("status").and_then(Value::as_u64) == Some(200))?
-        .get("examples")?
-        .as_array()?
-        .first()
-}
-
-/// A large `DeletePoolResponse` body: `example` (the seed's delete response) with
+/// A large `DeletePoolResponse` body: `example` (the seed's delete response,
+/// `modelarts_pools_test_support::seed::response("delete_pool", 200)`) with
 /// `status.resources.available` replaced by `flavors` flavors of `azs` availability zones each,
 /// and `spec.resources` by `resources` resources (each with `extendParams` and `os`).
 pub fn large_delete_response(
@@ -449,10 +436,9 @@ mod tests {
 
     #[test]
     fn large_response_has_the_requested_shape_and_decodes() {
-        let real = real_spec().unwrap();
-        let example = delete_example(&real).expect("delete_pool 200 example");
+        let example = modelarts_pools_test_support::seed::response("delete_pool", 200);
         assert_eq!(example["status"]["phase"], "Running");
-        let large = large_delete_response(example, 1000, 3, 1000);
+        let large = large_delete_response(&example, 1000, 3, 1000);
         let available = large["status"]["resources"]["available"]
             .as_array()
             .unwrap();

@@ -5,6 +5,9 @@
 //! is decided and checked for clashes before anything is emitted. Emitters only print: nothing
 //! here is looked up by name, and nothing can be missing.
 
+/// The method and the body's media type are the spec format's own types: one definition each.
+pub use crate::spec::{HttpMethod, MediaType};
+
 /// Index of a type in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
@@ -370,59 +373,6 @@ pub struct FlagValue {
     pub description: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum HttpMethod {
-    Get,
-    Post,
-    Put,
-    Patch,
-    Delete,
-    Head,
-    Options,
-}
-
-impl HttpMethod {
-    pub const ALL: [HttpMethod; 7] = [
-        HttpMethod::Get,
-        HttpMethod::Post,
-        HttpMethod::Put,
-        HttpMethod::Patch,
-        HttpMethod::Delete,
-        HttpMethod::Head,
-        HttpMethod::Options,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Post => "POST",
-            HttpMethod::Put => "PUT",
-            HttpMethod::Patch => "PATCH",
-            HttpMethod::Delete => "DELETE",
-            HttpMethod::Head => "HEAD",
-            HttpMethod::Options => "OPTIONS",
-        }
-    }
-
-    /// The axum routing function of the method (`get`, `post`…).
-    pub fn routing_fn(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "get",
-            HttpMethod::Post => "post",
-            HttpMethod::Put => "put",
-            HttpMethod::Patch => "patch",
-            HttpMethod::Delete => "delete",
-            HttpMethod::Head => "head",
-            HttpMethod::Options => "options",
-        }
-    }
-
-    /// Safe to repeat (RFC 9110 §9.2.2): retries on 429/502/503/504 and timeouts are allowed.
-    pub fn idempotent(self) -> bool {
-        !matches!(self, HttpMethod::Post | HttpMethod::Patch)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {
     /// The spec's name, which is also the client method's name (`create_pool`).
@@ -551,24 +501,6 @@ pub struct Body {
     /// The method argument that carries it (`body`, unless a parameter has that name).
     pub arg: String,
     pub examples: Vec<serde_json::Value>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MediaType {
-    Json,
-    /// RFC 7396: absent members are left alone, `null` removes one.
-    MergePatch,
-}
-
-impl MediaType {
-    pub const ALL: [MediaType; 2] = [MediaType::Json, MediaType::MergePatch];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MediaType::Json => "application/json",
-            MediaType::MergePatch => "application/merge-patch+json",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

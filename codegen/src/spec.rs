@@ -572,7 +572,10 @@ pub struct ValueDef {
 }
 
 /// An HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+// The one definition: the spec format reads it, and the linked model (`crate::model`) uses it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "UPPERCASE")]
 #[schemars(inline)]
 pub enum HttpMethod {
@@ -585,16 +588,72 @@ pub enum HttpMethod {
     Options,
 }
 
+impl HttpMethod {
+    pub const ALL: [HttpMethod; 7] = [
+        HttpMethod::Get,
+        HttpMethod::Post,
+        HttpMethod::Put,
+        HttpMethod::Patch,
+        HttpMethod::Delete,
+        HttpMethod::Head,
+        HttpMethod::Options,
+    ];
+
+    /// The method as sent (`GET`), also its spelling in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+        }
+    }
+
+    /// The axum routing function of the method (`get`, `post`…).
+    pub fn routing_fn(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "get",
+            HttpMethod::Post => "post",
+            HttpMethod::Put => "put",
+            HttpMethod::Patch => "patch",
+            HttpMethod::Delete => "delete",
+            HttpMethod::Head => "head",
+            HttpMethod::Options => "options",
+        }
+    }
+
+    /// Safe to repeat (RFC 9110 §9.2.2): retries on 429/502/503/504 and timeouts are allowed.
+    pub fn idempotent(self) -> bool {
+        !matches!(self, HttpMethod::Post | HttpMethod::Patch)
+    }
+}
+
 /// The body's media type: absent means application/json; "application/merge-patch+json" makes
 /// the body a JSON merge patch (RFC 7396), where every optional member of every type reachable
 /// from it can be absent, set, or null (remove it). Such types must not be used anywhere else.
+// The one definition, used by the linked model too. (No doc comments on the variants: they
+// would turn the schema's `enum` into a `oneOf`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[schemars(inline)]
 pub enum MediaType {
     #[serde(rename = "application/json")]
     Json,
+    // RFC 7396: absent members are left alone, `null` removes one.
     #[serde(rename = "application/merge-patch+json")]
     MergePatch,
+}
+
+impl MediaType {
+    /// The media type as sent in `Content-Type`, also its spelling in the spec.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaType::Json => "application/json",
+            MediaType::MergePatch => "application/merge-patch+json",
+        }
+    }
 }
 
 /// One API operation (one source document).

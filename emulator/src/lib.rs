@@ -340,7 +340,7 @@ impl Service for Emulator {
                     })
                     && status
                         .as_ref()
-                        .is_none_or(|s| pool["status"]["phase"].as_str() == Some(s))
+                        .is_none_or(|s| pool["status"]["phase"].as_str() == Some(s.as_str()))
             })
             .collect();
         typed(json!({ "apiVersion": "v2", "kind": "PoolList", "items": items }))

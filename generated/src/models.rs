@@ -1265,6 +1265,8 @@ object_serde!(CreateNodePoolResponse {
 open_enum! {
     /// 订单操作类型: values of the query parameter actionType of create_order_id.
     ///
+    /// # Provenance
+    ///
     /// Source: `CreateOrderId.json`.
     pub enum CreateOrderIdActionType {
         /// `toPeriod`: 按需转包周期,默认值
@@ -2117,6 +2119,8 @@ open_enum! {
 open_enum! {
     /// 资源池状态: values of the query parameter status of list_pools.
     ///
+    /// # Provenance
+    ///
     /// Source: `ListPools.json`.
     pub enum ListPoolsStatus {
         /// `created`: 创建成功的资源池。
@@ -2131,6 +2135,8 @@ open_enum! {
 open_enum! {
     /// 查询资源池作业列表的排序条件: values of the query parameter sort of list_workloads.
     ///
+    /// # Provenance
+    ///
     /// Source: `ListWorkloads.json`.
     pub enum ListWorkloadsSort {
         /// `create_time`: 根据作业创建时间排序。
@@ -2140,6 +2146,8 @@ open_enum! {
 
 open_enum! {
     /// 根据作业状态查询资源池作业列表: values of the query parameter status of list_workloads.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListWorkloads.json`.
     pub enum ListWorkloadsStatus {
@@ -2166,6 +2174,8 @@ open_enum! {
 
 open_enum! {
     /// 根据作业类型查询资源池作业列表: values of the query parameter type of list_workloads.
+    ///
+    /// # Provenance
     ///
     /// Source: `ListWorkloads.json`.
     pub enum ListWorkloadsType {
@@ -10802,6 +10812,8 @@ open_enum! {
 
 open_enum! {
     /// 查询资源池监控信息的时间粒度,以秒为单位: values of the query parameter period of show_pool_monitor.
+    ///
+    /// # Provenance
     ///
     /// Source: `ShowPoolMonitor.json`.
     pub enum ShowPoolMonitorPeriod {

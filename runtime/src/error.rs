@@ -445,6 +445,21 @@ pub(crate) fn json_path(path: &serde_path_to_error::Path) -> String {
     out
 }
 
+/// The error and its sources, joined with `: ` (a source whose text the previous one already
+/// holds is left out).
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if parts.last().is_none_or(|last| !last.contains(&text)) {
+            parts.push(text);
+        }
+        source = e.source();
+    }
+    parts.join(": ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

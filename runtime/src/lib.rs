@@ -30,10 +30,27 @@
 //!
 //! # Environment
 //!
-//! Environment variables read by [`ClientBuilder::from_env`] and [`Credentials::from_env`]:
-//! `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_SECURITY_TOKEN`,
-//! `HUAWEICLOUD_SDK_AUTH_TOKEN` (IAM token, used when no AK/SK is set),
-//! `HUAWEICLOUD_SDK_PROJECT_ID`, `HUAWEICLOUD_SDK_ENDPOINT` and `HUAWEICLOUD_SDK_REGION`.
+//! Every variable the runtime and the program read. [`ClientBuilder::from_env`] reads the
+//! configuration ones when the client is built; the credentials chain reads its sources on the
+//! first call (and again at each refresh).
+//!
+//! | Variable | Read by | What it gives |
+//! |---|---|---|
+//! | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK` | [`ClientBuilder::from_env`], [`Credentials::from_env`], [`credentials::EnvironmentProvider`] | AK/SK credentials |
+//! | `HUAWEICLOUD_SDK_SECURITY_TOKEN` | the same | the security token of temporary AK/SK |
+//! | `HUAWEICLOUD_SDK_AUTH_TOKEN` | the same | an IAM token (`X-Auth-Token`), used when no AK/SK is set |
+//! | `HUAWEICLOUD_SDK_IDP_ID`, `HUAWEICLOUD_SDK_ID_TOKEN_FILE` | [`credentials::EnvironmentProvider`] | a federated identity: its identity provider and the file of its ID token, exchanged with IAM |
+//! | `HUAWEICLOUD_SDK_CREDENTIALS_FILE` | [`credentials::ProfileProvider`] | the profile file (default `~/.huaweicloud/credentials`, found through `HOME`, or `USERPROFILE` on Windows) |
+//! | `HUAWEICLOUD_SDK_METADATA_ENDPOINT` | [`credentials::InstanceMetadataProvider`], [`ClientBuilder::from_env`] | the instance metadata service (default `http://169.254.169.254`) |
+//! | `HUAWEICLOUD_SDK_IAM_ENDPOINT` | [`ClientBuilder::from_env`], the federated identity | IAM, for the project lookup and ID token exchanges (default: the region's) |
+//! | `HUAWEICLOUD_SDK_PROJECT_ID` | [`ClientBuilder::from_env`], [`credentials::EnvironmentProvider`], the program (`--project-id`) | the project ID (else looked up by region) |
+//! | `HUAWEICLOUD_SDK_REGION` | [`ClientBuilder::from_env`], the program (`--region`) | the region |
+//! | `HUAWEICLOUD_SDK_ENDPOINT` | [`ClientBuilder::from_env`], the program (`--endpoint`) | the endpoint URL |
+//! | `HUAWEICLOUD_SDK_PROXY`, `HUAWEICLOUD_SDK_NO_PROXY` | [`ClientBuilder::from_env`], the program (`--proxy`, `--no-proxy`) | a proxy for every request and the hosts that bypass it |
+//! | `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` (and lower case) | `reqwest`, when no proxy is set | the system's proxy |
+//! | `HUAWEICLOUD_SDK_CA_FILE` | [`ClientBuilder::from_env`], the program (`--ca-file`) | a PEM file of root certificates to trust besides the system's |
+//! | `HUAWEICLOUD_SDK_CLIENT_CERT_FILE`, `HUAWEICLOUD_SDK_CLIENT_KEY_FILE` | [`ClientBuilder::from_env`], the program (`--client-cert`, `--client-key`) | a client certificate and its key (PEM) |
+//! | `MODELARTS_POOLS_VIRTUAL_WAIT_TIME` | the program (feature `cli`) | `1`: `--wait` pauses take no real time (for tests of a program) |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 // `Error::Api` holds the `ApiError` (status, code, message, headers...) inline by design, so

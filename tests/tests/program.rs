@@ -356,6 +356,8 @@ fn without_credentials_it_exits_2_and_sends_nothing() {
             && out.stderr.contains("HUAWEICLOUD_SDK_AUTH_TOKEN"),
         "{out:?}"
     );
+    // The metadata service was tried, and the report says so.
+    assert!(out.stderr.contains("metadata"), "{out:?}");
     // An AK without its SK is refused too.
     let half = [
         ("HUAWEICLOUD_SDK_AK", AK.to_string()),
@@ -1042,4 +1044,168 @@ fn create_node_pool_wait_follows_the_node_pool_named_in_the_answer() {
         requests[1].path(),
         format!("/v2/{PROJECT}/pools/{POOL}/nodepools")
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Network options: proxy, exclusions, certificates, the operation timeout
+// ---------------------------------------------------------------------------------------------
+
+fn delete_answer() -> server::Reply {
+    json_reply(200, &server::seed_response("delete_pool", 200).to_string())
+}
+
+#[test]
+fn proxy_options_and_variables_send_the_request_through_the_proxy() {
+    // --proxy: the proxy (a loopback fake) gets the signed request in absolute form, the
+    // endpoint nothing.
+    let endpoint = Server::start([]);
+    let proxy = Server::start([delete_answer()]);
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["--endpoint".to_owned(), endpoint.endpoint()];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        args.extend(["delete-pool", "--pool-name", POOL].map(String::from));
+        args
+    };
+    let with = |extra: &[&str], env: &[(&str, String)]| {
+        let args = args(extra);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        run(&args, env, None)
+    };
+    let proxy_url = format!("http://alice:s3cret@{}", proxy.addr());
+    with(&["--proxy", &proxy_url], &credentials()).assert_code(0);
+    let request = proxy.only();
+    assert_eq!(
+        request.target,
+        format!("{}/v2/{PROJECT}/pools/{POOL}", endpoint.endpoint())
+    );
+    assert_eq!(
+        request.header("proxy-authorization"),
+        Some("Basic YWxpY2U6czNjcmV0")
+    );
+    assert!(request.header("authorization").is_some(), "{request:?}");
+    endpoint.assert_untouched();
+
+    // HUAWEICLOUD_SDK_PROXY does the same.
+    let proxy = Server::start([delete_answer()]);
+    let mut env = credentials();
+    env.push(("HUAWEICLOUD_SDK_PROXY", proxy.endpoint()));
+    with(&[], &env).assert_code(0);
+    assert!(proxy.only().target.starts_with("http://"));
+    endpoint.assert_untouched();
+
+    // --no-proxy naming the endpoint's host, and HUAWEICLOUD_SDK_NO_PROXY: straight there.
+    let direct = Server::start([delete_answer(), delete_answer()]);
+    let direct_args = |extra: &[&str]| {
+        let mut args = vec!["--endpoint".to_owned(), direct.endpoint()];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        args.extend(["delete-pool", "--pool-name", POOL].map(String::from));
+        args
+    };
+    let a = direct_args(&["--no-proxy", "127.0.0.1"]);
+    run(
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        &env,
+        None,
+    )
+    .assert_code(0);
+    let mut env_no_proxy = env.clone();
+    env_no_proxy.push(("HUAWEICLOUD_SDK_NO_PROXY", "127.0.0.1".into()));
+    let a = direct_args(&[]);
+    run(
+        &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        &env_no_proxy,
+        None,
+    )
+    .assert_code(0);
+    let requests = direct.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(
+        requests.iter().all(|r| r.target.starts_with('/')),
+        "{requests:?}"
+    );
+    // The proxy saw only the request of HUAWEICLOUD_SDK_PROXY's run above.
+    assert_eq!(proxy.requests().len(), 1);
+}
+
+#[test]
+fn bad_certificate_files_are_refused_naming_the_file_and_nothing_is_sent() {
+    let server = Server::start([]);
+    let endpoint = server.endpoint();
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing-ca.pem");
+    let not_pem = dir.path().join("not-a-certificate.pem");
+    std::fs::write(&not_pem, "hello, not PEM\n").unwrap();
+    let (missing, not_pem) = (missing.to_str().unwrap(), not_pem.to_str().unwrap());
+    // (options, variables, the file the report must name)
+    type Case<'a> = (Vec<&'a str>, Vec<(&'a str, String)>, &'a str);
+    let cases: Vec<Case<'_>> = vec![
+        (vec!["--ca-file", missing], vec![], missing),
+        (vec!["--ca-file", not_pem], vec![], not_pem),
+        (
+            vec![],
+            vec![("HUAWEICLOUD_SDK_CA_FILE", not_pem.to_owned())],
+            not_pem,
+        ),
+        (vec!["--client-cert", not_pem], vec![], not_pem),
+        (
+            vec![],
+            vec![("HUAWEICLOUD_SDK_CLIENT_CERT_FILE", missing.to_owned())],
+            missing,
+        ),
+    ];
+    for (extra, more_env, named) in cases {
+        let mut args = vec!["--endpoint", endpoint.as_str()];
+        args.extend(extra.iter().copied());
+        args.extend(["delete-pool", "--pool-name", POOL]);
+        let mut env = credentials();
+        env.extend(more_env);
+        let out = run(&args, &env, None);
+        out.assert_code(2);
+        assert!(out.stderr.contains(named), "{named} not named: {out:?}");
+        assert!(out.stdout.is_empty(), "{out:?}");
+    }
+    // A key without its certificate is bad usage.
+    let out = run(
+        &[
+            "--endpoint",
+            &endpoint,
+            "--client-key",
+            not_pem,
+            "delete-pool",
+            "--pool-name",
+            POOL,
+        ],
+        &credentials(),
+        None,
+    );
+    out.assert_code(2);
+    assert!(out.stderr.contains("--client-cert"), "{out:?}");
+    server.assert_untouched();
+}
+
+#[test]
+fn the_operation_timeout_ends_a_call_the_server_never_answers() {
+    // The server reads the request and never answers; the attempt timeout (60 s) is far off, so
+    // only --operation-timeout can end the call.
+    let server = Server::start([server::Reply::hang()]);
+    let out = run(
+        &[
+            "--endpoint",
+            &server.endpoint(),
+            "--operation-timeout",
+            "1",
+            "delete-pool",
+            "--pool-name",
+            POOL,
+        ],
+        &credentials(),
+        None,
+    );
+    out.assert_code(1);
+    assert!(
+        out.stderr
+            .contains("operation timeout of 1s ran out during attempt 1"),
+        "{out:?}"
+    );
+    assert_eq!(server.requests().len(), 1);
 }

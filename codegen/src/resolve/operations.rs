@@ -10,9 +10,7 @@ use crate::model::{
     Param, ParamKind, PathSegment, Primitive, Response, TypeEntry, TypeId, TypeKind, TypeRef,
 };
 use crate::naming;
-use crate::spec::{
-    self, Choice, Operation as OperationDef, PaginationDef, ParamDef, ResponseDef, Spec,
-};
+use crate::spec::{Choice, Operation as OperationDef, PaginationDef, ParamDef, ResponseDef, Spec};
 
 /// Where a parameter goes, as the spec lists them.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -61,7 +59,7 @@ fn operation(
         );
     }
     let method = match &def.method {
-        Choice::Known(method) => http_method(*method),
+        Choice::Known(method) => *method,
         Choice::Other(text) => {
             let all: Vec<&str> = HttpMethod::ALL.iter().map(|m| m.as_str()).collect();
             r.error(
@@ -114,8 +112,8 @@ fn operation(
 
     let request_body = def.request_body.as_ref().and_then(|body| {
         let media_type = match &body.media_type {
-            None | Some(Choice::Known(spec::MediaType::Json)) => MediaType::Json,
-            Some(Choice::Known(spec::MediaType::MergePatch)) => MediaType::MergePatch,
+            None => MediaType::Json,
+            Some(Choice::Known(media_type)) => *media_type,
             Some(Choice::Other(name)) => {
                 r.error(format!("{base}.request_body.media_type"), format!("media type {name:?} is not supported; use \"application/json\" or \"application/merge-patch+json\""));
                 MediaType::Json
@@ -596,17 +594,4 @@ fn status_variant(status: u16) -> String {
         .and_then(|code| code.canonical_reason())
         .and_then(naming::upper_camel_case)
         .unwrap_or_else(|| format!("Status{status}"))
-}
-
-/// The model's method for the spec's.
-fn http_method(method: spec::HttpMethod) -> HttpMethod {
-    match method {
-        spec::HttpMethod::Get => HttpMethod::Get,
-        spec::HttpMethod::Post => HttpMethod::Post,
-        spec::HttpMethod::Put => HttpMethod::Put,
-        spec::HttpMethod::Patch => HttpMethod::Patch,
-        spec::HttpMethod::Delete => HttpMethod::Delete,
-        spec::HttpMethod::Head => HttpMethod::Head,
-        spec::HttpMethod::Options => HttpMethod::Options,
-    }
 }

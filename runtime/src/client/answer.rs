@@ -7,7 +7,7 @@ use http::header::{self, HeaderValue};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use super::attempt::failure_error;
+use super::failure::failure_error;
 use crate::error::{
     DecodeError, Error, TransportError, TransportErrorKind, json_path, truncate_chars,
 };
@@ -63,12 +63,24 @@ pub(super) async fn read_body(
 }
 
 fn is_json_content_type(value: &HeaderValue) -> bool {
-    let text = String::from_utf8_lossy(value.as_bytes()).to_ascii_lowercase();
-    let mime = text.split(';').next().unwrap_or("").trim();
-    mime == "application/json"
-        || mime
-            .split_once('/')
-            .is_some_and(|(kind, sub)| !kind.is_empty() && sub.ends_with("+json"))
+    let bytes = value.as_bytes();
+    let mime = bytes
+        .split(|&b| b == b';')
+        .next()
+        .unwrap_or_default()
+        .trim_ascii();
+    if mime.eq_ignore_ascii_case(b"application/json") {
+        return true;
+    }
+    match mime.iter().position(|&b| b == b'/') {
+        Some(slash) => {
+            let (kind, sub) = (&mime[..slash], &mime[slash + 1..]);
+            !kind.is_empty()
+                && sub.len() >= 5
+                && sub[sub.len() - 5..].eq_ignore_ascii_case(b"+json")
+        }
+        None => false,
+    }
 }
 
 /// Decodes a 2xx body as `T`.

@@ -1,25 +1,26 @@
 //! One attempt: the headers, the signature over exactly what is sent, the exchange, and the
 //! answer sorted into a response or an error. Whether to try again is not decided here.
 
+use std::borrow::Cow;
 use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
 use bytes::Bytes;
-use http::StatusCode;
 use http::header::{self, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 
 use super::answer::{decode, read_body};
-use super::{Client, Target, chain};
+use super::failure::failure_error;
+use super::{Client, Target};
 use crate::credentials::Credentials;
 use crate::error::{
     ApiError, Error, REQUEST_ID_HEADER, TransportError, TransportErrorKind, header_text,
 };
 use crate::hook::{RequestInfo, ResponseInfo};
 use crate::request::{OperationRequest, Response};
-use crate::signer::{self, SigningInput};
-use crate::transport::{Failure, Outgoing, Sender};
+use crate::signer;
+use crate::transport::{Outgoing, Sender};
 
 impl Client {
     /// The headers to send (before `Authorization`), in order: the client's, then
@@ -94,24 +95,22 @@ impl Client {
         let body: Bytes = request.body.clone().unwrap_or_default();
 
         if let Credentials::AkSk { ak, sk, .. } = credentials {
-            // Sign exactly what is sent; the token header of AK/SK mode is signed too.
-            let signed: Vec<(String, String)> = headers
+            // Sign exactly what is sent; the token header of AK/SK mode is signed too. Values
+            // are read as the signer reads text (the client's own are ASCII; an interceptor's
+            // bytes that are not UTF-8 are signed as U+FFFD, as before).
+            let values: Vec<Cow<'_, str>> = headers
                 .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
+                .map(|(_, v)| String::from_utf8_lossy(v.as_bytes()))
                 .collect();
-            let signature = signer::sign(
-                &SigningInput {
-                    method: request.method.as_str(),
-                    path,
-                    query,
-                    headers: &signed,
-                    body: &body,
-                },
+            let signature = signer::sign_parts(
+                request.method.as_str(),
+                path,
+                query,
+                headers
+                    .iter()
+                    .zip(&values)
+                    .map(|((n, _), v)| (n.as_str(), v.as_ref())),
+                &body,
                 ak,
                 sk.expose(),
                 &sdk_date,
@@ -215,110 +214,4 @@ impl Client {
             Err(e) => Err(Error::Decode(e)),
         }
     }
-}
-
-/// Whether a rustls error is somewhere in the chain (also inside `io::Error`s, whose `source()`
-/// skips the wrapped error).
-fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    let mut depth = 0;
-    while let Some(e) = current {
-        if e.is::<rustls::Error>() {
-            return true;
-        }
-        let wrapped = e
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref());
-        if wrapped.is_some_and(|inner| is_tls_error(inner)) {
-            return true;
-        }
-        depth += 1;
-        if depth > 32 {
-            break;
-        }
-        current = e.source();
-    }
-    false
-}
-
-/// A failed exchange, whichever transport it went through, as a transport error of the kind it is.
-pub(super) fn failure_error(
-    operation: &'static str,
-    failure: Failure,
-    status: Option<StatusCode>,
-    request_id: Option<String>,
-) -> Error {
-    let (kind, message) = match failure {
-        Failure::Reqwest(e) => return transport_error(operation, &e, status, request_id),
-        Failure::TimedOut(after) => (
-            TransportErrorKind::Timeout,
-            format!("no complete answer within the timeout of {after:?}"),
-        ),
-        Failure::Other(e) => (failure_kind(&*e), chain(&*e)),
-    };
-    let mut e = TransportError::new(kind, operation, message);
-    e.status = status;
-    e.request_id = request_id;
-    Error::Transport(Box::new(e))
-}
-
-/// The kind of a transport's own error, by what is in its chain.
-fn failure_kind(error: &(dyn std::error::Error + 'static)) -> TransportErrorKind {
-    if is_tls_error(error) {
-        return TransportErrorKind::Tls;
-    }
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    let mut depth = 0;
-    while let Some(e) = current {
-        if let Some(e) = e.downcast_ref::<reqwest::Error>() {
-            if e.is_connect() {
-                return TransportErrorKind::Connect;
-            }
-            if e.is_timeout() {
-                return TransportErrorKind::Timeout;
-            }
-        }
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            use std::io::ErrorKind;
-            match io.kind() {
-                ErrorKind::TimedOut => return TransportErrorKind::Timeout,
-                ErrorKind::ConnectionRefused
-                | ErrorKind::NotFound
-                | ErrorKind::AddrNotAvailable
-                | ErrorKind::HostUnreachable
-                | ErrorKind::NetworkUnreachable => return TransportErrorKind::Connect,
-                _ => {}
-            }
-        }
-        depth += 1;
-        if depth > 32 {
-            break;
-        }
-        current = e.source();
-    }
-    TransportErrorKind::Other
-}
-
-/// A failed exchange as a transport error of the kind it is.
-pub(super) fn transport_error(
-    operation: &'static str,
-    error: &reqwest::Error,
-    status: Option<StatusCode>,
-    request_id: Option<String>,
-) -> Error {
-    let kind = if is_tls_error(error) {
-        TransportErrorKind::Tls
-    } else if error.is_connect() {
-        TransportErrorKind::Connect
-    } else if error.is_timeout() {
-        TransportErrorKind::Timeout
-    } else if error.is_redirect() {
-        TransportErrorKind::Redirect
-    } else {
-        TransportErrorKind::Other
-    };
-    let mut e = TransportError::new(kind, operation, chain(error));
-    e.status = status;
-    e.request_id = request_id;
-    Error::Transport(Box::new(e))
 }

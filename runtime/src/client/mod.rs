@@ -1,10 +1,12 @@
 //! The client: configuration (`config`), the retry loop (here, with the classifier, policy and
-//! budget of [`crate::retry`]), one attempt (`attempt`), and reading and decoding the answer
-//! (`answer`).
+//! budget of [`crate::retry`]), one attempt (`attempt`), reading and decoding the answer
+//! (`answer`), a failed exchange named as a transport error (`failure`, which both use), and
+//! the project ID (`project`).
 
 mod answer;
 mod attempt;
 mod config;
+mod failure;
 mod project;
 
 #[cfg(test)]
@@ -361,18 +363,4 @@ fn operation_timed_out(operation: &'static str, limit: Duration, attempt: u32) -
              attempts and the pauses between them)"
         ),
     )))
-}
-
-/// The error and its sources, joined with `: ` (repeats left out).
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut parts: Vec<String> = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(e) = source {
-        let text = e.to_string();
-        if parts.last().is_none_or(|last| !last.contains(&text)) {
-            parts.push(text);
-        }
-        source = e.source();
-    }
-    parts.join(": ")
 }

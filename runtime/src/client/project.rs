@@ -16,7 +16,7 @@ use http::header::{self, HeaderName, HeaderValue};
 use reqwest::Url;
 
 use super::Client;
-use super::attempt::transport_error;
+use super::failure::transport_error;
 use crate::credentials::{Credentials, iam_endpoint_for_region};
 use crate::error::{ApiError, Error};
 use crate::request::OperationRequest;

@@ -7,6 +7,7 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 
 use super::provider::CredentialsError;
+use crate::error::error_chain;
 
 /// Largest answer a source reads (IAM tokens with their catalogue are a few hundred KiB).
 const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
@@ -148,20 +149,6 @@ impl Answer {
         }
         text
     }
-}
-
-/// The error and its sources, joined with `: `.
-pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut parts: Vec<String> = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(e) = source {
-        let text = e.to_string();
-        if parts.last().is_none_or(|last| !last.contains(&text)) {
-            parts.push(text);
-        }
-        source = e.source();
-    }
-    parts.join(": ")
 }
 
 /// A string member of a JSON object, trimmed, if present and not empty.

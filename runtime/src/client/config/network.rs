@@ -9,8 +9,7 @@ use http::header::HeaderValue;
 use rustls_pki_types::pem::{self, SectionKind};
 
 use super::ClientBuilder;
-use crate::client::chain;
-use crate::error::Error;
+use crate::error::{Error, error_chain as chain};
 
 /// Environment variable holding a proxy URL for every request, such as
 /// `http://user:password@proxy.internal:3128`; it replaces the standard variables
