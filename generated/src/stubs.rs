@@ -23,8 +23,10 @@ pub const ENDPOINT: &str = "http://localhost";
 /// The project ID of a client built by [`Stubs::client`].
 pub const PROJECT_ID: &str = "stub-project";
 
-/// One [`Stub`] per operation, and the [`Service`] they make.
+/// One [`Stub`] per operation, and the [`Service`] they make. Made with [`Stubs::new`]
+/// (`#[non_exhaustive]`: an operation the service adds is one more field).
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Stubs {
     /// `batch_bind_pool_nodes` (`POST /v2/{project_id}/pools/{pool_name}/nodes/batch-bind`): records each call's `input::BatchBindPoolNodesInput`, as `Service::batch_bind_pool_nodes` receives it.
     pub batch_bind_pool_nodes: Stub<

@@ -94,8 +94,10 @@ pub fn stubs_rs(api: &Api) -> TokenStream {
         /// The project ID of a client built by [`Stubs::client`].
         pub const PROJECT_ID: &str = "stub-project";
 
-        /// One [`Stub`] per operation, and the [`Service`] they make.
+        /// One [`Stub`] per operation, and the [`Service`] they make. Made with [`Stubs::new`]
+        /// (`#[non_exhaustive]`: an operation the service adds is one more field).
         #[derive(Debug)]
+        #[non_exhaustive]
         pub struct Stubs {
             #(#fields)*
         }
