@@ -1,15 +1,16 @@
 //! The emulator's time: when a pending change settles, and the timestamps it shows. The system's
-//! clocks by default; a [`ManualClock`] moves only when told, so tests of transitions neither
+//! clock by default; a [`ManualClock`] moves only when told, so tests of transitions neither
 //! sleep nor read the wall clock.
+//!
+//! It is calendar time, not monotonic time, because a state file keeps when each pending change
+//! settles across restarts; a system clock set back only makes a change settle later.
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 /// Where the emulator reads the time.
 pub trait Clock: Send + Sync {
-    /// Monotonic time: pending changes settle once it reaches their time.
-    fn now(&self) -> Instant;
-    /// Calendar time: what `creationTimestamp` shows.
+    /// Calendar time: what `creationTimestamp` shows, and when pending changes settle.
     fn calendar(&self) -> SystemTime;
 }
 
@@ -18,10 +19,6 @@ pub trait Clock: Send + Sync {
 pub struct SystemClock;
 
 impl Clock for SystemClock {
-    fn now(&self) -> Instant {
-        Instant::now()
-    }
-
     fn calendar(&self) -> SystemTime {
         SystemTime::now()
     }
@@ -31,8 +28,6 @@ impl Clock for SystemClock {
 /// 2025-01-01T00:00:00Z, so the timestamps it shows are the same on every run.
 #[derive(Debug)]
 pub struct ManualClock {
-    /// Where monotonic time starts (an `Instant` cannot be made from a number).
-    origin: Instant,
     passed: Mutex<Duration>,
 }
 
@@ -42,7 +37,6 @@ const CALENDAR_ORIGIN: u64 = 1_735_689_600;
 impl ManualClock {
     pub fn new() -> Self {
         ManualClock {
-            origin: Instant::now(),
             passed: Mutex::new(Duration::ZERO),
         }
     }
@@ -67,10 +61,6 @@ impl Default for ManualClock {
 }
 
 impl Clock for ManualClock {
-    fn now(&self) -> Instant {
-        self.origin + *self.passed()
-    }
-
     fn calendar(&self) -> SystemTime {
         SystemTime::UNIX_EPOCH + Duration::from_secs(CALENDAR_ORIGIN) + *self.passed()
     }

@@ -7,11 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
-use modelarts_pools_emulator::Emulator;
+use modelarts_pools_emulator::{Emulator, StateFile};
 use modelarts_pools_runtime::server::Auth;
 
-/// A local ModelArts resource pool service, in memory: pools, their nodes and node pools, with the
-/// service's names, phases, errors and AK/SK signature checks.
+/// A local ModelArts resource pool service: every operation of the published document, with the
+/// service's names, phases, errors and AK/SK signature checks; its world kept in a file on demand,
+/// and faults injected on demand.
 #[derive(Parser)]
 #[command(name = "modelarts-pools-emulator", version)]
 struct Args {
@@ -35,6 +36,15 @@ struct Args {
     /// How long creating, resizing and deleting take, in milliseconds
     #[arg(long, value_name = "MS", default_value_t = 2000)]
     transition_ms: u64,
+    /// Keep the world in FILE: start from what it holds (empty if it does not exist) and write
+    /// every change to it before answering
+    #[arg(long, value_name = "FILE")]
+    state: Option<std::path::PathBuf>,
+    /// Make an operation fail: OPERATION=FAULT[:TIMES], FAULT one of throttle[=SECONDS],
+    /// error[=STATUS], slow=MILLISECONDS, close; OPERATION `*` for all (repeatable; a request can
+    /// also ask with the header X-Emulator-Fault: FAULT)
+    #[arg(long, value_name = "RULE")]
+    fault: Vec<String>,
 }
 
 fn main() -> ExitCode {
@@ -59,7 +69,23 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let emulator = Arc::new(Emulator::new(Duration::from_millis(args.transition_ms)));
+    let mut emulator = Emulator::new(Duration::from_millis(args.transition_ms));
+    if let Some(path) = args.state {
+        emulator = match emulator.with_state_file(StateFile::new(path)) {
+            Ok(emulator) => emulator,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        };
+    }
+    for rule in &args.fault {
+        if let Err(e) = emulator.faults().add_rule(rule) {
+            eprintln!("error: --fault {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let emulator = Arc::new(emulator);
     let listen = args.listen;
     runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(listen).await {
@@ -74,7 +100,7 @@ fn main() -> ExitCode {
         let _ = writeln!(out, "listening on http://{address}");
         let _ = out.flush();
         drop(out);
-        let app = modelarts_pools::server::router(emulator, auth);
+        let app = emulator.router(auth);
         let stop = async {
             let _ = tokio::signal::ctrl_c().await;
         };

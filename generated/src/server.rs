@@ -560,6 +560,189 @@ struct Shared<S> {
     auth: Auth,
 }
 
+/// Every operation's method, path template and name, as [`router`] serves them: what a
+/// middleware finds an operation by (from axum's `MatchedPath`).
+pub const ROUTES: &[server::Route] = &[
+    server::Route::new(
+        "POST",
+        "/v2/{project_id}/pools/{pool_name}/nodes/batch-bind",
+        "batch_bind_pool_nodes",
+    ),
+    server::Route::new(
+        "POST",
+        "/v1/{project_id}/pools/{pool_name}/tags/create",
+        "batch_create_pool_tags",
+    ),
+    server::Route::new(
+        "POST",
+        "/v2/{project_id}/pools/{pool_name}/nodes/batch-delete",
+        "batch_delete_pool_nodes",
+    ),
+    server::Route::new(
+        "DELETE",
+        "/v1/{project_id}/pools/{pool_name}/tags/delete",
+        "batch_delete_pool_tags",
+    ),
+    server::Route::new(
+        "POST",
+        "/v2/{project_id}/pools/{pool_name}/nodes/batch-lock",
+        "batch_lock_pool_nodes",
+    ),
+    server::Route::new(
+        "POST",
+        "/v2/{project_id}/pools/{pool_name}/nodes/batch-migrate",
+        "batch_migrate_pool_nodes",
+    ),
+    server::Route::new(
+        "POST",
+        "/v2/{project_id}/pools/{pool_name}/nodes/batch-reboot",
+        "batch_reboot_pool_nodes",
+    ),
+    server::Route::new(
+        "POST",
+        "/v2/{project_id}/pools/{pool_name}/nodes/batch-reset",
+        "batch_reset_pool_nodes",
+    ),
+    server::Route::new(
+        "POST",
+        "/v2/{project_id}/pools/{pool_name}/nodes/batch-resize",
+        "batch_resize_pool_nodes",
+    ),
+    server::Route::new(
+        "POST",
+        "/v2/{project_id}/pools/{pool_name}/nodes/batch-unlock",
+        "batch_unlock_pool_nodes",
+    ),
+    server::Route::new(
+        "POST",
+        "/v2/{project_id}/pools/{pool_name}/nodes/batch-update",
+        "batch_update_pool_nodes",
+    ),
+    server::Route::new("POST", "/v1/{project_id}/networks", "create_network"),
+    server::Route::new(
+        "POST",
+        "/v2/{project_id}/pools/{pool_name}/nodepools",
+        "create_node_pool",
+    ),
+    server::Route::new(
+        "POST",
+        "/v2/{project_id}/pools/{name}/orderid",
+        "create_order_id",
+    ),
+    server::Route::new("POST", "/v2/{project_id}/pools", "create_pool"),
+    server::Route::new(
+        "POST",
+        "/v2/{project_id}/pools/{pool_name}/plugins",
+        "create_pool_plugin",
+    ),
+    server::Route::new(
+        "DELETE",
+        "/v1/{project_id}/networks/{network_name}",
+        "delete_network",
+    ),
+    server::Route::new(
+        "DELETE",
+        "/v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}",
+        "delete_node_pool",
+    ),
+    server::Route::new("DELETE", "/v2/{project_id}/pools/{pool_name}", "delete_pool"),
+    server::Route::new("GET", "/v1/{project_id}/networks", "list_networks"),
+    server::Route::new(
+        "GET",
+        "/v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}/nodes",
+        "list_node_pool_nodes",
+    ),
+    server::Route::new(
+        "GET",
+        "/v2/{project_id}/pools/{pool_name}/nodepools",
+        "list_node_pools",
+    ),
+    server::Route::new(
+        "GET",
+        "/v2/{project_id}/plugintemplates",
+        "list_plugin_templates",
+    ),
+    server::Route::new(
+        "GET",
+        "/v2/{project_id}/pools/{pool_name}/nodes",
+        "list_pool_nodes",
+    ),
+    server::Route::new(
+        "GET",
+        "/v2/{project_id}/pools/{pool_name}/plugins",
+        "list_pool_plugins",
+    ),
+    server::Route::new("GET", "/v1/{project_id}/pools/tags", "list_pool_tags"),
+    server::Route::new("GET", "/v2/{project_id}/pools", "list_pools"),
+    server::Route::new(
+        "GET",
+        "/v1/{project_id}/resourceflavors",
+        "list_resource_flavors",
+    ),
+    server::Route::new(
+        "GET",
+        "/v2/{project_id}/pools/{pool_name}/workloads",
+        "list_workloads",
+    ),
+    server::Route::new(
+        "PATCH",
+        "/v1/{project_id}/networks/{network_name}",
+        "patch_network",
+    ),
+    server::Route::new(
+        "PATCH",
+        "/v2/{project_id}/pools/{pool_name}/nodepools/{nodepool_name}",
+        "patch_node_pool",
+    ),
+    server::Route::new("PATCH", "/v2/{project_id}/pools/{pool_name}", "patch_pool"),
+    server::Route::new(
+        "GET",
+        "/v1/{project_id}/networks/{network_name}",
+        "show_network",
+    ),
+    server::Route::new(
+        "GET",
+        "/v1/{project_id}/nodeconfigtemplates/{nodeconfigtemplate_name}",
+        "show_node_config_template",
+    ),
+    server::Route::new(
+        "GET",
+        "/v1/{project_id}/plugintemplates/{plugintemplate_name}",
+        "show_plugin_template",
+    ),
+    server::Route::new("GET", "/v2/{project_id}/pools/{pool_name}", "show_pool"),
+    server::Route::new(
+        "GET",
+        "/v2/{project_id}/pools/{pool_name}/monitor",
+        "show_pool_monitor",
+    ),
+    server::Route::new(
+        "GET",
+        "/v2/{project_id}/pools/{pool_name}/node-config",
+        "show_pool_node_config",
+    ),
+    server::Route::new(
+        "GET",
+        "/v2/{project_id}/metrics/runtime/pools",
+        "show_pool_runtime_metrics",
+    ),
+    server::Route::new(
+        "GET",
+        "/v2/{project_id}/statistics/pools",
+        "show_pool_statistics",
+    ),
+    server::Route::new(
+        "GET",
+        "/v1/{project_id}/pools/{pool_name}/tags",
+        "show_pool_tags",
+    ),
+    server::Route::new(
+        "GET",
+        "/v2/{project_id}/statistics/pools/{pool_name}/workloads",
+        "show_workload_statistics",
+    ),
+];
+
 /// The routes of every operation, answering as the service does, on `service`.
 pub fn router<S: Service>(service: Arc<S>, auth: Auth) -> Router {
     Router::new()

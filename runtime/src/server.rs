@@ -20,6 +20,28 @@ use crate::validation::ValidationError;
 /// The largest request body a stub reads (the service's own limit is not published).
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
+/// One operation's route, as a generated router serves it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Route {
+    /// The method as sent (`GET`).
+    pub method: &'static str,
+    /// The path template as the router matches it (axum's `MatchedPath`): `/v2/{project_id}/pools`.
+    pub path: &'static str,
+    /// The spec's operation name (`create_pool`).
+    pub operation: &'static str,
+}
+
+impl Route {
+    pub const fn new(method: &'static str, path: &'static str, operation: &'static str) -> Self {
+        Route {
+            method,
+            path,
+            operation,
+        }
+    }
+}
+
 /// A failure answered with the service's error body: `{"error_code": …, "error_msg": …}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServiceError {

@@ -116,6 +116,12 @@ pub fn server_rs(api: &Api) -> TokenStream {
         }
         quote!(.route(#path, #chain))
     });
+    let route_table = api.operations.iter().map(|op| {
+        let method = op.method.as_str();
+        let path = &op.path;
+        let name = &op.name;
+        quote!(server::Route::new(#method, #path, #name),)
+    });
     let title = format!(
         " {}: one method per operation, taking its input (parameters and body together, `input::{{Operation}}Input`) and giving its typed answer.",
         prose(&api.service.title)
@@ -155,6 +161,12 @@ pub fn server_rs(api: &Api) -> TokenStream {
             service: Arc<S>,
             auth: Auth,
         }
+
+        /// Every operation's method, path template and name, as [`router`] serves them: what a
+        /// middleware finds an operation by (from axum's `MatchedPath`).
+        pub const ROUTES: &[server::Route] = &[
+            #(#route_table)*
+        ];
 
         /// The routes of every operation, answering as the service does, on `service`.
         pub fn router<S: Service>(service: Arc<S>, auth: Auth) -> Router {

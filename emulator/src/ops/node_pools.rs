@@ -1,0 +1,123 @@
+//! Node pools of a pool: created `creating`, `available` once settled, resized, deleted.
+
+use modelarts_pools::{input, models};
+use modelarts_pools_runtime::server::ServiceError;
+use serde_json::{Value, json};
+
+use crate::Emulator;
+use crate::answer::{conflict, not_found, representable, to_json, typed};
+use crate::values::merge_patch;
+use crate::world::{Millis, Pool, Resource};
+
+impl Resource {
+    /// A node pool as it is at `now`: its nodes counted under `creating`, `available` or
+    /// `deleting`.
+    pub fn current_node_pool(&mut self, now: Millis) -> Value {
+        let resources = self.body["spec"]["resources"].clone();
+        let counted = json!({
+            "flavor": resources["flavor"],
+            "count": resources["count"],
+            "maxCount": resources["maxCount"],
+        });
+        let state = if self.deleting() {
+            "deleting"
+        } else if self.settled(now) {
+            "available"
+        } else {
+            "creating"
+        };
+        self.body["status"] = json!({ "resources": { state: counted } });
+        self.body.clone()
+    }
+}
+
+impl Pool {
+    /// The node pool named `name`.
+    pub fn node_pool(&mut self, name: &str) -> Result<&mut Resource, ServiceError> {
+        self.node_pools
+            .get_mut(name)
+            .ok_or_else(|| not_found("node pool", name))
+    }
+}
+
+pub fn create_node_pool(
+    em: &Emulator,
+    input: input::CreateNodePoolInput,
+) -> Result<models::CreateNodePoolResponse, ServiceError> {
+    let mut node_pool = to_json(&input.body)?;
+    let answer = em.write(|world, now| {
+        let pool = world.pool(&input.pool_name)?;
+        let name = node_pool["metadata"]["name"]
+            .as_str()
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("nodepool-{}", pool.node_pools.len() + 1));
+        if pool.node_pools.contains_key(&name) {
+            return Err(conflict(format!("The node pool {name} already exists.")));
+        }
+        node_pool["metadata"]["name"] = json!(name);
+        representable::<models::NodePool>(&node_pool)?;
+        let mut entry = Resource::new(node_pool, em.settles_at(now));
+        let answer = entry.current_node_pool(now);
+        pool.node_pools.insert(name, entry);
+        Ok(answer)
+    })?;
+    typed(answer)
+}
+
+pub fn list_node_pools(
+    em: &Emulator,
+    input: input::ListNodePoolsInput,
+) -> Result<models::NodePoolList, ServiceError> {
+    let items = em.read(|world, now| {
+        Ok(world
+            .pool(&input.pool_name)?
+            .node_pools
+            .values_mut()
+            .map(|np| np.current_node_pool(now))
+            .collect::<Vec<Value>>())
+    })?;
+    typed(json!({ "apiVersion": "v2", "kind": "NodePoolList", "items": items }))
+}
+
+pub fn patch_node_pool(
+    em: &Emulator,
+    input: input::PatchNodePoolInput,
+) -> Result<models::PatchNodePoolResponse, ServiceError> {
+    let patch = to_json(&input.body)?;
+    let answer = em.write(|world, now| {
+        let node_pool = world
+            .pool(&input.pool_name)?
+            .node_pool(&input.nodepool_name)?;
+        let mut after = node_pool.body.clone();
+        merge_patch(&mut after, &patch);
+        representable::<models::NodePool>(&after)?;
+        node_pool.body = after;
+        node_pool.settles_at = em.settles_at(now);
+        Ok(node_pool.current_node_pool(now))
+    })?;
+    typed(answer)
+}
+
+pub fn delete_node_pool(
+    em: &Emulator,
+    input: input::DeleteNodePoolInput,
+) -> Result<models::NodePool, ServiceError> {
+    let answer = em.write(|world, now| {
+        let node_pool = world
+            .pool(&input.pool_name)?
+            .node_pool(&input.nodepool_name)?;
+        if !node_pool.deleting() {
+            node_pool.gone_at = Some(em.settles_at(now));
+        }
+        Ok(node_pool.current_node_pool(now))
+    })?;
+    typed(answer)
+}
+
+pub fn list_node_pool_nodes(
+    em: &Emulator,
+    input: input::ListNodePoolNodesInput,
+) -> Result<models::NodeList, ServiceError> {
+    let _ = (em, input);
+    Err(ServiceError::not_served("list_node_pool_nodes"))
+}
