@@ -24,7 +24,7 @@ pub const FAULT_HEADER: &str = "x-emulator-fault";
 /// What an operation does instead of answering as the service would.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fault {
-    /// 429 `APIGW.0308` with `Retry-After` (seconds), as the gateway throttles; not carried out.
+    /// 429 with the gateway's throttle code (`GATEWAY_THROTTLE_CODE`) and `Retry-After` (seconds), as the gateway throttles; not carried out.
     Throttle { retry_after_seconds: u64 },
     /// This error status (5xx by default 500) with the service's error body; not carried out.
     Status(u16),
@@ -223,7 +223,7 @@ async fn inject(State(faults): State<Faults>, request: Request, next: Next) -> R
         }) => {
             let mut response = ServiceError::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                "APIGW.0308",
+                modelarts_pools_runtime::retry::GATEWAY_THROTTLE_CODE,
                 "The throttling threshold has been reached.",
             )
             .into_response();

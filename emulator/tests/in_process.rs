@@ -34,7 +34,7 @@ fn client(transport: &Arc<dyn Transport>, credentials: Credentials) -> Client {
         .unwrap()
 }
 
-fn create_request(label: &str) -> CreatePoolRequest {
+pub(crate) fn create_request(label: &str) -> CreatePoolRequest {
     let mut body = modelarts_pools_test_support::seed::create_pool_request();
     body["metadata"]["labels"]["os.modelarts/name"] = json!(label);
     body["spec"]["resources"] =

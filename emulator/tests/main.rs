@@ -1,7 +1,9 @@
 //! The emulator's tests, in one binary: over HTTP on 127.0.0.1 (`life_cycle`, with the binary's
 //! interface) and without a socket, on the runtime's in-process transport (`in_process`).
 
+mod faults;
 mod in_process;
+mod kept_world;
 mod life_cycle;
 
 /// Every `.rs` file in this folder is a module of this binary (`autotests = false`).

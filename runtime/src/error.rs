@@ -76,14 +76,16 @@ impl Error {
     }
 
     /// Whether the failure is of a kind that may pass when tried again: connection failures,
-    /// timeouts, and the statuses 429, 502, 503 and 504. (The client retries timeouts and those
-    /// statuses only for idempotent operations.)
+    /// timeouts, interrupted connections, and the statuses 429, 502, 503 and 504. (The client
+    /// retries all but the first only for idempotent operations.)
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.is_retryable(),
             Error::Transport(e) => matches!(
                 e.kind,
-                TransportErrorKind::Connect | TransportErrorKind::Timeout
+                TransportErrorKind::Connect
+                    | TransportErrorKind::Timeout
+                    | TransportErrorKind::Interrupted
             ),
             _ => false,
         }
@@ -268,7 +270,10 @@ pub enum TransportErrorKind {
     Redirect,
     /// The response body is larger than the client's limit.
     BodyTooLarge,
-    /// Anything else (connection reset, malformed HTTP...).
+    /// The connection broke after the request was sent: reset, or closed before the whole
+    /// answer arrived. The service may have acted on the request.
+    Interrupted,
+    /// Anything else (malformed HTTP...).
     Other,
 }
 
@@ -280,6 +285,7 @@ impl fmt::Display for TransportErrorKind {
             TransportErrorKind::Tls => "TLS failure",
             TransportErrorKind::Redirect => "redirect not followed",
             TransportErrorKind::BodyTooLarge => "response body too large",
+            TransportErrorKind::Interrupted => "connection interrupted",
             TransportErrorKind::Other => "transport failure",
         })
     }

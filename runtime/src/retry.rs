@@ -126,8 +126,8 @@ pub const GATEWAY_THROTTLE_CODE: &str = "APIG.0308";
 /// - a gateway throttle ([`GATEWAY_THROTTLE_CODE`], whatever the status, 429 as the gateway
 ///   sends it): [`RetryClass::Always`], since the gateway answered in the service's place and
 ///   the request never reached it;
-/// - a timeout, or the statuses 429, 502, 503 and 504 otherwise: [`RetryClass::IfIdempotent`]
-///   (the service may have acted);
+/// - a timeout, a connection interrupted after the request was sent, or the statuses 429, 502,
+///   503 and 504 otherwise: [`RetryClass::IfIdempotent`] (the service may have acted);
 /// - anything else (4xx, TLS failures, redirects, bodies too large, decode errors, refused
 ///   requests): [`RetryClass::Never`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -138,7 +138,9 @@ impl RetryClassifier for DefaultRetryClassifier {
         match error {
             Error::Transport(e) => match e.kind() {
                 TransportErrorKind::Connect => RetryClass::Always,
-                TransportErrorKind::Timeout => RetryClass::IfIdempotent,
+                TransportErrorKind::Timeout | TransportErrorKind::Interrupted => {
+                    RetryClass::IfIdempotent
+                }
                 _ => RetryClass::Never,
             },
             Error::Api(api) if is_gateway_throttle(api) => RetryClass::Always,
@@ -401,10 +403,13 @@ mod tests {
             c.classify(&transport(TransportErrorKind::Connect)),
             RetryClass::Always
         );
-        assert_eq!(
-            c.classify(&transport(TransportErrorKind::Timeout)),
-            RetryClass::IfIdempotent
-        );
+        for kind in [TransportErrorKind::Timeout, TransportErrorKind::Interrupted] {
+            assert_eq!(
+                c.classify(&transport(kind)),
+                RetryClass::IfIdempotent,
+                "{kind:?}"
+            );
+        }
         for kind in [
             TransportErrorKind::Tls,
             TransportErrorKind::Redirect,

@@ -51,12 +51,14 @@ pub(super) async fn read_body(
             }
             Ok(None) => return Ok(body),
             Err(e) => {
-                return Err(failure_error(
-                    operation,
-                    e,
-                    Some(status),
-                    request_id.clone(),
-                ));
+                let mut error = failure_error(operation, e, Some(status), request_id.clone());
+                // The head had come: a body that fails other than by a timeout was cut short.
+                if let Error::Transport(t) = &mut error
+                    && t.kind == TransportErrorKind::Other
+                {
+                    t.kind = TransportErrorKind::Interrupted;
+                }
+                return Err(error);
             }
         }
     }

@@ -77,6 +77,10 @@ fn failure_kind(error: &(dyn std::error::Error + 'static)) -> TransportErrorKind
                 | ErrorKind::AddrNotAvailable
                 | ErrorKind::HostUnreachable
                 | ErrorKind::NetworkUnreachable => return TransportErrorKind::Connect,
+                ErrorKind::ConnectionReset
+                | ErrorKind::ConnectionAborted
+                | ErrorKind::BrokenPipe
+                | ErrorKind::UnexpectedEof => return TransportErrorKind::Interrupted,
                 _ => {}
             }
         }
