@@ -257,3 +257,51 @@ async fn a_bad_fault_header_is_refused_with_what_is_wrong() {
     assert_eq!(api.status.as_u16(), 400);
     assert!(api.error_msg.contains("explode"), "{}", api.error_msg);
 }
+
+#[tokio::test]
+async fn over_a_socket_a_closed_connection_is_interrupted_and_a_read_is_retried() {
+    let emulator = Arc::new(Emulator::new(TRANSITION));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let app = Arc::clone(&emulator).router(Auth::None);
+    tokio::spawn(async move {
+        modelarts_pools_runtime::server::axum::serve(listener, app)
+            .await
+            .unwrap()
+    });
+    let attempts = Arc::new(Attempts::default());
+    let client = |policy: RetryPolicy| {
+        Client::builder()
+            .endpoint(&endpoint)
+            .project_id("p1")
+            .credentials(Credentials::ak_sk("ak", "sk"))
+            .retry(policy)
+            .hook(attempts.clone())
+            .build()
+            .unwrap()
+    };
+    let once = client(RetryPolicy::disabled());
+    let err = once
+        .list_pools()
+        .header("X-Emulator-Fault", "close")
+        .send()
+        .await
+        .unwrap_err();
+    match Error::from(err) {
+        Error::Transport(t) => assert_eq!(t.kind(), TransportErrorKind::Interrupted, "{t}"),
+        other => panic!("expected an interrupted connection, got {other}"),
+    }
+    attempts.take();
+
+    emulator
+        .faults()
+        .add("list_pools", Fault::Close, Some(1))
+        .unwrap();
+    let retried = client(RetryPolicy {
+        max_attempts: 2,
+        initial_backoff: Duration::ZERO,
+        max_backoff: Duration::ZERO,
+    });
+    retried.list_pools().send().await.unwrap();
+    assert_eq!(attempts.take(), 2);
+}

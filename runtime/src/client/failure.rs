@@ -31,6 +31,37 @@ fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
+/// Whether the connection broke after the request was sent: hyper saw it close before the
+/// answer was complete, or the system reports a reset.
+fn is_interrupted(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    let mut depth = 0;
+    while let Some(e) = current {
+        if e.downcast_ref::<hyper::Error>()
+            .is_some_and(hyper::Error::is_incomplete_message)
+        {
+            return true;
+        }
+        if e.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::UnexpectedEof
+            )
+        }) {
+            return true;
+        }
+        depth += 1;
+        if depth > 32 {
+            break;
+        }
+        current = e.source();
+    }
+    false
+}
+
 /// A failed exchange, whichever transport it went through, as a transport error of the kind it is.
 pub(super) fn failure_error(
     operation: &'static str,
@@ -77,10 +108,6 @@ fn failure_kind(error: &(dyn std::error::Error + 'static)) -> TransportErrorKind
                 | ErrorKind::AddrNotAvailable
                 | ErrorKind::HostUnreachable
                 | ErrorKind::NetworkUnreachable => return TransportErrorKind::Connect,
-                ErrorKind::ConnectionReset
-                | ErrorKind::ConnectionAborted
-                | ErrorKind::BrokenPipe
-                | ErrorKind::UnexpectedEof => return TransportErrorKind::Interrupted,
                 _ => {}
             }
         }
@@ -89,6 +116,9 @@ fn failure_kind(error: &(dyn std::error::Error + 'static)) -> TransportErrorKind
             break;
         }
         current = e.source();
+    }
+    if is_interrupted(error) {
+        return TransportErrorKind::Interrupted;
     }
     TransportErrorKind::Other
 }
@@ -108,6 +138,8 @@ pub(super) fn transport_error(
         TransportErrorKind::Timeout
     } else if error.is_redirect() {
         TransportErrorKind::Redirect
+    } else if is_interrupted(error) {
+        TransportErrorKind::Interrupted
     } else {
         TransportErrorKind::Other
     };
