@@ -3,6 +3,7 @@
 
 mod in_process;
 mod life_cycle;
+mod nodes;
 
 /// Every `.rs` file in this folder is a module of this binary (`autotests = false`).
 #[test]

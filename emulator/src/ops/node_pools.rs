@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::Emulator;
 use crate::answer::{conflict, not_found, representable, to_json, typed};
+use crate::ops::nodes;
 use crate::values::merge_patch;
 use crate::world::{Millis, Pool, Resource};
 
@@ -114,10 +115,39 @@ pub fn delete_node_pool(
     typed(answer)
 }
 
+/// The nodes of the pool in the node pool: those whose `os.modelarts.node/nodepool` label (set
+/// by a resize or migration into it) or `os.modelarts.node/quota.name` label (set by
+/// `batch_bind`) names it, paged as `list_pool_nodes` pages. A missing pool or node pool: 404;
+/// a `limit` that is not a whole number: 400.
 pub fn list_node_pool_nodes(
     em: &Emulator,
     input: input::ListNodePoolNodesInput,
 ) -> Result<models::NodeList, ServiceError> {
-    let _ = (em, input);
-    Err(ServiceError::not_served("list_node_pool_nodes"))
+    let limit = input
+        .limit
+        .as_deref()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            l.trim().parse::<i64>().map_err(|_| {
+                ServiceError::bad_request(format!("limit must be a whole number, not {l:?}"))
+            })
+        })
+        .transpose()?;
+    let name = input.nodepool_name.as_str();
+    let items = em.read(|world, now| {
+        let pool = world.pool(&input.pool_name)?;
+        pool.node_pool(name)?;
+        Ok(pool
+            .nodes
+            .values_mut()
+            .filter(|node| {
+                let labels = &node.body["metadata"]["labels"];
+                labels[nodes::NODEPOOL_LABEL].as_str() == Some(name)
+                    || labels[nodes::QUOTA_LABEL].as_str() == Some(name)
+            })
+            .map(|node| node.current_node(now))
+            .collect::<Vec<Value>>())
+    })?;
+    let (items, next) = nodes::page(items, input.continue_.as_deref(), limit)?;
+    nodes::node_list(items, next)
 }
