@@ -418,7 +418,12 @@ async fn bound_nodes_are_listed_with_their_node_pool() {
     let token = first["metadata"]["continue"].as_str().unwrap().to_owned();
     let second = serde_json::to_value(listed(Some("1"), Some(token)).await.unwrap().body).unwrap();
     assert_eq!(second["items"][0]["metadata"]["name"], all[2]);
-    assert!(second["metadata"].get("continue").is_none());
+    // The node made for the node pool comes last.
+    let token = second["metadata"]["continue"].as_str().unwrap().to_owned();
+    let third = serde_json::to_value(listed(Some("1"), Some(token)).await.unwrap().body).unwrap();
+    let made = third["items"][0]["metadata"]["name"].as_str().unwrap();
+    assert!(!all.iter().any(|n| n == made), "{made}");
+    assert!(third["metadata"].get("continue").is_none());
 
     assert_eq!(status_of(listed(Some("many"), None).await), 400);
     let missing = c.list_node_pool_nodes(&p, "no-np").send().await;
@@ -433,7 +438,7 @@ async fn bound_nodes_are_listed_with_their_node_pool() {
     .await
     .unwrap();
     let after = serde_json::to_value(listed(None, None).await.unwrap().body).unwrap();
-    assert_eq!(after["items"].as_array().unwrap().len(), 1);
+    assert_eq!(after["items"].as_array().unwrap().len(), 2);
     let unknown = c
         .batch_bind_pool_nodes(
             &p,
@@ -442,4 +447,94 @@ async fn bound_nodes_are_listed_with_their_node_pool() {
         .send()
         .await;
     assert_eq!(status_of(unknown), 400);
+}
+
+#[tokio::test]
+async fn a_node_pool_has_its_count_of_nodes() {
+    let (c, clock) = emulator();
+    let p = pool(&c, &clock, "np", 1).await;
+    let pool_nodes = names(&c, &p).await;
+    c.create_node_pool(
+        &p,
+        body(json!({
+            "apiVersion": "v2", "kind": "NodePool",
+            "metadata": { "name": "np2" },
+            "spec": { "resources": { "flavor": FLAVOR, "count": 2, "maxCount": 2 } },
+        })),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(in_np(&c, &p).await, ["Creating", "Creating"]);
+    assert_eq!(names(&c, &p).await.len(), 3);
+    clock.advance(TRANSITION);
+    assert_eq!(in_np(&c, &p).await, ["Available", "Available"]);
+
+    // The pool's own resize leaves the node pool's nodes alone.
+    c.patch_pool(
+        &p,
+        body(json!({ "spec": { "resources": [
+        { "flavor": FLAVOR, "count": 1, "maxCount": 1 }
+    ] } })),
+    )
+    .send()
+    .await
+    .unwrap();
+    clock.advance(TRANSITION);
+    assert_eq!(names(&c, &p).await.len(), 3);
+
+    // Deleting one of its nodes lowers the node pool's count, not the pool's.
+    let made: Vec<String> = names(&c, &p)
+        .await
+        .into_iter()
+        .filter(|n| !pool_nodes.contains(n))
+        .collect();
+    c.batch_delete_pool_nodes(&p, body(json!({ "deleteNodeNames": [made[1]] })))
+        .send()
+        .await
+        .unwrap();
+    clock.advance(TRANSITION);
+    assert_eq!(in_np(&c, &p).await, ["Available"]);
+    assert_eq!(spec_count(&c, &p, FLAVOR).await, 1);
+    let listed = serde_json::to_value(c.list_node_pools(&p).send().await.unwrap().body).unwrap();
+    assert_eq!(listed["items"][0]["spec"]["resources"]["count"], 1);
+
+    // A patch of its count makes nodes; its deletion takes them.
+    c.patch_node_pool(
+        &p,
+        "np2",
+        body(json!({ "spec": { "resources": { "flavor": FLAVOR, "count": 3, "maxCount": 3 } } })),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(in_np(&c, &p).await, ["Available", "Creating", "Creating"]);
+    c.delete_node_pool(&p, "np2").send().await.unwrap();
+    assert!(
+        phases(&c, &p)
+            .await
+            .iter()
+            .filter(|(_, ph)| ph == "Deleting")
+            .count()
+            == 3
+    );
+    clock.advance(TRANSITION);
+    assert_eq!(names(&c, &p).await, pool_nodes);
+}
+
+/// The phases of the nodes of the node pool `np2`.
+async fn in_np(c: &Client, pool: &str) -> Vec<String> {
+    let list = c
+        .list_node_pool_nodes(pool, "np2")
+        .send()
+        .await
+        .unwrap()
+        .body;
+    let list = serde_json::to_value(list).unwrap();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["status"]["phase"].as_str().unwrap().to_owned())
+        .collect()
 }

@@ -30,13 +30,18 @@ const MAX_PAGE: usize = 500;
 
 /// Adds or removes nodes so that each flavor has as many nodes as `spec.resources` counts: new
 /// ones are `Creating` until `settles_at`, removed ones `Deleting` until then (the newest first).
+/// Nodes of a node pool (see [`Pool::owner`]) are counted by the node pool, not here.
 pub fn follow_spec(pool: &mut Pool, now: Millis, settles_at: Millis) {
     let name = pool.name().to_owned();
     for (flavor, wanted) in resources(&pool.resource.body["spec"]) {
         let mut live: Vec<String> = pool
             .nodes
             .iter()
-            .filter(|(_, node)| !node.deleting() && node.body["spec"]["flavor"] == json!(flavor))
+            .filter(|(_, node)| {
+                !node.deleting()
+                    && node.body["spec"]["flavor"] == json!(flavor)
+                    && pool.owner(&node.body).is_none()
+            })
             .map(|(node_name, _)| node_name.clone())
             .collect();
         let wanted = wanted.max(0) as usize;
@@ -63,6 +68,55 @@ pub fn follow_spec(pool: &mut Pool, now: Millis, settles_at: Millis) {
                 .insert(node_name.clone(), Resource::new(body, settles_at));
             live.push(node_name);
         }
+    }
+}
+
+/// Adds or removes nodes so that the node pool `node_pool` has as many nodes of its flavor as its
+/// `spec.resources.count`, bound to it by the `os.modelarts.node/nodepool` label: new ones are
+/// `Creating` until `settles_at`, removed ones `Deleting` until then (the newest first).
+pub fn follow_node_pool(pool: &mut Pool, node_pool: &str, now: Millis, settles_at: Millis) {
+    let Some(np) = pool.node_pools.get(node_pool) else {
+        return;
+    };
+    let resources = &np.body["spec"]["resources"];
+    let flavor = resources["flavor"].as_str().unwrap_or_default().to_owned();
+    let wanted = resources["count"].as_i64().unwrap_or(0).max(0) as usize;
+    let mut live: Vec<String> = pool
+        .nodes
+        .iter()
+        .filter(|(_, node)| {
+            !node.deleting()
+                && node.body["metadata"]["labels"][NODEPOOL_LABEL].as_str() == Some(node_pool)
+        })
+        .map(|(node_name, _)| node_name.clone())
+        .collect();
+    while live.len() > wanted {
+        if let Some(node) = live.pop().and_then(|gone| pool.nodes.get_mut(&gone)) {
+            node.gone_at = Some(settles_at);
+            node.body["status"]["phase"] = json!("Deleting");
+        }
+    }
+    let name = pool.name().to_owned();
+    let mut next = pool.nodes.len();
+    while live.len() < wanted {
+        let node_name = format!("{name}-{node_pool}-{next:03}");
+        next += 1;
+        if pool.nodes.contains_key(&node_name) {
+            continue;
+        }
+        let body = json!({
+            "apiVersion": "v2", "kind": "Node",
+            "metadata": {
+                "name": node_name,
+                "creationTimestamp": timestamp(now),
+                "labels": { NODEPOOL_LABEL: node_pool },
+            },
+            "spec": { "flavor": flavor },
+            "status": { "phase": "Creating" },
+        });
+        pool.nodes
+            .insert(node_name.clone(), Resource::new(body, settles_at));
+        live.push(node_name);
     }
 }
 
@@ -254,6 +308,31 @@ impl Pool {
         entries.retain(|r| r["count"].as_i64().unwrap_or(0) > 0);
     }
 
+    /// The node pool a node body is counted by: the one its `os.modelarts.node/nodepool` label
+    /// names, if the pool has it; otherwise the pool's `spec.resources` count it.
+    pub fn owner(&self, node: &Value) -> Option<String> {
+        node["metadata"]["labels"][NODEPOOL_LABEL]
+            .as_str()
+            .filter(|np| self.node_pools.contains_key(*np))
+            .map(str::to_owned)
+    }
+
+    /// Moves the count that counts the node body by `delta`: its node pool's
+    /// `spec.resources.count` (and `maxCount`), or the pool's `spec.resources` of its flavor.
+    fn count_node(&mut self, node: &Value, delta: i64) {
+        match self.owner(node).and_then(|np| self.node_pools.get_mut(&np)) {
+            Some(np) => {
+                let resources = &mut np.body["spec"]["resources"];
+                let count = (resources["count"].as_i64().unwrap_or(0) + delta).max(0);
+                resources["count"] = json!(count);
+                if let Some(max) = resources["maxCount"].as_i64() {
+                    resources["maxCount"] = json!((max + delta).max(count));
+                }
+            }
+            None => self.add_count(&flavor_of(node), delta),
+        }
+    }
+
     /// The live node `name` (checked before with [`Pool::all_live`]).
     fn node_mut(&mut self, name: &str) -> Result<&mut Resource, ServiceError> {
         self.nodes
@@ -343,8 +422,8 @@ pub fn batch_bind_pool_nodes(
 }
 
 /// Deletes the nodes: `Deleting` until the transition time has passed, then gone; the pool's
-/// `spec.resources` count of each node's flavor goes down with them (so that they are not made
-/// again). Nodes that do not exist or are being deleted: 400; deleting every node of the pool
+/// `spec.resources` count of each node's flavor (or its node pool's count, for a node of a node
+/// pool) goes down with them (so that they are not made again). Nodes that do not exist or are being deleted: 400; deleting every node of the pool
 /// (the service keeps at least one) or a node with `delete` locked: 400.
 pub fn batch_delete_pool_nodes(
     em: &Emulator,
@@ -361,8 +440,8 @@ pub fn batch_delete_pool_nodes(
             let node = pool.node_mut(name)?;
             node.gone_at = Some(settles_at);
             node.body["status"]["phase"] = json!("Deleting");
-            let flavor = flavor_of(&node.body);
-            pool.add_count(&flavor, -1);
+            let body = node.body.clone();
+            pool.count_node(&body, -1);
         }
         Ok(())
     })
@@ -456,8 +535,12 @@ pub fn batch_migrate_pool_nodes(
         pool.unlocked(&moving, "migrate")?;
         if to_pool.as_deref() == Some(input.pool_name.as_str()) {
             for name in &moving {
+                let before = pool.node_mut(name)?.body.clone();
+                pool.count_node(&before, -1);
                 let node = pool.node_mut(name)?;
                 set_label(&mut node.body, NODEPOOL_LABEL, to_node_pool.as_deref());
+                let after = node.body.clone();
+                pool.count_node(&after, 1);
             }
             return Ok(job_id(world));
         }
@@ -465,7 +548,7 @@ pub fn batch_migrate_pool_nodes(
         let mut taken = Vec::new();
         for name in &moving {
             if let Some(node) = pool.nodes.remove(name) {
-                pool.add_count(&flavor_of(&node.body), -1);
+                pool.count_node(&node.body, -1);
                 taken.push((name.clone(), node));
             }
         }
@@ -483,7 +566,7 @@ pub fn batch_migrate_pool_nodes(
                 set_label(&mut node.body, NODEPOOL_LABEL, to_node_pool.as_deref());
                 node.body["status"]["phase"] = json!("Creating");
                 node.settles_at = settles_at;
-                target.add_count(&flavor_of(&node.body), 1);
+                target.count_node(&node.body, 1);
                 target.nodes.insert(name, node);
             }
         }
@@ -542,7 +625,8 @@ pub fn batch_reset_pool_nodes(
 /// `deleteNodeNames` are deleted (as by [`batch_delete_pool_nodes`]) and the others take
 /// `target.flavor` and `target.nodePool` (the `os.modelarts.node/nodepool` label), `Checking`
 /// until the transition time has passed. The pool's `spec.resources` counts move from
-/// `source.flavor` to `target.flavor`. A batch that names no node, a node not of
+/// `source.flavor` to `target.flavor` (or, for a node in a node pool the pool has, that node
+/// pool's count: see [`Pool::owner`]). A batch that names no node, a node not of
 /// `source.flavor`, or with `resize` locked: 400.
 pub fn batch_resize_pool_nodes(
     em: &Emulator,
@@ -633,8 +717,12 @@ pub fn batch_resize_pool_nodes(
             let node = pool.node_mut(name)?;
             node.gone_at = Some(settles_at);
             node.body["status"]["phase"] = json!("Deleting");
+            let body = node.body.clone();
+            pool.count_node(&body, -1);
         }
         for name in &resized {
+            let before = pool.node_mut(name)?.body.clone();
+            pool.count_node(&before, -1);
             let node = pool.node_mut(name)?;
             node.body["spec"]["flavor"] = json!(target_flavor);
             if target_pool.is_some() {
@@ -642,9 +730,9 @@ pub fn batch_resize_pool_nodes(
             }
             node.body["status"]["phase"] = json!("Checking");
             node.settles_at = settles_at;
+            let after = node.body.clone();
+            pool.count_node(&after, 1);
         }
-        pool.add_count(&source_flavor, -(all.len() as i64));
-        pool.add_count(&target_flavor, resized.len() as i64);
         Ok(())
     })?;
     typed(json!({}))
