@@ -4,8 +4,10 @@
 //!
 //! Where the `Node` model has no member for what a batch action records, it is kept on the node
 //! body where the generated `Node` keeps it as an unknown member (and shows it back):
-//! - `metadata.labels["os.modelarts.node/nodepool"]`: the node pool a node was resized or
-//!   migrated into (the label the service's own examples show);
+//! - `metadata.labels["os.modelarts.node/nodepool"]`: the node pool a node was made for, or
+//!   resized or migrated into (the label the service's own examples show); a node whose label
+//!   names a node pool the pool has is counted by that node pool's `spec.resources.count`, the
+//!   others by the pool's `spec.resources`;
 //! - `metadata.labels["os.modelarts.node/quota.name"]`: the logical sub-pool `batch_bind` bound
 //!   it to (absent when unbound);
 //! - `metadata.labels["os.modelarts.node/locked.actions"]`: the locked actions, sorted and comma
