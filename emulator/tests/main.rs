@@ -5,6 +5,7 @@ mod faults;
 mod in_process;
 mod kept_world;
 mod life_cycle;
+mod nodes;
 
 /// Every `.rs` file in this folder is a module of this binary (`autotests = false`).
 #[test]
