@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # A property-based run of schemathesis (PyPI) against the emulator: every operation of the
-# published OpenAPI 3.1 document, with examples, boundary values, fuzzed and stateful sequences.
-# It fails on any server error (5xx) and any answer the document does not allow.
+# published OpenAPI 3.1 document, in all four phases (examples, coverage, fuzzing, and stateful
+# sequences that follow the document's links). It fails on any server error (5xx), any status,
+# content type or body the document does not allow, and any warning (an operation that only
+# ever answered 404 is "missing test data"). The emulator starts from the fixed world
+# emulator/examples/world.json (a copy), whose names emulator/schemathesis.toml gives as the path
+# parameters.
 #
 #   bash emulator/schemathesis.sh [MAX_EXAMPLES]        (default 20 per operation)
 #
@@ -21,9 +25,13 @@ fi
 
 cargo build --quiet -p modelarts-pools-emulator
 log="$(mktemp)"
-"$target_dir/debug/modelarts-pools-emulator" --no-auth --listen 127.0.0.1:0 --transition-ms 50 >"$log" 2>&1 &
+world="$(mktemp -d)"
+cp emulator/examples/world.json "$world/world.json"
+# Changes take 10 minutes: what the run deletes stays (Deleting) for the rest of the run.
+"$target_dir/debug/modelarts-pools-emulator" --no-auth --listen 127.0.0.1:0 --transition-ms 600000 \
+    --state "$world/world.json" >"$log" 2>&1 &
 emulator=$!
-trap 'kill "$emulator" 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill "$emulator" 2>/dev/null || true; rm -f "$log"; rm -rf "$world"' EXIT
 for _ in $(seq 100); do
     grep -q '^listening on ' "$log" && break
     sleep 0.1
@@ -35,8 +43,10 @@ echo "emulator at $url"
 # Run from a scratch folder: schemathesis keeps a cache where it runs.
 repo="$(pwd)"
 scratch="$(mktemp -d)"
-trap 'kill "$emulator" 2>/dev/null || true; rm -f "$log"; rm -rf "$scratch"' EXIT
+trap 'kill "$emulator" 2>/dev/null || true; rm -f "$log"; rm -rf "$scratch" "$world"' EXIT
 cd "$scratch"
-"$venv/bin/st" run "$repo/generated/openapi.json" --url "$url" \
-    --checks not_a_server_error,response_schema_conformance \
+"$venv/bin/st" --config-file "$repo/emulator/schemathesis.toml" run "$repo/generated/openapi.json" \
+    --url "$url" \
+    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --phases examples,coverage,fuzzing,stateful \
     --max-examples "$examples" --generation-deterministic --no-color

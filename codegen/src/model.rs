@@ -8,6 +8,8 @@
 /// The method and the body's media type are the spec format's own types: one definition each.
 pub use crate::spec::{HttpMethod, MediaType};
 
+use std::collections::BTreeMap;
+
 /// Index of a type in [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
@@ -23,6 +25,25 @@ pub struct Api {
     pub waiters: Vec<Waiter>,
     /// The program's `--output table` columns, in the spec's order.
     pub tables: Vec<Table>,
+    /// What any operation can answer besides its documented statuses.
+    pub default_errors: Option<DefaultErrors>,
+}
+
+/// The error answers any operation can give (the OpenAPI `default` response).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefaultErrors {
+    pub body: TypeId,
+    pub description: String,
+}
+
+/// An operation a successful answer leads to: the OpenAPI link to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// Index into [`Api::operations`].
+    pub operation: usize,
+    /// Each parameter of the linked operation (its wire name) with where its value comes from,
+    /// as an OpenAPI runtime expression (`$response.body#/metadata/name`), by name.
+    pub parameters: BTreeMap<String, String>,
 }
 
 /// The columns printed for rows of one object type.
@@ -410,6 +431,8 @@ pub struct Operation {
     pub table: Option<AnswerTable>,
     /// The waiter the subcommand's `--wait` runs.
     pub then_wait: Option<ThenWait>,
+    /// The operations its answer leads to, by their name.
+    pub links: Vec<Link>,
 }
 
 /// How a list operation pages: linked to its parameters and its success body's members.

@@ -301,6 +301,25 @@ pub struct Service {
     /// server's variable defaults), such as `{"region": "cn-north-4"}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub endpoint_defaults: BTreeMap<String, String>,
+    /// The error answers any operation can give whatever its table lists (the gateway's and the
+    /// service's own): the OpenAPI documents' `default` response of every operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_errors: Option<DefaultErrors>,
+}
+
+/// What any operation of the service can answer besides its documented statuses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultErrors {
+    /// The error body's type, an object type of this spec.
+    #[schemars(length(min = 1))]
+    pub body: String,
+    /// What the answers are and where their codes come from.
+    #[schemars(length(min = 1))]
+    pub description: String,
+    /// Why, where the sources leave it open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
 }
 
 /// A type: an object (one per source table), an enum or a flag set, told apart by `kind`.

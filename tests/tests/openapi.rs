@@ -168,3 +168,92 @@ fn the_crate_exports_both_documents() {
         document("openapi-3.0.json")
     );
 }
+
+#[test]
+fn every_operation_has_the_default_error_answer_and_links_lead_to_real_inputs() {
+    for file in ["openapi.json", "openapi-3.0.json"] {
+        let doc = document(file);
+        let mut operations = std::collections::BTreeMap::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                operations.insert(
+                    op["operationId"].as_str().unwrap().to_owned(),
+                    (path, method, op),
+                );
+            }
+        }
+        let mut links = 0;
+        for (id, (_, _, op)) in &operations {
+            let default = &op["responses"]["default"];
+            assert_eq!(
+                default["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/ModelArtsError",
+                "{file}: {id} has no default error answer"
+            );
+            assert!(
+                default["description"]
+                    .as_str()
+                    .unwrap()
+                    .contains("APIGW.0301"),
+                "{file}: {id}"
+            );
+            for (status, response) in op["responses"].as_object().unwrap() {
+                let Some(found) = response.get("links") else {
+                    continue;
+                };
+                for (name, link) in found.as_object().unwrap() {
+                    let target = link["operationId"].as_str().unwrap();
+                    let (_, _, target_op) = operations.get(target).unwrap_or_else(|| {
+                        panic!("{file}: {id} {status} links to {target}, no such operation")
+                    });
+                    for (param, expression) in link["parameters"].as_object().unwrap() {
+                        assert!(
+                            target_op["parameters"]
+                                .as_array()
+                                .unwrap()
+                                .iter()
+                                .any(|p| p["name"] == *param && p["in"] == "path"),
+                            "{file}: link {name} of {id}: {target} has no path parameter {param}"
+                        );
+                        let expression = expression.as_str().unwrap();
+                        if let Some(pointer) = expression.strip_prefix("$response.body#") {
+                            // The member is in the answer's schema.
+                            let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                            let name = schema.as_str().unwrap().rsplit('/').next().unwrap();
+                            let mut at = &doc["components"]["schemas"][name];
+                            for step in pointer.trim_start_matches('/').split('/') {
+                                let properties = &at["properties"][step];
+                                assert!(
+                                    !properties.is_null(),
+                                    "{file}: {id}: {pointer} not in {name}"
+                                );
+                                // 3.0 wraps a described reference in `allOf`.
+                                let reference = properties["$ref"]
+                                    .as_str()
+                                    .or_else(|| properties["allOf"][0]["$ref"].as_str());
+                                at = match reference {
+                                    Some(r) => {
+                                        &doc["components"]["schemas"][r.rsplit('/').next().unwrap()]
+                                    }
+                                    None => properties,
+                                };
+                            }
+                        } else {
+                            let own = expression.strip_prefix("$request.path.").unwrap();
+                            assert!(
+                                op["parameters"]
+                                    .as_array()
+                                    .unwrap()
+                                    .iter()
+                                    .any(|p| p["name"] == own),
+                                "{file}: {id} has no parameter {own} for {name}"
+                            );
+                        }
+                        links += 1;
+                    }
+                }
+            }
+        }
+        assert!(links > 40, "{file}: only {links} link parameters");
+    }
+}

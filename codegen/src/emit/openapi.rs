@@ -191,14 +191,35 @@ fn operation(api: &Api, op: &Operation, refs: Refs) -> Value {
         );
     }
     let mut responses = Map::new();
-    responses.insert(
-        op.success.status.to_string(),
-        response(api, &op.success, refs),
-    );
+    let mut success = response(api, &op.success, refs);
+    if !op.links.is_empty() {
+        let links: Map<String, Value> = op
+            .links
+            .iter()
+            .map(|link| {
+                let target = &api.operations[link.operation];
+                (
+                    target.operation_id.clone(),
+                    json!({ "operationId": target.operation_id, "parameters": link.parameters }),
+                )
+            })
+            .collect();
+        success["links"] = Value::Object(links);
+    }
+    responses.insert(op.success.status.to_string(), success);
     for error in &op.errors {
         responses.insert(
             error.response.status.to_string(),
             response(api, &error.response, refs),
+        );
+    }
+    if let Some(errors) = &api.default_errors {
+        responses.insert(
+            "default".into(),
+            json!({
+                "description": errors.description,
+                "content": { "application/json": media_object(api, &TypeRef::Named(errors.body), &[], refs) },
+            }),
         );
     }
     object.insert("responses".into(), Value::Object(responses));

@@ -4,6 +4,7 @@
 //! A spec that resolves can be emitted without any further lookup.
 
 mod graph;
+mod links;
 mod namespaces;
 mod operations;
 mod tables;
@@ -14,7 +15,7 @@ mod waiters;
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::{Api, EndpointVariable, Service, TypeId};
+use crate::model::{Api, DefaultErrors, EndpointVariable, Service, TypeEntry, TypeId, TypeKind};
 use crate::naming;
 use crate::spec::{Spec, TypeDef};
 
@@ -84,6 +85,8 @@ pub fn resolve(spec: &Spec, file: &str) -> Result<Api, Diagnostics> {
     let mut operations = operations::resolve_operations(&mut r, spec, &table, &types);
     let mut waiters = waiters::resolve_waiters(&mut r, &spec.waiters, &operations, &types);
     waiters::link_after(&mut r, &spec.waiters, &waiters, &types, &mut operations);
+    links::link_operations(&types, &mut operations);
+    let default_errors = default_errors(&mut r, spec, &table, &types);
     let tables =
         tables::resolve_tables(&mut r, &spec.tables, &types, &mut operations, &mut waiters);
     namespaces::check(&mut r, spec, &types, &operations, &waiters);
@@ -99,6 +102,42 @@ pub fn resolve(spec: &Spec, file: &str) -> Result<Api, Diagnostics> {
         operations,
         waiters,
         tables,
+        default_errors,
+    })
+}
+
+/// `service.default_errors`: its body must be an object type of the spec.
+fn default_errors(
+    r: &mut Resolver<'_>,
+    spec: &Spec,
+    table: &TypeTable<'_>,
+    types: &[TypeEntry],
+) -> Option<DefaultErrors> {
+    let def = spec.service.default_errors.as_ref()?;
+    let Some(body) = table.get(&def.body) else {
+        let hint = table
+            .similar(&def.body)
+            .map(|name| format!(" (did you mean {name:?}?)"))
+            .unwrap_or_default();
+        r.error(
+            "$.service.default_errors.body",
+            format!("{:?} is not a type of the spec{hint}", def.body),
+        );
+        return None;
+    };
+    if !matches!(
+        types.get(body.0).map(|t| &t.kind),
+        Some(TypeKind::Object(_))
+    ) {
+        r.error(
+            "$.service.default_errors.body",
+            format!("{:?} is not an object type; an error body is one", def.body),
+        );
+        return None;
+    }
+    Some(DefaultErrors {
+        body,
+        description: def.description.clone(),
     })
 }
 

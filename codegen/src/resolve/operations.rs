@@ -204,6 +204,7 @@ fn operation(
         pagination,
         table: None,
         then_wait: None,
+        links: Vec::new(),
     }
 }
 

@@ -601,3 +601,129 @@ fn a_parameter_naming_an_object_an_unknown_type_or_an_enum_in_the_path_is_refuse
         "{path}"
     );
 }
+
+#[test]
+fn a_creating_operation_links_to_the_operations_under_what_it_made() {
+    let named = object("Made", json!([{ "name": "metadata", "type": "MadeMeta" }]));
+    let meta = object("MadeMeta", json!([{ "name": "name", "type": "string" }]));
+    let pool = json!([{ "name": "pool_name", "type": "string" }]);
+    let node = json!([{ "name": "pool_name", "type": "string" }, { "name": "node_name", "type": "string" }]);
+    let mut create = op("create_thing", "POST", "/v1/things", json!([]), None);
+    create["responses"] = json!([{ "status": 200, "body": "Made" }]);
+    let api = resolved(&spec(
+        json!([named, meta, object("Out", json!([]))]),
+        json!([
+            create,
+            op(
+                "show_thing",
+                "GET",
+                "/v1/things/{pool_name}",
+                pool.clone(),
+                None
+            ),
+            op(
+                "list_parts",
+                "GET",
+                "/v1/things/{pool_name}/parts",
+                pool.clone(),
+                None
+            ),
+            // A second parameter after the new one cannot be filled from the answer.
+            op(
+                "show_node",
+                "GET",
+                "/v1/things/{pool_name}/nodes/{node_name}",
+                node,
+                None
+            ),
+            // Another collection.
+            op("show_other", "GET", "/v1/others/{pool_name}", pool, None),
+            // Not a creation: a GET links nowhere.
+            op("list_things", "GET", "/v1/things", json!([]), None),
+        ]),
+    ));
+    let by_name = |name: &str| api.operations.iter().find(|o| o.name == name).unwrap();
+    let linked: Vec<&str> = by_name("create_thing")
+        .links
+        .iter()
+        .map(|l| api.operations[l.operation].name.as_str())
+        .collect();
+    assert_eq!(linked, ["list_parts", "show_thing"]);
+    assert_eq!(
+        by_name("create_thing").links[0].parameters["pool_name"],
+        "$response.body#/metadata/name"
+    );
+    assert!(by_name("list_things").links.is_empty());
+}
+
+#[test]
+fn the_links_agree_with_the_waiters_bindings_in_the_real_spec() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/modelarts-pools.json");
+    let text = std::fs::read_to_string(path).unwrap();
+    let parsed = crate::spec::parse(path, &text).unwrap();
+    let api = resolve(&parsed, path).unwrap_or_else(|d| panic!("{d}"));
+    let mut checked = 0;
+    for waiter in &parsed.waiters {
+        let polled = api
+            .operations
+            .iter()
+            .position(|o| o.name == waiter.operation)
+            .unwrap();
+        for after in &waiter.after {
+            let trigger = api
+                .operations
+                .iter()
+                .find(|o| o.name == after.operation)
+                .unwrap();
+            for (param, member) in &after.from_answer {
+                let is_path = api.operations[polled]
+                    .params
+                    .iter()
+                    .any(|p| &p.wire_name == param && p.kind == ParamKind::Path);
+                if !is_path {
+                    continue;
+                }
+                let link = trigger
+                    .links
+                    .iter()
+                    .find(|l| l.operation == polled)
+                    .unwrap_or_else(|| {
+                        panic!("{} has no link to {}", trigger.name, waiter.operation)
+                    });
+                assert_eq!(
+                    link.parameters[param],
+                    format!("$response.body#/{}", member.replace('.', "/"))
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "no waiter binding was compared");
+}
+
+#[test]
+fn default_errors_name_an_object_type_of_the_spec() {
+    let mut text: Value = serde_json::from_str(&spec(
+        json!([object("Out", json!([])), string_enum("Code", &["A"])]),
+        json!([]),
+    ))
+    .unwrap();
+    text["service"]["default_errors"] = json!({ "body": "Err", "description": "any" });
+    let message = errors(&text.to_string());
+    assert!(
+        message.contains("$.service.default_errors.body"),
+        "{message}"
+    );
+    assert!(
+        message.contains("\"Err\" is not a type of the spec"),
+        "{message}"
+    );
+    text["service"]["default_errors"]["body"] = json!("Code");
+    assert!(errors(&text.to_string()).contains("is not an object type"));
+    text["service"]["default_errors"]["body"] = json!("Out");
+    let api = resolved(&text.to_string());
+    assert_eq!(
+        api.default_errors.map(|d| d.description),
+        Some("any".to_owned())
+    );
+}
