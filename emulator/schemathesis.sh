@@ -2,7 +2,7 @@
 # A property-based run of schemathesis (PyPI) against the emulator: every operation of the
 # published OpenAPI 3.1 document, in all four phases (examples, coverage, fuzzing, and stateful
 # sequences that follow the document's links). It fails on any server error (5xx), any status,
-# content type or body the document does not allow, and any warning (an operation that only
+# content type or body the document does not allow, and on a "missing test data" warning (an operation that only
 # ever answered 404 is "missing test data"). The emulator starts from the fixed world
 # emulator/examples/world.json (a copy), whose names emulator/schemathesis.toml gives as the path
 # parameters.

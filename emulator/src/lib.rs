@@ -18,6 +18,7 @@
 
 mod answer;
 mod clock;
+mod examples;
 mod faults;
 mod ops;
 mod state_file;

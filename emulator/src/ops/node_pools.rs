@@ -64,7 +64,7 @@ pub fn create_node_pool(
         let mut entry = Resource::new(node_pool, settles_at);
         let answer = entry.current_node_pool(now);
         pool.node_pools.insert(name.clone(), entry);
-        nodes::follow_node_pool(pool, &name, now, settles_at);
+        nodes::follow_node_pool(pool, &name, now, settles_at)?;
         Ok(answer)
     })?;
     typed(answer)
@@ -100,7 +100,7 @@ pub fn patch_node_pool(
         node_pool.body = after;
         node_pool.settles_at = settles_at;
         let answer = node_pool.current_node_pool(now);
-        nodes::follow_node_pool(pool, &input.nodepool_name, now, settles_at);
+        nodes::follow_node_pool(pool, &input.nodepool_name, now, settles_at)?;
         Ok(answer)
     })?;
     typed(answer)

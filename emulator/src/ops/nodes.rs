@@ -30,10 +30,25 @@ use crate::world::{Millis, Pool, Resource, World};
 /// The longest page `list_pool_nodes` gives, and what it gives without a `limit`.
 const MAX_PAGE: usize = 500;
 
+/// The most nodes the emulator makes for one count (the service's quotas are per account and
+/// not published): a larger count is refused, not held in memory.
+pub const MAX_NODES: usize = 1000;
+
+/// A count of nodes to make, refused beyond [`MAX_NODES`].
+fn node_count(count: i64, what: &str) -> Result<usize, ServiceError> {
+    let count = count.max(0) as usize;
+    if count > MAX_NODES {
+        return Err(ServiceError::bad_request(format!(
+            "{what} asks for {count} nodes; the emulator makes at most {MAX_NODES}"
+        )));
+    }
+    Ok(count)
+}
+
 /// Adds or removes nodes so that each flavor has as many nodes as `spec.resources` counts: new
 /// ones are `Creating` until `settles_at`, removed ones `Deleting` until then (the newest first).
 /// Nodes of a node pool (see [`Pool::owner`]) are counted by the node pool, not here.
-pub fn follow_spec(pool: &mut Pool, now: Millis, settles_at: Millis) {
+pub fn follow_spec(pool: &mut Pool, now: Millis, settles_at: Millis) -> Result<(), ServiceError> {
     let name = pool.name().to_owned();
     for (flavor, wanted) in resources(&pool.resource.body["spec"]) {
         let mut live: Vec<String> = pool
@@ -46,7 +61,7 @@ pub fn follow_spec(pool: &mut Pool, now: Millis, settles_at: Millis) {
             })
             .map(|(node_name, _)| node_name.clone())
             .collect();
-        let wanted = wanted.max(0) as usize;
+        let wanted = node_count(wanted, &format!("the pool's {flavor} resource"))?;
         while live.len() > wanted {
             if let Some(node) = live.pop().and_then(|gone| pool.nodes.get_mut(&gone)) {
                 node.gone_at = Some(settles_at);
@@ -71,18 +86,27 @@ pub fn follow_spec(pool: &mut Pool, now: Millis, settles_at: Millis) {
             live.push(node_name);
         }
     }
+    Ok(())
 }
 
 /// Adds or removes nodes so that the node pool `node_pool` has as many nodes of its flavor as its
 /// `spec.resources.count`, bound to it by the `os.modelarts.node/nodepool` label: new ones are
 /// `Creating` until `settles_at`, removed ones `Deleting` until then (the newest first).
-pub fn follow_node_pool(pool: &mut Pool, node_pool: &str, now: Millis, settles_at: Millis) {
+pub fn follow_node_pool(
+    pool: &mut Pool,
+    node_pool: &str,
+    now: Millis,
+    settles_at: Millis,
+) -> Result<(), ServiceError> {
     let Some(np) = pool.node_pools.get(node_pool) else {
-        return;
+        return Ok(());
     };
     let resources = &np.body["spec"]["resources"];
     let flavor = resources["flavor"].as_str().unwrap_or_default().to_owned();
-    let wanted = resources["count"].as_i64().unwrap_or(0).max(0) as usize;
+    let wanted = node_count(
+        resources["count"].as_i64().unwrap_or(0),
+        &format!("the node pool {node_pool}"),
+    )?;
     let mut live: Vec<String> = pool
         .nodes
         .iter()
@@ -120,6 +144,7 @@ pub fn follow_node_pool(pool: &mut Pool, node_pool: &str, now: Millis, settles_a
             .insert(node_name.clone(), Resource::new(body, settles_at));
         live.push(node_name);
     }
+    Ok(())
 }
 
 impl Resource {

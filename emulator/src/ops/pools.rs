@@ -52,7 +52,7 @@ pub fn create_pool(
         body["status"] = json!({ "phase": "Creating", "resources": {} });
         representable::<models::PoolModel>(&body)?;
         let mut pool = Pool::new(body.clone(), settles_at);
-        nodes::follow_spec(&mut pool, now, settles_at);
+        nodes::follow_spec(&mut pool, now, settles_at)?;
         world.pools.insert(name, pool);
         Ok(body)
     })?;
@@ -136,7 +136,7 @@ pub fn patch_pool(
                 .map(|(flavor, count)| json!({ "flavor": flavor, "count": count }))
                 .collect();
             pool.resource.body["status"]["resources"]["creating"] = json!(creating);
-            nodes::follow_spec(pool, now, settles_at);
+            nodes::follow_spec(pool, now, settles_at)?;
         }
         Ok(pool.resource.body.clone())
     })?;
