@@ -6,6 +6,7 @@ mod in_process;
 mod kept_world;
 mod life_cycle;
 mod nodes;
+mod resources;
 
 /// Every `.rs` file in this folder is a module of this binary (`autotests = false`).
 #[test]
