@@ -27,6 +27,17 @@ pub struct Api {
     pub tables: Vec<Table>,
     /// What any operation can answer besides its documented statuses.
     pub default_errors: Option<DefaultErrors>,
+    /// The modules of `models` the types are grouped in, in the spec's order.
+    pub modules: Vec<Module>,
+}
+
+/// A module of model types: `models::<name>`, in `src/models/<name>.rs`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Module {
+    pub name: String,
+    pub description: String,
+    /// Some of its types have members of types in other modules (or at the top of `models`).
+    pub names_other_modules: bool,
 }
 
 /// The error answers any operation can give (the OpenAPI `default` response).
@@ -183,20 +194,6 @@ impl Api {
     pub fn has_validate(&self, id: TypeId) -> bool {
         matches!(&self.types[id.0].kind, TypeKind::Object(o) if o.usage.request)
     }
-
-    /// Whether any object is a merge patch (its optional members are `Patch<T>`).
-    pub fn has_patch_types(&self) -> bool {
-        self.types
-            .iter()
-            .any(|t| matches!(&t.kind, TypeKind::Object(o) if o.usage.patch))
-    }
-
-    /// Whether any request type has rules or nested checks to validate.
-    pub fn has_request_types(&self) -> bool {
-        self.types
-            .iter()
-            .any(|t| matches!(&t.kind, TypeKind::Object(o) if o.usage.request))
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -236,6 +233,8 @@ pub struct TypeEntry {
     pub doc_name: Option<String>,
     pub source: Option<String>,
     pub decisions: Vec<String>,
+    /// Index into [`Api::modules`]; None: the top of `models`.
+    pub module: Option<usize>,
     pub kind: TypeKind,
 }
 

@@ -305,6 +305,29 @@ pub struct Service {
     /// service's own): the OpenAPI documents' `default` response of every operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_errors: Option<DefaultErrors>,
+    /// The modules the model types are grouped in, by resource, in the order the crate's
+    /// documentation lists them. A type or operation names its module in `module`; types without
+    /// one stay at the top of `models`. Every module is re-exported there, so `models::Pool` and
+    /// `models::pools::Pool` are the same type.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<ModuleDef>,
+}
+
+/// One module of model types: `models::<name>`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModuleDef {
+    /// The module's name, snake_case (`node_pools`).
+    #[schemars(pattern(SNAKE_CASE))]
+    pub name: String,
+    /// What the module holds: its documentation's first line.
+    #[schemars(length(min = 1))]
+    pub description: String,
+    /// The definitions' tags (the API Explorer's groups, such as "节点管理") whose operations
+    /// `codegen import` puts here when the spec gives an operation no module.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(inner(length(min = 1)))]
+    pub tags: Vec<String>,
 }
 
 /// What any operation of the service can answer besides its documented statuses.
@@ -351,6 +374,20 @@ impl TypeDef {
         match self {
             TypeDef::Object(o) => &o.source,
             TypeDef::Enum(e) | TypeDef::Flags(e) => &e.source,
+        }
+    }
+
+    pub fn module(&self) -> Option<&str> {
+        match self {
+            TypeDef::Object(o) => o.module.as_deref(),
+            TypeDef::Enum(e) | TypeDef::Flags(e) => e.module.as_deref(),
+        }
+    }
+
+    pub fn set_module(&mut self, module: Option<String>) {
+        match self {
+            TypeDef::Object(o) => o.module = module,
+            TypeDef::Enum(e) | TypeDef::Flags(e) => e.module = module,
         }
     }
 }
@@ -406,6 +443,12 @@ pub struct ObjectDef {
     /// The document(s) whose table(s) or definition(s) this type encodes.
     #[serde(default, skip_serializing_if = "Sources::is_empty")]
     pub source: Sources,
+    /// The module of `service.modules` this type is in (`codegen import` gives a new type the
+    /// module of the operation or type that first uses it, and keeps it after; moving a type is a
+    /// breaking change). None: the top of `models`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(SNAKE_CASE))]
+    pub module: Option<String>,
     /// The 描述 cell of the row that references this object, verbatim; for top-level bodies a
     /// short description.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -554,6 +597,12 @@ pub struct EnumDef {
     /// their own `source`.
     #[serde(default, skip_serializing_if = "Sources::is_empty")]
     pub source: Sources,
+    /// The module of `service.modules` this type is in (`codegen import` gives a new type the
+    /// module of the operation or type that first uses it, and keeps it after; moving a type is a
+    /// breaking change). None: the top of `models`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(SNAKE_CASE))]
+    pub module: Option<String>,
     /// What field(s) the enum or flag set is for.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     #[schemars(length(min = 1))]
@@ -704,6 +753,12 @@ pub struct Operation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub source: Option<String>,
+    /// The module of `service.modules` this operation's types go to (`codegen import` gives an
+    /// operation without one the module that lists its definition's tag, else that of the
+    /// operation whose path shares most of its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(pattern(SNAKE_CASE))]
+    pub module: Option<String>,
     /// HTTP method.
     pub method: Choice<HttpMethod>,
     /// Path template; each {name} must be declared in path_params.

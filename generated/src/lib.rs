@@ -3,7 +3,7 @@
 //!
 //! Generated from the spec by the generator; nothing here is edited by hand.
 //!
-//! - [`models`]: one type per table of the source documents.
+//! - [`models`]: one type per table of the source documents, grouped by resource ([`pools`](models::pools), [`nodes`](models::nodes), [`node_pools`](models::node_pools), [`plugins`](models::plugins), [`networks`](models::networks), [`tags`](models::tags), [`metrics`](models::metrics), [`workloads`](models::workloads)) and all re-exported in `models`.
 //! - [`Client`]: one method per operation, giving a call builder: the required parameters are its arguments, the optional ones setters, then `.send().await`; plumbing lives in [`runtime`].
 //! - [`SCHEMAS`]: the published JSON Schema documents, one per request and response body.
 //! - [`OPENAPI`], [`OPENAPI_3_0`]: the API as OpenAPI 3.1 and 3.0.3 documents.

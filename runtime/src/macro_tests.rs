@@ -223,18 +223,21 @@ fn known_and_unknown_values() {
     }
     assert_ne!(later, ApiVersion::V2);
     assert_eq!(later, ApiVersion::from(String::from("v4")));
-    // Known before unknown (variant order), unknown values by their text.
+    // Ordered by wire text, known or not, so a value becoming known in a later version (or one
+    // added to the list) does not change how values compare: "v1" sorts first although unknown.
     let mut all = vec![
         ApiVersion::from("v5"),
         later.clone(),
         ApiVersion::V3,
+        ApiVersion::from("v1"),
         ApiVersion::V2,
     ];
     all.sort();
     assert_eq!(
         all.iter().map(ApiVersion::as_str).collect::<Vec<_>>(),
-        ["v2", "v3", "v4", "v5"]
+        ["v1", "v2", "v3", "v4", "v5"]
     );
+    assert!(ApiVersion::from("v1") < ApiVersion::V2);
     let set: std::collections::HashSet<ApiVersion> = all.into_iter().collect();
     assert!(set.contains(&ApiVersion::from("v4")));
 

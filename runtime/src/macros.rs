@@ -35,9 +35,11 @@
 /// - the enum, with a last variant
 ///   `Unknown(`[`UnknownValue<Self>`](crate::model::UnknownValue)`)` — "a value this version of
 ///   the crate does not know, kept exactly as received" — and
-///   `#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]` and `#[non_exhaustive]`, so
+///   `#[derive(Clone, Debug, PartialEq, Eq, Hash)]` and `#[non_exhaustive]`, so
 ///   a value added in a later version is not a breaking change: a `match` outside the defining
 ///   crate needs a `_` arm (which `Unknown(_)` alone does not make);
+/// - `PartialOrd` and `Ord` by wire text, not by variant position, so that a value added to the
+///   list (or one that was `Unknown` becoming known) never changes how two values compare;
 /// - [`OpenEnum`](crate::model::OpenEnum);
 /// - inherent `pub const KNOWN: &'static [Self]` (the listed variants, in order),
 ///   `pub fn as_str(&self) -> &str` and `pub fn is_known(&self) -> bool`;
@@ -83,9 +85,7 @@ macro_rules! open_enum {
             ::core::fmt::Debug,
             ::core::cmp::PartialEq,
             ::core::cmp::Eq,
-            ::core::hash::Hash,
-            ::core::cmp::PartialOrd,
-            ::core::cmp::Ord
+            ::core::hash::Hash
         )]
         #[non_exhaustive]
         $vis enum $name {
@@ -112,6 +112,18 @@ macro_rules! open_enum {
             /// Whether this is a value the spec lists (not `Unknown`).
             pub fn is_known(&self) -> bool {
                 !::core::matches!(self, $name::Unknown(_))
+            }
+        }
+
+        impl ::core::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::core::option::Option<::core::cmp::Ordering> {
+                ::core::option::Option::Some(::core::cmp::Ord::cmp(self, other))
+            }
+        }
+
+        impl ::core::cmp::Ord for $name {
+            fn cmp(&self, other: &Self) -> ::core::cmp::Ordering {
+                ::core::cmp::Ord::cmp($name::as_str(self), $name::as_str(other))
             }
         }
 

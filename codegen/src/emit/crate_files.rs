@@ -114,6 +114,19 @@ pub fn readme(api: &Api, header: &str) -> String {
         .into_iter()
         .map(|(file, _)| format!("`schemas/{file}`"))
         .collect();
+    let grouped = if api.modules.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = api
+            .modules
+            .iter()
+            .map(|m| format!("`models::{}`", m.name))
+            .collect();
+        format!(
+            ", grouped by resource ({}), every one also at `models::` directly",
+            list.join(", ")
+        )
+    };
     let mut out = format!(
         "<!-- {} -->\n# {name}\n\n{}: {}\n\n",
         header.trim_start_matches("// ").trim_end(),
@@ -121,7 +134,7 @@ pub fn readme(api: &Api, header: &str) -> String {
         api.service.description
     );
     out.push_str(&format!(
-        "```toml\n[dependencies]\n{name} = \"0.1\"\n```\n\n- `{krate}::models`: one type per table of the source documents; unknown members and enum values are kept.\n- `{krate}::Client`: one method per operation giving its call builder (`Client::from_env()?`, or `Client::builder()` … `.build()?`), then `.send().await?` on what an operation's method gives: the required parameters are the method's arguments, the optional ones setters; each call fails with its own error enum (`{{Operation}}Error`), the documented failures as variants.
+        "```toml\n[dependencies]\n{name} = \"0.1\"\n```\n\n- `{krate}::models`: one type per table of the source documents{grouped}; unknown members and enum values are kept.\n- `{krate}::Client`: one method per operation giving its call builder (`Client::from_env()?`, or `Client::builder()` … `.build()?`), then `.send().await?` on what an operation's method gives: the required parameters are the method's arguments, the optional ones setters; each call fails with its own error enum (`{{Operation}}Error`), the documented failures as variants.
 - `{krate}::input`: one `{{Operation}}Input` per operation, its parameters and body together (what a builder holds and a server receives).\n- `{krate}::SCHEMAS`: the JSON Schema documents ({}).\n\nFeatures: `cli` builds the `{name}` program; `schemars` derives `schemars::JsonSchema` for the model types.\n",
         schemas.join(", ")
     ));
@@ -161,10 +174,23 @@ pub fn readme(api: &Api, header: &str) -> String {
 
 pub fn lib_rs(api: &Api) -> TokenStream {
     let krate = &api.service.crate_ident;
+    let grouped = if api.modules.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = api
+            .modules
+            .iter()
+            .map(|m| format!("[`{}`](models::{})", m.name, m.name))
+            .collect();
+        format!(
+            ", grouped by resource ({}) and all re-exported in `models`",
+            list.join(", ")
+        )
+    };
     let docs = inner_doc_lines([
         format!("{}: {}", prose(&api.service.title), prose(&api.service.description)).as_str(),
         "Generated from the spec by the generator; nothing here is edited by hand.",
-        "- [`models`]: one type per table of the source documents.\n- [`Client`]: one method per operation, giving a call builder: the required parameters are its arguments, the optional ones setters, then `.send().await`; plumbing lives in [`runtime`].\n- [`SCHEMAS`]: the published JSON Schema documents, one per request and response body.\n- [`OPENAPI`], [`OPENAPI_3_0`]: the API as OpenAPI 3.1 and 3.0.3 documents.",
+        format!("- [`models`]: one type per table of the source documents{grouped}.\n- [`Client`]: one method per operation, giving a call builder: the required parameters are its arguments, the optional ones setters, then `.send().await`; plumbing lives in [`runtime`].\n- [`SCHEMAS`]: the published JSON Schema documents, one per request and response body.\n- [`OPENAPI`], [`OPENAPI_3_0`]: the API as OpenAPI 3.1 and 3.0.3 documents.").as_str(),
         format!("```no_run\nasync fn demo() -> Result<(), {krate}::Error> {{\n    let client = {krate}::Client::from_env()?;\n    let _ = client;\n    Ok(())\n}}\n```").as_str(),
     ]);
     let schemas = schema::schema_documents(api).into_iter().map(|(file, _)| {

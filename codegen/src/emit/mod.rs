@@ -45,7 +45,9 @@ pub fn render_with(api: &Api, spec_name: &str, placement: &Placement<'_>) -> Res
         "src/lib.rs".into(),
         rust_file(&header, crate_files::lib_rs(api))?,
     );
-    files.insert("src/models.rs".into(), models_file(&header, api)?);
+    for (path, text) in model_files(&header, api)? {
+        files.insert(path, text);
+    }
     let mut client_rs = rust_file(&header, client::client_rs(api))?;
     for piece in client::error_enums(api) {
         piece_text(piece, &mut client_rs)?;
@@ -95,16 +97,47 @@ fn header(spec_name: &str) -> String {
     )
 }
 
-/// Renders only the model types of a spec, as one Rust file.
+/// Renders only the model types of a spec: `models.rs`, then each module's file.
 pub fn render_models(api: &Api, spec_name: &str) -> Result<String, String> {
-    models_file(&header(spec_name), api)
+    Ok(model_files(&header(spec_name), api)?
+        .into_iter()
+        .map(|(_, text)| text)
+        .collect())
 }
 
-/// `models.rs`, formatted one type at a time on every core: the same text as formatting the
-/// whole file at once, but the syntax tree held in memory is one type's, not the file's.
-fn models_file(header: &str, api: &Api) -> Result<String, String> {
-    let mut out = rust_file(header, models::module_head(api))?;
-    let entries: Vec<_> = api.types.iter().collect();
+/// `models.rs` (the types without a module, and the modules' declarations), then
+/// `models/<module>.rs` for each module, in the spec's order.
+fn model_files(header: &str, api: &Api) -> Result<Vec<(String, String)>, String> {
+    let in_module = |module: Option<usize>| -> Vec<_> {
+        api.types.iter().filter(|t| t.module == module).collect()
+    };
+    let top = in_module(None);
+    let mut files = vec![(
+        "src/models.rs".to_owned(),
+        types_file(header, models::models_head(api, &top), api, &top)?,
+    )];
+    for (i, module) in api.modules.iter().enumerate() {
+        let entries = in_module(Some(i));
+        files.push((
+            format!("src/models/{}.rs", module.name),
+            types_file(header, models::module_head(module, &entries), api, &entries)?,
+        ));
+    }
+    Ok(files)
+}
+
+/// A file of model types, formatted one type at a time on every core: the same text as
+/// formatting the whole file at once, with one type's syntax tree alive per core.
+fn types_file(
+    header: &str,
+    head: TokenStream,
+    api: &Api,
+    entries: &[&crate::model::TypeEntry],
+) -> Result<String, String> {
+    let mut out = rust_file(header, head)?;
+    if entries.is_empty() {
+        return Ok(out);
+    }
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(entries.len())

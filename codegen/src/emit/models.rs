@@ -6,7 +6,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{code, doc_lines, inner_doc_lines, prose};
-use crate::model::{Api, Field, ObjectType, Primitive, RuleCheck, TypeEntry, TypeKind, TypeRef};
+use crate::model::{
+    Api, Field, Module, ObjectType, Primitive, RuleCheck, TypeEntry, TypeKind, TypeRef,
+};
 
 pub fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
@@ -18,37 +20,94 @@ pub fn primitive_type(primitive: Primitive) -> TokenStream {
     quote!(#ty)
 }
 
-/// The module's `//!` documentation and `use` items.
-pub fn module_head(api: &Api) -> TokenStream {
-    let doc = inner_doc_lines([
+/// The `//!` documentation and `use` items of `models.rs`, which holds the types without a
+/// module, declares the modules and re-exports them.
+pub fn models_head(api: &Api, entries: &[&TypeEntry]) -> TokenStream {
+    let mut lines = vec![
         format!(
             "Model types of {}: one type per table of the source documents.",
             prose(&api.service.title)
-        )
-        .as_str(),
-        "Every object keeps the members it does not list in `unknown_fields` and writes them back, and every enumeration keeps values it does not know in `Unknown`, so a newer service loses nothing on a round trip.",
-        "Every type is `#[non_exhaustive]`, so a member or value the service adds later is not a breaking change: make an object with its `new` (the required members as arguments) or `Default` (where every member is optional), then set optional members on its public fields; a `match` on an enumeration needs a `_` arm.",
+        ),
+        "Every object keeps the members it does not list in `unknown_fields` and writes them back, and every enumeration keeps values it does not know in `Unknown`, so a newer service loses nothing on a round trip.".to_owned(),
+        "Every type is `#[non_exhaustive]`, so a member or value the service adds later is not a breaking change: make an object with its `new` (the required members as arguments) or `Default` (where every member is optional), then set optional members on its public fields; a `match` on an enumeration needs a `_` arm.".to_owned(),
+    ];
+    if !api.modules.is_empty() {
+        let list: Vec<String> = api
+            .modules
+            .iter()
+            .map(|m| format!("- [`{}`]: {}", m.name, prose(&m.description)))
+            .collect();
+        lines.push(format!(
+            "The types are grouped by resource, and each module is re-exported here, so `models::{{Type}}` names every type wherever it is grouped:\n\n{}",
+            list.join("\n")
+        ));
+    }
+    let doc = inner_doc_lines(lines.iter().map(String::as_str));
+    let uses = uses(entries);
+    let modules = api.modules.iter().map(|m| {
+        let name = ident(&m.name);
+        quote! {
+            pub mod #name;
+            pub use #name::*;
+        }
+    });
+    quote! {
+        #doc
+        #uses
+        #(#modules)*
+    }
+}
+
+/// The `//!` documentation and `use` items of `models/<module>.rs`.
+pub fn module_head(module: &Module, entries: &[&TypeEntry]) -> TokenStream {
+    let doc = inner_doc_lines([
+        prose(&module.description).as_str(),
+        "Re-exported in [`models`](super), which also says how every model type behaves.",
     ]);
-    let has = |f: fn(&TypeKind) -> bool| api.types.iter().any(|t| f(&t.kind));
+    let uses = uses(entries);
+    let outside = if module.names_other_modules {
+        quote!(
+            use super::*;
+        )
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #uses
+        #outside
+    }
+}
+
+/// What the types `entries` need from the runtime.
+fn uses(entries: &[&TypeEntry]) -> TokenStream {
+    let objects = || {
+        entries.iter().filter_map(|t| match &t.kind {
+            TypeKind::Object(object) => Some(object),
+            _ => None,
+        })
+    };
+    let has_objects = objects().next().is_some();
+    let has_enums = entries.iter().any(|t| matches!(t.kind, TypeKind::Enum(_)));
     let mut macros = Vec::new();
-    if has(|k| matches!(k, TypeKind::Object(_))) {
+    if has_objects {
         macros.push(quote!(object_serde));
     }
-    if has(|k| matches!(k, TypeKind::Enum(_))) {
+    if has_enums {
         macros.push(quote!(open_enum));
     }
     let mut uses = Vec::new();
-    if has(|k| matches!(k, TypeKind::Object(_))) {
+    if has_objects {
         uses.push(quote!(
             use modelarts_pools_runtime::model::UnknownFields;
         ));
     }
-    if api.has_patch_types() {
+    if objects().any(|o| o.usage.patch && o.fields.iter().any(|f| !f.required)) {
         uses.push(quote!(
             use modelarts_pools_runtime::model::Patch;
         ));
     }
-    if api.has_request_types() {
+    if objects().any(|o| o.usage.request) {
         uses.push(quote!(
             use modelarts_pools_runtime::{JsonPath, ValidationError};
         ));
@@ -56,10 +115,7 @@ pub fn module_head(api: &Api) -> TokenStream {
     if !macros.is_empty() {
         uses.push(quote!(use modelarts_pools_runtime::{#(#macros),*};));
     }
-    quote! {
-        #doc
-        #(#uses)*
-    }
+    quote!(#(#uses)*)
 }
 
 /// Part of what a type becomes: items to lay out, an item inside a macro invocation (laid out as

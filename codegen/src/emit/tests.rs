@@ -352,6 +352,17 @@ fn use_names(tree: &syn::UseTree, names: &mut Vec<String>) {
     }
 }
 
+/// The path of a `use path::*;`.
+fn glob_of(tree: &syn::UseTree) -> Option<String> {
+    match tree {
+        syn::UseTree::Path(path) => match &*path.tree {
+            syn::UseTree::Glob(_) => Some(path.ident.to_string()),
+            inner => glob_of(inner),
+        },
+        _ => None,
+    }
+}
+
 /// Every type name a file imports or declares at its top level, and every `use` of a glob.
 fn module_names(text: &str) -> Vec<String> {
     let file = syn::parse_file(text).unwrap();
@@ -391,16 +402,35 @@ fn the_reserved_names_are_what_the_generated_code_imports_and_defines() {
         let files = render(&api, "spec.json").unwrap();
         let uppercase = |name: &String| name.starts_with(|c: char| c.is_ascii_uppercase());
 
-        // models.rs: what it imports may not be a spec type's name.
-        for name in module_names(&files["src/models.rs"]) {
-            let declared = api.types.iter().any(|t| t.name == name);
-            assert!(name != "*", "{spec}: models.rs imports a glob");
-            assert!(
-                declared
-                    || !uppercase(&name)
-                    || naming::RESERVED_TYPE_NAMES.contains(&name.as_str()),
-                "{spec}: models.rs has `{name}`, which naming::RESERVED_TYPE_NAMES does not list"
-            );
+        // The model files: what they import may not be a spec type's name. The only globs are
+        // models.rs re-exporting its modules and a module reaching its siblings through it, so
+        // every name a glob brings is a spec type's (unique, and checked here) or a module's.
+        let model_files = files
+            .keys()
+            .filter(|path| *path == "src/models.rs" || path.starts_with("src/models/"));
+        for file in model_files {
+            let tree = syn::parse_file(&files[file]).unwrap();
+            for item in &tree.items {
+                if let syn::Item::Use(item) = item
+                    && let Some(glob) = glob_of(&item.tree)
+                {
+                    let allowed = if file == "src/models.rs" {
+                        api.modules.iter().any(|m| m.name == glob)
+                    } else {
+                        glob == "super"
+                    };
+                    assert!(allowed, "{spec}: {file} imports the glob {glob}::*");
+                }
+            }
+            for name in module_names(&files[file]).into_iter().filter(|n| n != "*") {
+                let declared = api.types.iter().any(|t| t.name == name);
+                assert!(
+                    declared
+                        || !uppercase(&name)
+                        || naming::RESERVED_TYPE_NAMES.contains(&name.as_str()),
+                    "{spec}: {file} has `{name}`, which naming::RESERVED_TYPE_NAMES does not list"
+                );
+            }
         }
 
         // client.rs and lib.rs: what they import and declare may not be an error enum's or a

@@ -477,8 +477,35 @@ fn types(out: &mut Vec<Change>, old: &[TypeDef], new: &[TypeDef]) {
     }
 }
 
+/// A type that leaves a module leaves its path there (`models::pools::Pool`): breaking for whoever
+/// names it so, although `models::Pool` stays. One that joins a module only gains a path.
+fn module_line(out: &mut Vec<Change>, p: &str, name: &str, was: Option<&str>, now: Option<&str>) {
+    let path = |module: Option<&str>| match module {
+        Some(module) => format!("models::{module}::{name}"),
+        None => format!("models::{name}"),
+    };
+    match (was, now) {
+        (a, b) if a == b => {}
+        (None, Some(_)) => out.record(
+            Impact::Additive,
+            format!("{p}: now also {} (and still models::{name})", path(now)),
+        ),
+        _ => out.record(
+            Impact::Breaking,
+            format!("{p}: moved from {} to {}", path(was), path(now)),
+        ),
+    }
+}
+
 fn object(out: &mut Vec<Change>, was: &ObjectDef, now: &ObjectDef) {
     let p = format!("type {}", now.name);
+    module_line(
+        out,
+        &p,
+        &now.name,
+        was.module.as_deref(),
+        now.module.as_deref(),
+    );
     if was.description != now.description {
         out.record(Impact::None, format!("{p}: description changed"));
     }
@@ -610,6 +637,13 @@ fn row(out: &mut Vec<Change>, fp: &str, old: &FieldDef, new: &FieldDef) {
 
 fn enumeration(out: &mut Vec<Change>, was: &EnumDef, now: &EnumDef) {
     let p = format!("enum {}", now.name);
+    module_line(
+        out,
+        &p,
+        &now.name,
+        was.module.as_deref(),
+        now.module.as_deref(),
+    );
     if was.description != now.description {
         out.record(Impact::None, format!("{p}: description changed"));
     }

@@ -187,6 +187,7 @@ fn build_one(
             description,
             decisions,
             values,
+            module: None,
         },
         imported,
     }

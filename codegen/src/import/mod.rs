@@ -11,6 +11,7 @@
 //!   people decided; [`params`] gives enumerated parameters their enums;
 //! - [`assemble`] orders the types and decides `required` by usage; [`examples`] checks every
 //!   example against its type and applies what the wire shows;
+//! - [`modules`] gives new operations and types their module, keeping the others';
 //! - [`diff`] says what changed, one line per change;
 //! - [`seeds`] proves the rows the spec took from the seed documents are still theirs.
 //!
@@ -21,6 +22,7 @@ pub mod classes;
 pub mod diff;
 pub mod enums;
 pub mod examples;
+pub mod modules;
 pub mod names;
 pub mod objects;
 pub mod operations;
@@ -223,6 +225,10 @@ pub fn import(
         return Err(Error::Definitions(diagnostics));
     }
 
+    let tags: std::collections::BTreeMap<String, Vec<String>> = ops
+        .iter()
+        .map(|op| (op.operation_id.clone(), op.tags.clone()))
+        .collect();
     let mut tree = tree::Tree::build(ops)
         .map_err(|e| Error::Definitions(Diagnostics::single(def_error(e))))?;
     tree::bind(&mut tree, &old);
@@ -236,6 +242,7 @@ pub fn import(
             .map_err(|e| Error::Definitions(Diagnostics::single(def_error(e))))?;
     params::apply(&mut operations, &listings, &mut enums, &old);
     let mut types = assemble::assemble(&old, objects, enums, &operations);
+    modules::assign(&old, &tags, &mut types, &mut operations);
     let warnings = examples::apply(&mut types, &operations)
         .into_iter()
         .map(|issue| issue.to_string())

@@ -181,6 +181,7 @@ fn build_one(
                     Natural::Root => None,
                 },
                 source: first_files(locs, tree),
+                module: None,
                 description: first
                     .description
                     .clone()

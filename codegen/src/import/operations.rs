@@ -467,6 +467,7 @@ fn imported(
         summary: op.summary.clone(),
         description: op.description.clone(),
         source: Some(op.file.name.clone()),
+        module: None,
         method: Choice::from_text(&op.method),
         path: op.path.clone(),
         path_params,

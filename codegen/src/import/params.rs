@@ -234,6 +234,7 @@ fn new_enum(name: &str, listing: &Listing, old: Option<&EnumDef>) -> EnumDef {
         kind: EnumKind::Enum,
         repr: Repr::String,
         source: Sources(vec![listing.file.clone()]),
+        module: None,
         description: if gist.is_empty() {
             format!("{}{}.", what[..1].to_uppercase(), &what[1..])
         } else {

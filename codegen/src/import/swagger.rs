@@ -241,6 +241,8 @@ pub struct DefOp<'a> {
     pub path: String,
     pub summary: String,
     pub description: String,
+    /// The operation's `tags`: the API Explorer's groups (资源池管理, 节点管理, …).
+    pub tags: Vec<String>,
     pub params: Vec<DefParam<'a>>,
     pub body: Option<DefBody<'a>>,
     pub responses: Vec<DefResponse<'a>>,
@@ -369,6 +371,14 @@ pub fn read_operation(file: &DefFile) -> Result<DefOp<'_>, DefError> {
         }
     }
     request_examples.sort_by_key(|(n, _)| *n);
+    let tags = match op.get("tags")? {
+        Some(tags) => tags
+            .items()?
+            .iter()
+            .map(|tag| tag.str().map(str::to_owned))
+            .collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
 
     Ok(DefOp {
         file,
@@ -377,6 +387,7 @@ pub fn read_operation(file: &DefFile) -> Result<DefOp<'_>, DefError> {
         path: (*path).to_owned(),
         summary: op.get_str("summary")?.unwrap_or_default().to_owned(),
         description: op.get_str("description")?.unwrap_or_default().to_owned(),
+        tags,
         params,
         body,
         responses,

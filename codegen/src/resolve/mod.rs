@@ -5,10 +5,11 @@
 
 mod graph;
 mod links;
+mod modules;
 mod namespaces;
 mod operations;
 mod tables;
-mod type_expr;
+pub(crate) mod type_expr;
 mod types;
 mod waiters;
 
@@ -82,6 +83,7 @@ pub fn resolve(spec: &Spec, file: &str) -> Result<Api, Diagnostics> {
     }
     let table = declare_types(&mut r, spec);
     let mut types = types::resolve_types(&mut r, spec, &table);
+    let modules = modules::resolve_modules(&mut r, spec, &table, &mut types);
     let mut operations = operations::resolve_operations(&mut r, spec, &table, &types);
     let mut waiters = waiters::resolve_waiters(&mut r, &spec.waiters, &operations, &types);
     waiters::link_after(&mut r, &spec.waiters, &waiters, &types, &mut operations);
@@ -103,6 +105,7 @@ pub fn resolve(spec: &Spec, file: &str) -> Result<Api, Diagnostics> {
         waiters,
         tables,
         default_errors,
+        modules,
     })
 }
 

@@ -727,3 +727,59 @@ fn default_errors_name_an_object_type_of_the_spec() {
         Some("any".to_owned())
     );
 }
+
+#[test]
+fn modules_group_types_and_unknown_or_bad_modules_are_located() {
+    let mut doc: Value = serde_json::from_str(&spec(
+        json!([
+            { "name": "Pool", "kind": "object", "module": "pools", "description": "",
+              "fields": [ { "name": "spec", "type": "PoolSpec" }, { "name": "error", "type": "Failure" } ] },
+            { "name": "PoolSpec", "kind": "object", "module": "pools", "description": "",
+              "fields": [ { "name": "size", "type": "integer" } ] },
+            { "name": "Node", "kind": "object", "module": "nodes", "description": "",
+              "fields": [ { "name": "name", "type": "string" } ] },
+            object("Failure", json!([ { "name": "code", "type": "string" } ])),
+        ]),
+        json!([]),
+    ))
+    .unwrap();
+    doc["service"]["modules"] = json!([
+        { "name": "pools", "description": "Pools." },
+        { "name": "nodes", "description": "Nodes." },
+    ]);
+    let api = resolved(&doc.to_string());
+    let module_of = |name: &str| {
+        let entry = api.types.iter().find(|t| t.name == name).unwrap();
+        entry.module.map(|m| api.modules[m].name.as_str())
+    };
+    assert_eq!(module_of("Pool"), Some("pools"));
+    assert_eq!(module_of("Node"), Some("nodes"));
+    assert_eq!(module_of("Failure"), None);
+    // `Pool` names `Failure`, which is at the top of `models`; `Node` names nothing outside.
+    assert!(api.modules[0].names_other_modules);
+    assert!(!api.modules[1].names_other_modules);
+
+    let mut bad = doc.clone();
+    bad["types"][2]["module"] = json!("nodez");
+    bad["service"]["modules"][1]["name"] = json!("Nodes");
+    bad["service"]["modules"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "name": "pools", "description": "Again." }));
+    let message = errors(&bad.to_string());
+    assert!(
+        message.contains("$.service.modules[1].name")
+            && message.contains("must be a snake_case Rust identifier"),
+        "{message}"
+    );
+    assert!(
+        message.contains("$.service.modules[2].name") && message.contains("declared twice"),
+        "{message}"
+    );
+    assert!(
+        message.contains("$.types[2].module")
+            && message
+                .contains("module \"nodez\" is not declared in service.modules (declared: pools)"),
+        "{message}"
+    );
+}

@@ -44,6 +44,7 @@ pub(super) fn resolve_types(
                 doc_name,
                 source: source.joined(),
                 decisions: decisions.clone(),
+                module: None,
                 kind,
             }
         })
