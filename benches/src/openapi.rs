@@ -2,14 +2,18 @@
 //! any spec (such as a scaled one), so that other generators (cargo-progenitor) are measured on
 //! the very document users would give them.
 //!
-//! Two changes are made for cargo-progenitor 0.15.1:
+//! Three changes are made for cargo-progenitor 0.15.1:
 //!
 //! - it refuses a request body whose only media type is `application/merge-patch+json`
 //!   ("unexpected content type"): such bodies are offered as `application/json`, and progenitor
 //!   generates those PATCH operations with plain JSON bodies;
 //! - for an enumeration written as `enum` plus a `oneOf` of one-value schemas (which carry each
 //!   value's title and meaning), typify emits a newtype and an enum of the same name, and the
-//!   crate does not compile (E0428, 585 errors): the `oneOf` is dropped, the `enum` kept.
+//!   crate does not compile (E0428, 585 errors): the `oneOf` is dropped, the `enum` kept;
+//! - it counts a `default` response among the success types, and with a documented 2xx of another
+//!   body it panics (`assertion failed: response_types.len() <= 1`, progenitor-impl
+//!   `method.rs:1220`): each operation's `default` response (the error answer any operation can
+//!   give) is dropped, which leaves progenitor's client to treat those statuses as unexpected.
 //!
 //! Nothing else differs from the published document.
 
@@ -35,6 +39,9 @@ fn adapt_for_progenitor(value: &mut Value) {
             }
             if map.contains_key("enum") {
                 map.remove("oneOf");
+            }
+            if let Some(Value::Object(responses)) = map.get_mut("responses") {
+                responses.remove("default");
             }
             map.values_mut().for_each(adapt_for_progenitor);
         }
@@ -81,6 +88,10 @@ mod tests {
         assert!(
             !doc.to_string().contains("\"oneOf\""),
             "an enum's oneOf is left"
+        );
+        assert!(
+            !doc.to_string().contains("\"default\":{\"description\""),
+            "a default response is left"
         );
         // Everything else is the published document: the real spec's unscaled one differs only
         // by those two adaptations.
