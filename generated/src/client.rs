@@ -19,23 +19,27 @@ pub struct Client {
 
 impl Client {
     /// Wraps a configured runtime client.
+    #[inline]
     pub fn new(inner: modelarts_pools_runtime::Client) -> Self {
         Client { inner }
     }
 
     /// A builder for the endpoint (or region), project ID, credentials, timeouts, retries
     /// and hooks; its `build()` gives this client.
+    #[inline]
     pub fn builder() -> ClientBuilder<Client> {
         ClientBuilder::new()
     }
 
     /// A client configured from the `HUAWEICLOUD_SDK_*` environment variables the
     /// official SDKs read.
+    #[inline]
     pub fn from_env() -> Result<Self, Error> {
         ClientBuilder::from_env().build()
     }
 
     /// The runtime client underneath.
+    #[inline]
     pub fn runtime(&self) -> &modelarts_pools_runtime::Client {
         &self.inner
     }
@@ -56,6 +60,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchBindPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchBindPoolNodesError::Unhandled` with its `Error`.
+    #[inline]
     pub fn batch_bind_pool_nodes(
         &self,
         pool_name: impl Into<String>,
@@ -85,6 +90,7 @@ impl Client {
     /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源未找到。): each is a variant of [`BatchCreatePoolTagsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchCreatePoolTagsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition documents a body for status 204 (No Content), which HTTP never sends; the body type and its example are kept as the definition gives them, and an empty 204 is what arrives.
+    #[inline]
     pub fn batch_create_pool_tags(
         &self,
         pool_name: impl Into<String>,
@@ -112,6 +118,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchDeletePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchDeletePoolNodesError::Unhandled` with its `Error`.
+    #[inline]
     pub fn batch_delete_pool_nodes(
         &self,
         pool_name: impl Into<String>,
@@ -141,6 +148,7 @@ impl Client {
     /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源不存在。): each is a variant of [`BatchDeletePoolTagsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchDeletePoolTagsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition documents a body for status 204 (No Content), which HTTP never sends; the body type and its example are kept as the definition gives them, and an empty 204 is what arrives.
+    #[inline]
     pub fn batch_delete_pool_tags(
         &self,
         pool_name: impl Into<String>,
@@ -168,6 +176,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchLockPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchLockPoolNodesError::Unhandled` with its `Error`.
+    #[inline]
     pub fn batch_lock_pool_nodes(
         &self,
         pool_name: impl Into<String>,
@@ -195,6 +204,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchMigratePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchMigratePoolNodesError::Unhandled` with its `Error`.
+    #[inline]
     pub fn batch_migrate_pool_nodes(
         &self,
         pool_name: impl Into<String>,
@@ -222,6 +232,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchRebootPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchRebootPoolNodesError::Unhandled` with its `Error`.
+    #[inline]
     pub fn batch_reboot_pool_nodes(
         &self,
         pool_name: impl Into<String>,
@@ -249,6 +260,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchResetPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchResetPoolNodesError::Unhandled` with its `Error`.
+    #[inline]
     pub fn batch_reset_pool_nodes(
         &self,
         pool_name: impl Into<String>,
@@ -278,6 +290,7 @@ impl Client {
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchResizePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchResizePoolNodesError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (request source.creatingStep.type: "hyperinstance"); they are data, checked against the body's types, never read as schema.
+    #[inline]
     pub fn batch_resize_pool_nodes(
         &self,
         pool_name: impl Into<String>,
@@ -305,6 +318,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchUnlockPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchUnlockPoolNodesError::Unhandled` with its `Error`.
+    #[inline]
     pub fn batch_unlock_pool_nodes(
         &self,
         pool_name: impl Into<String>,
@@ -332,6 +346,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`BatchUpdatePoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `BatchUpdatePoolNodesError::Unhandled` with its `Error`.
+    #[inline]
     pub fn batch_update_pool_nodes(
         &self,
         pool_name: impl Into<String>,
@@ -354,6 +369,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 400 (Bad Request。): each is a variant of [`CreateNetworkError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreateNetworkError::Unhandled` with its `Error`.
+    #[inline]
     pub fn create_network(
         &self,
         body: models::NetworkCreationRequest,
@@ -377,6 +393,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 400 (Bad request): each is a variant of [`CreateNodePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreateNodePoolError::Unhandled` with its `Error`.
+    #[inline]
     pub fn create_node_pool(
         &self,
         pool_name: impl Into<String>,
@@ -406,6 +423,7 @@ impl Client {
     /// The service documents HTTP 400 (Bad request) and HTTP 409 (Already exists): each is a variant of [`CreateOrderIdError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreateOrderIdError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition marks the request body optional; the format always sends one, so callers send {} when they have nothing to send.
+    #[inline]
     pub fn create_order_id(
         &self,
         name: impl Into<String>,
@@ -430,6 +448,7 @@ impl Client {
     /// The service documents HTTP 400 (Bad request) and HTTP 409 (Already exists): each is a variant of [`CreatePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreatePoolError::Unhandled` with its `Error`.
     ///
     /// Decision: The document gives no 200 response example, so the 200 response lists none.
+    #[inline]
     pub fn create_pool(&self, body: models::CreatePoolRequest) -> CreatePoolCall<'_> {
         CreatePoolCall::from_input(&self.inner, input::CreatePoolInput::new(body))
     }
@@ -450,6 +469,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 400 (Bad request): each is a variant of [`CreatePoolPluginError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `CreatePoolPluginError::Unhandled` with its `Error`.
+    #[inline]
     pub fn create_pool_plugin(
         &self,
         pool_name: impl Into<String>,
@@ -475,6 +495,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`DeleteNetworkError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `DeleteNetworkError::Unhandled` with its `Error`.
+    #[inline]
     pub fn delete_network(
         &self,
         network_name: impl Into<String>,
@@ -504,6 +525,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 400 (Bad request): each is a variant of [`DeleteNodePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `DeleteNodePoolError::Unhandled` with its `Error`.
+    #[inline]
     pub fn delete_node_pool(
         &self,
         pool_name: impl Into<String>,
@@ -528,6 +550,7 @@ impl Client {
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`DeletePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `DeletePoolError::Unhandled` with its `Error`.
     ///
     /// Decision: The document's request example shows an empty body \`{ }\`, but the operation has no request body table, so no body is sent (request_body is null).
+    #[inline]
     pub fn delete_pool(&self, pool_name: impl Into<String>) -> DeletePoolCall<'_> {
         DeletePoolCall::from_input(&self.inner, input::DeletePoolInput::new(pool_name))
     }
@@ -539,6 +562,7 @@ impl Client {
     /// Gives a [`ListNetworksCall`]: set what it needs ([`label_selector`](ListNetworksCall::label_selector), [`limit`](ListNetworksCall::limit), [`continue_`](ListNetworksCall::continue_)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers. `.into_pages()` and `.into_items()` follow the list across pages ([`ListNetworksCall::into_pages`]).
     ///
     /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询时上一页位置") takes metadata.continue ("分页查询时,下一次查询位置") of the previous page, and limit sets the page size; recorded as pagination.
+    #[inline]
     pub fn list_networks(&self) -> ListNetworksCall<'_> {
         ListNetworksCall::from_input(&self.inner, input::ListNetworksInput::new())
     }
@@ -560,6 +584,7 @@ impl Client {
     /// Decision: \[import\] The definition gives a request example but no body parameter; no body is sent, and the example is left out.
     ///
     /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询时上一页位置") takes metadata.continue ("分页查询时,下一次查询位置") of the previous page, and limit sets the page size; recorded as pagination.
+    #[inline]
     pub fn list_node_pool_nodes(
         &self,
         pool_name: impl Into<String>,
@@ -578,6 +603,7 @@ impl Client {
     /// `pool_name`: 资源池名称。 (path parameter `pool_name`)
     ///
     /// Gives a [`ListNodePoolsCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    #[inline]
     pub fn list_node_pools(
         &self,
         pool_name: impl Into<String>,
@@ -601,6 +627,7 @@ impl Client {
     /// Decision: \[import\] The definition gives a request example but no body parameter; no body is sent, and the example is left out.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 items\[\].spec.versions\[\].inputs.parameters.custom.zones\[\].plugins.log.format: "combined"); they are data, checked against the body's types, never read as schema.
+    #[inline]
     pub fn list_plugin_templates(&self) -> ListPluginTemplatesCall<'_> {
         ListPluginTemplatesCall::from_input(
             &self.inner,
@@ -621,6 +648,7 @@ impl Client {
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`ListPoolNodesError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ListPoolNodesError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询时上一页位置") takes metadata.continue ("分页查询时,下一次查询位置") of the previous page, and limit sets the page size; recorded as pagination.
+    #[inline]
     pub fn list_pool_nodes(
         &self,
         pool_name: impl Into<String>,
@@ -643,6 +671,7 @@ impl Client {
     /// Gives a [`ListPoolPluginsCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// Decision: \[import\] The definition gives a request example but no body parameter; no body is sent, and the example is left out.
+    #[inline]
     pub fn list_pool_plugins(
         &self,
         pool_name: impl Into<String>,
@@ -664,6 +693,7 @@ impl Client {
     /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。): each is a variant of [`ListPoolTagsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ListPoolTagsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition pages with offset and limit (in prose only); the format's pagination follows a token, so they stay plain query parameters.
+    #[inline]
     pub fn list_pool_tags(&self) -> ListPoolTagsCall<'_> {
         ListPoolTagsCall::from_input(&self.inner, input::ListPoolTagsInput::new())
     }
@@ -675,6 +705,7 @@ impl Client {
     /// Gives a [`ListPoolsCall`]: set what it needs ([`workspace_id`](ListPoolsCall::workspace_id), [`label_selector`](ListPoolsCall::label_selector), [`status`](ListPoolsCall::status)), then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 items\[\].spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
+    #[inline]
     pub fn list_pools(&self) -> ListPoolsCall<'_> {
         ListPoolsCall::from_input(&self.inner, input::ListPoolsInput::new())
     }
@@ -692,6 +723,7 @@ impl Client {
     /// Decision: \[import\] Pagination is described only in prose: the query parameter continue ("分页查询的偏移标志") takes metadata.continue ("分页查询的偏移标志") of the previous page, and limit sets the page size; recorded as pagination.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 items\[\].spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
+    #[inline]
     pub fn list_resource_flavors(&self) -> ListResourceFlavorsCall<'_> {
         ListResourceFlavorsCall::from_input(
             &self.inner,
@@ -717,6 +749,7 @@ impl Client {
     /// Decision: \[import\] The definition pages with offset and limit (in prose only); the format's pagination follows a token, so they stay plain query parameters.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 items\[\].type: "train"); they are data, checked against the body's types, never read as schema.
+    #[inline]
     pub fn list_workloads(&self, pool_name: impl Into<String>) -> ListWorkloadsCall<'_> {
         ListWorkloadsCall::from_input(
             &self.inner,
@@ -744,6 +777,7 @@ impl Client {
     /// The service documents HTTP 400 (Bad request) and HTTP 404 (Not Found。): each is a variant of [`PatchNetworkError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `PatchNetworkError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition declares a required Content-Type header parameter ("application/merge-patch+json"); it is the request body's media type, not an option callers fill, so the body's media_type is application/merge-patch+json.
+    #[inline]
     pub fn patch_network(
         &self,
         network_name: impl Into<String>,
@@ -774,6 +808,7 @@ impl Client {
     /// The service documents HTTP 400 (Bad request): each is a variant of [`PatchNodePoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `PatchNodePoolError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition declares a required Content-Type header parameter ("application/merge-patch+json"); it is the request body's media type, not an option callers fill, so the body's media_type is application/merge-patch+json.
+    #[inline]
     pub fn patch_node_pool(
         &self,
         pool_name: impl Into<String>,
@@ -808,6 +843,7 @@ impl Client {
     /// Decision: \[import\] The definition declares a required Content-Type header parameter ("application/merge-patch+json"); it is the request body's media type, not an option callers fill, so the body's media_type is application/merge-patch+json.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
+    #[inline]
     pub fn patch_pool(
         &self,
         pool_name: impl Into<String>,
@@ -833,6 +869,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowNetworkError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowNetworkError::Unhandled` with its `Error`.
+    #[inline]
     pub fn show_network(&self, network_name: impl Into<String>) -> ShowNetworkCall<'_> {
         ShowNetworkCall::from_input(
             &self.inner,
@@ -854,6 +891,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowNodeConfigTemplateError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowNodeConfigTemplateError::Unhandled` with its `Error`.
+    #[inline]
     pub fn show_node_config_template(
         &self,
         nodeconfigtemplate_name: impl Into<String>,
@@ -883,6 +921,7 @@ impl Client {
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowPluginTemplateError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPluginTemplateError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 spec.type: "npuDriver"); they are data, checked against the body's types, never read as schema.
+    #[inline]
     pub fn show_plugin_template(
         &self,
         plugintemplate_name: impl Into<String>,
@@ -909,6 +948,7 @@ impl Client {
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowPoolError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] Members of the examples are named like JSON Schema keywords but hold values no schema has (200 spec.type: "Dedicate"); they are data, checked against the body's types, never read as schema.
+    #[inline]
     pub fn show_pool(&self, pool_name: impl Into<String>) -> ShowPoolCall<'_> {
         ShowPoolCall::from_input(&self.inner, input::ShowPoolInput::new(pool_name))
     }
@@ -927,6 +967,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 404 (Not Found。): each is a variant of [`ShowPoolMonitorError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolMonitorError::Unhandled` with its `Error`.
+    #[inline]
     pub fn show_pool_monitor(
         &self,
         pool_name: impl Into<String>,
@@ -951,6 +992,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 400 (Error response): each is a variant of [`ShowPoolNodeConfigError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolNodeConfigError::Unhandled` with its `Error`.
+    #[inline]
     pub fn show_pool_node_config(
         &self,
         pool_name: impl Into<String>,
@@ -966,6 +1008,7 @@ impl Client {
     /// `GET /v2/{project_id}/metrics/runtime/pools`
     ///
     /// Gives a [`ShowPoolRuntimeMetricsCall`]: set what it needs, then `.send().await`; `.preview()` shows the request without sending it, and the builder takes this call's own timeouts, retry policy and headers.
+    #[inline]
     pub fn show_pool_runtime_metrics(&self) -> ShowPoolRuntimeMetricsCall<'_> {
         ShowPoolRuntimeMetricsCall::from_input(
             &self.inner,
@@ -982,6 +1025,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 500 (Internal error): each is a variant of [`ShowPoolStatisticsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolStatisticsError::Unhandled` with its `Error`.
+    #[inline]
     pub fn show_pool_statistics(&self) -> ShowPoolStatisticsCall<'_> {
         ShowPoolStatisticsCall::from_input(
             &self.inner,
@@ -1005,6 +1049,7 @@ impl Client {
     /// The service documents HTTP 400 (参数非法。) and HTTP 401 (鉴权失败。) and HTTP 403 (权限不足。) and HTTP 404 (资源不存在。): each is a variant of [`ShowPoolTagsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowPoolTagsError::Unhandled` with its `Error`.
     ///
     /// Decision: \[import\] The definition documents a body for status 204 (No Content), which HTTP never sends; the body type and its example are kept as the definition gives them, and an empty 204 is what arrives.
+    #[inline]
     pub fn show_pool_tags(&self, pool_name: impl Into<String>) -> ShowPoolTagsCall<'_> {
         ShowPoolTagsCall::from_input(
             &self.inner,
@@ -1026,6 +1071,7 @@ impl Client {
     /// # Errors
     ///
     /// The service documents HTTP 400 (Bad Request。) and HTTP 404 (Not Found。): each is a variant of [`ShowWorkloadStatisticsError`], so a `match` needs no conversion. Anything else (another status, a transport failure, a timeout, an undecodable answer, a refused request) is `ShowWorkloadStatisticsError::Unhandled` with its `Error`.
+    #[inline]
     pub fn show_workload_statistics(
         &self,
         pool_name: impl Into<String>,
@@ -1041,6 +1087,7 @@ impl Client {
     /// Gives a [`WaitUntilNodePoolDeleted`]; its `wait().await` polls [`Self::list_node_pools`] and reads the item of `items` whose `metadata.name` is `nodepool_name` (gone when it is not listed), and in it its state (Deleting while `status.resources.deleting` is present, Creating while `status.resources.creating` is present, else Available): a 404 (gone) ends it successfully. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `min_delay` growing to `max_delay`, with jitter, for at most `max_wait` (by default the spec's: 5 s to 30 s, for at most 1800 s; the builder's setters change them, and `on_progress` sees each poll).
     ///
     /// Decision: Deleting a node pool deletes its nodes first; the node pool is gone when list_node_pools no longer lists it.
+    #[inline]
     pub fn wait_until_node_pool_deleted(
         &self,
         pool_name: impl Into<String>,
@@ -1059,6 +1106,7 @@ impl Client {
     /// Gives a [`WaitUntilNodePoolReady`]; its `wait().await` polls [`Self::list_node_pools`] and reads the item of `items` whose `metadata.name` is `nodepool_name` (gone when it is not listed), and in it its state (Deleting while `status.resources.deleting` is present, Creating while `status.resources.creating` is present, else Available): `Available` ends it successfully; a 404 (gone) ends it as a failure. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `min_delay` growing to `max_delay`, with jitter, for at most `max_wait` (by default the spec's: 5 s to 30 s, for at most 1800 s; the builder's setters change them, and `on_progress` sees each poll).
     ///
     /// Decision: A node pool has no phase and no show operation: list_node_pools is polled and the pool is picked by metadata.name. Its state is told by status.resources: nodes being deleted or created (Deleting, Creating), else Available. Abnormal nodes are not a failure state: the service may recover them. A node pool missing from the list while awaited is a failure. Nodes take minutes: 5 s to 30 s, for at most 30 minutes.
+    #[inline]
     pub fn wait_until_node_pool_ready(
         &self,
         pool_name: impl Into<String>,
@@ -1077,6 +1125,7 @@ impl Client {
     /// Gives a [`WaitUntilPoolDeleted`]; its `wait().await` polls [`Self::show_pool`] and reads `status.phase`: `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it successfully. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `min_delay` growing to `max_delay`, with jitter, for at most `max_wait` (by default the spec's: 5 s to 60 s, for at most 3600 s; the builder's setters change them, and `on_progress` sees each poll).
     ///
     /// Decision: A deleted pool passes through Deleting and then show_pool answers 404 (ModelArts.50015001 in the reference's error shapes): gone is the success. Error while deleting ends the wait.
+    #[inline]
     pub fn wait_until_pool_deleted(
         &self,
         pool_name: impl Into<String>,
@@ -1093,6 +1142,7 @@ impl Client {
     /// Gives a [`WaitUntilPoolRunning`]; its `wait().await` polls [`Self::show_pool`] and reads `status.phase`: `Running` ends it successfully; `Abnormal`, `Error` ends it at once as a failure, with the value as last seen; a 404 (gone) ends it as a failure. Transient failures (connection, timeout, 429, 502, 503, 504) are waited through; any other error ends the wait. Between polls it waits from `min_delay` growing to `max_delay`, with jitter, for at most `max_wait` (by default the spec's: 5 s to 60 s, for at most 3600 s; the builder's setters change them, and `on_progress` sees each poll).
     ///
     /// Decision: The definitions give no timing. A dedicated pool takes minutes to become Running, so the poll starts at 5 s and backs off to 60 s, for at most an hour; Abnormal and Error are PoolPhase's failure states, and a pool that disappears (404) while awaited is a failure.
+    #[inline]
     pub fn wait_until_pool_running(
         &self,
         pool_name: impl Into<String>,
@@ -1106,6 +1156,7 @@ impl Client {
 }
 
 impl From<modelarts_pools_runtime::Client> for Client {
+    #[inline]
     fn from(inner: modelarts_pools_runtime::Client) -> Self {
         Client::new(inner)
     }
@@ -1124,6 +1175,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> BatchBindPoolNodesCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1143,6 +1195,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> BatchCreatePoolTagsCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1162,6 +1215,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> BatchDeletePoolNodesCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1181,6 +1235,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> BatchDeletePoolTagsCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1200,6 +1255,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> BatchLockPoolNodesCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1219,6 +1275,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> BatchMigratePoolNodesCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1238,6 +1295,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> BatchRebootPoolNodesCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1257,6 +1315,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> BatchResetPoolNodesCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1276,6 +1335,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> BatchResizePoolNodesCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1295,6 +1355,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> BatchUnlockPoolNodesCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1314,6 +1375,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> BatchUpdatePoolNodesCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1331,6 +1393,7 @@ modelarts_pools_runtime::operation_call!(CreateNetworkCall, input::CreateNetwork
 
 impl<'c> CreateNetworkCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1348,6 +1411,7 @@ modelarts_pools_runtime::operation_call!(CreateNodePoolCall, input::CreateNodePo
 
 impl<'c> CreateNodePoolCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1365,6 +1429,7 @@ modelarts_pools_runtime::operation_call!(CreateOrderIdCall, input::CreateOrderId
 
 impl<'c> CreateOrderIdCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1376,6 +1441,7 @@ impl<'c> CreateOrderIdCall<'c> {
     /// - toPeriod:按需转包周期,默认值
     ///
     /// **默认取值**:不涉及。 (query parameter `actionType`)
+    #[inline]
     pub fn action_type(
         mut self,
         value: impl Into<models::CreateOrderIdActionType>,
@@ -1388,6 +1454,7 @@ impl<'c> CreateOrderIdCall<'c> {
     /// **约束限制**:不涉及。
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (query parameter `workspaceId`)
+    #[inline]
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.workspace_id = Some(value.into());
         self
@@ -1405,12 +1472,14 @@ modelarts_pools_runtime::operation_call!(CreatePoolCall, input::CreatePoolInput)
 
 impl<'c> CreatePoolCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
     }
 
     /// 实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。 (header `X-ModelArts-User-ID`)
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.user_id = Some(value.into());
         self
@@ -1430,6 +1499,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> CreatePoolPluginCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1447,6 +1517,7 @@ modelarts_pools_runtime::operation_call!(DeleteNetworkCall, input::DeleteNetwork
 
 impl<'c> DeleteNetworkCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1464,6 +1535,7 @@ modelarts_pools_runtime::operation_call!(DeleteNodePoolCall, input::DeleteNodePo
 
 impl<'c> DeleteNodePoolCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1481,12 +1553,14 @@ modelarts_pools_runtime::operation_call!(DeletePoolCall, input::DeletePoolInput)
 
 impl<'c> DeletePoolCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
     }
 
     /// 实际的外部租户ID,如果有的话,工作空间鉴权以该ID为准。 (header `X-ModelArts-User-ID`)
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.user_id = Some(value.into());
         self
@@ -1504,30 +1578,35 @@ modelarts_pools_runtime::operation_call!(ListNetworksCall, input::ListNetworksIn
 
 impl<'c> ListNetworksCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
     }
 
     /// 标签筛选。 (query parameter `labelSelector`)
+    #[inline]
     pub fn label_selector(mut self, value: impl Into<String>) -> Self {
         self.call.input.label_selector = Some(value.into());
         self
     }
 
     /// 分页单次查询返回数。 (query parameter `limit`)
+    #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.call.input.limit = Some(value);
         self
     }
 
     /// 分页查询时上一页位置。 (query parameter `continue`)
+    #[inline]
     pub fn continue_(mut self, value: impl Into<String>) -> Self {
         self.call.input.continue_ = Some(value.into());
         self
     }
 
     /// Every page, in order: this call's, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl Stream<Item = Result<models::NetworkList, ListNetworksError>> + 'c {
@@ -1547,6 +1626,7 @@ impl<'c> ListNetworksCall<'c> {
     }
 
     /// Every item of every page, in order (see [`into_pages`](Self::into_pages)).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl Stream<Item = Result<models::Network, ListNetworksError>> + 'c {
@@ -1580,24 +1660,28 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> ListNodePoolNodesCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
     }
 
     /// 分页查询时上一页位置。 (query parameter `continue`)
+    #[inline]
     pub fn continue_(mut self, value: impl Into<String>) -> Self {
         self.call.input.continue_ = Some(value.into());
         self
     }
 
     /// 分页单次查询返回数。 (query parameter `limit`)
+    #[inline]
     pub fn limit(mut self, value: impl Into<String>) -> Self {
         self.call.input.limit = Some(value.into());
         self
     }
 
     /// Every page, in order: this call's, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl Stream<Item = Result<models::NodeList, ListNodePoolNodesError>> + 'c {
@@ -1617,6 +1701,7 @@ impl<'c> ListNodePoolNodesCall<'c> {
     }
 
     /// Every item of every page, in order (see [`into_pages`](Self::into_pages)).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl Stream<Item = Result<models::Node, ListNodePoolNodesError>> + 'c {
@@ -1648,6 +1733,7 @@ modelarts_pools_runtime::operation_call!(ListNodePoolsCall, input::ListNodePools
 
 impl<'c> ListNodePoolsCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1667,6 +1753,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> ListPluginTemplatesCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1676,6 +1763,7 @@ impl<'c> ListPluginTemplatesCall<'c> {
     /// **约束限制**:不涉及
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (query parameter `templateName`)
+    #[inline]
     pub fn template_name(mut self, value: impl Into<String>) -> Self {
         self.call.input.template_name = Some(value.into());
         self
@@ -1685,6 +1773,7 @@ impl<'c> ListPluginTemplatesCall<'c> {
     /// **约束限制**:不涉及
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (query parameter `poolName`)
+    #[inline]
     pub fn pool_name(mut self, value: impl Into<String>) -> Self {
         self.call.input.pool_name = Some(value.into());
         self
@@ -1702,24 +1791,28 @@ modelarts_pools_runtime::operation_call!(ListPoolNodesCall, input::ListPoolNodes
 
 impl<'c> ListPoolNodesCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
     }
 
     /// 分页查询时上一页位置。 (query parameter `continue`)
+    #[inline]
     pub fn continue_(mut self, value: impl Into<String>) -> Self {
         self.call.input.continue_ = Some(value.into());
         self
     }
 
     /// 分页单次查询返回数。 (query parameter `limit`)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.call.input.limit = Some(value);
         self
     }
 
     /// Every page, in order: this call's, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl Stream<Item = Result<models::NodeList, ListPoolNodesError>> + 'c {
@@ -1739,6 +1832,7 @@ impl<'c> ListPoolNodesCall<'c> {
     }
 
     /// Every item of every page, in order (see [`into_pages`](Self::into_pages)).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl Stream<Item = Result<models::Node, ListPoolNodesError>> + 'c {
@@ -1772,6 +1866,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> ListPoolPluginsCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1789,18 +1884,21 @@ modelarts_pools_runtime::operation_call!(ListPoolTagsCall, input::ListPoolTagsIn
 
 impl<'c> ListPoolTagsCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
     }
 
     /// 指定每一页查询返回的最大条目数,默认为200。 (query parameter `limit`)
+    #[inline]
     pub fn limit(mut self, value: i32) -> Self {
         self.call.input.limit = Some(value);
         self
     }
 
     /// 分页列表的起始页,默认为0。 (query parameter `offset`)
+    #[inline]
     pub fn offset(mut self, value: i32) -> Self {
         self.call.input.offset = Some(value);
         self
@@ -1818,18 +1916,21 @@ modelarts_pools_runtime::operation_call!(ListPoolsCall, input::ListPoolsInput);
 
 impl<'c> ListPoolsCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
     }
 
     /// 工作空间ID。获取方法请参见\[查询工作空间列表\](ListWorkspace.xml)。未创建工作空间时默认值为“0”,存在创建并使用的工作空间,以实际取值为准。 (query parameter `workspaceId`)
+    #[inline]
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.workspace_id = Some(value.into());
         self
     }
 
     /// 标签筛选。 (query parameter `labelSelector`)
+    #[inline]
     pub fn label_selector(mut self, value: impl Into<String>) -> Self {
         self.call.input.label_selector = Some(value.into());
         self
@@ -1839,6 +1940,7 @@ impl<'c> ListPoolsCall<'c> {
     /// - created: 创建成功的资源池。
     /// - failed:创建失败的资源池,创建失败的资源池记录保留3天。
     /// - creating:创建中的资源池。 (query parameter `status`)
+    #[inline]
     pub fn status(mut self, value: impl Into<models::ListPoolsStatus>) -> Self {
         self.call.input.status = Some(value.into());
         self
@@ -1858,6 +1960,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> ListResourceFlavorsCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1867,6 +1970,7 @@ impl<'c> ListResourceFlavorsCall<'c> {
     /// **约束限制**:不涉及。
     /// **取值范围**:取值来自用户上一次分页查询响应结果中metadata.continue中的值,值为空默认无偏移。
     /// **默认取值**:不涉及。 (query parameter `continue`)
+    #[inline]
     pub fn continue_(mut self, value: impl Into<String>) -> Self {
         self.call.input.continue_ = Some(value.into());
         self
@@ -1876,6 +1980,7 @@ impl<'c> ListResourceFlavorsCall<'c> {
     /// **约束限制**:不涉及。
     /// **取值范围**:0 - 500。
     /// **默认取值**:500。 (query parameter `limit`)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.call.input.limit = Some(value);
         self
@@ -1885,12 +1990,14 @@ impl<'c> ListResourceFlavorsCall<'c> {
     /// **约束限制**:不涉及。
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (query parameter `labelSelector`)
+    #[inline]
     pub fn label_selector(mut self, value: impl Into<String>) -> Self {
         self.call.input.label_selector = Some(value.into());
         self
     }
 
     /// Every page, in order: this call's, then each next one asked for with `continue` set to the last page's `metadata.continue`, until the service gives none. An error ends the stream after it is yielded.
+    #[inline]
     pub fn into_pages(
         self,
     ) -> impl Stream<
@@ -1912,6 +2019,7 @@ impl<'c> ListResourceFlavorsCall<'c> {
     }
 
     /// Every item of every page, in order (see [`into_pages`](Self::into_pages)).
+    #[inline]
     pub fn into_items(
         self,
     ) -> impl Stream<
@@ -1945,6 +2053,7 @@ modelarts_pools_runtime::operation_call!(ListWorkloadsCall, input::ListWorkloads
 
 impl<'c> ListWorkloadsCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -1959,6 +2068,7 @@ impl<'c> ListWorkloadsCall<'c> {
     /// - x-infer:新版推理作业
     ///
     /// **默认取值**:不涉及。 (query parameter `type`)
+    #[inline]
     pub fn type_(mut self, value: impl Into<models::ListWorkloadsType>) -> Self {
         self.call.input.type_ = Some(value.into());
         self
@@ -1978,6 +2088,7 @@ impl<'c> ListWorkloadsCall<'c> {
     /// - Failed:运行失败的作业。
     ///
     /// **默认取值**:不涉及。 (query parameter `status`)
+    #[inline]
     pub fn status(mut self, value: impl Into<models::ListWorkloadsStatus>) -> Self {
         self.call.input.status = Some(value.into());
         self
@@ -1989,6 +2100,7 @@ impl<'c> ListWorkloadsCall<'c> {
     /// - create_time:根据作业创建时间排序。
     ///
     /// **默认取值**:不涉及。 (query parameter `sort`)
+    #[inline]
     pub fn sort(mut self, value: impl Into<models::ListWorkloadsSort>) -> Self {
         self.call.input.sort = Some(value.into());
         self
@@ -2001,6 +2113,7 @@ impl<'c> ListWorkloadsCall<'c> {
     /// - false:按照降序排序。
     ///
     /// **默认取值**:false。 (query parameter `ascend`)
+    #[inline]
     pub fn ascend(mut self, value: bool) -> Self {
         self.call.input.ascend = Some(value);
         self
@@ -2010,6 +2123,7 @@ impl<'c> ListWorkloadsCall<'c> {
     /// **约束限制**:不涉及。
     /// **取值范围**:0-2147483647。
     /// **默认取值**:0。 (query parameter `offset`)
+    #[inline]
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.call.input.offset = Some(value.into());
         self
@@ -2019,6 +2133,7 @@ impl<'c> ListWorkloadsCall<'c> {
     /// **约束限制**:不涉及。
     /// **取值范围**:0 - 500。
     /// **默认取值**:500。 (query parameter `limit`)
+    #[inline]
     pub fn limit(mut self, value: i64) -> Self {
         self.call.input.limit = Some(value);
         self
@@ -2036,6 +2151,7 @@ modelarts_pools_runtime::operation_call!(PatchNetworkCall, input::PatchNetworkIn
 
 impl<'c> PatchNetworkCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2053,6 +2169,7 @@ modelarts_pools_runtime::operation_call!(PatchNodePoolCall, input::PatchNodePool
 
 impl<'c> PatchNodePoolCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2070,6 +2187,7 @@ modelarts_pools_runtime::operation_call!(PatchPoolCall, input::PatchPoolInput);
 
 impl<'c> PatchPoolCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2079,6 +2197,7 @@ impl<'c> PatchPoolCall<'c> {
     /// **约束限制**:不涉及。
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (header `X-ModelArts-User-ID`)
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.user_id = Some(value.into());
         self
@@ -2096,6 +2215,7 @@ modelarts_pools_runtime::operation_call!(ShowNetworkCall, input::ShowNetworkInpu
 
 impl<'c> ShowNetworkCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2115,6 +2235,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> ShowNodeConfigTemplateCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2134,6 +2255,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> ShowPluginTemplateCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2151,6 +2273,7 @@ modelarts_pools_runtime::operation_call!(ShowPoolCall, input::ShowPoolInput);
 
 impl<'c> ShowPoolCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2160,6 +2283,7 @@ impl<'c> ShowPoolCall<'c> {
     /// **约束限制**:不涉及。
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (header `X-ModelArts-User-ID`)
+    #[inline]
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.user_id = Some(value.into());
         self
@@ -2179,6 +2303,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> ShowPoolMonitorCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2195,6 +2320,7 @@ impl<'c> ShowPoolMonitorCall<'c> {
     /// - durationInMinutes:查询时间的跨度分钟数。 取值范围大于0并且大于等于(endTimeInMillis - startTimeInMillis) / (60 * 1000) - 1
     ///
     /// 当开始时间与结束时间都设置为-1时,系统会将结束时间设置为当前时间UTC毫秒值,并按(endTimeInMillis - durationInMinutes * 60 * 1000)计算开始时间。如:-1.-1.60(表示最近60分钟)约束:单次请求中,查询时长与周期需要满足以下条件: durationInMinutes * 60 / period \<= 1440。 (query parameter `time_range`)
+    #[inline]
     pub fn time_range(mut self, value: impl Into<String>) -> Self {
         self.call.input.time_range = Some(value.into());
         self
@@ -2210,6 +2336,7 @@ impl<'c> ShowPoolMonitorCall<'c> {
     /// - sampleCount:采样统计。
     ///
     /// **默认取值**:maximum。 (query parameter `statistics`)
+    #[inline]
     pub fn statistics(
         mut self,
         value: impl Into<models::PoolMonitorMetricsDataPointsStatisticsStatistic>,
@@ -2227,6 +2354,7 @@ impl<'c> ShowPoolMonitorCall<'c> {
     /// - 3600:粒度为1小时。
     ///
     /// **默认取值**:60。 (query parameter `period`)
+    #[inline]
     pub fn period(mut self, value: impl Into<models::ShowPoolMonitorPeriod>) -> Self {
         self.call.input.period = Some(value.into());
         self
@@ -2246,6 +2374,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> ShowPoolNodeConfigCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2265,6 +2394,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> ShowPoolRuntimeMetricsCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2284,6 +2414,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> ShowPoolStatisticsCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2293,6 +2424,7 @@ impl<'c> ShowPoolStatisticsCall<'c> {
     /// **约束限制**:不涉及。
     /// **取值范围**:不涉及。
     /// **默认取值**:不涉及。 (query parameter `workspaceId`)
+    #[inline]
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.workspace_id = Some(value.into());
         self
@@ -2310,6 +2442,7 @@ modelarts_pools_runtime::operation_call!(ShowPoolTagsCall, input::ShowPoolTagsIn
 
 impl<'c> ShowPoolTagsCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2329,6 +2462,7 @@ modelarts_pools_runtime::operation_call!(
 
 impl<'c> ShowWorkloadStatisticsCall<'c> {
     /// Makes the call in this project (path parameter `project_id`) instead of the client's.
+    #[inline]
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.call.input.project_id = value.into();
         self
@@ -2346,6 +2480,7 @@ pub struct WaitUntilNodePoolDeleted<'c> {
 
 impl<'c> WaitUntilNodePoolDeleted<'c> {
     /// The delays the spec gives this wait.
+    #[inline]
     pub fn default_config() -> WaiterConfig {
         WaiterConfig::new(
             std::time::Duration::from_secs(5u64),
@@ -2355,30 +2490,35 @@ impl<'c> WaitUntilNodePoolDeleted<'c> {
     }
 
     /// The first pause between polls (it grows from there).
+    #[inline]
     pub fn min_delay(mut self, delay: std::time::Duration) -> Self {
         self.config = self.config.min_delay(delay);
         self
     }
 
     /// The longest pause between polls.
+    #[inline]
     pub fn max_delay(mut self, delay: std::time::Duration) -> Self {
         self.config = self.config.max_delay(delay);
         self
     }
 
     /// The longest the whole wait may take.
+    #[inline]
     pub fn max_wait(mut self, wait: std::time::Duration) -> Self {
         self.config = self.config.max_wait(wait);
         self
     }
 
     /// All the delays at once.
+    #[inline]
     pub fn config(mut self, config: WaiterConfig) -> Self {
         self.config = config;
         self
     }
 
     /// Called after every poll, with what it saw and how long the wait has taken.
+    #[inline]
     pub fn on_progress(
         mut self,
         progress: impl FnMut(&Progress<'_>) + Send + 'c,
@@ -2388,6 +2528,7 @@ impl<'c> WaitUntilNodePoolDeleted<'c> {
     }
 
     /// The polled call, to set its optional parameters or per-call settings.
+    #[inline]
     pub fn poll(
         mut self,
         change: impl FnOnce(ListNodePoolsCall<'c>) -> ListNodePoolsCall<'c>,
@@ -2397,6 +2538,7 @@ impl<'c> WaitUntilNodePoolDeleted<'c> {
     }
 
     /// Polls until the wait ends.
+    #[inline]
     pub async fn wait(
         self,
     ) -> Result<(), WaiterError<models::NodePool, ListNodePoolsError>> {
@@ -2497,6 +2639,7 @@ pub struct WaitUntilNodePoolReady<'c> {
 
 impl<'c> WaitUntilNodePoolReady<'c> {
     /// The delays the spec gives this wait.
+    #[inline]
     pub fn default_config() -> WaiterConfig {
         WaiterConfig::new(
             std::time::Duration::from_secs(5u64),
@@ -2506,30 +2649,35 @@ impl<'c> WaitUntilNodePoolReady<'c> {
     }
 
     /// The first pause between polls (it grows from there).
+    #[inline]
     pub fn min_delay(mut self, delay: std::time::Duration) -> Self {
         self.config = self.config.min_delay(delay);
         self
     }
 
     /// The longest pause between polls.
+    #[inline]
     pub fn max_delay(mut self, delay: std::time::Duration) -> Self {
         self.config = self.config.max_delay(delay);
         self
     }
 
     /// The longest the whole wait may take.
+    #[inline]
     pub fn max_wait(mut self, wait: std::time::Duration) -> Self {
         self.config = self.config.max_wait(wait);
         self
     }
 
     /// All the delays at once.
+    #[inline]
     pub fn config(mut self, config: WaiterConfig) -> Self {
         self.config = config;
         self
     }
 
     /// Called after every poll, with what it saw and how long the wait has taken.
+    #[inline]
     pub fn on_progress(
         mut self,
         progress: impl FnMut(&Progress<'_>) + Send + 'c,
@@ -2539,6 +2687,7 @@ impl<'c> WaitUntilNodePoolReady<'c> {
     }
 
     /// The polled call, to set its optional parameters or per-call settings.
+    #[inline]
     pub fn poll(
         mut self,
         change: impl FnOnce(ListNodePoolsCall<'c>) -> ListNodePoolsCall<'c>,
@@ -2548,6 +2697,7 @@ impl<'c> WaitUntilNodePoolReady<'c> {
     }
 
     /// Polls until the wait ends.
+    #[inline]
     pub async fn wait(
         self,
     ) -> Result<models::NodePool, WaiterError<models::NodePool, ListNodePoolsError>> {
@@ -2649,6 +2799,7 @@ pub struct WaitUntilPoolDeleted<'c> {
 
 impl<'c> WaitUntilPoolDeleted<'c> {
     /// The delays the spec gives this wait.
+    #[inline]
     pub fn default_config() -> WaiterConfig {
         WaiterConfig::new(
             std::time::Duration::from_secs(5u64),
@@ -2658,30 +2809,35 @@ impl<'c> WaitUntilPoolDeleted<'c> {
     }
 
     /// The first pause between polls (it grows from there).
+    #[inline]
     pub fn min_delay(mut self, delay: std::time::Duration) -> Self {
         self.config = self.config.min_delay(delay);
         self
     }
 
     /// The longest pause between polls.
+    #[inline]
     pub fn max_delay(mut self, delay: std::time::Duration) -> Self {
         self.config = self.config.max_delay(delay);
         self
     }
 
     /// The longest the whole wait may take.
+    #[inline]
     pub fn max_wait(mut self, wait: std::time::Duration) -> Self {
         self.config = self.config.max_wait(wait);
         self
     }
 
     /// All the delays at once.
+    #[inline]
     pub fn config(mut self, config: WaiterConfig) -> Self {
         self.config = config;
         self
     }
 
     /// Called after every poll, with what it saw and how long the wait has taken.
+    #[inline]
     pub fn on_progress(
         mut self,
         progress: impl FnMut(&Progress<'_>) + Send + 'c,
@@ -2691,6 +2847,7 @@ impl<'c> WaitUntilPoolDeleted<'c> {
     }
 
     /// The polled call, to set its optional parameters or per-call settings.
+    #[inline]
     pub fn poll(
         mut self,
         change: impl FnOnce(ShowPoolCall<'c>) -> ShowPoolCall<'c>,
@@ -2700,6 +2857,7 @@ impl<'c> WaitUntilPoolDeleted<'c> {
     }
 
     /// Polls until the wait ends.
+    #[inline]
     pub async fn wait(
         self,
     ) -> Result<(), WaiterError<models::PoolModel, ShowPoolError>> {
@@ -2752,6 +2910,7 @@ pub struct WaitUntilPoolRunning<'c> {
 
 impl<'c> WaitUntilPoolRunning<'c> {
     /// The delays the spec gives this wait.
+    #[inline]
     pub fn default_config() -> WaiterConfig {
         WaiterConfig::new(
             std::time::Duration::from_secs(5u64),
@@ -2761,30 +2920,35 @@ impl<'c> WaitUntilPoolRunning<'c> {
     }
 
     /// The first pause between polls (it grows from there).
+    #[inline]
     pub fn min_delay(mut self, delay: std::time::Duration) -> Self {
         self.config = self.config.min_delay(delay);
         self
     }
 
     /// The longest pause between polls.
+    #[inline]
     pub fn max_delay(mut self, delay: std::time::Duration) -> Self {
         self.config = self.config.max_delay(delay);
         self
     }
 
     /// The longest the whole wait may take.
+    #[inline]
     pub fn max_wait(mut self, wait: std::time::Duration) -> Self {
         self.config = self.config.max_wait(wait);
         self
     }
 
     /// All the delays at once.
+    #[inline]
     pub fn config(mut self, config: WaiterConfig) -> Self {
         self.config = config;
         self
     }
 
     /// Called after every poll, with what it saw and how long the wait has taken.
+    #[inline]
     pub fn on_progress(
         mut self,
         progress: impl FnMut(&Progress<'_>) + Send + 'c,
@@ -2794,6 +2958,7 @@ impl<'c> WaitUntilPoolRunning<'c> {
     }
 
     /// The polled call, to set its optional parameters or per-call settings.
+    #[inline]
     pub fn poll(
         mut self,
         change: impl FnOnce(ShowPoolCall<'c>) -> ShowPoolCall<'c>,
@@ -2803,6 +2968,7 @@ impl<'c> WaitUntilPoolRunning<'c> {
     }
 
     /// Polls until the wait ends.
+    #[inline]
     pub async fn wait(
         self,
     ) -> Result<models::PoolModel, WaiterError<models::PoolModel, ShowPoolError>> {

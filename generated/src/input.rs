@@ -25,6 +25,7 @@ pub struct BatchBindPoolNodesInput {
 impl BatchBindPoolNodesInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(
         pool_name: impl Into<String>,
         body: models::BatchBindPoolNodesReq,
@@ -41,10 +42,12 @@ impl OperationInput for BatchBindPoolNodesInput {
     type Output = models::BatchBindPoolNodesResponse;
     type Error = super::client::BatchBindPoolNodesError;
     const NAME: &'static str = "batch_bind_pool_nodes";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("batch_bind_pool_nodes", Method::POST);
         __request.push_literal("v2");
@@ -86,6 +89,7 @@ pub struct BatchCreatePoolTagsInput {
 impl BatchCreatePoolTagsInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>, body: models::CreateTagRequest) -> Self {
         BatchCreatePoolTagsInput {
             project_id: String::new(),
@@ -99,10 +103,12 @@ impl OperationInput for BatchCreatePoolTagsInput {
     type Output = Option<models::TagList>;
     type Error = super::client::BatchCreatePoolTagsError;
     const NAME: &'static str = "batch_create_pool_tags";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "batch_create_pool_tags",
@@ -155,6 +161,7 @@ pub struct BatchDeletePoolNodesInput {
 impl BatchDeletePoolNodesInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(
         pool_name: impl Into<String>,
         body: models::NodesDeletionRequest,
@@ -171,10 +178,12 @@ impl OperationInput for BatchDeletePoolNodesInput {
     type Output = ();
     type Error = super::client::BatchDeletePoolNodesError;
     const NAME: &'static str = "batch_delete_pool_nodes";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "batch_delete_pool_nodes",
@@ -219,6 +228,7 @@ pub struct BatchDeletePoolTagsInput {
 impl BatchDeletePoolTagsInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>, body: models::DeleteTagRequest) -> Self {
         BatchDeletePoolTagsInput {
             project_id: String::new(),
@@ -232,10 +242,12 @@ impl OperationInput for BatchDeletePoolTagsInput {
     type Output = Option<models::TagList>;
     type Error = super::client::BatchDeletePoolTagsError;
     const NAME: &'static str = "batch_delete_pool_tags";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "batch_delete_pool_tags",
@@ -288,6 +300,7 @@ pub struct BatchLockPoolNodesInput {
 impl BatchLockPoolNodesInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(
         pool_name: impl Into<String>,
         body: models::BatchLockPoolNodesRequestBody,
@@ -304,10 +317,12 @@ impl OperationInput for BatchLockPoolNodesInput {
     type Output = models::BatchLockPoolNodesResp;
     type Error = super::client::BatchLockPoolNodesError;
     const NAME: &'static str = "batch_lock_pool_nodes";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("batch_lock_pool_nodes", Method::POST);
         __request.push_literal("v2");
@@ -349,6 +364,7 @@ pub struct BatchMigratePoolNodesInput {
 impl BatchMigratePoolNodesInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(
         pool_name: impl Into<String>,
         body: models::NodeBatchMigrationRequest,
@@ -365,10 +381,12 @@ impl OperationInput for BatchMigratePoolNodesInput {
     type Output = models::NodeJobResponse;
     type Error = super::client::BatchMigratePoolNodesError;
     const NAME: &'static str = "batch_migrate_pool_nodes";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "batch_migrate_pool_nodes",
@@ -413,6 +431,7 @@ pub struct BatchRebootPoolNodesInput {
 impl BatchRebootPoolNodesInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(
         pool_name: impl Into<String>,
         body: models::BatchRebootPoolNodesRequestBody,
@@ -429,10 +448,12 @@ impl OperationInput for BatchRebootPoolNodesInput {
     type Output = models::BatchRebootNodesResponse;
     type Error = super::client::BatchRebootPoolNodesError;
     const NAME: &'static str = "batch_reboot_pool_nodes";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "batch_reboot_pool_nodes",
@@ -477,6 +498,7 @@ pub struct BatchResetPoolNodesInput {
 impl BatchResetPoolNodesInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>, body: models::ResetNodesRequest) -> Self {
         BatchResetPoolNodesInput {
             project_id: String::new(),
@@ -490,10 +512,12 @@ impl OperationInput for BatchResetPoolNodesInput {
     type Output = models::NodeJobResponse;
     type Error = super::client::BatchResetPoolNodesError;
     const NAME: &'static str = "batch_reset_pool_nodes";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "batch_reset_pool_nodes",
@@ -538,6 +562,7 @@ pub struct BatchResizePoolNodesInput {
 impl BatchResizePoolNodesInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(
         pool_name: impl Into<String>,
         body: models::BatchResizeRequestBody,
@@ -554,10 +579,12 @@ impl OperationInput for BatchResizePoolNodesInput {
     type Output = models::BatchResizePoolNodesResponse;
     type Error = super::client::BatchResizePoolNodesError;
     const NAME: &'static str = "batch_resize_pool_nodes";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "batch_resize_pool_nodes",
@@ -602,6 +629,7 @@ pub struct BatchUnlockPoolNodesInput {
 impl BatchUnlockPoolNodesInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(
         pool_name: impl Into<String>,
         body: models::BatchLockPoolNodesRequestBody,
@@ -618,10 +646,12 @@ impl OperationInput for BatchUnlockPoolNodesInput {
     type Output = models::BatchLockPoolNodesResp;
     type Error = super::client::BatchUnlockPoolNodesError;
     const NAME: &'static str = "batch_unlock_pool_nodes";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "batch_unlock_pool_nodes",
@@ -666,6 +696,7 @@ pub struct BatchUpdatePoolNodesInput {
 impl BatchUpdatePoolNodesInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(
         pool_name: impl Into<String>,
         body: models::BatchUpdatePoolNodesRequestBody,
@@ -682,10 +713,12 @@ impl OperationInput for BatchUpdatePoolNodesInput {
     type Output = models::UpdatePoolNodesResp;
     type Error = super::client::BatchUpdatePoolNodesError;
     const NAME: &'static str = "batch_update_pool_nodes";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "batch_update_pool_nodes",
@@ -725,6 +758,7 @@ pub struct CreateNetworkInput {
 impl CreateNetworkInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(body: models::NetworkCreationRequest) -> Self {
         CreateNetworkInput {
             project_id: String::new(),
@@ -737,10 +771,12 @@ impl OperationInput for CreateNetworkInput {
     type Output = models::Network;
     type Error = super::client::CreateNetworkError;
     const NAME: &'static str = "create_network";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("create_network", Method::POST);
         __request.push_literal("v1");
@@ -779,6 +815,7 @@ pub struct CreateNodePoolInput {
 impl CreateNodePoolInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(
         pool_name: impl Into<String>,
         body: models::CreateNodePoolRequestBody,
@@ -795,10 +832,12 @@ impl OperationInput for CreateNodePoolInput {
     type Output = models::CreateNodePoolResponse;
     type Error = super::client::CreateNodePoolError;
     const NAME: &'static str = "create_node_pool";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("create_node_pool", Method::POST);
         __request.push_literal("v2");
@@ -851,6 +890,7 @@ pub struct CreateOrderIdInput {
 impl CreateOrderIdInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(name: impl Into<String>, body: models::CreateOrderRequestBody) -> Self {
         CreateOrderIdInput {
             project_id: String::new(),
@@ -866,10 +906,12 @@ impl OperationInput for CreateOrderIdInput {
     type Output = models::Order;
     type Error = super::client::CreateOrderIdError;
     const NAME: &'static str = "create_order_id";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("create_order_id", Method::POST);
         __request.push_literal("v2");
@@ -914,6 +956,7 @@ pub struct CreatePoolInput {
 impl CreatePoolInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(body: models::CreatePoolRequest) -> Self {
         CreatePoolInput {
             project_id: String::new(),
@@ -927,10 +970,12 @@ impl OperationInput for CreatePoolInput {
     type Output = models::CreatePoolResponse;
     type Error = super::client::CreatePoolError;
     const NAME: &'static str = "create_pool";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("create_pool", Method::POST);
         __request.push_literal("v2");
@@ -973,6 +1018,7 @@ pub struct CreatePoolPluginInput {
 impl CreatePoolPluginInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(
         pool_name: impl Into<String>,
         body: models::CreatePluginRequestBody,
@@ -989,10 +1035,12 @@ impl OperationInput for CreatePoolPluginInput {
     type Output = models::Plugin;
     type Error = super::client::CreatePoolPluginError;
     const NAME: &'static str = "create_pool_plugin";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("create_pool_plugin", Method::POST);
         __request.push_literal("v2");
@@ -1031,6 +1079,7 @@ pub struct DeleteNetworkInput {
 impl DeleteNetworkInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(network_name: impl Into<String>) -> Self {
         DeleteNetworkInput {
             project_id: String::new(),
@@ -1043,10 +1092,12 @@ impl OperationInput for DeleteNetworkInput {
     type Output = models::Network;
     type Error = super::client::DeleteNetworkError;
     const NAME: &'static str = "delete_network";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("delete_network", Method::DELETE);
         __request.push_literal("v1");
@@ -1088,6 +1139,7 @@ pub struct DeleteNodePoolInput {
 impl DeleteNodePoolInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>, nodepool_name: impl Into<String>) -> Self {
         DeleteNodePoolInput {
             project_id: String::new(),
@@ -1101,10 +1153,12 @@ impl OperationInput for DeleteNodePoolInput {
     type Output = models::NodePool;
     type Error = super::client::DeleteNodePoolError;
     const NAME: &'static str = "delete_node_pool";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("delete_node_pool", Method::DELETE);
         __request.push_literal("v2");
@@ -1142,6 +1196,7 @@ pub struct DeletePoolInput {
 impl DeletePoolInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>) -> Self {
         DeletePoolInput {
             project_id: String::new(),
@@ -1155,10 +1210,12 @@ impl OperationInput for DeletePoolInput {
     type Output = models::DeletePoolResponse;
     type Error = super::client::DeletePoolError;
     const NAME: &'static str = "delete_pool";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("delete_pool", Method::DELETE);
         __request.push_literal("v2");
@@ -1199,6 +1256,7 @@ pub struct ListNetworksInput {
 impl ListNetworksInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new() -> Self {
         ListNetworksInput {
             project_id: String::new(),
@@ -1210,6 +1268,7 @@ impl ListNetworksInput {
 }
 
 impl Default for ListNetworksInput {
+    #[inline]
     fn default() -> Self {
         Self::new()
     }
@@ -1219,10 +1278,12 @@ impl OperationInput for ListNetworksInput {
     type Output = models::NetworkList;
     type Error = super::client::ListNetworksError;
     const NAME: &'static str = "list_networks";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_networks", Method::GET);
         __request.push_literal("v1");
@@ -1269,6 +1330,7 @@ pub struct ListNodePoolNodesInput {
 impl ListNodePoolNodesInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>, nodepool_name: impl Into<String>) -> Self {
         ListNodePoolNodesInput {
             project_id: String::new(),
@@ -1284,10 +1346,12 @@ impl OperationInput for ListNodePoolNodesInput {
     type Output = models::NodeList;
     type Error = super::client::ListNodePoolNodesError;
     const NAME: &'static str = "list_node_pool_nodes";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_node_pool_nodes", Method::GET);
         __request.push_literal("v2");
@@ -1330,6 +1394,7 @@ pub struct ListNodePoolsInput {
 impl ListNodePoolsInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>) -> Self {
         ListNodePoolsInput {
             project_id: String::new(),
@@ -1342,10 +1407,12 @@ impl OperationInput for ListNodePoolsInput {
     type Output = models::NodePoolList;
     type Error = super::client::ListNodePoolsError;
     const NAME: &'static str = "list_node_pools";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_node_pools", Method::GET);
         __request.push_literal("v2");
@@ -1387,6 +1454,7 @@ pub struct ListPluginTemplatesInput {
 impl ListPluginTemplatesInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new() -> Self {
         ListPluginTemplatesInput {
             project_id: String::new(),
@@ -1397,6 +1465,7 @@ impl ListPluginTemplatesInput {
 }
 
 impl Default for ListPluginTemplatesInput {
+    #[inline]
     fn default() -> Self {
         Self::new()
     }
@@ -1406,10 +1475,12 @@ impl OperationInput for ListPluginTemplatesInput {
     type Output = models::PluginTemplateList;
     type Error = super::client::ListPluginTemplatesError;
     const NAME: &'static str = "list_plugin_templates";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_plugin_templates", Method::GET);
         __request.push_literal("v2");
@@ -1452,6 +1523,7 @@ pub struct ListPoolNodesInput {
 impl ListPoolNodesInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>) -> Self {
         ListPoolNodesInput {
             project_id: String::new(),
@@ -1466,10 +1538,12 @@ impl OperationInput for ListPoolNodesInput {
     type Output = models::NodeList;
     type Error = super::client::ListPoolNodesError;
     const NAME: &'static str = "list_pool_nodes";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_pool_nodes", Method::GET);
         __request.push_literal("v2");
@@ -1513,6 +1587,7 @@ pub struct ListPoolPluginsInput {
 impl ListPoolPluginsInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>) -> Self {
         ListPoolPluginsInput {
             project_id: String::new(),
@@ -1525,10 +1600,12 @@ impl OperationInput for ListPoolPluginsInput {
     type Output = models::PluginList;
     type Error = super::client::ListPoolPluginsError;
     const NAME: &'static str = "list_pool_plugins";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_pool_plugins", Method::GET);
         __request.push_literal("v2");
@@ -1564,6 +1641,7 @@ pub struct ListPoolTagsInput {
 impl ListPoolTagsInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new() -> Self {
         ListPoolTagsInput {
             project_id: String::new(),
@@ -1574,6 +1652,7 @@ impl ListPoolTagsInput {
 }
 
 impl Default for ListPoolTagsInput {
+    #[inline]
     fn default() -> Self {
         Self::new()
     }
@@ -1583,10 +1662,12 @@ impl OperationInput for ListPoolTagsInput {
     type Output = models::TagList;
     type Error = super::client::ListPoolTagsError;
     const NAME: &'static str = "list_pool_tags";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_pool_tags", Method::GET);
         __request.push_literal("v1");
@@ -1640,6 +1721,7 @@ pub struct ListPoolsInput {
 impl ListPoolsInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new() -> Self {
         ListPoolsInput {
             project_id: String::new(),
@@ -1651,6 +1733,7 @@ impl ListPoolsInput {
 }
 
 impl Default for ListPoolsInput {
+    #[inline]
     fn default() -> Self {
         Self::new()
     }
@@ -1660,10 +1743,12 @@ impl OperationInput for ListPoolsInput {
     type Output = models::PoolList;
     type Error = super::client::ListPoolsError;
     const NAME: &'static str = "list_pools";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_pools", Method::GET);
         __request.push_literal("v2");
@@ -1717,6 +1802,7 @@ pub struct ListResourceFlavorsInput {
 impl ListResourceFlavorsInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new() -> Self {
         ListResourceFlavorsInput {
             project_id: String::new(),
@@ -1728,6 +1814,7 @@ impl ListResourceFlavorsInput {
 }
 
 impl Default for ListResourceFlavorsInput {
+    #[inline]
     fn default() -> Self {
         Self::new()
     }
@@ -1737,10 +1824,12 @@ impl OperationInput for ListResourceFlavorsInput {
     type Output = models::ResourceFlavorList;
     type Error = super::client::ListResourceFlavorsError;
     const NAME: &'static str = "list_resource_flavors";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_resource_flavors", Method::GET);
         __request.push_literal("v1");
@@ -1838,6 +1927,7 @@ pub struct ListWorkloadsInput {
 impl ListWorkloadsInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>) -> Self {
         ListWorkloadsInput {
             project_id: String::new(),
@@ -1856,10 +1946,12 @@ impl OperationInput for ListWorkloadsInput {
     type Output = models::WorkloadList;
     type Error = super::client::ListWorkloadsError;
     const NAME: &'static str = "list_workloads";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("list_workloads", Method::GET);
         __request.push_literal("v2");
@@ -1918,6 +2010,7 @@ pub struct PatchNetworkInput {
 impl PatchNetworkInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(
         network_name: impl Into<String>,
         body: models::PatchNetworkRequest,
@@ -1934,10 +2027,12 @@ impl OperationInput for PatchNetworkInput {
     type Output = models::Network;
     type Error = super::client::PatchNetworkError;
     const NAME: &'static str = "patch_network";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("patch_network", Method::PATCH);
         __request.push_literal("v1");
@@ -1977,6 +2072,7 @@ pub struct PatchNodePoolInput {
 impl PatchNodePoolInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(
         pool_name: impl Into<String>,
         nodepool_name: impl Into<String>,
@@ -1995,10 +2091,12 @@ impl OperationInput for PatchNodePoolInput {
     type Output = models::PatchNodePoolResponse;
     type Error = super::client::PatchNodePoolError;
     const NAME: &'static str = "patch_node_pool";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("patch_node_pool", Method::PATCH);
         __request.push_literal("v2");
@@ -2045,6 +2143,7 @@ pub struct PatchPoolInput {
 impl PatchPoolInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>, body: models::PatchPoolRequest) -> Self {
         PatchPoolInput {
             project_id: String::new(),
@@ -2059,10 +2158,12 @@ impl OperationInput for PatchPoolInput {
     type Output = models::PoolModel;
     type Error = super::client::PatchPoolError;
     const NAME: &'static str = "patch_pool";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         self.body.validate()
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("patch_pool", Method::PATCH);
         __request.push_literal("v2");
@@ -2104,6 +2205,7 @@ pub struct ShowNetworkInput {
 impl ShowNetworkInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(network_name: impl Into<String>) -> Self {
         ShowNetworkInput {
             project_id: String::new(),
@@ -2116,10 +2218,12 @@ impl OperationInput for ShowNetworkInput {
     type Output = models::Network;
     type Error = super::client::ShowNetworkError;
     const NAME: &'static str = "show_network";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_network", Method::GET);
         __request.push_literal("v1");
@@ -2156,6 +2260,7 @@ pub struct ShowNodeConfigTemplateInput {
 impl ShowNodeConfigTemplateInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(nodeconfigtemplate_name: impl Into<String>) -> Self {
         ShowNodeConfigTemplateInput {
             project_id: String::new(),
@@ -2168,10 +2273,12 @@ impl OperationInput for ShowNodeConfigTemplateInput {
     type Output = models::NodeConfigTemplate;
     type Error = super::client::ShowNodeConfigTemplateError;
     const NAME: &'static str = "show_node_config_template";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "show_node_config_template",
@@ -2214,6 +2321,7 @@ pub struct ShowPluginTemplateInput {
 impl ShowPluginTemplateInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(plugintemplate_name: impl Into<String>) -> Self {
         ShowPluginTemplateInput {
             project_id: String::new(),
@@ -2226,10 +2334,12 @@ impl OperationInput for ShowPluginTemplateInput {
     type Output = models::PluginTemplate;
     type Error = super::client::ShowPluginTemplateError;
     const NAME: &'static str = "show_plugin_template";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_plugin_template", Method::GET);
         __request.push_literal("v1");
@@ -2271,6 +2381,7 @@ pub struct ShowPoolInput {
 impl ShowPoolInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>) -> Self {
         ShowPoolInput {
             project_id: String::new(),
@@ -2284,10 +2395,12 @@ impl OperationInput for ShowPoolInput {
     type Output = models::PoolModel;
     type Error = super::client::ShowPoolError;
     const NAME: &'static str = "show_pool";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_pool", Method::GET);
         __request.push_literal("v2");
@@ -2360,6 +2473,7 @@ pub struct ShowPoolMonitorInput {
 impl ShowPoolMonitorInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>) -> Self {
         ShowPoolMonitorInput {
             project_id: String::new(),
@@ -2375,10 +2489,12 @@ impl OperationInput for ShowPoolMonitorInput {
     type Output = models::PoolMonitor;
     type Error = super::client::ShowPoolMonitorError;
     const NAME: &'static str = "show_pool_monitor";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_pool_monitor", Method::GET);
         __request.push_literal("v2");
@@ -2425,6 +2541,7 @@ pub struct ShowPoolNodeConfigInput {
 impl ShowPoolNodeConfigInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>) -> Self {
         ShowPoolNodeConfigInput {
             project_id: String::new(),
@@ -2437,10 +2554,12 @@ impl OperationInput for ShowPoolNodeConfigInput {
     type Output = models::NodeConfig;
     type Error = super::client::ShowPoolNodeConfigError;
     const NAME: &'static str = "show_pool_node_config";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_pool_node_config", Method::GET);
         __request.push_literal("v2");
@@ -2473,6 +2592,7 @@ pub struct ShowPoolRuntimeMetricsInput {
 impl ShowPoolRuntimeMetricsInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new() -> Self {
         ShowPoolRuntimeMetricsInput {
             project_id: String::new(),
@@ -2481,6 +2601,7 @@ impl ShowPoolRuntimeMetricsInput {
 }
 
 impl Default for ShowPoolRuntimeMetricsInput {
+    #[inline]
     fn default() -> Self {
         Self::new()
     }
@@ -2490,10 +2611,12 @@ impl OperationInput for ShowPoolRuntimeMetricsInput {
     type Output = models::PoolRuntimeMetricsList;
     type Error = super::client::ShowPoolRuntimeMetricsError;
     const NAME: &'static str = "show_pool_runtime_metrics";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "show_pool_runtime_metrics",
@@ -2533,6 +2656,7 @@ pub struct ShowPoolStatisticsInput {
 impl ShowPoolStatisticsInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new() -> Self {
         ShowPoolStatisticsInput {
             project_id: String::new(),
@@ -2542,6 +2666,7 @@ impl ShowPoolStatisticsInput {
 }
 
 impl Default for ShowPoolStatisticsInput {
+    #[inline]
     fn default() -> Self {
         Self::new()
     }
@@ -2551,10 +2676,12 @@ impl OperationInput for ShowPoolStatisticsInput {
     type Output = models::PoolStatistics;
     type Error = super::client::ShowPoolStatisticsError;
     const NAME: &'static str = "show_pool_statistics";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_pool_statistics", Method::GET);
         __request.push_literal("v2");
@@ -2594,6 +2721,7 @@ pub struct ShowPoolTagsInput {
 impl ShowPoolTagsInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>) -> Self {
         ShowPoolTagsInput {
             project_id: String::new(),
@@ -2606,10 +2734,12 @@ impl OperationInput for ShowPoolTagsInput {
     type Output = Option<models::TagList>;
     type Error = super::client::ShowPoolTagsError;
     const NAME: &'static str = "show_pool_tags";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new("show_pool_tags", Method::GET);
         __request.push_literal("v1");
@@ -2655,6 +2785,7 @@ pub struct ShowWorkloadStatisticsInput {
 impl ShowWorkloadStatisticsInput {
     /// An input with the required parameters (and the body) given, every optional one
     /// absent, and the client's project.
+    #[inline]
     pub fn new(pool_name: impl Into<String>) -> Self {
         ShowWorkloadStatisticsInput {
             project_id: String::new(),
@@ -2667,10 +2798,12 @@ impl OperationInput for ShowWorkloadStatisticsInput {
     type Output = models::WorkloadListStatistics;
     type Error = super::client::ShowWorkloadStatisticsError;
     const NAME: &'static str = "show_workload_statistics";
+    #[inline]
     fn validate(&self) -> Result<(), ValidationError> {
         Ok(())
     }
 
+    #[inline]
     fn to_request(&self, __client: &Client) -> Result<OperationRequest, Error> {
         let mut __request = OperationRequest::new(
             "show_workload_statistics",

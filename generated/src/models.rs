@@ -118,17 +118,20 @@ pub struct CreatingStep {
 impl CreatingStep {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -193,6 +196,7 @@ pub struct DataVolumeItemRequest {
 
 impl DataVolumeItemRequest {
     /// A value with the required members (`extendParams`, `size`, `volumeType`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(
         extend_params: VolumeExtendParamsRequest,
         size: String,
@@ -209,11 +213,13 @@ impl DataVolumeItemRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.extend_params;
@@ -276,6 +282,7 @@ pub struct LvmConfigRequest {
 
 impl LvmConfigRequest {
     /// A value with the required members (`lvType`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(lv_type: String) -> Self {
         Self {
             lv_type,
@@ -286,11 +293,13 @@ impl LvmConfigRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -328,6 +337,7 @@ pub struct ModelArtsError {
 impl ModelArtsError {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -378,6 +388,7 @@ pub struct Node {
 impl Node {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -439,6 +450,7 @@ pub struct NodeList {
 impl NodeList {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -490,6 +502,7 @@ pub struct NodeListMetadata {
 impl NodeListMetadata {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -526,6 +539,7 @@ pub struct NodeMetadata {
 impl NodeMetadata {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -568,17 +582,20 @@ pub struct NodeNetwork {
 impl NodeNetwork {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -630,6 +647,7 @@ pub struct NodeResource {
 impl NodeResource {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -664,6 +682,7 @@ pub struct NodeSpec {
 impl NodeSpec {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -717,6 +736,7 @@ pub struct NodeStatus {
 impl NodeStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -815,6 +835,7 @@ pub struct PoolNodeAz {
 impl PoolNodeAz {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -849,6 +870,7 @@ pub struct PoolNodeAzPatch {
 
 impl PoolNodeAzPatch {
     /// A value with the required members (`az`, `count`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(az: String, count: i32) -> Self {
         Self {
             az,
@@ -859,11 +881,13 @@ impl PoolNodeAzPatch {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -916,17 +940,20 @@ pub struct PoolOs {
 impl PoolOs {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -980,6 +1007,7 @@ pub struct PoolResourceFlavorCount {
 impl PoolResourceFlavorCount {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1076,17 +1104,20 @@ pub struct ResourceExtendParams {
 impl ResourceExtendParams {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1189,6 +1220,7 @@ pub struct RootVolumeRequest {
 
 impl RootVolumeRequest {
     /// A value with the required members (`size`, `volumeType`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(size: String, volume_type: RootVolumeVolumeType) -> Self {
         Self {
             size,
@@ -1199,11 +1231,13 @@ impl RootVolumeRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1261,6 +1295,7 @@ pub struct TaintsRequest {
 
 impl TaintsRequest {
     /// A value with the required members (`effect`, `key`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(effect: String, key: String) -> Self {
         Self {
             effect,
@@ -1272,11 +1307,13 @@ impl TaintsRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1314,6 +1351,7 @@ pub struct UserTagsRequest {
 
 impl UserTagsRequest {
     /// A value with the required members (`key`, `value`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(key: String, value: String) -> Self {
         Self {
             key,
@@ -1324,11 +1362,13 @@ impl UserTagsRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1382,6 +1422,7 @@ pub struct VolumeExtendParamsRequest {
 
 impl VolumeExtendParamsRequest {
     /// A value with the required members (`volumeGroup`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(volume_group: String) -> Self {
         Self {
             volume_group,
@@ -1391,11 +1432,13 @@ impl VolumeExtendParamsRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1444,6 +1487,7 @@ pub struct VolumeGroupConfigRequest {
 
 impl VolumeGroupConfigRequest {
     /// A value with the required members (`volumeGroup`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(volume_group: String) -> Self {
         Self {
             docker_thin_pool: None,
@@ -1456,11 +1500,13 @@ impl VolumeGroupConfigRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Some(__value) = &self.lvm_config {
             let __field_path = __path.key("lvmConfig");

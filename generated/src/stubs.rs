@@ -170,6 +170,7 @@ pub struct Stubs {
 
 impl Stubs {
     /// Stubs with no answers, shared.
+    #[inline]
     pub fn new() -> Arc<Self> {
         Arc::new(Stubs::default())
     }
@@ -177,6 +178,7 @@ impl Stubs {
     /// A client builder whose requests reach these stubs in process ([`ENDPOINT`],
     /// [`PROJECT_ID`], AK/SK credentials): change what the code under test needs, then
     /// `build()`.
+    #[inline]
     pub fn client_builder(self: &Arc<Self>) -> ClientBuilder<Client> {
         let router = router(Arc::clone(self), Auth::None);
         ClientBuilder::new()
@@ -187,12 +189,14 @@ impl Stubs {
     }
 
     /// A client whose requests reach these stubs in process.
+    #[inline]
     pub fn client(self: &Arc<Self>) -> Result<Client, Error> {
         self.client_builder().build()
     }
 }
 
 impl Default for Stubs {
+    #[inline]
     fn default() -> Self {
         Stubs {
             batch_bind_pool_nodes: Stub::new("batch_bind_pool_nodes"),
@@ -242,6 +246,7 @@ impl Default for Stubs {
 }
 
 impl Service for Stubs {
+    #[inline]
     fn batch_bind_pool_nodes(
         &self,
         input: input::BatchBindPoolNodesInput,
@@ -251,6 +256,7 @@ impl Service for Stubs {
         std::future::ready(self.batch_bind_pool_nodes.call(input))
     }
 
+    #[inline]
     fn batch_create_pool_tags(
         &self,
         input: input::BatchCreatePoolTagsInput,
@@ -260,6 +266,7 @@ impl Service for Stubs {
         std::future::ready(self.batch_create_pool_tags.call(input))
     }
 
+    #[inline]
     fn batch_delete_pool_nodes(
         &self,
         input: input::BatchDeletePoolNodesInput,
@@ -267,6 +274,7 @@ impl Service for Stubs {
         std::future::ready(self.batch_delete_pool_nodes.call(input))
     }
 
+    #[inline]
     fn batch_delete_pool_tags(
         &self,
         input: input::BatchDeletePoolTagsInput,
@@ -276,6 +284,7 @@ impl Service for Stubs {
         std::future::ready(self.batch_delete_pool_tags.call(input))
     }
 
+    #[inline]
     fn batch_lock_pool_nodes(
         &self,
         input: input::BatchLockPoolNodesInput,
@@ -285,6 +294,7 @@ impl Service for Stubs {
         std::future::ready(self.batch_lock_pool_nodes.call(input))
     }
 
+    #[inline]
     fn batch_migrate_pool_nodes(
         &self,
         input: input::BatchMigratePoolNodesInput,
@@ -294,6 +304,7 @@ impl Service for Stubs {
         std::future::ready(self.batch_migrate_pool_nodes.call(input))
     }
 
+    #[inline]
     fn batch_reboot_pool_nodes(
         &self,
         input: input::BatchRebootPoolNodesInput,
@@ -303,6 +314,7 @@ impl Service for Stubs {
         std::future::ready(self.batch_reboot_pool_nodes.call(input))
     }
 
+    #[inline]
     fn batch_reset_pool_nodes(
         &self,
         input: input::BatchResetPoolNodesInput,
@@ -312,6 +324,7 @@ impl Service for Stubs {
         std::future::ready(self.batch_reset_pool_nodes.call(input))
     }
 
+    #[inline]
     fn batch_resize_pool_nodes(
         &self,
         input: input::BatchResizePoolNodesInput,
@@ -321,6 +334,7 @@ impl Service for Stubs {
         std::future::ready(self.batch_resize_pool_nodes.call(input))
     }
 
+    #[inline]
     fn batch_unlock_pool_nodes(
         &self,
         input: input::BatchUnlockPoolNodesInput,
@@ -330,6 +344,7 @@ impl Service for Stubs {
         std::future::ready(self.batch_unlock_pool_nodes.call(input))
     }
 
+    #[inline]
     fn batch_update_pool_nodes(
         &self,
         input: input::BatchUpdatePoolNodesInput,
@@ -339,6 +354,7 @@ impl Service for Stubs {
         std::future::ready(self.batch_update_pool_nodes.call(input))
     }
 
+    #[inline]
     fn create_network(
         &self,
         input: input::CreateNetworkInput,
@@ -348,6 +364,7 @@ impl Service for Stubs {
         std::future::ready(self.create_network.call(input))
     }
 
+    #[inline]
     fn create_node_pool(
         &self,
         input: input::CreateNodePoolInput,
@@ -357,6 +374,7 @@ impl Service for Stubs {
         std::future::ready(self.create_node_pool.call(input))
     }
 
+    #[inline]
     fn create_order_id(
         &self,
         input: input::CreateOrderIdInput,
@@ -364,6 +382,7 @@ impl Service for Stubs {
         std::future::ready(self.create_order_id.call(input))
     }
 
+    #[inline]
     fn create_pool(
         &self,
         input: input::CreatePoolInput,
@@ -373,6 +392,7 @@ impl Service for Stubs {
         std::future::ready(self.create_pool.call(input))
     }
 
+    #[inline]
     fn create_pool_plugin(
         &self,
         input: input::CreatePoolPluginInput,
@@ -380,6 +400,7 @@ impl Service for Stubs {
         std::future::ready(self.create_pool_plugin.call(input))
     }
 
+    #[inline]
     fn delete_network(
         &self,
         input: input::DeleteNetworkInput,
@@ -389,6 +410,7 @@ impl Service for Stubs {
         std::future::ready(self.delete_network.call(input))
     }
 
+    #[inline]
     fn delete_node_pool(
         &self,
         input: input::DeleteNodePoolInput,
@@ -398,6 +420,7 @@ impl Service for Stubs {
         std::future::ready(self.delete_node_pool.call(input))
     }
 
+    #[inline]
     fn delete_pool(
         &self,
         input: input::DeletePoolInput,
@@ -407,6 +430,7 @@ impl Service for Stubs {
         std::future::ready(self.delete_pool.call(input))
     }
 
+    #[inline]
     fn list_networks(
         &self,
         input: input::ListNetworksInput,
@@ -416,6 +440,7 @@ impl Service for Stubs {
         std::future::ready(self.list_networks.call(input))
     }
 
+    #[inline]
     fn list_node_pool_nodes(
         &self,
         input: input::ListNodePoolNodesInput,
@@ -425,6 +450,7 @@ impl Service for Stubs {
         std::future::ready(self.list_node_pool_nodes.call(input))
     }
 
+    #[inline]
     fn list_node_pools(
         &self,
         input: input::ListNodePoolsInput,
@@ -434,6 +460,7 @@ impl Service for Stubs {
         std::future::ready(self.list_node_pools.call(input))
     }
 
+    #[inline]
     fn list_plugin_templates(
         &self,
         input: input::ListPluginTemplatesInput,
@@ -443,6 +470,7 @@ impl Service for Stubs {
         std::future::ready(self.list_plugin_templates.call(input))
     }
 
+    #[inline]
     fn list_pool_nodes(
         &self,
         input: input::ListPoolNodesInput,
@@ -452,6 +480,7 @@ impl Service for Stubs {
         std::future::ready(self.list_pool_nodes.call(input))
     }
 
+    #[inline]
     fn list_pool_plugins(
         &self,
         input: input::ListPoolPluginsInput,
@@ -461,6 +490,7 @@ impl Service for Stubs {
         std::future::ready(self.list_pool_plugins.call(input))
     }
 
+    #[inline]
     fn list_pool_tags(
         &self,
         input: input::ListPoolTagsInput,
@@ -470,6 +500,7 @@ impl Service for Stubs {
         std::future::ready(self.list_pool_tags.call(input))
     }
 
+    #[inline]
     fn list_pools(
         &self,
         input: input::ListPoolsInput,
@@ -479,6 +510,7 @@ impl Service for Stubs {
         std::future::ready(self.list_pools.call(input))
     }
 
+    #[inline]
     fn list_resource_flavors(
         &self,
         input: input::ListResourceFlavorsInput,
@@ -488,6 +520,7 @@ impl Service for Stubs {
         std::future::ready(self.list_resource_flavors.call(input))
     }
 
+    #[inline]
     fn list_workloads(
         &self,
         input: input::ListWorkloadsInput,
@@ -497,6 +530,7 @@ impl Service for Stubs {
         std::future::ready(self.list_workloads.call(input))
     }
 
+    #[inline]
     fn patch_network(
         &self,
         input: input::PatchNetworkInput,
@@ -506,6 +540,7 @@ impl Service for Stubs {
         std::future::ready(self.patch_network.call(input))
     }
 
+    #[inline]
     fn patch_node_pool(
         &self,
         input: input::PatchNodePoolInput,
@@ -515,6 +550,7 @@ impl Service for Stubs {
         std::future::ready(self.patch_node_pool.call(input))
     }
 
+    #[inline]
     fn patch_pool(
         &self,
         input: input::PatchPoolInput,
@@ -524,6 +560,7 @@ impl Service for Stubs {
         std::future::ready(self.patch_pool.call(input))
     }
 
+    #[inline]
     fn show_network(
         &self,
         input: input::ShowNetworkInput,
@@ -533,6 +570,7 @@ impl Service for Stubs {
         std::future::ready(self.show_network.call(input))
     }
 
+    #[inline]
     fn show_node_config_template(
         &self,
         input: input::ShowNodeConfigTemplateInput,
@@ -542,6 +580,7 @@ impl Service for Stubs {
         std::future::ready(self.show_node_config_template.call(input))
     }
 
+    #[inline]
     fn show_plugin_template(
         &self,
         input: input::ShowPluginTemplateInput,
@@ -551,6 +590,7 @@ impl Service for Stubs {
         std::future::ready(self.show_plugin_template.call(input))
     }
 
+    #[inline]
     fn show_pool(
         &self,
         input: input::ShowPoolInput,
@@ -560,6 +600,7 @@ impl Service for Stubs {
         std::future::ready(self.show_pool.call(input))
     }
 
+    #[inline]
     fn show_pool_monitor(
         &self,
         input: input::ShowPoolMonitorInput,
@@ -569,6 +610,7 @@ impl Service for Stubs {
         std::future::ready(self.show_pool_monitor.call(input))
     }
 
+    #[inline]
     fn show_pool_node_config(
         &self,
         input: input::ShowPoolNodeConfigInput,
@@ -578,6 +620,7 @@ impl Service for Stubs {
         std::future::ready(self.show_pool_node_config.call(input))
     }
 
+    #[inline]
     fn show_pool_runtime_metrics(
         &self,
         input: input::ShowPoolRuntimeMetricsInput,
@@ -587,6 +630,7 @@ impl Service for Stubs {
         std::future::ready(self.show_pool_runtime_metrics.call(input))
     }
 
+    #[inline]
     fn show_pool_statistics(
         &self,
         input: input::ShowPoolStatisticsInput,
@@ -596,6 +640,7 @@ impl Service for Stubs {
         std::future::ready(self.show_pool_statistics.call(input))
     }
 
+    #[inline]
     fn show_pool_tags(
         &self,
         input: input::ShowPoolTagsInput,
@@ -605,6 +650,7 @@ impl Service for Stubs {
         std::future::ready(self.show_pool_tags.call(input))
     }
 
+    #[inline]
     fn show_workload_statistics(
         &self,
         input: input::ShowWorkloadStatisticsInput,

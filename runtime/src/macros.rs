@@ -102,6 +102,7 @@ macro_rules! open_enum {
             pub const KNOWN: &'static [Self] = &[$($name::$variant),*];
 
             /// The value as it appears on the wire.
+            #[inline]
             pub fn as_str(&self) -> &str {
                 match self {
                     $($name::$variant => $wire,)*
@@ -110,18 +111,21 @@ macro_rules! open_enum {
             }
 
             /// Whether this is a value the spec lists (not `Unknown`).
+            #[inline]
             pub fn is_known(&self) -> bool {
                 !::core::matches!(self, $name::Unknown(_))
             }
         }
 
         impl ::core::cmp::PartialOrd for $name {
+            #[inline]
             fn partial_cmp(&self, other: &Self) -> ::core::option::Option<::core::cmp::Ordering> {
                 ::core::option::Option::Some(::core::cmp::Ord::cmp(self, other))
             }
         }
 
         impl ::core::cmp::Ord for $name {
+            #[inline]
             fn cmp(&self, other: &Self) -> ::core::cmp::Ordering {
                 ::core::cmp::Ord::cmp($name::as_str(self), $name::as_str(other))
             }
@@ -130,6 +134,7 @@ macro_rules! open_enum {
         impl $crate::model::OpenEnum for $name {
             const NAME: &'static str = ::core::stringify!($name);
 
+            #[inline]
             fn known(wire: &str) -> ::core::option::Option<Self> {
                 match wire {
                     $($wire => ::core::option::Option::Some($name::$variant),)*
@@ -137,16 +142,19 @@ macro_rules! open_enum {
                 }
             }
 
+            #[inline]
             fn unknown(value: $crate::model::UnknownValue<Self>) -> Self {
                 $name::Unknown(value)
             }
 
+            #[inline]
             fn as_str(&self) -> &str {
                 $name::as_str(self)
             }
         }
 
         impl ::core::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 formatter.pad($name::as_str(self))
             }
@@ -155,18 +163,21 @@ macro_rules! open_enum {
         impl ::core::str::FromStr for $name {
             type Err = ::core::convert::Infallible;
 
+            #[inline]
             fn from_str(wire: &str) -> ::core::result::Result<Self, Self::Err> {
                 ::core::result::Result::Ok($crate::model::parse_open_enum(wire))
             }
         }
 
         impl ::core::convert::From<&str> for $name {
+            #[inline]
             fn from(wire: &str) -> Self {
                 $crate::model::parse_open_enum(wire)
             }
         }
 
         impl ::core::convert::From<$crate::model::__private::String> for $name {
+            #[inline]
             fn from(wire: $crate::model::__private::String) -> Self {
                 $crate::model::parse_open_enum_owned(wire)
             }
@@ -195,10 +206,12 @@ macro_rules! open_enum {
 
         #[cfg(feature = "schemars")]
         impl ::schemars::JsonSchema for $name {
+            #[inline]
             fn schema_name() -> $crate::model::__private::Cow<'static, str> {
                 $crate::model::__private::Cow::Borrowed(::core::stringify!($name))
             }
 
+            #[inline]
             fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
                 ::schemars::json_schema!({ "type": "string", "enum": [$($wire),*] })
             }
@@ -381,6 +394,7 @@ macro_rules! object_serde {
             impl<'de> $crate::model::__private::serde::de::Visitor<'de> for __ObjectVisitor {
                 type Value = $name;
 
+                #[inline]
                 fn expecting(
                     &self,
                     formatter: &mut ::core::fmt::Formatter<'_>,
@@ -507,28 +521,33 @@ macro_rules! operation_error {
         impl $name {
             /// The service's answer (status, error code, message, request ID), when the failure
             /// is one.
+            #[inline]
             pub fn api(&self) -> ::core::option::Option<&$crate::ApiError> {
                 $crate::OperationError::api(self)
             }
 
             /// The HTTP status, when an answer came.
+            #[inline]
             pub fn status(&self) -> ::core::option::Option<$crate::StatusCode> {
                 $crate::OperationError::status(self)
             }
 
             /// The request ID the service gave, to quote to its support.
+            #[inline]
             pub fn request_id(&self) -> ::core::option::Option<&str> {
                 $crate::OperationError::request_id(self)
             }
 
             /// Whether trying again later may succeed (429, 502, 503, 504, a failed connection,
             /// a timeout).
+            #[inline]
             pub fn is_retryable(&self) -> bool {
                 $crate::OperationError::is_retryable(self)
             }
         }
 
         impl $crate::OperationError for $name {
+            #[inline]
             fn failure(&self) -> $crate::OperationFailure<'_> {
                 match self {
                     $($name::$variant(api) => $crate::OperationFailure::Documented(api),)*
@@ -538,6 +557,7 @@ macro_rules! operation_error {
         }
 
         impl ::core::convert::From<$crate::Error> for $name {
+            #[inline]
             fn from(error: $crate::Error) -> Self {
                 match error.into_api() {
                     $(
@@ -552,6 +572,7 @@ macro_rules! operation_error {
         }
 
         impl ::core::convert::From<$name> for $crate::Error {
+            #[inline]
             fn from(error: $name) -> Self {
                 match error {
                     $($name::$variant(api) => $crate::Error::Api(api),)*
@@ -561,12 +582,14 @@ macro_rules! operation_error {
         }
 
         impl ::core::fmt::Display for $name {
+            #[inline]
             fn fmt(&self, formatter: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 ::core::fmt::Display::fmt(&$crate::OperationError::failure(self), formatter)
             }
         }
 
         impl ::std::error::Error for $name {
+            #[inline]
             fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
                 ::core::option::Option::Some($crate::OperationError::failure(self).as_source())
             }

@@ -180,6 +180,7 @@ macro_rules! operation_call {
         impl<'c> $call<'c> {
             /// A call of `input` through `client` (a client's `runtime()`), as the client's
             /// method for the operation makes it.
+            #[inline]
             pub fn from_input(client: &'c $crate::Client, input: $input) -> Self {
                 $call {
                     call: $crate::operation::Call::new(client, input),
@@ -188,6 +189,7 @@ macro_rules! operation_call {
 
             /// The time one attempt may take (connect, send, read the whole answer), for this
             /// call only.
+            #[inline]
             pub fn attempt_timeout(mut self, timeout: ::core::time::Duration) -> Self {
                 self.call.attempt_timeout(timeout);
                 self
@@ -195,12 +197,14 @@ macro_rules! operation_call {
 
             /// The time all attempts together may take, pauses between them included, for
             /// this call only.
+            #[inline]
             pub fn operation_timeout(mut self, timeout: ::core::time::Duration) -> Self {
                 self.call.operation_timeout(timeout);
                 self
             }
 
             /// The retry policy, for this call only.
+            #[inline]
             pub fn retry_policy(mut self, policy: $crate::RetryPolicy) -> Self {
                 self.call.retry_policy(policy);
                 self
@@ -209,35 +213,41 @@ macro_rules! operation_call {
             /// Adds a header to every attempt of this call (signed with the others). One that
             /// cannot be sent makes `send` and `preview` fail with `Error::InvalidRequest`,
             /// and nothing is sent.
+            #[inline]
             pub fn header(mut self, name: &str, value: &str) -> Self {
                 self.call.header(name, value);
                 self
             }
 
             /// The parameters and body as set so far.
+            #[inline]
             pub fn input(&self) -> &$input {
                 &self.call.input
             }
 
             /// The parameters and body, to send later or elsewhere.
+            #[inline]
             pub fn into_input(self) -> $input {
                 self.call.input
             }
 
             /// Checks the body's rules without sending anything; the error names the JSON
             /// path of the offending member.
+            #[inline]
             pub fn validate(&self) -> ::core::result::Result<(), $crate::ValidationError> {
                 <$input as $crate::operation::OperationInput>::validate(&self.call.input)
             }
 
             /// The request as it would be sent, without sending it (what the program's
             /// `--dry-run` prints): method, URL, headers with secrets masked, body.
+            #[inline]
             pub fn preview(&self) -> ::core::result::Result<$crate::RequestPreview, $crate::Error> {
                 self.call.preview()
             }
 
             /// Sends the call: checked (a request the checks refuse is not sent), signed,
             /// retried as the client and this call's settings allow, and the answer decoded.
+            #[inline]
             pub async fn send(
                 self,
             ) -> ::core::result::Result<

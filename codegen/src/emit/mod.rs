@@ -5,6 +5,7 @@ mod cli;
 mod client;
 mod crate_files;
 mod docs;
+mod inline;
 mod input;
 mod models;
 mod openapi;
@@ -174,8 +175,10 @@ fn types_file(
 }
 
 fn parse(tokens: TokenStream) -> Result<syn::File, String> {
-    syn::parse2(tokens)
-        .map_err(|e| format!("internal error: the generator produced invalid Rust ({e})"))
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("internal error: the generator produced invalid Rust ({e})"))?;
+    inline::mark(&mut file.items);
+    Ok(file)
 }
 
 fn piece_text(piece: models::Piece, out: &mut String) -> Result<(), String> {

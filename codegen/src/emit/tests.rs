@@ -59,13 +59,13 @@ fn models_print_declarations_and_one_serde_line_per_object() {
         text.contains("ValidationError::rule(&__path.key(\"map\"), \"needs-map\", \"map needed\")"),
         "{text}"
     );
-    // A response type gets `new()` (its `Default`) but no validate(), and every type is
-    // `#[non_exhaustive]`.
+    // A response type gets `new()` (its `Default`, `#[inline]` as every non-generic function:
+    // emit/inline.rs) but no validate(), and every type is `#[non_exhaustive]`.
     assert!(
-        text.contains("impl Out {\n    /// A value with every member absent (the same as `Default`), to set the members\n    /// wanted on (each is a public field).\n    pub fn new() -> Self {\n        Self::default()\n    }\n}"),
+        text.contains("impl Out {\n    /// A value with every member absent (the same as `Default`), to set the members\n    /// wanted on (each is a public field).\n    #[inline]\n    pub fn new() -> Self {\n        Self::default()\n    }\n}"),
         "{text}"
     );
-    assert!(!text.contains("impl Out {\n    pub fn validate"), "{text}");
+    assert!(!text.contains("pub fn validate(&self) -> Result<(), ValidationError> {\n        self.validate_at(&JsonPath::ROOT)\n    }\n}\n\nobject_serde!(Out"), "{text}");
     assert!(text.contains("#[derive(Clone, Debug, Default, PartialEq)]\n#[cfg_attr(feature = \"schemars\", derive(schemars::JsonSchema))]\n#[non_exhaustive]\npub struct Out"), "{text}");
     assert!(
         text.contains("\n\n/// "),

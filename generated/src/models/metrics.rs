@@ -34,6 +34,7 @@ pub struct Allocated {
 impl Allocated {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -79,6 +80,7 @@ pub struct Capacity {
 impl Capacity {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -116,6 +118,7 @@ pub struct MetricTableItem {
 impl MetricTableItem {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -151,6 +154,7 @@ pub struct MetricsItem {
 impl MetricsItem {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -195,6 +199,7 @@ pub struct PoolRuntimeMetricsList {
 impl PoolRuntimeMetricsList {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -260,6 +265,7 @@ pub struct ResourceMetricsMetadata {
 impl ResourceMetricsMetadata {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -303,6 +309,7 @@ pub struct Value {
 impl Value {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }

@@ -52,6 +52,7 @@ pub struct Network {
 impl Network {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -87,17 +88,20 @@ pub struct NetworkConnection {
 impl NetworkConnection {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Some(__value) = &self.peer_connection_list {
             let __field_path = __path.key("peerConnectionList");
@@ -136,17 +140,20 @@ pub struct NetworkConnectionPatch {
 impl NetworkConnectionPatch {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Patch::Value(__value) = &self.peer_connection_list {
             let __field_path = __path.key("peerConnectionList");
@@ -190,6 +197,7 @@ pub struct NetworkConnectionStatus {
 impl NetworkConnectionStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -245,6 +253,7 @@ pub struct NetworkCreationRequest {
 
 impl NetworkCreationRequest {
     /// A value with the required members (`apiVersion`, `kind`, `metadata`, `spec`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(
         api_version: V1ApiVersion,
         kind: NetworkKind,
@@ -262,11 +271,13 @@ impl NetworkCreationRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.metadata;
@@ -337,6 +348,7 @@ pub struct NetworkList {
 impl NetworkList {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -388,6 +400,7 @@ pub struct NetworkListMetadata {
 impl NetworkListMetadata {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -434,6 +447,7 @@ pub struct NetworkMetadata {
 impl NetworkMetadata {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -469,6 +483,7 @@ pub struct NetworkMetadataAnnotations {
 impl NetworkMetadataAnnotations {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -501,17 +516,20 @@ pub struct NetworkMetadataAnnotationsPatch {
 impl NetworkMetadataAnnotationsPatch {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -542,6 +560,7 @@ pub struct NetworkMetadataCreation {
 
 impl NetworkMetadataCreation {
     /// A value with the required members (`labels`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(labels: NetworkMetadataLabelsRequest) -> Self {
         Self {
             labels,
@@ -551,11 +570,13 @@ impl NetworkMetadataCreation {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.labels;
@@ -599,6 +620,7 @@ pub struct NetworkMetadataLabels {
 impl NetworkMetadataLabels {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -637,6 +659,7 @@ pub struct NetworkMetadataLabelsRequest {
 
 impl NetworkMetadataLabelsRequest {
     /// A value with the required members (`os.modelarts/name`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(os_modelarts_name: String) -> Self {
         Self {
             os_modelarts_name,
@@ -647,11 +670,13 @@ impl NetworkMetadataLabelsRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -684,17 +709,20 @@ pub struct NetworkMetadataPatch {
 impl NetworkMetadataPatch {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Patch::Value(__value) = &self.annotations {
             let __field_path = __path.key("annotations");
@@ -736,6 +764,7 @@ pub struct NetworkSpec {
 impl NetworkSpec {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -768,17 +797,20 @@ pub struct NetworkSpecPatch {
 impl NetworkSpecPatch {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Patch::Value(__value) = &self.connection {
             let __field_path = __path.key("connection");
@@ -819,6 +851,7 @@ pub struct NetworkSpecRequest {
 
 impl NetworkSpecRequest {
     /// A value with the required members (`cidr`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(cidr: String) -> Self {
         Self {
             cidr,
@@ -829,11 +862,13 @@ impl NetworkSpecRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Some(__value) = &self.connection {
             let __field_path = __path.key("connection");
@@ -878,6 +913,7 @@ pub struct NetworkStatus {
 impl NetworkStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -935,17 +971,20 @@ pub struct PatchNetworkRequest {
 impl PatchNetworkRequest {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Patch::Value(__value) = &self.metadata {
             let __field_path = __path.key("metadata");
@@ -1001,17 +1040,20 @@ pub struct PeerConnectionItem {
 impl PeerConnectionItem {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1057,6 +1099,7 @@ pub struct PeerConnectionItemPatch {
 
 impl PeerConnectionItemPatch {
     /// A value with the required members (`peerSubnetId`, `peerVpcId`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(peer_subnet_id: String, peer_vpc_id: String) -> Self {
         Self {
             default_gate_way: Patch::Absent,
@@ -1068,11 +1111,13 @@ impl PeerConnectionItemPatch {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1127,6 +1172,7 @@ pub struct PeerConnectionStatus {
 impl PeerConnectionStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1205,6 +1251,7 @@ pub struct SfsTurboConnectionStatus {
 impl SfsTurboConnectionStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }

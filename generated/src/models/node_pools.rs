@@ -96,17 +96,20 @@ pub struct CreateNodePoolAnnotations {
 impl CreateNodePoolAnnotations {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -153,6 +156,7 @@ pub struct CreateNodePoolMetaVO {
 impl CreateNodePoolMetaVO {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -193,6 +197,7 @@ pub struct CreateNodePoolMetaVORequest {
 
 impl CreateNodePoolMetaVORequest {
     /// A value with the required members (`name`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             annotations: None,
@@ -203,11 +208,13 @@ impl CreateNodePoolMetaVORequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Some(__value) = &self.annotations {
             let __field_path = __path.key("annotations");
@@ -259,6 +266,7 @@ pub struct CreateNodePoolRequestBody {
 
 impl CreateNodePoolRequestBody {
     /// A value with the required members (`apiVersion`, `kind`, `metadata`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(
         api_version: ApiVersion,
         kind: NodePoolKind,
@@ -275,11 +283,13 @@ impl CreateNodePoolRequestBody {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.metadata;
@@ -339,6 +349,7 @@ pub struct CreateNodePoolResponse {
 impl CreateNodePoolResponse {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -378,17 +389,20 @@ pub struct CreatingStepPatch {
 impl CreatingStepPatch {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -452,6 +466,7 @@ pub struct DataVolumeItem {
 impl DataVolumeItem {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -509,6 +524,7 @@ pub struct DockerLvmConfig {
 impl DockerLvmConfig {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -579,6 +595,7 @@ pub struct LvmConfig {
 impl LvmConfig {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -627,6 +644,7 @@ pub struct NodeConfigTemplate {
 impl NodeConfigTemplate {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -673,6 +691,7 @@ pub struct NodeConfigTemplateMeta {
 impl NodeConfigTemplateMeta {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -710,6 +729,7 @@ pub struct NodeConfigTemplateSpec {
 impl NodeConfigTemplateSpec {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -750,17 +770,20 @@ pub struct NodeNetworkPatch {
 impl NodeNetworkPatch {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -814,6 +837,7 @@ pub struct NodePool {
 impl NodePool {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -871,6 +895,7 @@ pub struct NodePoolList {
 impl NodePoolList {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -916,6 +941,7 @@ pub struct NodePoolMetadata {
 impl NodePoolMetadata {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -947,6 +973,7 @@ pub struct NodePoolSpec {
 impl NodePoolSpec {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -976,6 +1003,7 @@ pub struct NodePoolSpecPatch {
 
 impl NodePoolSpecPatch {
     /// A value with the required members (`resources`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(resources: PoolResourcePatch) -> Self {
         Self {
             resources,
@@ -985,11 +1013,13 @@ impl NodePoolSpecPatch {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.resources;
@@ -1025,6 +1055,7 @@ pub struct NodePoolSpecRequest {
 
 impl NodePoolSpecRequest {
     /// A value with the required members (`resources`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(resources: PoolResourceRequest) -> Self {
         Self {
             resources,
@@ -1034,11 +1065,13 @@ impl NodePoolSpecRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.resources;
@@ -1143,6 +1176,7 @@ pub struct NodePoolSpecResources {
 impl NodePoolSpecResources {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1187,6 +1221,7 @@ pub struct NodePoolStatus {
 impl NodePoolStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1229,6 +1264,7 @@ pub struct NodePoolStatusResources {
 impl NodePoolStatusResources {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1261,6 +1297,7 @@ pub struct PatchNodePoolRequest {
 
 impl PatchNodePoolRequest {
     /// A value with the required members (`spec`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(spec: NodePoolSpecPatch) -> Self {
         Self {
             spec,
@@ -1270,11 +1307,13 @@ impl PatchNodePoolRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.spec;
@@ -1310,6 +1349,7 @@ pub struct PatchNodePoolResponse {
 impl PatchNodePoolResponse {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1381,6 +1421,7 @@ pub struct PoolResourcePatch {
 
 impl PoolResourcePatch {
     /// A value with the required members (`count`, `flavor`, `maxCount`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(count: i32, flavor: String, max_count: i32) -> Self {
         Self {
             azs: Patch::Absent,
@@ -1400,11 +1441,13 @@ impl PoolResourcePatch {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Patch::Value(__value) = &self.azs {
             let __field_path = __path.key("azs");
@@ -1540,6 +1583,7 @@ pub struct PoolResourceRequest {
 
 impl PoolResourceRequest {
     /// A value with the required members (`count`, `flavor`, `maxCount`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(count: i32, flavor: String, max_count: i32) -> Self {
         Self {
             azs: None,
@@ -1563,11 +1607,13 @@ impl PoolResourceRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Some(__value) = &self.azs {
             let __field_path = __path.key("azs");
@@ -1672,6 +1718,7 @@ pub struct PoolResourceRequestAzs {
 
 impl PoolResourceRequestAzs {
     /// A value with the required members (`az`, `count`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(az: String, count: i32) -> Self {
         Self {
             az,
@@ -1682,11 +1729,13 @@ impl PoolResourceRequestAzs {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1728,6 +1777,7 @@ pub struct RootVolume {
 impl RootVolume {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1766,6 +1816,7 @@ pub struct TaintPatch {
 
 impl TaintPatch {
     /// A value with the required members (`effect`, `key`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(effect: String, key: String) -> Self {
         Self {
             effect,
@@ -1777,11 +1828,13 @@ impl TaintPatch {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1825,6 +1878,7 @@ pub struct Taints {
 impl Taints {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1860,6 +1914,7 @@ pub struct UserTagPatch {
 
 impl UserTagPatch {
     /// A value with the required members (`key`, `value`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(key: String, value: String) -> Self {
         Self {
             key,
@@ -1870,11 +1925,13 @@ impl UserTagPatch {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1912,6 +1969,7 @@ pub struct UserTags {
 impl UserTags {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1950,6 +2008,7 @@ pub struct VolumeExtendParams {
 impl VolumeExtendParams {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1999,6 +2058,7 @@ pub struct VolumeGroupConfig {
 impl VolumeGroupConfig {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }

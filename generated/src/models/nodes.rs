@@ -41,6 +41,7 @@ pub struct BatchBindPoolNodesReq {
 
 impl BatchBindPoolNodesReq {
     /// A value with the required members (`nodes`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(nodes: Vec<BindNodeItem>) -> Self {
         Self {
             drain: None,
@@ -51,11 +52,13 @@ impl BatchBindPoolNodesReq {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.nodes;
@@ -93,6 +96,7 @@ pub struct BatchBindPoolNodesResponse {
 impl BatchBindPoolNodesResponse {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -133,6 +137,7 @@ pub struct BatchLockPoolNodesRequestBody {
 
 impl BatchLockPoolNodesRequestBody {
     /// A value with the required members (`actions`, `nodeNames`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(actions: Vec<String>, node_names: Vec<String>) -> Self {
         Self {
             actions,
@@ -143,11 +148,13 @@ impl BatchLockPoolNodesRequestBody {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.actions;
@@ -197,6 +204,7 @@ pub struct BatchLockPoolNodesResp {
 impl BatchLockPoolNodesResp {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -229,6 +237,7 @@ pub struct BatchRebootNodesResponse {
 impl BatchRebootNodesResponse {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -266,6 +275,7 @@ pub struct BatchRebootPoolNodesRequestBody {
 
 impl BatchRebootPoolNodesRequestBody {
     /// A value with the required members (`nodeNames`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(node_names: Vec<String>) -> Self {
         Self {
             node_names,
@@ -275,11 +285,13 @@ impl BatchRebootPoolNodesRequestBody {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -308,6 +320,7 @@ pub struct BatchResizePoolNodesResponse {
 impl BatchResizePoolNodesResponse {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -350,6 +363,7 @@ pub struct BatchResizeRequestBody {
 
 impl BatchResizeRequestBody {
     /// A value with the required members (`nodes`, `source`, `target`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(
         nodes: Vec<ResizeNodeInfo>,
         source: BatchResizeRequestBodySource,
@@ -365,11 +379,13 @@ impl BatchResizeRequestBody {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.nodes;
@@ -439,6 +455,7 @@ pub struct BatchResizeRequestBodySource {
 
 impl BatchResizeRequestBodySource {
     /// A value with the required members (`flavor`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(flavor: String) -> Self {
         Self {
             creating_step: None,
@@ -450,11 +467,13 @@ impl BatchResizeRequestBodySource {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -506,6 +525,7 @@ pub struct BatchResizeRequestBodyTarget {
 
 impl BatchResizeRequestBodyTarget {
     /// A value with the required members (`flavor`, `nodePool`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(flavor: String, node_pool: String) -> Self {
         Self {
             creating_step: None,
@@ -517,11 +537,13 @@ impl BatchResizeRequestBodyTarget {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -593,6 +615,7 @@ pub struct BatchUpdatePoolNodesRequestBody {
 
 impl BatchUpdatePoolNodesRequestBody {
     /// A value with the required members (`action`, `nodeNames`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(
         action: BatchUpdatePoolNodesRequestBodyAction,
         node_names: Vec<String>,
@@ -609,11 +632,13 @@ impl BatchUpdatePoolNodesRequestBody {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Some(__value) = &self.driver {
             let __field_path = __path.key("driver");
@@ -702,6 +727,7 @@ pub struct BindNodeItem {
 
 impl BindNodeItem {
     /// A value with the required members (`name`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -712,11 +738,13 @@ impl BindNodeItem {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -808,6 +836,7 @@ pub struct MigrateResourceSpec {
 
 impl MigrateResourceSpec {
     /// A value with the required members (`flavor`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(flavor: String) -> Self {
         Self {
             creating_step: None,
@@ -827,11 +856,13 @@ impl MigrateResourceSpec {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Some(__value) = &self.creating_step {
             let __field_path = __path.key("creatingStep");
@@ -954,6 +985,7 @@ pub struct NodeBatchMigrationRequest {
 
 impl NodeBatchMigrationRequest {
     /// A value with the required members (`fromClusterName`, `migrateNodeNames`, `toClusterName`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(
         from_cluster_name: String,
         migrate_node_names: Vec<String>,
@@ -971,11 +1003,13 @@ impl NodeBatchMigrationRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Some(__value) = &self.resource_spec {
             let __field_path = __path.key("resourceSpec");
@@ -1025,17 +1059,20 @@ pub struct NodeDriver {
 impl NodeDriver {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1068,6 +1105,7 @@ pub struct NodeJobResponse {
 impl NodeJobResponse {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1108,6 +1146,7 @@ pub struct NodeTag {
 
 impl NodeTag {
     /// A value with the required members (`key`, `value`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(key: String, value: String) -> Self {
         Self {
             key,
@@ -1118,11 +1157,13 @@ impl NodeTag {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1155,6 +1196,7 @@ pub struct NodesDeletionRequest {
 
 impl NodesDeletionRequest {
     /// A value with the required members (`deleteNodeNames`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(delete_node_names: Vec<String>) -> Self {
         Self {
             delete_node_names,
@@ -1164,11 +1206,13 @@ impl NodesDeletionRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1207,6 +1251,7 @@ pub struct NodesResultMsg {
 impl NodesResultMsg {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1265,6 +1310,7 @@ pub struct ResetNodesRequest {
 
 impl ResetNodesRequest {
     /// A value with the required members (`nodeNames`, `rollingConfig`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(
         node_names: Vec<String>,
         rolling_config: ResetNodesRequestRollingConfig,
@@ -1279,11 +1325,13 @@ impl ResetNodesRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Some(__value) = &self.node_config {
             let __field_path = __path.key("nodeConfig");
@@ -1350,17 +1398,20 @@ pub struct ResetNodesRequestNodeConfig {
 impl ResetNodesRequestNodeConfig {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1409,6 +1460,7 @@ pub struct ResetNodesRequestRollingConfig {
 
 impl ResetNodesRequestRollingConfig {
     /// A value with the required members (`maxUnavailable`, `strategy`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(
         max_unavailable: i64,
         strategy: ResetNodesRequestRollingConfigStrategy,
@@ -1422,11 +1474,13 @@ impl ResetNodesRequestRollingConfig {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1483,17 +1537,20 @@ pub struct ResizeNodeInfo {
 impl ResizeNodeInfo {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1533,6 +1590,7 @@ pub struct UpdatePoolNodesResp {
 impl UpdatePoolNodesResp {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }

@@ -45,6 +45,7 @@ pub struct CreatePluginRequestBody {
 
 impl CreatePluginRequestBody {
     /// A value with the required members (`apiVersion`, `kind`, `spec`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(api_version: String, kind: String, spec: PluginSpecRequest) -> Self {
         Self {
             api_version,
@@ -56,11 +57,13 @@ impl CreatePluginRequestBody {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.spec;
@@ -119,6 +122,7 @@ pub struct Plugin {
 impl Plugin {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -178,6 +182,7 @@ pub struct PluginList {
 impl PluginList {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -229,6 +234,7 @@ pub struct PluginMetadata {
 impl PluginMetadata {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -269,6 +275,7 @@ pub struct PluginResources {
 impl PluginResources {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -302,6 +309,7 @@ pub struct PluginSpec {
 impl PluginSpec {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -332,6 +340,7 @@ pub struct PluginSpecRequest {
 
 impl PluginSpecRequest {
     /// A value with the required members (`template`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(template: TemplateRequest) -> Self {
         Self {
             template,
@@ -341,11 +350,13 @@ impl PluginSpecRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.template;
@@ -406,6 +417,7 @@ pub struct PluginStatus {
 impl PluginStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -457,6 +469,7 @@ pub struct PluginTemplate {
 impl PluginTemplate {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -515,6 +528,7 @@ pub struct PluginTemplateList {
 impl PluginTemplateList {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -564,6 +578,7 @@ pub struct PluginTemplateMetadata {
 impl PluginTemplateMetadata {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -608,6 +623,7 @@ pub struct PluginTemplateSpec {
 impl PluginTemplateSpec {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -684,6 +700,7 @@ pub struct PluginTemplateSpecV2 {
 impl PluginTemplateSpecV2 {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -749,6 +766,7 @@ pub struct PluginTemplateV2 {
 impl PluginTemplateV2 {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -807,6 +825,7 @@ pub struct PluginTemplateVersionV2 {
 impl PluginTemplateVersionV2 {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -862,6 +881,7 @@ pub struct Template {
 impl Template {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -913,6 +933,7 @@ pub struct TemplateRequest {
 
 impl TemplateRequest {
     /// A value with the required members (`name`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             inputs: None,
@@ -924,11 +945,13 @@ impl TemplateRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }

@@ -111,17 +111,20 @@ pub struct CreateOrderRequestBody {
 impl CreateOrderRequestBody {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -164,6 +167,7 @@ pub struct CreatePoolRequest {
 
 impl CreatePoolRequest {
     /// A value with the required members (`apiVersion`, `kind`, `metadata`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(
         api_version: ApiVersion,
         kind: PoolKind,
@@ -180,11 +184,13 @@ impl CreatePoolRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.metadata;
@@ -246,6 +252,7 @@ pub struct CreatePoolResponse {
 impl CreatePoolResponse {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -299,6 +306,7 @@ pub struct DeletePoolResponse {
 impl DeletePoolResponse {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -402,6 +410,7 @@ pub struct NodeConfig {
 impl NodeConfig {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -437,6 +446,7 @@ pub struct NodeconfigMeta {
 impl NodeconfigMeta {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -478,6 +488,7 @@ pub struct NodeconfigSpec {
 impl NodeconfigSpec {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -514,6 +525,7 @@ pub struct NodeconfigStatus {
 impl NodeconfigStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -545,6 +557,7 @@ pub struct Order {
 impl Order {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -579,17 +592,20 @@ pub struct PatchPoolRequest {
 impl PatchPoolRequest {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Patch::Value(__value) = &self.metadata {
             let __field_path = __path.key("metadata");
@@ -676,17 +692,20 @@ pub struct PoolAnnotationsCreation {
 impl PoolAnnotationsCreation {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if self.os_modelarts_billing_mode.as_ref().map(|__value| __value.as_str())
             == Some("1") && self.os_modelarts_period_type.as_ref().is_none()
@@ -774,17 +793,20 @@ pub struct PoolDriver {
 impl PoolDriver {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -833,17 +855,20 @@ pub struct PoolDriverPatch {
 impl PoolDriverPatch {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -883,6 +908,7 @@ pub struct PoolDriverStatus {
 impl PoolDriverStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -930,17 +956,20 @@ pub struct PoolExtendParams {
 impl PoolExtendParams {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -995,6 +1024,7 @@ pub struct PoolLabelsCreation {
 
 impl PoolLabelsCreation {
     /// A value with the required members (`os.modelarts/name`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(os_modelarts_name: String) -> Self {
         Self {
             os_modelarts_name,
@@ -1006,11 +1036,13 @@ impl PoolLabelsCreation {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1054,6 +1086,7 @@ pub struct PoolList {
 impl PoolList {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1199,6 +1232,7 @@ pub struct PoolMetaAnnotations {
 impl PoolMetaAnnotations {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1330,6 +1364,7 @@ pub struct PoolMetaLabels {
 impl PoolMetaLabels {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1384,6 +1419,7 @@ pub struct PoolMetadata {
 impl PoolMetadata {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1429,17 +1465,20 @@ pub struct PoolMetadataAnnotationsPatch {
 impl PoolMetadataAnnotationsPatch {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -1474,6 +1513,7 @@ pub struct PoolMetadataCreation {
 
 impl PoolMetadataCreation {
     /// A value with the required members (`labels`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(labels: PoolLabelsCreation) -> Self {
         Self {
             labels,
@@ -1484,11 +1524,13 @@ impl PoolMetadataCreation {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.labels;
@@ -1547,6 +1589,7 @@ pub struct PoolMetadataDeletion {
 impl PoolMetadataDeletion {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1581,17 +1624,20 @@ pub struct PoolMetadataPatch {
 impl PoolMetadataPatch {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Patch::Value(__value) = &self.annotations {
             let __field_path = __path.key("annotations");
@@ -1645,6 +1691,7 @@ pub struct PoolModel {
 impl PoolModel {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1679,6 +1726,7 @@ pub struct PoolMonitor {
 impl PoolMonitor {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1714,6 +1762,7 @@ pub struct PoolMonitorMetrics {
 impl PoolMonitorMetrics {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1759,6 +1808,7 @@ pub struct PoolMonitorMetricsDataPoints {
 impl PoolMonitorMetricsDataPoints {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1802,6 +1852,7 @@ pub struct PoolMonitorMetricsDataPointsStatistics {
 impl PoolMonitorMetricsDataPointsStatistics {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1896,6 +1947,7 @@ pub struct PoolMonitorMetricsMetric {
 impl PoolMonitorMetricsMetric {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -1935,6 +1987,7 @@ pub struct PoolMonitorMetricsMetricDimensions {
 impl PoolMonitorMetricsMetricDimensions {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2028,6 +2081,7 @@ pub struct PoolNetwork {
 impl PoolNetwork {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2057,6 +2111,7 @@ pub struct PoolNetworkCreation {
 
 impl PoolNetworkCreation {
     /// A value with the required members (`name`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(name: String) -> Self {
         Self {
             name,
@@ -2066,11 +2121,13 @@ impl PoolNetworkCreation {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -2158,6 +2215,7 @@ pub struct PoolResource {
 impl PoolResource {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2215,6 +2273,7 @@ pub struct PoolResourceDataVolumes {
 impl PoolResourceDataVolumes {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2260,6 +2319,7 @@ pub struct PoolResourceDataVolumesExtendParams {
 impl PoolResourceDataVolumesExtendParams {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2310,6 +2370,7 @@ pub struct PoolResourceFlavor {
 
 impl PoolResourceFlavor {
     /// A value with the required members (`flavor`, `count`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(flavor: String, count: i64) -> Self {
         Self {
             flavor,
@@ -2323,11 +2384,13 @@ impl PoolResourceFlavor {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Some(__value) = &self.extend_params {
             let __field_path = __path.key("extendParams");
@@ -2383,6 +2446,7 @@ pub struct PoolResourceVolumeGroupConfigs {
 impl PoolResourceVolumeGroupConfigs {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2419,6 +2483,7 @@ pub struct PoolResourceVolumeGroupConfigsLvmConfig {
 impl PoolResourceVolumeGroupConfigsLvmConfig {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2474,6 +2539,7 @@ pub struct PoolScopeStatus {
 impl PoolScopeStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2536,6 +2602,7 @@ pub struct PoolSpecCreation {
 
 impl PoolSpecCreation {
     /// A value with the required members (`type`, `scope`, `resources`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(
         type_: PoolType,
         scope: Vec<PoolScope>,
@@ -2554,11 +2621,13 @@ impl PoolSpecCreation {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.scope;
@@ -2691,6 +2760,7 @@ pub struct PoolSpecModel {
 impl PoolSpecModel {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2732,6 +2802,7 @@ pub struct PoolSpecModelContainernetwork {
 impl PoolSpecModelContainernetwork {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2801,17 +2872,20 @@ pub struct PoolSpecPatch {
 impl PoolSpecPatch {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Patch::Value(__value) = &self.driver {
             let __field_path = __path.key("driver");
@@ -2869,6 +2943,7 @@ pub struct PoolSpecResourcesPatch {
 
 impl PoolSpecResourcesPatch {
     /// A value with the required members (`count`, `flavor`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(count: i32, flavor: String) -> Self {
         Self {
             azs: Patch::Absent,
@@ -2880,11 +2955,13 @@ impl PoolSpecResourcesPatch {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         if let Patch::Value(__value) = &self.azs {
             let __field_path = __path.key("azs");
@@ -2930,6 +3007,7 @@ pub struct PoolStatistics {
 impl PoolStatistics {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -2961,6 +3039,7 @@ pub struct PoolStatisticsStatistics {
 impl PoolStatisticsStatistics {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3007,6 +3086,7 @@ pub struct PoolStatisticsStatisticsStatus {
 impl PoolStatisticsStatisticsStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3073,6 +3153,7 @@ pub struct PoolStatus {
 impl PoolStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3116,6 +3197,7 @@ pub struct PoolStatusDriver {
 impl PoolStatusDriver {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3169,6 +3251,7 @@ pub struct PoolStatusResources {
 impl PoolStatusResources {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3237,6 +3320,7 @@ pub struct ResourceFlavor {
 impl ResourceFlavor {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3278,6 +3362,7 @@ pub struct ResourceFlavorAnnotation {
 impl ResourceFlavorAnnotation {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3324,6 +3409,7 @@ pub struct ResourceFlavorLabel {
 impl ResourceFlavorLabel {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3372,6 +3458,7 @@ pub struct ResourceFlavorList {
 impl ResourceFlavorList {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3425,6 +3512,7 @@ pub struct ResourceFlavorListMetadata {
 impl ResourceFlavorListMetadata {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3467,6 +3555,7 @@ pub struct ResourceFlavorMetadata {
 impl ResourceFlavorMetadata {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3549,6 +3638,7 @@ pub struct ResourceFlavorSpec {
 impl ResourceFlavorSpec {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3612,6 +3702,7 @@ pub struct ResourceFlavorSpecDataVolume {
 impl ResourceFlavorSpecDataVolume {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3650,6 +3741,7 @@ pub struct ResourceFlavorSpecGpu {
 impl ResourceFlavorSpecGpu {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3688,6 +3780,7 @@ pub struct ResourceFlavorSpecNpu {
 impl ResourceFlavorSpecNpu {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -3733,6 +3826,7 @@ pub struct ResourceFlavorStatus {
 impl ResourceFlavorStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }

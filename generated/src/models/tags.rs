@@ -28,6 +28,7 @@ pub struct CreateTagRequest {
 
 impl CreateTagRequest {
     /// A value with the required members (`tags`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(tags: Vec<Tag>) -> Self {
         Self {
             tags,
@@ -37,11 +38,13 @@ impl CreateTagRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.tags;
@@ -89,6 +92,7 @@ pub struct DeleteTagItem {
 
 impl DeleteTagItem {
     /// A value with the required members (`key`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(key: String) -> Self {
         Self {
             key,
@@ -99,11 +103,13 @@ impl DeleteTagItem {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -135,6 +141,7 @@ pub struct DeleteTagRequest {
 
 impl DeleteTagRequest {
     /// A value with the required members (`tags`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(tags: Vec<DeleteTagItem>) -> Self {
         Self {
             tags,
@@ -144,11 +151,13 @@ impl DeleteTagRequest {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, __path: &JsonPath<'_>) -> Result<(), ValidationError> {
         {
             let __value = &self.tags;
@@ -192,6 +201,7 @@ pub struct PoolTag {
 impl PoolTag {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -228,6 +238,7 @@ pub struct Tag {
 
 impl Tag {
     /// A value with the required members (`key`, `value`) set and every optional one absent, to set the others on (each is a public field).
+    #[inline]
     pub fn new(key: String, value: String) -> Self {
         Self {
             key,
@@ -238,11 +249,13 @@ impl Tag {
 
     /// Checks the rules the source tables state (required-when, minimum counts, equal
     /// values) before anything is sent; the error names the JSON path of the offending member.
+    #[inline]
     pub fn validate(&self) -> Result<(), ValidationError> {
         self.validate_at(&JsonPath::ROOT)
     }
 
     /// [`Self::validate`] for a value found at `path` inside a larger document.
+    #[inline]
     pub fn validate_at(&self, _path: &JsonPath<'_>) -> Result<(), ValidationError> {
         Ok(())
     }
@@ -274,6 +287,7 @@ pub struct TagList {
 impl TagList {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }

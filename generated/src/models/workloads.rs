@@ -111,6 +111,7 @@ pub struct ResourceRequirementVO {
 impl ResourceRequirementVO {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -249,6 +250,7 @@ pub struct Workload {
 impl Workload {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -322,6 +324,7 @@ pub struct WorkloadList {
 impl WorkloadList {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -366,6 +369,7 @@ pub struct WorkloadListStatistics {
 impl WorkloadListStatistics {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -401,6 +405,7 @@ pub struct WorkloadListStatisticsStatistics {
 impl WorkloadListStatisticsStatistics {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -445,6 +450,7 @@ pub struct WorkloadNodeVO {
 impl WorkloadNodeVO {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -501,6 +507,7 @@ pub struct WorkloadResourceRequirement {
 impl WorkloadResourceRequirement {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -549,6 +556,7 @@ pub struct WorkloadStatistics {
 impl WorkloadStatistics {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
@@ -631,6 +639,7 @@ pub struct WorkloadStatisticsStatus {
 impl WorkloadStatisticsStatus {
     /// A value with every member absent (the same as `Default`), to set the members
     /// wanted on (each is a public field).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
