@@ -114,19 +114,11 @@ pub fn readme(api: &Api, header: &str) -> String {
         .into_iter()
         .map(|(file, _)| format!("`schemas/{file}`"))
         .collect();
-    let grouped = if api.modules.is_empty() {
-        String::new()
-    } else {
-        let list: Vec<String> = api
-            .modules
-            .iter()
-            .map(|m| format!("`models::{}`", m.name))
-            .collect();
-        format!(
-            ", grouped by resource ({}), every one also at `models::` directly",
-            list.join(", ")
-        )
-    };
+    let grouped = grouped_by_resource(
+        api,
+        |m| format!("`models::{m}`"),
+        ", every one also at `models::` directly",
+    );
     let mut out = format!(
         "<!-- {} -->\n# {name}\n\n{}: {}\n\n",
         header.trim_start_matches("// ").trim_end(),
@@ -172,21 +164,22 @@ pub fn readme(api: &Api, header: &str) -> String {
     out
 }
 
+/// `, grouped by resource (…){tail}` naming each module by `name`, or nothing without modules.
+fn grouped_by_resource(api: &Api, name: impl Fn(&str) -> String, tail: &str) -> String {
+    if api.modules.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = api.modules.iter().map(|m| name(&m.name)).collect();
+    format!(", grouped by resource ({}){tail}", list.join(", "))
+}
+
 pub fn lib_rs(api: &Api) -> TokenStream {
     let krate = &api.service.crate_ident;
-    let grouped = if api.modules.is_empty() {
-        String::new()
-    } else {
-        let list: Vec<String> = api
-            .modules
-            .iter()
-            .map(|m| format!("[`{}`](models::{})", m.name, m.name))
-            .collect();
-        format!(
-            ", grouped by resource ({}) and all re-exported in `models`",
-            list.join(", ")
-        )
-    };
+    let grouped = grouped_by_resource(
+        api,
+        |m| format!("[`{m}`](models::{m})"),
+        " and all re-exported in `models`",
+    );
     let docs = inner_doc_lines([
         format!("{}: {}", prose(&api.service.title), prose(&api.service.description)).as_str(),
         "Generated from the spec by the generator; nothing here is edited by hand.",
