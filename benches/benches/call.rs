@@ -6,10 +6,12 @@
 //! ```
 //!
 //! The server is started in this process on `127.0.0.1`, port 0: a minimal HTTP/1.1 server on
-//! the same tokio runtime as the clients, keeping connections alive and answering every request
-//! `200` with the seed's delete response as `application/json`. It lives only as long as the
-//! benchmark. The request sent is the seed's create-pool example (`modelarts-pools-test-support`'s
-//! seed fixtures).
+//! the same tokio runtime as the clients, parsing each request head with `httparse` (as hyper's
+//! server does), keeping connections alive and answering every request `200` with the seed's
+//! delete response as `application/json`. It lives only as long as the benchmark. The request
+//! sent is the seed's create-pool example (`modelarts-pools-test-support`'s seed fixtures); every
+//! way makes each `create_pool` call from its own copy of it, since the client takes the request
+//! by value.
 //!
 //! - `generated`: `modelarts_pools::Client` with fixed AK/SK credentials (validate, build the
 //!   request, sign, send, read, decode).
@@ -62,55 +64,51 @@ use tokio::net::{TcpListener, TcpStream};
 const SAMPLES: usize = 20;
 const POOL_NAME: &str = "auto-pool-os-86c13962597848eeb29c5861153a391f";
 
-/// Where the head ends (after its blank line), searching from `from`.
-fn head_end(buffer: &[u8], from: usize) -> Option<usize> {
-    let mut at = from;
-    while let Some(cr) = buffer[at..].iter().position(|&b| b == b'\r') {
-        let cr = at + cr;
-        if buffer[cr..].starts_with(b"\r\n\r\n") {
-            return Some(cr + 4);
-        }
-        at = cr + 1;
-    }
-    None
-}
-
-/// The `Content-Length` a request head declares (0 when none).
-fn content_length(head: &[u8]) -> usize {
-    head.split(|&b| b == b'\n')
-        .find_map(|line| {
-            let colon = line.iter().position(|&b| b == b':')?;
-            let (name, value) = (&line[..colon], &line[colon + 1..]);
-            if !name.trim_ascii().eq_ignore_ascii_case(b"content-length") {
-                return None;
-            }
-            std::str::from_utf8(value.trim_ascii()).ok()?.parse().ok()
+/// The length of the request head at the start of `buffer` and the `Content-Length` it
+/// declares (0 when none), once the whole head is there.
+fn parse_head(buffer: &[u8]) -> std::io::Result<Option<(usize, usize)>> {
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut request = httparse::Request::new(&mut headers);
+    let invalid = |e: &dyn std::fmt::Display| {
+        std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string())
+    };
+    let head = match request.parse(buffer).map_err(|e| invalid(&e))? {
+        httparse::Status::Complete(head) => head,
+        httparse::Status::Partial => return Ok(None),
+    };
+    let length = request
+        .headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+        .map(|h| {
+            std::str::from_utf8(h.value)
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .ok_or_else(|| invalid(&"a bad Content-Length"))
         })
-        .unwrap_or(0)
+        .transpose()?
+        .unwrap_or(0);
+    Ok(Some((head, length)))
 }
 
 /// Answers every request on one keep-alive connection with `response`, until the client closes.
-/// Kept cheap (it runs in the measured process): the head is scanned once, from where the last
-/// read left off.
+/// The head is parsed with `httparse`, as hyper's server parses it.
 async fn connection(mut stream: TcpStream, response: Arc<Vec<u8>>) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
     let mut buffer: Vec<u8> = Vec::with_capacity(16 * 1024);
     let mut chunk = vec![0u8; 16 * 1024];
     loop {
-        let mut scanned = 0;
-        let head_end = loop {
-            if let Some(at) = head_end(&buffer, scanned) {
-                break at;
+        let (head, length) = loop {
+            if let Some(parsed) = parse_head(&buffer)? {
+                break parsed;
             }
-            // A `\r\n\r\n` may straddle two reads.
-            scanned = buffer.len().saturating_sub(3);
             let n = stream.read(&mut chunk).await?;
             if n == 0 {
                 return Ok(());
             }
             buffer.extend_from_slice(&chunk[..n]);
         };
-        let end = head_end + content_length(&buffer[..head_end]);
+        let end = head + length;
         while buffer.len() < end {
             let n = stream.read(&mut chunk).await?;
             if n == 0 {
@@ -344,7 +342,9 @@ impl Ways {
     }
 
     async fn create_bare(&self, http: &reqwest::Client) -> CreatePoolResponse {
-        let body = serde_json::to_vec(&self.request).expect("encodes");
+        // Every way starts from its own request, as the client's (which takes it by value) does.
+        let request = self.request.clone();
+        let body = serde_json::to_vec(&request).expect("encodes");
         let response = http
             .post(format!("{}/v2/p/pools", self.endpoint))
             .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -366,7 +366,8 @@ impl Ways {
     }
 
     async fn create_signed(&self) -> CreatePoolResponse {
-        let body = serde_json::to_vec(&self.request).expect("encodes");
+        let request = self.request.clone();
+        let body = serde_json::to_vec(&request).expect("encodes");
         send_signed(
             &self.configured,
             &self.host,

@@ -188,7 +188,7 @@ impl ApiError {
             };
             (status.as_u16().to_string(), msg)
         });
-        let request_id = header_text(&headers, REQUEST_ID_HEADER).or_else(|| {
+        let request_id = header_text(&headers, REQUEST_ID).or_else(|| {
             object
                 .and_then(|o| o.get("request_id").or_else(|| o.get("requestId")))
                 .filter(|v| v.get().starts_with('"'))
@@ -222,7 +222,14 @@ fn scalar_text(v: &RawValue) -> Option<String> {
     }
 }
 
-pub(crate) fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+/// [`REQUEST_ID_HEADER`] as a header name.
+pub(crate) const REQUEST_ID: http::header::HeaderName =
+    http::header::HeaderName::from_static("x-request-id");
+
+pub(crate) fn header_text(
+    headers: &HeaderMap,
+    name: impl http::header::AsHeaderName,
+) -> Option<String> {
     headers
         .get(name)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string())

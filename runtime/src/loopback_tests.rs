@@ -239,6 +239,49 @@ async fn large_bodies_are_refused() {
 }
 
 #[tokio::test]
+async fn a_body_in_many_chunks_is_put_together() {
+    let items: Vec<String> = (0..300).map(|i| format!("pool-{i}")).collect();
+    let text = serde_json::json!({ "items": items }).to_string();
+    // Chunks of 500 bytes: the body comes in pieces, and one piece alone is not JSON.
+    let chunked = Reply::status(200)
+        .header("Content-Type", "application/json")
+        .body(text.clone())
+        .chunked(500);
+    let server = Server::start([chunked, json(200, &text)]);
+    let c = client(&server.endpoint(), Credentials::ak_sk("AK", "SK"));
+    for _ in 0..2 {
+        let answer = c
+            .execute::<serde_json::Value>(show_pool("p1"))
+            .await
+            .unwrap();
+        assert_eq!(answer.body["items"].as_array().map(Vec::len), Some(300));
+        assert_eq!(answer.body["items"][299], "pool-299");
+    }
+}
+
+#[tokio::test]
+async fn a_calls_attempt_timeout_replaces_the_clients() {
+    let server = Server::start([Reply::hang()]);
+    let c = Client::builder()
+        .endpoint(server.endpoint())
+        .project_id("p")
+        .credentials(Credentials::ak_sk("AK", "SK"))
+        .timeout(Duration::from_secs(600))
+        .retry(fast_retry(1))
+        .build()
+        .unwrap();
+    let mut request = show_pool("p1");
+    request.overrides(crate::CallOverrides::default().attempt_timeout(Duration::from_millis(200)));
+    let err = within_limit(c.execute::<serde_json::Value>(request))
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Transport(t) => assert_eq!(t.kind(), TransportErrorKind::Timeout, "{t}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn non_json_and_bad_json_success_bodies_are_decode_errors() {
     let server = Server::start([
         Reply::status(200)

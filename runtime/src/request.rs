@@ -190,16 +190,19 @@ impl OperationRequest {
     /// `A-Z a-z 0-9 - _ . ~` is percent-encoded. Empty values, `.` and `..` are refused
     /// (URL parsers would drop or resolve them even when encoded).
     pub fn push_param(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
-        let path = format!("path parameter {name}");
+        let path = || format!("path parameter {name}");
         if value.is_empty() {
-            return Err(refusal(path, "must not be empty"));
+            return Err(refusal(path(), "must not be empty"));
         }
         if value == "." || value == ".." {
-            return Err(refusal(path, format!("must not be {value:?}")));
+            return Err(refusal(path(), format!("must not be {value:?}")));
         }
         self.path.push('/');
         let start = self.path.len();
-        self.path.push_str(&encode_component(value));
+        self.path.extend(percent_encoding::utf8_percent_encode(
+            value,
+            crate::signer::UNRESERVED,
+        ));
         if name == "project_id" && value == crate::client::PROJECT_ID_PLACEHOLDER {
             self.project_placeholder = Some(start..self.path.len());
         }

@@ -62,21 +62,32 @@ pub struct Signature {
 /// Formats a time as `X-Sdk-Date` wants it: UTC, `%Y%m%dT%H%M%SZ`.
 pub fn format_sdk_date(t: SystemTime) -> String {
     let t = time::OffsetDateTime::from(t).to_offset(time::UtcOffset::UTC);
-    let format =
-        time::macros::format_description!("[year][month][day]T[hour repr:24][minute][second]Z");
-    match t.format(&format) {
-        Ok(s) => s,
-        // Only years outside 0..=9999 fail to format; fall back to the field values.
-        Err(_) => format!(
-            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        ),
-    }
+    let (year, month, day) = t.to_calendar_date();
+    let (hour, minute, second) = t.to_hms();
+    let Some(year) = u32::try_from(year).ok().filter(|&y| y <= 9999) else {
+        // Only years outside 0..=9999 have another width: the field values as they are.
+        return format!(
+            "{year:04}{:02}{day:02}T{hour:02}{minute:02}{second:02}Z",
+            u8::from(month)
+        );
+    };
+    // Exactly 16 bytes, so that the text becomes a header value without a copy.
+    let mut text = String::with_capacity(16);
+    let push = |text: &mut String, value: u32, digits: u32| {
+        for place in (0..digits).rev() {
+            let digit = (value / 10u32.pow(place)) % 10;
+            text.push(char::from(b'0' + digit as u8));
+        }
+    };
+    push(&mut text, year, 4);
+    push(&mut text, u32::from(u8::from(month)), 2);
+    push(&mut text, u32::from(day), 2);
+    text.push('T');
+    push(&mut text, u32::from(hour), 2);
+    push(&mut text, u32::from(minute), 2);
+    push(&mut text, u32::from(second), 2);
+    text.push('Z');
+    text
 }
 
 /// Percent-encodes leaving only `A-Z a-z 0-9 - _ . ~`.
@@ -155,26 +166,41 @@ fn push_canonical_query(out: &mut String, query: &str) {
     }
 }
 
-/// Appends a SHA-256 digest (32 bytes) as lower-case hex.
-fn push_hex(out: &mut String, digest: &[u8]) {
+/// A SHA-256 digest (32 bytes) as lower-case hex.
+fn hex_digest(digest: &[u8; 32]) -> [u8; 64] {
+    /// The two hex digits of every byte.
+    const PAIRS: [[u8; 2]; 256] = {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut pairs = [[0u8; 2]; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            pairs[byte] = [DIGITS[byte >> 4], DIGITS[byte & 0x0f]];
+            byte += 1;
+        }
+        pairs
+    };
     let mut text = [0u8; 64];
-    match hex::encode_to_slice(digest, &mut text) {
-        // Hex digits are ASCII.
-        Ok(()) => out.push_str(std::str::from_utf8(&text).unwrap_or_default()),
-        // Not 32 bytes: the slow way.
-        Err(_) => out.push_str(&hex::encode(digest)),
+    for (i, &byte) in digest.iter().enumerate() {
+        let [high, low] = PAIRS[usize::from(byte)];
+        text[2 * i] = high;
+        text[2 * i + 1] = low;
     }
+    text
 }
 
-fn hmac_sha256(key: &[u8], data: &[u8]) -> impl AsRef<[u8]> {
-    // HMAC accepts keys of any length, so this cannot fail; fall back to an empty key rather than
-    // panic should that ever change.
-    let mut mac = match hmac::Hmac::<Sha256>::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => hmac::Hmac::<Sha256>::new(&Default::default()),
-    };
-    mac.update(data);
-    mac.finalize().into_bytes()
+/// Hex digits as text (they are ASCII).
+fn hex_str(text: &[u8; 64]) -> &str {
+    std::str::from_utf8(text).unwrap_or_default()
+}
+
+/// `str::trim`, without its Unicode tables for text that starts and ends with a visible ASCII
+/// character (every name and value the client sends).
+fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
 }
 
 /// Signs a request with `SDK-HMAC-SHA256`.
@@ -186,54 +212,105 @@ pub fn sign(input: &SigningInput<'_>, ak: &str, sk: &str, sdk_date: &str) -> Sig
         .headers
         .iter()
         .map(|(name, value)| (name.as_str(), value.as_str()));
-    sign_parts(
+    let mut canonical_request = String::new();
+    let signed = sign_into(
+        &mut canonical_request,
         input.method,
         input.path,
         input.query,
         headers,
         input.body,
-        ak,
         sk,
         sdk_date,
-    )
+    );
+    let signed_headers = canonical_request[signed.signed_headers.clone()].to_owned();
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + sdk_date.len() + 66);
+    for part in [
+        ALGORITHM,
+        "\n",
+        sdk_date,
+        "\n",
+        hex_str(&signed.canonical_request_hash),
+    ] {
+        string_to_sign.push_str(part);
+    }
+    Signature {
+        authorization: authorization(ak, &canonical_request, &signed),
+        signed_headers,
+        signature: hex_str(&signed.signature).to_owned(),
+        canonical_request,
+        string_to_sign,
+    }
 }
 
-/// [`sign`] of headers given as `(name, value)` pairs, as the client holds them.
+/// What [`sign_into`] gives besides the canonical request.
+pub(crate) struct Signed {
+    /// Where the signed header names are in the canonical request.
+    pub signed_headers: std::ops::Range<usize>,
+    /// Hex SHA-256 of the canonical request.
+    pub canonical_request_hash: [u8; 64],
+    /// Hex HMAC-SHA256 of the string to sign.
+    pub signature: [u8; 64],
+}
+
+/// The `Authorization` header of a request signed by [`sign_into`] into `canonical_request`.
+pub(crate) fn authorization(ak: &str, canonical_request: &str, signed: &Signed) -> String {
+    let parts = [
+        ALGORITHM,
+        " Access=",
+        ak,
+        ", SignedHeaders=",
+        &canonical_request[signed.signed_headers.clone()],
+        ", Signature=",
+        hex_str(&signed.signature),
+    ];
+    // The exact length, so that the text becomes a header value without a copy.
+    let mut authorization = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        authorization.push_str(part);
+    }
+    authorization
+}
+
+/// [`sign`] of headers given as `(name, value)` pairs, as the client holds them: the canonical
+/// request is written into `canonical_request` (cleared first), the string to sign is fed to the
+/// HMAC as it is made, and nothing else is allocated but the sorted header list.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn sign_parts<'h>(
+pub(crate) fn sign_into<'h>(
+    canonical_request: &mut String,
     method: &str,
     path: &str,
     query: &str,
     headers: impl IntoIterator<Item = (&'h str, &'h str)>,
     body: &[u8],
-    ak: &str,
     sk: &str,
     sdk_date: &str,
-) -> Signature {
+) -> Signed {
     // Names lower-cased (borrowed when they already are), values trimmed; names with `_` are
     // left out, as the service does.
     let mut headers: Vec<(Cow<'h, str>, &'h str)> = headers
         .into_iter()
         .map(|(name, value)| {
-            let name = name.trim();
+            let name = trim(name);
             let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
                 Cow::Owned(name.to_ascii_lowercase())
             } else {
                 Cow::Borrowed(name)
             };
-            (name, value.trim())
+            (name, trim(value))
         })
         .filter(|(name, _)| !name.contains('_'))
         .collect();
     // Stable: a header sent twice keeps its values in the order sent.
     headers.sort_by(|a, b| a.0.cmp(&b.0));
 
-    let mut canonical_request = String::with_capacity(
+    canonical_request.clear();
+    canonical_request.reserve(
         256 + path.len()
             + query.len()
             + headers
                 .iter()
-                .map(|(n, v)| n.len() + v.len() + 2)
+                .map(|(n, v)| 2 * n.len() + v.len() + 3)
                 .sum::<usize>(),
     );
     if method.bytes().any(|b| b.is_ascii_lowercase()) {
@@ -242,22 +319,17 @@ pub(crate) fn sign_parts<'h>(
         canonical_request.push_str(method);
     }
     canonical_request.push('\n');
-    push_canonical_uri(&mut canonical_request, path);
+    push_canonical_uri(canonical_request, path);
     canonical_request.push('\n');
-    push_canonical_query(&mut canonical_request, query);
+    push_canonical_query(canonical_request, query);
     canonical_request.push('\n');
     // A header sent twice is signed once, values joined with ',' in the order sent.
-    let mut signed_headers = String::with_capacity(headers.len() * 16);
     for (i, (name, value)) in headers.iter().enumerate() {
         if i > 0 && headers[i - 1].0 == *name {
             // `canonical_request` ends with the previous value's '\n'.
             canonical_request.pop();
             canonical_request.push(',');
         } else {
-            if !signed_headers.is_empty() {
-                signed_headers.push(';');
-            }
-            signed_headers.push_str(name);
             canonical_request.push_str(name);
             canonical_request.push(':');
         }
@@ -265,44 +337,42 @@ pub(crate) fn sign_parts<'h>(
         canonical_request.push('\n');
     }
     canonical_request.push('\n');
-    canonical_request.push_str(&signed_headers);
-    canonical_request.push('\n');
-    push_hex(&mut canonical_request, &Sha256::digest(body));
-
-    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + sdk_date.len() + 66);
-    string_to_sign.push_str(ALGORITHM);
-    string_to_sign.push('\n');
-    string_to_sign.push_str(sdk_date);
-    string_to_sign.push('\n');
-    push_hex(
-        &mut string_to_sign,
-        &Sha256::digest(canonical_request.as_bytes()),
-    );
-    let mut signature = String::with_capacity(64);
-    push_hex(
-        &mut signature,
-        hmac_sha256(sk.as_bytes(), string_to_sign.as_bytes()).as_ref(),
-    );
-    let mut authorization = String::with_capacity(
-        ALGORITHM.len() + ak.len() + signed_headers.len() + signature.len() + 40,
-    );
-    for part in [
-        ALGORITHM,
-        " Access=",
-        ak,
-        ", SignedHeaders=",
-        &signed_headers,
-        ", Signature=",
-        &signature,
-    ] {
-        authorization.push_str(part);
+    let signed_start = canonical_request.len();
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 && headers[i - 1].0 == *name {
+            continue;
+        }
+        if canonical_request.len() > signed_start {
+            canonical_request.push(';');
+        }
+        canonical_request.push_str(name);
     }
-    Signature {
-        authorization,
+    let signed_headers = signed_start..canonical_request.len();
+    canonical_request.push('\n');
+    let body_hash = hex_digest(&Sha256::digest(body).into());
+    canonical_request.push_str(hex_str(&body_hash));
+
+    let canonical_request_hash = hex_digest(&Sha256::digest(canonical_request.as_bytes()).into());
+    // HMAC accepts keys of any length, so this cannot fail; fall back to an empty key rather than
+    // panic should that ever change.
+    let mut mac = match hmac::Hmac::<Sha256>::new_from_slice(sk.as_bytes()) {
+        Ok(mac) => mac,
+        Err(_) => hmac::Hmac::<Sha256>::new(&Default::default()),
+    };
+    for part in [
+        ALGORITHM.as_bytes(),
+        b"\n",
+        sdk_date.as_bytes(),
+        b"\n",
+        &canonical_request_hash,
+    ] {
+        mac.update(part);
+    }
+    let signature = hex_digest(&mac.finalize().into_bytes().into());
+    Signed {
         signed_headers,
+        canonical_request_hash,
         signature,
-        canonical_request,
-        string_to_sign,
     }
 }
 
@@ -520,6 +590,22 @@ mod tests {
                 sign(&input, "AK", "SK", "20260101T000000Z"),
                 reference_sign(&input, "AK", "SK", "20260101T000000Z")
             );
+        }
+    }
+
+    proptest::proptest! {
+        /// The digits written by hand are what `time`'s formatter writes, for any second up to
+        /// the end of year 9999.
+        #[test]
+        fn sdk_date_is_what_time_formats(seconds in 0u64..253_402_300_800) {
+            let t = UNIX_EPOCH + Duration::from_secs(seconds);
+            let format = time::macros::format_description!(
+                "[year][month][day]T[hour repr:24][minute][second]Z"
+            );
+            let expected = time::OffsetDateTime::from(t).format(&format).unwrap();
+            let formatted = format_sdk_date(t);
+            proptest::prop_assert_eq!(formatted.capacity(), 16);
+            proptest::prop_assert_eq!(formatted, expected);
         }
     }
 

@@ -100,7 +100,11 @@ pub(crate) struct Custom {
 /// How one attempt is sent: the client's own `reqwest::Client`, or the transport it was given.
 #[derive(Clone, Copy)]
 pub(crate) enum Sender<'a> {
-    Reqwest(&'a reqwest::Client),
+    Reqwest {
+        http: &'a reqwest::Client,
+        /// The timeout `http` applies by itself (it was built with it), if known.
+        own_timeout: Option<Duration>,
+    },
     Custom(&'a Custom),
 }
 
@@ -138,10 +142,12 @@ impl Sender<'_> {
         timeout: Duration,
     ) -> Result<Incoming, Failure> {
         match self {
-            Sender::Reqwest(http) => {
+            Sender::Reqwest { http, own_timeout } => {
                 let mut request =
                     reqwest::Request::new(outgoing.method.clone(), outgoing.url.clone());
-                *request.timeout_mut() = Some(timeout);
+                if own_timeout != Some(timeout) {
+                    *request.timeout_mut() = Some(timeout);
+                }
                 let headers = request.headers_mut();
                 headers.reserve(outgoing.headers.len());
                 for (name, value) in outgoing.headers {

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use http::header::{self, HeaderValue};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
@@ -21,7 +22,7 @@ pub(super) async fn read_body(
     operation: &'static str,
     status: StatusCode,
     request_id: &Option<String>,
-) -> Result<Vec<u8>, Error> {
+) -> Result<Bytes, Error> {
     let too_large = |what: String| {
         let mut e = TransportError::new(TransportErrorKind::BodyTooLarge, operation, what);
         e.status = Some(status);
@@ -38,18 +39,35 @@ pub(super) async fn read_body(
         .and_then(|l| usize::try_from(l).ok())
         .unwrap_or(0)
         .min(limit);
-    let mut body = Vec::with_capacity(capacity);
+    // A body that comes in one piece is kept as it came; more pieces are copied together.
+    let mut first: Option<Bytes> = None;
+    let mut body: Vec<u8> = Vec::new();
     loop {
         match response.chunk(timeout).await {
             Ok(Some(chunk)) => {
-                if chunk.len() > limit.saturating_sub(body.len()) {
+                let held = first.as_ref().map_or(0, Bytes::len) + body.len();
+                if chunk.len() > limit.saturating_sub(held) {
                     return Err(too_large(format!(
                         "the body is larger than the limit of {limit} bytes"
                     )));
                 }
-                body.extend_from_slice(&chunk);
+                match first.take() {
+                    None if body.is_empty() => first = Some(chunk),
+                    earlier => {
+                        if let Some(earlier) = earlier {
+                            body.reserve(capacity.max(earlier.len() + chunk.len()));
+                            body.extend_from_slice(&earlier);
+                        }
+                        body.extend_from_slice(&chunk);
+                    }
+                }
             }
-            Ok(None) => return Ok(body),
+            Ok(None) => {
+                return Ok(match first {
+                    Some(only) => only,
+                    None => Bytes::from(body),
+                });
+            }
             Err(e) => {
                 let mut error = failure_error(operation, e, Some(status), request_id.clone());
                 // The head had come: a body that fails other than by a timeout was cut short.
@@ -82,6 +100,25 @@ fn is_json_content_type(value: &HeaderValue) -> bool {
                 && sub[sub.len() - 5..].eq_ignore_ascii_case(b"+json")
         }
         None => false,
+    }
+}
+
+/// The error of a success whose body was never handed to its decoder (which cannot happen: the
+/// client returns a success only after decoding it).
+pub(super) fn not_decoded(
+    operation: &'static str,
+    status: StatusCode,
+    request_id: Option<String>,
+) -> DecodeError {
+    DecodeError {
+        operation,
+        status,
+        request_id,
+        path: None,
+        message: "the answer was not decoded".to_owned(),
+        line: None,
+        column: None,
+        snippet: String::new(),
     }
 }
 

@@ -2,25 +2,28 @@
 //! answer sorted into a response or an error. Whether to try again is not decided here.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::time::{Duration, SystemTime};
 
 use tokio::time::Instant;
 
 use bytes::Bytes;
 use http::header::{self, HeaderName, HeaderValue};
-use serde::de::DeserializeOwned;
 
-use super::answer::{decode, read_body};
+use super::answer::read_body;
 use super::failure::failure_error;
-use super::{Client, Target};
+use super::{Client, DecodeBody, Target};
 use crate::credentials::Credentials;
-use crate::error::{
-    ApiError, Error, REQUEST_ID_HEADER, TransportError, TransportErrorKind, header_text,
-};
+use crate::error::{ApiError, Error, REQUEST_ID, TransportError, TransportErrorKind, header_text};
 use crate::hook::{RequestInfo, ResponseInfo};
 use crate::request::{OperationRequest, Response};
 use crate::signer;
 use crate::transport::{Outgoing, Sender};
+
+const X_SDK_DATE: HeaderName = HeaderName::from_static("x-sdk-date");
+const X_PROJECT_ID: HeaderName = HeaderName::from_static("x-project-id");
+const X_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-security-token");
+const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
 
 impl Client {
     /// The headers to send (before `Authorization`), in order: the client's, then
@@ -30,34 +33,29 @@ impl Client {
         operation_headers: &[(HeaderName, HeaderValue)],
         request: &OperationRequest,
         credentials: &Credentials,
-        sdk_date: &str,
+        sdk_date: HeaderValue,
     ) -> Result<Vec<(HeaderName, HeaderValue)>, Error> {
         let inner = &*self.inner;
         let value = |what: &str, v: &str| {
             HeaderValue::from_str(v)
                 .map_err(|_| Error::Config(format!("{what} is not a valid header value")))
         };
-        let mut headers = vec![(header::HOST, value("the host", &inner.host)?)];
+        let mut headers = Vec::with_capacity(6 + operation_headers.len());
+        headers.push((header::HOST, inner.host_header.clone()));
         match credentials {
             Credentials::AkSk { security_token, .. } => {
-                headers.push((
-                    HeaderName::from_static("x-sdk-date"),
-                    value("X-Sdk-Date", sdk_date)?,
-                ));
-                headers.push((
-                    HeaderName::from_static("x-project-id"),
-                    value("the project ID", self.project_id())?,
-                ));
+                headers.push((X_SDK_DATE, sdk_date));
+                headers.push((X_PROJECT_ID, value("the project ID", self.project_id())?));
                 if let Some(token) = security_token {
                     let mut v = value("the security token", token.expose())?;
                     v.set_sensitive(true);
-                    headers.push((HeaderName::from_static("x-security-token"), v));
+                    headers.push((X_SECURITY_TOKEN, v));
                 }
             }
             Credentials::Token(token) => {
                 let mut v = value("the IAM token", token.expose())?;
                 v.set_sensitive(true);
-                headers.push((HeaderName::from_static("x-auth-token"), v));
+                headers.push((X_AUTH_TOKEN, v));
             }
         }
         if request.body.is_some() {
@@ -70,16 +68,17 @@ impl Client {
         Ok(headers)
     }
 
-    pub(super) async fn attempt<T: DeserializeOwned>(
+    pub(super) async fn attempt(
         &self,
         request: &OperationRequest,
         target: &Target,
         attempt: u32,
         started: Instant,
         timeout: Duration,
-    ) -> Result<Response<T>, Error> {
+        decode: &mut DecodeBody<'_>,
+    ) -> Result<Response<()>, Error> {
         let inner = &*self.inner;
-        let (url, path, query) = (&target.url, target.path.as_str(), target.query.as_str());
+        let (url, path, query) = (&target.url, target.path(), target.query());
         let operation = request.operation;
         // Every attempt asks the cache, so a call (or a wait) that outlives its credentials goes
         // on with fresh ones.
@@ -90,34 +89,50 @@ impl Client {
             .map_err(|e| Error::Credentials(Box::new(e)))?;
         let credentials = provided.credentials();
         let sdk_date = signer::format_sdk_date(SystemTime::now());
+        let sdk_date = HeaderValue::from_maybe_shared(Bytes::from(sdk_date))
+            .map_err(|_| Error::Config("X-Sdk-Date is not a valid header value".to_owned()))?;
         let operation_headers = self.intercepted_headers(request, target, attempt)?;
-        let mut headers = self.wire_headers(&operation_headers, request, credentials, &sdk_date)?;
+        let mut headers = self.wire_headers(&operation_headers, request, credentials, sdk_date)?;
         let body: Bytes = request.body.clone().unwrap_or_default();
 
         if let Credentials::AkSk { ak, sk, .. } = credentials {
-            // Sign exactly what is sent; the token header of AK/SK mode is signed too. Values
-            // are read as the signer reads text (the client's own are ASCII; an interceptor's
-            // bytes that are not UTF-8 are signed as U+FFFD, as before).
-            let values: Vec<Cow<'_, str>> = headers
+            // Sign exactly what is sent; the token header of AK/SK mode is signed too. Every
+            // value the client and its callers can set is visible ASCII; one that is not would
+            // be signed as read as UTF-8 (U+FFFD where it is not), as the signer reads text.
+            let lossy: OnceCell<Vec<Cow<'_, str>>> = OnceCell::new();
+            let mut canonical_request = String::new();
+            // The value `wire_headers` put second (the text went into it without a copy).
+            let sdk_date = headers
                 .iter()
-                .map(|(_, v)| String::from_utf8_lossy(v.as_bytes()))
-                .collect();
-            let signature = signer::sign_parts(
+                .find(|(n, _)| *n == X_SDK_DATE)
+                .map_or("", |(_, v)| v.to_str().unwrap_or_default());
+            let signed = signer::sign_into(
+                &mut canonical_request,
                 request.method.as_str(),
                 path,
                 query,
-                headers
-                    .iter()
-                    .zip(&values)
-                    .map(|((n, _), v)| (n.as_str(), v.as_ref())),
+                headers.iter().enumerate().map(|(i, (n, v))| {
+                    let text = match v.to_str() {
+                        Ok(text) => text,
+                        Err(_) => lossy.get_or_init(|| {
+                            headers
+                                .iter()
+                                .map(|(_, v)| String::from_utf8_lossy(v.as_bytes()))
+                                .collect()
+                        })[i]
+                            .as_ref(),
+                    };
+                    (n.as_str(), text)
+                }),
                 &body,
-                ak,
                 sk.expose(),
-                &sdk_date,
+                sdk_date,
             );
-            let mut auth = HeaderValue::from_str(&signature.authorization).map_err(|_| {
-                Error::Config("the access key ID is not a valid header value".to_string())
-            })?;
+            let authorization = signer::authorization(ak, &canonical_request, &signed);
+            let mut auth =
+                HeaderValue::from_maybe_shared(Bytes::from(authorization)).map_err(|_| {
+                    Error::Config("the access key ID is not a valid header value".to_string())
+                })?;
             auth.set_sensitive(true);
             headers.push((header::AUTHORIZATION, auth));
         }
@@ -137,7 +152,10 @@ impl Client {
         }
 
         let sender = match &inner.transport {
-            None => Sender::Reqwest(&inner.http),
+            None => Sender::Reqwest {
+                http: &inner.http,
+                own_timeout: inner.http_timeout,
+            },
             Some(custom) => Sender::Custom(custom),
         };
         let outgoing = Outgoing {
@@ -152,7 +170,7 @@ impl Client {
         };
         let status = response.status();
         let response_headers = response.take_headers();
-        let request_id = header_text(&response_headers, REQUEST_ID_HEADER);
+        let request_id = header_text(&response_headers, REQUEST_ID);
         if !inner.interceptors.is_empty() {
             let info = ResponseInfo {
                 operation,
@@ -167,7 +185,7 @@ impl Client {
         }
 
         if status.is_redirection() {
-            let location = header_text(&response_headers, "location");
+            let location = header_text(&response_headers, header::LOCATION);
             let mut e = TransportError::new(
                 TransportErrorKind::Redirect,
                 operation,
@@ -204,12 +222,12 @@ impl Client {
             return Err(Error::Api(Box::new(error)));
         }
 
-        match decode::<T>(operation, status, &response_headers, &request_id, &body) {
-            Ok(value) => Ok(Response {
+        match decode(status, &response_headers, &request_id, &body) {
+            Ok(()) => Ok(Response {
                 status,
                 headers: response_headers,
                 request_id,
-                body: value,
+                body: (),
             }),
             Err(e) => Err(Error::Decode(e)),
         }

@@ -504,6 +504,11 @@ impl<C: From<Client>> ClientBuilder<C> {
             }
         };
         let (endpoint, host) = parse_endpoint(&endpoint_text)?;
+        let host_header = HeaderValue::from_str(&host).map_err(|_| {
+            Error::Config(format!(
+                "invalid endpoint {endpoint_text:?}: the host is not a valid header value"
+            ))
+        })?;
 
         let project_id = trimmed(&identity.project_id);
         if let Some(id) = &project_id {
@@ -535,6 +540,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             ));
         }
         let connect_timeout = (!self.network.has_http_client()).then_some(self.connect_timeout);
+        let http_timeout = (!self.network.has_http_client()).then_some(self.timeout);
         let http = network::build_http(network::Base {
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
@@ -573,8 +579,9 @@ impl<C: From<Client>> ClientBuilder<C> {
             inner: Arc::new(Inner {
                 project: ProjectId::new(project_id, region, iam_endpoint),
                 http,
+                http_timeout,
                 endpoint,
-                host,
+                host_header,
                 credentials,
                 retry: self.retry,
                 retry_classifier: self.retry_classifier,
@@ -684,12 +691,12 @@ mod tests {
         assert_eq!(c.project_id(), "p1");
         let c = base().endpoint("http://127.0.0.1:8080/").build().unwrap();
         assert_eq!(c.endpoint(), "http://127.0.0.1:8080");
-        assert_eq!(c.inner.host, "127.0.0.1:8080");
+        assert_eq!(c.inner.host_header, "127.0.0.1:8080");
         let c = base().endpoint("https://Example.COM:443").build().unwrap();
         assert_eq!(c.endpoint(), "https://example.com");
-        assert_eq!(c.inner.host, "example.com");
+        assert_eq!(c.inner.host_header, "example.com");
         let c = base().endpoint("http://[::1]:9000").build().unwrap();
-        assert_eq!(c.inner.host, "[::1]:9000");
+        assert_eq!(c.inner.host_header, "[::1]:9000");
 
         for bad in [
             "http://127.0.0.1:8080/v2",

@@ -39,10 +39,24 @@ use crate::retry::{self, RetryBudget, RetryClass, RetryClassifier, RetryPolicy};
 use crate::telemetry::{self, Span};
 use crate::validation::ValidationError;
 
+/// Decodes a 2xx answer (status, headers, request ID, body) into the caller's own place: the one
+/// part of a call that depends on the operation's type.
+type DecodeBody<'a> = dyn FnMut(
+        http::StatusCode,
+        &http::HeaderMap,
+        &Option<String>,
+        &[u8],
+    ) -> Result<(), Box<crate::error::DecodeError>>
+    + Send
+    + 'a;
+
 struct Inner {
     http: reqwest::Client,
+    /// The attempt timeout `http` was built with (`None`: a client given as it is).
+    http_timeout: Option<Duration>,
     endpoint: String,
-    host: String,
+    /// The `Host` header, as the endpoint names it.
+    host_header: HeaderValue,
     /// The project ID, given or to be found (`project`).
     project: project::ProjectId,
     /// Every attempt takes its credentials from here.
@@ -106,19 +120,49 @@ impl Client {
     /// `T = ()` ignores the body (empty or not); for any other `T` an empty body is a decode
     /// error. The request's [`CallOverrides`](crate::CallOverrides) replace the client's
     /// timeouts and retry policy for this call.
-    pub async fn execute<T: DeserializeOwned>(
+    pub async fn execute<T: DeserializeOwned + Send>(
         &self,
         request: OperationRequest,
     ) -> Result<Response<T>, Error> {
-        let span = Span::operation(request.operation, &request.method);
-        span.instrument(self.execute_in(&request, &span)).await
+        let operation = request.operation;
+        let mut decoded: Option<T> = None;
+        let mut decode =
+            |status, headers: &http::HeaderMap, request_id: &Option<String>, body: &[u8]| {
+                decoded = Some(answer::decode::<T>(
+                    operation, status, headers, request_id, body,
+                )?);
+                Ok(())
+            };
+        // Everything but decoding is one future for every operation, boxed: compiled once in
+        // this crate, and a call moves a pointer through its layers rather than the whole state.
+        let answered = Box::pin(self.execute_erased(request, &mut decode)).await?;
+        match decoded {
+            Some(body) => Ok(answered.map(|()| body)),
+            // `execute_erased` succeeds only after `decode` did.
+            None => Err(Error::Decode(Box::new(answer::not_decoded(
+                operation,
+                answered.status,
+                answered.request_id,
+            )))),
+        }
     }
 
-    async fn execute_in<T: DeserializeOwned>(
+    async fn execute_erased(
+        &self,
+        request: OperationRequest,
+        decode: &mut DecodeBody<'_>,
+    ) -> Result<Response<()>, Error> {
+        let span = Span::operation(request.operation, &request.method);
+        span.instrument(self.execute_in(&request, &span, decode))
+            .await
+    }
+
+    async fn execute_in(
         &self,
         request: &OperationRequest,
         span: &Span,
-    ) -> Result<Response<T>, Error> {
+        decode: &mut DecodeBody<'_>,
+    ) -> Result<Response<()>, Error> {
         let inner = &*self.inner;
         // The project ID is found (once) before anything is sent.
         let request = &*self.with_project_id(request).await?;
@@ -137,12 +181,13 @@ impl Client {
             attempt += 1;
             let started = Instant::now();
             let attempt_span = Span::attempt(attempt);
-            let sent = attempt_span.instrument(self.attempt::<T>(
+            let sent = attempt_span.instrument(self.attempt(
                 request,
                 &target,
                 attempt,
                 started,
                 attempt_timeout,
+                &mut *decode,
             ));
             let outcome = match deadline {
                 None => sent.await,
@@ -267,7 +312,12 @@ impl Client {
         let unknown = Credentials::ak_sk("(not fetched yet)", "-");
         let credentials = cached.as_ref().map_or(&unknown, |c| c.credentials());
         let headers = self
-            .wire_headers(&operation_headers, request, credentials, "(signing time)")?
+            .wire_headers(
+                &operation_headers,
+                request,
+                credentials,
+                HeaderValue::from_static("(signing time)"),
+            )?
             .into_iter()
             .map(|(name, value)| {
                 let shown = if value.is_sensitive() {
@@ -298,18 +348,21 @@ impl Client {
 
     /// Where the request goes: the URL, refused when the path would not be sent as built.
     fn target(&self, request: &OperationRequest) -> Result<Target, Error> {
-        let path = request.path().to_string();
+        let path = request.path();
         let query = request.query_string();
-        let url_text = if query.is_empty() {
-            format!("{}{path}", self.inner.endpoint)
-        } else {
-            format!("{}{path}?{query}", self.inner.endpoint)
-        };
+        let endpoint = &self.inner.endpoint;
+        let mut url_text = String::with_capacity(endpoint.len() + path.len() + 1 + query.len());
+        url_text.push_str(endpoint);
+        url_text.push_str(path);
+        if !query.is_empty() {
+            url_text.push('?');
+            url_text.push_str(&query);
+        }
         let url = Url::parse(&url_text).ok().filter(|u| {
             u.path() == path && u.query().unwrap_or("") == query && u.fragment().is_none()
         });
         match url {
-            Some(url) => Ok(Target { url, path, query }),
+            Some(url) => Ok(Target { url }),
             None => Err(Error::InvalidRequest(ValidationError {
                 path: "path".to_string(),
                 message: format!("{path:?} would not be sent as built"),
@@ -319,11 +372,19 @@ impl Client {
     }
 }
 
-/// The URL of a request, with its path and query as they are signed.
+/// The URL of a request, whose path and query are sent and signed as the request built them.
 struct Target {
     url: Url,
-    path: String,
-    query: String,
+}
+
+impl Target {
+    fn path(&self) -> &str {
+        self.url.path()
+    }
+
+    fn query(&self) -> &str {
+        self.url.query().unwrap_or_default()
+    }
 }
 
 /// A request as it would be sent ([`Client::preview`]); secrets are not shown.
