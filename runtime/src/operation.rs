@@ -132,9 +132,13 @@ impl<'c, I: OperationInput> Call<'c, I> {
 
     /// Sends the call: signed, retried as the client and this call's settings allow, and the
     /// answer decoded. A request the checks refuse is not sent.
-    pub async fn send(self) -> Result<Response<I::Output>, I::Error> {
-        let request = self.request()?;
-        Ok(self.client.execute(request).await?)
+    ///
+    /// The request is checked and built here, so the future holds the request alone, not the
+    /// builder's input too.
+    pub fn send(self) -> impl Future<Output = Result<Response<I::Output>, I::Error>> + Send + 'c {
+        let request = self.request();
+        let client = self.client;
+        async move { Ok(client.execute(request?).await?) }
     }
 }
 
@@ -248,13 +252,16 @@ macro_rules! operation_call {
             /// Sends the call: checked (a request the checks refuse is not sent), signed,
             /// retried as the client and this call's settings allow, and the answer decoded.
             #[inline]
-            pub async fn send(
+            pub fn send(
                 self,
-            ) -> ::core::result::Result<
-                $crate::Response<<$input as $crate::operation::OperationInput>::Output>,
-                <$input as $crate::operation::OperationInput>::Error,
-            > {
-                self.call.send().await
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<
+                    $crate::Response<<$input as $crate::operation::OperationInput>::Output>,
+                    <$input as $crate::operation::OperationInput>::Error,
+                >,
+            > + Send
+            + 'c {
+                self.call.send()
             }
         }
     };

@@ -96,23 +96,25 @@ impl Client {
         let body: Bytes = request.body.clone().unwrap_or_default();
 
         if let Credentials::AkSk { ak, sk, .. } = credentials {
-            // Sign exactly what is sent; the token header of AK/SK mode is signed too. Every
-            // value the client and its callers can set is visible ASCII; one that is not would
-            // be signed as read as UTF-8 (U+FFFD where it is not), as the signer reads text.
+            // Sign exactly what is sent; the token header of AK/SK mode is signed too. Values are
+            // read as UTF-8, U+FFFD where they are not (every value the client and its callers
+            // can set is visible ASCII), as the signer reads text.
             let lossy: OnceCell<Vec<Cow<'_, str>>> = OnceCell::new();
             let mut canonical_request = String::new();
             // The value `wire_headers` put second (the text went into it without a copy).
             let sdk_date = headers
                 .iter()
                 .find(|(n, _)| *n == X_SDK_DATE)
-                .map_or("", |(_, v)| v.to_str().unwrap_or_default());
+                .map_or("", |(_, v)| {
+                    std::str::from_utf8(v.as_bytes()).unwrap_or_default()
+                });
             let signed = signer::sign_into(
                 &mut canonical_request,
                 request.method.as_str(),
                 path,
                 query,
                 headers.iter().enumerate().map(|(i, (n, v))| {
-                    let text = match v.to_str() {
+                    let text = match std::str::from_utf8(v.as_bytes()) {
                         Ok(text) => text,
                         Err(_) => lossy.get_or_init(|| {
                             headers
